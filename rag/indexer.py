@@ -1,0 +1,384 @@
+"""Incremental ingest: corpus folder -> documents -> chunks -> vectors -> a new index generation.
+
+A new file adds its chunks, a changed one replaces them, a deleted one removes them. A chunk
+whose embedded text was seen before reuses its vector (cache by text hash), so an unchanged
+corpus embeds nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.chunk import chunk_document
+from rag.config import Settings
+from rag.embed import Embedder, get_embedder
+from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
+from rag.ingest import SUPPORTED_SUFFIXES, load_document, sha256_bytes
+from rag.records import Chunk, Document
+from rag.store import IndexSnapshot, check_compatible, load_snapshot, read_manifest, write_generation
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def expected_manifest(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    """The manifest sections that must match for an index to be usable with these settings."""
+    return {
+        "embedder": {"name": embedder.name, "dim": embedder.dim, "max_tokens": embedder.max_tokens},
+        "chunking": {
+            "target_tokens": settings.chunk_tokens,
+            "overlap": settings.chunk_overlap,
+            "tokenizer": settings.tokenizer,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    doc_id: str
+    path: Path
+    data: bytes | None  # None when the file could not be read
+    sha256: str
+    error: str | None = None
+
+
+def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]:
+    """Every non-hidden file under the corpus folder, read once, sorted by id."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise RagError(f"corpus folder {corpus_dir}/ does not exist; create it and put articles in it")
+    files = []
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith((".", "~")) for part in rel.parts) or not path.is_file():
+            continue
+        doc_id = rel.as_posix()
+        try:
+            size = path.stat().st_size
+            if size > max_file_mb * 1024 * 1024:
+                files.append(
+                    CorpusFile(
+                        doc_id,
+                        path,
+                        None,
+                        f"size:{size}",
+                        f"larger than the {max_file_mb:g} MB limit (RAG_MAX_FILE_MB)",
+                    )
+                )
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            files.append(CorpusFile(doc_id, path, None, "unreadable", f"cannot read file ({exc.strerror or exc})"))
+            continue
+        files.append(CorpusFile(doc_id, path, data, sha256_bytes(data)))
+    return files
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> reason
+    duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> doc_id it repeats
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    documents: int = 0
+    chunks: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    wrote: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.documents} articles, {self.chunks} chunks indexed in {self.seconds:.2f}s: "
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged; {self.chunks_embedded} chunks embedded, {self.chunks_reused} reused"
+            + ("" if self.wrote else " (index already up to date)")
+        ]
+        lines += [f"  duplicate: {d} repeats {orig} (indexed once)" for d, orig in sorted(self.duplicates.items())]
+        lines += [f"  skipped: {d}: {why}" for d, why in sorted(self.skipped.items())]
+        return "\n".join(lines)
+
+
+def ingest(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
+
+    Raises:
+        IngestLocked: another ingest is running on this index.
+        IndexMismatch: the index was built with other settings (pass rebuild=True).
+    """
+    from filelock import FileLock, Timeout
+
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise IngestLocked(
+            f"another ingest is updating {index_dir}/ right now; wait for it to finish and try again"
+        ) from exc
+    try:
+        return _ingest_locked(settings, embedder or get_embedder(settings), rebuild, progress)
+    finally:
+        lock.release()
+
+
+def _previous(settings: Settings, expected: dict[str, Any], rebuild: bool) -> IndexSnapshot | None:
+    manifest = read_manifest(settings.index_dir)
+    if manifest is None:
+        return None
+    try:
+        check_compatible(manifest, expected)
+    except IndexMismatch:
+        if rebuild:
+            return None
+        raise
+    try:
+        return load_snapshot(settings.index_dir, expected)
+    except IndexCorrupt:
+        if rebuild:
+            return None
+        raise
+
+
+def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None) -> IngestReport:
+    t0 = time.perf_counter()
+    report = IngestReport()
+    expected = expected_manifest(settings, embedder)
+    prev = _previous(settings, expected, rebuild)
+    prev_manifest = prev.manifest if prev else {}
+    prev_docs: dict[str, dict] = prev_manifest.get("documents", {})
+    prev_chunks = prev.doc_chunks() if prev else {}
+    cache: dict[str, int] = {}  # embed hash -> row in prev.vectors
+    if prev:
+        for rows in prev_chunks.values():
+            for chunk, h in rows:
+                cache.setdefault(h, int(prev.rows_of([chunk.chunk_id])[0]))
+
+    files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
+    report.timings["scan"] = time.perf_counter() - t0
+    docs: list[Document] = []
+    doc_meta: dict[str, dict] = {}
+    by_text: dict[str, str] = {}
+    skipped: dict[str, dict] = {}
+    duplicates: dict[str, dict] = {}
+    new_chunks: list[Chunk] = []  # ids still local; renumbered below
+    kept: list[tuple[Chunk, str]] = []
+    for i, f in enumerate(files):
+        if progress:
+            progress("parse", i, len(files))
+        if f.error:
+            report.skipped[f.doc_id] = f.error
+            skipped[f.doc_id] = {"sha256": f.sha256, "reason": f.error}
+            continue
+        old = prev_docs.get(f.doc_id)
+        if old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild:
+            doc = prev.document(f.doc_id)
+        else:
+            try:
+                doc = load_document(f.path, f.doc_id, f.data)
+            except BadDocument as exc:
+                report.skipped[f.doc_id] = str(exc)
+                skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
+                continue
+        text_hash = hashlib.sha256(doc.text.encode()).hexdigest()
+        if text_hash in by_text:
+            report.duplicates[f.doc_id] = by_text[text_hash]
+            duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
+            continue
+        by_text[text_hash] = f.doc_id
+        docs.append(doc)
+        if old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild:
+            report.unchanged.append(f.doc_id)
+            kept.extend(prev_chunks[f.doc_id])
+            n = len(prev_chunks[f.doc_id])
+        else:
+            (report.changed if old else report.added).append(f.doc_id)
+            chunks = chunk_document(
+                doc,
+                target_tokens=settings.chunk_tokens,
+                overlap=settings.chunk_overlap,
+                encoding=settings.tokenizer,
+                fits=embedder.fits,
+            )
+            new_chunks.extend(chunks)
+            n = len(chunks)
+        doc_meta[doc.doc_id] = {
+            "path": doc.path,
+            "sha256": doc.sha256,
+            "text_sha256": text_hash,
+            "title": doc.title,
+            "chunks": n,
+            **doc.meta,
+        }
+    report.removed = sorted(set(prev_docs) - set(doc_meta) - set(report.duplicates) - set(report.skipped))
+    report.timings["parse_chunk"] = time.perf_counter() - t0 - report.timings["scan"]
+
+    changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
+    changed |= prev_manifest.get("skipped", {}) != skipped or prev_manifest.get("duplicates", {}) != duplicates
+    report.documents, report.unchanged = len(docs), report.unchanged
+    if not changed:
+        report.chunks = len(prev) if prev else 0
+        report.tokens = prev_manifest.get("counts", {}).get("tokens", 0)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # Give new chunks global ids that were never used before.
+    next_id = int(prev_manifest.get("next_chunk_id", 0))
+    final: list[Chunk] = [c for c, _ in kept]
+    hashes: list[str] = [h for _, h in kept]
+    for c in new_chunks:
+        final.append(Chunk(next_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, c.title))
+        hashes.append(_embed_hash(c.embed_text))
+        next_id += 1
+    vectors = _vectors_for(final, hashes, cache, prev, embedder, settings, report, progress)
+    t_write = time.perf_counter()
+    manifest = {
+        **expected,
+        "documents": doc_meta,
+        "skipped": skipped,
+        "duplicates": duplicates,
+        "next_chunk_id": next_id,
+        "previous_generation": prev.generation if prev else None,
+    }
+    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold)
+    report.timings["write"] = time.perf_counter() - t_write
+    report.wrote = True
+    report.chunks = len(final)
+    report.tokens = int(sum(c.n_tokens for c in final))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _embed_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _vectors_for(
+    chunks: list[Chunk],
+    hashes: list[str],
+    cache: dict[str, int],
+    prev: IndexSnapshot | None,
+    embedder: Embedder,
+    settings: Settings,
+    report: IngestReport,
+    progress: Progress | None,
+) -> np.ndarray:
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    todo = [i for i, h in enumerate(hashes) if h not in cache]
+    for i, h in enumerate(hashes):
+        if h in cache and prev is not None:
+            vectors[i] = prev.vectors[cache[h]]
+    report.chunks_reused = len(chunks) - len(todo)
+    report.chunks_embedded = len(todo)
+    if todo:
+        t = time.perf_counter()
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress("embed", done[0], len(todo))
+
+        vectors[todo] = embedder.embed_documents([chunks[i].embed_text for i in todo], settings.embed_batch_size, tick)
+        report.timings["embed"] = time.perf_counter() - t
+    return vectors
+
+
+# ---------------------------------------------------------------- the reader's side
+
+_cache_lock = threading.Lock()
+_snapshots: dict[str, IndexSnapshot] = {}
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None) -> IndexSnapshot:
+    """The current index generation, loaded once per generation and shared."""
+    embedder = embedder or get_embedder(settings)
+    manifest = read_manifest(settings.index_dir)
+    key = f"{Path(settings.index_dir).resolve()}|{manifest.get('generation') if manifest else None}|{embedder.name}"
+    with _cache_lock:
+        snap = _snapshots.get(key)
+        if snap is None:
+            snap = load_snapshot(settings.index_dir, expected_manifest(settings, embedder))
+            for old in [k for k in _snapshots if k.split("|")[0] == key.split("|")[0]]:
+                del _snapshots[old]
+            _snapshots[key] = snap
+        return snap
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    exists: bool
+    stale: bool
+    new: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if not self.exists:
+            return "no index yet"
+        if not self.stale:
+            return "index is up to date"
+        parts = [
+            f"{len(v)} {k}" for k, v in (("new", self.new), ("changed", self.changed), ("removed", self.removed)) if v
+        ]
+        return "corpus changed since the index was built: " + ", ".join(parts)
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """Compare the corpus folder with what the index was built from (hashes only, no parsing)."""
+    manifest = read_manifest(settings.index_dir)
+    if manifest is None:
+        return IndexStatus(exists=False, stale=True)
+    known: dict[str, str] = {}
+    for section in ("documents", "skipped", "duplicates"):
+        known.update({k: v.get("sha256") for k, v in manifest.get(section, {}).items()})
+    files = {f.doc_id: f.sha256 for f in scan_corpus(settings.corpus_dir, settings.max_file_mb)}
+    new = tuple(sorted(set(files) - set(known)))
+    removed = tuple(sorted(set(known) - set(files)))
+    changed = tuple(sorted(k for k in set(files) & set(known) if files[k] != known[k]))
+    return IndexStatus(True, bool(new or removed or changed), new, changed, removed, manifest)
+
+
+def ensure_index(
+    settings: Settings, embedder: Embedder | None = None, note: Callable[[str], None] | None = None
+) -> IndexSnapshot:
+    """Build or update the index if it is missing or stale, then open it."""
+    status = index_status(settings)
+    if status.stale:
+        if note:
+            note(("building the index: " if not status.exists else "updating the index: ") + status.describe())
+        report = ingest(settings, embedder=embedder)
+        if note:
+            note(report.summary())
+    return open_index(settings, embedder)
+
+
+__all__ = [
+    "IngestReport",
+    "IndexStatus",
+    "ensure_index",
+    "index_status",
+    "ingest",
+    "open_index",
+    "scan_corpus",
+    "SUPPORTED_SUFFIXES",
+]

@@ -1,0 +1,477 @@
+"""Load an article file, decode it, strip the site's boilerplate and read its metadata.
+
+The rules are general (stamps, bylines, share/subscribe lines, calendars, comment rules,
+footers, repeated titles), not rules for particular files.
+
+>>> doc = parse_text("Big News\\n\\nBig News\\n\\nPosted 2023-11-10\\n\\nBy Jane Roe\\n\\n"
+...                  "The minister said the plan will go ahead next year.\\n\\nShare")
+>>> (doc["title"], doc["author"], doc["date"], doc["text"])
+('Big News', 'Jane Roe', '2023-11-10', 'The minister said the plan will go ahead next year.')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from rag.errors import BadDocument
+from rag.records import Document
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+# ---------------------------------------------------------------- loading and decoding
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 by BOM, else the encoding charset-normalizer detects.
+
+    Raises BadDocument for binary data, so a stray image never becomes an "article".
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise BadDocument("binary file, not text")
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        raise BadDocument("not text in any encoding we can detect")
+    # Short texts often tie between code pages; among equally good readings prefer the common ones.
+    top = [m for m in matches if (m.chaos, m.coherence) == (matches[0].chaos, matches[0].coherence)]
+    top.sort(key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
+    return str(top[0])
+
+
+_PREFERRED = ["utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "iso8859_5", "cp1250", "iso8859_2"]
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\r\t\f")
+    return bad / len(sample) > 0.05
+
+
+def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Document:
+    """Read one corpus file into a cleaned Document.
+
+    Args:
+        path: the file.
+        doc_id: stable id (the path relative to the corpus folder).
+        data: the file's bytes, if already read.
+
+    Raises:
+        BadDocument: with a one-line reason when the file is not a usable article.
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BadDocument(f"cannot read file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise BadDocument("empty file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BadDocument(f"unsupported type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    if suffix == ".pdf":
+        raw, hints = _pdf_text(data), {}
+    else:
+        raw = decode_bytes(data)
+        if _looks_binary(raw):
+            raise BadDocument("binary file, not text")
+        if suffix in (".html", ".htm"):
+            raw, hints = _html_text(raw)
+        else:
+            raw, hints = _front_matter(raw)
+            if suffix in (".md", ".markdown"):
+                raw = _markdown_text(raw)
+    parsed = parse_text(raw, hints)
+    if not parsed["text"].strip():
+        raise BadDocument("no article text left after removing boilerplate")
+    if not re.search(r"\w{2,}", parsed["text"]):
+        raise BadDocument("no words in the text")
+    title = parsed["title"] or _title_from_path(path)
+    meta = {k: parsed[k] for k in ("date", "author", "source") if parsed.get(k)}
+    return Document(
+        doc_id=doc_id, path=str(path), title=title, text=parsed["text"], sha256=sha256_bytes(data), meta=meta
+    )
+
+
+def _title_from_path(path: Path) -> str:
+    stem = re.sub(r"[-_]+", " ", path.stem).strip()
+    return stem[:1].upper() + stem[1:] if stem else path.name
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, Any]]:
+    """Optional YAML front matter (--- ... ---) whose title/date/author/source override ours."""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return text, {}
+    import frontmatter
+    import yaml
+
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError:
+        return text, {}
+    hints = {}
+    for key in ("title", "date", "author", "source", "outlet"):
+        value = post.metadata.get(key)
+        if value:
+            hints["source" if key == "outlet" else key] = str(value)
+    return post.content, hints
+
+
+def _markdown_text(text: str) -> str:
+    text = re.sub(r"^\s{0,3}#{1,6}\s+", "", text, flags=re.M)  # headings
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)  # bold
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    return text
+
+
+_HTML_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "template",
+    "button",
+    "select",
+)
+_HTML_BLOCKS = (
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "br",
+    "tr",
+    "section",
+    "article",
+    "figcaption",
+    "pre",
+)
+
+
+def _html_text(html: str) -> tuple[str, dict[str, Any]]:
+    """Visible article text of an HTML page (scripts, navigation and forms dropped) and its meta tags."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    hints: dict[str, Any] = {}
+
+    def meta(*names: str) -> str | None:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            if tag and tag.get("content"):
+                return str(tag["content"]).strip()
+        return None
+
+    title = meta("og:title", "twitter:title") or (soup.title.get_text(" ", strip=True) if soup.title else None)
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        title = h1.get_text(" ", strip=True)
+    if title:
+        hints["title"] = title
+    for key, names in (
+        ("author", ("author", "article:author")),
+        ("date", ("article:published_time", "date", "pubdate")),
+        ("source", ("og:site_name",)),
+    ):
+        value = meta(*names)
+        if value:
+            hints[key] = value
+    if "date" not in hints:
+        t = soup.find("time", attrs={"datetime": True})
+        if t:
+            hints["date"] = str(t["datetime"])
+    for tag in soup(_HTML_DROP):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    for tag in root.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return root.get_text(), hints
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise BadDocument(f"unreadable PDF ({exc})") from exc
+
+
+# ---------------------------------------------------------------- cleaning
+
+_WEEKDAYS = [
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "total",
+]
+_MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS_RU = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+_CALENDAR_WORDS = set(_WEEKDAYS) | set(_MONTHS_EN) | {m[:3] for m in _MONTHS_EN}
+
+_STAMP = re.compile(
+    r"^(posted|published|modified|updated|last updated|created)(\s+on|\s+at)?\s*:?\s+(?P<rest>.*\d.*)$", re.I
+)
+_DATE_PREFIX = re.compile(r"^date\s*:?\s+(?P<date>\d{4}-\d{2}-\d{2})\b", re.I)
+_BYLINE = re.compile(r"^(by|from|author|authors|original author|written by|text)\s*:?\s+(?P<name>[^\d:]{3,60})$", re.I)
+_VIEWS = re.compile(r"^(views?|reads?|comments?)\s*:?\s*\d[\d,. ]*$", re.I)
+_CREDIT = re.compile(
+    r"^(photo|photos|фото|image|images|cover|illustration|source|источник)\b[^.:]{0,40}:\s*(?P<who>\S.{0,60})$", re.I
+)
+_SUBSCRIBE = re.compile(r"\b(subscribe|sign up for|follow us)\b", re.I)
+_SUBSCRIBE_SOURCE = re.compile(
+    r"\bsubscribe to (?:the )?(?P<src>[A-Z][\w.\-]+(?: [A-Z][\w.\-]+){0,3}) (?:news|newsletter|channel)", re.I
+)
+_SHARE = re.compile(
+    r"^(share|share this( article| story)?|share on \w+|tweet|print|email|copy link|read more|advertisement)\W*$", re.I
+)
+_COMMENT_RULE = re.compile(r"\bcomments?\b.*\b(publish\w*|delet\w*|rules?|prohibit\w*|moderat\w*|block\w*)\b", re.I)
+_POST_APPEARED = re.compile(r"^the post .+ appeared first on (?P<src>.+?)\.?$", re.I)
+_FOOTER = re.compile(
+    r"^(if you (find|found|notice|see|spot)(ed)? an? (error|mistake|typo)|tags?\s*:|dear readers\b|"
+    r"the post .+ appeared first on |related (articles|stories|news)\s*:?$|you may also like|all rights reserved)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)\]]*$")
+_NAME = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]\.)(?:[\s-]+(?:[A-Z][a-z]+|[A-Z]\.)){1,3}\.?$")
+_WORD = re.compile(r"[^\W_]+", re.U)
+
+
+def _norm(line: str) -> str:
+    """Case-, punctuation- and space-insensitive form of a line, for comparisons."""
+    return " ".join(_WORD.findall(line.replace("’", "").replace("'", "").casefold()))
+
+
+def _is_calendar(line: str) -> bool:
+    tokens = re.findall(r"[^\W_]+", line)
+    if not tokens or len(line) > 80 or _SENTENCE_END.search(line):
+        return False
+    hits = sum(1 for t in tokens if t.isdigit() or t.casefold() in _CALENDAR_WORDS)
+    return hits / len(tokens) >= 0.6
+
+
+def _is_body_line(line: str) -> bool:
+    words = line.split()
+    return len(line) >= 200 or (len(words) >= 8 and bool(_SENTENCE_END.search(line)))
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 16 and len(line) <= 150 and not _SENTENCE_END.search(line)
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO yyyy-mm-dd (English or Russian month names, d.m.y, y-m-d)."""
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+    if m:
+        return m.group(0)
+    m = re.search(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b", text)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    m = re.search(r"\b(\d{1,2})\s+([A-Za-zА-Яа-яё]+)\.?,?\s+(\d{4})\b", text)
+    if m and (month := _month_number(m.group(2))):
+        return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
+    m = re.search(r"\b([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", text)
+    if m and (month := _month_number(m.group(1))):
+        return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(2)):02d}"
+    return None
+
+
+def _month_number(word: str) -> int | None:
+    w = word.casefold()
+    for i, name in enumerate(_MONTHS_EN, start=1):
+        if len(w) >= 3 and name.startswith(w):
+            return i
+    for stem, i in _MONTHS_RU.items():
+        if w.startswith(stem) and (stem != "ма" or w in ("мая", "май")):
+            return i
+    return None
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date and/or a time, maybe with a place (a dateline)."""
+    if not parse_date(line) and not re.search(r"\b\d{1,2}:\d{2}\b", line):
+        return False
+    leftover = re.sub(
+        r"[\d.:/,\-]+|\b[A-Za-zА-Яа-яё]+\b",
+        lambda m: "" if m.group(0)[0].isdigit() or _month_number(m.group(0)) else m.group(0),
+        line,
+    )
+    return len(leftover.split()) <= 2 and len(line) <= 60
+
+
+def parse_text(raw: str, hints: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Clean an article's raw text and read its metadata.
+
+    Returns a dict with `text` (paragraphs joined by blank lines) and `title`, `date`,
+    `author`, `source` (None where not found). `hints` (front matter, HTML meta) win.
+    """
+    hints = hints or {}
+    meta: dict[str, Any] = {"title": None, "date": None, "author": None, "source": None}
+    lines = [_clean_line(line) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    lines = _cut_footer(lines, meta)
+
+    kept: list[str] = []
+    body_started = False
+    body_lines_seen = 0
+    title_norm = _norm(hints["title"]) if hints.get("title") else None
+    seen_long: set[str] = set()
+    for line in lines:
+        if _drop_meta_line(line, meta):
+            continue
+        norm = _norm(line)
+        if not body_started and _is_body_line(line):
+            body_started = True
+        if not body_started:
+            # Header zone: the first short line is the title; the rest is byline, dateline or noise.
+            if title_norm is None and len(line) <= 200:
+                meta["title"], title_norm = line, norm
+            elif norm != title_norm and meta["author"] is None and _NAME.match(line):
+                meta["author"] = line.rstrip(".")
+            continue
+        if title_norm and norm == title_norm:
+            continue  # the title repeated inside the page
+        if body_lines_seen < 3 and meta["author"] is None and _NAME.match(line):
+            meta["author"] = line.rstrip(".")
+            continue
+        if _is_teaser_repeat(line, kept) or (len(norm) >= 40 and norm in seen_long):
+            continue
+        if len(norm) >= 40:
+            seen_long.add(norm)
+        kept.append(line)
+        body_lines_seen += 1
+    if meta["title"] is None and not hints.get("title"):
+        meta["title"] = next((line for line in kept[:10] if _is_heading(line)), None)
+    for key, value in hints.items():
+        if value:
+            meta[key] = value
+    if meta["date"]:
+        meta["date"] = parse_date(str(meta["date"])) or str(meta["date"])
+    return {"text": "\n\n".join(kept), **meta}
+
+
+def _clean_line(line: str) -> str:
+    line = line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc")
+    line = re.sub(r"[ \t]+", " ", line).strip()
+    return line.strip("•·▪◦ ").strip() if re.match(r"^[•·▪◦]", line) else line
+
+
+def _cut_footer(lines: list[str], meta: dict[str, Any]) -> list[str]:
+    """Drop everything from a footer marker on, when it sits in the last part of the page."""
+    start = len(lines) // 2
+    for i in range(start, len(lines)):
+        m = _POST_APPEARED.match(lines[i])
+        if m:
+            meta["source"] = meta["source"] or m.group("src").strip()
+        if _FOOTER.match(lines[i]):
+            for later in lines[i:]:
+                s = _SUBSCRIBE_SOURCE.search(later)
+                if s and not meta["source"]:
+                    meta["source"] = s.group("src")
+            return lines[:i]
+    return lines
+
+
+def _drop_meta_line(line: str, meta: dict[str, Any]) -> bool:
+    """True for a line of site furniture; records any metadata it carries."""
+    if m := _STAMP.match(line):
+        if meta["date"] is None or m.group(1).lower() in ("posted", "published"):
+            meta["date"] = meta["date"] or parse_date(m.group("rest"))
+        return True
+    if m := _DATE_PREFIX.match(line):
+        meta["date"] = meta["date"] or m.group("date")
+        return True
+    if m := _BYLINE.match(line):
+        meta["author"] = meta["author"] or m.group("name").strip().rstrip(".")
+        return True
+    if _is_date_line(line):
+        meta["date"] = meta["date"] or parse_date(line)
+        return True
+    if _VIEWS.match(line) or _SHARE.match(line) or _is_calendar(line):
+        return True
+    if m := _CREDIT.match(line):
+        who = m.group("who").strip()
+        if re.fullmatch(r"[\w-]+\.(kz|ru|com|org|net|uz|kg|ua|de|uk|io|info|news)", who, re.I):
+            meta["source"] = meta["source"] or who
+        return True
+    if len(line) < 300 and _SUBSCRIBE.search(line):
+        if (s := _SUBSCRIBE_SOURCE.search(line)) and not meta["source"]:
+            meta["source"] = s.group("src")
+        return True
+    return len(line) < 300 and bool(_COMMENT_RULE.search(line))
+
+
+def _is_teaser_repeat(line: str, kept: list[str]) -> bool:
+    """A cut-off repeat of an earlier paragraph ("Before the visit, the president gave...")."""
+    if not line.rstrip().endswith(("...", "…")):
+        return False
+    stem = _norm(line)
+    return len(stem) >= 30 and any(_norm(prev).startswith(stem) for prev in kept)

@@ -1,0 +1,130 @@
+"""Tokens for BM25: lower-cased, accent-free, stop words out, light stemming, and a fold of
+transliteration variants so that Toqayev, Tokayev and Tokaev (or Qasym, Kassym and Kasym)
+meet in one token.
+
+>>> lexical_tokens("Toqayev's visit") == lexical_tokens("Tokaev visits")
+True
+>>> fold("Qasym-Jomart"), fold("Kassym-Zhomart")
+('kasim-jomart', 'kasim-jomart')
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from unidecode import unidecode
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_VOWELS = "aeiou"
+
+# A short English stop list: BM25's idf already discounts common words; this drops the rest.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "after",
+        "also",
+        "any",
+        "can",
+        "could",
+        "should",
+        "while",
+    ]
+)
+
+
+@functools.lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """Map romanization variants of one word onto one spelling (applied to every token)."""
+    w = unidecode(word).lower()
+    w = re.sub(r"'s$", "", w)
+    w = w.replace("zh", "j").replace("kh", "h").replace("q", "k").replace("w", "v")
+    w = w.replace("y", "i")  # Tokayev/Tokaiev, Kassym/Kasim
+    w = re.sub(r"(?<=[aeiou])i(?=[aeiou])", "", w)  # Tokaiev -> Tokaev
+    w = re.sub(r"([a-z])\1+", r"\1", w)  # Kassym -> Kasim
+    return w
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """BM25 tokens of a text (the same function for passages and questions)."""
+    words = _TOKEN.findall(unidecode(text).lower().replace("’", "'"))
+    out: list[str] = []
+    for word in words:
+        word = re.sub(r"'s$", "", word)
+        # A hyphenated word counts as itself and as its parts (Kassym-Jomart -> kassym, jomart).
+        parts = [word] + (word.split("-") if "-" in word else [])
+        for part in parts:
+            if part in STOPWORDS or not part:
+                continue
+            out.append(fold(_stemmer().stemWord(part)) if part.isalpha() else fold(part))
+    return out

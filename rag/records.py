@@ -1,0 +1,80 @@
+"""The typed records that flow between pipeline stages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned article. `text` is what chunks point into."""
+
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    sha256: str  # of the file's bytes: decides whether the file changed
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)  # date, author, source
+
+    @property
+    def text_sha256(self) -> str:
+        return sha256_text(self.text)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A window of a document: `doc.text[char_start:char_end] == text`."""
+
+    chunk_id: int
+    doc_id: str
+    text: str
+    char_start: int
+    char_end: int
+    n_tokens: int
+    title: str = ""
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedder and BM25 see: the article title as a header, then the passage."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    rank: int
+    scores_by_method: dict[str, float] = field(default_factory=dict, compare=False)
+    doc_title: str = ""
+    doc_path: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    hit: Hit
+    quote: str
+    supported: bool = True  # False when the LLM citation check could not find support
+
+    @property
+    def chunk(self) -> Chunk:
+        return self.hit.chunk
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    hits: tuple[Hit, ...] = ()
+    mode: str = "extractive"
+    notes: tuple[str, ...] = ()
+    unsupported: tuple[str, ...] = ()  # answer sentences the citation check flagged

@@ -1,0 +1,162 @@
+"""Retrieval: dense (FAISS) and lexical (BM25), fused by reciprocal rank, optional MMR, and a
+relevance floor so a question the articles never touch returns nothing rather than noise.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.config import MODES, Settings
+from rag.embed import Embedder, get_embedder
+from rag.errors import ConfigError
+from rag.lexical import lexical_tokens
+from rag.records import Hit
+from rag.store import IndexSnapshot
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    mode: str
+    hits: tuple[Hit, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # The nearest passages even when none passed the floor (the UI shows them on abstention).
+    nearest: tuple[Hit, ...] = ()
+
+
+def rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
+    """Reciprocal-rank fusion: sum over lists of 1 / (k + rank), ranks from 1.
+
+    >>> rrf([[7, 8], [8, 9]], k=60) == {7: 1/61, 8: 1/62 + 1/61, 9: 1/62}
+    True
+    """
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float = 0.7) -> list[int]:
+    """Maximal marginal relevance: pick relevant items that are not near-copies of picked ones.
+
+    Args:
+        candidates: item ids, best first; `relevance[i]` and `vectors[i]` belong to `candidates[i]`.
+    Returns:
+        Up to k ids in pick order.
+    """
+    if not candidates:
+        return []
+    rel = relevance / (relevance.max() or 1.0)
+    sims = vectors @ vectors.T
+    picked: list[int] = []
+    best_sim = np.full(len(candidates), -np.inf)
+    available = np.ones(len(candidates), dtype=bool)
+    for _ in range(min(k, len(candidates))):
+        penalty = np.where(np.isfinite(best_sim), best_sim, 0.0)
+        score = np.where(available, lam * rel - (1 - lam) * penalty, -np.inf)
+        i = int(np.argmax(score))
+        picked.append(i)
+        available[i] = False
+        best_sim = np.maximum(best_sim, sims[i])
+    return [candidates[i] for i in picked]
+
+
+def search(
+    question: str,
+    settings: Settings,
+    snapshot: IndexSnapshot,
+    *,
+    embedder: Embedder | None = None,
+    k: int | None = None,
+    mode: str | None = None,
+    use_mmr: bool | None = None,
+    floor: float | None = None,
+) -> SearchResult:
+    """Find the passages that best answer `question`.
+
+    Args:
+        question: the text to search for (the caller has already folded in chat context).
+        k, mode, use_mmr, floor: override the settings for this call.
+    Returns:
+        Hits best first; `score` is cosine (dense), BM25 (bm25) or the fused RRF score (hybrid).
+    """
+    mode = mode or settings.mode
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    k = k or settings.top_k
+    use_mmr = settings.mmr if use_mmr is None else use_mmr
+    floor = settings.min_dense_score if floor is None else floor
+    embedder = embedder or get_embedder(settings)
+    timings: dict[str, float] = {}
+    n_cand = max(50, 10 * k)
+    query = question.strip()
+
+    t = time.perf_counter()
+    qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
+    timings["embed_ms"] = _ms(t)
+    dense_ids: np.ndarray = np.zeros(0, np.int64)
+    bm25_ids: np.ndarray = np.zeros(0, np.int64)
+    bm25_scores: np.ndarray = np.zeros(0, np.float32)
+    if mode in ("dense", "hybrid"):
+        t = time.perf_counter()
+        dense_ids, _ = snapshot.search_dense(qv, n_cand)
+        timings["faiss_ms"] = _ms(t)
+    if mode in ("bm25", "hybrid"):
+        t = time.perf_counter()
+        bm25_ids, bm25_scores = snapshot.search_bm25(lexical_tokens(query), n_cand)
+        timings["bm25_ms"] = _ms(t)
+
+    t = time.perf_counter()
+    if mode == "hybrid":
+        fused = rrf([dense_ids.tolist(), bm25_ids.tolist()], settings.rrf_k)
+    elif mode == "dense":
+        fused = {int(i): 0.0 for i in dense_ids}
+    else:
+        fused = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
+    ids = list(fused)
+    rows = snapshot.rows_of(ids)
+    vecs = np.asarray(snapshot.vectors[rows], dtype=np.float32) if ids else np.zeros((0, embedder.dim), np.float32)
+    cos = vecs @ qv if ids else np.zeros(0, np.float32)
+    if mode == "dense":
+        fused = {i: float(c) for i, c in zip(ids, cos)}
+    bm25_of = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
+    cos_of = {i: float(c) for i, c in zip(ids, cos)}
+    order = sorted(ids, key=lambda i: (-fused[i], i))
+    nearest_ids = order[:k]
+    passing = [i for i in order if cos_of[i] >= floor]
+    if use_mmr and passing:
+        pos = {i: n for n, i in enumerate(ids)}
+        sel = [pos[i] for i in passing]
+        passing = mmr(passing, np.array([fused[i] for i in passing]), vecs[sel], k, settings.mmr_lambda)
+    top = passing[:k]
+    timings["fusion_ms"] = _ms(t)
+
+    t = time.perf_counter()
+    chunks = snapshot.chunks(list(dict.fromkeys(top + nearest_ids)))
+    timings["fetch_ms"] = _ms(t)
+
+    def hit(i: int, rank: int) -> Hit:
+        by = {"dense": cos_of[i], "bm25": bm25_of.get(i, 0.0)}
+        if mode == "hybrid":
+            by["rrf"] = fused[i]
+        doc = snapshot.manifest["documents"].get(chunks[i].doc_id, {})
+        return Hit(
+            chunk=chunks[i],
+            score=fused[i],
+            rank=rank,
+            scores_by_method=by,
+            doc_title=doc.get("title", ""),
+            doc_path=doc.get("path", ""),
+        )
+
+    hits = tuple(hit(i, r) for r, i in enumerate(top, start=1))
+    nearest = tuple(hit(i, r) for r, i in enumerate(nearest_ids, start=1))
+    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest)
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 3)

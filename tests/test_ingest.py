@@ -1,0 +1,161 @@
+"""Loading, decoding, cleaning and metadata."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from rag.errors import BadDocument
+from rag.ingest import decode_bytes, load_document, parse_date, parse_text
+
+from .conftest import SEED_CORPUS
+
+SEED = {p.name: p for p in SEED_CORPUS.iterdir()}
+
+# file -> (title, date, author, source)
+EXPECTED_META = {
+    "orda-russian-propagandists-on-toqayev-visit-to-germany.txt": ("Russian Propagandists Speak about Toqayev's Visit to Germany", None, "Maksim Skopin", "Orda.kz"),
+    "astana-is-staying-apart-russian-kazakh-disagreements.txt": ("Astana is staying apart: why Russian-Kazakhstani disagreements have escalated", "2022-06-20", "Ivan Zubov", None),
+    "frontier-post-diplomatic-confusion.txt": ("Diplomatic confusion", None, "Alena Kazakova", "The Frontier Post"),
+    "putin-and-tokayev-meet-speech-in-kazakh.txt": ("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", "2023-11-10", "Bettina Menzel", None),
+    "politnavigator-putin-in-kazakhstan.txt": ("Putin in Kazakhstan: What Russian TV is silent about", "2023-11-10", "Ainur Kurmanov", "Politnavigator"),
+}  # fmt: skip
+
+BOILERPLATE = [
+    "Posted 20 июня", "Published 20 июня", "Modified 24", "Updated 24", "Фото: Соцсети", "Views: 7785",
+    "Subscribe to", "If you find an error", "Tags:", "Dear Readers", "Roskomnadzor", "Site Administration",
+    "Placing links", "Mon Tues Wed", "6789101112", "2728293031", "Now the editors are aware", "Thank you!",
+    "appeared first on", "coverphotocollage", "Home page politics", "From: Bettina", "Original Author",
+    "took place when the Kazakh president gave...", "Author column, Zen",
+]  # fmt: skip
+
+
+def _doc(name: str):
+    return load_document(SEED[name], name)
+
+
+def test_seed_files_are_the_shared_originals():
+    shared = Path(__file__).resolve().parents[2] / "shared" / "corpus-seed"
+    if not shared.is_dir():
+        pytest.skip("shared/corpus-seed is not beside this checkout")
+    assert sorted(p.read_bytes() for p in shared.iterdir()) == sorted(p.read_bytes() for p in SEED_CORPUS.iterdir())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_META))
+def test_seed_metadata(name):
+    doc = _doc(name)
+    title, date, author, source = EXPECTED_META[name]
+    assert (doc.title, doc.meta.get("date"), doc.meta.get("author"), doc.meta.get("source")) == (
+        title,
+        date,
+        author,
+        source,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_META))
+def test_seed_boilerplate_is_gone(name):
+    text = _doc(name).text
+    for junk in BOILERPLATE:
+        assert junk not in text, junk
+    # The title is metadata now: it does not repeat in the body.
+    title = EXPECTED_META[name][0]
+    assert not any(line.strip() == title for line in text.split("\n")) or name.startswith("putin-and-tokayev")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_META))
+def test_seed_body_is_whole(name):
+    """Every long line of the original article (a body paragraph) survives, word for word."""
+    doc = _doc(name)
+    raw = SEED[name].read_text(encoding="utf-8")
+    body_lines = [re.sub(r"\s+", " ", line.replace("\u00a0", " ")).strip() for line in raw.split("\n")]
+    body_lines = [
+        line
+        for line in body_lines
+        if len(line) > 150
+        and not line.startswith(
+            ("Dear Readers", "Subscribe", "Prohibited", "The Site", "Before Vladimir Putin's visit")
+        )
+    ]
+    assert len(body_lines) >= 5
+    for line in body_lines:
+        assert line in doc.text, line[:80]
+
+
+def test_paragraphs_are_separated_by_blank_lines():
+    doc = _doc("frontier-post-diplomatic-confusion.txt")
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[0].startswith("In Kazakhstan, there are anti-Russian rallies")
+    assert paragraphs[-1].startswith("Relations between the two countries")
+    assert all(p.strip() == p and p for p in paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("20 июня 2022, 14:01", "2022-06-20"), ("10.11.2023 09:23", "2023-11-10"), ("2023-11-10", "2023-11-10"),
+     ("November 9, 2023", "2023-11-09"), ("9 Nov 2023", "2023-11-09"), ("no date here", None)],
+)  # fmt: skip
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "latin-1", "utf-16", "utf-8-sig"])
+def test_decode_non_utf8(encoding):
+    text = {"cp1251": "Президент Токаев заявил о санкциях и торговле с Россией в этом году.",
+            "latin-1": "Le président a déclaré à Genève que la coopération économique continuera.",
+            "utf-16": "Tokayev said: “Kazakhstan will comply” — 25 млрд.",
+            "utf-8-sig": "Plain text with a BOM."}[encoding]  # fmt: skip
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+def test_binary_and_empty_files_are_refused(tmp_path):
+    png = tmp_path / "photo.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(BadDocument, match="binary"):
+        load_document(png, "photo.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n\n ")
+    with pytest.raises(BadDocument, match="empty"):
+        load_document(empty, "empty.txt")
+
+
+def test_html_scripts_and_navigation_are_dropped(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Site | Story</title><meta property='og:site_name' content='The Daily'>"
+        "<meta name='author' content='Jane Roe'><script>var tracking = 1;</script></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        "<article><h1>Grain deal extended</h1><p>The two governments agreed on Monday to extend the grain deal by a year.</p>"
+        "<p>Exports rose <b>12 percent</b> last season, officials said.</p><script>alert('x')</script></article>"
+        "<footer>All rights reserved</footer></body></html>"
+    )
+    doc = load_document(page, "page.html")
+    assert doc.title == "Grain deal extended"
+    assert doc.meta == {"author": "Jane Roe", "source": "The Daily"}
+    assert doc.text == ("The two governments agreed on Monday to extend the grain deal by a year.\n\n"
+                        "Exports rose 12 percent last season, officials said.")  # fmt: skip
+
+
+def test_front_matter_overrides_metadata(tmp_path):
+    md = tmp_path / "note.md"
+    md.write_text("---\ntitle: The Real Title\nauthor: A. Writer\ndate: 2024-03-05\noutlet: Wire\n---\n"
+                  "# Heading\n\nThe [council](http://x) met on **Tuesday** and approved the budget for next year.\n")  # fmt: skip
+    doc = load_document(md, "note.md")
+    assert (doc.title, doc.meta) == ("The Real Title", {"date": "2024-03-05", "author": "A. Writer", "source": "Wire"})
+    assert doc.text.endswith("The council met on Tuesday and approved the budget for next year.")
+
+
+def test_general_rules_not_file_rules():
+    """The same furniture in a made-up page is removed the same way."""
+    raw = ("Markets rally\n\nMarkets rally\n\nUpdated March 3, 2024\n\nShare\n\nBy John Smith\n\n"
+           "Stocks rose sharply on Friday after the central bank held rates steady, traders said.\n\n"
+           "Subscribe to Example News on Telegram\n\nAnalysts expect more gains next week as earnings arrive.\n\n"
+           "Markets rally\n\nTags: markets, stocks\n\nMon Tue Wed Thu Fri Sat Sun\n\n1234567")  # fmt: skip
+    out = parse_text(raw)
+    assert out["title"] == "Markets rally"
+    assert out["author"] == "John Smith"
+    assert out["date"] == "2024-03-03"
+    assert out["text"] == ("Stocks rose sharply on Friday after the central bank held rates steady, traders said.\n\n"
+                           "Analysts expect more gains next week as earnings arrive.")  # fmt: skip
