@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -13,8 +15,13 @@ from typing import Any
 from rag.config import MODES, Settings
 from rag.errors import RagError
 
+PLUGGED = {
+    "eval": ("rag.evaluate", "measure retrieval and answer quality (eval set or a BEIR data set)"),
+    "bench": ("rag.bench", "measure ingest, query and start-up speed and memory; write JSON and Markdown"),
+}
 
-def _common(p: argparse.ArgumentParser) -> None:
+
+def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, default=None, help="articles folder (default: corpus, or $RAG_CORPUS_DIR)")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: index, or $RAG_INDEX_DIR)")
 
@@ -29,13 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="build or update the index from the corpus folder",
                        description="Index new and changed articles, drop deleted ones (incremental).")  # fmt: skip
-    _common(p)
+    add_common(p)
     p.add_argument("--rebuild", action="store_true", help="ignore the existing index and build it anew")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("search", help="show the passages that best match a question",
                        description="Retrieve passages (updates the index first if the corpus changed).")  # fmt: skip
-    _common(p)
+    add_common(p)
     p.add_argument("question", help="the question or search text")
     p.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
     p.add_argument("--mode", choices=MODES, default=None, help="hybrid (default), dense or bm25")
@@ -43,11 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
 
     p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
-    _common(p)
+    add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    # Commands that live in their own modules: each has add_arguments(parser) and run(args) -> int.
+    for name, (module, help_text) in PLUGGED.items():
+        if importlib.util.find_spec(module) is not None:
+            p = sub.add_parser(name, help=help_text, description=help_text)
+            importlib.import_module(module).add_arguments(p)
+
     p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
-    _common(p)
+    add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     return parser
@@ -165,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = build_parser().parse_args(argv)
     try:
+        if args.command in PLUGGED:
+            return importlib.import_module(PLUGGED[args.command][0]).run(args)
         return COMMANDS[args.command](args)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
