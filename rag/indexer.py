@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from rag.chunk import chunk_document
+from rag.chunk import chunk_document, sentence_spans
 from rag.config import Settings
 from rag.embed import Embedder, get_embedder
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.ingest import SUPPORTED_SUFFIXES, load_document, sha256_bytes
 from rag.records import Chunk, Document
-from rag.store import IndexSnapshot, check_compatible, load_snapshot, read_manifest, write_generation
+from rag.store import IndexSnapshot, SentenceTable, check_compatible, load_snapshot, read_manifest, write_generation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -90,6 +90,7 @@ class IngestReport:
     skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> reason
     duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> doc_id it repeats
     chunks_embedded: int = 0
+    sentences_embedded: int = 0
     chunks_reused: int = 0
     documents: int = 0
     chunks: int = 0
@@ -249,6 +250,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         hashes.append(_embed_hash(c.embed_text))
         next_id += 1
     vectors = _vectors_for(final, hashes, cache, prev, embedder, settings, report, progress)
+    sentences = _sentence_table(docs, prev, embedder, settings, report, progress)
     t_write = time.perf_counter()
     manifest = {
         **expected,
@@ -258,7 +260,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         "next_chunk_id": next_id,
         "previous_generation": prev.generation if prev else None,
     }
-    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold)
+    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold, sentences)
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(final)
@@ -300,6 +302,52 @@ def _vectors_for(
         vectors[todo] = embedder.embed_documents([chunks[i].embed_text for i in todo], settings.embed_batch_size, tick)
         report.timings["embed"] = time.perf_counter() - t
     return vectors
+
+
+def _sentence_table(
+    docs: list[Document],
+    prev: IndexSnapshot | None,
+    embedder: Embedder,
+    settings: Settings,
+    report: IngestReport,
+    progress: Progress | None,
+) -> SentenceTable:
+    """Vectors for every sentence (the extractive answerer scores sentences without embedding
+    them at question time); sentences seen before reuse their vectors."""
+    rows: list[tuple[str, int, int, str]] = []
+    texts: list[str] = []
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        for start, end in sentence_spans(doc.text):
+            text = doc.text[start:end]
+            rows.append((doc.doc_id, start, end, _embed_hash(text)))
+            texts.append(text)
+    old: dict[str, np.ndarray] = {}
+    if prev is not None and prev.sentences is not None:
+        old = {h: i for i, h in enumerate(prev.sentences.hashes.tolist())}
+    vectors = np.zeros((len(rows), embedder.dim), dtype=np.float32)
+    todo = [i for i, r in enumerate(rows) if r[3] not in old]
+    for i, r in enumerate(rows):
+        if r[3] in old:
+            vectors[i] = prev.sentences.vectors[old[r[3]]]
+    if todo:
+        t = time.perf_counter()
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress("embed sentences", done[0], len(todo))
+
+        vectors[todo] = embedder.embed_documents([texts[i] for i in todo], settings.embed_batch_size * 2, tick)
+        report.timings["embed_sentences"] = time.perf_counter() - t
+    report.sentences_embedded = len(todo)
+    return SentenceTable(
+        doc_ids=np.array([r[0] for r in rows], dtype=str),
+        starts=np.array([r[1] for r in rows], dtype=np.int64),
+        ends=np.array([r[2] for r in rows], dtype=np.int64),
+        hashes=np.array([r[3] for r in rows], dtype=str),
+        vectors=vectors,
+    )
 
 
 # ---------------------------------------------------------------- the reader's side

