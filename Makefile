@@ -46,6 +46,7 @@ lint: install-test
 test: install-test browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q --timeout=900
+	$(BIN)/rag eval --check
 
 test-fast: install-test
 	$(BIN)/pytest -q -m "not slow"

@@ -1,0 +1,309 @@
+"""Public benchmarks in BEIR format, run through our own ingest, chunking and retrieval.
+
+A BEIR folder holds `corpus.jsonl` ({"_id", "title", "text"}), `queries.jsonl` ({"_id", "text"})
+and `qrels/<split>.tsv` (query-id, corpus-id, score). Every document becomes an article file
+(title in YAML front matter, abstract as the body) in a cache folder, `rag.indexer.ingest` builds
+an ordinary index from it, and each query is answered by `rag.retrieve.search`. A document's
+score is the score of its best chunk (plus a small bonus for further matching chunks, see
+`rank_documents`). The cache is keyed by the corpus's sha256 and the chunking and embedder
+settings, so a second run re-uses the vectors, which are the expensive part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import numpy as np
+
+from rag.config import Settings
+from rag.embed import Embedder
+from rag.errors import IndexCorrupt, IndexMismatch, RagError
+from rag.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
+
+BEIR_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
+DOC_DEPTH = 100  # documents ranked per query (recall@100 needs them all)
+CHUNK_DEPTH = 300  # chunks asked of search() to fill DOC_DEPTH documents
+SECOND_CHUNK_BONUS = 0.0  # share of a document's second-best chunk score added to its best
+
+
+class BeirError(RagError):
+    """A BEIR folder is missing a file or has one we cannot read."""
+
+
+@dataclass(frozen=True)
+class BeirSet:
+    """One split of a BEIR data set: documents, the split's queries and their judgements."""
+
+    name: str
+    split: str
+    corpus_path: Path
+    documents: dict[str, tuple[str, str]]  # id -> (title, text)
+    queries: dict[str, str]  # id -> text, only queries with judgements in this split
+    qrels: dict[str, dict[str, int]]  # query id -> {doc id: grade}
+    corpus_sha256: str = field(default="", compare=False)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise BeirError(f"{path} is missing; a BEIR folder has corpus.jsonl, queries.jsonl and qrels/<split>.tsv")
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as exc:
+                    raise BeirError(f"{path}:{n} is not JSON ({exc})") from exc
+    return rows
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """query id -> {doc id: grade} from a BEIR qrels TSV (header line optional)."""
+    if not path.is_file():
+        splits = sorted(p.stem for p in path.parent.glob("*.tsv")) if path.parent.is_dir() else []
+        raise BeirError(f"{path} is missing; splits here: {', '.join(splits) or 'none'}")
+    qrels: dict[str, dict[str, int]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.strip().split("\t")
+        if not line.strip() or (n == 1 and parts[0] == "query-id"):
+            continue
+        if len(parts) != 3:
+            raise BeirError(f"{path}:{n}: expected query-id, corpus-id, score separated by tabs")
+        qrels.setdefault(parts[0], {})[parts[1]] = int(float(parts[2]))
+    return qrels
+
+
+def load_beir(root: Path, split: str = "test", max_queries: int | None = None) -> BeirSet:
+    """Read a BEIR folder; `max_queries` keeps the first N judged queries (in qrels order)."""
+    root = Path(root)
+    qrels = read_qrels(root / "qrels" / f"{split}.tsv")
+    queries_all = {str(r["_id"]): r["text"] for r in _read_jsonl(root / "queries.jsonl")}
+    missing = [q for q in qrels if q not in queries_all]
+    if missing:
+        raise BeirError(f"{len(missing)} judged queries are not in queries.jsonl (first: {missing[0]})")
+    ids = list(qrels)[:max_queries] if max_queries else list(qrels)
+    corpus_path = root / "corpus.jsonl"
+    docs = {str(r["_id"]): (r.get("title") or "", r.get("text") or "") for r in _read_jsonl(corpus_path)}
+    return BeirSet(
+        name=root.name,
+        split=split,
+        corpus_path=corpus_path,
+        documents=docs,
+        queries={q: queries_all[q] for q in ids},
+        qrels={q: qrels[q] for q in ids},
+        corpus_sha256=hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+    )
+
+
+# ---------------------------------------------------------------- the index, through our ingest
+
+
+def file_name(doc_id: str) -> str:
+    """A safe, reversible file name for a BEIR document id.
+
+    >>> file_name("a/b 1"), beir_id(file_name("a/b 1"))
+    ('doc-a%2Fb%201.txt', 'a/b 1')
+    """
+    return "doc-" + quote(doc_id, safe="") + ".txt"
+
+
+def beir_id(doc_id: str) -> str:
+    """The BEIR id of one of our document ids (inverse of `file_name`)."""
+    return unquote(doc_id.removeprefix("doc-").removesuffix(".txt"))
+
+
+def article_text(title: str, text: str) -> str:
+    """An article file: the title in YAML front matter (JSON strings are valid YAML), then the text."""
+    head = f"---\ntitle: {json.dumps(title)}\n---\n\n" if title.strip() else ""
+    return head + text.strip() + "\n"
+
+
+def cache_folder(beir: BeirSet, settings: Settings, cache_dir: Path) -> Path:
+    """Where this corpus, chunked and embedded with these settings, is kept."""
+    key = json.dumps(
+        [beir.corpus_sha256, settings.embedder, settings.quantize, settings.chunk_tokens, settings.chunk_overlap,
+         settings.tokenizer]
+    )  # fmt: skip
+    return Path(cache_dir) / f"{beir.name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def write_corpus(beir: BeirSet, folder: Path) -> None:
+    """Write every document as an article file, once (a hidden marker says the folder is complete)."""
+    done = folder / ".complete"  # hidden: ingest skips it
+    if done.is_file() and done.read_text() == beir.corpus_sha256:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc_id, (title, text) in beir.documents.items():
+        (folder / file_name(doc_id)).write_text(article_text(title, text), encoding="utf-8")
+    done.write_text(beir.corpus_sha256)
+
+
+class VectorCache(Embedder):
+    """An embedder that keeps every passage vector on disk by text hash.
+
+    The benchmark's index is build output that a change of index format throws away; its
+    vectors, the slow part (minutes on 2 cores), survive here and are saved as they are made.
+    """
+
+    SAVE_EVERY = 512  # texts embedded between saves, so an interrupted run keeps its work
+
+    def __init__(self, inner: Embedder, folder: Path) -> None:
+        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+        self.folder = Path(folder)
+        self._rows: dict[str, int] = {}
+        self._vectors = np.zeros((0, inner.dim), np.float32)
+        if (self.folder / "vectors.npy").is_file() and (self.folder / "hashes.json").is_file():
+            hashes = json.loads((self.folder / "hashes.json").read_text())
+            vectors = np.load(self.folder / "vectors.npy", allow_pickle=False)
+            if len(hashes) == len(vectors) and vectors.shape[1:] == (inner.dim,):
+                self._rows, self._vectors = {h: i for i, h in enumerate(hashes)}, vectors
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_batch(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+    def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
+        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        todo = sorted({k: i for i, k in enumerate(keys) if k not in self._rows}.values())
+        if progress and len(todo) < len(texts):
+            progress(len(texts) - len(todo))
+        for s in range(0, len(todo), self.SAVE_EVERY):
+            part = todo[s : s + self.SAVE_EVERY]
+            new = self.inner.embed_documents([texts[i] for i in part], batch_size, progress)
+            self._rows.update({keys[i]: len(self._vectors) + n for n, i in enumerate(part)})
+            self._vectors = np.concatenate([self._vectors, new.astype(np.float32)])
+            self._save()
+        return self._vectors[[self._rows[k] for k in keys]] if keys else np.zeros((0, self.dim), np.float32)
+
+    def _save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        np.save(self.folder / ".vectors.tmp.npy", self._vectors, allow_pickle=False)
+        (self.folder / ".hashes.tmp.json").write_text(json.dumps(list(self._rows)))
+        os.replace(self.folder / ".vectors.tmp.npy", self.folder / "vectors.npy")
+        os.replace(self.folder / ".hashes.tmp.json", self.folder / "hashes.json")
+
+
+def build_index(beir: BeirSet, settings: Settings, cache_dir: Path, embedder: Embedder, quiet: bool = False):
+    """Ingest the data set's corpus into a cached index; returns (settings for it, snapshot, ingest report).
+
+    The index is rebuilt when it no longer matches the running code or settings; passage
+    vectors come from the `VectorCache` then, so only new passages are embedded.
+    """
+    from rag.indexer import ingest, open_index
+
+    folder = cache_folder(beir, settings, cache_dir)
+    settings = settings.replace(corpus_dir=folder / "corpus", index_dir=folder / "index")
+    write_corpus(beir, settings.corpus_dir)
+    cached = VectorCache(embedder, folder / "vectors")
+    progress = None if quiet else _tqdm_progress()
+    try:
+        report = ingest(settings, embedder=cached, progress=progress)
+    except (IndexMismatch, IndexCorrupt):
+        report = ingest(settings, embedder=cached, rebuild=True, progress=progress)
+    return settings, open_index(settings, embedder), report
+
+
+def _tqdm_progress() -> Callable[[str, int, int], None]:
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage not in bars:
+            desc = {"parse": "reading articles", "embed": "embedding chunks"}.get(stage, stage)
+            bars[stage] = tqdm(total=total, desc=desc, unit="doc" if stage == "parse" else "chunk", file=sys.stderr)
+        bar = bars[stage]
+        bar.n = done + (1 if stage == "parse" else 0)
+        bar.refresh()
+        if bar.n >= total:
+            bar.close()
+
+    return progress
+
+
+# ---------------------------------------------------------------- ranking and scoring
+
+
+def rank_documents(hits: Sequence, depth: int = DOC_DEPTH, bonus: float = SECOND_CHUNK_BONUS) -> list[str]:
+    """BEIR document ids ranked by their best chunk's score (+ `bonus` x the second best).
+
+    Args:
+        hits: `rag.records.Hit`s, best first.
+    """
+    per_doc: dict[str, list[float]] = {}
+    for h in hits:
+        per_doc.setdefault(h.chunk.doc_id, []).append(float(h.score))
+    first = {d: i for i, d in enumerate(per_doc)}
+
+    def score(d: str) -> float:
+        s = sorted(per_doc[d], reverse=True)
+        return s[0] + (bonus * s[1] if len(s) > 1 else 0.0)
+
+    ranked = sorted(per_doc, key=lambda d: (-score(d), first[d]))
+    return [beir_id(d) for d in ranked[:depth]]
+
+
+def query_metrics(ranked: Sequence[str], judged: dict[str, int]) -> dict[str, float]:
+    """nDCG@10, recall@100 and MRR@10 of one ranked document list."""
+    gains = [float(judged.get(d, 0)) for d in ranked]
+    relevant = [g > 0 for g in gains]
+    wanted = [d for d, g in judged.items() if g > 0]
+    return {
+        "ndcg@10": ndcg_at_k(gains, [float(g) for g in judged.values() if g > 0], 10),
+        "recall@100": recall_at_k([{d} if r else set() for d, r in zip(ranked, relevant)], len(wanted), 100),
+        "mrr@10": reciprocal_rank(relevant, 10),
+    }
+
+
+@dataclass(frozen=True)
+class BeirResult:
+    name: str
+    split: str
+    queries: int
+    metrics: dict[str, dict[str, float]]  # mode -> metric -> mean over queries
+    runs: dict[str, dict[str, list[str]]] = field(compare=False, default_factory=dict)  # mode -> qid -> ranked ids
+    index: dict[str, int] = field(compare=False, default_factory=dict)  # documents, chunks
+
+
+def run_beir(beir: BeirSet, settings: Settings, snapshot, embedder, modes: Sequence[str] = BEIR_MODES,
+             quiet: bool = False) -> BeirResult:  # fmt: skip
+    """Rank documents for every query in every mode and average the metrics."""
+    from tqdm import tqdm
+
+    from rag.retrieve import search
+
+    from .evaluate import MODE_ARGS, QueryCache
+
+    qe = QueryCache(embedder)
+    runs: dict[str, dict[str, list[str]]] = {m: {} for m in modes}
+    with tqdm(total=len(beir.queries) * len(modes), desc=f"{beir.name} {beir.split}", unit="query",
+              file=sys.stderr, disable=quiet) as bar:  # fmt: skip
+        for qid, text in beir.queries.items():
+            for mode in modes:
+                mode_name, use_mmr = MODE_ARGS[mode]
+                result = search(text, settings, snapshot, embedder=qe, k=CHUNK_DEPTH, mode=mode_name,
+                                use_mmr=use_mmr, floor=-1.0)  # fmt: skip
+                runs[mode][qid] = rank_documents(result.hits)
+                bar.update(1)
+    metrics = {
+        m: {
+            name: mean([query_metrics(runs[m][q], beir.qrels[q])[name] for q in beir.queries])
+            for name in ("ndcg@10", "recall@100", "mrr@10")
+        }
+        for m in modes
+    }
+    counts = snapshot.manifest.get("counts", {})
+    return BeirResult(beir.name, beir.split, len(beir.queries), metrics, runs,
+                      {"documents": counts.get("documents", 0), "chunks": counts.get("chunks", 0)})  # fmt: skip

@@ -1,0 +1,483 @@
+"""`rag eval`: retrieval and answer quality on `eval/questions.jsonl`, a regression gate against
+`eval/baseline.json`, and public benchmarks in BEIR format (`--beir DIR`, see rag/beir.py).
+
+Relevance is judged by evidence quote (rag/metrics.py), not by chunk id, so the eval set stays
+valid when chunking changes. Unanswerable questions count only in the answer metrics.
+
+    rag eval                      measure, print the tables, write eval/reports/
+    rag eval --check              ... and exit 1 if a headline metric fell below the baseline
+    rag eval --update-baseline    accept the current numbers as the new baseline
+    rag eval --beir ../shared/benchmarks/scifact --split test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.embed import Embedder
+from rag.errors import RagError
+from rag.metrics import (
+    contains_answer,
+    hit_at_k,
+    mean,
+    ndcg_at_k,
+    precision_at_k,
+    quotes_in,
+    recall_at_k,
+    reciprocal_rank,
+    safe_ratio,
+    token_f1,
+)
+
+EVAL_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid", "hybrid+mmr")
+MODE_ARGS: dict[str, tuple[str, bool]] = {  # eval mode -> (search mode, use_mmr)
+    "dense": ("dense", False),
+    "bm25": ("bm25", False),
+    "hybrid": ("hybrid", False),
+    "hybrid+mmr": ("hybrid", True),
+}
+KS: tuple[int, ...] = (1, 3, 5, 10)
+DEPTH = 10  # passages retrieved per question
+MISS_K = 5  # a question whose evidence is not in the first MISS_K passages is listed as a miss
+HEADLINE_RETRIEVAL = ("hit@1", "recall@5", "mrr@10", "ndcg@10")
+ANSWER_METRICS = (
+    "contains_gold", "token_f1", "citation_precision", "abstention_precision", "abstention_recall",
+    "correct_and_cited",
+)  # fmt: skip
+DEFAULT_TOLERANCE = 0.02
+
+
+class EvalError(RagError):
+    """The eval set, the baseline or the options cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    evidence: tuple[str, ...]
+    answer: str | None
+    unanswerable: bool
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read and check the eval set (format: DESIGN.md, "Eval set format")."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvalError(f"eval set {path} not found; pass --questions FILE")
+    out: list[Question] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            q = Question(
+                str(raw["id"]), raw["question"], tuple(raw["evidence"]), raw["answer"], bool(raw["unanswerable"])
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EvalError(f"{path}:{n}: not an eval question ({type(exc).__name__}: {exc})") from exc
+        if not q.unanswerable and not (q.evidence and q.answer):
+            raise EvalError(f"{path}:{n}: answerable question {q.id} needs evidence quotes and an answer")
+        out.append(q)
+    ids = [q.id for q in out]
+    if len(set(ids)) != len(ids):
+        raise EvalError(f"{path}: question ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return out
+
+
+class QueryCache(Embedder):
+    """Wraps an embedder so each distinct question is embedded once across modes."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+        self._seen: dict[str, Any] = {}
+
+    def embed_batch(self, texts: Sequence[str]):
+        return self.inner.embed_batch(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def embed_documents(self, texts, batch_size=32, progress=None):
+        return self.inner.embed_documents(texts, batch_size, progress)
+
+    def embed_query(self, text: str):
+        if text not in self._seen:
+            self._seen[text] = self.inner.embed_query(text)
+        return self._seen[text]
+
+
+# ---------------------------------------------------------------- retrieval
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    rank: int
+    doc_id: str
+    quotes: frozenset[int]  # which of the question's evidence quotes this passage holds
+    start: str  # the passage's first words, to study a miss
+
+
+@dataclass(frozen=True)
+class QuestionRun:
+    qid: str
+    mode: str
+    retrieved: tuple[Retrieved, ...]
+    n_relevant: int  # passages in the whole index that hold evidence (for the ideal DCG)
+    n_quotes: int
+
+    def metrics(self) -> dict[str, float]:
+        rel = [bool(r.quotes) for r in self.retrieved]
+        found = [r.quotes for r in self.retrieved]
+        out: dict[str, float] = {}
+        for k in KS:
+            out[f"precision@{k}"] = precision_at_k(rel, k)
+            out[f"recall@{k}"] = recall_at_k(found, self.n_quotes, k)
+            out[f"hit@{k}"] = hit_at_k(rel, k)
+        out["mrr@10"] = reciprocal_rank(rel, 10)
+        out["ndcg@10"] = ndcg_at_k([float(r) for r in rel], [1.0] * self.n_relevant, 10)
+        return out
+
+
+def first_words(text: str, n: int = 12) -> str:
+    w = text.split()
+    return " ".join(w[:n]) + (" ..." if len(w) > n else "")
+
+
+def relevant_counts(questions: Sequence[Question], snapshot) -> dict[str, int]:
+    """How many indexed passages hold evidence of each answerable question.
+
+    Raises:
+        EvalError: a question's evidence is in no passage (a wrong quote, or another corpus).
+    """
+    chunks = [c for rows in snapshot.doc_chunks().values() for c, _ in rows]
+    counts = {q.id: sum(1 for c in chunks if quotes_in(c.text, q.evidence)) for q in questions if not q.unanswerable}
+    lost = [qid for qid, n in counts.items() if n == 0]
+    if lost:
+        raise EvalError(
+            f"the evidence of {', '.join(lost)} is in no indexed passage; fix the quote, or point --corpus at "
+            "the articles the eval set was written for"
+        )
+    return counts
+
+
+def retrieval_runs(questions, settings, snapshot, embedder, modes=EVAL_MODES) -> dict[str, list[QuestionRun]]:
+    """Search every answerable question in every mode; the relevance floor applies as configured."""
+    from rag.retrieve import search
+
+    counts = relevant_counts(questions, snapshot)
+    runs: dict[str, list[QuestionRun]] = {m: [] for m in modes}
+    for q in questions:
+        if q.unanswerable:
+            continue
+        for mode in modes:
+            name, use_mmr = MODE_ARGS[mode]
+            hits = search(q.question, settings, snapshot, embedder=embedder, k=DEPTH, mode=name, use_mmr=use_mmr).hits
+            got = tuple(
+                Retrieved(h.rank, h.chunk.doc_id, quotes_in(h.chunk.text, q.evidence), first_words(h.chunk.text))
+                for h in hits
+            )
+            runs[mode].append(QuestionRun(q.id, mode, got, counts[q.id], len(q.evidence)))
+    return runs
+
+
+def summarize(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Mean of each metric over questions."""
+    return {name: mean([r[name] for r in rows]) for name in rows[0]} if rows else {}
+
+
+# ---------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    qid: str
+    unanswerable: bool
+    abstained: bool
+    text: str
+    contains_gold: bool
+    f1: float
+    cited: int
+    cited_with_evidence: int
+    cited_docs: tuple[str, ...]
+
+    @property
+    def correct_and_cited(self) -> bool:
+        return self.contains_gold and self.cited_with_evidence > 0 and not self.abstained
+
+
+def answer_runs(questions, settings, snapshot, embedder) -> tuple[list[AnswerRow], str | None]:
+    """Answer every question; returns (rows, None), or ([], why) when rag.answer is not available."""
+    try:
+        from rag.answer import answer_question
+    except ImportError as exc:
+        return [], f"answer metrics skipped: rag.answer cannot be imported yet ({exc})"
+    rows = []
+    for q in questions:
+        a = answer_question(q.question, settings, snapshot, embedder=embedder)
+        cited = [c.chunk.text for c in a.citations]
+        gold = q.answer or ""
+        rows.append(
+            AnswerRow(
+                qid=q.id,
+                unanswerable=q.unanswerable,
+                abstained=a.abstained,
+                text=a.text,
+                contains_gold=bool(gold) and not a.abstained and contains_answer(a.text, gold),
+                f1=0.0 if a.abstained or not gold else token_f1(a.text, gold),
+                cited=len(cited),
+                cited_with_evidence=sum(1 for t in cited if quotes_in(t, q.evidence)),
+                cited_docs=tuple(c.chunk.doc_id for c in a.citations),
+            )
+        )
+    return rows, None
+
+
+def summarize_answers(rows: Sequence[AnswerRow]) -> dict[str, float]:
+    """Answer metrics; citation precision counts the passages cited for answerable questions."""
+    answerable = [r for r in rows if not r.unanswerable]
+    abstained = [r for r in rows if r.abstained]
+    unanswerable = [r for r in rows if r.unanswerable]
+    return {
+        "contains_gold": mean([float(r.contains_gold) for r in answerable]),
+        "token_f1": mean([r.f1 for r in answerable]),
+        "citation_precision": safe_ratio(
+            sum(r.cited_with_evidence for r in answerable), sum(r.cited for r in answerable)
+        ),
+        "abstention_precision": safe_ratio(sum(r.unanswerable for r in abstained), len(abstained)),
+        "abstention_recall": safe_ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
+        "correct_and_cited": mean([float(r.correct_and_cited) for r in answerable]),
+    }
+
+
+# ---------------------------------------------------------------- the whole evaluation
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    questions: int
+    answerable: int
+    settings: dict[str, Any]
+    retrieval: dict[str, dict[str, float]]  # mode -> metric -> mean
+    answers: dict[str, float] | None
+    answers_note: str | None = None
+    misses: tuple[dict[str, Any], ...] = ()
+    per_question: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def headline(self) -> dict[str, float]:
+        """The numbers the regression gate watches, as flat "section/metric" names."""
+        out = {f"{m}/{k}": v[k] for m, v in self.retrieval.items() for k in HEADLINE_RETRIEVAL}
+        out.update({f"answers/{k}": self.answers[k] for k in ANSWER_METRICS} if self.answers else {})
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in ("questions", "answerable", "settings", "retrieval", "answers")}
+        return {**data, "answers_note": self.answers_note, "headline": self.headline(),
+                "misses": list(self.misses), "per_question": self.per_question}  # fmt: skip
+
+
+def settings_summary(settings) -> dict[str, Any]:
+    keys = ("embedder", "chunk_tokens", "chunk_overlap", "top_k", "rrf_k", "mmr_lambda", "min_dense_score")
+    out: dict[str, Any] = {k: getattr(settings, k) for k in keys}
+    out["answerer"] = "llm" if settings.llm_enabled else "extractive"
+    return out
+
+
+def retrieval_misses(runs: dict[str, list[QuestionRun]], questions: dict[str, Question]) -> list[dict[str, Any]]:
+    """Per question and mode, where no passage in the first MISS_K holds evidence: what came instead."""
+    out = []
+    for mode, rows in runs.items():
+        for r in rows:
+            if any(x.quotes for x in r.retrieved[:MISS_K]):
+                continue
+            first = next((x.rank for x in r.retrieved if x.quotes), None)
+            out.append({
+                "kind": "retrieval", "id": r.qid, "mode": mode, "question": questions[r.qid].question,
+                "evidence": questions[r.qid].evidence[0], "first_relevant_rank": first,
+                "retrieved": [{"rank": x.rank, "doc_id": x.doc_id, "start": x.start} for x in r.retrieved[:3]],
+            })  # fmt: skip
+    return sorted(out, key=lambda m: (m["id"], EVAL_MODES.index(m["mode"])))
+
+
+def answer_misses(rows: Sequence[AnswerRow], questions: dict[str, Question]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        wrong = r.unanswerable != r.abstained or (not r.unanswerable and not r.correct_and_cited)
+        if wrong:
+            why = ("answered an unanswerable question" if r.unanswerable else
+                   "abstained" if r.abstained else
+                   "gold answer missing" if not r.contains_gold else "no cited passage holds evidence")  # fmt: skip
+            out.append({"kind": "answer", "id": r.qid, "why": why, "question": questions[r.qid].question,
+                        "gold": questions[r.qid].answer, "answer": first_words(r.text, 40),
+                        "cited_docs": list(r.cited_docs)})  # fmt: skip
+    return out
+
+
+def per_question(runs: dict[str, list[QuestionRun]]) -> dict[str, dict[str, Any]]:
+    """Rank of the first passage with evidence, per question and mode (None: not in the top 10)."""
+    out: dict[str, dict[str, Any]] = {}
+    for mode, rows in runs.items():
+        for r in rows:
+            out.setdefault(r.qid, {})[mode] = next((x.rank for x in r.retrieved if x.quotes), None)
+    return out
+
+
+def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers: bool = True) -> EvalReport:
+    """Run the whole eval set through retrieval (every mode) and, if available, the answerer."""
+    t = time.perf_counter()
+    embedder = QueryCache(embedder)
+    by_id = {q.id: q for q in questions}
+    runs = retrieval_runs(questions, settings, snapshot, embedder, modes)
+    rows, note = (
+        answer_runs(questions, settings, snapshot, embedder) if answers else ([], "answer metrics not asked for")
+    )
+    return EvalReport(
+        questions=len(questions),
+        answerable=sum(not q.unanswerable for q in questions),
+        settings=settings_summary(settings),
+        retrieval={m: summarize([r.metrics() for r in rs]) for m, rs in runs.items()},
+        answers=summarize_answers(rows) if rows else None,
+        answers_note=note,
+        misses=tuple(retrieval_misses(runs, by_id) + answer_misses(rows, by_id)),
+        per_question=per_question(runs),
+        seconds=round(time.perf_counter() - t, 2),
+    )
+
+
+# ---------------------------------------------------------------- the regression gate
+
+
+def check_baseline(current: dict[str, float], baseline: dict[str, float], tolerance: float) -> list[str]:
+    """One line per headline metric that fell more than `tolerance` below its baseline (or was not measured)."""
+    failures = []
+    for name, base in sorted(baseline.items()):
+        now = current.get(name)
+        if now is None:
+            failures.append(f"{name}: not measured (baseline {base:.3f})")
+        elif now < base - tolerance:
+            failures.append(
+                f"{name}: {now:.3f} is {base - now:.3f} below the baseline {base:.3f} (tolerance {tolerance})"
+            )
+    return failures
+
+
+def read_baseline(path: Path) -> tuple[dict[str, float], float]:
+    """(metrics, tolerance) from a baseline file."""
+    try:
+        data = json.loads(Path(path).read_text())
+        return {k: float(v) for k, v in data["metrics"].items()}, float(data.get("tolerance", DEFAULT_TOLERANCE))
+    except FileNotFoundError as exc:
+        raise EvalError(f"no baseline at {path}; run `rag eval --update-baseline` to record one") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EvalError(f"baseline {path} is unreadable ({exc}); run `rag eval --update-baseline`") from exc
+
+
+def write_baseline(path: Path, report: EvalReport, tolerance: float) -> None:
+    data = {
+        "note": "Accepted headline numbers of `rag eval`; `rag eval --check` fails when one falls more than "
+        "`tolerance` below. Rewrite only with `rag eval --update-baseline`.",
+        "tolerance": tolerance,
+        "settings": report.settings,
+        "metrics": {k: round(v, 4) for k, v in report.headline().items()},
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(data, indent=1) + "\n")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from rag.cli import add_common
+
+    add_common(parser)
+    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"), help="the eval set")
+    parser.add_argument("--reports", type=Path, default=Path("eval/reports"), help="where JSON, Markdown and PNG go")
+    parser.add_argument("--no-write", action="store_true", help="print only; write no report files")
+    parser.add_argument("--modes", default=",".join(EVAL_MODES), help=f"comma-separated, of {', '.join(EVAL_MODES)}")
+    parser.add_argument("--no-answers", action="store_true", help="retrieval metrics only")
+    gate = parser.add_mutually_exclusive_group()
+    gate.add_argument("--check", action="store_true", help="exit 1 if a headline metric fell below the baseline")
+    gate.add_argument("--update-baseline", action="store_true", help="record the current numbers as the baseline")
+    parser.add_argument("--baseline", type=Path, default=Path("eval/baseline.json"), help="the accepted numbers")
+    parser.add_argument("--tolerance", type=float, default=None, help="allowed drop (default: the baseline's, 0.02)")
+    beir = parser.add_argument_group("public benchmark (BEIR format)")
+    beir.add_argument("--beir", type=Path, default=None, metavar="DIR", help="corpus.jsonl, queries.jsonl, qrels/")
+    beir.add_argument("--split", default="test", help="qrels split (default test; tune on train)")
+    beir.add_argument("--max-queries", type=int, default=None, help="only the first N judged queries")
+    beir.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "rag" / "beir",
+                      help="where the benchmark's index is kept between runs")  # fmt: skip
+    beir.add_argument("--chunk-tokens", type=int, default=None, help="chunk size for this run")
+
+
+def parse_modes(text: str, allowed: Sequence[str]) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    bad = [m for m in modes if m not in allowed]
+    if bad or not modes:
+        raise EvalError(f"unknown mode {', '.join(bad) or '(none)'}; choose from {', '.join(allowed)}")
+    return modes
+
+
+def run(args: argparse.Namespace) -> int:
+    from rag.cli import settings_from_args
+
+    settings = settings_from_args(args, chunk_tokens=args.chunk_tokens)
+    if args.beir is not None:
+        return run_beir_command(args, settings)
+    from rag.embed import get_embedder
+    from rag.eval_report import print_report, write_reports
+    from rag.indexer import ensure_index
+
+    questions = load_questions(args.questions)
+    modes = parse_modes(args.modes, EVAL_MODES)
+    embedder = get_embedder(settings)
+    snapshot = ensure_index(settings, embedder, note=lambda m: print(m, file=sys.stderr))
+    report = evaluate(questions, settings, snapshot, embedder, modes, answers=not args.no_answers)
+    print_report(report)
+    if not args.no_write:
+        for path in write_reports(report, args.reports):
+            print(f"wrote {path}", file=sys.stderr)
+    return gate(args, report)
+
+
+def gate(args: argparse.Namespace, report: EvalReport) -> int:
+    if args.update_baseline:
+        write_baseline(args.baseline, report, args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE)
+        print(f"baseline written to {args.baseline}")
+        return 0
+    if not args.check:
+        return 0
+    baseline, tolerance = read_baseline(args.baseline)
+    tolerance = args.tolerance if args.tolerance is not None else tolerance
+    failures = check_baseline(report.headline(), baseline, tolerance)
+    if failures:
+        print(f"eval check FAILED against {args.baseline}:", *failures, sep="\n  ")
+        return 1
+    print(f"eval check passed: {len(baseline)} headline metrics within {tolerance} of {args.baseline}")
+    return 0
+
+
+def run_beir_command(args: argparse.Namespace, settings) -> int:
+    from rag.beir import BEIR_MODES, build_index, load_beir, run_beir
+    from rag.embed import get_embedder
+    from rag.eval_report import print_beir, write_beir
+
+    modes = parse_modes(args.modes, EVAL_MODES) if args.modes != ",".join(EVAL_MODES) else list(BEIR_MODES)
+    beir = load_beir(args.beir, args.split, args.max_queries)
+    embedder = get_embedder(settings)
+    bsettings, snapshot, ingest_report = build_index(beir, settings, args.cache_dir, embedder)
+    print(ingest_report.summary().splitlines()[0], file=sys.stderr)
+    result = run_beir(beir, bsettings, snapshot, embedder, modes)
+    print_beir(result)
+    if not args.no_write:
+        for path in write_beir(result, bsettings, args.reports):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
