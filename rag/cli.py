@@ -49,15 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mmr", action="store_true", default=None, help="diversify passages (maximal marginal relevance)")
     p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
 
+    p = sub.add_parser("ask", help="answer a question with cited passages",
+                       description="Answer from the articles, each claim marked [n] with its passage; "
+                       "says so when the articles don't answer it.")  # fmt: skip
+    add_common(p)
+    p.add_argument("question", help="the question")
+    p.add_argument("--k", type=int, default=None, help="passages to draw on (default 5)")
+    p.add_argument("--mode", choices=MODES, default=None, help="retrieval mode: hybrid (default), dense or bm25")
+    p.add_argument("--answer-mode", choices=("extractive", "llm"), default=None,
+                   help="extractive (default) or llm (default when an LLM is configured)")  # fmt: skip
+    p.add_argument("--llm-base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1")
+    p.add_argument("--llm-model", default=None, help="model name on that server")
+    p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
+
     p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
     add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     # Commands that live in their own modules: each has add_arguments(parser) and run(args) -> int.
     for name, (module, help_text) in PLUGGED.items():
-        if importlib.util.find_spec(module) is not None:
+        if importlib.util.find_spec(module) is not None and hasattr(mod := importlib.import_module(module), "run"):
             p = sub.add_parser(name, help=help_text, description=help_text)
-            importlib.import_module(module).add_arguments(p)
+            mod.add_arguments(p)
 
     p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
     add_common(p)
@@ -74,6 +87,8 @@ def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
         mode=getattr(args, "mode", None),
         mmr=getattr(args, "mmr", None),
         host=getattr(args, "host", None),
+        llm_base_url=getattr(args, "llm_base_url", None),
+        llm_model=getattr(args, "llm_model", None),
         port=getattr(args, "port", None),
         **extra,
     )
@@ -140,6 +155,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.answer import answer_json, stream_answer
+    from rag.indexer import ensure_index
+    from rag.records import Answer
+
+    settings = settings_from_args(args)
+    snapshot = ensure_index(settings, note=_note)
+    answer = None
+    streamed = False
+    for item in stream_answer(
+        args.question, settings, snapshot, answer_mode=args.answer_mode, retrieval_mode=args.mode
+    ):
+        if isinstance(item, Answer):
+            answer = item
+        elif not args.json:  # LLM text as it streams; the checked answer follows
+            print(item, end="", flush=True, file=sys.stderr)
+            streamed = True
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False))
+        return 0
+    if streamed:
+        print("\n--- checked answer ---", file=sys.stderr)
+    print(answer.text)
+    for note in answer.notes:
+        print(f"note: {note}")
+    if answer.unsupported:
+        print("not supported by the cited passages: " + " | ".join(answer.unsupported))
+    for c in answer.citations:
+        flag = "" if c.supported else "  (citation check: not supported)"
+        print(f"\n[{c.n}] {c.hit.doc_title}  ({c.hit.doc_path}){flag}\n    “{c.quote}”")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from rag.indexer import index_status
 
@@ -168,7 +217,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "status": cmd_status, "serve": cmd_serve}
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

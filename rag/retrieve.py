@@ -25,6 +25,7 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # The nearest passages even when none passed the floor (the UI shows them on abstention).
     nearest: tuple[Hit, ...] = ()
+    query_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
@@ -155,7 +156,7 @@ def search(
 
     hits = tuple(hit(i, r) for r, i in enumerate(top, start=1))
     nearest = tuple(hit(i, r) for r, i in enumerate(nearest_ids, start=1))
-    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest)
+    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv)
 
 
 def _ms(t: float) -> float:

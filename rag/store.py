@@ -34,7 +34,7 @@ from rag.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from rag.lexical import lexical_tokens
 from rag.records import Chunk, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors
 MANIFEST = "manifest.json"
 FIX = "run `rag ingest --rebuild`"
 

@@ -203,4 +203,4 @@ def test_manifest_is_valid_json_and_names_generation(settings, fake_embedder):
     ingest(settings, embedder=fake_embedder)
     m = json.loads((settings.index_dir / "manifest.json").read_text())
     assert (settings.index_dir / m["generation"] / "faiss.index").is_file()
-    assert m["format_version"] == 1 and m["built_at"].endswith("Z")
+    assert m["format_version"] == 2 and m["built_at"].endswith("Z")

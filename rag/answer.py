@@ -1,0 +1,376 @@
+"""Answers with verified citations.
+
+The extractive answerer (the offline default) picks the one to three sentences of the top
+passages that best answer the question and marks each with its passage's [n]. The LLM answerer
+(rag/llm.py) writes fluent text from the same passages; its citations are checked here.
+
+>>> answer_json(Answer("q?", "It rained. [1]", (), False))["answer"]
+'It rained. [1]'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+import numpy as np
+
+from rag.config import Settings
+from rag.embed import Embedder, get_embedder
+from rag.errors import ConfigError, LLMError, RagError
+from rag.lexical import lexical_tokens
+from rag.records import Answer, Citation, Hit
+from rag.retrieve import SearchResult, search
+from rag.store import IndexSnapshot
+
+AnswerMode = Literal["extractive", "llm"]
+ANSWER_MODES = ("extractive", "llm")
+ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
+MAX_SENTENCES = 3
+PASSAGES_FOR_SENTENCES = 5
+
+
+class BadQuestion(RagError, ValueError):
+    """The question is empty or unusable."""
+
+
+# ---------------------------------------------------------------- the question
+
+
+def clean_question(question: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
+    """Strip control characters and surrounding space; cut an over-long question with a note."""
+    text = "".join(ch if ch.isprintable() or ch in " \n\t" else " " for ch in question or "")
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise BadQuestion("the question is empty; type a question about the articles")
+    if not re.search(r"\w", text):
+        raise BadQuestion("the question has no words in it; type a question about the articles")
+    notes: tuple[str, ...] = ()
+    if len(text) > max_chars:
+        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
+        notes = (f"The question was longer than {max_chars} characters; only its start was used.",)
+    return text, notes
+
+
+_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "they", "them", "their", "it", "its", "this", "that", "these", "those"}  # fmt: skip
+_NOT_NAMES = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is", "are",
+              "was", "were", "the", "a", "an", "and", "in", "on", "at", "according", "can", "could", "would", "will",
+              "should", "has", "have", "tell", "give", "list", "name", "i", "if", "of", "for", "to"}  # fmt: skip
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*)*")
+
+
+def needs_context(question: str) -> bool:
+    """A follow-up that leans on earlier turns: a pronoun, "what about ...", or almost no content."""
+    words = re.findall(r"[a-z’']+", question.lower())
+    if any(w in _PRONOUNS for w in words):
+        return True
+    if re.match(r"^\s*(and|also|what about|how about|why\??$|and why)\b", question, re.I):
+        return True
+    return len(lexical_tokens(question)) <= 1
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalized runs that look like names ("Kassym-Jomart Tokayev", "Olaf Scholz")."""
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        words = [w for w in m.group(0).split() if w.lower().strip("’'") not in _NOT_NAMES]
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str:
+    """The text to search with: the question, plus the names of the last turn if it depends on it.
+
+    >>> retrieval_query("What did he say about sanctions?", [("Who is Toqayev?", "Toqayev is the president.")])
+    'What did he say about sanctions? (Toqayev)'
+    """
+    if not history or not needs_context(question):
+        return question
+    last_q, last_a = history[-1]
+    first_answer_sentence = re.split(r"(?<=[.!?])\s", re.sub(r"\s*\[\d+\]", "", last_a or ""), maxsplit=1)[0]
+    names = list(dict.fromkeys(names_in(last_q) + names_in(first_answer_sentence)))[:6]
+    if not names and len(history) > 1:
+        return retrieval_query(f"{question} {last_q}", history[:-1])
+    return f"{question} ({', '.join(names)})" if names else f"{question} {last_q}"
+
+
+# ---------------------------------------------------------------- extractive answers
+
+
+_IDF: dict[str, dict[str, float]] = {}
+
+
+def _idf(snapshot: IndexSnapshot) -> dict[str, float]:
+    """BM25-style idf per token, from the BM25 index's per-token document lists (once per index)."""
+    key = str(snapshot.root)
+    if key not in _IDF:
+        _IDF.clear()
+        _IDF[key] = _compute_idf(snapshot)
+    return _IDF[key]
+
+
+def _compute_idf(snapshot: IndexSnapshot) -> dict[str, float]:
+    bm25 = snapshot.bm25
+    indptr = np.asarray(bm25.scores["indptr"])
+    df = np.diff(indptr)
+    n = max(int(bm25.scores["num_docs"]), 1)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    return {tok: float(idf[i]) for tok, i in bm25.vocab_dict.items() if i < len(idf)}
+
+
+def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf.get(t, 1.0) for t in q_tokens)
+    return sum(idf.get(t, 1.0) for t in q_tokens & s_tokens) / total if total else 0.0
+
+
+_DIGITS = re.compile(r"\d+")
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_QUANTITY = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|half|quarter|percent)\b|%|\$",
+    re.I,
+)
+_ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\bwhat date\b", re.I)
+_ASKS_NUMBER = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b", re.I)
+
+
+def _has_quantity(sentence: str) -> bool:
+    """A number that is not just part of a date (March 6, 2022 do not count as "how many")."""
+    undated = re.sub(
+        rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", " ", sentence, flags=re.I
+    )
+    return bool(_DIGITS.search(undated) or _QUANTITY.search(undated))
+
+
+def answer_type_fits(question: str, sentence: str) -> bool:
+    """Whether the sentence holds the kind of thing the question asks for (a date, a quantity)."""
+    if _ASKS_DATE.search(question):
+        return bool(_DATE.search(sentence) or re.search(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", sentence))
+    if _ASKS_NUMBER.search(question):
+        return _has_quantity(sentence)
+    return True
+
+
+def missing_numbers(question: str, hits: tuple[Hit, ...], snapshot: IndexSnapshot) -> list[str]:
+    """Numbers of the question (a year, an amount) found in none of the passages or their dates."""
+    docs = snapshot.manifest.get("documents", {})
+    haystack = " ".join(h.chunk.text + " " + str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
+    found = set(_DIGITS.findall(haystack.replace(",", "")))
+    return [n for n in _DIGITS.findall(question.replace(",", "")) if n not in found]
+
+
+def _asks_who(question: str) -> bool:
+    return bool(
+        re.match(
+            r"^\s*(who|whom|whose|which \w+ (scientist|expert|analyst|official|politician|minister|journalist|observer))\b",
+            question,
+            re.I,
+        )
+    )
+
+
+def score_sentences(
+    question: str, qv: np.ndarray, hits: tuple[Hit, ...], snapshot: IndexSnapshot
+) -> list[tuple[float, Hit, int, int, str]]:
+    """(score, hit, start, end, text) for every sentence of the top passages, best first.
+
+    score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
+            + 0.15 cosine(question, passage). Sentences without what the question asks for
+    (a date for "when", a quantity for "how many") are left out.
+    """
+    table = snapshot.sentences
+    if table is None:
+        raise RagError("this index has no sentence vectors; run `rag ingest --rebuild`")
+    idf = _idf(snapshot)
+    q_tokens = set(lexical_tokens(question))
+    seen: set[int] = set()
+    out = []
+    for hit in hits[:PASSAGES_FOR_SENTENCES]:
+        c = hit.chunk
+        for row in table.rows_in(c.doc_id, c.char_start, c.char_end):
+            if int(row) in seen:
+                continue
+            seen.add(int(row))
+            start, end = int(table.starts[row]) - c.char_start, int(table.ends[row]) - c.char_start
+            text = c.text[start:end]
+            if len(text.split()) < 4:
+                continue  # headings and fragments are not answers
+            if not answer_type_fits(question, text):
+                continue
+            cos = float(table.vectors[row] @ qv)
+            lex = _lexical_overlap(q_tokens, set(lexical_tokens(text)), idf)
+            score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
+            out.append((score, hit, start, end, text))
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+def extractive_answer(
+    question: str, result: SearchResult, snapshot: IndexSnapshot, settings: Settings
+) -> tuple[str, tuple[Citation, ...], bool]:
+    """(text, citations, abstained) from the best one to three sentences of the top passages."""
+    if not result.hits or result.query_vector is None or missing_numbers(result.query, result.hits, snapshot):
+        return ABSTAIN_TEXT, (), True
+    scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
+    if not scored or scored[0][0] < settings.answer_floor:
+        return ABSTAIN_TEXT, (), True
+    picked = _pick(result.query, scored, snapshot)
+    # Reading order: passages by rank, sentences by position in the passage.
+    picked.sort(key=lambda p: (p[1].rank, p[2]))
+    numbers: dict[int, int] = {}
+    quotes: dict[int, tuple[float, str]] = {}
+    parts = []
+    for score, hit, _start, _end, text in picked:
+        n = numbers.setdefault(hit.chunk.chunk_id, len(numbers) + 1)
+        if hit.chunk.chunk_id not in quotes or score > quotes[hit.chunk.chunk_id][0]:
+            quotes[hit.chunk.chunk_id] = (score, text)
+        parts.append(f"{text} [{n}]")
+    hits_by_id = {h.chunk.chunk_id: h for h in result.hits}
+    citations = tuple(Citation(n=n, hit=hits_by_id[cid], quote=quotes[cid][1]) for cid, n in numbers.items())
+    return " ".join(parts), citations, False
+
+
+def _pick(question: str, scored: list, snapshot: IndexSnapshot) -> list:
+    """The best sentence, close runners-up, and the neighbours a sentence leans on: the next one
+    after a lead-in ending in ':' and, for a "who" question, the attribution before a quote."""
+    best = scored[0][0]
+    picked = [scored[0]]
+    for cand in scored[1:]:
+        if len(picked) == MAX_SENTENCES or cand[0] < best - 0.08:
+            break
+        if not any(cand[4] == p[4] for p in picked):
+            picked.append(cand)
+    for score, hit, start, end, text in list(picked):
+        neighbour = None
+        if text.rstrip().endswith(":"):
+            neighbour = _neighbour(hit, end, snapshot, after=True)
+        elif _asks_who(question) and text[:1] in "“\"«‘'" and not any(" " in n for n in names_in(text)):
+            neighbour = _neighbour(hit, start, snapshot, after=False)
+        if neighbour and len(picked) < MAX_SENTENCES and not any(neighbour[4] == p[4] for p in picked):
+            picked.append((score, hit, *neighbour[2:]))
+    return picked
+
+
+def _neighbour(hit: Hit, pos: int, snapshot: IndexSnapshot, after: bool):
+    """The sentence right after (or before) position `pos` of the hit's passage, if inside it."""
+    c = hit.chunk
+    table = snapshot.sentences
+    rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
+    spans = [(int(table.starts[r]) - c.char_start, int(table.ends[r]) - c.char_start) for r in rows]
+    candidates = [sp for sp in spans if sp[0] >= pos] if after else [sp for sp in spans if sp[1] <= pos]
+    if not candidates:
+        return None
+    s, e = candidates[0] if after else candidates[-1]
+    return (0.0, hit, s, e, c.text[s:e])
+
+
+# ---------------------------------------------------------------- the entry points
+
+
+def stream_answer(
+    question: str,
+    settings: Settings,
+    snapshot: IndexSnapshot,
+    *,
+    history: list[tuple[str, str]] | None = None,
+    embedder: Embedder | None = None,
+    k: int | None = None,
+    retrieval_mode: str | None = None,
+    answer_mode: str | None = None,
+) -> Iterator[str | Answer]:
+    """Answer a question, yielding LLM text pieces as they stream, then the final Answer.
+
+    Args:
+        history: earlier (question, answer) turns of the chat, oldest first.
+        answer_mode: "extractive" (default without an LLM) or "llm" (default with one).
+    Raises:
+        BadQuestion: the question is empty.
+    """
+    t0 = time.perf_counter()
+    mode = answer_mode or ("llm" if settings.llm_enabled else "extractive")
+    if mode not in ANSWER_MODES:
+        raise ConfigError(f"answer mode must be one of {', '.join(ANSWER_MODES)}; got {mode!r}")
+    if mode == "llm" and not settings.llm_enabled:
+        raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
+    text, notes = clean_question(question, settings.max_question_chars)
+    embedder = embedder or get_embedder(settings)
+    query = retrieval_query(text, history)
+    result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode)
+    timings = dict(result.timings_ms)
+    t = time.perf_counter()
+    extract_text, citations, abstained = extractive_answer(query, result, snapshot, settings)
+    timings["answer_ms"] = _ms(t)
+    unsupported: tuple[str, ...] = ()
+    answer_text = extract_text
+    if mode == "llm" and result.hits:
+        from rag.llm import generate_checked
+
+        t = time.perf_counter()
+        try:
+            checked = yield from generate_checked(text, result, snapshot, settings, embedder)
+        except LLMError as exc:
+            notes += (f"The LLM could not answer ({exc}); showing the extractive answer.",)
+        else:
+            notes += checked.notes
+            if checked.use_extractive:
+                notes += (
+                    "Most of the generated answer was not supported by the passages; showing the extractive answer.",
+                )
+            else:
+                answer_text, citations, abstained, unsupported = (
+                    checked.text, checked.citations, checked.abstained, checked.unsupported
+                )  # fmt: skip
+        timings["llm_ms"] = _ms(t)
+    timings["total_ms"] = _ms(t0)
+    hits = result.hits if not abstained or result.hits else result.nearest
+    yield Answer(
+        question=text, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
+        hits=hits, mode=mode, notes=notes, unsupported=unsupported,
+    )  # fmt: skip
+
+
+def answer_question(
+    question: str,
+    settings: Settings,
+    snapshot: IndexSnapshot,
+    *,
+    on_token: Callable[[str], None] | None = None,
+    **kwargs: Any,
+) -> Answer:
+    """Like `stream_answer`, but returns the final Answer (LLM pieces go to `on_token`)."""
+    for item in stream_answer(question, settings, snapshot, **kwargs):
+        if isinstance(item, Answer):
+            return item
+        if on_token:
+            on_token(item)
+    raise RuntimeError("stream_answer ended without an answer")  # pragma: no cover
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The `rag ask --json` object of DESIGN.md."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {
+                "n": c.n,
+                "chunk_id": int(c.chunk.chunk_id),
+                "doc_id": c.chunk.doc_id,
+                "title": c.hit.doc_title or c.chunk.title,
+                "path": c.hit.doc_path,
+                "text": c.chunk.text,
+                "quote": c.quote,
+            }  # fmt: skip
+            for c in answer.citations
+        ],
+        "timings_ms": dict(answer.timings_ms),
+    }
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 3)
