@@ -155,14 +155,20 @@ def relevant_counts(questions: Sequence[Question], snapshot) -> dict[str, int]:
     """How many indexed passages hold evidence of each answerable question.
 
     Raises:
-        EvalError: a question's evidence is in no passage (a wrong quote, or another corpus).
+        EvalError: an evidence quote is in no passage (a wrong quote, or another corpus).
     """
     chunks = [c for rows in snapshot.doc_chunks().values() for c, _ in rows]
-    counts = {q.id: sum(1 for c in chunks if quotes_in(c.text, q.evidence)) for q in questions if not q.unanswerable}
-    lost = [qid for qid, n in counts.items() if n == 0]
+    counts, lost = {}, []
+    for q in questions:
+        if q.unanswerable:
+            continue
+        held = [quotes_in(c.text, q.evidence) for c in chunks]
+        counts[q.id] = sum(1 for h in held if h)
+        found = frozenset().union(*held)
+        lost += [f"{q.id} quote {i + 1}" for i in range(len(q.evidence)) if i not in found]
     if lost:
         raise EvalError(
-            f"the evidence of {', '.join(lost)} is in no indexed passage; fix the quote, or point --corpus at "
+            f"evidence in no indexed passage: {', '.join(lost)}; fix the quote, or point --corpus at "
             "the articles the eval set was written for"
         )
     return counts
@@ -402,7 +408,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"), help="the eval set")
     parser.add_argument("--reports", type=Path, default=Path("eval/reports"), help="where JSON, Markdown and PNG go")
     parser.add_argument("--no-write", action="store_true", help="print only; write no report files")
-    parser.add_argument("--modes", default=",".join(EVAL_MODES), help=f"comma-separated, of {', '.join(EVAL_MODES)}")
+    parser.add_argument(
+        "--modes", default=None, help=f"comma-separated, of {', '.join(EVAL_MODES)} (default: all; BEIR: no MMR)"
+    )
     parser.add_argument("--no-answers", action="store_true", help="retrieval metrics only")
     gate = parser.add_mutually_exclusive_group()
     gate.add_argument("--check", action="store_true", help="exit 1 if a headline metric fell below the baseline")
@@ -437,7 +445,7 @@ def run(args: argparse.Namespace) -> int:
     from rag.indexer import ensure_index
 
     questions = load_questions(args.questions)
-    modes = parse_modes(args.modes, EVAL_MODES)
+    modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(EVAL_MODES)
     embedder = get_embedder(settings)
     snapshot = ensure_index(settings, embedder, note=lambda m: print(m, file=sys.stderr))
     report = evaluate(questions, settings, snapshot, embedder, modes, answers=not args.no_answers)
@@ -470,7 +478,7 @@ def run_beir_command(args: argparse.Namespace, settings) -> int:
     from rag.embed import get_embedder
     from rag.eval_report import print_beir, write_beir
 
-    modes = parse_modes(args.modes, EVAL_MODES) if args.modes != ",".join(EVAL_MODES) else list(BEIR_MODES)
+    modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(BEIR_MODES)
     beir = load_beir(args.beir, args.split, args.max_queries)
     embedder = get_embedder(settings)
     bsettings, snapshot, ingest_report = build_index(beir, settings, args.cache_dir, embedder)

@@ -342,7 +342,7 @@ def test_evidence_found_in_no_passage_is_an_error(fake_index, fake_embedder, tmp
     path.write_text(json.dumps({"id": "x1", "question": "Who?", "evidence": ["a quote from another corpus"],
                                 "answer": "nobody", "unanswerable": False}) + "\n")  # fmt: skip
     settings, snap = fake_index
-    with pytest.raises(EvalError, match="evidence of x1 is in no indexed passage"):
+    with pytest.raises(EvalError, match="evidence in no indexed passage: x1 quote 1; fix the quote"):
         evaluate(load_questions(path), settings, snap, fake_embedder, answers=False)
 
 
@@ -460,3 +460,11 @@ def test_check_fails_when_a_metric_is_pushed_below_tolerance(tmp_path, corpus):
     assert "hybrid/recall@5:" in proc.stdout and "below the baseline" in proc.stdout
     assert "hybrid/ndcg@10" not in proc.stdout.split("FAILED", 1)[1]  # 0.0 is no bar to fall below
     assert not (tmp_path / "eval").exists()  # --no-write
+
+
+def test_parse_modes_lists_the_valid_ones():
+    from rag.evaluate import parse_modes
+
+    assert parse_modes("hybrid, bm25", ("dense", "bm25", "hybrid")) == ["hybrid", "bm25"]
+    with pytest.raises(EvalError, match="unknown mode sparse; choose from dense, bm25, hybrid"):
+        parse_modes("hybrid,sparse", ("dense", "bm25", "hybrid"))
