@@ -1,0 +1,354 @@
+"""The web chat: rendering (everything escaped), feedback, launch options, and the `/ask` endpoint
+through gradio_client against the app served on a loopback port."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings
+from rag.errors import ConfigError
+from rag.feedback import feedback_entry, read_feedback, record_feedback
+from rag.indexer import IndexStatus
+from rag.records import Answer, Chunk, Citation, Document, Hit
+from rag.ui import (
+    article_view,
+    chat_message,
+    corpus_overview,
+    find_source,
+    highlight,
+    md_text,
+    source_cards,
+    status_line,
+    timings_line,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+XSS = "<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=2</script> Tom & 'Jerry'"
+QUESTIONS = [
+    "How many wagons of coal did Kazakhstan block?",
+    "What is the capital of Peru?",  # the articles don't say: the answer abstains
+]
+
+
+def _chunk(text: str = "Coal: 1,700 wagons were blocked. Trains waited.", start: int = 10, cid: int = 7) -> Chunk:
+    return Chunk(cid, "a.txt", text, start, start + len(text), 12, "Coal war")
+
+
+def _answer(abstained: bool = False, supported: bool = True) -> Answer:
+    hit = Hit(_chunk(), 0.0328, 1, {"dense": 0.61, "bm25": 7.25, "rrf": 0.0328}, "Coal war", "corpus/a.txt")
+    cites = () if abstained else (Citation(1, hit, "1,700 wagons were blocked.", supported),)
+    return Answer(
+        question="How many wagons?",
+        text="The articles don't say." if abstained else "Kazakhstan blocked 1,700 wagons. [1]",
+        citations=cites,
+        abstained=abstained,
+        timings_ms={"embed_ms": 12.4, "answer_ms": 3.0},
+        hits=(hit,),
+    )
+
+
+MANIFEST = {"documents": {"a.txt": {"title": "Coal war", "source": "Orda.kz", "date": "2022-06-20", "author": "Ivan"}}}
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def test_markdown_text_is_escaped():
+    assert md_text(XSS).count("<") == 0
+    assert "&lt;script&gt;" in md_text(XSS) and "'Jerry'" in md_text(XSS)
+    assert md_text("*bold* [1]") == "\\*bold\\* \\[1\\]"
+
+
+def test_highlight_marks_the_quote_and_escapes_the_rest():
+    assert highlight("a <b> c", "<b>") == 'a <mark class="rag-quote">&lt;b&gt;</mark> c'
+    assert highlight("x  y\nz", "x y z") == '<mark class="rag-quote">x  y\nz</mark>'
+    assert highlight("nothing here", "absent") == "nothing here"
+    assert highlight("<i>", None) == "&lt;i&gt;"
+
+
+def test_source_cards_show_number_title_outlet_date_author_and_quote():
+    html = source_cards(_answer(), MANIFEST, show_scores=True, show_timings=True)
+    assert '<span class="rag-n">[1]</span> <span class="rag-title">Coal war</span>' in html
+    assert "Orda.kz · 2022-06-20 · Ivan" in html
+    assert '<mark class="rag-quote">1,700 wagons were blocked.</mark>' in html
+    assert 'data-key="c1"' in html and "Open the whole article [1]" in html
+    assert "score 0.0328 · bm25 7.2500 · dense 0.6100 · rrf 0.0328" in html
+    assert "embed 12 ms · answer 3 ms" in html
+    assert "rag-flagged" not in html
+    plain = source_cards(_answer(), MANIFEST)
+    assert "rag-scores" not in plain and "rag-timings" not in plain
+
+
+def test_flagged_citations_are_marked():
+    html = source_cards(_answer(supported=False), MANIFEST)
+    assert "rag-card rag-flagged" in html and "Flagged" in html
+
+
+def test_abstention_shows_the_nearest_passages():
+    html = source_cards(_answer(abstained=True), MANIFEST)
+    assert "No answer in the articles" in html and "Nearest passages" in html
+    assert 'data-key="h1"' in html and "<mark" not in html
+
+
+def test_article_text_never_becomes_markup():
+    hit = Hit(_chunk(XSS, 0), 1.0, 1)
+    answer = Answer("q", "x [1]", (Citation(1, hit, XSS),), False, hits=(hit,))
+    html = source_cards(answer, {"documents": {"a.txt": {"title": XSS, "source": XSS}}})
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=&quot;" in html
+    doc = Document("a.txt", "corpus/a.txt", XSS, XSS + "\n\nMore.", "0" * 64)
+    view = article_view(doc, {"title": XSS}, hit.chunk, XSS, "[1]")
+    assert "<script" not in view and "<img" not in view
+    assert "<" not in chat_message(Answer("q", XSS, (), False, notes=(XSS,), unsupported=(XSS,)))
+
+
+def test_article_view_marks_the_passage_in_place():
+    text = "First paragraph.\n\nCoal: 1,700 wagons were blocked. Trains waited.\n\nLast."
+    start = text.index("Coal")
+    chunk = _chunk(start=start)
+    doc = Document("a.txt", "corpus/a.txt", "Coal war", text, "0" * 64)
+    view = article_view(doc, MANIFEST["documents"]["a.txt"], chunk, "1,700 wagons were blocked.", "[1]")
+    assert (
+        'First paragraph.\n\n<mark class="rag-passage-mark" id="rag-passage">Coal: '
+        '<mark class="rag-quote">1,700 wagons were blocked.</mark> Trains waited.</mark>\n\nLast.'
+    ) in view
+    assert "Orda.kz · 2022-06-20 · Ivan" in view
+
+
+def test_find_source_by_card_key():
+    answer = _answer()
+    assert find_source(answer, "c1") == (answer.citations[0].hit, "1,700 wagons were blocked.", "[1]")
+    assert find_source(answer, "h1") == (answer.hits[0], None, "#1")
+    assert find_source(answer, "c9") is None and find_source(answer, "x") is None and find_source(answer, "") is None
+
+
+def test_chat_message_keeps_markers_and_adds_notes():
+    answer = Answer("q", "It rained. [1]", (), False, notes=("LLM was down.",), unsupported=("It snowed.",))
+    msg = chat_message(answer)
+    assert msg.startswith("It rained. \\[1\\]") and "*LLM was down.*" in msg and "“It snowed.”" in msg
+
+
+def test_corpus_overview_lists_articles_outlets_and_dates():
+    docs = {f"d{i}.txt": {"title": f"Title {i}", "source": "Orda.kz", "date": f"2023-01-0{i}"} for i in range(1, 4)}
+    text = corpus_overview({"documents": docs}, limit=2)
+    assert text.startswith("**3 articles** from Orda.kz, dated 2023-01-01 to 2023-01-03:")
+    assert "- Title 3 (Orda.kz · 2023-01-03)" in text and "- and 1 more" in text
+    assert "corpus is empty" in corpus_overview({"documents": {}})
+
+
+def test_status_line_warns_when_the_corpus_changed():
+    manifest = {"counts": {"documents": 5, "chunks": 46}, "embedder": {"name": "m"}, "built_at": "2026-11-24T14:00:00Z"}
+    fresh = status_line(IndexStatus(True, False, manifest=manifest))
+    assert fresh == "**Index:** 5 articles · 46 passages · model m · built 2026-11-24 14:00:00 UTC"
+    stale = status_line(IndexStatus(True, True, new=("x.txt",), manifest=manifest))
+    assert "⚠ **Corpus changed since the index was built: 1 new.**" in stale and "Update index" in stale
+    assert "No index yet" in status_line(IndexStatus(False, True))
+
+
+def test_timings_line():
+    assert timings_line({"embed_ms": 12.4, "total_ms": 1234.0, "bad": "x"}) == "embed 12 ms · total 1,234 ms"
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def test_feedback_appends_jsonl(tmp_path):
+    path = tmp_path / "fb" / "feedback.jsonl"
+    when = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    record_feedback(path, _answer(), "up", now=when)
+    record_feedback(path, _answer(abstained=True), "down", now=when)
+    rows = read_feedback(path)
+    assert rows[0] == {
+        "timestamp": "2026-11-24T12:00:00+00:00",
+        "rating": "up",
+        "question": "How many wagons?",
+        "answer": "Kazakhstan blocked 1,700 wagons. [1]",
+        "abstained": False,
+        "mode": "extractive",
+        "citations": [
+            {"n": 1, "chunk_id": 7, "doc_id": "a.txt", "title": "Coal war", "quote": "1,700 wagons were blocked.",
+             "supported": True}
+        ],
+    }  # fmt: skip
+    assert rows[1]["rating"] == "down" and rows[1]["citations"] == [] and rows[1]["abstained"] is True
+    assert len(path.read_text().splitlines()) == 2
+    with pytest.raises(ValueError, match="rating must be"):
+        feedback_entry(_answer(), "meh")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the app
+
+
+def test_launch_options_bind_loopback_and_parse_auth():
+    import app
+
+    opts = app.launch_options(Settings())
+    assert opts["server_name"] == "127.0.0.1" and opts["auth"] is None and opts["max_file_size"] == "20mb"
+    assert app.launch_options(Settings(auth="ann:s3:cret"))["auth"] == ("ann", "s3:cret")
+    with pytest.raises(ConfigError, match="user:password"):
+        app.launch_options(Settings(auth="nopassword"))
+
+
+def test_theme_loads_no_web_fonts():
+    import app
+
+    theme = app.theme()
+    assert not [s for s in theme._stylesheets if "googleapis" in s or s.startswith("http")]
+    assert "system-ui" in theme.font
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(settings: Settings, embedder=None) -> Iterator[str]:
+    """The app launched in this process on a free loopback port; yields its URL."""
+    import app
+
+    backend = app.Backend(settings, embedder)
+    demo = app.build_app(settings, backend)
+    demo.queue()
+    opts = {**app.launch_options(settings.replace(port=free_port())), "quiet": True, "prevent_thread_lock": True}
+    demo.launch(**opts)
+    try:
+        yield f"http://127.0.0.1:{opts['server_port']}/"
+    finally:
+        demo.close(verbose=False)
+
+
+@pytest.fixture
+def indexed(settings, fake_embedder, tmp_path):
+    from rag.indexer import ingest
+
+    ingest(settings, embedder=fake_embedder)
+    return settings.replace(feedback_path=tmp_path / "feedback.jsonl")
+
+
+def _expected(question: str, settings: Settings, embedder, **options) -> dict:
+    from rag.answer import answer_json, answer_question
+    from rag.indexer import open_index
+
+    out = answer_json(answer_question(question, settings, open_index(settings, embedder), embedder=embedder, **options))
+    out.pop("timings_ms")
+    return out
+
+
+def test_ask_endpoint_matches_answer_json(indexed, fake_embedder):
+    from gradio_client import Client
+
+    with serve(indexed, fake_embedder) as url:
+        # download_files=False: gradio_client would otherwise fetch every "path" in the JSON as a file.
+        client = Client(url, verbose=False, download_files=False)
+        assert "/ask" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+        for question in QUESTIONS:
+            got = client.predict(question, api_name="/ask")
+            assert set(got["timings_ms"]) >= {"total_ms"}
+            got.pop("timings_ms")
+            assert got == _expected(question, indexed, fake_embedder)
+        got = client.predict(QUESTIONS[0], 2, "bm25", "extractive", api_name="/ask")
+        got.pop("timings_ms")
+        assert got == _expected(QUESTIONS[0], indexed, fake_embedder, k=2, retrieval_mode="bm25")
+        with pytest.raises(Exception, match="question is empty"):
+            client.predict("   ", api_name="/ask")
+
+
+def test_basic_auth_from_settings(indexed, fake_embedder):
+    from gradio_client import Client
+
+    with serve(indexed.replace(auth="reader:pa55"), fake_embedder) as url:
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the client has several
+            Client(url, verbose=False, download_files=False)
+        client = Client(url, auth=("reader", "pa55"), verbose=False, download_files=False)
+        assert client.predict(QUESTIONS[0], api_name="/ask")["question"] == QUESTIONS[0]
+
+
+def test_llm_choice_is_disabled_with_a_reason_when_none_is_configured(indexed, fake_embedder):
+    import gradio as gr
+
+    import app
+
+    def answer_radio(settings: Settings) -> gr.Radio:
+        demo = app.build_app(settings, app.Backend(settings, fake_embedder))
+        return next(b for b in demo.blocks.values() if isinstance(b, gr.Radio) and b.label == "Answer")
+
+    off = answer_radio(indexed)
+    assert off.interactive is False and off.value == "extractive" and "RAG_LLM_BASE_URL" in off.info
+    on = answer_radio(indexed.replace(llm_base_url="http://127.0.0.1:9/v1"))
+    assert on.interactive is True and on.value == "llm"
+
+
+# ---------------------------------------------------------------- end to end, as a user starts it
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"app exited with {proc.returncode}:\n{proc.stdout.read() if proc.stdout else ''}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise AssertionError("the app did not start")
+
+
+@pytest.mark.slow
+def test_python_app_py_answers_like_the_library(tmp_path, corpus, real_embedder):
+    """`python app.py` on a copy of the corpus: /ask gives what answer_json(answer_question(...)) gives."""
+    from gradio_client import Client
+
+    port = free_port()
+    env = {**os.environ, "RAG_PORT": str(port), "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(tmp_path / "index")}
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url, proc)
+        client = Client(url, verbose=False, download_files=False)
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+        for question in QUESTIONS:
+            got = client.predict(question, api_name="/ask")
+            got.pop("timings_ms")
+            assert got == _expected(question, settings, real_embedder)
+            cli = _rag_ask_json(question, tmp_path, env)
+            if cli is not None:
+                cli.pop("timings_ms")
+                assert got == cli
+        first = client.predict(QUESTIONS[0], api_name="/ask")
+        assert not first["abstained"] and "1,700" in first["answer"] and "[1]" in first["answer"]
+        assert client.predict(QUESTIONS[1], api_name="/ask")["abstained"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _rag_ask_json(question: str, cwd: Path, env: dict) -> dict | None:
+    """`rag ask --json`, when the command line has it."""
+    rag = shutil.which("rag", path=str(Path(sys.executable).parent)) or ""
+    proc = subprocess.run(
+        [rag, "ask", question, "--json"] if rag else [sys.executable, "-m", "rag.cli", "ask", question, "--json"],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if proc.returncode == 2 and "invalid choice" in proc.stderr:
+        return None
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
