@@ -217,7 +217,8 @@ def build_app(settings: Settings, backend: Backend | None = None) -> gr.Blocks:
             raise gr.Error(str(exc)) from exc
 
     llm = settings.llm_enabled
-    with gr.Blocks(title="News RAG: answers from your articles") as demo:
+    # Uploaded files sit in Gradio's cache until saved into the corpus; sweep it hourly.
+    with gr.Blocks(title="News RAG: answers from your articles", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
             "# News RAG\nAsk about your news articles. Every answer cites the passages it comes from, "
             "numbered [1], [2], …; the sources panel shows each one."

@@ -260,7 +260,7 @@ def test_ask_endpoint_matches_answer_json(indexed, fake_embedder):
             assert set(got["timings_ms"]) >= {"total_ms"}
             got.pop("timings_ms")
             assert got == _expected(question, indexed, fake_embedder)
-        got = client.predict(QUESTIONS[0], 2, "bm25", "extractive", api_name="/ask")
+        got = client.predict(question=QUESTIONS[0], k=2, retrieval_mode="bm25", api_name="/ask")
         got.pop("timings_ms")
         assert got == _expected(QUESTIONS[0], indexed, fake_embedder, k=2, retrieval_mode="bm25")
         with pytest.raises(Exception, match="question is empty"):

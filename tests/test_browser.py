@@ -180,6 +180,12 @@ def test_example_question_answer_sources_article_feedback(page, site):
     # A follow-up uses the conversation.
     ask(page, "Who did they belong to?")  # "they" only makes sense with the first question
     assert "belonging to Russia" in last_answer(page)
+
+    # Clicking an earlier answer brings its sources back.
+    ask(page, "How many visitors did the harbour lights festival draw?")
+    assert "Harbour lights" in page.locator("#rag-sources .rag-card").first.inner_text()
+    page.locator("#rag-chat [data-testid=bot]").first.click()
+    page.wait_for_function("() => document.querySelector('#rag-sources .rag-card').innerText.includes('Astana')")
     assert page.outside_requests == []
 
 
