@@ -366,4 +366,7 @@ def main(settings: Settings | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except RagError as exc:  # a friendly line, as `rag serve` gives
+        raise SystemExit(f"error: {exc}") from None

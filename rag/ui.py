@@ -188,22 +188,27 @@ def find_source(answer: Answer, key: str) -> tuple[Hit, str | None, str] | None:
 def article_view(doc: Document, info: Mapping[str, Any], chunk: Chunk, quote: str | None, label: str = "") -> str:
     """The whole cleaned article, escaped, with the cited passage marked in place (and its quote inside)."""
     text = doc.text
-    a, b = max(0, chunk.char_start), min(len(text), chunk.char_end)
-    passage = text[a:b]
+    a, b = chunk.char_start, chunk.char_end
+    if text[a:b] != chunk.text:  # the article was re-indexed since the answer: find the passage again
+        a = text.find(chunk.text)
+        b = a + len(chunk.text)
     title = doc.title or info.get("title") or doc.doc_id
     meta = _meta_line(info)
-    return "\n".join(
-        [
-            '<div class="rag-article">',
-            f'<div class="rag-article-head"><span class="rag-n">{esc(label)}</span> '
-            f'<strong class="rag-title">{esc(title)}</strong>'
-            + (f'<div class="rag-meta">{meta}</div>' if meta else "")
-            + f'<div class="rag-meta rag-path">{esc(doc.doc_id)}</div></div>',
-            f'<div class="rag-article-text">{esc(text[:a])}<mark class="rag-passage-mark" id="rag-passage">'
-            f"{highlight(passage, quote, css='rag-quote')}</mark>{esc(text[b:])}</div>",
-            "</div>",
-        ]
+    head = (
+        f'<div class="rag-article-head"><span class="rag-n">{esc(label)}</span> '
+        f'<strong class="rag-title">{esc(title)}</strong>'
+        + (f'<div class="rag-meta">{meta}</div>' if meta else "")
+        + f'<div class="rag-meta rag-path">{esc(doc.doc_id)}</div></div>'
     )
+    if a < 0:
+        body = '<p class="rag-flag">This article changed since the answer; the passage is no longer in it.</p>'
+        body += f'<div class="rag-article-text">{esc(text)}</div>'
+    else:
+        body = (
+            f'<div class="rag-article-text">{esc(text[:a])}<mark class="rag-passage-mark" id="rag-passage">'
+            f"{highlight(text[a:b], quote)}</mark>{esc(text[b:])}</div>"
+        )
+    return f'<div class="rag-article">\n{head}\n{body}\n</div>'
 
 
 def corpus_overview(manifest: Mapping[str, Any] | None, limit: int = 8) -> str:

@@ -125,6 +125,13 @@ def test_article_view_marks_the_passage_in_place():
         '<mark class="rag-quote">1,700 wagons were blocked.</mark> Trains waited.</mark>\n\nLast.'
     ) in view
     assert "Orda.kz · 2022-06-20 · Ivan" in view
+    # Re-indexed with other offsets: the passage is found again; gone: said so, article shown plain.
+    moved = Document("a.txt", "corpus/a.txt", "Coal war", "New lead.\n\n" + text, "0" * 64)
+    assert '<mark class="rag-passage-mark" id="rag-passage">Coal: ' in article_view(moved, {}, chunk, None)
+    gone = Document("a.txt", "corpus/a.txt", "Coal war", "Rewritten entirely.", "0" * 64)
+    assert "no longer in it" in article_view(gone, {}, chunk, None) and "rag-passage-mark" not in article_view(
+        gone, {}, chunk, None
+    )
 
 
 def test_find_source_by_card_key():

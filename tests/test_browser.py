@@ -208,6 +208,16 @@ def test_markup_in_an_article_shows_as_text_and_never_runs(page, site):
     assert page.locator("#rag-sources img, #rag-article img, #rag-sources script, #rag-article script").count() == 0
 
 
+def test_abstention_says_so_and_shows_the_nearest_passages(page, site):
+    url, _ = site
+    open_app(page, url)
+    ask(page, "What is the capital of Peru?")
+    assert "don't say" in last_answer(page) and "[1]" not in last_answer(page)
+    panel = page.locator("#rag-sources")
+    assert "No answer in the articles" in panel.inner_text() and "Nearest passages" in panel.inner_text()
+    assert panel.locator(".rag-card").count() >= 1 and panel.locator("mark").count() == 0
+
+
 def test_upload_an_article_then_ask_about_it(page, site, tmp_path):
     url, settings = site
     open_app(page, url, settings)
