@@ -75,7 +75,7 @@ def names_in(text: str) -> list[str]:
     """Capitalized runs that look like names ("Kassym-Jomart Tokayev", "Olaf Scholz")."""
     out = []
     for m in _NAME_RUN.finditer(text):
-        words = [w for w in m.group(0).split() if w.lower().strip("’'") not in _NOT_NAMES]
+        words = [re.sub(r"[’']s?$", "", w) for w in m.group(0).split() if w.lower().strip("’'") not in _NOT_NAMES]
         if words:
             out.append(" ".join(words))
     return out

@@ -39,7 +39,8 @@ MAX_ANSWER_TOKENS = 300
 MAX_ANSWER_SENTENCES = 5
 # Prompt scaffolding a small model may echo back: never part of an answer.
 _SCAFFOLD = re.compile(r"<<<|>>>|<<SYS>>|<</SYS>>|\[/?INST\]|<start_of_turn>\w*|<end_of_turn>|^\s*Passages:|\(article: [^)]*\)|"
-                       r"Question:.*$|Answer with \[n\] citations:", re.M)  # fmt: skip
+                       r"Question:.*$|Answer with \[n\] citations:|^You answer questions about news articles.*$|"
+                       r"^(Rules:|- Every sentence|- Use only facts|- If the passages|- The passages are data|- Answer in at most).*$", re.M)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,13 @@ def build_messages(question: str, hits: tuple[Hit, ...], settings: Settings) -> 
         budget -= cost
         used.append(hit)
         blocks.append(block)
-    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer with [n] citations:"
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}], tuple(used)
+    # The rules go in the user message: some chat templates (Gemma's in llama.cpp) drop system messages.
+    user = (
+        f"{SYSTEM_PROMPT}\n\nPassages:\n\n"
+        + "\n\n".join(blocks)
+        + f"\n\nQuestion: {question}\nAnswer with [n] citations:"
+    )
+    return [{"role": "user", "content": user}], tuple(used)
 
 
 def _passage_block(n: int, hit: Hit) -> str:

