@@ -273,6 +273,37 @@ def _embed_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _embed_cached(
+    texts: list[str],
+    hashes: list[str],
+    cached: dict[str, np.ndarray],
+    embedder: Embedder,
+    batch_size: int,
+    stage: str,
+    progress: Progress | None,
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`: from `cached` (text hash -> vector) where seen before, else embedded.
+
+    Returns:
+        (vectors, how many texts were embedded).
+    """
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = [i for i, h in enumerate(hashes) if h not in cached]
+    for i, h in enumerate(hashes):
+        if h in cached:
+            vectors[i] = cached[h]
+    if todo:
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(stage, done[0], len(todo))
+
+        vectors[todo] = embedder.embed_documents([texts[i] for i in todo], batch_size, tick)
+    return vectors, len(todo)
+
+
 def _vectors_for(
     chunks: list[Chunk],
     hashes: list[str],
@@ -283,24 +314,14 @@ def _vectors_for(
     report: IngestReport,
     progress: Progress | None,
 ) -> np.ndarray:
-    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-    todo = [i for i, h in enumerate(hashes) if h not in cache]
-    for i, h in enumerate(hashes):
-        if h in cache and prev is not None:
-            vectors[i] = prev.vectors[cache[h]]
-    report.chunks_reused = len(chunks) - len(todo)
-    report.chunks_embedded = len(todo)
-    if todo:
-        t = time.perf_counter()
-        done = [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            if progress:
-                progress("embed", done[0], len(todo))
-
-        vectors[todo] = embedder.embed_documents([chunks[i].embed_text for i in todo], settings.embed_batch_size, tick)
-        report.timings["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cached = {h: prev.vectors[row] for h, row in cache.items()} if prev is not None else {}
+    texts = [c.embed_text for c in chunks]
+    vectors, report.chunks_embedded = _embed_cached(
+        texts, hashes, cached, embedder, settings.embed_batch_size, "embed", progress
+    )
+    report.chunks_reused = len(chunks) - report.chunks_embedded
+    report.timings["embed"] = time.perf_counter() - t
     return vectors
 
 
@@ -321,26 +342,15 @@ def _sentence_table(
             text = doc.text[start:end]
             rows.append((doc.doc_id, start, end, _embed_hash(text)))
             texts.append(text)
-    old: dict[str, np.ndarray] = {}
+    cached: dict[str, np.ndarray] = {}
     if prev is not None and prev.sentences is not None:
-        old = {h: i for i, h in enumerate(prev.sentences.hashes.tolist())}
-    vectors = np.zeros((len(rows), embedder.dim), dtype=np.float32)
-    todo = [i for i, r in enumerate(rows) if r[3] not in old]
-    for i, r in enumerate(rows):
-        if r[3] in old:
-            vectors[i] = prev.sentences.vectors[old[r[3]]]
-    if todo:
-        t = time.perf_counter()
-        done = [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            if progress:
-                progress("embed sentences", done[0], len(todo))
-
-        vectors[todo] = embedder.embed_documents([texts[i] for i in todo], settings.embed_batch_size * 2, tick)
-        report.timings["embed_sentences"] = time.perf_counter() - t
-    report.sentences_embedded = len(todo)
+        cached = dict(zip(prev.sentences.hashes.tolist(), prev.sentences.vectors))
+    t = time.perf_counter()
+    hashes = [r[3] for r in rows]
+    vectors, report.sentences_embedded = _embed_cached(
+        texts, hashes, cached, embedder, settings.embed_batch_size * 2, "embed sentences", progress
+    )
+    report.timings["embed_sentences"] = time.perf_counter() - t
     return SentenceTable(
         doc_ids=np.array([r[0] for r in rows], dtype=str),
         starts=np.array([r[1] for r in rows], dtype=np.int64),
