@@ -32,7 +32,9 @@ class Settings:
     # anything else is a path to a local sentence-transformers folder.
     embedder: str = DEFAULT_EMBEDDER
     embed_batch_size: int = 32
+    embed_backend: str = "onnx"  # "onnx" (ONNX Runtime, exported once into model_cache) or "torch"
     quantize: bool = False  # int8 dynamic quantization of the embedder (faster, see README)
+    model_cache: Path = Path("~/.cache/rag")  # where the exported ONNX model is kept
     # Chunking: tiktoken-counted windows.
     chunk_tokens: int = 200
     chunk_overlap: float = 0.2

@@ -125,6 +125,39 @@ class SentenceTransformerEmbedder(Embedder):
             )
 
 
+class OnnxEmbedder(Embedder):
+    """The same local model on ONNX Runtime (exported once into `cache_dir`); no torch at query time.
+
+    fp32 gives the PyTorch model's vectors (cosine 1 - 1e-7), so it keeps the plain model name and
+    an index built by either backend serves the other; int8 vectors differ, so their name does too.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_EMBEDDER,
+        quantize: bool = False,
+        cache_dir: Path | str = Path("~/.cache/rag"),
+        threads: int | None = None,
+    ):
+        from rag.embed_onnx import OnnxSession
+
+        self.path = bundled_model_path() if model == DEFAULT_EMBEDDER else Path(model)
+        if not self.path.is_dir():
+            raise ConfigError(f"embedder {model!r} is not a local model folder; set RAG_EMBEDDER to a path")
+        self.name = model + ("+onnx-int8" if quantize else "")
+        self.quantize = quantize
+        cfg = _read_json(self.path / "sentence_bert_config.json")
+        self.max_tokens = int(cfg.get("max_seq_length", 256))
+        self.dim = int(_read_json(self.path / "config.json").get("hidden_size", 384))
+        self.session = OnnxSession(self.path, Path(cache_dir).expanduser(), quantize, self.max_tokens, threads)
+
+    def count_tokens(self, text: str) -> int:
+        return self.session.count_tokens(text)
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.session.embed(texts)
+
+
 def _read_json(path: Path) -> dict:
     import json
 
@@ -134,11 +167,23 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+BACKENDS = ("onnx", "torch")
+
+
+def make_embedder(model: str, backend: str, quantize: bool, cache_dir: Path) -> Embedder:
+    """A new embedder of the given backend: "onnx" (ONNX Runtime) or "torch" (sentence-transformers)."""
+    if backend == "onnx":
+        return OnnxEmbedder(model, quantize=quantize, cache_dir=cache_dir)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model, quantize=quantize)
+    raise ConfigError(f"embed backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+
+
 @functools.lru_cache(maxsize=4)
-def _cached_embedder(model: str, quantize: bool) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, quantize=quantize)
+def _cached_embedder(model: str, backend: str, quantize: bool, cache_dir: Path) -> Embedder:
+    return make_embedder(model, backend, quantize, cache_dir)
 
 
 def get_embedder(settings: Settings) -> Embedder:
     """The process-wide embedder for these settings (the model loads on first use)."""
-    return _cached_embedder(settings.embedder, settings.quantize)
+    return _cached_embedder(settings.embedder, settings.embed_backend, settings.quantize, settings.model_cache)

@@ -101,14 +101,30 @@ def set_ef_search(index, ef_search: int) -> None:
         base.hnsw.efSearch = ef_search
 
 
-def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_search: int = 64):
+# HNSW: 32 links a node, 80 candidates while building; efSearch 64 keeps recall@10 >= 0.99 at 100k
+# and >= 0.95 at 1M on clustered 384-dim data at well under a millisecond (see README, Performance).
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+
+
+def choose_index(n: int, hnsw_threshold: int) -> str:
+    """The vector index for n passages: exact ("flat") below the threshold, "hnsw" from there up.
+
+    >>> choose_index(99_999, 100_000), choose_index(100_000, 100_000)
+    ('flat', 'hnsw')
+    """
+    return "hnsw" if n >= hnsw_threshold else "flat"
+
+
+def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_search: int = HNSW_EF_SEARCH):
     """Exact inner-product search while small; HNSW (approximate, fast) past the threshold."""
     import faiss
 
     dim = vectors.shape[1]
-    if len(ids) >= hnsw_threshold:
-        base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = 80
+    if choose_index(len(ids), hnsw_threshold) == "hnsw":
+        base = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         base.hnsw.efSearch = ef_search
     else:
         base = faiss.IndexFlatIP(dim)
@@ -180,7 +196,7 @@ def write_generation(
             "tokens": int(sum(c.n_tokens for c in chunks)),
             "sentences": len(sentences.doc_ids) if sentences is not None else 0,
         },
-        "vector_index": "hnsw" if len(ids) >= hnsw_threshold else "flat",
+        "vector_index": choose_index(len(ids), hnsw_threshold),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     write_json_atomic(index_dir / MANIFEST, manifest)

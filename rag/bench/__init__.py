@@ -1,0 +1,75 @@
+"""`rag bench`: ingest, query, start-up and scale speed, with a naive baseline; JSON + Markdown + plot.
+
+    rag bench                       everything (about 20-30 minutes on 2 cores)
+    rag bench --quick               smaller SciFact slice and sizes up to 100k (a few minutes)
+    rag bench --only scale,query    some parts; the others keep their last numbers in the report
+
+Reports go to benchmarks/results/ (bench.json, bench.md, latency_vs_size.png). Nothing here is
+imported until the command runs: the `rag` parser only needs `add_arguments`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+PARTS = ("embed", "quality", "ingest", "query", "startup", "scale")
+ROOT = Path(__file__).resolve().parents[2]  # the repository (rag/bench/__init__.py -> repo)
+DEFAULT_SCIFACT = ROOT.parent / "shared" / "benchmarks" / "scifact"
+FULL_SIZES = "10000,100000,1000000"
+QUICK_SIZES = "10000,100000"
+
+
+def parse_parts(text: str) -> list[str]:
+    """`--only` value: comma-separated part names, in run order.
+
+    >>> parse_parts("scale,embed")
+    ['embed', 'scale']
+    """
+    wanted = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in wanted if p not in PARTS]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown part {', '.join(bad)}; choose from {', '.join(PARTS)}")
+    return [p for p in PARTS if p in wanted]
+
+
+def parse_sizes(text: str) -> list[int]:
+    """`--sizes` value: comma-separated passage counts; `1M` and `100k` are allowed.
+
+    >>> parse_sizes("10k,1M")
+    [10000, 1000000]
+    """
+    out = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        mult = 1_000_000 if part.endswith("m") else 1_000 if part.endswith("k") else 1
+        try:
+            out.append(int(float(part.rstrip("mk")) * mult))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{part!r} is not a size (e.g. 10000, 100k, 1M)") from exc
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from rag.cli import add_common
+
+    add_common(parser)
+    parser.add_argument("--only", type=parse_parts, default=list(PARTS), metavar="PARTS",
+                        help=f"comma-separated parts to run: {','.join(PARTS)} (default: all)")  # fmt: skip
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 500 SciFact docs, scale up to 100k, no quality gate")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="report folder")
+    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="BEIR SciFact folder")
+    parser.add_argument("--sizes", type=parse_sizes, default=None, help=f"scale sizes (default {FULL_SIZES})")
+    parser.add_argument("--queries", type=int, default=200, help="at least this many queries per latency figure")
+    parser.add_argument("--scifact-docs", type=int, default=None, help="SciFact documents to ingest (default all)")
+    parser.add_argument("--ef-search", type=int, default=None, help="HNSW search breadth in the scale part")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rag.bench.runner import Runner
+    from rag.cli import settings_from_args
+
+    runner = Runner(args, settings_from_args(args))
+    return runner.run_all()

@@ -1,0 +1,67 @@
+"""The ONNX Runtime embedder against the PyTorch one it replaces (real model: slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.config import Settings
+from rag.embed import BACKENDS, OnnxEmbedder, SentenceTransformerEmbedder, get_embedder, make_embedder
+from rag.embed_onnx import exported_model, mean_pool
+from rag.errors import ConfigError
+
+TEXTS = [
+    "Who did Tokayev meet in Berlin?",
+    "",
+    "Kazakhstan blocked 1,700 wagons of Russian coal. " * 40,  # past the 256 word-piece limit: truncated alike
+    "Astana — Президент Токаев встретился с Путиным. 🙂",
+]
+
+
+def test_unknown_backend_is_a_config_error_naming_the_choices():
+    with pytest.raises(ConfigError, match="onnx, torch"):
+        make_embedder("all-MiniLM-L6-v2", "tensorflow", False, Settings().model_cache)
+    assert BACKENDS == ("onnx", "torch")
+
+
+def test_mean_pool_ignores_padding():
+    hidden = np.array([[[1.0, 1.0], [3.0, 5.0], [100.0, 100.0]]], dtype=np.float32)
+    assert mean_pool(hidden, np.array([[1, 1, 0]])).tolist() == [[2.0, 3.0]]
+
+
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+@pytest.mark.slow
+def test_fp32_matches_pytorch_and_keeps_the_model_name(real_embedder, onnx_cache):
+    onnx = OnnxEmbedder(cache_dir=onnx_cache)
+    assert onnx.name == real_embedder.name and onnx.dim == 384 and onnx.max_tokens == 256
+    a = real_embedder.embed_documents(TEXTS, batch_size=2)
+    b = onnx.embed_documents(TEXTS, batch_size=2)
+    assert ((a * b).sum(axis=1) > 0.99999).all()
+    q = "How many wagons of coal?"
+    assert float(real_embedder.embed_query(q) @ onnx.embed_query(q)) > 0.99999
+    assert [onnx.count_tokens(t) for t in TEXTS] == [real_embedder.count_tokens(t) for t in TEXTS]
+
+
+@pytest.mark.slow
+def test_int8_is_close_named_apart_and_cached(real_embedder, onnx_cache):
+    q8 = OnnxEmbedder(quantize=True, cache_dir=onnx_cache)
+    assert q8.name == "all-MiniLM-L6-v2+onnx-int8"  # other vectors: the manifest forces a rebuild
+    v = q8.embed_documents(TEXTS)
+    ref = real_embedder.embed_documents(TEXTS)
+    assert ((v * ref).sum(axis=1) > 0.95).all()
+    files = sorted(p.name for p in onnx_cache.iterdir())
+    path = exported_model(q8.path, onnx_cache, quantize=True)
+    assert path.name in files and sorted(p.name for p in onnx_cache.iterdir()) == files  # reused, not re-exported
+    assert not [f for f in files if f.startswith(".")]  # no temporary files left behind
+
+
+@pytest.mark.slow
+def test_get_embedder_follows_the_settings(tmp_path):
+    s = Settings(model_cache=tmp_path)
+    assert isinstance(get_embedder(s), OnnxEmbedder)
+    assert isinstance(get_embedder(s.replace(embed_backend="torch")), SentenceTransformerEmbedder)
+    assert get_embedder(s) is get_embedder(s)  # one per process
