@@ -8,6 +8,8 @@ corpus embeds nothing and writes nothing.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -50,35 +52,65 @@ class CorpusFile:
 
 
 def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]:
-    """Every non-hidden file under the corpus folder, read once, sorted by id."""
+    """Every non-hidden file under the corpus folder, read once, sorted by id.
+
+    What cannot be an article is listed too, with the reason as `error`: an unreadable file or
+    folder, a broken link, a FIFO or device (never opened: reading a FIFO would block), a file
+    over the size limit.
+    """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise RagError(f"corpus folder {corpus_dir}/ does not exist; create it and put articles in it")
     files = []
-    for path in sorted(corpus_dir.rglob("*")):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith((".", "~")) for part in rel.parts) or not path.is_file():
+    for path, problem in _corpus_entries(corpus_dir):
+        doc_id = path.relative_to(corpus_dir).as_posix()
+        if problem:
+            doc_id += "/" if path.is_dir() else ""
+            files.append(CorpusFile(doc_id, path, None, "unreadable", problem))
             continue
-        doc_id = rel.as_posix()
         try:
-            size = path.stat().st_size
-            if size > max_file_mb * 1024 * 1024:
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):
+                kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket or device"
+                files.append(CorpusFile(doc_id, path, None, "special", f"not a regular file ({kind})"))
+                continue
+            if st.st_size > max_file_mb * 1024 * 1024:
                 files.append(
                     CorpusFile(
                         doc_id,
                         path,
                         None,
-                        f"size:{size}",
+                        f"size:{st.st_size}",
                         f"larger than the {max_file_mb:g} MB limit (RAG_MAX_FILE_MB)",
                     )
                 )
                 continue
             data = path.read_bytes()
         except OSError as exc:
-            files.append(CorpusFile(doc_id, path, None, "unreadable", f"cannot read file ({exc.strerror or exc})"))
+            why = "broken link" if path.is_symlink() else "cannot read file"
+            files.append(CorpusFile(doc_id, path, None, "unreadable", f"{why} ({exc.strerror or exc})"))
             continue
         files.append(CorpusFile(doc_id, path, data, sha256_bytes(data)))
-    return files
+    return sorted(files, key=lambda f: f.path)
+
+
+def _corpus_entries(corpus_dir: Path) -> list[tuple[Path, str | None]]:
+    """(path, None) for every non-hidden file; (path, reason) for a folder that cannot be listed."""
+    out: list[tuple[Path, str | None]] = []
+
+    def unreadable(exc: OSError) -> None:
+        if Path(exc.filename) == corpus_dir:
+            raise RagError(f"cannot read the corpus folder {corpus_dir}/ ({exc.strerror or exc})")
+        out.append((Path(exc.filename), f"cannot read folder ({exc.strerror or exc})"))
+
+    for root, dirs, names in os.walk(corpus_dir, onerror=unreadable):
+        hidden = [d for d in dirs if d.startswith((".", "~"))]
+        for d in sorted(set(dirs) - set(hidden)):
+            if (Path(root) / d).is_symlink():  # os.walk does not follow it; say so rather than drop it
+                out.append((Path(root) / d, "a link to a folder (not followed)"))
+        dirs[:] = sorted(d for d in dirs if d not in hidden)
+        out += [(Path(root) / n, None) for n in sorted(names) if not n.startswith((".", "~"))]
+    return out
 
 
 @dataclass
