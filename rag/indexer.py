@@ -174,7 +174,12 @@ def ingest(
 
 
 def _previous(settings: Settings, expected: dict[str, Any], rebuild: bool) -> IndexSnapshot | None:
-    manifest = read_manifest(settings.index_dir)
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexCorrupt:
+        if rebuild:  # the advice in the error is `rag ingest --rebuild`: it must work
+            return None
+        raise
     if manifest is None:
         return None
     try:

@@ -58,9 +58,12 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text())
+        manifest = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{path} is unreadable ({exc}); {FIX}") from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorrupt(f"{path} is not an index manifest; {FIX}")
+    return manifest
 
 
 def check_compatible(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -295,6 +298,13 @@ class IndexSnapshot:
             self._local.con = con
         return con
 
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        # The files may be damaged or deleted after load (by hand, on a live app): say what fixes it.
+        try:
+            return self._db().execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"the chunk table in {self.root}/ cannot be read ({exc}); {FIX}") from exc
+
     def rows_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
         return np.searchsorted(self.ids, np.asarray(chunk_ids, dtype=np.int64))
 
@@ -323,37 +333,25 @@ class IndexSnapshot:
         if not len(chunk_ids):
             return {}
         marks = ",".join("?" * len(chunk_ids))
-        rows = (
-            self._db()
-            .execute(
-                f"SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
-                f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})",
-                [int(i) for i in chunk_ids],
-            )
-            .fetchall()
+        rows = self._query(
+            f"SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
+            f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})",
+            [int(i) for i in chunk_ids],
         )
         return {r[0]: Chunk(*r) for r in rows}
 
     def documents(self) -> list[Document]:
-        rows = (
-            self._db()
-            .execute("SELECT doc_id, path, title, text, sha256, meta FROM documents ORDER BY doc_id")
-            .fetchall()
-        )
+        rows = self._query("SELECT doc_id, path, title, text, sha256, meta FROM documents ORDER BY doc_id")
         return [Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
-        r = (
-            self._db()
-            .execute("SELECT doc_id, path, title, text, sha256, meta FROM documents WHERE doc_id = ?", (doc_id,))
-            .fetchone()
-        )
-        return Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) if r else None
+        rows = self._query("SELECT doc_id, path, title, text, sha256, meta FROM documents WHERE doc_id = ?", (doc_id,))
+        return Document(*rows[0][:5], json.loads(rows[0][5])) if rows else None
 
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
         """All chunks grouped by document, with their embed hashes (for incremental ingest)."""
         out: dict[str, list[tuple[Chunk, str]]] = {}
-        rows = self._db().execute(
+        rows = self._query(
             "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title, c.embed_hash "
             "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.chunk_id"
         )
@@ -387,7 +385,10 @@ def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> In
         sentences = SentenceTable.load(root / "sentences.npz") if (root / "sentences.npz").exists() else None
         con = sqlite3.connect(f"file:{root / 'chunks.sqlite'}?mode=ro", uri=True)
         try:
-            n_rows = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            n_rows, id_min, id_max, id_sum = con.execute(
+                "SELECT count(*), min(chunk_id), max(chunk_id), total(chunk_id) FROM chunks"
+            ).fetchone()
+            n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         finally:
             con.close()
     except (OSError, ValueError, RuntimeError, sqlite3.DatabaseError, KeyError, EOFError, zipfile.BadZipFile) as exc:
@@ -397,6 +398,15 @@ def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> In
     bm25_docs = int(bm25.scores.get("num_docs", 0))
     if len(set(sizes.values())) != 1 or (n and bm25_docs != n):
         raise IndexCorrupt(f"index parts disagree on the number of chunks ({sizes}, bm25 {bm25_docs}); {FIX}")
+    # The same chunk ids everywhere: FAISS's id map, ids.npy (sorted) and the chunk table.
+    faiss_ids = faiss.vector_to_array(faiss_index.id_map) if hasattr(faiss_index, "id_map") else ids
+    if len(ids) and (
+        (id_min, id_max, id_sum) != (int(ids[0]), int(ids[-1]), float(ids.sum()))
+        or not np.array_equal(np.sort(faiss_ids), ids)
+    ):
+        raise IndexCorrupt(f"index parts disagree on the chunk ids; {FIX}")
+    if n_docs != manifest.get("counts", {}).get("documents", n_docs):
+        raise IndexCorrupt(f"index parts disagree on the number of documents; {FIX}")
     if manifest.get("counts", {}).get("sentences") not in (None, len(sentences.doc_ids) if sentences else 0):
         raise IndexCorrupt(f"index in {index_dir}/ is missing sentence vectors; {FIX}")
     return IndexSnapshot(
