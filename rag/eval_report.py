@@ -169,16 +169,33 @@ def print_beir(result) -> None:
     print(beir_table(result))
 
 
+def machine() -> dict[str, Any]:
+    """Date, cores and memory, for benchmark numbers that are only true of one machine."""
+    import os
+    import time
+
+    import psutil
+
+    ram = round(psutil.virtual_memory().total / 2**30)
+    return {"date": time.strftime("%Y-%m-%d"), "cores": os.cpu_count(), "ram_gib": ram}
+
+
 def write_beir(result, settings, folder: Path) -> list[Path]:
     """beir-<name>-<split>.json and .md in `folder`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"beir-{result.name}-{result.split}"
     info = {"name": result.name, "split": result.split, "queries": result.queries, "index": result.index,
+            "machine": machine(),
             "settings": {k: getattr(settings, k) for k in ("embedder", "chunk_tokens", "chunk_overlap", "rrf_k")},
             "metrics": result.metrics}  # fmt: skip
     Path(f"{stem}.json").write_text(json.dumps(info, indent=1, default=str) + "\n")
-    md = [f"# {result.name} ({result.split} split, {result.queries} queries)", "", beir_table(result, True), ""]
+    m = machine()
+    md = [f"# {result.name} ({result.split} split, {result.queries} queries)", "",
+          f"Measured {m['date']} on {m['cores']} CPU cores, {m['ram_gib']} GiB RAM, CPU only, by `rag eval --beir`: "
+          f"{result.index.get('documents')} documents in {result.index.get('chunks')} chunks of at most "
+          f"{settings.chunk_tokens} tokens (title + abstract, our ingest); a document is ranked by its best chunk.",
+          "", beir_table(result, True), ""]  # fmt: skip
     if result.name == "scifact" and result.split == "test":
         md += ["Published nDCG@10 on the same split:", ""]
         md += [table([[n, f"{v:.4f}"] for n, v in SCIFACT_PUBLISHED], ["system", "nDCG@10"], True), ""]

@@ -416,6 +416,11 @@ def test_beir_run_through_our_ingest_and_cache(tiny_beir, tmp_path, fake_embedde
     assert result.runs["bm25"]["1"][0] == "c1" and result.runs["bm25"]["2"][0] == "c/3"
     assert result.metrics["bm25"] == {"ndcg@10": 1.0, "recall@100": 1.0, "mrr@10": 1.0}
     assert result.index == {"documents": 4, "chunks": 4}
+    from rag.eval_report import write_beir
+
+    json_path, md_path = write_beir(result, s, tmp_path / "reports")
+    assert json.loads(json_path.read_text())["metrics"]["bm25"]["ndcg@10"] == 1.0
+    assert "| bm25 | 1.0000 | 1.0000 | 1.0000 |" in md_path.read_text()
 
     # A second run re-uses the cached index; a rebuilt index re-uses the cached vectors.
     embedded = fake_embedder.embedded
