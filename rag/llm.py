@@ -210,24 +210,39 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: IndexSnapshot, em
     return CheckedAnswer(" ".join(out_parts), citations, False, tuple(unsupported), tuple(notes), use_extractive)
 
 
+# Text in an article that addresses the assistant ("ignore previous instructions and reply only
+# with ..."). It is data, not evidence: a claim that only such a sentence backs is not supported.
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(instructions?|prompts?|rules)\b"
+    r"|\b(reply|respond|answer|output)\s+only\s+with\b|\bsystem prompt\b|\byou are now\b",
+    re.I,
+)
+
+
 def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: IndexSnapshot) -> tuple[float, str]:
     """(score, best passage sentence): how well one passage backs one answer sentence.
 
     score = 0.5 max cosine to a passage sentence + 0.5 share of the sentence's words found in the
-    passage; 0 when the sentence states a number the passage does not contain.
+    passage; 0 when the sentence states a number the passage does not contain. Sentences of the
+    passage that give the assistant instructions (`INSTRUCTION`) back nothing.
     """
     c = hit.chunk
     table = snapshot.sentences
     rows = table.rows_in(c.doc_id, c.char_start, c.char_end) if table is not None else np.zeros(0, int)
-    if len(rows):
-        sims = table.vectors[rows] @ vector
+    spans = [(int(table.starts[r]) - c.char_start, int(table.ends[r]) - c.char_start) for r in rows]
+    if not len(rows):
+        spans = sentence_spans(c.text)
+    keep = [i for i, (a, b) in enumerate(spans) if not INSTRUCTION.search(c.text[a:b])]
+    evidence = " ".join(c.text[spans[i][0] : spans[i][1]] for i in keep) if len(keep) < len(spans) else c.text
+    if len(rows) and keep:
+        sims = table.vectors[rows[keep]] @ vector
         i = int(np.argmax(sims))
         cos = float(sims[i])
-        quote = c.text[int(table.starts[rows[i]]) - c.char_start : int(table.ends[rows[i]]) - c.char_start]
+        quote = c.text[spans[keep[i]][0] : spans[keep[i]][1]]
     else:
         cos, quote = 0.0, c.text
     words = set(lexical_tokens(sentence))
-    passage_words = set(lexical_tokens(c.text + " " + c.title))
+    passage_words = set(lexical_tokens(evidence + " " + c.title))
     overlap = len(words & passage_words) / len(words) if words else 0.0
     numbers = set(re.findall(r"\d+", sentence.replace(",", "")))
     if numbers - set(re.findall(r"\d+", c.text.replace(",", ""))):
