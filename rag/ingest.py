@@ -442,7 +442,13 @@ def _cut_footer(lines: list[str], meta: dict[str, Any]) -> list[str]:
 
 def _drop_meta_line(line: str, meta: dict[str, Any]) -> bool:
     """True for a line of site furniture; records any metadata it carries."""
-    if m := _STAMP.match(line):
+    # A stamp is short and what follows the word is a date or time, not a sentence ("Modified
+    # proteins were ..." starts many an abstract).
+    if (
+        (m := _STAMP.match(line))
+        and len(line) <= 80
+        and (parse_date(m.group("rest")) or _is_date_line(m.group("rest")))
+    ):
         if meta["date"] is None or m.group(1).lower() in ("posted", "published"):
             meta["date"] = meta["date"] or parse_date(m.group("rest"))
         return True

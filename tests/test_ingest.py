@@ -159,3 +159,13 @@ def test_general_rules_not_file_rules():
     assert out["date"] == "2024-03-03"
     assert out["text"] == ("Stocks rose sharply on Friday after the central bank held rates steady, traders said.\n\n"
                            "Analysts expect more gains next week as earnings arrive.")  # fmt: skip
+
+
+def test_a_sentence_starting_with_a_stamp_word_is_body():
+    raw = ("Modified 24 декабря 2022, 22:37\n\nUpdated: 10:15\n\n"
+           "Modified proteins were found in 12 of 40 samples, and updated 2023 guidelines followed.\n\n"
+           "Published results from 2019 agree with the new trial.")  # fmt: skip
+    out = parse_text(raw)
+    assert out["text"] == ("Modified proteins were found in 12 of 40 samples, and updated 2023 guidelines followed.\n\n"
+                           "Published results from 2019 agree with the new trial.")  # fmt: skip
+    assert out["date"] == "2022-12-24"
