@@ -22,6 +22,10 @@ import numpy as np
 
 from rag.errors import ConfigError
 
+# ONNX Runtime's PyPI build sends usage telemetry (it looks up mobile.events.data.microsoft.com
+# when a session starts); this must be set before onnxruntime is imported. Nothing leaves the machine.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 EXPORT_VERSION = 1  # bump when the export recipe changes, so cached files are made anew
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
