@@ -51,5 +51,19 @@ test: install-test browser
 test-fast: install-test
 	$(BIN)/pytest -q -m "not slow"
 
+# Retrieval and answer quality on eval/questions.jsonl: tables, eval/reports/, and the regression gate.
+eval: install
+	$(BIN)/rag eval --check
+
+# 20 concurrent gradio_client users x 50 questions, then 1,000 in a row (about 3 minutes; make test runs it too).
+# Writes benchmarks/results/load.json.
+load: install-test
+	$(BIN)/pytest -q -s tests/test_load.py
+
+# Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 25 minutes on 2 cores).
+# Writes benchmarks/results/bench.{json,md} and latency_vs_size.png. Parts: make bench ARGS="--only scale".
+bench: install
+	$(BIN)/rag bench $(ARGS)
+
 clean:
 	rm -rf index .pytest_cache

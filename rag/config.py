@@ -33,7 +33,9 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     embed_batch_size: int = 32
     embed_backend: str = "onnx"  # "onnx" (ONNX Runtime, exported once into model_cache) or "torch"
-    quantize: bool = False  # int8 dynamic quantization of the embedder (faster, see README)
+    # int8 weights (per output channel): about 2x the fp32 PyTorch throughput on ONNX Runtime, and
+    # SciFact nDCG@10 0.648 against 0.645 for fp32 (README, Performance). False: exact fp32 vectors.
+    quantize: bool = True
     model_cache: Path = Path("~/.cache/rag")  # where the exported ONNX model is kept
     # Chunking: tiktoken-counted windows.
     chunk_tokens: int = 200

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -40,14 +42,16 @@ class Embedder:
     ) -> np.ndarray:
         """Embed passages in batches; `progress(n)` is told after each batch."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Sorting by length keeps padding (wasted work) low inside a batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for s in range(0, len(order), batch_size):
-            idx = order[s : s + batch_size]
+        for idx in self.batches(texts, batch_size):
             out[idx] = self.embed_batch([texts[i] for i in idx])
             if progress:
                 progress(len(idx))
         return _normalize(out)
+
+    def batches(self, texts: Sequence[str], batch_size: int) -> list[list[int]]:
+        """Index lists of `batch_size` texts; sorting by length keeps padding (wasted work) low."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalize(self.embed_batch([text]).astype(np.float32))[0]
@@ -73,7 +77,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.path = bundled_model_path() if model == DEFAULT_EMBEDDER else Path(model)
         if not self.path.is_dir():
             raise ConfigError(f"embedder {model!r} is not a local model folder; set RAG_EMBEDDER to a path")
-        self.name = model + ("+int8" if quantize else "")
+        self.name = model + ("+int8-pc" if quantize else "")
         self.quantize = quantize
         self.threads = threads
         self._model = None
@@ -96,7 +100,7 @@ class SentenceTransformerEmbedder(Embedder):
                     torch.set_num_threads(self.threads)
                 model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
                 if self.quantize:
-                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                    model = _quantize_int8(model)
                 model.eval()
                 self._model = model
             return self._model
@@ -123,6 +127,19 @@ class SentenceTransformerEmbedder(Embedder):
                 normalize_embeddings=True,
                 show_progress_bar=False,
             )
+
+
+def _quantize_int8(model):
+    """int8 weights, one scale per output channel (one scale per tensor is as fast but its
+    vectors fall to cosine 0.92 of fp32, against 0.98)."""
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao's notice that it moves to torchao
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig})
 
 
 class OnnxEmbedder(Embedder):
@@ -156,6 +173,47 @@ class OnnxEmbedder(Embedder):
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return self.session.embed(texts)
+
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed passages, one single-threaded session per core working on its own batches.
+
+        Side by side, the sessions embed 1.2x faster than one session spreading each operator
+        over both cores (no hand-offs between threads inside the many small operators).
+        """
+        batches = self.batches(texts, batch_size)
+        if len(batches) < 4 or len(self.session.workers()) < 2:
+            return super().embed_documents(texts, batch_size, progress)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        free: queue.SimpleQueue = queue.SimpleQueue()
+        for session in self.session.workers():
+            free.put(session)
+        lock = threading.Lock()
+
+        def run(idx: list[int]) -> None:
+            session = free.get()
+            try:
+                out[idx] = self.session.embed([texts[i] for i in idx], session=session)
+            finally:
+                free.put(session)
+            if progress:
+                with lock:
+                    progress(len(idx))
+
+        with ThreadPoolExecutor(len(self.session.workers())) as pool:
+            for _ in pool.map(run, batches):  # re-raises a worker's error here
+                pass
+        return _normalize(out)
+
+    def batches(self, texts: Sequence[str], batch_size: int) -> list[list[int]]:
+        """One text per run, whatever `batch_size`: then a text's vector depends on the text alone.
+
+        int8 activations are quantized with one scale per run, so texts sharing a run would move
+        each other's vectors (by up to 0.03 here). Alone, nothing is padded and the activations
+        stay in cache: ~200-token chunks embed as fast as in batches of 32, sentences 0.95x.
+        """
+        return [[i] for i in range(len(texts))]
 
 
 def _read_json(path: Path) -> dict:

@@ -77,6 +77,15 @@ def settings(tmp_path, corpus) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_embedder():
+    """The embedder users get: the bundled MiniLM with the default settings (ONNX Runtime, int8)."""
+    from rag.embed import get_embedder
+
+    return get_embedder(Settings())
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The plain sentence-transformers model in fp32: the reference the fast embedders are held to."""
     from rag.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
