@@ -1,0 +1,199 @@
+"""Load on loopback: `python app.py` (real model) with 20 concurrent gradio_client users asking 50
+questions each through /ask, then 1,000 questions in a row while the server's memory is watched.
+
+Asserted: zero errors; every answer is the one that question gets alone (the same JSON, so no
+answer crosses to another session) and holds its known fact; memory growth within MEMORY_BOUND_MB.
+Reported, not asserted (wall-clock time depends on the machine): p50/p95/max latency and
+throughput, printed and written to benchmarks/results/load.json. Run alone with `make load`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_CORPUS, free_port
+from .generated import articles, write_articles
+
+pytestmark = pytest.mark.slow
+
+USERS = 20
+QUESTIONS_EACH = 50
+IN_A_ROW = 1_000
+WARM_UP = 100  # questions before the memory baseline: caches and arenas fill up first
+# Growth allowed from the baseline to the end of the 1,000: Gradio keeps a bounded history of
+# finished events; a leak of even 50 KB a question would cross this.
+MEMORY_BOUND_MB = 50
+RESULTS = ROOT / "benchmarks" / "results" / "load.json"
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory) -> Iterator[tuple[str, int, list]]:
+    """`python app.py` on the seed articles plus 40 made-up ones; yields (url, pid, known questions)."""
+    root = tmp_path_factory.mktemp("load")
+    shutil.copytree(SEED_CORPUS, root / "corpus")
+    made = articles(40)
+    write_articles(root / "corpus", made)
+    port = free_port()
+    env = {**os.environ, "RAG_PORT": str(port), "RAG_CORPUS_DIR": str(root / "corpus"),
+           "RAG_INDEX_DIR": str(root / "index"), "RAG_FEEDBACK_PATH": str(root / "feedback.jsonl")}  # fmt: skip
+    log = root / "app.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=root, env=env, stdout=fh,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url, proc, log)
+        known = [(a.question, a.number, a.name) for a in made]
+        known += [("How many wagons of coal did Kazakhstan block?", "1,700", None),
+                  ("What is the capital of Peru?", None, None)]  # fmt: skip
+        yield url, proc.pid, known
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 600) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise AssertionError("the app did not start:\n" + log.read_text()[-3000:])
+
+
+def _client(url: str):
+    from gradio_client import Client
+
+    return Client(url, verbose=False, download_files=False)
+
+
+def _without_timings(answer: dict) -> dict:
+    return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+
+def _check_known(question: str, number: str | None, doc: str | None, answer: dict) -> None:
+    assert answer["question"] == question
+    if number is None:
+        assert answer["abstained"] is True
+    else:
+        assert not answer["abstained"] and number in answer["answer"], (question, answer["answer"])
+        assert doc is None or answer["citations"][0]["doc_id"] == doc
+
+
+def _percentiles(ms: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "max_ms": round(max(ms), 1),
+            "mean_ms": round(statistics.fmean(ms), 1)}  # fmt: skip
+
+
+def _write_results(section: str, data: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[section] = data
+    results["machine"] = {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
+    tmp = RESULTS.with_name(RESULTS.name + ".tmp")
+    tmp.write_text(json.dumps(results, indent=1) + "\n")
+    os.replace(tmp, RESULTS)
+
+
+def test_concurrent_users_get_their_own_answers(app_server):
+    url, _, known = app_server
+    client = _client(url)
+    # Each question alone first: the answer every concurrent asker must get, byte for byte.
+    reference = {}
+    for question, number, doc in known:
+        answer = client.predict(question, api_name="/ask")
+        _check_known(question, number, doc, answer)
+        reference[question] = _without_timings(answer)
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    wrong: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(USERS)
+
+    def user(u: int) -> None:
+        own = _client(url)  # a session of its own, as a separate person would have
+        start.wait(timeout=300)
+        for j in range(QUESTIONS_EACH):
+            question, number, doc = known[(u * 7 + j * (u + 1)) % len(known)]
+            t = time.perf_counter()
+            try:
+                answer = own.predict(question, api_name="/ask")
+            except Exception as exc:  # every failure is counted and reported
+                with lock:
+                    errors.append(f"user {u} question {j}: {type(exc).__name__}: {exc}")
+                continue
+            elapsed = (time.perf_counter() - t) * 1000
+            ok = _without_timings(answer) == reference[question]
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    wrong.append(f"user {u} asked {question!r}, got {answer['question']!r}: {answer['answer'][:80]}")
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(u,)) for u in range(USERS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=1800)
+    wall = time.perf_counter() - t0
+    assert not any(th.is_alive() for th in threads), "a user never finished"
+    report = {
+        "users": USERS, "questions_each": QUESTIONS_EACH, "requests": USERS * QUESTIONS_EACH,
+        "answered": len(latencies), "errors": len(errors), "wrong_answers": len(wrong),
+        "distinct_questions": len(known), "wall_s": round(wall, 1),
+        "throughput_per_s": round(len(latencies) / wall, 1), **_percentiles(latencies),
+    }  # fmt: skip
+    _write_results("concurrent", report)
+    print(f"\nconcurrent: {json.dumps(report)}")
+    assert errors == [], errors[:5]
+    assert wrong == [], wrong[:5]
+    assert len(latencies) == USERS * QUESTIONS_EACH
+
+
+def test_a_thousand_questions_in_a_row_hold_memory(app_server):
+    import psutil
+
+    url, pid, known = app_server
+    server = psutil.Process(pid)
+    client = _client(url)
+    rss: list[tuple[int, float]] = []
+    latencies: list[float] = []
+    for i in range(IN_A_ROW):
+        question, number, doc = known[(i * 13) % len(known)]
+        t = time.perf_counter()
+        answer = client.predict(question, api_name="/ask")
+        latencies.append((time.perf_counter() - t) * 1000)
+        if i % 50 == 0 or i == IN_A_ROW - 1:
+            _check_known(question, number, doc, answer)
+        if i + 1 == WARM_UP or (i + 1) % 100 == 0:
+            rss.append((i + 1, server.memory_info().rss / 2**20))
+    baseline = next(mb for n, mb in rss if n == WARM_UP)
+    growth = rss[-1][1] - baseline
+    report = {
+        "questions": IN_A_ROW, "rss_mb_after": {str(n): round(mb, 1) for n, mb in rss},
+        "growth_mb_after_warm_up": round(growth, 1), "bound_mb": MEMORY_BOUND_MB, **_percentiles(latencies),
+    }  # fmt: skip
+    _write_results("in_a_row", report)
+    print(f"\nin a row: {json.dumps(report)}")
+    assert growth <= MEMORY_BOUND_MB, report
