@@ -204,3 +204,24 @@ def test_ndcg_hand_worked():
     # Two relevant, found at ranks 1 and 3: (1 + 1/2) / (1 + 1/log2(3)).
     assert ndcg_at_k(["a", "x", "b"], {"a", "b"}) == pytest.approx(1.5 / (1 + 1 / np.log2(3)))
     assert ndcg_at_k(["x"], {"a"}) == 0.0
+
+
+@pytest.mark.slow
+def test_app_startup_part_reaches_a_first_answer(tmp_path):
+    """The start-up part must get a real answer from `python app.py` (not fall back to "page up")."""
+    import shutil
+
+    from rag.bench.startup import bench_app
+    from rag.config import Settings
+    from rag.indexer import ingest
+
+    from .conftest import ROOT, SEED_CORPUS
+
+    s = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    shutil.copytree(SEED_CORPUS, s.corpus_dir)
+    ingest(s)
+    env = {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
+    out = bench_app(ROOT / "app.py", env, "How many wagons of coal did Kazakhstan block?", n_after=2)
+    assert "note" not in out and "error" not in out, out
+    assert out["to_first_answer_s"] >= out["to_page_s"] > 0
+    assert out["http_ask_ms"]["n"] == 2 and out["rss_mib"] > 0

@@ -204,3 +204,25 @@ def test_manifest_is_valid_json_and_names_generation(settings, fake_embedder):
     m = json.loads((settings.index_dir / "manifest.json").read_text())
     assert (settings.index_dir / m["generation"] / "faiss.index").is_file()
     assert m["format_version"] == 2 and m["built_at"].endswith("Z")
+
+
+def test_searches_use_one_faiss_thread_and_builds_every_core(settings, fake_embedder):
+    import os
+
+    import faiss
+
+    ingest(settings, embedder=fake_embedder)
+    snap = open_index(settings, fake_embedder)
+    assert faiss.omp_get_max_threads() == (os.cpu_count() or 1)  # the build
+    ids, _ = snap.search_dense(fake_embedder.embed_query("coal wagons"), 5)
+    assert len(ids) == 5 and faiss.omp_get_max_threads() == 1  # the search, in this thread
+
+
+def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_embedder):
+    import faiss
+
+    from rag.store import HNSW_EF_SEARCH
+
+    ingest(settings.replace(hnsw_threshold=1), embedder=fake_embedder)
+    snap = open_index(settings.replace(hnsw_threshold=1), fake_embedder)
+    assert faiss.downcast_index(snap.faiss_index.index).hnsw.efSearch == HNSW_EF_SEARCH

@@ -71,6 +71,9 @@ def search_each(index: Any, queries: np.ndarray, k: int = 10) -> tuple[np.ndarra
     """One query at a time, as the app does: (ids (q, k), latency of each in ms)."""
     import time
 
+    from rag.store import single_threaded_faiss
+
+    single_threaded_faiss()  # as the app searches
     ids = np.empty((len(queries), k), dtype=np.int64)
     lat = []
     for i, q in enumerate(queries):
@@ -82,9 +85,14 @@ def search_each(index: Any, queries: np.ndarray, k: int = 10) -> tuple[np.ndarra
 
 
 def bench_index(
-    build: Callable[[], Any], queries: np.ndarray, exact_ids: np.ndarray | None, k: int = 10
+    build: Callable[[], Any],
+    queries: np.ndarray,
+    exact_ids: np.ndarray | None,
+    k: int = 10,
+    ef_sweep: tuple[int, ...] = (),
 ) -> tuple[dict[str, Any], np.ndarray]:
-    """Build time, memory, latency percentiles and recall@k of one index."""
+    """Build time, memory, latency percentiles and recall@k of one index; for HNSW, the same
+    latency and recall at each search breadth of `ef_sweep` (the index is built once)."""
     gc.collect()
     before = rss_mib()
     index, t = timed(build)
@@ -98,8 +106,22 @@ def bench_index(
         "search_ms": percentiles(lat),
         f"recall@{k}": round(recall_at_k(ids, exact_ids, k), 4) if exact_ids is not None else 1.0,
     }
+    if ef_sweep and exact_ids is not None:
+        row["ef_sweep"] = [_at_ef(index, ef, queries, exact_ids, k) for ef in ef_sweep]
     del index
     return row, ids
+
+
+def _at_ef(index: Any, ef: int, queries: np.ndarray, exact_ids: np.ndarray, k: int) -> dict[str, Any]:
+    import faiss
+
+    faiss.downcast_index(index.index).hnsw.efSearch = ef
+    search_each(index, queries[:10], k)
+    ids, lat = search_each(index, queries, k)
+    return {"ef_search": ef, "search_ms": percentiles(lat), f"recall@{k}": round(recall_at_k(ids, exact_ids, k), 4)}
+
+
+EF_SWEEP = (32, 64, 128, 256)
 
 
 def bench_size(n: int, n_queries: int, hnsw_threshold: int, ef_search: int, seed: int = 0) -> dict[str, Any]:
@@ -112,7 +134,7 @@ def bench_size(n: int, n_queries: int, hnsw_threshold: int, ef_search: int, seed
     ids = np.arange(n, dtype=np.int64)
     flat, exact_ids = bench_index(partial(build_faiss, ids, vectors, hnsw_threshold=n + 1), queries, None)
     approx, _ = bench_index(
-        partial(build_faiss, ids, vectors, hnsw_threshold=0, ef_search=ef_search), queries, exact_ids
+        partial(build_faiss, ids, vectors, hnsw_threshold=0, ef_search=ef_search), queries, exact_ids, ef_sweep=EF_SWEEP
     )
     p50 = approx["search_ms"]["p50"]
     return {

@@ -74,7 +74,8 @@ def bench_app(
             out["note"] = "gradio_client is not installed; measured until the page answered HTTP 200"
             out.update(proc_memory_mib(proc.pid))
             return out
-        client = client_cls(url, verbose=False)
+        # download_files=False: the answer JSON holds article paths, which the client would try to fetch.
+        client = client_cls(url, verbose=False, download_files=False)
         try:
             client.predict(question, api_name="/ask")
         except Exception as exc:  # noqa: BLE001 - any failure of the endpoint is reported, not raised
