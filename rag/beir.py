@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -205,30 +205,14 @@ def build_index(beir: BeirSet, settings: Settings, cache_dir: Path, embedder: Em
     settings = settings.replace(corpus_dir=folder / "corpus", index_dir=folder / "index")
     write_corpus(beir, settings.corpus_dir)
     cached = VectorCache(embedder, folder / "vectors")
-    progress = None if quiet else _tqdm_progress()
+    from rag.progress import tqdm_progress
+
+    progress = None if quiet else tqdm_progress()
     try:
         report = ingest(settings, embedder=cached, progress=progress)
     except (IndexMismatch, IndexCorrupt):
         report = ingest(settings, embedder=cached, rebuild=True, progress=progress)
     return settings, open_index(settings, embedder), report
-
-
-def _tqdm_progress() -> Callable[[str, int, int], None]:
-    bars: dict[str, object] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        if stage not in bars:
-            desc = {"parse": "reading articles", "embed": "embedding chunks"}.get(stage, stage)
-            bars[stage] = tqdm(total=total, desc=desc, unit="doc" if stage == "parse" else "chunk", file=sys.stderr)
-        bar = bars[stage]
-        bar.n = done + (1 if stage == "parse" else 0)
-        bar.refresh()
-        if bar.n >= total:
-            bar.close()
-
-    return progress
 
 
 # ---------------------------------------------------------------- ranking and scoring

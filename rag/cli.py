@@ -109,24 +109,11 @@ def hit_json(hit) -> dict[str, Any]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.indexer import ingest
+    from rag.progress import tqdm_progress
 
     settings = settings_from_args(args)
-    bar = None
-
-    def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
-        if args.quiet or stage != "embed":
-            return
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
-
+    progress = None if args.quiet else tqdm_progress(stages=("embed", "embed sentences"))
     report = ingest(settings, rebuild=args.rebuild, progress=progress)
-    if bar is not None:
-        bar.close()
     print(report.summary())
     return 0
 

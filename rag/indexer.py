@@ -221,7 +221,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     kept: list[tuple[Chunk, str]] = []
     for i, f in enumerate(files):
         if progress:
-            progress("parse", i, len(files))
+            progress("parse", i + 1, len(files))
         if f.error:
             report.skipped[f.doc_id] = f.error
             skipped[f.doc_id] = {"sha256": f.sha256, "reason": f.error}

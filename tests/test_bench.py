@@ -37,8 +37,8 @@ def test_ratio():
     assert stats.ratio(0.0, 10.0) is None and stats.ratio(1.0, float("nan")) is None
 
 
-def test_busy_is_load_above_half_the_cores():
-    assert stats.busy([1.5], 2) and not stats.busy([0.9], 2)
+def test_busy_is_load_above_the_cores():
+    assert stats.busy([2.6], 2) and not stats.busy([2.4], 2) and not stats.busy([], 2)
 
 
 @pytest.mark.parametrize(

@@ -72,3 +72,17 @@ def test_errors_are_one_line_with_the_fix(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "rag ingest --rebuild" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_progress_bars_reach_the_total_and_draw_only_their_stages(capsys):
+    from rag.progress import tqdm_progress
+
+    progress = tqdm_progress(stages=("embed", "embed sentences"))
+    for i in range(1, 501):  # one call per text, as the one-text-per-run embedder makes them
+        progress("embed", i, 500)
+    progress("parse", 1, 5)
+    progress("embed sentences", 3, 3)
+    err = capsys.readouterr().err
+    assert "embedding chunks: 100%" in err and "500/500" in err and "3/3" in err
+    assert "reading articles" not in err
+    assert err.count("\r") < 100  # redrawn now and then, not once per call

@@ -120,5 +120,8 @@ def _versions(modules: Sequence[str]) -> dict[str, str]:
 
 
 def busy(load: Sequence[float], cores: int | None) -> bool:
-    """Whether the machine was shared: a 1-minute load average above half the cores."""
-    return bool(load) and load[0] > 0.5 * (cores or 1)
+    """Whether the machine was shared: a 1-minute load average above the cores plus a half.
+
+    The benchmark keeps both cores busy itself, so a load up to the core count is its own work.
+    """
+    return bool(load) and load[0] > (cores or 1) + 0.5
