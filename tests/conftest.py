@@ -103,6 +103,30 @@ def seed_index(tmp_path_factory, real_embedder):
     return s, open_index(s, real_embedder)
 
 
+def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300) -> None:
+    """Wait until `python app.py` at `url` answers its API info; fail with its log if it exits or stalls."""
+    import time
+
+    import httpx
+
+    def output() -> str:
+        if log is not None:
+            return log.read_text()[-3000:]
+        return proc.stdout.read() if getattr(proc, "stdout", None) else ""
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"app exited with {proc.returncode}:\n{output()}")
+        try:
+            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"the app did not start:\n{output()}")
+
+
 def free_port() -> int:
     import socket
 

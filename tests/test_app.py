@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +32,8 @@ from rag.ui import (
     status_line,
     timings_line,
 )
+
+from .conftest import wait_for_app
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=2</script> Tom & 'Jerry'"
@@ -302,20 +303,6 @@ def test_llm_choice_is_disabled_with_a_reason_when_none_is_configured(indexed, f
 # ---------------------------------------------------------------- end to end, as a user starts it
 
 
-def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"app exited with {proc.returncode}:\n{proc.stdout.read() if proc.stdout else ''}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
-                return
-        time.sleep(0.5)
-    raise AssertionError("the app did not start")
-
-
 @pytest.mark.slow
 def test_python_app_py_answers_like_the_library(tmp_path, corpus, real_embedder):
     """`python app.py` on a copy of the corpus: /ask gives what answer_json(answer_question(...)) gives."""
@@ -329,7 +316,7 @@ def test_python_app_py_answers_like_the_library(tmp_path, corpus, real_embedder)
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(url, proc)
+        wait_for_app(url, proc)
         client = Client(url, verbose=False, download_files=False)
         settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
         for question in QUESTIONS:

@@ -9,7 +9,6 @@ throughput, printed and written to benchmarks/results/load.json. Run alone with 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -19,11 +18,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port
+from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
 from .generated import articles, write_articles
 
 pytestmark = pytest.mark.slow
@@ -54,7 +52,7 @@ def app_server(tmp_path_factory) -> Iterator[tuple[str, int, list]]:
                                 stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(url, proc, log)
+        wait_for_app(url, proc, log, timeout=600)
         known = [(a.question, a.number, a.name) for a in made]
         known += [("How many wagons of coal did Kazakhstan block?", "1,700", None),
                   ("What is the capital of Peru?", None, None)]  # fmt: skip
@@ -65,19 +63,6 @@ def app_server(tmp_path_factory) -> Iterator[tuple[str, int, list]]:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 600) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()[-3000:]
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
-                return
-        time.sleep(0.5)
-    raise AssertionError("the app did not start:\n" + log.read_text()[-3000:])
 
 
 def _client(url: str):

@@ -20,13 +20,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port
+from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
 
 pytestmark = pytest.mark.slow
 
@@ -185,7 +184,7 @@ def running_app(w: Witness, workdir: Path) -> Iterator[str]:
                                 stdout=fh, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(url, proc, log)
+        wait_for_app(url, proc, log)
         yield url
     finally:
         import psutil
@@ -199,19 +198,6 @@ def running_app(w: Witness, workdir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=30)
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 300) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()[-3000:]
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
-                return
-        time.sleep(0.5)
-    raise AssertionError("the app did not start:\n" + log.read_text()[-3000:])
 
 
 def test_the_app_connects_nowhere(workdir):
