@@ -131,16 +131,27 @@ def _optimize(src: Path, dst: Path, config: dict) -> None:
 
 def _quantize(src: Path, dst: Path) -> None:
     """int8 weights, one scale per output channel (per-tensor scales cost more accuracy)."""
+    import logging
+
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(src),
-        str(dst),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # The quantizer calls logging.basicConfig(), which would leave a root handler behind that prints
+    # every library's debug lines (bm25s's, for one) for the rest of the process.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        quantize_dynamic(
+            str(src),
+            str(dst),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        for h in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(h)
+        root.setLevel(level)
 
 
 def _read_json(path: Path) -> dict:

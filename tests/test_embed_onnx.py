@@ -62,6 +62,22 @@ def test_int8_is_close_named_apart_and_cached(torch_embedder, onnx_cache):
 
 
 @pytest.mark.slow
+def test_exporting_leaves_the_logging_setup_alone(tmp_path):
+    """In a process of its own: pytest's log capture gives the root logger handlers, which would hide it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, sys; from pathlib import Path; from rag.embed import OnnxEmbedder; "
+        "from rag.embed_onnx import exported_model; "
+        "exported_model(OnnxEmbedder().path, Path(sys.argv[1]), quantize=True); "
+        "print(len(logging.getLogger().handlers), logging.getLogger().level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "30"]  # no handler left behind, still WARNING
+
+
+@pytest.mark.slow
 def test_get_embedder_follows_the_settings(tmp_path):
     s = Settings(model_cache=tmp_path)
     assert isinstance(get_embedder(s), OnnxEmbedder)
