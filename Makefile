@@ -60,7 +60,7 @@ eval: install
 load: install-test
 	$(BIN)/pytest -q -s tests/test_load.py
 
-# Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 25 minutes on 2 cores).
+# Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 55 minutes on 2 cores).
 # Writes benchmarks/results/bench.{json,md} and latency_vs_size.png. Parts: make bench ARGS="--only scale".
 bench: install
 	$(BIN)/rag bench $(ARGS)

@@ -351,7 +351,7 @@ def answer_question(
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `rag ask --json` object of DESIGN.md."""
+    """The `rag ask --json` object (the contract in the README, Command line)."""
     return {
         "question": answer.question,
         "answer": answer.text,

@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
     p.add_argument("--mode", choices=MODES, default=None, help="hybrid (default), dense or bm25")
     p.add_argument("--mmr", action="store_true", default=None, help="diversify passages (maximal marginal relevance)")
-    p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Command line)")
 
     p = sub.add_parser("ask", help="answer a question with cited passages",
                        description="Answer from the articles, each claim marked [n] with its passage; "
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extractive (default) or llm (default when an LLM is configured)")  # fmt: skip
     p.add_argument("--llm-base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1")
     p.add_argument("--llm-model", default=None, help="model name on that server")
-    p.add_argument("--json", action="store_true", help="print one JSON object (see DESIGN.md)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Command line)")
 
     p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
     add_common(p)

@@ -68,7 +68,8 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Read and check the eval set (format: DESIGN.md, "Eval set format")."""
+    """Read and check the eval set: one JSON object a line with "id", "question", "evidence" (exact
+    quotes from the articles), "answer" (or null) and "unanswerable"."""
     path = Path(path)
     if not path.is_file():
         raise EvalError(f"eval set {path} not found; pass --questions FILE")

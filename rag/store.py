@@ -105,8 +105,8 @@ def set_ef_search(index, ef_search: int) -> None:
 
 
 # HNSW: 32 links a node, 80 candidates while building. Search breadth measured on clustered 384-dim
-# data at 1M passages (rag bench, scale): efSearch 64 gives recall@10 0.939 in 0.25 ms, 128 0.964
-# in 0.37 ms, 256 0.994 in 0.55 ms. The milliseconds are cheap next to the question's embedding.
+# data at 1M passages (rag bench, scale): efSearch 64 gives recall@10 0.939 in 0.26 ms, 128 0.964
+# in 0.40 ms, 256 0.994 in 0.58 ms. The milliseconds are cheap next to the question's embedding.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 256
