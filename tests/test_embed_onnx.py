@@ -97,12 +97,12 @@ def test_attention_is_fused_in_the_exported_graph(onnx_cache):
 
 
 @pytest.mark.slow
-def test_batches_and_parallel_sessions_give_the_sequential_vectors(onnx_cache):
+def test_each_text_gets_its_own_vector_on_parallel_sessions(onnx_cache):
     q8 = OnnxEmbedder(quantize=True, cache_dir=onnx_cache)
     texts = [f"Passage {i}: " + "Kazakhstan blocked wagons of Russian coal. " * (1 + i % 9) for i in range(40)]
-    assert q8.batches(texts, batch_size=8) == [[i] for i in range(40)]  # alone: vectors independent of neighbours
     seen: list[int] = []
     parallel = q8.embed_documents(texts, batch_size=8, progress=seen.append)
     assert len(q8.session.workers()) == (os.cpu_count() or 1) and sum(seen) == 40  # progress counts every text
     one_by_one = np.stack([q8.embed_query(t) for t in texts])
-    assert np.abs(parallel - one_by_one).max() < 1e-5
+    assert np.abs(parallel - one_by_one).max() < 1e-5  # no text's vector moved by its neighbours
+    assert np.abs(q8.embed_documents(texts[:2]) - one_by_one[:2]).max() < 1e-5  # the few-texts path too

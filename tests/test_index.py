@@ -223,6 +223,13 @@ def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_em
 
     from rag.store import HNSW_EF_SEARCH
 
-    ingest(settings.replace(hnsw_threshold=1), embedder=fake_embedder)
-    snap = open_index(settings.replace(hnsw_threshold=1), fake_embedder)
-    assert faiss.downcast_index(snap.faiss_index.index).hnsw.efSearch == HNSW_EF_SEARCH
+    s = settings.replace(hnsw_threshold=1)
+    ingest(s, embedder=fake_embedder)
+    # An index written with another breadth (an older release's, say) ...
+    path = s.index_dir / read_manifest(s.index_dir)["generation"] / "faiss.index"
+    index = faiss.read_index(str(path))
+    set_ef_search(index, 16)
+    faiss.write_index(index, str(path))
+    # ... searches with the current one once loaded.
+    snap = open_index(s, fake_embedder)
+    assert faiss.downcast_index(snap.faiss_index.index).hnsw.efSearch == HNSW_EF_SEARCH != 16

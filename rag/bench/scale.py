@@ -113,9 +113,9 @@ def bench_index(
 
 
 def _at_ef(index: Any, ef: int, queries: np.ndarray, exact_ids: np.ndarray, k: int) -> dict[str, Any]:
-    import faiss
+    from rag.store import set_ef_search
 
-    faiss.downcast_index(index.index).hnsw.efSearch = ef
+    set_ef_search(index, ef)
     search_each(index, queries[:10], k)
     ids, lat = search_each(index, queries, k)
     return {"ef_search": ef, "search_ms": percentiles(lat), f"recall@{k}": round(recall_at_k(ids, exact_ids, k), 4)}
