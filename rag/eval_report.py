@@ -88,11 +88,34 @@ def markdown(report: EvalReport) -> str:
         "",
         answers_table(report, markdown=True),
         "",
+        "## Relevance floor",
+        "",
+        floor_markdown(report),
+        "",
         "## Misses",
         "",
     ]
     lines += [miss_markdown(m) for m in report.misses] or ["None."]
     return "\n".join(lines) + "\n"
+
+
+def floor_markdown(report: EvalReport) -> str:
+    """Where the floor sits against the nearest passage of answerable and unanswerable questions."""
+    if not report.best_cosine:
+        return "Not measured."
+    answerable = {q: c for q, c in report.best_cosine.items() if q in report.per_question}
+    others = sorted(((c, q) for q, c in report.best_cosine.items() if q not in answerable), reverse=True)
+    lowest = min(answerable.items(), key=lambda x: x[1]) if answerable else None
+    floor = report.settings["min_dense_score"]
+    lines = [f"Cosine of each question's nearest passage, floor off; the floor is {floor}."]
+    if lowest:
+        lines.append(f"Lowest answerable question: {lowest[1]:.3f} ({lowest[0]}).")
+    if others:
+        below = [f"{q} {c:.3f}" for c, q in others if c < floor]
+        above = [f"{q} {c:.3f}" for c, q in others if c >= floor]
+        lines.append(f"Unanswerable questions under the floor (nothing retrieved): {', '.join(below) or 'none'}.")
+        lines.append(f"Unanswerable questions over it (left to the answerer): {', '.join(above) or 'none'}.")
+    return " ".join(lines)
 
 
 def miss_markdown(m: dict[str, Any]) -> str:

@@ -195,6 +195,17 @@ def retrieval_runs(questions, settings, snapshot, embedder, modes=EVAL_MODES) ->
     return runs
 
 
+def best_cosines(questions, settings, snapshot, embedder) -> dict[str, float]:
+    """Cosine of each question's nearest passage, relevance floor off (0.0 for an empty index)."""
+    from rag.retrieve import search
+
+    out = {}
+    for q in questions:
+        hits = search(q.question, settings, snapshot, embedder=embedder, k=1, mode="dense", floor=-1.0).hits
+        out[q.id] = round(hits[0].scores_by_method["dense"], 4) if hits else 0.0
+    return out
+
+
 def summarize(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     """Mean of each metric over questions."""
     return {name: mean([r[name] for r in rows]) for name in rows[0]} if rows else {}
@@ -277,6 +288,8 @@ class EvalReport:
     answers_note: str | None = None
     misses: tuple[dict[str, Any], ...] = ()
     per_question: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Best passage cosine of each question with the floor off: what the relevance floor is set by.
+    best_cosine: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     def headline(self) -> dict[str, float]:
@@ -288,7 +301,8 @@ class EvalReport:
     def to_json(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in ("questions", "answerable", "settings", "retrieval", "answers")}
         return {**data, "answers_note": self.answers_note, "headline": self.headline(),
-                "misses": list(self.misses), "per_question": self.per_question}  # fmt: skip
+                "misses": list(self.misses), "per_question": self.per_question,
+                "best_cosine": self.best_cosine}  # fmt: skip
 
 
 def settings_summary(settings) -> dict[str, Any]:
@@ -355,6 +369,7 @@ def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers:
         answers_note=note,
         misses=tuple(retrieval_misses(runs, by_id) + answer_misses(rows, by_id)),
         per_question=per_question(runs),
+        best_cosine=best_cosines(questions, settings, snapshot, embedder),
         seconds=round(time.perf_counter() - t, 2),
     )
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.beir import BeirSet, beir_id, build_index, file_name, load_beir, query_metrics, rank_documents, run_beir
@@ -328,6 +329,11 @@ def test_evaluate_and_reports_on_the_seed_corpus(fake_index, fake_embedder, tmp_
     for miss in report.misses:
         assert miss["kind"] == "retrieval" and len(miss["retrieved"]) <= 3
         assert report.per_question[miss["id"]][miss["mode"]] in (None, 6, 7, 8, 9, 10)
+    # The floor's evidence: every question's nearest-passage cosine, equal to a direct dense search's.
+    assert set(report.best_cosine) == {q.id for q in qs}
+    q0 = qs[0]
+    qv = fake_embedder.embed_query(q0.question)
+    assert report.best_cosine[q0.id] == pytest.approx(float(np.max(np.asarray(snap.vectors) @ qv)), abs=1e-4)
 
     paths = write_reports(report, tmp_path / "reports")
     assert [p.name for p in paths] == ["eval.json", "eval.md", "recall_at_k.png"]
@@ -335,6 +341,9 @@ def test_evaluate_and_reports_on_the_seed_corpus(fake_index, fake_embedder, tmp_
     assert data["headline"] == pytest.approx(report.headline())
     assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "| bm25 |" in markdown(report) and "![recall@k per mode](recall_at_k.png)" in paths[1].read_text()
+    assert data["best_cosine"] == report.best_cosine
+    low = min((c, q) for q, c in report.best_cosine.items() if q in report.per_question)
+    assert f"Lowest answerable question: {low[0]:.3f} ({low[1]})." in markdown(report)
 
 
 def test_evidence_found_in_no_passage_is_an_error(fake_index, fake_embedder, tmp_path):
