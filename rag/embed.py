@@ -153,18 +153,24 @@ class OnnxEmbedder(Embedder):
         quantize: bool = False,
         cache_dir: Path | str = Path("~/.cache/rag"),
         threads: int | None = None,
+        onnx_file: Path | None = None,
     ):
+        """`onnx_file` runs that model file instead of the exported one (used to compare kernel paths)."""
         from rag.embed_onnx import OnnxSession
 
         self.path = bundled_model_path() if model == DEFAULT_EMBEDDER else Path(model)
         if not self.path.is_dir():
             raise ConfigError(f"embedder {model!r} is not a local model folder; set RAG_EMBEDDER to a path")
-        self.name = model + ("+onnx-int8" if quantize else "")
+        # "w7": 7-bit weights, the same vectors on every CPU; an index of the older 8-bit variant
+        # (named "+onnx-int8") is reported as built with another embedder.
+        self.name = model + ("+onnx-int8w7" if quantize else "")
         self.quantize = quantize
         cfg = _read_json(self.path / "sentence_bert_config.json")
         self.max_tokens = int(cfg.get("max_seq_length", 256))
         self.dim = int(_read_json(self.path / "config.json").get("hidden_size", 384))
-        self.session = OnnxSession(self.path, Path(cache_dir).expanduser(), quantize, self.max_tokens, threads)
+        self.session = OnnxSession(
+            self.path, Path(cache_dir).expanduser(), quantize, self.max_tokens, threads, onnx_file=onnx_file
+        )
 
     def count_tokens(self, text: str) -> int:
         return self.session.count_tokens(text)

@@ -2,11 +2,18 @@
 
 The model is exported once from its local folder (PyTorch's ONNX exporter, offline), its
 attention is fused by ONNX Runtime's transformer optimizer, and, with `quantize=True`, its
-weights become int8 per output channel. The result is cached as a file, so later runs load it
-in a fraction of a second without importing torch at all (faster start-up, less memory).
+weights become 7-bit integers per output channel. The result is cached as a file, so later runs
+load it in a fraction of a second without importing torch at all (faster start-up, less memory).
 
-Outputs match the PyTorch model: fp32 to about 1e-7 cosine, int8 to about 0.995 (see README,
-Performance). Mean pooling and unit length, as the model's own `1_Pooling` config says.
+Why 7 bits: ONNX Runtime multiplies u8 activations by s8 weights. With VNNI (AVX-512 or AVX)
+the products are summed in 32 bits; on AVX2 without VNNI, pairs of products are first added in
+16 bits, which saturates when |weight| is near 127 (255 * 127 * 2 > 32767), so the same model
+gave other vectors on other CPUs. With |weight| <= 64 a pair is at most 32640: no saturation,
+every CPU computes the same integers, and the vectors agree to float rounding
+(tests/test_embed_onnx.py checks both the kernel and the exported weights).
+
+Outputs against the PyTorch fp32 model: fp32 to about 1e-7 cosine, int8 to a mean of 0.992
+(README, Performance). Mean pooling and unit length, as the model's own `1_Pooling` config says.
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ from rag.errors import ConfigError
 # when a session starts); this must be set before onnxruntime is imported. Nothing leaves the machine.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-EXPORT_VERSION = 2  # bump when the export recipe changes, so cached files are made anew
+EXPORT_VERSION = 3  # 3: 7-bit weights. Bump when the export recipe changes, so cached files are made anew
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+WEIGHT_LIMIT = 64  # the largest |int8 weight| that no CPU's int8 kernel saturates on (see above)
 
 
 def model_key(model_dir: Path, quantize: bool) -> str:
@@ -130,7 +138,8 @@ def _optimize(src: Path, dst: Path, config: dict) -> None:
 
 
 def _quantize(src: Path, dst: Path) -> None:
-    """int8 weights, one scale per output channel (per-tensor scales cost more accuracy)."""
+    """7-bit weights (reduce_range: in [-64, 64]), one scale per output channel (per-tensor scales
+    cost more accuracy); activations are quantized to u8 per run."""
     import logging
 
     import onnx
@@ -140,18 +149,54 @@ def _quantize(src: Path, dst: Path) -> None:
     # every library's debug lines (bm25s's, for one) for the rest of the process.
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    logging.disable(logging.WARNING)  # its advice to pre-process first, printed to the user's terminal
     try:
         quantize_dynamic(
             str(src),
             str(dst),
             weight_type=QuantType.QInt8,
             per_channel=True,
+            reduce_range=True,  # the same integers on every CPU (module docstring)
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:
+        logging.disable(logging.NOTSET)
         for h in [h for h in root.handlers if h not in handlers]:
             root.removeHandler(h)
         root.setLevel(level)
+
+
+def exact_twin(src: Path, dst: Path) -> Path:
+    """Write the int8 model `src` as u8 x u8 with weight zero point 128: the same integer math, on
+    ONNX Runtime's u8 x u8 kernel, which widens to 16 bits before multiplying and never saturates.
+
+    Its vectors are what a VNNI CPU computes for `src` (exact 32-bit sums), on any CPU: the
+    bench and the tests compare them with `src`'s to show that both kernel paths agree.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(src))
+    tensors = {t.name: t for t in model.graph.initializer}
+    weight_input = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}  # (weight, weight zero point)
+    shifted: set[str] = set()
+    for node in model.graph.node:
+        if node.op_type not in weight_input:
+            continue
+        for i in weight_input[node.op_type]:
+            name = node.input[i] if i < len(node.input) else ""
+            if not name or name in shifted or name not in tensors:
+                raise ValueError(f"{src}: {node.op_type} {node.name} has no constant int8 input {i}")
+            t = tensors[name]
+            if t.data_type != onnx.TensorProto.INT8:
+                raise ValueError(f"{src}: {name} is not int8")
+            shifted_values = (numpy_helper.to_array(t).astype(np.int16) + 128).astype(np.uint8)
+            t.CopyFrom(numpy_helper.from_array(shifted_values, name))
+            shifted.add(name)
+    if not shifted:
+        raise ValueError(f"{src} has no int8 weights")
+    onnx.save(model, str(dst))
+    return Path(dst)
 
 
 def _read_json(path: Path) -> dict:
@@ -164,9 +209,18 @@ def _read_json(path: Path) -> dict:
 class OnnxSession:
     """Tokenizer + ONNX Runtime session + mean pooling; loads lazily, once, thread-safe."""
 
-    def __init__(self, model_dir: Path, cache_dir: Path, quantize: bool, max_tokens: int, threads: int | None = None):
+    def __init__(
+        self,
+        model_dir: Path,
+        cache_dir: Path,
+        quantize: bool,
+        max_tokens: int,
+        threads: int | None = None,
+        onnx_file: Path | None = None,
+    ):
         check_mean_pooling(model_dir)
         self.model_dir, self.cache_dir, self.quantize = model_dir, Path(cache_dir), quantize
+        self.onnx_file = onnx_file  # a given model file instead of the exported one (exact_twin's)
         self.max_tokens, self.threads = max_tokens, threads
         self._lock = threading.Lock()
         self._session = None
@@ -212,7 +266,7 @@ class OnnxSession:
     def _new_session(self, threads: int | None):
         import onnxruntime as ort
 
-        path = exported_model(self.model_dir, self.cache_dir, self.quantize)
+        path = self.onnx_file or exported_model(self.model_dir, self.cache_dir, self.quantize)
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:

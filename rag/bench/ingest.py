@@ -143,6 +143,24 @@ def sample_chunks(scifact: Path, settings: Settings, embedder: Embedder, n: int)
     return texts
 
 
+def kernel_path_agreement(embedder, vectors: np.ndarray, texts: list[str]) -> dict[str, Any]:
+    """How far this CPU's int8 vectors are from the exact integer sums a VNNI CPU computes (the
+    model's exact twin, rag/embed_onnx.py), on the same texts: 0 difference means every CPU agrees."""
+    import tempfile
+
+    from rag.embed import OnnxEmbedder
+    from rag.embed_onnx import exact_twin, exported_model
+    from rag.machine import int8_kernel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = exported_model(embedder.path, embedder.session.cache_dir, quantize=True)
+        twin = OnnxEmbedder(embedder.path, quantize=True, onnx_file=exact_twin(src, Path(tmp) / "twin.onnx"))
+        exact = twin.embed_documents(texts)
+    cos = (vectors * exact).sum(axis=1)
+    return {"this_cpu": int8_kernel(), "min_cosine_to_exact": round(float(cos.min()), 7),
+            "max_abs_diff": float(np.abs(vectors - exact).max())}  # fmt: skip
+
+
 def bench_embedders(texts: list[str], settings: Settings, log: Log) -> dict[str, Any]:
     """chunks/s of each backend on the same texts; cosine to the fp32 PyTorch vectors."""
     from rag.embed import make_embedder
@@ -164,6 +182,8 @@ def bench_embedders(texts: list[str], settings: Settings, log: Log) -> dict[str,
             "chunks_per_s": round(len(texts) / t.seconds, 2),
             "cosine_to_torch_fp32": {"min": round(float(cos.min()), 5), "mean": round(float(np.mean(cos)), 5)},
         }
+        if backend == "onnx" and quantize:
+            rows[name]["kernel_paths"] = kernel_path_agreement(e, vectors, texts)
         log(f"  {name}: {rows[name]['chunks_per_s']} chunks/s")
         del e
     base = rows["torch-fp32"]["seconds"]

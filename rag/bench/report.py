@@ -112,7 +112,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Taken {r.get('date', '-')} on {m.get('cores', '?')} cores ({m.get('cpu', '?')}), "
+        f"Taken {r.get('date', '-')} on {m.get('cores', '?')} cores ({m.get('cpu', '?')}; CPU flags "
+        f"{', '.join(f + ('' if on else ' no') for f, on in (m.get('cpu_flags') or {}).items()) or '?'}), "
         f"{m.get('memory_gib', '?')} GiB, {m.get('gpu', 'CPU only')}; Python {m.get('python', '?')}, "
         + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items())
         + ".",
@@ -156,6 +157,11 @@ def md_embedding(r: dict[str, Any]) -> list[str]:
             f"| {name} | {_fmt(row['chunks_per_s'])} | {_fmt(row['speedup'])} | {_fmt(row['cpu_seconds'])} | "
             f"{_fmt(row['load_s'])} | {cos['min']:.4f} / {cos['mean']:.4f} |"
         )
+    for name, row in emb.items():
+        if k := row.get("kernel_paths"):
+            out += ["", f"{name} on this CPU's int8 kernel ({k['this_cpu']}) against the exact integer sums of a "
+                    f"VNNI CPU (the model's u8 x u8 twin): min cosine {k['min_cosine_to_exact']}, largest "
+                    f"difference {k['max_abs_diff']:.1e}."]  # fmt: skip
     return out
 
 

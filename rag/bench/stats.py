@@ -84,8 +84,12 @@ def machine_info() -> dict[str, Any]:
     """What the numbers were taken on: CPU, cores, memory, versions, and how busy it was."""
     import psutil
 
+    from rag.machine import cpu_flags, int8_kernel
+
     return {
         "cpu": _cpu_model(),
+        "cpu_flags": cpu_flags(),
+        "int8_kernel": int8_kernel(),
         "cores": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "gpu": "none (CPU only)",

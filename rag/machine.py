@@ -1,0 +1,80 @@
+"""What a measured number was measured on: date, CPU, its int8 instruction set, cores, memory.
+
+Eval and bench reports carry this beside every figure, because some figures depend on the CPU
+(int8 kernels run on different instructions with and without AVX-512 VNNI).
+
+>>> cpu_flags({"flags": "fpu avx2 avx512f"})
+{'avx2': True, 'avx512f': True, 'avx512_vnni': False, 'avx_vnni': False}
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+# The flags that decide which int8 matrix kernel ONNX Runtime runs (and the float kernels' width).
+WATCHED_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni")
+
+
+def _cpuinfo() -> dict[str, str]:
+    """The first processor's fields of /proc/cpuinfo (empty where there is none)."""
+    fields: dict[str, str] = {}
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return fields
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def cpu_flags(info: dict[str, str] | None = None) -> dict[str, bool]:
+    """Which of WATCHED_FLAGS this CPU has (all False where /proc/cpuinfo cannot be read)."""
+    info = _cpuinfo() if info is None else info
+    have = set(info.get("flags", "").split())
+    return {flag: flag in have for flag in WATCHED_FLAGS}
+
+
+def int8_kernel(flags: dict[str, bool] | None = None) -> str:
+    """How ONNX Runtime multiplies u8 activations by s8 weights on this CPU.
+
+    With VNNI (AVX-512 or AVX) one instruction sums four products into 32 bits. Without it, AVX2
+    adds pairs of products in 16 bits and saturates unless weights keep to 7 bits, which is why
+    the quantized model is made with 7-bit weights (rag/embed_onnx.py): then both compute the
+    same integers.
+    """
+    flags = cpu_flags() if flags is None else flags
+    if flags.get("avx512_vnni") or flags.get("avx_vnni"):
+        return "vnni (32-bit sums)"
+    if flags.get("avx2"):
+        return "avx2 (16-bit pair sums)"
+    return "other"
+
+
+def machine() -> dict[str, Any]:
+    """Date, CPU model and flags, cores and memory: what a report's numbers were measured on."""
+    import psutil
+
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpu": _cpuinfo().get("model name") or platform.processor() or "unknown",
+        "cpu_flags": cpu_flags(),
+        "int8_kernel": int8_kernel(),
+        "cores": os.cpu_count(),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+    }
+
+
+def describe(m: dict[str, Any]) -> str:
+    """One line for a Markdown report, e.g. '2026-12-01, AMD EPYC, 2 cores, 24 GiB, avx2 (no avx512_vnni)'."""
+    flags = m.get("cpu_flags", {})
+    on = [f for f in ("avx2", "avx512_vnni", "avx_vnni") if flags.get(f)]
+    off = [f for f in ("avx512_vnni",) if not flags.get(f)]
+    flag_text = ", ".join(on) + (f" (no {', '.join(off)})" if off else "")
+    return f"{m['date']}, {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB, CPU flags {flag_text or 'none watched'}"
