@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.evaluate import ANSWER_METRICS, KS, EvalReport
+from rag.machine import describe, machine
 
 RETRIEVAL_COLUMNS = (
     [f"precision@{k}" for k in KS] + [f"recall@{k}" for k in KS] + [f"hit@{k}" for k in KS] + ["mrr@10", "ndcg@10"]
@@ -73,7 +74,8 @@ def markdown(report: EvalReport) -> str:
         "",
         f"{report.questions} questions ({report.answerable} answerable). Embedder {s['embedder']}, chunks of "
         f"{s['chunk_tokens']} tokens, top_k {s['top_k']}, relevance floor {s['min_dense_score']}, "
-        f"{s['answerer']} answerer. Written by `rag eval`.",
+        f"{s['answerer']} answerer. Written by `rag eval`"
+        + (f" on {describe(report.machine)}." if report.machine else "."),
         "",
         "## Retrieval",
         "",
@@ -192,17 +194,6 @@ def print_beir(result) -> None:
     print(beir_table(result))
 
 
-def machine() -> dict[str, Any]:
-    """Date, cores and memory, for benchmark numbers that are only true of one machine."""
-    import os
-    import time
-
-    import psutil
-
-    ram = round(psutil.virtual_memory().total / 2**30)
-    return {"date": time.strftime("%Y-%m-%d"), "cores": os.cpu_count(), "ram_gib": ram}
-
-
 def write_beir(result, settings, folder: Path) -> list[Path]:
     """beir-<name>-<split>.json and .md in `folder`."""
     folder = Path(folder)
@@ -213,9 +204,8 @@ def write_beir(result, settings, folder: Path) -> list[Path]:
             "settings": {k: getattr(settings, k) for k in ("embedder", "chunk_tokens", "chunk_overlap", "rrf_k")},
             "metrics": result.metrics}  # fmt: skip
     Path(f"{stem}.json").write_text(json.dumps(info, indent=1, default=str) + "\n")
-    m = machine()
     md = [f"# {result.name} ({result.split} split, {result.queries} queries)", "",
-          f"Measured {m['date']} on {m['cores']} CPU cores, {m['ram_gib']} GiB RAM, CPU only, by `rag eval --beir`: "
+          f"Measured {describe(info['machine'])}, CPU only, by `rag eval --beir`: "
           f"{result.index.get('documents')} documents in {result.index.get('chunks')} chunks of at most "
           f"{settings.chunk_tokens} tokens (title + abstract, our ingest); a document is ranked by its best chunk.",
           "", beir_table(result, True), ""]  # fmt: skip

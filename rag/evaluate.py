@@ -5,8 +5,8 @@ Relevance is judged by evidence quote (rag/metrics.py), not by chunk id, so the 
 valid when chunking changes. Unanswerable questions count only in the answer metrics.
 
     rag eval                      measure, print the tables, write eval/reports/
-    rag eval --check              ... and exit 1 if a headline metric fell below the baseline
-    rag eval --update-baseline    accept the current numbers as the new baseline
+    rag eval --check              ... and exit 1 if questions were lost against the baseline (rag/eval_gate.py)
+    rag eval --update-baseline    accept this run's per-question outcomes as the new baseline
     rag eval --beir ../shared/benchmarks/scifact --split test
 """
 
@@ -23,6 +23,8 @@ from typing import Any
 
 from rag.embed import Embedder
 from rag.errors import RagError
+from rag.eval_gate import DEFAULT_ALLOWED_NET_LOSS, Outcomes, compare, failures, outcomes, read_baseline, write_baseline
+from rag.machine import machine
 from rag.metrics import (
     contains_answer,
     hit_at_k,
@@ -51,7 +53,6 @@ ANSWER_METRICS = (
     "contains_gold", "token_f1", "citation_precision", "abstention_precision", "abstention_recall",
     "correct_and_cited",
 )  # fmt: skip
-DEFAULT_TOLERANCE = 0.02
 
 
 class EvalError(RagError):
@@ -290,6 +291,9 @@ class EvalReport:
     per_question: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Best passage cosine of each question with the floor off: what the relevance floor is set by.
     best_cosine: dict[str, float] = field(default_factory=dict)
+    # Per question: "correct_and_cited" (answerable) or "abstained" (unanswerable): what the gate watches.
+    answer_outcomes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    machine: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     def headline(self) -> dict[str, float]:
@@ -298,11 +302,15 @@ class EvalReport:
         out.update({f"answers/{k}": self.answers[k] for k in ANSWER_METRICS} if self.answers else {})
         return out
 
+    def outcomes(self) -> Outcomes:
+        """Pass/fail per question of every outcome the regression gate watches (rag/eval_gate.py)."""
+        return outcomes(self.per_question, self.answer_outcomes)
+
     def to_json(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in ("questions", "answerable", "settings", "retrieval", "answers")}
-        return {**data, "answers_note": self.answers_note, "headline": self.headline(),
+        return {**data, "machine": self.machine, "answers_note": self.answers_note, "headline": self.headline(),
                 "misses": list(self.misses), "per_question": self.per_question,
-                "best_cosine": self.best_cosine}  # fmt: skip
+                "answer_outcomes": self.answer_outcomes, "best_cosine": self.best_cosine}  # fmt: skip
 
 
 def settings_summary(settings) -> dict[str, Any]:
@@ -370,48 +378,13 @@ def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers:
         misses=tuple(retrieval_misses(runs, by_id) + answer_misses(rows, by_id)),
         per_question=per_question(runs),
         best_cosine=best_cosines(questions, settings, snapshot, embedder),
+        answer_outcomes={
+            r.qid: {"abstained": r.abstained} if r.unanswerable else {"correct_and_cited": r.correct_and_cited}
+            for r in rows
+        },
+        machine=machine(),
         seconds=round(time.perf_counter() - t, 2),
     )
-
-
-# ---------------------------------------------------------------- the regression gate
-
-
-def check_baseline(current: dict[str, float], baseline: dict[str, float], tolerance: float) -> list[str]:
-    """One line per headline metric that fell more than `tolerance` below its baseline (or was not measured)."""
-    failures = []
-    for name, base in sorted(baseline.items()):
-        now = current.get(name)
-        if now is None:
-            failures.append(f"{name}: not measured (baseline {base:.3f})")
-        elif now < base - tolerance:
-            failures.append(
-                f"{name}: {now:.3f} is {base - now:.3f} below the baseline {base:.3f} (tolerance {tolerance})"
-            )
-    return failures
-
-
-def read_baseline(path: Path) -> tuple[dict[str, float], float]:
-    """(metrics, tolerance) from a baseline file."""
-    try:
-        data = json.loads(Path(path).read_text())
-        return {k: float(v) for k, v in data["metrics"].items()}, float(data.get("tolerance", DEFAULT_TOLERANCE))
-    except FileNotFoundError as exc:
-        raise EvalError(f"no baseline at {path}; run `rag eval --update-baseline` to record one") from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EvalError(f"baseline {path} is unreadable ({exc}); run `rag eval --update-baseline`") from exc
-
-
-def write_baseline(path: Path, report: EvalReport, tolerance: float) -> None:
-    data = {
-        "note": "Accepted headline numbers of `rag eval`; `rag eval --check` fails when one falls more than "
-        "`tolerance` below. Rewrite only with `rag eval --update-baseline`.",
-        "tolerance": tolerance,
-        "settings": report.settings,
-        "metrics": {k: round(v, 4) for k, v in report.headline().items()},
-    }
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(data, indent=1) + "\n")
 
 
 # ---------------------------------------------------------------- command line
@@ -429,10 +402,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-answers", action="store_true", help="retrieval metrics only")
     gate = parser.add_mutually_exclusive_group()
-    gate.add_argument("--check", action="store_true", help="exit 1 if a headline metric fell below the baseline")
-    gate.add_argument("--update-baseline", action="store_true", help="record the current numbers as the baseline")
-    parser.add_argument("--baseline", type=Path, default=Path("eval/baseline.json"), help="the accepted numbers")
-    parser.add_argument("--tolerance", type=float, default=None, help="allowed drop (default: the baseline's, 0.02)")
+    gate.add_argument("--check", action="store_true", help="exit 1 if questions were lost against the baseline")
+    gate.add_argument("--update-baseline", action="store_true", help="record this run's outcomes as the baseline")
+    parser.add_argument("--baseline", type=Path, default=Path("eval/baseline.json"), help="the accepted outcomes")
+    parser.add_argument("--allowed-loss", type=int, default=None, metavar="N",
+                        help="questions an outcome may lose net of those it wins (default: the baseline's)")  # fmt: skip
     beir = parser.add_argument_group("public benchmark (BEIR format)")
     beir.add_argument("--beir", type=Path, default=None, metavar="DIR", help="corpus.jsonl, queries.jsonl, qrels/")
     beir.add_argument("--split", default="test", help="qrels split (default test; tune on train)")
@@ -473,19 +447,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def gate(args: argparse.Namespace, report: EvalReport) -> int:
+    """--update-baseline records this run; --check compares it question by question (rag/eval_gate.py)."""
     if args.update_baseline:
-        write_baseline(args.baseline, report, args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE)
+        allowed = args.allowed_loss if args.allowed_loss is not None else DEFAULT_ALLOWED_NET_LOSS
+        extra = {"settings": report.settings, "machine": report.machine}
+        write_baseline(args.baseline, report.outcomes(), allowed, report.headline(), extra)
         print(f"baseline written to {args.baseline}")
         return 0
     if not args.check:
         return 0
-    baseline, tolerance = read_baseline(args.baseline)
-    tolerance = args.tolerance if args.tolerance is not None else tolerance
-    failures = check_baseline(report.headline(), baseline, tolerance)
-    if failures:
-        print(f"eval check FAILED against {args.baseline}:", *failures, sep="\n  ")
+    baseline = read_baseline(args.baseline)
+    allowed = args.allowed_loss if args.allowed_loss is not None else baseline.allowed_net_loss
+    changes = compare(report.outcomes(), baseline.outcomes)
+    failed = failures(changes, allowed)
+    moved = [c.describe() for c in changes if c.lost or c.won]
+    if failed:
+        print(f"eval check FAILED against {args.baseline}:", *failed, sep="\n  ")
         return 1
-    print(f"eval check passed: {len(baseline)} headline metrics within {tolerance} of {args.baseline}")
+    print(f"eval check passed: {len(changes)} outcomes, none lost more than {allowed} question(s) net of "
+          f"those it won, against {args.baseline}", *moved, sep="\n  ")  # fmt: skip
     return 0
 
 
