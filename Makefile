@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 # llama-cpp-python compiles from source: portable flags, no tests or examples (about 4 minutes).
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAVA_BUILD=OFF
 
-.PHONY: run test test-fast lint eval bench load install install-test browser clean
+.PHONY: run test test-fast lint eval bench load screenshots install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,22 +43,29 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Everything a test run writes (eval reports, screenshots, load results) goes to the ignored build/,
+# so `git status` stays clean; `make eval`, `make load` and `make screenshots` update the committed ones.
 test: install-test browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q --timeout=900
-	$(BIN)/rag eval --check
+	$(BIN)/rag eval --check --reports build/eval
 
 test-fast: install-test
 	$(BIN)/pytest -q -m "not slow"
 
-# Retrieval and answer quality on eval/questions.jsonl: tables, eval/reports/, and the regression gate.
+# Retrieval and answer quality on eval/questions.jsonl: tables, eval/reports/, and the regression gate
+# (question by question against eval/baseline.json; see README, Evaluation).
 eval: install
 	$(BIN)/rag eval --check
 
 # 20 concurrent gradio_client users x 50 questions, then 1,000 in a row (about 3 minutes; make test runs it too).
 # Writes benchmarks/results/load.json.
 load: install-test
-	$(BIN)/pytest -q -s tests/test_load.py
+	RAG_LOAD_RESULTS=benchmarks/results/load.json $(BIN)/pytest -q -s tests/test_load.py
+
+# The README's screenshots (docs/), taken by the browser tests in Debian's Chromium.
+screenshots: install-test browser
+	RAG_SCREENSHOTS_DIR=docs $(BIN)/pytest -q tests/test_browser.py
 
 # Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 55 minutes on 2 cores).
 # Writes benchmarks/results/bench.{json,md} and latency_vs_size.png. Parts: make bench ARGS="--only scale".

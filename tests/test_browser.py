@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import threading
 import time
@@ -19,7 +20,9 @@ from tests.test_app import serve
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
+# make test writes to the ignored build/ (a test run leaves git status clean); `make screenshots`
+# sets this to docs/, the pictures the README shows.
+DOCS = Path(os.environ.get("RAG_SCREENSHOTS_DIR") or ROOT / "build" / "screenshots")
 CHROMIUM = shutil.which("chromium")
 # Playwright's own browser download fails here; Debian's Chromium with no background traffic.
 CHROMIUM_ARGS = [
@@ -151,7 +154,7 @@ def test_example_question_answer_sources_article_feedback(page, site):
     first = cards.first.inner_text()
     assert first.startswith("[1]") and "Astana is staying apart" in first and "2022-06-20" in first
     assert "1,700 wagons" in cards.first.locator("mark.rag-quote").inner_text()
-    DOCS.mkdir(exist_ok=True)
+    DOCS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS / "screenshot.png"), full_page=True)
 
     # Open the whole article: the cited passage is marked in place.
@@ -332,7 +335,7 @@ def test_phone_width_layout(browser, site):
         assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
         chat, sources = pg.locator("#rag-chat").bounding_box(), pg.locator("#rag-sources").bounding_box()
         assert sources["y"] >= chat["y"] + chat["height"] - 1  # the sources stack under the chat
-        DOCS.mkdir(exist_ok=True)
+        DOCS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(DOCS / "screenshot-phone.png"), full_page=True)
     finally:
         context.close()
