@@ -47,6 +47,7 @@ lint: install-test
 # so `git status` stays clean; `make eval`, `make load` and `make screenshots` update the committed ones.
 test: install-test browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q --timeout=900
 	$(BIN)/rag eval --check --reports build/eval
 

@@ -9,21 +9,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from rag.config import MODES, Settings
+from rag.config import MODES, add_common, settings_from_args
 from rag.errors import RagError
 
 PLUGGED = {
-    "eval": ("rag.evaluate", "measure retrieval and answer quality (eval set or a BEIR data set)"),
-    "bench": ("rag.bench", "measure ingest, query and start-up speed and memory; write JSON and Markdown"),
+    "eval": ("rag.evaluation.command", "measure retrieval and answer quality (eval set or a BEIR data set)"),
+    "bench": ("rag.bench.command", "measure ingest, query and start-up speed and memory; write JSON and Markdown"),
 }
-
-
-def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", type=Path, default=None, help="articles folder (default: corpus, or $RAG_CORPUS_DIR)")
-    p.add_argument("--index", type=Path, default=None, help="index folder (default: index, or $RAG_INDEX_DIR)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,21 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
-    return Settings.from_env(
-        corpus_dir=getattr(args, "corpus", None),
-        index_dir=getattr(args, "index", None),
-        top_k=getattr(args, "k", None),
-        mode=getattr(args, "mode", None),
-        mmr=getattr(args, "mmr", None),
-        host=getattr(args, "host", None),
-        llm_base_url=getattr(args, "llm_base_url", None),
-        llm_model=getattr(args, "llm_model", None),
-        port=getattr(args, "port", None),
-        **extra,
-    )
-
-
 def _note(msg: str) -> None:
     print(msg, file=sys.stderr)
 
@@ -108,7 +87,7 @@ def hit_json(hit) -> dict[str, Any]:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from rag.indexer import ingest
+    from rag.index.build import ingest
     from rag.progress import tqdm_progress
 
     settings = settings_from_args(args)
@@ -119,8 +98,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rag.indexer import ensure_index
-    from rag.retrieve import search
+    from rag.index.build import ensure_index
+    from rag.search.retrieve import search
 
     settings = settings_from_args(args)
     snapshot = ensure_index(settings, note=_note)
@@ -143,8 +122,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer import answer_json, stream_answer
-    from rag.indexer import ensure_index
+    from rag.answer.extractive import answer_json, stream_answer
+    from rag.index.build import ensure_index
     from rag.records import Answer
 
     settings = settings_from_args(args)
@@ -177,7 +156,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from rag.indexer import index_status
+    from rag.index.build import index_status
 
     settings = settings_from_args(args)
     st = index_status(settings)
@@ -198,9 +177,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    import app
+    from rag.web import app
 
-    app.main(settings)
+    app.main(settings, argv=[])
     return 0
 
 

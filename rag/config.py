@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 from collections.abc import Mapping
@@ -115,3 +116,18 @@ def _parse(name: str, raw: str, annotation: Any) -> Any:
     except ValueError as exc:
         raise ConfigError(f"RAG_{name.upper()}={raw!r} is not a valid {kind}") from exc
     return raw
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """The --corpus and --index flags every command that reads the index takes."""
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="articles folder (default: corpus, or $RAG_CORPUS_DIR)"
+    )
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: index, or $RAG_INDEX_DIR)")
+
+
+def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
+    """Settings from the defaults, the environment, then whichever known flags `args` carries."""
+    flags = ("corpus", "index", "k", "mode", "mmr", "host", "port", "llm_base_url", "llm_model")
+    names = {"corpus": "corpus_dir", "index": "index_dir", "k": "top_k"}
+    return Settings.from_env(**{names.get(f, f): getattr(args, f, None) for f in flags}, **extra)

@@ -18,7 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from rag.config import Settings  # noqa: E402
-from rag.embed import Embedder  # noqa: E402
+from rag.index.embed import Embedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
@@ -78,7 +78,7 @@ def settings(tmp_path, corpus) -> Settings:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The embedder users get: the bundled MiniLM with the default settings (ONNX Runtime, int8)."""
-    from rag.embed import get_embedder
+    from rag.index.embed import get_embedder
 
     return get_embedder(Settings())
 
@@ -86,7 +86,7 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def torch_embedder():
     """The plain sentence-transformers model in fp32: the reference the fast embedders are held to."""
-    from rag.embed import SentenceTransformerEmbedder
+    from rag.index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -94,7 +94,7 @@ def torch_embedder():
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, real_embedder):
     """The seed corpus indexed once with the real model (shared, read-only)."""
-    from rag.indexer import ingest, open_index
+    from rag.index.build import ingest, open_index
 
     root = tmp_path_factory.mktemp("seed")
     shutil.copytree(SEED_CORPUS, root / "corpus")

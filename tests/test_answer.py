@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rag.answer import (
+from rag.answer.extractive import (
     ABSTAIN_TEXT,
     BadQuestion,
     answer_json,
@@ -17,7 +17,7 @@ from rag.answer import (
     needs_context,
     retrieval_query,
 )
-from rag.chunk import sentence_spans
+from rag.index.chunk import sentence_spans
 
 from .conftest import ROOT
 

@@ -18,10 +18,10 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import ConfigError
-from rag.feedback import feedback_entry, read_feedback, record_feedback
-from rag.indexer import IndexStatus
+from rag.index.build import IndexStatus
 from rag.records import Answer, Chunk, Citation, Document, Hit
-from rag.ui import (
+from rag.web.feedback import feedback_entry, read_feedback, record_feedback
+from rag.web.render import (
     article_view,
     chat_message,
     corpus_overview,
@@ -200,7 +200,7 @@ def test_feedback_appends_jsonl(tmp_path):
 
 
 def test_launch_options_bind_loopback_and_parse_auth():
-    import app
+    from rag.web import app
 
     opts = app.launch_options(Settings())
     assert opts["server_name"] == "127.0.0.1" and opts["auth"] is None and opts["max_file_size"] == "20mb"
@@ -210,7 +210,7 @@ def test_launch_options_bind_loopback_and_parse_auth():
 
 
 def test_theme_loads_no_web_fonts():
-    import app
+    from rag.web import app
 
     theme = app.theme()
     assert not [s for s in theme._stylesheets if "googleapis" in s or s.startswith("http")]
@@ -226,7 +226,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve(settings: Settings, embedder=None) -> Iterator[str]:
     """The app launched in this process on a free loopback port; yields its URL."""
-    import app
+    from rag.web import app
 
     backend = app.Backend(settings, embedder)
     demo = app.build_app(settings, backend)
@@ -241,15 +241,15 @@ def serve(settings: Settings, embedder=None) -> Iterator[str]:
 
 @pytest.fixture
 def indexed(settings, fake_embedder, tmp_path):
-    from rag.indexer import ingest
+    from rag.index.build import ingest
 
     ingest(settings, embedder=fake_embedder)
     return settings.replace(feedback_path=tmp_path / "feedback.jsonl")
 
 
 def _expected(question: str, settings: Settings, embedder, **options) -> dict:
-    from rag.answer import answer_json, answer_question
-    from rag.indexer import open_index
+    from rag.answer.extractive import answer_json, answer_question
+    from rag.index.build import open_index
 
     out = answer_json(answer_question(question, settings, open_index(settings, embedder), embedder=embedder, **options))
     out.pop("timings_ms")
@@ -288,7 +288,7 @@ def test_basic_auth_from_settings(indexed, fake_embedder):
 def test_llm_choice_is_disabled_with_a_reason_when_none_is_configured(indexed, fake_embedder):
     import gradio as gr
 
-    import app
+    from rag.web import app
 
     def answer_radio(settings: Settings) -> gr.Radio:
         demo = app.build_app(settings, app.Backend(settings, fake_embedder))

@@ -12,7 +12,7 @@ import pytest
 from rag import bench
 from rag.bench import ingest as bench_ingest
 from rag.bench import query, report, scale, stats
-from rag.store import build_faiss, choose_index
+from rag.index.store import build_faiss, choose_index
 
 
 def test_percentiles_match_a_hand_computation():
@@ -104,7 +104,7 @@ TEXT = (
 
 
 def test_scifact_files_become_articles_with_their_titles(tmp_path):
-    from rag.ingest import load_document
+    from rag.corpus.load import load_document
 
     src = tmp_path / "scifact"
     src.mkdir()
@@ -188,7 +188,14 @@ def test_rag_bench_scale_writes_a_report(tmp_path):
 
 @pytest.mark.parametrize(
     "module",
-    ["rag.bench", "rag.bench.stats", "rag.bench.report", "rag.bench.query", "rag.bench.quality", "rag.embed_onnx"],
+    [
+        "rag.bench",
+        "rag.bench.stats",
+        "rag.bench.report",
+        "rag.bench.query",
+        "rag.bench.quality",
+        "rag.index.embed.onnx",
+    ],
 )
 def test_doctests(module):
     import importlib
@@ -213,7 +220,7 @@ def test_app_startup_part_reaches_a_first_answer(tmp_path):
 
     from rag.bench.startup import bench_app
     from rag.config import Settings
-    from rag.indexer import ingest
+    from rag.index.build import ingest
 
     from .conftest import ROOT, SEED_CORPUS
 

@@ -59,7 +59,7 @@ Officials expect the first cargo boats to pass through the Blue Canal in spring,
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, real_embedder) -> Iterator[tuple[str, Settings]]:
     """The app on a copy of the seed corpus plus the hostile article, indexed with the real model."""
-    from rag.indexer import ingest
+    from rag.index.build import ingest
 
     root = tmp_path_factory.mktemp("web")
     shutil.copytree(ROOT / "corpus", root / "corpus")
@@ -103,7 +103,7 @@ def open_app(pg, url: str, settings: Settings | None = None) -> None:
 
 
 def wait_for_status(pg, settings: Settings) -> None:
-    from rag.store import read_manifest
+    from rag.index.store import read_manifest
 
     n = len(read_manifest(settings.index_dir)["documents"])
     pg.wait_for_function(
@@ -266,8 +266,8 @@ def test_status_warns_when_the_corpus_changed_and_updates(page, site):
 
 def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
     """Text pieces show while the answer is still being written (a stand-in for the LLM stream)."""
-    import app
-    from rag.answer import answer_question
+    from rag.answer.extractive import answer_question
+    from rag.web import app
 
     url, settings = site
     halfway, finish = threading.Event(), threading.Event()
@@ -298,8 +298,8 @@ def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
 
 
 def test_retry_replaces_the_last_answer_and_clear_empties_the_chat(page, site, monkeypatch):
-    import app
-    from rag.answer import answer_question
+    from rag.answer.extractive import answer_question
+    from rag.web import app
 
     calls: list[str] = []
 

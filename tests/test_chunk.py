@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunk import chunk_document, count_tokens, get_encoding, sentence_spans
-from rag.ingest import load_document
+from rag.corpus.load import load_document
+from rag.index.chunk import chunk_document, count_tokens, get_encoding, sentence_spans
 from rag.records import Document
 
 from .conftest import SEED_CORPUS
@@ -53,7 +53,7 @@ def test_overlap_zero_means_disjoint_windows():
 
 def test_seed_chunks_fit_the_embedder_word_piece_limit():
     """The real MiniLM tokenizer: title header + passage never exceeds 256 word pieces."""
-    from rag.embed import SentenceTransformerEmbedder
+    from rag.index.embed import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder()  # loads only the tokenizer here, not the weights
     for doc in SEED_DOCS:

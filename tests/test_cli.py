@@ -40,7 +40,7 @@ def test_search_json_contract_and_auto_ingest(tmp_path, corpus):
     assert top["path"].endswith(top["doc_id"])
     # Offsets point into the cleaned text held by the index.
     from rag.config import Settings
-    from rag.store import load_snapshot
+    from rag.index.store import load_snapshot
 
     doc = load_snapshot(tmp_path / "index").document(top["doc_id"])
     assert doc.text[top["char_start"] : top["char_end"]] == top["text"]

@@ -21,9 +21,9 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import IngestLocked
-from rag.indexer import ingest, open_index
-from rag.retrieve import search
-from rag.store import load_snapshot, read_manifest
+from rag.index.build import ingest, open_index
+from rag.index.store import load_snapshot, read_manifest
+from rag.search.retrieve import search
 
 from .conftest import SEED_CORPUS, FakeEmbedder
 from .generated import articles, write_articles

@@ -18,8 +18,8 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import IndexCorrupt, IndexMismatch, RagError
-from rag.indexer import ingest, open_index
-from rag.retrieve import search
+from rag.index.build import ingest, open_index
+from rag.search.retrieve import search
 
 from .conftest import ROOT, SEED_CORPUS, FakeEmbedder
 
@@ -62,7 +62,7 @@ def other_faiss_ids(s: Settings) -> None:
     """The same number of vectors under other ids (a FAISS file from another build)."""
     import faiss
 
-    from rag.store import build_faiss
+    from rag.index.store import build_faiss
 
     g = generation(s)
     ids, vectors = np.load(g / "ids.npy"), np.load(g / "vectors.npy")
@@ -209,7 +209,7 @@ def ask_in_chat(demo, question: str, turns: list) -> tuple[list[dict], list]:
 def test_chat_shows_a_damaged_index_as_a_message(fault, built, fake_embedder):
     import gradio as gr
 
-    import app
+    from rag.web import app
 
     demo = app.build_app(built, app.Backend(built, fake_embedder))
     messages, turns = ask_in_chat(demo, QUESTION, [])

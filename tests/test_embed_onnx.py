@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embed import BACKENDS, OnnxEmbedder, SentenceTransformerEmbedder, get_embedder, make_embedder
-from rag.embed_onnx import WEIGHT_LIMIT, exported_model, mean_pool
 from rag.errors import ConfigError
+from rag.index.embed import BACKENDS, OnnxEmbedder, SentenceTransformerEmbedder, get_embedder, make_embedder
+from rag.index.embed.onnx import WEIGHT_LIMIT, exported_model, mean_pool
 from rag.machine import cpu_flags
 
 TEXTS = [
@@ -69,8 +69,8 @@ def test_exporting_leaves_the_logging_setup_alone(tmp_path):
     import sys
 
     code = (
-        "import logging, sys; from pathlib import Path; from rag.embed import OnnxEmbedder; "
-        "from rag.embed_onnx import exported_model; "
+        "import logging, sys; from pathlib import Path; from rag.index.embed import OnnxEmbedder; "
+        "from rag.index.embed.onnx import exported_model; "
         "exported_model(OnnxEmbedder().path, Path(sys.argv[1]), quantize=True); "
         "print(len(logging.getLogger().handlers), logging.getLogger().level)"
     )
@@ -176,7 +176,7 @@ def test_exported_int8_weights_fit_in_7_bits(onnx_cache):
 def test_both_int8_kernel_paths_give_the_same_vectors(onnx_cache, tmp_path):
     """The whole model: its s8 weights on this CPU's kernel, and its exact twin (u8 x u8, the sums a
     VNNI CPU computes), embed the same texts to the same vectors."""
-    from rag.embed_onnx import exact_twin
+    from rag.index.embed.onnx import exact_twin
 
     q8 = OnnxEmbedder(quantize=True, cache_dir=onnx_cache)
     twin = exact_twin(exported_model(q8.path, onnx_cache, quantize=True), tmp_path / "twin.onnx")

@@ -14,21 +14,30 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.beir import BeirSet, beir_id, build_index, file_name, load_beir, query_metrics, rank_documents, run_beir
 from rag.config import Settings
-from rag.eval_gate import GateError, OutcomeChange, compare, failures, outcomes, read_baseline
-from rag.evaluate import (
+from rag.evaluation.beir import (
+    BeirSet,
+    beir_id,
+    build_index,
+    file_name,
+    load_beir,
+    query_metrics,
+    rank_documents,
+    run_beir,
+)
+from rag.evaluation.command import gate
+from rag.evaluation.gate import GateError, OutcomeChange, compare, failures, outcomes, read_baseline
+from rag.evaluation.harness import (
     AnswerRow,
     EvalError,
     EvalReport,
     QuestionRun,
     Retrieved,
     evaluate,
-    gate,
     load_questions,
     summarize_answers,
 )
-from rag.metrics import (
+from rag.evaluation.metrics import (
     contains_answer,
     evidence_in,
     hit_at_k,
@@ -201,8 +210,8 @@ def test_eval_set_shape():
 
 
 def test_every_evidence_quote_is_in_an_article():
-    from rag.indexer import scan_corpus
-    from rag.ingest import load_document
+    from rag.corpus.load import load_document
+    from rag.index.build import scan_corpus
 
     texts = [normalize_text(load_document(f.path, f.doc_id, f.data).text) for f in scan_corpus(ROOT / "corpus")]
     missing = [
@@ -217,8 +226,8 @@ def test_every_evidence_quote_is_in_an_article():
 def test_answers_appear_in_their_evidence_or_articles():
     """A gold answer a reader could check: its words occur in the evidence (or, for two-article
     questions, in the articles)."""
-    from rag.indexer import scan_corpus
-    from rag.ingest import load_document
+    from rag.corpus.load import load_document
+    from rag.index.build import scan_corpus
 
     corpus = " ".join(load_document(f.path, f.doc_id, f.data).text for f in scan_corpus(ROOT / "corpus"))
     bad = [q.id for q in load_questions(QUESTIONS) if q.answer and not contains_answer(corpus, q.answer)]
@@ -348,7 +357,7 @@ def test_committed_baseline_covers_every_question_and_outcome():
 
 @pytest.fixture
 def fake_index(settings, fake_embedder):
-    from rag.indexer import ingest, open_index
+    from rag.index.build import ingest, open_index
 
     s = settings.replace(min_dense_score=-1.0)  # the fake embedder's cosines are not MiniLM's
     ingest(s, embedder=fake_embedder)
@@ -356,7 +365,7 @@ def fake_index(settings, fake_embedder):
 
 
 def test_evaluate_and_reports_on_the_seed_corpus(fake_index, fake_embedder, tmp_path):
-    from rag.eval_report import markdown, write_reports
+    from rag.evaluation.report import markdown, write_reports
 
     settings, snap = fake_index
     qs = load_questions(QUESTIONS)
@@ -431,7 +440,7 @@ def test_load_beir_split_and_max_queries(tiny_beir):
 
 
 def test_load_beir_errors_name_the_file(tiny_beir):
-    from rag.beir import BeirError
+    from rag.evaluation.beir import BeirError
 
     with pytest.raises(BeirError, match="splits here: test, train"):
         load_beir(tiny_beir, "dev")
@@ -469,7 +478,7 @@ def test_beir_run_through_our_ingest_and_cache(tiny_beir, tmp_path, fake_embedde
     assert result.runs["bm25"]["1"][0] == "c1" and result.runs["bm25"]["2"][0] == "c/3"
     assert result.metrics["bm25"] == {"ndcg@10": 1.0, "recall@100": 1.0, "mrr@10": 1.0}
     assert result.index == {"documents": 4, "chunks": 4}
-    from rag.eval_report import write_beir
+    from rag.evaluation.report import write_beir
 
     json_path, md_path = write_beir(result, s, tmp_path / "reports")
     assert json.loads(json_path.read_text())["metrics"]["bm25"]["ndcg@10"] == 1.0
@@ -525,7 +534,7 @@ def test_check_fails_when_questions_are_pushed_to_miss(tmp_path, corpus):
 
 
 def test_parse_modes_lists_the_valid_ones():
-    from rag.evaluate import parse_modes
+    from rag.evaluation.command import parse_modes
 
     assert parse_modes("hybrid, bm25", ("dense", "bm25", "hybrid")) == ["hybrid", "bm25"]
     with pytest.raises(EvalError, match="unknown mode sparse; choose from dense, bm25, hybrid"):
@@ -534,7 +543,7 @@ def test_parse_modes_lists_the_valid_ones():
 
 def test_convex_fusion_hand_worked():
     """The hybrid score tuned on SciFact train: 0.7 x cosine / best cosine + 0.3 x BM25 / best BM25."""
-    from rag.retrieve import DENSE_WEIGHT, convex_fusion
+    from rag.search.retrieve import DENSE_WEIGHT, convex_fusion
 
     fused = convex_fusion({1: 0.8, 2: 0.4, 3: 0.6}, {2: 12.0, 3: 6.0})
     assert DENSE_WEIGHT == 0.7

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked
-from rag.indexer import index_status, ingest, open_index
-from rag.store import build_faiss, load_snapshot, read_manifest, set_ef_search
+from rag.index.build import index_status, ingest, open_index
+from rag.index.store import build_faiss, load_snapshot, read_manifest, set_ef_search
 
 from .conftest import FakeEmbedder
 
@@ -221,7 +221,7 @@ def test_searches_use_one_faiss_thread_and_builds_every_core(settings, fake_embe
 def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_embedder):
     import faiss
 
-    from rag.store import HNSW_EF_SEARCH
+    from rag.index.store import HNSW_EF_SEARCH
 
     s = settings.replace(hnsw_threshold=1)
     ingest(s, embedder=fake_embedder)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.corpus.load import decode_bytes, load_document, parse_date, parse_text
 from rag.errors import BadDocument
-from rag.ingest import decode_bytes, load_document, parse_date, parse_text
 
 from .conftest import SEED_CORPUS
 

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from rag.answer import answer_question, stream_answer
+from rag.answer.extractive import answer_question, stream_answer
+from rag.answer.llm import build_messages, check_citations
 from rag.config import Settings
-from rag.indexer import ingest, open_index
-from rag.llm import build_messages, check_citations
+from rag.index.build import ingest, open_index
 from rag.records import Answer
-from rag.retrieve import search
+from rag.search.retrieve import search
 
 from .conftest import free_port
 
@@ -32,7 +32,7 @@ def _hits(fake_index, fake_embedder, question="coal wagons Kazakhstan blocked Ru
 
 
 def _sentence_of(hit):
-    from rag.chunk import sentence_spans
+    from rag.index.chunk import sentence_spans
 
     spans = sentence_spans(hit.chunk.text)
     return max((hit.chunk.text[a:b] for a, b in spans), key=len)

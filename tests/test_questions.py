@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import ABSTAIN_TEXT, BadQuestion, answer_json, answer_question
+from rag.answer.extractive import ABSTAIN_TEXT, BadQuestion, answer_json, answer_question
 
 COAL = "How many wagons of coal did Kazakhstan block?"
 LONG = ("Kazakhstan coal wagons sanctions Russia " * 2600)[:100_000]
@@ -164,7 +164,7 @@ def test_app_ask_endpoint_and_chat(untouched, real_embedder):
     """Every question through the app: the /ask endpoint (gradio_client) and the chat's handler."""
     from gradio_client import Client
 
-    import app
+    from rag.web import app
     from tests.test_app import serve
 
     settings, _ = untouched

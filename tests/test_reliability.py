@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.indexer import index_status, ingest, open_index
-from rag.store import read_manifest
+from rag.index.build import index_status, ingest, open_index
+from rag.index.store import read_manifest
 
 from .conftest import ROOT, SEED_CORPUS
 
@@ -227,7 +227,7 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from tests.conftest import FakeEmbedder
 from rag.config import Settings
-from rag.indexer import ingest
+from rag.index.build import ingest
 print(ingest(Settings(corpus_dir=sys.argv[2], index_dir=sys.argv[3]), embedder=FakeEmbedder()).summary())
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.lexical import fold, lexical_tokens
-from rag.retrieve import mmr, rrf, search
+from rag.index.lexical import fold, lexical_tokens
+from rag.search.retrieve import mmr, rrf, search
 
 pytestmark = pytest.mark.slow
 

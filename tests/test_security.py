@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import answer_question, stream_answer
+from rag.answer.extractive import answer_question, stream_answer
+from rag.answer.llm import INSTRUCTION, check_citations
 from rag.config import Settings
-from rag.indexer import ingest, open_index
-from rag.llm import INSTRUCTION, check_citations
+from rag.corpus.uploads import save_upload
+from rag.index.build import ingest, open_index
 from rag.records import Answer
-from rag.retrieve import search
-from rag.uploads import save_upload
+from rag.search.retrieve import search
 
 from .conftest import SEED_CORPUS
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
+from rag.corpus.uploads import check_upload, safe_name, save_upload, sniff
+from rag.engine import add_uploads
 from rag.errors import BadUpload, IngestLocked
-from rag.uploads import add_uploads, check_upload, safe_name, save_upload, sniff
 
 ARTICLE = (
     b"Canal opens in Zorbia\n\nBy Jane Roe\n\n"
@@ -134,7 +135,7 @@ def test_save_does_not_follow_a_symlink_planted_under_the_name(tmp_path):
 
 
 def test_add_uploads_indexes_good_files_and_refuses_bad_ones(settings, fake_embedder):
-    from rag.indexer import index_status, ingest, open_index
+    from rag.index.build import index_status, ingest, open_index
 
     ingest(settings, embedder=fake_embedder)
     before = corpus_state(settings.corpus_dir)
@@ -158,8 +159,8 @@ def test_add_uploads_indexes_good_files_and_refuses_bad_ones(settings, fake_embe
 
 
 def test_a_bad_file_changes_nothing(settings, fake_embedder):
-    from rag.indexer import ingest
-    from rag.store import read_manifest
+    from rag.index.build import ingest
+    from rag.index.store import read_manifest
 
     ingest(settings, embedder=fake_embedder)
     files, manifest = corpus_state(settings.corpus_dir), read_manifest(settings.index_dir)
@@ -170,21 +171,21 @@ def test_a_bad_file_changes_nothing(settings, fake_embedder):
 
 
 def test_failed_indexing_removes_the_files_it_added(settings, fake_embedder, monkeypatch):
-    import rag.indexer
+    import rag.engine
 
     before = corpus_state(settings.corpus_dir)
 
     def locked(*args, **kwargs):
         raise IngestLocked("another ingest is updating index/ right now; wait for it to finish and try again")
 
-    monkeypatch.setattr(rag.indexer, "ingest", locked)
+    monkeypatch.setattr(rag.engine, "ingest", locked)
     with pytest.raises(IngestLocked):
         add_uploads([("new.txt", ARTICLE)], settings, embedder=fake_embedder)
     assert corpus_state(settings.corpus_dir) == before
 
 
 def test_duplicate_text_is_reported(settings, fake_embedder):
-    from rag.indexer import ingest
+    from rag.index.build import ingest
 
     ingest(settings, embedder=fake_embedder)
     name = sorted(p.name for p in settings.corpus_dir.iterdir())[0]

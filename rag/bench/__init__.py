@@ -4,8 +4,9 @@
     rag bench --quick               smaller SciFact slice and sizes up to 100k (a few minutes)
     rag bench --only scale,query    some parts; the others keep their last numbers in the report
 
-Reports go to benchmarks/results/ (bench.json, bench.md, latency_vs_size.png). Nothing here is
-imported until the command runs: the `rag` parser only needs `add_arguments`.
+Reports go to benchmarks/results/ (bench.json, bench.md, latency_vs_size.png). This package
+module holds the shared constants and option parsers; command.py is the command line, and
+nothing heavy is imported until the command runs.
 """
 
 from __future__ import annotations
@@ -48,28 +49,3 @@ def parse_sizes(text: str) -> list[int]:
         except ValueError as exc:
             raise argparse.ArgumentTypeError(f"{part!r} is not a size (e.g. 10000, 100k, 1M)") from exc
     return out
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rag.cli import add_common
-
-    add_common(parser)
-    parser.add_argument("--only", type=parse_parts, default=list(PARTS), metavar="PARTS",
-                        help=f"comma-separated parts to run: {','.join(PARTS)} (default: all)")  # fmt: skip
-    parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: 500 SciFact docs, scale up to 100k, no quality gate")  # fmt: skip
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="report folder")
-    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="BEIR SciFact folder")
-    parser.add_argument("--sizes", type=parse_sizes, default=None, help=f"scale sizes (default {FULL_SIZES})")
-    parser.add_argument("--queries", type=int, default=200, help="at least this many queries per latency figure")
-    parser.add_argument("--scifact-docs", type=int, default=None, help="SciFact documents to ingest (default all)")
-    parser.add_argument("--ef-search", type=int, default=None, help="HNSW search breadth in the scale part")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
-
-
-def run(args: argparse.Namespace) -> int:
-    from rag.bench.runner import Runner
-    from rag.cli import settings_from_args
-
-    runner = Runner(args, settings_from_args(args))
-    return runner.run_all()

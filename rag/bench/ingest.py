@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.bench.stats import ratio, timed
 from rag.config import Settings
-from rag.embed import Embedder
+from rag.index.embed import Embedder
 
 Log = Callable[[str], None]
 
@@ -68,7 +68,7 @@ def change_one_article(corpus: Path) -> str:
 
 def bench_ours(source: Path, work: Path, settings: Settings, embedder: Embedder) -> dict[str, Any]:
     """Cold ingest, re-ingest unchanged, re-ingest with one article changed (model already loaded)."""
-    from rag.indexer import ingest
+    from rag.index.build import ingest
 
     corpus = work / "corpus"
     shutil.copytree(source, corpus)
@@ -127,7 +127,7 @@ VARIANTS: tuple[tuple[str, bool], ...] = (("torch", False), ("torch", True), ("o
 
 def sample_chunks(scifact: Path, settings: Settings, embedder: Embedder, n: int) -> list[str]:
     """The first n full-size chunk texts of SciFact, as the chunker makes them."""
-    from rag.chunk import chunk_document
+    from rag.index.chunk import chunk_document
     from rag.records import Document
 
     texts: list[str] = []
@@ -148,8 +148,8 @@ def kernel_path_agreement(embedder, vectors: np.ndarray, texts: list[str]) -> di
     model's exact twin, rag/embed_onnx.py), on the same texts: 0 difference means every CPU agrees."""
     import tempfile
 
-    from rag.embed import OnnxEmbedder
-    from rag.embed_onnx import exact_twin, exported_model
+    from rag.index.embed import OnnxEmbedder
+    from rag.index.embed.onnx import exact_twin, exported_model
     from rag.machine import int8_kernel
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +163,7 @@ def kernel_path_agreement(embedder, vectors: np.ndarray, texts: list[str]) -> di
 
 def bench_embedders(texts: list[str], settings: Settings, log: Log) -> dict[str, Any]:
     """chunks/s of each backend on the same texts; cosine to the fp32 PyTorch vectors."""
-    from rag.embed import make_embedder
+    from rag.index.embed import make_embedder
 
     rows: dict[str, Any] = {}
     reference = None

@@ -18,7 +18,7 @@ from rag.config import Settings
 
 class NaivePipeline:
     def __init__(self, settings: Settings):
-        from rag.embed import SentenceTransformerEmbedder
+        from rag.index.embed import SentenceTransformerEmbedder
 
         self.settings = settings
         self.embedder = SentenceTransformerEmbedder(settings.embedder)  # fp32, for its model and token counts
@@ -32,10 +32,10 @@ class NaivePipeline:
         """Read, chunk and embed the whole corpus; build a flat index. Counts and stage times."""
         import faiss
 
-        from rag.chunk import chunk_document
+        from rag.corpus.load import load_document
         from rag.errors import BadDocument
-        from rag.indexer import scan_corpus
-        from rag.ingest import load_document
+        from rag.index.build import scan_corpus
+        from rag.index.chunk import chunk_document
 
         s = self.settings
         t0 = time.perf_counter()

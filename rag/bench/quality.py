@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embed import Embedder
+from rag.index.embed import Embedder
 
 
 def read_scifact(root: Path, split: str = "test") -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.bench.stats import percentiles, ratio
 from rag.config import MODES, Settings
-from rag.embed import Embedder
+from rag.index.embed import Embedder
 
 WARMUP = 10
 
@@ -52,7 +52,7 @@ def _run(call: Callable[[str], dict[str, float]], questions: Sequence[str]) -> d
 
 def bench_search(settings: Settings, snapshot: Any, embedder: Embedder, questions: Sequence[str]) -> dict[str, Any]:
     """Query embedding alone, then `search` in each mode."""
-    from rag.retrieve import search
+    from rag.search.retrieve import search
 
     def embed_only(q: str) -> dict[str, float]:
         embedder.embed_query(q)
@@ -68,11 +68,11 @@ def bench_search(settings: Settings, snapshot: Any, embedder: Embedder, question
 
 
 def bench_ask(settings: Settings, snapshot: Any, embedder: Embedder, questions: Sequence[str]) -> dict[str, Any]:
-    """`ask` with the extractive answerer; skipped with a reason while rag.answer is missing."""
+    """`ask` with the extractive answerer; skipped with a reason while rag.answer.extractive is missing."""
     try:
-        from rag.answer import answer_question
+        from rag.answer.extractive import answer_question
     except ImportError as exc:
-        return {"skipped": f"rag.answer is not importable yet ({exc})"}
+        return {"skipped": f"rag.answer.extractive is not importable yet ({exc})"}
     s = settings.replace(llm_base_url=None)
 
     def ask(q: str) -> dict[str, float]:

@@ -40,7 +40,7 @@ class Runner:
     @property
     def embedder(self):
         if self._embedder is None:
-            from rag.embed import get_embedder
+            from rag.index.embed import get_embedder
 
             self._embedder = get_embedder(self.settings)
         return self._embedder
@@ -103,7 +103,7 @@ class Runner:
 
     def part_quality(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.quality import dense_ndcg, read_scifact
-        from rag.embed import make_embedder
+        from rag.index.embed import make_embedder
 
         if self.scifact is None:
             return {}, {"note": "skipped: no SciFact"}
@@ -130,7 +130,7 @@ class Runner:
             self.log(f"  wrote {n} SciFact abstracts as article files")
             corpora["scifact"] = src
         out: dict[str, Any] = {}
-        from rag.embed import make_embedder
+        from rag.index.embed import make_embedder
 
         s = self.settings
         fresh = make_embedder(s.embedder, s.embed_backend, s.quantize, s.model_cache)
@@ -151,7 +151,7 @@ class Runner:
         """Settings of our index of a corpus, building it (and the baseline) if the ingest part did not run."""
         if name not in self._ours:
             from rag.bench.ingest import bench_naive, write_scifact_corpus
-            from rag.indexer import ingest
+            from rag.index.build import ingest
 
             if name == "seed":
                 src = self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"
@@ -168,7 +168,7 @@ class Runner:
 
     def part_query(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.query import bench_ask, bench_naive_search, bench_search, load_questions
-        from rag.indexer import open_index
+        from rag.index.build import open_index
 
         questions = load_questions(ROOT / "eval" / "questions.jsonl", self.scifact, self.args.queries)
         out: dict[str, Any] = {}
@@ -192,7 +192,7 @@ class Runner:
 
     def part_startup(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.startup import bench_app
-        from rag.indexer import ingest
+        from rag.index.build import ingest
 
         app_py = ROOT / "app.py"
         out: dict[str, Any] = {}
@@ -202,7 +202,7 @@ class Runner:
                 corpus_dir=self.work / f"app-{key}" / "corpus", index_dir=self.work / f"app-{key}" / "index"
             )
             shutil.copytree(ROOT / "corpus", s.corpus_dir)
-            from rag.embed import get_embedder
+            from rag.index.embed import get_embedder
 
             ingest(s, embedder=get_embedder(s))  # a built index, as the target says
             env = {**extra_env, "RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
@@ -230,7 +230,7 @@ class Runner:
 
     def part_scale(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.scale import run_scale
-        from rag.store import HNSW_EF_SEARCH, HNSW_M
+        from rag.index.store import HNSW_EF_SEARCH, HNSW_M
 
         sizes = self.args.sizes or parse_sizes(QUICK_SIZES if self.args.quick else FULL_SIZES)
         ef = self.args.ef_search or HNSW_EF_SEARCH

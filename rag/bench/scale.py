@@ -71,7 +71,7 @@ def search_each(index: Any, queries: np.ndarray, k: int = 10) -> tuple[np.ndarra
     """One query at a time, as the app does: (ids (q, k), latency of each in ms)."""
     import time
 
-    from rag.store import single_threaded_faiss
+    from rag.index.store import single_threaded_faiss
 
     single_threaded_faiss()  # as the app searches
     ids = np.empty((len(queries), k), dtype=np.int64)
@@ -113,7 +113,7 @@ def bench_index(
 
 
 def _at_ef(index: Any, ef: int, queries: np.ndarray, exact_ids: np.ndarray, k: int) -> dict[str, Any]:
-    from rag.store import set_ef_search
+    from rag.index.store import set_ef_search
 
     set_ef_search(index, ef)
     search_each(index, queries[:10], k)
@@ -126,7 +126,7 @@ EF_SWEEP = (32, 64, 128, 256)
 
 def bench_size(n: int, n_queries: int, hnsw_threshold: int, ef_search: int, seed: int = 0) -> dict[str, Any]:
     """Exact and approximate index over n synthetic passages; the auto choice is named."""
-    from rag.store import build_faiss, choose_index
+    from rag.index.store import build_faiss, choose_index
 
     clusters = Clusters.make(n_clusters_for(n), seed=seed)
     (vectors, gen) = timed(lambda: clusters.sample(n, seed=seed + 1))

@@ -156,7 +156,7 @@ class OnnxEmbedder(Embedder):
         onnx_file: Path | None = None,
     ):
         """`onnx_file` runs that model file instead of the exported one (used to compare kernel paths)."""
-        from rag.embed_onnx import OnnxSession
+        from rag.index.embed.onnx import OnnxSession
 
         self.path = bundled_model_path() if model == DEFAULT_EMBEDDER else Path(model)
         if not self.path.is_dir():

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.config import MODES, Settings
-from rag.embed import Embedder, get_embedder
 from rag.errors import ConfigError
-from rag.lexical import lexical_tokens
+from rag.index.embed import Embedder, get_embedder
+from rag.index.lexical import lexical_tokens
+from rag.index.store import IndexSnapshot
 from rag.records import Hit
-from rag.store import IndexSnapshot
 
 
 @dataclass(frozen=True)

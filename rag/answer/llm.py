@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.chunk import count_tokens, sentence_spans
 from rag.config import Settings
-from rag.embed import Embedder
 from rag.errors import LLMError
-from rag.lexical import lexical_tokens
+from rag.index.chunk import count_tokens, sentence_spans
+from rag.index.embed import Embedder
+from rag.index.lexical import lexical_tokens
+from rag.index.store import IndexSnapshot
 from rag.records import Citation, Hit
-from rag.retrieve import SearchResult
-from rag.store import IndexSnapshot
+from rag.search.retrieve import SearchResult
 
 SYSTEM_PROMPT = """You answer questions about news articles using ONLY the numbered passages provided.
 Rules:

@@ -235,7 +235,7 @@ def corpus_overview(manifest: Mapping[str, Any] | None, limit: int = 8) -> str:
 
 
 def status_line(status: Any) -> str:
-    """The index status as one line of Markdown (`status` is a rag.indexer.IndexStatus)."""
+    """The index status as one line of Markdown (`status` is a rag.index.build.IndexStatus)."""
     m = status.manifest or {}
     if not status.exists:
         return "⚠ **No index yet.** Press *Update index* to build it."

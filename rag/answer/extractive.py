@@ -18,12 +18,12 @@ from typing import Any, Literal
 import numpy as np
 
 from rag.config import Settings
-from rag.embed import Embedder, get_embedder
 from rag.errors import ConfigError, LLMError, RagError
-from rag.lexical import lexical_tokens
+from rag.index.embed import Embedder, get_embedder
+from rag.index.lexical import lexical_tokens
+from rag.index.store import IndexSnapshot
 from rag.records import Answer, Citation, Hit
-from rag.retrieve import SearchResult, search
-from rag.store import IndexSnapshot
+from rag.search.retrieve import SearchResult, search
 
 AnswerMode = Literal["extractive", "llm"]
 ANSWER_MODES = ("extractive", "llm")
@@ -307,7 +307,7 @@ def stream_answer(
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
     if mode == "llm" and result.hits:
-        from rag.llm import generate_checked
+        from rag.answer.llm import generate_checked
 
         t = time.perf_counter()
         try:

@@ -2,8 +2,8 @@
 
 A BEIR folder holds `corpus.jsonl` ({"_id", "title", "text"}), `queries.jsonl` ({"_id", "text"})
 and `qrels/<split>.tsv` (query-id, corpus-id, score). Every document becomes an article file
-(title in YAML front matter, abstract as the body) in a cache folder, `rag.indexer.ingest` builds
-an ordinary index from it, and each query is answered by `rag.retrieve.search`. A document is
+(title in YAML front matter, abstract as the body) in a cache folder, `rag.index.build.ingest` builds
+an ordinary index from it, and each query is answered by `rag.search.retrieve.search`. A document is
 placed where its best chunk is (`rank_documents`). The cache is keyed by the corpus's sha256 and
 the chunking and embedder settings, so a second run re-uses the vectors, the expensive part.
 """
@@ -22,9 +22,9 @@ from urllib.parse import quote, unquote
 import numpy as np
 
 from rag.config import Settings
-from rag.embed import Embedder
 from rag.errors import IndexCorrupt, IndexMismatch, RagError
-from rag.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
+from rag.evaluation.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
+from rag.index.embed import Embedder
 
 BEIR_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
 DOC_DEPTH = 100  # documents ranked per query (recall@100 needs them all)
@@ -199,7 +199,7 @@ def build_index(beir: BeirSet, settings: Settings, cache_dir: Path, embedder: Em
     The index is rebuilt when it no longer matches the running code or settings; passage
     vectors come from the `VectorCache` then, so only new passages are embedded.
     """
-    from rag.indexer import ingest, open_index
+    from rag.index.build import ingest, open_index
 
     folder = cache_folder(beir, settings, cache_dir)
     settings = settings.replace(corpus_dir=folder / "corpus", index_dir=folder / "index")
@@ -255,9 +255,8 @@ def run_beir(beir: BeirSet, settings: Settings, snapshot, embedder, modes: Seque
     """Rank documents for every query in every mode and average the metrics."""
     from tqdm import tqdm
 
-    from rag.retrieve import search
-
-    from .evaluate import MODE_ARGS, QueryCache
+    from rag.evaluation.harness import MODE_ARGS, QueryCache
+    from rag.search.retrieve import search
 
     qe = QueryCache(embedder)
     runs: dict[str, dict[str, list[str]]] = {m: {} for m in modes}

@@ -17,13 +17,13 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.config import Settings
-from rag.errors import BadDocument, BadUpload, RagError
-from rag.ingest import decode_bytes, load_document
+from rag.corpus.load import decode_bytes, load_document
+from rag.errors import BadDocument, BadUpload
 
 # What the upload box accepts (the ingest reader handles all of them).
 UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -224,43 +224,4 @@ class UploadResult:
         return "\n".join(lines) or "No file was uploaded."
 
 
-def add_uploads(
-    files: Sequence[tuple[str, bytes]],
-    settings: Settings,
-    *,
-    embedder=None,
-    progress: Progress | None = None,
-) -> UploadResult:
-    """Save the good files into the corpus and index them incrementally.
-
-    Args:
-        files: (uploaded name, bytes) pairs.
-        progress: called as progress(stage, done, total) while checking and indexing.
-    Returns:
-        What was added and what was refused (with reasons). If indexing fails, the files
-        added by this call are removed again and the error is raised.
-    """
-    from rag.indexer import ingest
-
-    result = UploadResult()
-    for i, (filename, data) in enumerate(files):
-        if progress:
-            progress("check", i, len(files))
-        try:
-            result.saved.append(save_upload(filename, data, settings))
-        except BadUpload as exc:
-            result.refused[_shown(filename)] = str(exc)
-    if not result.added:
-        return result
-    try:
-        report = ingest(settings, embedder=embedder, progress=progress)
-    except RagError:
-        for s in result.added:
-            (Path(settings.corpus_dir) / s.name).unlink(missing_ok=True)
-        raise
-    result.summary = report.summary()
-    result.duplicates = {s.name: report.duplicates[s.name] for s in result.added if s.name in report.duplicates}
-    return result
-
-
-__all__ = ["UPLOAD_SUFFIXES", "SavedFile", "UploadResult", "add_uploads", "check_upload", "safe_name", "save_upload"]
+__all__ = ["UPLOAD_SUFFIXES", "SavedFile", "UploadResult", "check_upload", "safe_name", "save_upload"]

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from rag.lexical import lexical_tokens
+from rag.index.lexical import lexical_tokens
 from rag.records import Chunk, Document
 
 FORMAT_VERSION = 2  # 2: sentence vectors

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rag.evaluate import ANSWER_METRICS, KS, EvalReport
+from rag.evaluation.harness import ANSWER_METRICS, KS, EvalReport
 from rag.machine import describe, machine
 
 RETRIEVAL_COLUMNS = (
