@@ -16,6 +16,7 @@ from rag.index.embed import Embedder, get_embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import IndexSnapshot
 from rag.records import Hit
+from rag.search.names import key_names, mentioned
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,20 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
     return [candidates[i] for i in picked]
 
 
+def _named_below_floor(query: str, below: list[int], snapshot: IndexSnapshot, depth: int = 20) -> set[int]:
+    """Candidates under the relevance floor that mention a name the question is about.
+
+    The floor is on cosine, and a short question about a person can sit under it for the very
+    passage that names them ("Who criticized Zatulin's remarks?": 0.246 for the passage with
+    Zatulin, BM25's first). A name the articles use is evidence that cosine blurs.
+    """
+    names = key_names(query)
+    if not names or not below:
+        return set()
+    chunks = snapshot.chunks(below[:depth])
+    return {i for i, c in chunks.items() if any(mentioned(n, set(lexical_tokens(c.text))) for n in names)}
+
+
 def search(
     question: str,
     settings: Settings,
@@ -160,7 +175,8 @@ def search(
         fused = convex_fusion(cos_of, {i: bm25_of[i] for i in ids if i in bm25_of})
     order = sorted(ids, key=lambda i: (-fused[i], i))
     nearest_ids = order[:k]
-    passing = [i for i in order if cos_of[i] >= floor]
+    named = _named_below_floor(query, [i for i in order if cos_of[i] < floor], snapshot)
+    passing = [i for i in order if cos_of[i] >= floor or i in named]
     if use_mmr and passing:
         pos = {i: n for n, i in enumerate(ids)}
         sel = [pos[i] for i in passing]

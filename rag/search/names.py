@@ -1,0 +1,50 @@
+"""Names in questions and passages: what embeddings blur and the words of the articles keep.
+
+>>> key_names("What did Olaf Scholz say in Berlin in March?")
+['Olaf Scholz', 'Berlin']
+>>> mentioned("Olaf Scholz", set(lexical_tokens("Chancellor Scholz said")))
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.index.lexical import lexical_tokens
+
+# Capitalized words that are not names of what the articles cover: question words, auxiliaries,
+# and titles that go with any name.
+_NOT_NAMES = {
+    "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is", "are", "was",
+    "were", "the", "a", "an", "and", "in", "on", "at", "according", "can", "could", "would", "will", "should", "has",
+    "have", "tell", "give", "list", "name", "i", "if", "of", "for", "to", "by", "after", "before", "during", "as",
+    "president", "minister", "chancellor", "prime", "deputy", "mr", "mrs", "ms", "dr", "vice", "speaker",
+    "chairman", "secretary", "leader", "head", "state", "general", "foreign", "former", "s",
+}  # fmt: skip
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*)*")
+_MONTH_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalized runs that look like names ("Kassym-Jomart Tokayev", "Olaf Scholz")."""
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        words = [re.sub(r"[’']s?$", "", w) for w in m.group(0).split() if w.lower().strip("’'") not in _NOT_NAMES]
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+def key_names(question: str) -> list[str]:
+    """The names a question is about: capitalized runs other than question words, titles and
+    dates. The question's first word counts only when it is not a question word."""
+    return [n for n in names_in(question) if n.lower() not in _MONTH_WORDS and lexical_tokens(n)]
+
+
+def mentioned(name: str, tokens: set[str]) -> bool:
+    """Whether any word of `name` (after folding and stemming) is among `tokens`: "Olaf Scholz"
+    is mentioned where the articles say "Chancellor Scholz"."""
+    return any(t in tokens for t in lexical_tokens(name))
