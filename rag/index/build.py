@@ -19,13 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from rag.index.chunk import chunk_document, sentence_spans
 from rag.config import Settings
-from rag.index.embed import Embedder
-from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.corpus.load import SUPPORTED_SUFFIXES, load_document, sha256_bytes
+from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
+from rag.index.chunk import chunk_document, sentence_spans
+from rag.index.embed import Embedder
+from rag.index.store import (
+    IndexSnapshot,
+    SentenceTable,
+    check_compatible,
+    load_snapshot,
+    read_manifest,
+    write_generation,
+)
 from rag.records import Chunk, Document
-from rag.index.store import IndexSnapshot, SentenceTable, check_compatible, load_snapshot, read_manifest, write_generation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
