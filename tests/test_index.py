@@ -233,3 +233,25 @@ def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_em
     # ... searches with the current one once loaded.
     snap = open_index(s, fake_embedder)
     assert faiss.downcast_index(snap.faiss_index.index).hnsw.efSearch == HNSW_EF_SEARCH != 16
+
+
+def test_term_statistics_match_a_count_over_the_passages(settings, fake_embedder):
+    """doc_freq and idf (what the extractive answerer weighs words by) against a brute-force count."""
+    from rag.index.lexical import lexical_tokens
+    from rag.index.store import bm25_idf
+
+    ingest(settings, embedder=fake_embedder)
+    snap = load_snapshot(settings.index_dir)
+    passages = [set(lexical_tokens(c.embed_text)) for rows in snap.doc_chunks().values() for c, _ in rows]
+    vocab = sorted(set().union(*passages))
+    counted = {t: sum(t in p for p in passages) for t in vocab}
+    assert snap.doc_freq(vocab + ["neverseenword"]) == counted
+    coal, kz = lexical_tokens("coal Kazakhstan")
+    assert counted[coal] > 1 and counted[kz] > counted[coal]
+    idf = snap.idf([coal, kz, "neverseenword"])
+    assert set(idf) == {coal, kz}
+    assert idf[coal] == bm25_idf(counted[coal], len(passages)) > idf[kz] > 0
+    # The formula bm25s scores with (Lucene's idf), which the answerer used to read from its arrays.
+    bm25 = snap.bm25
+    assert idf[coal] == pytest.approx(float(np.log(1 + (len(passages) - counted[coal] + 0.5) / (counted[coal] + 0.5))))
+    assert len(passages) == int(bm25.scores["num_docs"])

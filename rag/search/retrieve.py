@@ -12,9 +12,9 @@ import numpy as np
 
 from rag.config import MODES, Settings
 from rag.errors import ConfigError
-from rag.index.embed import Embedder, get_embedder
+from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
-from rag.index.store import IndexSnapshot
+from rag.index.store import StoreReader
 from rag.records import Hit
 from rag.search.names import key_names, mentioned
 
@@ -92,7 +92,7 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
     return [candidates[i] for i in picked]
 
 
-def _named_below_floor(query: str, below: list[int], snapshot: IndexSnapshot, depth: int = 20) -> set[int]:
+def _named_below_floor(query: str, below: list[int], snapshot: StoreReader, depth: int = 20) -> set[int]:
     """Candidates under the relevance floor that mention a name the question is about.
 
     The floor is on cosine, and a short question about a person can sit under it for the very
@@ -109,9 +109,9 @@ def _named_below_floor(query: str, below: list[int], snapshot: IndexSnapshot, de
 def search(
     question: str,
     settings: Settings,
-    snapshot: IndexSnapshot,
+    snapshot: StoreReader,
     *,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     k: int | None = None,
     mode: str | None = None,
     use_mmr: bool | None = None,
@@ -121,6 +121,7 @@ def search(
 
     Args:
         question: the text to search for (the caller has already folded in chat context).
+        snapshot, embedder: the index and the model that built it (`Engine.search` passes its own).
         k, mode, use_mmr, floor: override the settings for this call.
     Returns:
         Hits best first; `score` is cosine (dense), BM25 (bm25) or the `convex_fusion` score
@@ -132,7 +133,6 @@ def search(
     k = k or settings.top_k
     use_mmr = settings.mmr if use_mmr is None else use_mmr
     floor = settings.min_dense_score if floor is None else floor
-    embedder = embedder or get_embedder(settings)
     timings: dict[str, float] = {}
     n_cand = max(50, 10 * k)
     query = question.strip()
@@ -151,7 +151,7 @@ def search(
         t = time.perf_counter()
         # Hybrid reads BM25 deeper than its candidates, so a dense candidate gets its real BM25 score.
         depth = n_cand * (BM25_LOOKUP_DEPTH if mode == "hybrid" else 1)
-        bm25_ids, bm25_scores = snapshot.search_bm25(lexical_tokens(query), depth)
+        bm25_ids, bm25_scores = snapshot.search_lexical(lexical_tokens(query), depth)
         timings["bm25_ms"] = _ms(t)
 
     t = time.perf_counter()
@@ -164,8 +164,7 @@ def search(
     else:
         fused = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
     ids = list(fused)
-    rows = snapshot.rows_of(ids)
-    vecs = np.asarray(snapshot.vectors[rows], dtype=np.float32) if ids else np.zeros((0, embedder.dim), np.float32)
+    vecs = snapshot.vectors_of(ids) if ids else np.zeros((0, embedder.dim), np.float32)
     cos = vecs @ qv if ids else np.zeros(0, np.float32)
     bm25_of = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
     cos_of = {i: float(c) for i, c in zip(ids, cos)}
