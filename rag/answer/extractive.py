@@ -18,13 +18,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from rag.answer.question import asks_reason, asks_who, key_names, mentioned, names_in, quantities
+from rag.answer.question import after_wh_phrase, asks_reason, asks_who, key_names, names_in, quantities
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
 from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
+from rag.search.names import chunks_mentioning
 from rag.search.retrieve import SearchResult, search
 
 AnswerMode = Literal["extractive", "llm"]
@@ -123,22 +124,32 @@ def answer_type_fits(question: str, sentence: str) -> bool:
 
 
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
-    """What the question names that no retrieved passage mentions: names (after folding
-    transliterations and stemming, any word of the name counts) and numbers (in digits or words).
-    The passages' article titles, dates, authors and outlets count as part of them.
+    """What the question names that the articles do not cover: names that no article uses (after
+    folding transliterations and stemming; any word of the name counts; titles, authors and
+    outlets count), and numbers (in digits or words) that no retrieved passage or its article's
+    date holds.
 
     A question about something the articles never mention ("the population of Mongolia") would
-    otherwise get the nearest sentences about something else.
+    otherwise get the nearest sentences about something else. A name the articles do use but the
+    retrieved passages miss is left to the answer's scoring: a question can name several things,
+    and not every passage names them all.
     """
     docs = snapshot.manifest.get("documents", {})
-    meta = {h.chunk.doc_id: " ".join(str(v) for k, v in docs.get(h.chunk.doc_id, {}).items()
-                                      if k in ("title", "date", "author", "outlet")) for h in hits}  # fmt: skip
-    haystack = " ".join(h.chunk.text for h in hits) + " " + " ".join(meta.values())
-    tokens = set(lexical_tokens(haystack))
-    found = set(quantities(haystack))
-    missing = [n for n in key_names(question) if not mentioned(n, tokens)]
-    missing += [m.group(0) for m in _DIGITS.finditer(question) if not set(quantities(m.group(0))) & found]
+    missing = [n for n in key_names(question) if not chunks_mentioning(n, snapshot) and not _in_metadata(n, docs)]
+    numbers = _DIGITS.findall(question)
+    if numbers:
+        dates = " ".join(str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
+        found = set(quantities(" ".join(h.chunk.text for h in hits) + " " + dates))
+        missing += [n for n in numbers if not set(quantities(n)) & found]
     return list(dict.fromkeys(missing))
+
+
+def _in_metadata(name: str, docs: dict[str, dict]) -> bool:
+    """Whether an article's title, author or outlet uses a word of `name` (bylines are cleaned out
+    of the text but kept as metadata)."""
+    words = set(lexical_tokens(name))
+    fields = ("title", "author", "outlet")
+    return any(words & set(lexical_tokens(str(d.get(f) or ""))) for d in docs.values() for f in fields)
 
 
 def abstain_text(missing: list[str]) -> str:
@@ -151,7 +162,7 @@ def abstain_text(missing: list[str]) -> str:
 
 # Reading adjustments (tuned on the dev half of the eval set, eval/questions.jsonl "split").
 OFF_TOPIC_ARTICLE = -0.10  # the sentence's article mentions none of the names the question is about
-TYPED_ANSWER = 0.05  # the sentence holds the kind of answer asked for (a date, a quantity)
+TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a quantity)
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
@@ -162,7 +173,7 @@ class _Asked:
     """What a question asks, worked out once per question."""
 
     names: tuple[str, ...]
-    name_tokens: frozenset[str]
+    name_tokens: frozenset[str]  # of the names after the "who"/"which official" phrase
     typed: bool  # asks for a date or a quantity
     who: bool
     who_did: bool  # "who criticized X?" rather than "who is X?"
@@ -173,13 +184,22 @@ class _Asked:
         typed = bool(_ASKS_DATE.search(question) or _ASKS_NUMBER.search(question))
         who = asks_who(question)
         who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
-        return cls(names, frozenset(lexical_tokens(" ".join(names))), typed, who, who_did)
+        others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
+        return cls(names, others, typed, who, who_did)
 
 
-def _adjust(asked: _Asked, sentence: str, article_tokens: set[str]) -> float:
+def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
+    """Ids of the articles whose passages use a word of any of `names`."""
+    ids: set[int] = set()
+    for name in names:
+        ids |= chunks_mentioning(name, snapshot)
+    return {c.doc_id for c in snapshot.chunks(sorted(ids)).values()}
+
+
+def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     """Score changes for what the question asks, beyond similarity (see the constants)."""
     out = 0.0
-    if asked.names and not any(mentioned(n, article_tokens) for n in asked.names):
+    if not on_topic:
         out += OFF_TOPIC_ARTICLE
     if asked.typed:
         out += TYPED_ANSWER
@@ -207,15 +227,12 @@ def score_sentences(
         raise RagError("this index has no sentence vectors; run `rag ingest --rebuild`")
     q_tokens = set(lexical_tokens(question))
     asked = _Asked.of(question)
-    article_tokens: dict[str, set[str]] = {}
+    naming = _articles_naming(asked.names, snapshot) if asked.names else set()
     idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
     seen: set[int] = set()
     out = []
     for hit in hits[:PASSAGES_FOR_SENTENCES]:
         c = hit.chunk
-        if c.doc_id not in article_tokens:
-            doc = snapshot.document(c.doc_id)
-            article_tokens[c.doc_id] = set(lexical_tokens(doc.text if doc else c.text))
         for row in table.rows_in(c.doc_id, c.char_start, c.char_end):
             if int(row) in seen:
                 continue
@@ -229,7 +246,8 @@ def score_sentences(
             cos = float(table.vectors[row] @ qv)
             lex = _lexical_overlap(q_tokens, set(lexical_tokens(text)), idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
-            out.append((score + _adjust(asked, text, article_tokens[c.doc_id]), hit, start, end, text))
+            on_topic = not asked.names or c.doc_id in naming
+            out.append((score + _adjust(asked, text, on_topic), hit, start, end, text))
     out.sort(key=lambda x: -x[0])
     return out
 

@@ -18,7 +18,7 @@ import re
 
 from rag.search.names import key_names, mentioned, names_in
 
-__all__ = ["asks_reason", "asks_who", "key_names", "mentioned", "names_in", "quantities"]
+__all__ = ["after_wh_phrase", "asks_reason", "asks_who", "key_names", "mentioned", "names_in", "quantities"]
 
 # ---------------------------------------------------------------- numbers, in digits or in words
 
@@ -90,3 +90,14 @@ def asks_reason(question: str) -> bool:
 def asks_who(question: str) -> bool:
     """A question whose answer is a person."""
     return bool(_ASKS_WHO.search(question))
+
+
+def after_wh_phrase(question: str) -> str:
+    """The question without its leading "who"/"which Ukrainian official" phrase: what it says of
+    others than the person asked for.
+
+    >>> after_wh_phrase("Which Ukrainian official shared a video of Putin?")
+    ' shared a video of Putin?'
+    """
+    m = _ASKS_WHO.search(question)
+    return question[m.end() :] if m else question

@@ -48,3 +48,14 @@ def mentioned(name: str, tokens: set[str]) -> bool:
     """Whether any word of `name` (after folding and stemming) is among `tokens`: "Olaf Scholz"
     is mentioned where the articles say "Chancellor Scholz"."""
     return any(t in tokens for t in lexical_tokens(name))
+
+
+def chunks_mentioning(name: str, snapshot) -> set[int]:
+    """Ids of the passages that use any word of `name`, read from the lexical index (no passage
+    text is tokenized): a word's document frequency says how deep to read its postings."""
+    out: set[int] = set()
+    for word, df in snapshot.doc_freq(set(lexical_tokens(name))).items():
+        if df:
+            ids, scores = snapshot.search_lexical([word], df)
+            out.update(int(i) for i, sc in zip(ids, scores) if sc > 0)
+    return out

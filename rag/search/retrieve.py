@@ -16,7 +16,7 @@ from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Hit
-from rag.search.names import key_names, mentioned
+from rag.search.names import chunks_mentioning, key_names
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,18 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
     return [candidates[i] for i in picked]
 
 
-def _named_below_floor(query: str, below: list[int], snapshot: StoreReader, depth: int = 20) -> set[int]:
+def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
     """Candidates under the relevance floor that mention a name the question is about.
 
     The floor is on cosine, and a short question about a person can sit under it for the very
     passage that names them ("Who criticized Zatulin's remarks?": 0.246 for the passage with
     Zatulin, BM25's first). A name the articles use is evidence that cosine blurs.
     """
-    names = key_names(query)
-    if not names or not below:
-        return set()
-    chunks = snapshot.chunks(below[:depth])
-    return {i for i, c in chunks.items() if any(mentioned(n, set(lexical_tokens(c.text))) for n in names)}
+    names = key_names(query) if below else []
+    named: set[int] = set()
+    for name in names:
+        named |= chunks_mentioning(name, snapshot)
+    return named & set(below)
 
 
 def search(
