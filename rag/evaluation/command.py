@@ -24,6 +24,8 @@ from rag.evaluation.report import print_beir, print_report, write_beir, write_re
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"), help="the eval set")
+    parser.add_argument("--part", choices=("dev", "test"), default=None,
+                        help="only the questions of this split (tune on dev, measure once on test)")  # fmt: skip
     parser.add_argument("--reports", type=Path, default=Path("eval/reports"), help="where JSON, Markdown and PNG go")
     parser.add_argument("--no-write", action="store_true", help="print only; write no report files")
     parser.add_argument(
@@ -58,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if args.beir is not None:
         return run_beir_command(args, settings)
 
-    questions = load_questions(args.questions)
+    questions = [q for q in load_questions(args.questions) if args.part in (None, q.split)]
+    if not questions:
+        raise EvalError(f'no question of {args.questions} is in the {args.part} part; give questions a "split"')
     modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(EVAL_MODES)
     engine = Engine(settings)
     snapshot = engine.ensure(note=lambda m: print(m, file=sys.stderr))

@@ -62,11 +62,14 @@ class Question:
     evidence: tuple[str, ...]
     answer: str | None
     unanswerable: bool
+    split: str | None = None  # "dev" (tune on it) or "test" (measure once); None: not split
+    kind: str | None = None  # what an unanswerable question tries: "offtopic", "false_premise", ...
 
 
 def load_questions(path: Path) -> list[Question]:
     """Read and check the eval set: one JSON object a line with "id", "question", "evidence" (exact
-    quotes from the articles), "answer" (or null) and "unanswerable"."""
+    quotes from the articles), "answer" (or null) and "unanswerable"; optionally "split" ("dev" or
+    "test") and "kind"."""
     path = Path(path)
     if not path.is_file():
         raise EvalError(f"eval set {path} not found; pass --questions FILE")
@@ -77,10 +80,13 @@ def load_questions(path: Path) -> list[Question]:
         try:
             raw = json.loads(line)
             q = Question(
-                str(raw["id"]), raw["question"], tuple(raw["evidence"]), raw["answer"], bool(raw["unanswerable"])
-            )
+                str(raw["id"]), raw["question"], tuple(raw["evidence"]), raw["answer"], bool(raw["unanswerable"]),
+                raw.get("split"), raw.get("kind"),
+            )  # fmt: skip
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalError(f"{path}:{n}: not an eval question ({type(exc).__name__}: {exc})") from exc
+        if q.split not in (None, "dev", "test"):
+            raise EvalError(f'{path}:{n}: split must be "dev" or "test"; got {q.split!r}')
         if not q.unanswerable and not (q.evidence and q.answer):
             raise EvalError(f"{path}:{n}: answerable question {q.id} needs evidence quotes and an answer")
         out.append(q)
