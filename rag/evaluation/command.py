@@ -86,7 +86,11 @@ def gate(args: argparse.Namespace, report: EvalReport) -> int:
         return 0
     baseline = read_baseline(args.baseline)
     allowed = args.allowed_loss if args.allowed_loss is not None else baseline.allowed_net_loss
-    changes = compare(report.outcomes(), baseline.outcomes)
+    watched = baseline.outcomes
+    if getattr(args, "part", None):  # only this part's questions were asked: compare those
+        asked = set(report.per_question) | set(report.answer_outcomes)
+        watched = {name: {q: ok for q, ok in rows.items() if q in asked} for name, rows in watched.items()}
+    changes = compare(report.outcomes(), watched)
     failed = failures(changes, allowed)
     moved = [c.describe() for c in changes if c.lost or c.won]
     if failed:
