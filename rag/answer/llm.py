@@ -20,6 +20,7 @@ from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Citation, Hit
+from rag.search.names import names_in
 from rag.search.retrieve import SearchResult
 
 SYSTEM_PROMPT = """You answer questions about news articles using ONLY the numbered passages provided.
@@ -164,6 +165,8 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
         body = re.sub(r"\s+([.,;:!?])", r"\1", body)
         if body:
             parsed.append((body, valid))
+        elif parsed:  # "... territory. [3]": a marker after the full stop cites the sentence before it
+            parsed[-1] = (parsed[-1][0], list(dict.fromkeys(parsed[-1][1] + valid)))
     if dropped:
         notes.append(
             f"Removed citation markers that point to no passage: {', '.join(f'[{n}]' for n in sorted(dropped))}."
@@ -244,7 +247,29 @@ def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: StoreReader) 
     words = set(lexical_tokens(sentence))
     passage_words = set(lexical_tokens(evidence + " " + c.title))
     overlap = len(words & passage_words) / len(words) if words else 0.0
-    numbers = set(re.findall(r"\d+", sentence.replace(",", "")))
-    if numbers - set(re.findall(r"\d+", c.text.replace(",", ""))):
+    if _contradicts(sentence, quote, c.text, passage_words):
         return 0.0, quote
     return 0.5 * cos + 0.5 * overlap, quote
+
+
+# Words that turn a statement around. A claim and its closest passage sentence must agree on them.
+NEGATION = re.compile(
+    r"\b(not|no|never|none|neither|nor|without|cannot|refused?|refuses|denied|denies)\b|n[’']t\b", re.I
+)
+
+
+def _contradicts(sentence: str, quote: str, passage: str, passage_words: set[str]) -> bool:
+    """Near misses that similarity scores as support: a number the passage does not contain, a
+    name it never uses (the sentence's first word is not read as a name unless part of a longer
+    one: "Later" and "Officials" are capitalized too), or the opposite polarity of the closest
+    passage sentence ("would recognize" against "would not recognize")."""
+    numbers = set(re.findall(r"\d+", sentence.replace(",", "")))
+    if numbers - set(re.findall(r"\d+", passage.replace(",", ""))):
+        return True
+    body = sentence.split(None, 1)
+    rest = body[1] if len(body) > 1 else ""
+    names = [n for n in names_in(rest) if lexical_tokens(n)]
+    names += [n for n in names_in(sentence)[:1] if " " in n and sentence.startswith(n.split()[0])]
+    if any(not set(lexical_tokens(n)) & passage_words for n in names):
+        return True
+    return bool(NEGATION.search(sentence)) != bool(NEGATION.search(quote))
