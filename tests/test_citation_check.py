@@ -77,4 +77,3 @@ def test_near_misses_are_flagged(claim, evidence, seed_index, real_embedder):
     checked = _check(claim, evidence, settings, snapshot, real_embedder)
     assert checked.unsupported == (claim.rstrip(),) or checked.unsupported == (claim,), checked
     assert checked.use_extractive  # one sentence of one: most of the answer is unsupported
-

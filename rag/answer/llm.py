@@ -142,6 +142,23 @@ def generate_checked(
     return check_citations(raw, used, snapshot, embedder)
 
 
+def _cited_sentences(text: str, n_passages: int) -> tuple[list[tuple[str, list[int]]], set[int]]:
+    """The answer's sentences without their markers, each with the passages it cites (1-based),
+    and the cited numbers that point to no passage."""
+    parsed: list[tuple[str, list[int]]] = []
+    dropped: set[int] = set()
+    for sentence in [text[a:b] for a, b in sentence_spans(text)] or [text]:
+        cited = [int(n) for group in _MARKER.findall(sentence) for n in group.split(",")]
+        valid = [n for n in dict.fromkeys(cited) if 1 <= n <= n_passages]
+        dropped.update(n for n in cited if not 1 <= n <= n_passages)
+        body = re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", sentence).strip())
+        if body:
+            parsed.append((body, valid))
+        elif parsed:  # "... territory. [3]": a marker after the full stop cites the sentence before it
+            parsed[-1] = (parsed[-1][0], list(dict.fromkeys(parsed[-1][1] + valid)))
+    return parsed, dropped
+
+
 def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embedder: Embedder) -> CheckedAnswer:
     """Verify an LLM answer against the passages it was given (`hits[n-1]` is passage [n]).
 
@@ -154,19 +171,7 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     text = re.sub(r"^\[\d+\]\s*", "", text)  # an echoed passage header
     if ABSTAIN_PATTERN.search(text) and not _MARKER.search(text):
         return CheckedAnswer("The articles don't say.", (), True, (), (), False)
-    sentences = [text[a:b] for a, b in sentence_spans(text)] or [text]
-    parsed: list[tuple[str, list[int]]] = []
-    dropped: set[int] = set()
-    for sentence in sentences:
-        cited = [int(n) for group in _MARKER.findall(sentence) for n in group.split(",")]
-        valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(hits)]
-        dropped.update(n for n in cited if not 1 <= n <= len(hits))
-        body = _MARKER.sub("", sentence).strip()
-        body = re.sub(r"\s+([.,;:!?])", r"\1", body)
-        if body:
-            parsed.append((body, valid))
-        elif parsed:  # "... territory. [3]": a marker after the full stop cites the sentence before it
-            parsed[-1] = (parsed[-1][0], list(dict.fromkeys(parsed[-1][1] + valid)))
+    parsed, dropped = _cited_sentences(text, len(hits))
     if dropped:
         notes.append(
             f"Removed citation markers that point to no passage: {', '.join(f'[{n}]' for n in sorted(dropped))}."
