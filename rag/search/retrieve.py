@@ -101,8 +101,8 @@ def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> s
     """
     names = key_names(query) if below else []
     named: set[int] = set()
-    for name in names:
-        named |= chunks_mentioning(name, snapshot)
+    for name in names:  # every word: "World Cup" is not named by a passage that says "world"
+        named |= chunks_mentioning(name, snapshot, every_word=True)
     return named & set(below)
 
 
@@ -134,12 +134,58 @@ def search(
     use_mmr = settings.mmr if use_mmr is None else use_mmr
     floor = settings.min_dense_score if floor is None else floor
     timings: dict[str, float] = {}
-    n_cand = max(50, 10 * k)
     query = question.strip()
 
     t = time.perf_counter()
     qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
     timings["embed_ms"] = _ms(t)
+    sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings)
+
+    t = time.perf_counter()
+    order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
+    nearest_ids = order[:k]
+    named = _named_below_floor(query, [i for i in order if sc.cos[i] < floor], snapshot)
+    passing = [i for i in order if sc.cos[i] >= floor or i in named]
+    if use_mmr and passing:
+        pos = {i: n for n, i in enumerate(sc.ids)}
+        sel = [pos[i] for i in passing]
+        passing = mmr(passing, np.array([sc.fused[i] for i in passing]), sc.vectors[sel], k, settings.mmr_lambda)
+    top = passing[:k]
+    timings["fusion_ms"] = _ms(t)
+
+    t = time.perf_counter()
+    chunks = snapshot.chunks(list(dict.fromkeys(top + nearest_ids)))
+    timings["fetch_ms"] = _ms(t)
+    docs = snapshot.manifest["documents"]
+    hits = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(top, start=1))
+    nearest = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(nearest_ids, start=1))
+    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv)
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Every candidate's scores for one question."""
+
+    mode: str
+    ids: list[int]
+    vectors: np.ndarray  # the candidates' passage vectors, in `ids` order
+    cos: dict[int, float]
+    bm25: dict[int, float]
+    rrf: dict[int, float]  # hybrid only
+    fused: dict[int, float]  # the ranking score of the mode
+
+    def hit(self, i: int, rank: int, chunk, docs: dict) -> Hit:
+        by = {"dense": self.cos[i], "bm25": self.bm25.get(i, 0.0)}
+        if self.mode == "hybrid":
+            by["rrf"] = self.rrf[i]
+        doc = docs.get(chunk.doc_id, {})
+        return Hit(chunk=chunk, score=self.fused[i], rank=rank, scores_by_method=by,
+                   doc_title=doc.get("title", ""), doc_path=doc.get("path", ""))  # fmt: skip
+
+
+def _scored(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader, settings: Settings,
+            timings: dict[str, float]) -> _Scores:  # fmt: skip
+    """Candidates from FAISS and/or BM25, each with its cosine, BM25 and fused score."""
     dense_ids: np.ndarray = np.zeros(0, np.int64)
     bm25_ids: np.ndarray = np.zeros(0, np.int64)
     bm25_scores: np.ndarray = np.zeros(0, np.float32)
@@ -153,57 +199,24 @@ def search(
         depth = n_cand * (BM25_LOOKUP_DEPTH if mode == "hybrid" else 1)
         bm25_ids, bm25_scores = snapshot.search_lexical(lexical_tokens(query), depth)
         timings["bm25_ms"] = _ms(t)
-
-    t = time.perf_counter()
     ranked_rrf: dict[int, float] = {}
     if mode == "hybrid":
         ranked_rrf = rrf([dense_ids.tolist(), bm25_ids[:n_cand].tolist()], settings.rrf_k)
-        fused = dict(ranked_rrf)  # the candidates; scored by convex_fusion below
+        ids = list(ranked_rrf)  # the candidates; scored by convex_fusion below
     elif mode == "dense":
-        fused = {int(i): 0.0 for i in dense_ids}
+        ids = [int(i) for i in dense_ids]
     else:
-        fused = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
-    ids = list(fused)
-    vecs = snapshot.vectors_of(ids) if ids else np.zeros((0, embedder.dim), np.float32)
-    cos = vecs @ qv if ids else np.zeros(0, np.float32)
+        ids = [int(i) for i in bm25_ids]
+    vecs = snapshot.vectors_of(ids) if ids else np.zeros((0, len(qv)), np.float32)
+    cos = {i: float(c) for i, c in zip(ids, vecs @ qv if ids else [])}
     bm25_of = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
-    cos_of = {i: float(c) for i, c in zip(ids, cos)}
     if mode == "dense":
-        fused = dict(cos_of)
+        fused = dict(cos)
     elif mode == "hybrid":
-        fused = convex_fusion(cos_of, {i: bm25_of[i] for i in ids if i in bm25_of})
-    order = sorted(ids, key=lambda i: (-fused[i], i))
-    nearest_ids = order[:k]
-    named = _named_below_floor(query, [i for i in order if cos_of[i] < floor], snapshot)
-    passing = [i for i in order if cos_of[i] >= floor or i in named]
-    if use_mmr and passing:
-        pos = {i: n for n, i in enumerate(ids)}
-        sel = [pos[i] for i in passing]
-        passing = mmr(passing, np.array([fused[i] for i in passing]), vecs[sel], k, settings.mmr_lambda)
-    top = passing[:k]
-    timings["fusion_ms"] = _ms(t)
-
-    t = time.perf_counter()
-    chunks = snapshot.chunks(list(dict.fromkeys(top + nearest_ids)))
-    timings["fetch_ms"] = _ms(t)
-
-    def hit(i: int, rank: int) -> Hit:
-        by = {"dense": cos_of[i], "bm25": bm25_of.get(i, 0.0)}
-        if mode == "hybrid":
-            by["rrf"] = ranked_rrf[i]
-        doc = snapshot.manifest["documents"].get(chunks[i].doc_id, {})
-        return Hit(
-            chunk=chunks[i],
-            score=fused[i],
-            rank=rank,
-            scores_by_method=by,
-            doc_title=doc.get("title", ""),
-            doc_path=doc.get("path", ""),
-        )
-
-    hits = tuple(hit(i, r) for r, i in enumerate(top, start=1))
-    nearest = tuple(hit(i, r) for r, i in enumerate(nearest_ids, start=1))
-    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv)
+        fused = convex_fusion(cos, {i: bm25_of[i] for i in ids if i in bm25_of})
+    else:
+        fused = {i: bm25_of[i] for i in ids}
+    return _Scores(mode, ids, vecs, cos, bm25_of, ranked_rrf, fused)
 
 
 def _ms(t: float) -> float:
