@@ -238,21 +238,24 @@ def _upload_panel(settings: Settings) -> tuple:
 
 def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
     """Connect the components to the handlers, and name the /ask API endpoint."""
+    # Each `h.method` is a new bound-method object and Gradio keys its concurrency limit on the
+    # function's id: bind once, so the triggers of one handler share one limit, as they should.
+    respond, clear, restyle = h.respond, h.clear, h.restyle
     answer_inputs = [p.turns, p.k, p.rmode, p.amode, p.show_scores, p.show_timings]
     answer_outputs = [p.chatbot, p.turns, p.sources, p.article, p.question, p.shown]
     for trigger in (p.question.submit, p.ask_btn.click):
-        trigger(h.respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT)
+        trigger(respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT)
     p.chatbot.example_select(_example_text, None, p.question, **UI_EVENT).then(
-        h.respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT
+        respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT
     )
     p.retry_btn.click(h.retry, answer_inputs, answer_outputs, **UI_EVENT)
-    p.clear_btn.click(h.clear, None, answer_outputs, **UI_EVENT)
-    p.chatbot.clear(h.clear, None, answer_outputs, **UI_EVENT)
+    p.clear_btn.click(clear, None, answer_outputs, **UI_EVENT)
+    p.chatbot.clear(clear, None, answer_outputs, **UI_EVENT)
     p.chatbot.like(h.like, p.turns, None, **UI_EVENT)
     p.chatbot.select(h.select_turn, [p.turns, p.show_scores, p.show_timings], [p.sources, p.shown], **UI_EVENT)
     p.sources.click(h.open_source, [p.turns, p.shown], p.article, **UI_EVENT)
     for box in (p.show_scores, p.show_timings):
-        box.change(h.restyle, [p.turns, p.shown, p.show_scores, p.show_timings], p.sources, **UI_EVENT)
+        box.change(restyle, [p.turns, p.shown, p.show_scores, p.show_timings], p.sources, **UI_EVENT)
     index_outputs = [p.status, p.update_btn, p.chatbot]
     p.update_btn.click(h.update_index, None, index_outputs, **UI_EVENT)
     p.files.upload(h.upload, p.files, [p.upload_msg, *index_outputs, p.files], **UI_EVENT)
