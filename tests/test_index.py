@@ -255,3 +255,36 @@ def test_term_statistics_match_a_count_over_the_passages(settings, fake_embedder
     bm25 = snap.bm25
     assert idf[coal] == pytest.approx(float(np.log(1 + (len(passages) - counted[coal] + 0.5) / (counted[coal] + 0.5))))
     assert len(passages) == int(bm25.scores["num_docs"])
+
+
+def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_embedder):
+    """The Store protocol on the files: staged changes are invisible until save writes a generation."""
+    from rag.index.store import FileStore, Store
+    from rag.records import Chunk, Document
+
+    ingest(settings, embedder=fake_embedder)
+    store = FileStore.load(settings.index_dir)
+    assert isinstance(store, Store)
+    old = load_snapshot(settings.index_dir)
+    gone = "astana-is-staying-apart-russian-kazakh-disagreements.txt"
+    gone_ids = [c.chunk_id for c, _ in old.doc_chunks()[gone]]
+    kept_id = next(c.chunk_id for c, _ in old.doc_chunks()["frontier-post-diplomatic-confusion.txt"])
+    text = "Grain exports to China rose by 40 percent this year."
+    doc = Document("grain.txt", "grain.txt", "Grain", text, "0" * 64)
+    chunk = Chunk(old.manifest["next_chunk_id"], "grain.txt", text, 0, len(text), 12, "Grain")
+    vector = fake_embedder.embed_documents([chunk.embed_text])
+
+    store.delete([gone])
+    store.add([doc], [chunk], vector, ["h" * 64])
+    assert store.document(gone) is not None and store.document("grain.txt") is None  # not saved yet
+    store.save({"embedder": old.manifest["embedder"], "chunking": old.manifest["chunking"]})
+
+    new = load_snapshot(settings.index_dir)
+    assert new.generation == store.manifest["generation"] != old.generation
+    assert store.document(gone) is None and store.document("grain.txt") == doc
+    assert len(new) == len(old) - len(gone_ids) + 1 and not set(gone_ids) & set(new.ids.tolist())
+    assert np.array_equal(new.vectors_of([kept_id]), old.vectors_of([kept_id]))  # kept rows are copied as they were
+    ids, scores = store.search_dense(vector[0], 1)
+    assert ids.tolist() == [chunk.chunk_id] and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert store.search_lexical(["grain"], 1)[0].tolist() == [chunk.chunk_id]
+    assert store.doc_freq(["grain"]) == {"grain": 1}

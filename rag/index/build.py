@@ -25,12 +25,12 @@ from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, R
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.store import (
+    FileStore,
     IndexSnapshot,
     SentenceTable,
     check_compatible,
     load_snapshot,
     read_manifest,
-    write_generation,
 )
 from rag.records import Chunk, Document
 
@@ -306,7 +306,13 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         "next_chunk_id": next_id,
         "previous_generation": prev.generation if prev else None,
     }
-    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold, sentences)
+    # Through the store's add/delete/save: what the previous generation holds of unchanged
+    # articles is kept as it is; everything else of it goes, and the new chunks come in.
+    store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
+    store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
+    unchanged, n_kept = set(report.unchanged), len(kept)
+    store.add([d for d in docs if d.doc_id not in unchanged], final[n_kept:], vectors[n_kept:], hashes[n_kept:])
+    store.save(manifest, sentences)
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(final)
