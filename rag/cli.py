@@ -87,23 +87,21 @@ def hit_json(hit) -> dict[str, Any]:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from rag.index.build import ingest
+    from rag.engine import Engine
     from rag.progress import tqdm_progress
 
-    settings = settings_from_args(args)
     progress = None if args.quiet else tqdm_progress(stages=("embed", "embed sentences"))
-    report = ingest(settings, rebuild=args.rebuild, progress=progress)
+    report = Engine(settings_from_args(args)).ingest(rebuild=args.rebuild, progress=progress)
     print(report.summary())
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rag.index.build import ensure_index
-    from rag.search.retrieve import search
+    from rag.engine import Engine
 
-    settings = settings_from_args(args)
-    snapshot = ensure_index(settings, note=_note)
-    result = search(args.question, settings, snapshot)
+    engine = Engine(settings_from_args(args))
+    engine.ensure(note=_note)
+    result = engine.search(args.question)
     if args.json:
         print(
             json.dumps(
@@ -122,17 +120,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer.extractive import answer_json, stream_answer
-    from rag.index.build import ensure_index
+    from rag.answer.extractive import answer_json
+    from rag.engine import Engine
     from rag.records import Answer
 
-    settings = settings_from_args(args)
-    snapshot = ensure_index(settings, note=_note)
+    engine = Engine(settings_from_args(args))
+    engine.ensure(note=_note)
     answer = None
     streamed = False
-    for item in stream_answer(
-        args.question, settings, snapshot, answer_mode=args.answer_mode, retrieval_mode=args.mode
-    ):
+    for item in engine.stream(args.question, answer_mode=args.answer_mode, retrieval_mode=args.mode):
         if isinstance(item, Answer):
             answer = item
         elif not args.json:  # LLM text as it streams; the checked answer follows
@@ -156,10 +152,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from rag.index.build import index_status
+    from rag.engine import Engine
 
-    settings = settings_from_args(args)
-    st = index_status(settings)
+    st = Engine(settings_from_args(args)).status()
     m = st.manifest
     info = {
         "exists": st.exists, "stale": st.stale, "describe": st.describe(),

@@ -243,9 +243,11 @@ def indexed(settings, fake_embedder, tmp_path):
 
 def _expected(question: str, settings: Settings, embedder, **options) -> dict:
     from rag.answer.extractive import answer_json, answer_question
-    from rag.index.build import open_index
+    from rag.engine import Engine
 
-    out = answer_json(answer_question(question, settings, open_index(settings, embedder), embedder=embedder, **options))
+    out = answer_json(
+        answer_question(question, settings, Engine(settings, embedder).snapshot(), embedder=embedder, **options)
+    )
     out.pop("timings_ms")
     return out
 

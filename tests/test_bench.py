@@ -220,13 +220,13 @@ def test_app_startup_part_reaches_a_first_answer(tmp_path):
 
     from rag.bench.startup import bench_app
     from rag.config import Settings
-    from rag.index.build import ingest
+    from rag.engine import Engine
 
     from .conftest import ROOT, SEED_CORPUS
 
     s = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     shutil.copytree(SEED_CORPUS, s.corpus_dir)
-    ingest(s)
+    Engine(s).ingest()
     env = {"RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
     out = bench_app(ROOT / "app.py", env, "How many wagons of coal did Kazakhstan block?", n_after=2)
     assert "note" not in out and "error" not in out, out

@@ -19,9 +19,9 @@ import numpy as np
 
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
-from rag.index.embed import Embedder, get_embedder
+from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
-from rag.index.store import IndexSnapshot
+from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.retrieve import SearchResult, search
 
@@ -100,27 +100,6 @@ def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str
 # ---------------------------------------------------------------- extractive answers
 
 
-_IDF: dict[str, dict[str, float]] = {}
-
-
-def _idf(snapshot: IndexSnapshot) -> dict[str, float]:
-    """BM25-style idf per token, from the BM25 index's per-token document lists (once per index)."""
-    key = str(snapshot.root)
-    if key not in _IDF:
-        _IDF.clear()
-        _IDF[key] = _compute_idf(snapshot)
-    return _IDF[key]
-
-
-def _compute_idf(snapshot: IndexSnapshot) -> dict[str, float]:
-    bm25 = snapshot.bm25
-    indptr = np.asarray(bm25.scores["indptr"])
-    df = np.diff(indptr)
-    n = max(int(bm25.scores["num_docs"]), 1)
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    return {tok: float(idf[i]) for tok, i in bm25.vocab_dict.items() if i < len(idf)}
-
-
 def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, float]) -> float:
     total = sum(idf.get(t, 1.0) for t in q_tokens)
     return sum(idf.get(t, 1.0) for t in q_tokens & s_tokens) / total if total else 0.0
@@ -155,7 +134,7 @@ def answer_type_fits(question: str, sentence: str) -> bool:
     return True
 
 
-def missing_numbers(question: str, hits: tuple[Hit, ...], snapshot: IndexSnapshot) -> list[str]:
+def missing_numbers(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """Numbers of the question (a year, an amount) found in none of the passages or their dates."""
     docs = snapshot.manifest.get("documents", {})
     haystack = " ".join(h.chunk.text + " " + str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
@@ -174,7 +153,7 @@ def _asks_who(question: str) -> bool:
 
 
 def score_sentences(
-    question: str, qv: np.ndarray, hits: tuple[Hit, ...], snapshot: IndexSnapshot
+    question: str, qv: np.ndarray, hits: tuple[Hit, ...], snapshot: StoreReader
 ) -> list[tuple[float, Hit, int, int, str]]:
     """(score, hit, start, end, text) for every sentence of the top passages, best first.
 
@@ -185,8 +164,8 @@ def score_sentences(
     table = snapshot.sentences
     if table is None:
         raise RagError("this index has no sentence vectors; run `rag ingest --rebuild`")
-    idf = _idf(snapshot)
     q_tokens = set(lexical_tokens(question))
+    idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
     seen: set[int] = set()
     out = []
     for hit in hits[:PASSAGES_FOR_SENTENCES]:
@@ -210,7 +189,7 @@ def score_sentences(
 
 
 def extractive_answer(
-    question: str, result: SearchResult, snapshot: IndexSnapshot, settings: Settings
+    question: str, result: SearchResult, snapshot: StoreReader, settings: Settings
 ) -> tuple[str, tuple[Citation, ...], bool]:
     """(text, citations, abstained) from the best one to three sentences of the top passages."""
     if not result.hits or result.query_vector is None or missing_numbers(result.query, result.hits, snapshot):
@@ -234,7 +213,7 @@ def extractive_answer(
     return " ".join(parts), citations, False
 
 
-def _pick(question: str, scored: list, snapshot: IndexSnapshot) -> list:
+def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
     """The best sentence, close runners-up, and the neighbours a sentence leans on: the next one
     after a lead-in ending in ':' and, for a "who" question, the attribution before a quote."""
     best = scored[0][0]
@@ -255,7 +234,7 @@ def _pick(question: str, scored: list, snapshot: IndexSnapshot) -> list:
     return picked
 
 
-def _neighbour(hit: Hit, pos: int, snapshot: IndexSnapshot, after: bool):
+def _neighbour(hit: Hit, pos: int, snapshot: StoreReader, after: bool):
     """The sentence right after (or before) position `pos` of the hit's passage, if inside it."""
     c = hit.chunk
     table = snapshot.sentences
@@ -274,10 +253,10 @@ def _neighbour(hit: Hit, pos: int, snapshot: IndexSnapshot, after: bool):
 def stream_answer(
     question: str,
     settings: Settings,
-    snapshot: IndexSnapshot,
+    snapshot: StoreReader,
     *,
+    embedder: Embedder,
     history: list[tuple[str, str]] | None = None,
-    embedder: Embedder | None = None,
     k: int | None = None,
     retrieval_mode: str | None = None,
     answer_mode: str | None = None,
@@ -285,6 +264,7 @@ def stream_answer(
     """Answer a question, yielding LLM text pieces as they stream, then the final Answer.
 
     Args:
+        snapshot, embedder: the index and the model that built it (`Engine.stream` passes its own).
         history: earlier (question, answer) turns of the chat, oldest first.
         answer_mode: "extractive" (default without an LLM) or "llm" (default with one).
     Raises:
@@ -297,7 +277,6 @@ def stream_answer(
     if mode == "llm" and not settings.llm_enabled:
         raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
     text, notes = clean_question(question, settings.max_question_chars)
-    embedder = embedder or get_embedder(settings)
     query = retrieval_query(text, history)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode)
     timings = dict(result.timings_ms)
@@ -336,7 +315,7 @@ def stream_answer(
 def answer_question(
     question: str,
     settings: Settings,
-    snapshot: IndexSnapshot,
+    snapshot: StoreReader,
     *,
     on_token: Callable[[str], None] | None = None,
     **kwargs: Any,

@@ -18,7 +18,7 @@ from rag.errors import LLMError
 from rag.index.chunk import count_tokens, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
-from rag.index.store import IndexSnapshot
+from rag.index.store import StoreReader
 from rag.records import Citation, Hit
 from rag.search.retrieve import SearchResult
 
@@ -122,7 +122,7 @@ def stream_completion(messages: list[dict], settings: Settings) -> Iterator[str]
 
 
 def generate_checked(
-    question: str, result: SearchResult, snapshot: IndexSnapshot, settings: Settings, embedder: Embedder
+    question: str, result: SearchResult, snapshot: StoreReader, settings: Settings, embedder: Embedder
 ) -> Iterator[str]:
     """Stream the LLM's answer (yields text pieces) and return the checked answer.
 
@@ -141,7 +141,7 @@ def generate_checked(
     return check_citations(raw, used, snapshot, embedder)
 
 
-def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: IndexSnapshot, embedder: Embedder) -> CheckedAnswer:
+def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embedder: Embedder) -> CheckedAnswer:
     """Verify an LLM answer against the passages it was given (`hits[n-1]` is passage [n]).
 
     Markers to no passage are removed; each sentence gets a support score against the passages
@@ -219,7 +219,7 @@ INSTRUCTION = re.compile(
 )
 
 
-def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: IndexSnapshot) -> tuple[float, str]:
+def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: StoreReader) -> tuple[float, str]:
     """(score, best passage sentence): how well one passage backs one answer sentence.
 
     score = 0.5 max cosine to a passage sentence + 0.5 share of the sentence's words found in the

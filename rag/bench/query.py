@@ -6,11 +6,13 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.bench.stats import percentiles, ratio
-from rag.config import MODES, Settings
-from rag.index.embed import Embedder
+from rag.config import MODES
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 WARMUP = 10
 
@@ -50,33 +52,28 @@ def _run(call: Callable[[str], dict[str, float]], questions: Sequence[str]) -> d
     return {"total_ms": percentiles(totals), "stages_ms": stage_percentiles(stages)}
 
 
-def bench_search(settings: Settings, snapshot: Any, embedder: Embedder, questions: Sequence[str]) -> dict[str, Any]:
-    """Query embedding alone, then `search` in each mode."""
-    from rag.search.retrieve import search
+def bench_search(engine: Engine, questions: Sequence[str]) -> dict[str, Any]:
+    """Query embedding alone, then `Engine.search` in each mode."""
 
     def embed_only(q: str) -> dict[str, float]:
-        embedder.embed_query(q)
+        engine.embedder.embed_query(q)
         return {}
 
     out: dict[str, Any] = {"queries": len(questions), "embed_only": _run(embed_only, questions)}
     for mode in MODES:
-        out[mode] = _run(
-            lambda q, m=mode: dict(search(q, settings, snapshot, embedder=embedder, mode=m).timings_ms), questions
-        )
+        out[mode] = _run(lambda q, m=mode: dict(engine.search(q, mode=m).timings_ms), questions)
         out[mode]["p50_over_embed_p50"] = ratio(out["embed_only"]["total_ms"]["p50"], out[mode]["total_ms"]["p50"])
     return out
 
 
-def bench_ask(settings: Settings, snapshot: Any, embedder: Embedder, questions: Sequence[str]) -> dict[str, Any]:
-    """`ask` with the extractive answerer; skipped with a reason while rag.answer.extractive is missing."""
-    try:
-        from rag.answer.extractive import answer_question
-    except ImportError as exc:
-        return {"skipped": f"rag.answer.extractive is not importable yet ({exc})"}
-    s = settings.replace(llm_base_url=None)
+def bench_ask(engine: Engine, questions: Sequence[str]) -> dict[str, Any]:
+    """`Engine.ask` with the extractive answerer (an LLM configured in the environment is left out)."""
+    from rag.engine import Engine
+
+    extractive = Engine(engine.settings.replace(llm_base_url=None), engine.embedder)
 
     def ask(q: str) -> dict[str, float]:
-        return dict(answer_question(q, s, snapshot, embedder=embedder).timings_ms)
+        return dict(extractive.ask(q).timings_ms)
 
     return {"queries": len(questions), **_run(ask, questions)}
 

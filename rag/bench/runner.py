@@ -28,7 +28,7 @@ class Runner:
         self.work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
         self.results: dict[str, Any] = {}
         self.runs: dict[str, Any] = {}
-        self._embedder = None
+        self._engine: Any = None  # over self.settings; its embedder is shared by every corpus's engine
         self._naive: dict[str, Any] = {}  # corpus -> naive pipeline (built by the ingest part)
         self._ours: dict[str, Settings] = {}  # corpus -> settings of our built index
 
@@ -39,11 +39,11 @@ class Runner:
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from rag.index.embed import get_embedder
+        if self._engine is None:
+            from rag.engine import Engine
 
-            self._embedder = get_embedder(self.settings)
-        return self._embedder
+            self._engine = Engine(self.settings)
+        return self._engine.embedder
 
     @property
     def scifact(self) -> Path | None:
@@ -151,7 +151,7 @@ class Runner:
         """Settings of our index of a corpus, building it (and the baseline) if the ingest part did not run."""
         if name not in self._ours:
             from rag.bench.ingest import bench_naive, write_scifact_corpus
-            from rag.index.build import ingest
+            from rag.engine import Engine
 
             if name == "seed":
                 src = self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"
@@ -161,14 +161,14 @@ class Runner:
             else:
                 return None
             s = self.settings.replace(corpus_dir=src, index_dir=self.work / f"q-{name}" / "index")
-            ingest(s, embedder=self.embedder)
+            Engine(s, self.embedder).ingest()
             self._ours[name] = s
             self._naive[name] = bench_naive(src, self.settings, repeat_unchanged=False)["pipeline"]
         return self._ours[name]
 
     def part_query(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.query import bench_ask, bench_naive_search, bench_search, load_questions
-        from rag.index.build import open_index
+        from rag.engine import Engine
 
         questions = load_questions(ROOT / "eval" / "questions.jsonl", self.scifact, self.args.queries)
         out: dict[str, Any] = {}
@@ -176,10 +176,11 @@ class Runner:
             s = self._index_for(name)
             if s is None:
                 continue
-            snap = open_index(s, self.embedder)
-            self.log(f"  {name}: {len(questions)} queries x 3 modes + ask + baseline ({len(snap)} chunks)")
-            sec = {"chunks": len(snap), "search": bench_search(s, snap, self.embedder, questions)}
-            sec["ask"] = bench_ask(s, snap, self.embedder, questions)
+            engine = Engine(s, self.embedder)
+            chunks = len(engine.snapshot())
+            self.log(f"  {name}: {len(questions)} queries x 3 modes + ask + baseline ({chunks} chunks)")
+            sec = {"chunks": chunks, "search": bench_search(engine, questions)}
+            sec["ask"] = bench_ask(engine, questions)
             if "skipped" in sec["ask"]:
                 self.log(f"  ask skipped: {sec['ask']['skipped']}")
             sec["naive"] = bench_naive_search(self._naive[name], questions, s.top_k)
@@ -192,7 +193,7 @@ class Runner:
 
     def part_startup(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.startup import bench_app
-        from rag.index.build import ingest
+        from rag.engine import Engine
 
         app_py = ROOT / "app.py"
         out: dict[str, Any] = {}
@@ -202,9 +203,7 @@ class Runner:
                 corpus_dir=self.work / f"app-{key}" / "corpus", index_dir=self.work / f"app-{key}" / "index"
             )
             shutil.copytree(ROOT / "corpus", s.corpus_dir)
-            from rag.index.embed import get_embedder
-
-            ingest(s, embedder=get_embedder(s))  # a built index, as the target says
+            Engine(s).ingest()  # a built index, as the target says
             env = {**extra_env, "RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
             self.log(f"  {key}: starting app.py")
             out[key] = bench_app(app_py, env, APP_QUESTION)

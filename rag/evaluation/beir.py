@@ -2,7 +2,7 @@
 
 A BEIR folder holds `corpus.jsonl` ({"_id", "title", "text"}), `queries.jsonl` ({"_id", "text"})
 and `qrels/<split>.tsv` (query-id, corpus-id, score). Every document becomes an article file
-(title in YAML front matter, abstract as the body) in a cache folder, `rag.index.build.ingest` builds
+(title in YAML front matter, abstract as the body) in a cache folder, `Engine.ingest` builds
 an ordinary index from it, and each query is answered by `rag.search.retrieve.search`. A document is
 placed where its best chunk is (`rank_documents`). The cache is keyed by the corpus's sha256 and
 the chunking and embedder settings, so a second run re-uses the vectors, the expensive part.
@@ -199,20 +199,20 @@ def build_index(beir: BeirSet, settings: Settings, cache_dir: Path, embedder: Em
     The index is rebuilt when it no longer matches the running code or settings; passage
     vectors come from the `VectorCache` then, so only new passages are embedded.
     """
-    from rag.index.build import ingest, open_index
+    from rag.engine import Engine
 
     folder = cache_folder(beir, settings, cache_dir)
     settings = settings.replace(corpus_dir=folder / "corpus", index_dir=folder / "index")
     write_corpus(beir, settings.corpus_dir)
-    cached = VectorCache(embedder, folder / "vectors")
+    engine = Engine(settings, VectorCache(embedder, folder / "vectors"))
     from rag.progress import tqdm_progress
 
     progress = None if quiet else tqdm_progress()
     try:
-        report = ingest(settings, embedder=cached, progress=progress)
+        report = engine.ingest(progress=progress)
     except (IndexMismatch, IndexCorrupt):
-        report = ingest(settings, embedder=cached, rebuild=True, progress=progress)
-    return settings, open_index(settings, embedder), report
+        report = engine.ingest(rebuild=True, progress=progress)
+    return settings, engine.snapshot(), report
 
 
 # ---------------------------------------------------------------- ranking and scoring

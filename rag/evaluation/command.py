@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rag.config import add_common, settings_from_args
+from rag.engine import Engine
 from rag.evaluation.beir import BEIR_MODES, build_index, load_beir, run_beir
 from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, compare, failures, read_baseline, write_baseline
 from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, evaluate, load_questions
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
-from rag.index.build import ensure_index
-from rag.index.embed import get_embedder
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
     questions = load_questions(args.questions)
     modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(EVAL_MODES)
-    embedder = get_embedder(settings)
-    snapshot = ensure_index(settings, embedder, note=lambda m: print(m, file=sys.stderr))
-    report = evaluate(questions, settings, snapshot, embedder, modes, answers=not args.no_answers)
+    engine = Engine(settings)
+    snapshot = engine.ensure(note=lambda m: print(m, file=sys.stderr))
+    report = evaluate(questions, settings, snapshot, engine.embedder, modes, answers=not args.no_answers)
     print_report(report)
     if not args.no_write:
         for path in write_reports(report, args.reports):
@@ -98,7 +97,7 @@ def run_beir_command(args: argparse.Namespace, settings) -> int:
 
     modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(BEIR_MODES)
     beir = load_beir(args.beir, args.split, args.max_queries)
-    embedder = get_embedder(settings)
+    embedder = Engine(settings).embedder
     bsettings, snapshot, ingest_report = build_index(beir, settings, args.cache_dir, embedder)
     print(ingest_report.summary().splitlines()[0], file=sys.stderr)
     result = run_beir(beir, bsettings, snapshot, embedder, modes)

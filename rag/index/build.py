@@ -19,13 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from rag.index.chunk import chunk_document, sentence_spans
 from rag.config import Settings
-from rag.index.embed import Embedder, get_embedder
-from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.corpus.load import SUPPORTED_SUFFIXES, load_document, sha256_bytes
+from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
+from rag.index.chunk import chunk_document, sentence_spans
+from rag.index.embed import Embedder
+from rag.index.store import (
+    FileStore,
+    IndexSnapshot,
+    SentenceTable,
+    check_compatible,
+    load_snapshot,
+    read_manifest,
+)
 from rag.records import Chunk, Document
-from rag.index.store import IndexSnapshot, SentenceTable, check_compatible, load_snapshot, read_manifest, write_generation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -146,11 +153,13 @@ class IngestReport:
 def ingest(
     settings: Settings,
     *,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     rebuild: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
+
+    `Engine.ingest` is the front door; it passes the engine's embedder.
 
     Raises:
         IngestLocked: another ingest is running on this index.
@@ -168,7 +177,7 @@ def ingest(
             f"another ingest is updating {index_dir}/ right now; wait for it to finish and try again"
         ) from exc
     try:
-        return _ingest_locked(settings, embedder or get_embedder(settings), rebuild, progress)
+        return _ingest_locked(settings, embedder, rebuild, progress)
     finally:
         lock.release()
 
@@ -297,7 +306,13 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         "next_chunk_id": next_id,
         "previous_generation": prev.generation if prev else None,
     }
-    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold, sentences)
+    # Through the store's add/delete/save: what the previous generation holds of unchanged
+    # articles is kept as it is; everything else of it goes, and the new chunks come in.
+    store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
+    store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
+    unchanged, n_kept = set(report.unchanged), len(kept)
+    store.add([d for d in docs if d.doc_id not in unchanged], final[n_kept:], vectors[n_kept:], hashes[n_kept:])
+    store.save(manifest, sentences)
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(final)
@@ -399,13 +414,14 @@ def _sentence_table(
 
 # ---------------------------------------------------------------- the reader's side
 
+# Kept for rag/web/app.py until it goes through `Engine`, which keeps its own snapshot; remove
+# open_index, ensure_index and this process-wide cache then.
 _cache_lock = threading.Lock()
 _snapshots: dict[str, IndexSnapshot] = {}
 
 
-def open_index(settings: Settings, embedder: Embedder | None = None) -> IndexSnapshot:
-    """The current index generation, loaded once per generation and shared."""
-    embedder = embedder or get_embedder(settings)
+def open_index(settings: Settings, embedder: Embedder) -> IndexSnapshot:
+    """The current index generation, loaded once per generation and shared (use `Engine.snapshot`)."""
     manifest = read_manifest(settings.index_dir)
     key = f"{Path(settings.index_dir).resolve()}|{manifest.get('generation') if manifest else None}|{embedder.name}"
     with _cache_lock:
@@ -453,10 +469,8 @@ def index_status(settings: Settings) -> IndexStatus:
     return IndexStatus(True, bool(new or removed or changed), new, changed, removed, manifest)
 
 
-def ensure_index(
-    settings: Settings, embedder: Embedder | None = None, note: Callable[[str], None] | None = None
-) -> IndexSnapshot:
-    """Build or update the index if it is missing or stale, then open it."""
+def ensure_index(settings: Settings, embedder: Embedder, note: Callable[[str], None] | None = None) -> IndexSnapshot:
+    """Build or update the index if it is missing or stale, then open it (use `Engine.ensure`)."""
     status = index_status(settings)
     if status.stale:
         if note:

@@ -10,8 +10,10 @@ Layout (every write is atomic: a new generation folder is written beside the old
     index/gen-<n>/faiss.index    IndexIDMap2 over Flat inner product (HNSW past a threshold)
     index/gen-<n>/bm25/          bm25s index over `lexical_tokens` of title + passage
 
-The store is a small interface (`write_generation`, `IndexSnapshot.search_*`, `chunks`) so a
-server-backed engine could replace it without touching retrieval or answering.
+Search and answering see the store only through the `Store` protocol below (dense and lexical
+search, term statistics, chunk and document lookups, add/delete/save/load), so a server store
+(PostgreSQL with pgvector) can replace these files without touching retrieval or answering.
+Nothing outside this module and the ingest that writes it touches FAISS, SQLite or bm25s objects.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ import sqlite3
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -50,6 +52,74 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 """
+
+
+@runtime_checkable
+class StoreReader(Protocol):
+    """What retrieval and answering read from an index (`IndexSnapshot` here; a SQL store later).
+
+    Chunk ids are integers the store keeps stable across updates; scores are higher-is-better.
+    """
+
+    manifest: dict[str, Any]  # what built the index: embedder, chunking, documents (title, path, date)
+    sentences: SentenceTable | None  # every sentence's span and vector, for the extractive answerer
+
+    def __len__(self) -> int: ...
+
+    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, cosine scores) of the k nearest passages, best first."""
+        ...
+
+    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, BM25 scores > 0) of the k best matches for `lexical_tokens` of a question."""
+        ...
+
+    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
+        """How many passages hold each token; tokens never indexed are left out."""
+        ...
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """BM25 inverse document frequency of each indexed token (term statistics)."""
+        ...
+
+    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        """The passages' unit vectors (float32), in the order asked."""
+        ...
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]: ...
+
+    def document(self, doc_id: str) -> Document | None: ...
+
+    def documents(self) -> list[Document]: ...
+
+
+@runtime_checkable
+class Store(StoreReader, Protocol):
+    """A reader that can also be changed: ingest adds and deletes, `save` makes it visible at once.
+
+    Written for two implementations: `FileStore` (FAISS + SQLite + bm25s files; `save` writes a
+    new generation beside the old and switches to it) and PostgreSQL with pgvector (`add` and
+    `delete` in one transaction; `save` commits). Readers never see a half-applied change.
+    """
+
+    def add(
+        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+    ) -> None:
+        """Stage documents with their chunks (final ids), unit vectors and embed-text hashes."""
+        ...
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        """Stage the removal of documents and all their chunks."""
+        ...
+
+    def save(self, manifest: dict[str, Any]) -> None:
+        """Apply what was staged, atomically, recording `manifest` (what built the index)."""
+        ...
+
+    @classmethod
+    def load(cls, location: Any, expected: dict[str, Any] | None = None) -> Store:
+        """Open the store at `location`, checked against the running settings (`expected`)."""
+        ...
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
@@ -297,6 +367,7 @@ class IndexSnapshot:
     bm25: Any
     sentences: SentenceTable | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _df_cache: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def generation(self) -> str:
@@ -322,6 +393,11 @@ class IndexSnapshot:
     def rows_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
         return np.searchsorted(self.ids, np.asarray(chunk_ids, dtype=np.int64))
 
+    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        if not len(chunk_ids):
+            return np.zeros((0, self.vectors.shape[1]), np.float32)
+        return np.asarray(self.vectors[self.rows_of(chunk_ids)], dtype=np.float32)
+
     def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, cosine scores) of the k nearest passages."""
         k = min(k, len(self.ids))
@@ -332,7 +408,7 @@ class IndexSnapshot:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def search_bm25(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, BM25 scores > 0) of the k best lexical matches."""
         ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]
         if not ids or len(self.ids) == 0:
@@ -343,6 +419,21 @@ class IndexSnapshot:
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] > 0]
         return self.ids[top], scores[top].astype(np.float32)
+
+    def _df(self) -> np.ndarray:
+        # Passages per token, read once per generation from BM25's per-token posting lists. Two
+        # threads may both compute it the first time; they get equal arrays, so no lock.
+        if self._df_cache is None:
+            self._df_cache = np.diff(np.asarray(self.bm25.scores["indptr"]))
+        return self._df_cache
+
+    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
+        df, vocab = self._df(), self.bm25.vocab_dict
+        return {t: int(df[vocab[t]]) for t in tokens if t in vocab and vocab[t] < len(df)}
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        n = max(int(self.bm25.scores["num_docs"]), 1)
+        return {t: bm25_idf(df, n) for t, df in self.doc_freq(tokens).items()}
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
         if not len(chunk_ids):
@@ -373,6 +464,15 @@ class IndexSnapshot:
         for r in rows:
             out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
         return out
+
+
+def bm25_idf(df: int, n: int) -> float:
+    """BM25's inverse document frequency of a token in `df` of `n` passages (never negative).
+
+    >>> round(bm25_idf(1, 3), 4), round(bm25_idf(3, 3), 4)
+    (0.9808, 0.1335)
+    """
+    return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
 def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
@@ -428,3 +528,112 @@ def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> In
     return IndexSnapshot(
         root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25, sentences=sentences
     )
+
+
+class FileStore:
+    """The FAISS + SQLite + bm25s files as a `Store`.
+
+    Reads come from the loaded generation (`current`). `add` and `delete` are staged in memory;
+    `save` writes what is kept of the current generation plus what was added as a new generation
+    (atomically, see `write_generation`) and loads it. Nothing is visible to readers before that.
+    """
+
+    def __init__(self, index_dir: Path, current: IndexSnapshot | None = None, hnsw_threshold: int = 200_000) -> None:
+        self.index_dir = Path(index_dir)
+        self.current = current
+        self.hnsw_threshold = hnsw_threshold
+        self._clear()
+
+    def _clear(self) -> None:
+        self._docs: list[Document] = []
+        self._chunks: list[Chunk] = []
+        self._vectors: list[np.ndarray] = []
+        self._hashes: list[str] = []
+        self._deleted: set[str] = set()
+
+    @classmethod
+    def load(cls, location: Path, expected: dict[str, Any] | None = None, hnsw_threshold: int = 200_000) -> FileStore:
+        """The store in folder `location`; empty (nothing to read yet) when no index was written there."""
+        current = load_snapshot(location, expected) if read_manifest(location) is not None else None
+        return cls(location, current, hnsw_threshold)
+
+    # ------------------------------------------------------------ writing
+
+    def add(
+        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+    ) -> None:
+        if not len(chunks) == len(vectors) == len(embed_hashes):
+            raise ValueError(f"{len(chunks)} chunks, {len(vectors)} vectors, {len(embed_hashes)} hashes")
+        self._docs += docs
+        self._chunks += chunks
+        if len(chunks):
+            self._vectors.append(np.asarray(vectors, dtype=np.float32))
+        self._hashes += embed_hashes
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        self._deleted.update(doc_ids)
+
+    def save(self, manifest: dict[str, Any], sentences: SentenceTable | None = None) -> Path:
+        """Write the new generation (`manifest`: what built it; `sentences`: every document's).
+
+        Returns:
+            The new generation's folder.
+        """
+        gone = self._deleted | {d.doc_id for d in self._docs}  # an added document replaces its old version
+        docs, chunks, hashes, vectors = [], [], [], list(self._vectors)
+        if self.current is not None:
+            docs = [d for d in self.current.documents() if d.doc_id not in gone]
+            kept = [(c, h) for doc, rows in self.current.doc_chunks().items() if doc not in gone for c, h in rows]
+            chunks, hashes = [c for c, _ in kept], [h for _, h in kept]
+            vectors.insert(0, self.current.vectors_of([c.chunk_id for c in chunks]))
+        dim = manifest["embedder"]["dim"]
+        path = write_generation(
+            self.index_dir, docs + self._docs, chunks + self._chunks,
+            np.concatenate(vectors) if vectors else np.zeros((0, dim), np.float32),
+            hashes + self._hashes, manifest, self.hnsw_threshold, sentences,
+        )  # fmt: skip
+        self.current = load_snapshot(self.index_dir)
+        self._clear()
+        return path
+
+    # ------------------------------------------------------------ reading (the current generation)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.current.manifest if self.current is not None else {}
+
+    @property
+    def sentences(self) -> SentenceTable | None:
+        return self.current.sentences if self.current is not None else None
+
+    def _read(self) -> IndexSnapshot:
+        if self.current is None:
+            raise IndexMissing(f"no index in {self.index_dir}/; run `rag ingest`")
+        return self.current
+
+    def __len__(self) -> int:
+        return len(self.current) if self.current is not None else 0
+
+    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_dense(query_vector, k)
+
+    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_lexical(tokens, k)
+
+    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
+        return self._read().doc_freq(tokens)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        return self._read().idf(tokens)
+
+    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        return self._read().vectors_of(chunk_ids)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        return self._read().chunks(chunk_ids)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._read().document(doc_id)
+
+    def documents(self) -> list[Document]:
+        return self._read().documents()

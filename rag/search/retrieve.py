@@ -12,9 +12,9 @@ import numpy as np
 
 from rag.config import MODES, Settings
 from rag.errors import ConfigError
-from rag.index.embed import Embedder, get_embedder
+from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
-from rag.index.store import IndexSnapshot
+from rag.index.store import StoreReader
 from rag.records import Hit
 
 
@@ -94,9 +94,9 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
 def search(
     question: str,
     settings: Settings,
-    snapshot: IndexSnapshot,
+    snapshot: StoreReader,
     *,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     k: int | None = None,
     mode: str | None = None,
     use_mmr: bool | None = None,
@@ -106,6 +106,7 @@ def search(
 
     Args:
         question: the text to search for (the caller has already folded in chat context).
+        snapshot, embedder: the index and the model that built it (`Engine.search` passes its own).
         k, mode, use_mmr, floor: override the settings for this call.
     Returns:
         Hits best first; `score` is cosine (dense), BM25 (bm25) or the `convex_fusion` score
@@ -117,7 +118,6 @@ def search(
     k = k or settings.top_k
     use_mmr = settings.mmr if use_mmr is None else use_mmr
     floor = settings.min_dense_score if floor is None else floor
-    embedder = embedder or get_embedder(settings)
     timings: dict[str, float] = {}
     n_cand = max(50, 10 * k)
     query = question.strip()
@@ -136,7 +136,7 @@ def search(
         t = time.perf_counter()
         # Hybrid reads BM25 deeper than its candidates, so a dense candidate gets its real BM25 score.
         depth = n_cand * (BM25_LOOKUP_DEPTH if mode == "hybrid" else 1)
-        bm25_ids, bm25_scores = snapshot.search_bm25(lexical_tokens(query), depth)
+        bm25_ids, bm25_scores = snapshot.search_lexical(lexical_tokens(query), depth)
         timings["bm25_ms"] = _ms(t)
 
     t = time.perf_counter()
@@ -149,8 +149,7 @@ def search(
     else:
         fused = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
     ids = list(fused)
-    rows = snapshot.rows_of(ids)
-    vecs = np.asarray(snapshot.vectors[rows], dtype=np.float32) if ids else np.zeros((0, embedder.dim), np.float32)
+    vecs = snapshot.vectors_of(ids) if ids else np.zeros((0, embedder.dim), np.float32)
     cos = vecs @ qv if ids else np.zeros(0, np.float32)
     bm25_of = {int(i): float(s) for i, s in zip(bm25_ids, bm25_scores)}
     cos_of = {i: float(c) for i, c in zip(ids, cos)}

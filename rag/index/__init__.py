@@ -1,0 +1,1 @@
+"""The index: chunking, embedding, the store on disk and the ingest that writes it."""
