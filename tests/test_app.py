@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
+from rag.engine import Engine
 from rag.errors import ConfigError
 from rag.index.build import IndexStatus
 from rag.records import Answer, Chunk, Citation, Document, Hit
@@ -222,7 +223,7 @@ def serve(settings: Settings, embedder=None) -> Iterator[str]:
     """The app launched in this process on a free loopback port; yields its URL."""
     from rag.web import app
 
-    backend = app.Backend(settings, embedder)
+    backend = Engine(settings, embedder)
     demo = app.build_app(settings, backend)
     demo.queue()
     opts = {**app.launch_options(settings.replace(port=free_port())), "quiet": True, "prevent_thread_lock": True}
@@ -287,7 +288,7 @@ def test_llm_choice_is_disabled_with_a_reason_when_none_is_configured(indexed, f
     from rag.web import app
 
     def answer_radio(settings: Settings) -> gr.Radio:
-        demo = app.build_app(settings, app.Backend(settings, fake_embedder))
+        demo = app.build_app(settings, Engine(settings, fake_embedder))
         return next(b for b in demo.blocks.values() if isinstance(b, gr.Radio) and b.label == "Answer")
 
     off = answer_radio(indexed)
@@ -304,7 +305,7 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
     """The page's events reach the session's handlers; only /ask is an API endpoint."""
     from rag.web import app
 
-    demo = app.build_app(indexed, app.Backend(indexed, fake_embedder))
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
     by_name: dict[str, list] = {}
     for f in demo.fns.values():
         by_name.setdefault(f.name, []).append(f)
@@ -329,7 +330,7 @@ def test_respond_handler_streams_updates_for_the_page(indexed, fake_embedder):
     from rag.web import app
     from rag.web.session import SOURCES_HINT
 
-    demo = app.build_app(indexed, app.Backend(indexed, fake_embedder))
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
     respond = _handler(demo, "respond")
     hidden = gr.update(visible=False)
     first, last = list(respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False))
@@ -350,7 +351,7 @@ def test_click_handlers_read_gradio_event_data(indexed, fake_embedder):
 
     from rag.web import app
 
-    demo = app.build_app(indexed, app.Backend(indexed, fake_embedder))
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
     *_, (_, turns, cards, *_) = _handler(demo, "respond")(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False)
     select = gr.SelectData(None, {"index": [1, 0], "value": "", "selected": True})
     assert _handler(demo, "select_turn")(turns, False, False, select) == (cards, 0)

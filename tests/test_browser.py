@@ -266,8 +266,8 @@ def test_status_warns_when_the_corpus_changed_and_updates(page, site):
 
 def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
     """Text pieces show while the answer is still being written (a stand-in for the LLM stream)."""
+    import rag.engine as backend
     from rag.answer.extractive import answer_question
-    from rag.web import backend
 
     url, settings = site
     halfway, finish = threading.Event(), threading.Event()
@@ -298,8 +298,8 @@ def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
 
 
 def test_retry_replaces_the_last_answer_and_clear_empties_the_chat(page, site, monkeypatch):
+    import rag.engine as backend
     from rag.answer.extractive import answer_question
-    from rag.web import backend
 
     calls: list[str] = []
 

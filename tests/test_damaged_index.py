@@ -212,7 +212,7 @@ def test_chat_shows_a_damaged_index_as_a_message(fault, built, fake_embedder):
 
     from rag.web import app
 
-    demo = app.build_app(built, app.Backend(built, fake_embedder))
+    demo = app.build_app(built, Engine(built, fake_embedder))
     messages, turns = ask_in_chat(demo, QUESTION, [])
     assert turns[-1].answer is not None and turns[-1].error is None  # it worked before the damage
 

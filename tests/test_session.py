@@ -1,4 +1,4 @@
-"""The chat's rules without Gradio: ChatSession over a Backend with the fake embedder."""
+"""The chat's rules without Gradio: ChatSession over a Engine with the fake embedder."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from rag.answer.extractive import answer_json
+from rag.engine import Engine
 from rag.errors import IngestLocked
 from rag.index.build import index_status, ingest
 from rag.index.store import read_manifest
 from rag.records import Answer
-from rag.web.backend import Backend
 from rag.web.feedback import feedback_entry, read_feedback
 from rag.web.render import (
     EXAMPLE_QUESTIONS,
@@ -37,7 +37,7 @@ ARTICLE = (
 )
 
 
-class Recording(Backend):
+class Recording(Engine):
     """The real backend, noting every question the chat asks it, with the history passed along."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -126,7 +126,7 @@ def test_an_empty_question_changes_nothing(backend):
 
 
 def test_streamed_pieces_show_while_the_answer_is_written(backend):
-    class Streaming(Backend):
+    class Streaming(Engine):
         def stream(self, question, history=None, **options):
             yield "Kazakhstan "
             yield "blocked *coal*"

@@ -475,7 +475,18 @@ def bm25_idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
+# numpy reads each .npy header with ast.literal_eval, and CPython 3.11 can fail ("AST constructor
+# recursion depth mismatch") when two threads build ASTs at once: loads in one process take turns.
+_LOAD_LOCK = threading.Lock()
+
+
 def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
+    """Load and check an index generation (one load at a time per process: see _LOAD_LOCK)."""
+    with _LOAD_LOCK:
+        return _load_snapshot(index_dir, expected)
+
+
+def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
     """Open the current generation, checking it against the running settings and itself.
 
     Raises:

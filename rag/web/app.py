@@ -25,9 +25,9 @@ import gradio as gr  # noqa: E402
 from rag.answer.extractive import answer_json  # noqa: E402
 from rag.config import MODES, Settings  # noqa: E402
 from rag.corpus.uploads import UPLOAD_SUFFIXES  # noqa: E402
+from rag.engine import Engine  # noqa: E402
 from rag.errors import ConfigError, RagError  # noqa: E402
 from rag.web import render as ui  # noqa: E402
-from rag.web.backend import Backend  # noqa: E402
 from rag.web.session import SOURCES_HINT, ChatSession, PageStatus, Step, Turn  # noqa: E402
 
 # Handlers for the page itself, not for API clients: kept out of the /ask API listing.
@@ -39,7 +39,7 @@ class Handlers:
     result into component updates; the rules live in the session. The method names are the
     handler names Gradio lists in `demo.fns`."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Engine) -> None:
         self.backend = backend
 
     def respond(
@@ -143,9 +143,9 @@ class Page:
     upload_msg: gr.Markdown
 
 
-def build_app(settings: Settings, backend: Backend | None = None) -> gr.Blocks:
+def build_app(settings: Settings, backend: Engine | None = None) -> gr.Blocks:
     """The page. `backend` defaults to one built from `settings` (tests pass their own)."""
-    backend = backend or Backend(settings)
+    backend = backend or Engine(settings)
     start = ChatSession(backend)
     status, examples = start.status(), start.examples()
     # Uploaded files sit in Gradio's cache until saved into the corpus; sweep it hourly.
@@ -315,7 +315,7 @@ def main(settings: Settings | None = None, argv: list[str] | None = None) -> Non
     settings = (settings or Settings.from_env()).replace(
         **{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
-    backend = Backend(settings)
+    backend = Engine(settings)
     backend.start(note=print)
     demo = build_app(settings, backend)
     demo.queue(default_concurrency_limit=4)

@@ -4,7 +4,7 @@ answer, a click on a source, a thumb or an upload does to the conversation and t
 The Gradio page (`rag.web.app`) keeps the turns in its per-visitor state and, for each event,
 wraps them in a `ChatSession`, calls one method and shows what it returns:
 
-    chat = ChatSession(Backend(settings))
+    chat = ChatSession(Engine(settings))
     for step in chat.respond("How many wagons of coal did Kazakhstan block?"):
         print(step.messages[-1]["content"])   # "…", then the answer with its [1], [2]
     html, shown = chat.select(1)              # message 1 is the first answer: its source cards
@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from rag.engine import Engine
 from rag.errors import RagError
 from rag.records import Answer
-from rag.web.backend import Backend
 from rag.web.feedback import record_feedback
 from rag.web.render import (
     EXAMPLE_QUESTIONS,
@@ -73,7 +73,7 @@ class PageStatus:
 
 
 class ChatSession:
-    """One visitor's conversation over a shared `Backend` (anything with its methods, e.g. the Engine).
+    """One visitor's conversation over a shared `Engine` (anything with its methods, e.g. the Engine).
 
     Args:
         backend: the index, embedder and settings every visitor shares.
@@ -82,7 +82,7 @@ class ChatSession:
     """
 
     def __init__(
-        self, backend: Backend, turns: Sequence[Turn] = (), *, show_scores: bool = False, show_timings: bool = False
+        self, backend: Engine, turns: Sequence[Turn] = (), *, show_scores: bool = False, show_timings: bool = False
     ) -> None:
         self.backend = backend
         self.turns: list[Turn] = list(turns)
@@ -234,7 +234,7 @@ class ChatSession:
         Raises:
             RagError: the update failed (another ingest running, damaged index, ...); the index is unchanged.
         """
-        return self.backend.update(progress).summary().splitlines()[0]
+        return self.backend.ingest(progress=progress).summary().splitlines()[0]
 
     def examples(self, n: int = 4) -> list[str]:
         """Up to `n` example questions that retrieve something: the seed corpus's, else ones from titles."""
