@@ -2,7 +2,7 @@
 
     from rag import Engine, Settings
 
-    engine = Engine(Settings(corpus_dir=Path("corpus"), index_dir=Path("index")))
+    engine = Engine(Settings(corpus_dir="corpus", index_dir="index"))
     print(engine.ask("How many wagons of coal did Kazakhstan block?").text)
 
 `import rag` stays light: the settings, records and errors are plain Python; `Engine` and the

@@ -69,6 +69,10 @@ class Settings:
     feedback_path: Path = Path("feedback.jsonl")
 
     def __post_init__(self) -> None:
+        # Library callers write Settings(corpus_dir="corpus"): keep every path a Path all the same.
+        for name in ("corpus_dir", "index_dir", "model_cache", "feedback_path"):
+            if isinstance(getattr(self, name), str):
+                object.__setattr__(self, name, Path(getattr(self, name)))
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
         if self.chunk_tokens < 16:

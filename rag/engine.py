@@ -6,7 +6,7 @@ connection), reloaded only when an ingest wrote a new generation.
 
     from rag import Engine, Settings
 
-    engine = Engine(Settings(corpus_dir=Path("corpus"), index_dir=Path("index")))
+    engine = Engine(Settings(corpus_dir="corpus", index_dir="index"))
     engine.ensure()  # build or update the index if the corpus changed
     print(engine.ask("How many wagons of coal did Kazakhstan block?").text)
 """

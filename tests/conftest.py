@@ -94,13 +94,14 @@ def torch_embedder():
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, real_embedder):
     """The seed corpus indexed once with the real model (shared, read-only)."""
-    from rag.index.build import ingest, open_index
+    from rag.engine import Engine
+    from rag.index.build import ingest
 
     root = tmp_path_factory.mktemp("seed")
     shutil.copytree(SEED_CORPUS, root / "corpus")
     s = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
     ingest(s, embedder=real_embedder)
-    return s, open_index(s, real_embedder)
+    return s, Engine(s, real_embedder).snapshot()
 
 
 def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
+from rag.engine import Engine
 from rag.errors import ConfigError
 from rag.index.build import IndexStatus
 from rag.records import Answer, Chunk, Citation, Document, Hit
@@ -33,7 +34,7 @@ from rag.web.render import (
     timings_line,
 )
 
-from .conftest import wait_for_app
+from .conftest import free_port, wait_for_app
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=2</script> Tom & 'Jerry'"
@@ -217,18 +218,12 @@ def test_theme_loads_no_web_fonts():
     assert "system-ui" in theme.font
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(settings: Settings, embedder=None) -> Iterator[str]:
     """The app launched in this process on a free loopback port; yields its URL."""
     from rag.web import app
 
-    backend = app.Backend(settings, embedder)
+    backend = Engine(settings, embedder)
     demo = app.build_app(settings, backend)
     demo.queue()
     opts = {**app.launch_options(settings.replace(port=free_port())), "quiet": True, "prevent_thread_lock": True}
@@ -249,9 +244,11 @@ def indexed(settings, fake_embedder, tmp_path):
 
 def _expected(question: str, settings: Settings, embedder, **options) -> dict:
     from rag.answer.extractive import answer_json, answer_question
-    from rag.index.build import open_index
+    from rag.engine import Engine
 
-    out = answer_json(answer_question(question, settings, open_index(settings, embedder), embedder=embedder, **options))
+    out = answer_json(
+        answer_question(question, settings, Engine(settings, embedder).snapshot(), embedder=embedder, **options)
+    )
     out.pop("timings_ms")
     return out
 
@@ -291,13 +288,79 @@ def test_llm_choice_is_disabled_with_a_reason_when_none_is_configured(indexed, f
     from rag.web import app
 
     def answer_radio(settings: Settings) -> gr.Radio:
-        demo = app.build_app(settings, app.Backend(settings, fake_embedder))
+        demo = app.build_app(settings, Engine(settings, fake_embedder))
         return next(b for b in demo.blocks.values() if isinstance(b, gr.Radio) and b.label == "Answer")
 
     off = answer_radio(indexed)
     assert off.interactive is False and off.value == "extractive" and "RAG_LLM_BASE_URL" in off.info
     on = answer_radio(indexed.replace(llm_base_url="http://127.0.0.1:9/v1"))
     assert on.interactive is True and on.value == "llm"
+
+
+def _handler(demo, name: str):
+    return next(f.fn for f in demo.fns.values() if f.name == name)
+
+
+def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
+    """The page's events reach the session's handlers; only /ask is an API endpoint."""
+    from rag.web import app
+
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
+    by_name: dict[str, list] = {}
+    for f in demo.fns.values():
+        by_name.setdefault(f.name, []).append(f)
+    assert {name: len(fns) for name, fns in by_name.items()} == {
+        "respond": 3, "_example_text": 1, "retry": 1, "clear": 2, "like": 1, "select_turn": 1, "open_source": 1,
+        "restyle": 2, "update_index": 1, "upload": 1, "status": 1, "ask_api": 1,
+    }  # fmt: skip
+    # The question box, the Ask button and the examples share one concurrency limit, as one handler.
+    assert len({f.concurrency_id for f in by_name["respond"]}) == 1
+    assert [f.api_name for f in by_name["ask_api"]] == ["ask"]
+    assert {f.api_visibility for name, fns in by_name.items() if name != "ask_api" for f in fns} == {"private"}
+    chatbot = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-chat")
+    sources = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-sources")
+    respond = by_name["respond"][0]
+    assert respond.outputs[0] is chatbot and respond.outputs[2] is sources and len(respond.outputs) == 6
+
+
+def test_respond_handler_streams_updates_for_the_page(indexed, fake_embedder):
+    """What the chat's handler hands Gradio: chat, turns, sources, article, question box, shown turn."""
+    import gradio as gr
+
+    from rag.web import app
+    from rag.web.session import SOURCES_HINT
+
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
+    respond = _handler(demo, "respond")
+    hidden = gr.update(visible=False)
+    first, last = list(respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False))
+    assert first[2:] == (SOURCES_HINT, hidden, "", 0) and first[0][1] == {"role": "assistant", "content": "…"}
+    messages, turns, cards, article, box, shown = last
+    assert len(turns) == 1 and messages[1]["content"].endswith("\\[1\\]")
+    assert 'data-key="c1"' in cards and (article, box, shown) == (hidden, "", 0)
+    # An empty question leaves the sources as they are; the article view closes.
+    assert list(respond("  ", turns, 5, "hybrid", "extractive", False, False)) == [
+        (messages, turns, gr.skip(), hidden, "", 0)
+    ]
+    assert _handler(demo, "clear")() == ([], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1)
+
+
+def test_click_handlers_read_gradio_event_data(indexed, fake_embedder):
+    """Select, open-source and like take their index or key from Gradio's event objects."""
+    import gradio as gr
+
+    from rag.web import app
+
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
+    *_, (_, turns, cards, *_) = _handler(demo, "respond")(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False)
+    select = gr.SelectData(None, {"index": [1, 0], "value": "", "selected": True})
+    assert _handler(demo, "select_turn")(turns, False, False, select) == (cards, 0)
+    opened = _handler(demo, "open_source")(turns, 0, gr.EventData(None, {"key": "c1"}))
+    assert opened["visible"] is True and 'id="rag-passage"' in opened["value"]
+    assert _handler(demo, "open_source")(turns, 0, gr.EventData(None, {"key": "c9"})) == gr.skip()
+    assert _handler(demo, "open_source")(turns, 0, gr.EventData(None, None)) == gr.skip()
+    _handler(demo, "like")(turns, gr.LikeData(None, {"index": 1, "value": "", "liked": False}))
+    assert [(r["rating"], r["question"]) for r in read_feedback(indexed.feedback_path)] == [("down", QUESTIONS[0])]
 
 
 # ---------------------------------------------------------------- end to end, as a user starts it
@@ -330,6 +393,28 @@ def test_python_app_py_answers_like_the_library(tmp_path, corpus, real_embedder)
         first = client.predict(QUESTIONS[0], api_name="/ask")
         assert not first["abstained"] and "1,700" in first["answer"] and "[1]" in first["answer"]
         assert client.predict(QUESTIONS[1], api_name="/ask")["abstained"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_python_app_py_listens_where_its_flags_say(tmp_path, corpus):
+    """`python app.py --host H --port P` serves on H:P, over $RAG_PORT and the default interface."""
+    port, env_port = free_port(), free_port()
+    while env_port == port:
+        env_port = free_port()
+    env = {**os.environ, "RAG_PORT": str(env_port), "RAG_CORPUS_DIR": str(corpus),
+           "RAG_INDEX_DIR": str(tmp_path / "index")}  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.2", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_for_app(f"http://127.0.0.2:{port}/", proc)
+        for host, p in (("127.0.0.1", port), ("127.0.0.1", env_port), ("127.0.0.2", env_port)):
+            with socket.socket() as s:
+                assert s.connect_ex((host, p)) != 0, f"something answers on {host}:{p}"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -266,8 +266,8 @@ def test_status_warns_when_the_corpus_changed_and_updates(page, site):
 
 def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
     """Text pieces show while the answer is still being written (a stand-in for the LLM stream)."""
+    import rag.engine as backend
     from rag.answer.extractive import answer_question
-    from rag.web import app
 
     url, settings = site
     halfway, finish = threading.Event(), threading.Event()
@@ -282,7 +282,7 @@ def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
                 finish.wait(30)
         yield final
 
-    monkeypatch.setattr(app, "stream_answer", fake_stream)
+    monkeypatch.setattr(backend, "stream_answer", fake_stream)
     open_app(page, url)
     page.fill("#rag-question textarea", EXAMPLE)
     page.click("#rag-ask")
@@ -298,8 +298,8 @@ def test_llm_answers_stream_into_the_chat(page, site, monkeypatch):
 
 
 def test_retry_replaces_the_last_answer_and_clear_empties_the_chat(page, site, monkeypatch):
+    import rag.engine as backend
     from rag.answer.extractive import answer_question
-    from rag.web import app
 
     calls: list[str] = []
 
@@ -308,7 +308,7 @@ def test_retry_replaces_the_last_answer_and_clear_empties_the_chat(page, site, m
         final = answer_question(question, settings, snapshot, **kwargs)
         yield dataclasses.replace(final, text=f"Answer number {len(calls)}: {final.text}")
 
-    monkeypatch.setattr(app, "stream_answer", numbered)
+    monkeypatch.setattr(backend, "stream_answer", numbered)
     url, _ = site
     open_app(page, url)
     ask(page, EXAMPLE)

@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
+from rag.engine import Engine
 from rag.errors import IngestLocked
-from rag.index.build import ingest, open_index
+from rag.index.build import ingest
 from rag.index.store import load_snapshot, read_manifest
 from rag.search.retrieve import search
 
@@ -200,7 +201,7 @@ class GatedEmbedder(FakeEmbedder):
 
 def _top_doc(question: str, settings: Settings, embedder) -> tuple[str, str]:
     """(generation that answered, doc id of the best BM25 passage) for one question."""
-    snap = open_index(settings, embedder)
+    snap = Engine(settings, embedder).snapshot()
     hits = search(question, settings, snap, embedder=embedder, mode="bm25").hits
     return snap.generation, hits[0].chunk.doc_id if hits else ""
 
@@ -282,7 +283,7 @@ def test_readers_of_an_old_generation_survive_two_swaps(settings, fake_embedder,
     """A query that took the index just before two ingests finish still completes: the previous
     generation is kept on disk, and a reader that holds the one before keeps what it loaded."""
     ingest(settings, embedder=fake_embedder)
-    held = open_index(settings, fake_embedder)
+    held = Engine(settings, fake_embedder).snapshot()
     held.chunks([int(held.ids[0])])  # this thread's connection is open
     for a in articles(2):
         write_articles(corpus, [a])

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
+from rag.engine import Engine
 from rag.errors import IndexCorrupt, IndexMismatch, RagError
-from rag.index.build import ingest, open_index
+from rag.index.build import ingest
 from rag.search.retrieve import search
 
 from .conftest import ROOT, SEED_CORPUS, FakeEmbedder
@@ -141,7 +142,7 @@ def test_fault_is_caught_at_load_and_rebuild_fixes_it(fault, built, fake_embedde
     damage, error = FAULTS[fault]
     damage(built)
     with pytest.raises(error) as caught:
-        open_index(built, FakeEmbedder())  # a fresh process would open it like this
+        Engine(built, FakeEmbedder()).snapshot()  # a fresh process would open it like this
     message = str(caught.value)
     assert FIX in message and "\n" not in message, message
     # A plain ingest refuses too (it would build on a damaged index), with the same advice.
@@ -150,7 +151,7 @@ def test_fault_is_caught_at_load_and_rebuild_fixes_it(fault, built, fake_embedde
     # The advice works.
     report = ingest(built, embedder=fake_embedder, rebuild=True)
     assert report.wrote and report.documents == len(SEED_NAMES)
-    snap = open_index(built, fake_embedder)
+    snap = Engine(built, fake_embedder).snapshot()
     assert {d.doc_id for d in snap.documents()} == SEED_NAMES
     assert search("coal wagons Kazakhstan", built, snap, embedder=fake_embedder, floor=-1.0).hits
 
@@ -211,7 +212,7 @@ def test_chat_shows_a_damaged_index_as_a_message(fault, built, fake_embedder):
 
     from rag.web import app
 
-    demo = app.build_app(built, app.Backend(built, fake_embedder))
+    demo = app.build_app(built, Engine(built, fake_embedder))
     messages, turns = ask_in_chat(demo, QUESTION, [])
     assert turns[-1].answer is not None and turns[-1].error is None  # it worked before the damage
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -183,3 +184,17 @@ def test_settings_reexported_is_the_one_settings():
     from rag.config import Settings as ConfigSettings
 
     assert Settings is ConfigSettings
+
+
+def test_settings_take_plain_strings_for_paths(corpus, fake_embedder):
+    """The README's library example passes folder names as strings."""
+    s = Settings(corpus_dir=str(corpus), index_dir="index", model_cache="cache", feedback_path="f.jsonl")
+    assert (s.corpus_dir, s.index_dir, s.model_cache, s.feedback_path) == (
+        corpus, Path("index"), Path("cache"), Path("f.jsonl"),
+    )  # fmt: skip
+    assert s == Settings(
+        corpus_dir=corpus, index_dir=Path("index"), model_cache=Path("cache"), feedback_path=Path("f.jsonl")
+    )
+    engine = Engine(s, fake_embedder)
+    engine.ensure()
+    assert engine.ask(QUESTION).citations[0].chunk.doc_id == ASTANA

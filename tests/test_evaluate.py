@@ -357,11 +357,12 @@ def test_committed_baseline_covers_every_question_and_outcome():
 
 @pytest.fixture
 def fake_index(settings, fake_embedder):
-    from rag.index.build import ingest, open_index
+    from rag.engine import Engine
+    from rag.index.build import ingest
 
     s = settings.replace(min_dense_score=-1.0)  # the fake embedder's cosines are not MiniLM's
     ingest(s, embedder=fake_embedder)
-    return s, open_index(s, fake_embedder)
+    return s, Engine(s, fake_embedder).snapshot()
 
 
 def test_evaluate_and_reports_on_the_seed_corpus(fake_index, fake_embedder, tmp_path):

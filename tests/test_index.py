@@ -8,8 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
+from rag.engine import Engine
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked
-from rag.index.build import index_status, ingest, open_index
+from rag.index.build import index_status, ingest
 from rag.index.store import build_faiss, load_snapshot, read_manifest, set_ef_search
 
 from .conftest import FakeEmbedder
@@ -31,7 +32,7 @@ def _chunks_by_doc(snapshot):
 def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
     report = ingest(settings, embedder=fake_embedder)
     assert len(report.added) == 5 and report.documents == 5
-    snap = open_index(settings, fake_embedder)
+    snap = Engine(settings, fake_embedder).snapshot()
     assert len(snap) == report.chunks
     assert fake_embedder.embedded == report.chunks + report.sentences_embedded
     # Every sentence of every article has a vector, and its span is a sentence of the document.
@@ -54,7 +55,7 @@ def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
 
 def test_incremental_add_change_delete_unchanged(settings, fake_embedder, corpus):
     ingest(settings, embedder=fake_embedder)
-    before = _chunks_by_doc(open_index(settings, fake_embedder))
+    before = _chunks_by_doc(Engine(settings, fake_embedder).snapshot())
 
     # Unchanged: nothing embedded, nothing written.
     fake_embedder.embedded = 0
@@ -78,7 +79,7 @@ def test_incremental_add_change_delete_unchanged(settings, fake_embedder, corpus
     assert report.changed == ["frontier-post-diplomatic-confusion.txt"]
     assert report.removed == ["politnavigator-putin-in-kazakhstan.txt"]
     assert len(report.unchanged) == 3
-    after = _chunks_by_doc(open_index(settings, fake_embedder))
+    after = _chunks_by_doc(Engine(settings, fake_embedder).snapshot())
     assert "politnavigator-putin-in-kazakhstan.txt" not in after
     # Unchanged articles keep their chunk ids; only new text was embedded.
     for doc in report.unchanged:
@@ -148,7 +149,7 @@ def test_manifest_mismatch_is_a_clear_error(settings, fake_embedder):
     ingest(settings, embedder=fake_embedder)
     other = settings.replace(chunk_tokens=150)
     with pytest.raises(IndexMismatch, match=r"target_tokens=200.*running 150.*rag ingest --rebuild"):
-        open_index(other, fake_embedder)
+        Engine(other, fake_embedder).snapshot()
     with pytest.raises(IndexMismatch):
         ingest(other, embedder=fake_embedder)
     report = ingest(other, embedder=fake_embedder, rebuild=True)
@@ -158,7 +159,7 @@ def test_manifest_mismatch_is_a_clear_error(settings, fake_embedder):
         name = "other-model"
 
     with pytest.raises(IndexMismatch, match="embedder name='fake-bow', running 'other-model'"):
-        open_index(other, OtherModel())
+        Engine(other, OtherModel()).snapshot()
 
 
 def test_truncated_faiss_file_is_detected(settings, fake_embedder):
@@ -212,7 +213,7 @@ def test_searches_use_one_faiss_thread_and_builds_every_core(settings, fake_embe
     import faiss
 
     ingest(settings, embedder=fake_embedder)
-    snap = open_index(settings, fake_embedder)
+    snap = Engine(settings, fake_embedder).snapshot()
     assert faiss.omp_get_max_threads() == (os.cpu_count() or 1)  # the build
     ids, _ = snap.search_dense(fake_embedder.embed_query("coal wagons"), 5)
     assert len(ids) == 5 and faiss.omp_get_max_threads() == 1  # the search, in this thread
@@ -231,7 +232,7 @@ def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_em
     set_ef_search(index, 16)
     faiss.write_index(index, str(path))
     # ... searches with the current one once loaded.
-    snap = open_index(s, fake_embedder)
+    snap = Engine(s, fake_embedder).snapshot()
     assert faiss.downcast_index(snap.faiss_index.index).hnsw.efSearch == HNSW_EF_SEARCH != 16
 
 
@@ -255,3 +256,36 @@ def test_term_statistics_match_a_count_over_the_passages(settings, fake_embedder
     bm25 = snap.bm25
     assert idf[coal] == pytest.approx(float(np.log(1 + (len(passages) - counted[coal] + 0.5) / (counted[coal] + 0.5))))
     assert len(passages) == int(bm25.scores["num_docs"])
+
+
+def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_embedder):
+    """The Store protocol on the files: staged changes are invisible until save writes a generation."""
+    from rag.index.store import FileStore, Store
+    from rag.records import Chunk, Document
+
+    ingest(settings, embedder=fake_embedder)
+    store = FileStore.load(settings.index_dir)
+    assert isinstance(store, Store)
+    old = load_snapshot(settings.index_dir)
+    gone = "astana-is-staying-apart-russian-kazakh-disagreements.txt"
+    gone_ids = [c.chunk_id for c, _ in old.doc_chunks()[gone]]
+    kept_id = next(c.chunk_id for c, _ in old.doc_chunks()["frontier-post-diplomatic-confusion.txt"])
+    text = "Grain exports to China rose by 40 percent this year."
+    doc = Document("grain.txt", "grain.txt", "Grain", text, "0" * 64)
+    chunk = Chunk(old.manifest["next_chunk_id"], "grain.txt", text, 0, len(text), 12, "Grain")
+    vector = fake_embedder.embed_documents([chunk.embed_text])
+
+    store.delete([gone])
+    store.add([doc], [chunk], vector, ["h" * 64])
+    assert store.document(gone) is not None and store.document("grain.txt") is None  # not saved yet
+    store.save({"embedder": old.manifest["embedder"], "chunking": old.manifest["chunking"]})
+
+    new = load_snapshot(settings.index_dir)
+    assert new.generation == store.manifest["generation"] != old.generation
+    assert store.document(gone) is None and store.document("grain.txt") == doc
+    assert len(new) == len(old) - len(gone_ids) + 1 and not set(gone_ids) & set(new.ids.tolist())
+    assert np.array_equal(new.vectors_of([kept_id]), old.vectors_of([kept_id]))  # kept rows are copied as they were
+    ids, scores = store.search_dense(vector[0], 1)
+    assert ids.tolist() == [chunk.chunk_id] and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert store.search_lexical(["grain"], 1)[0].tolist() == [chunk.chunk_id]
+    assert store.doc_freq(["grain"]) == {"grain": 1}

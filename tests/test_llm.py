@@ -12,7 +12,8 @@ import pytest
 from rag.answer.extractive import answer_question, stream_answer
 from rag.answer.llm import build_messages, check_citations
 from rag.config import Settings
-from rag.index.build import ingest, open_index
+from rag.engine import Engine
+from rag.index.build import ingest
 from rag.records import Answer
 from rag.search.retrieve import search
 
@@ -23,7 +24,7 @@ from .conftest import free_port
 def fake_index(settings, fake_embedder):
     s = settings.replace(min_dense_score=-1.0, answer_floor=-1.0)
     ingest(s, embedder=fake_embedder)
-    return s, open_index(s, fake_embedder)
+    return s, Engine(s, fake_embedder).snapshot()
 
 
 def _hits(fake_index, fake_embedder, question="coal wagons Kazakhstan blocked Russia", k=3):

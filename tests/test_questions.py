@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rag.answer.extractive import ABSTAIN_TEXT, BadQuestion, answer_json, answer_question
+from rag.engine import Engine
 
 COAL = "How many wagons of coal did Kazakhstan block?"
 LONG = ("Kazakhstan coal wagons sanctions Russia " * 2600)[:100_000]
@@ -178,7 +179,7 @@ def test_app_ask_endpoint_and_chat(untouched, real_embedder):
             else:
                 got = client.predict(question, api_name="/ask")
                 check_answer(name, got)
-    demo = app.build_app(settings, app.Backend(settings, real_embedder))
+    demo = app.build_app(settings, Engine(settings, real_embedder))
     respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
     turns: list = []
     for name in ["SQL injection", "markup", "control characters", "whitespace", "emoji only"]:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.index.build import index_status, ingest, open_index
+from rag.engine import Engine
+from rag.index.build import index_status, ingest
 from rag.index.store import read_manifest
 
 from .conftest import ROOT, SEED_CORPUS
@@ -153,7 +154,7 @@ def test_every_bad_file_is_indexed_correctly_or_skipped_with_a_reason(tmp_path, 
     check_bad_corpus_result(report.summary(), read_manifest(settings.index_dir), expected, unreadable)
     assert report.duplicates == {"zz-same-article-again.txt": SEED_NAMES[0]}
 
-    snap = open_index(settings, fake_embedder)
+    snap = Engine(settings, fake_embedder).snapshot()
     texts = {d.doc_id: d.text for d in snap.documents()}
     # Decoded, not mangled: the exact sentences come back out of the index.
     assert texts["ru-cp1251.txt"] == RUSSIAN
@@ -284,7 +285,7 @@ def test_rag_ingest_on_the_bad_corpus(tmp_path):
 
 def _doc_ids_in_every_part(settings: Settings, embedder) -> set[str]:
     """Documents that have chunks, after checking that every part of the index agrees on the chunks."""
-    snap = open_index(settings, embedder)
+    snap = Engine(settings, embedder).snapshot()
     chunk_docs = snap.doc_chunks()
     n = sum(len(v) for v in chunk_docs.values())
     assert len(snap.ids) == snap.faiss_index.ntotal == n == int(snap.bm25.scores["num_docs"])

@@ -25,7 +25,8 @@ from rag.answer.extractive import answer_question, stream_answer
 from rag.answer.llm import INSTRUCTION, check_citations
 from rag.config import Settings
 from rag.corpus.uploads import save_upload
-from rag.index.build import ingest, open_index
+from rag.engine import Engine
+from rag.index.build import ingest
 from rag.records import Answer
 from rag.search.retrieve import search
 
@@ -61,7 +62,7 @@ def hostile_index(tmp_path, fake_embedder) -> tuple[Settings, object]:
     (corpus / "harbour.txt").write_text(HOSTILE_ARTICLE)
     s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", min_dense_score=-1.0)
     ingest(s, embedder=fake_embedder)
-    return s, open_index(s, fake_embedder)
+    return s, Engine(s, fake_embedder).snapshot()
 
 
 def _injected_hits(settings, snap, embedder, question: str = QUESTION):
@@ -166,7 +167,7 @@ def test_real_llama_with_an_injected_article(tmp_path, real_embedder, llama_serv
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm_base_url=llama_server,
                         llm_model="gemma-3-270m", llm_timeout=300, llm_max_prompt_tokens=900, top_k=3)  # fmt: skip
     ingest(settings, embedder=real_embedder)
-    snap = open_index(settings, real_embedder)
+    snap = Engine(settings, real_embedder).snapshot()
     obeyed = 0
     for question in [QUESTION, "What happened at the harbour festival in Port Vell?"]:
         pieces: list[str] = []

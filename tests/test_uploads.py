@@ -135,7 +135,8 @@ def test_save_does_not_follow_a_symlink_planted_under_the_name(tmp_path):
 
 
 def test_add_uploads_indexes_good_files_and_refuses_bad_ones(settings, fake_embedder):
-    from rag.index.build import index_status, ingest, open_index
+    from rag.engine import Engine
+    from rag.index.build import index_status, ingest
 
     ingest(settings, embedder=fake_embedder)
     before = corpus_state(settings.corpus_dir)
@@ -152,7 +153,7 @@ def test_add_uploads_indexes_good_files_and_refuses_bad_ones(settings, fake_embe
     assert corpus_state(settings.corpus_dir) == {**before, "Blue-canal.txt": ARTICLE}
     assert ("check", 0, 3) in seen and any(stage == "embed" for stage, _, _ in seen)
     assert not index_status(settings).stale
-    snap = open_index(settings, fake_embedder)
+    snap = Engine(settings, fake_embedder).snapshot()
     assert "Blue-canal.txt" in snap.manifest["documents"]
     assert "Added Blue-canal.txt (uploaded as Blue canal.txt)" in result.message()
     assert "Refused photo.txt" in result.message()

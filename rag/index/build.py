@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +24,12 @@ from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, R
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.store import (
+    FileStore,
     IndexSnapshot,
     SentenceTable,
     check_compatible,
     load_snapshot,
     read_manifest,
-    write_generation,
 )
 from rag.records import Chunk, Document
 
@@ -306,7 +305,13 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         "next_chunk_id": next_id,
         "previous_generation": prev.generation if prev else None,
     }
-    write_generation(settings.index_dir, docs, final, vectors, hashes, manifest, settings.hnsw_threshold, sentences)
+    # Through the store's add/delete/save: what the previous generation holds of unchanged
+    # articles is kept as it is; everything else of it goes, and the new chunks come in.
+    store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
+    store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
+    unchanged, n_kept = set(report.unchanged), len(kept)
+    store.add([d for d in docs if d.doc_id not in unchanged], final[n_kept:], vectors[n_kept:], hashes[n_kept:])
+    store.save(manifest, sentences)
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(final)
@@ -408,26 +413,9 @@ def _sentence_table(
 
 # ---------------------------------------------------------------- the reader's side
 
+
 # Kept for rag/web/app.py until it goes through `Engine`, which keeps its own snapshot; remove
 # open_index, ensure_index and this process-wide cache then.
-_cache_lock = threading.Lock()
-_snapshots: dict[str, IndexSnapshot] = {}
-
-
-def open_index(settings: Settings, embedder: Embedder) -> IndexSnapshot:
-    """The current index generation, loaded once per generation and shared (use `Engine.snapshot`)."""
-    manifest = read_manifest(settings.index_dir)
-    key = f"{Path(settings.index_dir).resolve()}|{manifest.get('generation') if manifest else None}|{embedder.name}"
-    with _cache_lock:
-        snap = _snapshots.get(key)
-        if snap is None:
-            snap = load_snapshot(settings.index_dir, expected_manifest(settings, embedder))
-            for old in [k for k in _snapshots if k.split("|")[0] == key.split("|")[0]]:
-                del _snapshots[old]
-            _snapshots[key] = snap
-        return snap
-
-
 @dataclass(frozen=True)
 class IndexStatus:
     exists: bool
@@ -463,25 +451,11 @@ def index_status(settings: Settings) -> IndexStatus:
     return IndexStatus(True, bool(new or removed or changed), new, changed, removed, manifest)
 
 
-def ensure_index(settings: Settings, embedder: Embedder, note: Callable[[str], None] | None = None) -> IndexSnapshot:
-    """Build or update the index if it is missing or stale, then open it (use `Engine.ensure`)."""
-    status = index_status(settings)
-    if status.stale:
-        if note:
-            note(("building the index: " if not status.exists else "updating the index: ") + status.describe())
-        report = ingest(settings, embedder=embedder)
-        if note:
-            note(report.summary())
-    return open_index(settings, embedder)
-
-
 __all__ = [
     "IngestReport",
     "IndexStatus",
-    "ensure_index",
     "index_status",
     "ingest",
-    "open_index",
     "scan_corpus",
     "SUPPORTED_SUFFIXES",
 ]

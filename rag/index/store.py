@@ -475,7 +475,18 @@ def bm25_idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
+# numpy reads each .npy header with ast.literal_eval, and CPython 3.11 can fail ("AST constructor
+# recursion depth mismatch") when two threads build ASTs at once: loads in one process take turns.
+_LOAD_LOCK = threading.Lock()
+
+
 def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
+    """Load and check an index generation (one load at a time per process: see _LOAD_LOCK)."""
+    with _LOAD_LOCK:
+        return _load_snapshot(index_dir, expected)
+
+
+def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
     """Open the current generation, checking it against the running settings and itself.
 
     Raises:
@@ -528,3 +539,112 @@ def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> In
     return IndexSnapshot(
         root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25, sentences=sentences
     )
+
+
+class FileStore:
+    """The FAISS + SQLite + bm25s files as a `Store`.
+
+    Reads come from the loaded generation (`current`). `add` and `delete` are staged in memory;
+    `save` writes what is kept of the current generation plus what was added as a new generation
+    (atomically, see `write_generation`) and loads it. Nothing is visible to readers before that.
+    """
+
+    def __init__(self, index_dir: Path, current: IndexSnapshot | None = None, hnsw_threshold: int = 200_000) -> None:
+        self.index_dir = Path(index_dir)
+        self.current = current
+        self.hnsw_threshold = hnsw_threshold
+        self._clear()
+
+    def _clear(self) -> None:
+        self._docs: list[Document] = []
+        self._chunks: list[Chunk] = []
+        self._vectors: list[np.ndarray] = []
+        self._hashes: list[str] = []
+        self._deleted: set[str] = set()
+
+    @classmethod
+    def load(cls, location: Path, expected: dict[str, Any] | None = None, hnsw_threshold: int = 200_000) -> FileStore:
+        """The store in folder `location`; empty (nothing to read yet) when no index was written there."""
+        current = load_snapshot(location, expected) if read_manifest(location) is not None else None
+        return cls(location, current, hnsw_threshold)
+
+    # ------------------------------------------------------------ writing
+
+    def add(
+        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+    ) -> None:
+        if not len(chunks) == len(vectors) == len(embed_hashes):
+            raise ValueError(f"{len(chunks)} chunks, {len(vectors)} vectors, {len(embed_hashes)} hashes")
+        self._docs += docs
+        self._chunks += chunks
+        if len(chunks):
+            self._vectors.append(np.asarray(vectors, dtype=np.float32))
+        self._hashes += embed_hashes
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        self._deleted.update(doc_ids)
+
+    def save(self, manifest: dict[str, Any], sentences: SentenceTable | None = None) -> Path:
+        """Write the new generation (`manifest`: what built it; `sentences`: every document's).
+
+        Returns:
+            The new generation's folder.
+        """
+        gone = self._deleted | {d.doc_id for d in self._docs}  # an added document replaces its old version
+        docs, chunks, hashes, vectors = [], [], [], list(self._vectors)
+        if self.current is not None:
+            docs = [d for d in self.current.documents() if d.doc_id not in gone]
+            kept = [(c, h) for doc, rows in self.current.doc_chunks().items() if doc not in gone for c, h in rows]
+            chunks, hashes = [c for c, _ in kept], [h for _, h in kept]
+            vectors.insert(0, self.current.vectors_of([c.chunk_id for c in chunks]))
+        dim = manifest["embedder"]["dim"]
+        path = write_generation(
+            self.index_dir, docs + self._docs, chunks + self._chunks,
+            np.concatenate(vectors) if vectors else np.zeros((0, dim), np.float32),
+            hashes + self._hashes, manifest, self.hnsw_threshold, sentences,
+        )  # fmt: skip
+        self.current = load_snapshot(self.index_dir)
+        self._clear()
+        return path
+
+    # ------------------------------------------------------------ reading (the current generation)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.current.manifest if self.current is not None else {}
+
+    @property
+    def sentences(self) -> SentenceTable | None:
+        return self.current.sentences if self.current is not None else None
+
+    def _read(self) -> IndexSnapshot:
+        if self.current is None:
+            raise IndexMissing(f"no index in {self.index_dir}/; run `rag ingest`")
+        return self.current
+
+    def __len__(self) -> int:
+        return len(self.current) if self.current is not None else 0
+
+    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_dense(query_vector, k)
+
+    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_lexical(tokens, k)
+
+    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
+        return self._read().doc_freq(tokens)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        return self._read().idf(tokens)
+
+    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        return self._read().vectors_of(chunk_ids)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        return self._read().chunks(chunk_ids)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._read().document(doc_id)
+
+    def documents(self) -> list[Document]:
+        return self._read().documents()

@@ -1,0 +1,261 @@
+"""The chat's state and rules, with no Gradio in them: what a question, a retry, a click on an
+answer, a click on a source, a thumb or an upload does to the conversation and the page.
+
+The Gradio page (`rag.web.app`) keeps the turns in its per-visitor state and, for each event,
+wraps them in a `ChatSession`, calls one method and shows what it returns:
+
+    chat = ChatSession(Engine(settings))
+    for step in chat.respond("How many wagons of coal did Kazakhstan block?"):
+        print(step.messages[-1]["content"])   # "…", then the answer with its [1], [2]
+    html, shown = chat.select(1)              # message 1 is the first answer: its source cards
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from rag.engine import Engine
+from rag.errors import RagError
+from rag.records import Answer
+from rag.web.feedback import record_feedback
+from rag.web.render import (
+    EXAMPLE_QUESTIONS,
+    article_view,
+    chat_message,
+    corpus_overview,
+    doc_info,
+    esc,
+    find_source,
+    md_text,
+    pick_examples,
+    source_cards,
+    status_line,
+    title_questions,
+)
+
+SOURCES_HINT = '<div class="rag-sources"><p class="rag-empty">The passages behind each answer appear here.</p></div>'
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of the chat: the question and its answer, or the error that stopped it."""
+
+    question: str
+    answer: Answer | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """The chat at one moment of a reply.
+
+    `messages` are the Chatbot's messages; `sources` is the new sources panel (None: leave it as it
+    is); `streaming` is true while the answer is still arriving (the article view stays open then).
+    """
+
+    messages: list[dict[str, str]]
+    sources: str | None = None
+    streaming: bool = False
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """The status line, whether the corpus changed since the index was built (show *Update index*),
+    and the empty chat's overview of the articles (None when the index could not be read)."""
+
+    line: str
+    stale: bool = False
+    overview: str | None = None
+
+
+class ChatSession:
+    """One visitor's conversation over a shared `Engine` (anything with its methods, e.g. the Engine).
+
+    Args:
+        backend: the index, embedder and settings every visitor shares.
+        turns: the conversation so far, oldest first (copied: the caller's list is never changed).
+        show_scores, show_timings: add retrieval scores and per-stage timings to the source cards.
+    """
+
+    def __init__(
+        self, backend: Engine, turns: Sequence[Turn] = (), *, show_scores: bool = False, show_timings: bool = False
+    ) -> None:
+        self.backend = backend
+        self.turns: list[Turn] = list(turns)
+        self.show_scores = show_scores
+        self.show_timings = show_timings
+
+    @property
+    def latest(self) -> int:
+        """The index of the newest turn (-1 when there is none): its sources are the ones shown."""
+        return len(self.turns) - 1
+
+    # ------------------------------------------------------------ asking
+
+    def respond(self, question: str, **options: Any) -> Iterator[Step]:
+        """Ask `question`, with the earlier answered turns as context for follow-ups.
+
+        Args:
+            options: k, retrieval_mode, answer_mode (None: the settings' default).
+        Yields:
+            The question with "…" for its answer (sources panel emptied), then the chat after each
+            streamed LLM piece (`streaming`), then the chat with the answer and its source cards.
+            An empty question changes nothing and yields the chat once. A library error (damaged
+            index, question too long, LLM not configured, ...) ends the turn as a message in the
+            chat, `Turn.error`, and is not raised.
+        """
+        if not question or not question.strip():
+            yield Step(self.messages())
+            return
+        history = self.history()
+        self.turns.append(Turn(question.strip()))
+        yield Step(self.messages(), SOURCES_HINT)
+        partial = ""
+        try:
+            for item in self.backend.stream(question, history, **options):
+                if isinstance(item, Answer):
+                    self.turns[-1] = replace(self.turns[-1], answer=item)
+                else:
+                    partial += item
+                    yield Step(self.messages(partial), streaming=True)
+        except RagError as exc:
+            self.turns[-1] = replace(self.turns[-1], error=str(exc))
+        yield Step(self.messages(), self.sources(self.latest))
+
+    def retry(self, **options: Any) -> Iterator[Step]:
+        """Ask the last question again in place of its answer (as `respond`); no turn: the empty chat."""
+        if not self.turns:
+            yield Step(self.messages(), SOURCES_HINT)
+            return
+        last = self.turns.pop()
+        yield from self.respond(last.question, **options)
+
+    def clear(self) -> None:
+        """Forget the conversation."""
+        self.turns = []
+
+    def history(self) -> list[tuple[str, str]]:
+        """(question, answer text) of the answered turns, oldest first: the context for a follow-up."""
+        return [(t.question, t.answer.text) for t in self.turns if t.answer is not None]
+
+    def messages(self, partial: str | None = None) -> list[dict[str, str]]:
+        """The Chatbot's messages, two a turn; an unfinished last turn shows `partial` (or "…")."""
+        messages = []
+        for i, t in enumerate(self.turns):
+            messages.append({"role": "user", "content": md_text(t.question)})
+            if t.answer is not None:
+                messages.append({"role": "assistant", "content": chat_message(t.answer)})
+            elif t.error is not None:
+                messages.append({"role": "assistant", "content": "⚠ " + md_text(t.error)})
+            elif i == len(self.turns) - 1:
+                messages.append({"role": "assistant", "content": md_text(partial) if partial else "…"})
+        return messages
+
+    # ------------------------------------------------------------ the sources panel
+
+    def sources(self, index: int) -> str:
+        """The source cards of turn `index` (negative counts from the end); the hint when it has no answer."""
+        answer = self._answer_at(index)
+        if answer is None:
+            return SOURCES_HINT
+        manifest = self.backend.snapshot().manifest
+        return source_cards(answer, manifest, show_scores=self.show_scores, show_timings=self.show_timings)
+
+    def select(self, message_index: Any) -> tuple[str, int]:
+        """A click on chat message `message_index` (an int, or Gradio's [row, column]): (its turn's
+        source cards, that turn's index). Outside the chat: the hint, and -1."""
+        index = turn_of_message(message_index)
+        if index is None or index >= len(self.turns):
+            return SOURCES_HINT, -1
+        return self.sources(index), index
+
+    def open_article(self, index: int, key: str | None) -> str | None:
+        """The whole article behind source card `key` ("c1" = citation [1], "h1" = nearest passage #1)
+        of turn `index`, with the passage marked; None when there is no such card."""
+        answer = self._answer_at(index)
+        found = find_source(answer, key) if answer is not None and key else None
+        if found is None:
+            return None
+        hit, quote, label = found
+        doc = self.backend.document(hit.chunk.doc_id)
+        if doc is None:
+            return f"<p>{esc(hit.chunk.doc_id)} is no longer in the index.</p>"
+        info = doc_info(self.backend.snapshot().manifest, doc.doc_id)
+        return article_view(doc, info, hit.chunk, quote, label)
+
+    # ------------------------------------------------------------ feedback
+
+    def like(self, message_index: Any, liked: Any = True) -> dict[str, Any] | None:
+        """Record a thumb on the answer at chat message `message_index` as one JSONL line in
+        `settings.feedback_path`. `liked`: True or "Like" is up, anything else down (Gradio sends
+        either form). Returns the line written, or None when that message has no answer."""
+        answer = self._answer_at(turn_of_message(message_index))
+        if answer is None:
+            return None
+        rating = "up" if liked is True or liked == "Like" else "down"
+        return record_feedback(self.backend.settings.feedback_path, answer, rating)
+
+    # ------------------------------------------------------------ the corpus and the index
+
+    def upload(self, paths: Sequence[str | Path], progress: Progress | None = None) -> str | None:
+        """Check, save and index uploaded files (paths to their temporary copies).
+
+        Returns:
+            One Markdown line a file: ✓ added (or already there), ⚠ refused with the reason. When
+            indexing fails nothing is added and the message says why. None when no file was given.
+        """
+        if not paths:
+            return None
+        files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+        try:
+            result = self.backend.add_uploads(files, progress)
+        except RagError as exc:
+            return f"⚠ Nothing was added: {md_text(str(exc))}"
+        return "\n\n".join(
+            ("⚠ " if line.startswith("Refused") else "✓ ") + md_text(line) for line in result.message().splitlines()
+        )
+
+    def status(self) -> PageStatus:
+        """The index status for the page; an unreadable index becomes the status line, not an error."""
+        try:
+            st = self.backend.status()
+            overview = corpus_overview(st.manifest)
+        except RagError as exc:
+            return PageStatus(f"⚠ {md_text(str(exc))}")
+        return PageStatus(status_line(st), st.stale, overview)
+
+    def update_index(self, progress: Progress | None = None) -> str:
+        """Bring the index up to date with the corpus folder; returns the first line of the report.
+
+        Raises:
+            RagError: the update failed (another ingest running, damaged index, ...); the index is unchanged.
+        """
+        return self.backend.ingest(progress=progress).summary().splitlines()[0]
+
+    def examples(self, n: int = 4) -> list[str]:
+        """Up to `n` example questions that retrieve something: the seed corpus's, else ones from titles."""
+
+        def works(question: str) -> bool:
+            return bool(self.backend.search(question).hits)
+
+        return pick_examples(EXAMPLE_QUESTIONS, works, n) or pick_examples(
+            title_questions(self.backend.snapshot().manifest), works, n
+        )
+
+    def _answer_at(self, index: int | None) -> Answer | None:
+        if index is None or not -len(self.turns) <= index < len(self.turns):
+            return None
+        return self.turns[index].answer
+
+
+def turn_of_message(message_index: Any) -> int | None:
+    """Which turn a Chatbot message index belongs to (every turn shows two messages); None if not an index."""
+    i = message_index[0] if isinstance(message_index, list | tuple) and message_index else message_index
+    return i // 2 if isinstance(i, int) and not isinstance(i, bool) and i >= 0 else None
+
+
+__all__ = ["SOURCES_HINT", "ChatSession", "PageStatus", "Step", "Turn", "turn_of_message"]
