@@ -364,7 +364,8 @@ def test_update_index_raises_the_library_error(backend):
 
 def test_examples_are_the_seed_questions_that_find_passages(backend):
     assert ChatSession(backend).examples() == [q for q in EXAMPLE_QUESTIONS if backend.search(q).hits]
-    assert ChatSession(backend).examples() == [EXAMPLE_QUESTIONS[0], EXAMPLE_QUESTIONS[1], EXAMPLE_QUESTIONS[3]]
+    # With the fake embedder's cosines all four pass: the third through the names it shares with passages.
+    assert ChatSession(backend).examples() == list(EXAMPLE_QUESTIONS)
     assert ChatSession(backend).examples(n=1) == [EXAMPLE_QUESTIONS[0]]
 
 
