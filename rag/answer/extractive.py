@@ -103,7 +103,10 @@ _QUANTITY = re.compile(
     re.I,
 )
 _ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\bwhat date\b", re.I)
-_ASKS_NUMBER = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b", re.I)
+_ASKS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
+    re.I,
+)
 
 
 def _has_quantity(sentence: str) -> bool:
@@ -289,32 +292,59 @@ _GIVES_REASON = re.compile(
 
 
 def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
-    """The best sentence, close runners-up, and the neighbours a sentence leans on: the next one
-    after a lead-in ending in ':', the next one when it gives the reason a "why" question asks
-    for, and, for a "who" question, the attribution before a quote."""
-    best = scored[0][0]
-    picked = [scored[0]]
-    for cand in scored[1:]:
-        if len(picked) == MAX_SENTENCES or cand[0] < best - 0.08:
-            break
-        if not any(cand[4] == p[4] for p in picked):
-            picked.append(cand)
-    reason = asks_reason(question)
-    for score, hit, start, end, text in list(picked):
-        neighbour = None
-        if text.rstrip().endswith(":"):
-            neighbour = _neighbour(hit, end, snapshot, after=True)
-        elif reason and not _GIVES_REASON.search(text):
-            # The reason often comes a sentence or two later ("... limited. And this is the main
-            # route. The pretext chosen for this step ...: ... since 50 mines ...").
-            neighbour = next(
-                (n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])), None
-            )
-        elif asks_who(question) and text[:1] in "“\"«‘'" and not any(" " in n for n in names_in(text)):
-            neighbour = _neighbour(hit, start, snapshot, after=False)
-        if neighbour and len(picked) < MAX_SENTENCES and not any(neighbour[4] == p[4] for p in picked):
-            picked.append((score, hit, *neighbour[2:]))
+    """The best sentence, close runners-up, and for each the neighbour it leans on (`_complement`)."""
+    picked: list = []
+
+    def add(item) -> None:
+        if item and len(picked) < MAX_SENTENCES and not any(item[4] == p[4] for p in picked):
+            picked.append(item)
+
+    # The best sentence and what it leans on come before runners-up.
+    for cand in [c for c in scored if c[0] >= scored[0][0] - 0.08][:MAX_SENTENCES]:
+        add(cand)
+        neighbour = _complement(question, *cand[1:], snapshot)
+        add((cand[0], cand[1], *neighbour[2:]) if neighbour else None)
     return picked
+
+
+_LEADS_BACK = re.compile(
+    r"^\W*(he|she|they|it|this|these|those|his|her|their|therefore|thus|hence|so|that is why|this is why|under it)\b",
+    re.I,
+)
+
+
+def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
+    """The sentence next to a picked one that carries what the question asks and it lacks: the
+    sentence after a lead-in ending in ':'; the reason a "why" question asks for (before a
+    "Therefore ...", or a sentence or two later with "because", "pretext", "since" ...); the
+    person a "who" question asks for; the quantity a "how many" question asks for; or what a
+    sentence opening with "He", "This" or "Therefore" refers back to."""
+    before = lambda: _neighbour(hit, start, snapshot, after=False)  # noqa: E731
+    if text.rstrip().endswith(":"):
+        return _neighbour(hit, end, snapshot, after=True)
+    if asks_reason(question) and not _GIVES_REASON.search(text):
+        if _LEADS_BACK.match(text):
+            return before()
+        # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
+        return next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])), None)
+    if asks_who(question) and not _names_someone_else(question, text):
+        around = [before(), _neighbour(hit, end, snapshot, after=True)]
+        return next((n for n in around if n and _names_someone_else(question, n[4])), None)
+    if _ASKS_NUMBER.search(question) and not _new_quantities(question, text):
+        around = [_neighbour(hit, end, snapshot, after=True), before()]
+        return next((n for n in around if n and _new_quantities(question, n[4])), None)
+    return before() if _LEADS_BACK.match(text) else None
+
+
+def _names_someone_else(question: str, sentence: str) -> bool:
+    """Whether the sentence names a person (a name of two or more words) the question does not."""
+    asked = set(lexical_tokens(question))
+    return any(" " in n and not set(lexical_tokens(n)) & asked for n in names_in(sentence))
+
+
+def _new_quantities(question: str, sentence: str) -> set[float]:
+    """Numbers of the sentence (in digits or words) that the question does not already state."""
+    return set(quantities(sentence)) - set(quantities(question))
 
 
 def _following(hit: Hit, pos: int, snapshot: StoreReader, n: int) -> list:
