@@ -155,7 +155,7 @@ def kernel_path_agreement(embedder, vectors: np.ndarray, texts: list[str]) -> di
 
     with tempfile.TemporaryDirectory() as tmp:
         src = exported_model(embedder.path, embedder.session.cache_dir, quantize=True)
-        twin = OnnxEmbedder(embedder.path, quantize=True, onnx_file=exact_twin(src, Path(tmp) / "twin.onnx"))
+        twin = OnnxEmbedder(str(embedder.path), quantize=True, onnx_file=exact_twin(src, Path(tmp) / "twin.onnx"))
         exact = twin.embed_documents(texts)
     cos = (vectors * exact).sum(axis=1)
     return {"this_cpu": int8_kernel(), "min_cosine_to_exact": round(float(cos.min()), 7),
