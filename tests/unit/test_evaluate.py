@@ -51,8 +51,8 @@ from rag.evaluation.metrics import (
     token_f1,
 )
 from rag.records import Chunk, Hit
+from tests.conftest import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
 # ---------------------------------------------------------------- relevance by evidence quote

@@ -18,8 +18,7 @@ from rag.answer.extractive import (
     retrieval_query,
 )
 from rag.index.chunk import sentence_spans
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 QUESTIONS = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if line.strip()]
 OFF_TOPIC = ["u01", "u02", "u03"]

@@ -9,8 +9,7 @@ import pytest
 
 from rag.corpus.load import decode_bytes, load_document, parse_date, parse_text
 from rag.errors import BadDocument
-
-from .conftest import SEED_CORPUS
+from tests.conftest import SEED_CORPUS
 
 SEED = {p.name: p for p in SEED_CORPUS.iterdir()}
 
@@ -51,7 +50,7 @@ def test_seed_files_are_the_shared_originals():
 
     ours = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SEED_CORPUS.iterdir()}
     assert ours == SEED_SHA256
-    shared = Path(__file__).resolve().parents[2] / "shared" / "corpus-seed"
+    shared = Path(__file__).resolve().parents[3] / "shared" / "corpus-seed"
     if shared.is_dir():  # beside this checkout: the originals themselves
         assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared.iterdir()} == SEED_SHA256
 

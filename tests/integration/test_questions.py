@@ -166,7 +166,7 @@ def test_app_ask_endpoint_and_chat(untouched, real_embedder):
     from gradio_client import Client
 
     from rag.web import app
-    from tests.test_app import serve
+    from tests.unit.test_app import serve
 
     settings, _ = untouched
     with serve(settings, real_embedder) as url:

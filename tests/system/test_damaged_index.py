@@ -21,8 +21,7 @@ from rag.engine import Engine
 from rag.errors import IndexCorrupt, IndexMismatch, RagError
 from rag.index.build import ingest
 from rag.search.retrieve import search
-
-from .conftest import ROOT, SEED_CORPUS, FakeEmbedder
+from tests.conftest import ROOT, SEED_CORPUS, FakeEmbedder
 
 FIX = "rag ingest --rebuild"
 SEED_NAMES = {p.name for p in SEED_CORPUS.iterdir()}
@@ -234,7 +233,7 @@ def test_chat_shows_a_damaged_index_as_a_message(fault, built, fake_embedder):
 def test_ask_endpoint_reports_a_damaged_index(built, fake_embedder):
     from gradio_client import Client
 
-    from tests.test_app import serve
+    from tests.unit.test_app import serve
 
     with serve(built, fake_embedder) as url:
         client = Client(url, verbose=False, download_files=False)
@@ -273,6 +272,6 @@ def test_cli_and_app_py_on_a_damaged_index(tmp_path, corpus):
 
 
 def _free_port() -> int:
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     return free_port()

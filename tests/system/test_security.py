@@ -29,8 +29,7 @@ from rag.engine import Engine
 from rag.index.build import ingest
 from rag.records import Answer
 from rag.search.retrieve import search
-
-from .conftest import SEED_CORPUS
+from tests.conftest import SEED_CORPUS
 
 PAYLOAD = "HACKED"
 QUESTION = "How many visitors did the harbour lights festival draw?"
@@ -234,8 +233,8 @@ UPLOAD_HTML = """<html><head><title>Zorbia</title><script>window.__xss='head-scr
 def test_uploaded_markup_never_runs_in_the_page(tmp_path_factory, real_embedder):
     """Upload an HTML page full of markup under a name full of markup, through the page; ask
     about it; open the article. Nothing runs, and the markup written as text shows as text."""
-    from tests.test_app import serve
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ask, open_app
+    from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS, ask, open_app
+    from tests.unit.test_app import serve
 
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install chromium)")

@@ -25,9 +25,8 @@ from rag.errors import IngestLocked
 from rag.index.build import ingest
 from rag.index.store import load_snapshot, read_manifest
 from rag.search.retrieve import search
-
-from .conftest import SEED_CORPUS, FakeEmbedder
-from .generated import articles, write_articles
+from tests.conftest import SEED_CORPUS, FakeEmbedder
+from tests.generated import articles, write_articles
 
 RAG = [sys.executable, "-m", "rag.cli"]
 LOCKED = "another ingest is updating"
@@ -209,7 +208,7 @@ def _top_doc(question: str, settings: Settings, embedder) -> tuple[str, str]:
 def test_queries_use_the_old_index_until_the_new_one_is_swapped_in(settings, fake_embedder, corpus):
     from gradio_client import Client
 
-    from tests.test_app import serve
+    from tests.unit.test_app import serve
 
     ingest(settings, embedder=fake_embedder)
     old = read_manifest(settings.index_dir)["generation"]

@@ -33,10 +33,12 @@ from rag.web.render import (
     status_line,
     timings_line,
 )
+from tests.conftest import (
+    ROOT,  # noqa: E402
+    free_port,
+    wait_for_app,
+)
 
-from .conftest import free_port, wait_for_app
-
-ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=2</script> Tom & 'Jerry'"
 QUESTIONS = [
     "How many wagons of coal did Kazakhstan block?",

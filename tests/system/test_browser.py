@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from tests.test_app import serve
+from tests.unit.test_app import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT  # noqa: E402
+
 # make test writes to the ignored build/ (a test run leaves git status clean); `make screenshots`
 # sets this to docs/, the pictures the README shows.
 DOCS = Path(os.environ.get("RAG_SCREENSHOTS_DIR") or ROOT / "build" / "screenshots")

@@ -22,8 +22,7 @@ from rag.config import Settings
 from rag.engine import Engine
 from rag.index.build import index_status, ingest
 from rag.index.store import read_manifest
-
-from .conftest import ROOT, SEED_CORPUS
+from tests.conftest import ROOT, SEED_CORPUS
 
 SEED_NAMES = sorted(p.name for p in SEED_CORPUS.iterdir())
 RUSSIAN = "Президент Токаев заявил журналистам в Астане, что торговля с Россией выросла на десять процентов."

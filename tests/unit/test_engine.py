@@ -17,8 +17,7 @@ from rag.engine import add_uploads
 from rag.index.build import ingest
 from rag.index.store import StoreReader, load_snapshot
 from rag.search.retrieve import search
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 QUESTION = "How many wagons of coal did Kazakhstan block?"
 ASTANA = "astana-is-staying-apart-russian-kazakh-disagreements.txt"

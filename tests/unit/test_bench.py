@@ -221,8 +221,7 @@ def test_app_startup_part_reaches_a_first_answer(tmp_path):
     from rag.bench.startup import bench_app
     from rag.config import Settings
     from rag.engine import Engine
-
-    from .conftest import ROOT, SEED_CORPUS
+    from tests.conftest import ROOT, SEED_CORPUS
 
     s = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     shutil.copytree(SEED_CORPUS, s.corpus_dir)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
+from tests.conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,7 @@ from rag.engine import Engine
 from rag.index.build import ingest
 from rag.records import Answer
 from rag.search.retrieve import search
-
-from .conftest import free_port
+from tests.conftest import free_port
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from rag.engine import Engine
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked
 from rag.index.build import index_status, ingest
 from rag.index.store import build_faiss, load_snapshot, read_manifest, set_ef_search
-
-from .conftest import FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 NEW_ARTICLE = (
     "Grain exports grow\n\nAstana officials said on Tuesday that grain exports to China rose by 40 percent "

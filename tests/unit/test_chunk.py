@@ -7,8 +7,7 @@ import pytest
 from rag.corpus.load import load_document
 from rag.index.chunk import chunk_document, count_tokens, get_encoding, sentence_spans
 from rag.records import Document
-
-from .conftest import SEED_CORPUS
+from tests.conftest import SEED_CORPUS
 
 SEED_DOCS = [load_document(p, p.name) for p in sorted(SEED_CORPUS.iterdir())]
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
-from .generated import articles, write_articles
+from tests.conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
+from tests.generated import articles, write_articles
 
 pytestmark = pytest.mark.slow
 
