@@ -10,7 +10,6 @@ the chunking and embedder settings, so a second run re-uses the vectors, the exp
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -25,6 +24,7 @@ from rag.config import Settings
 from rag.errors import IndexCorrupt, IndexMismatch, RagError
 from rag.evaluation.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
 from rag.index.embed import Embedder
+from rag.records import sha256_bytes, sha256_text
 
 BEIR_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
 DOC_DEPTH = 100  # documents ranked per query (recall@100 needs them all)
@@ -96,7 +96,7 @@ def load_beir(root: Path, split: str = "test", max_queries: int | None = None) -
         documents=docs,
         queries={q: queries_all[q] for q in ids},
         qrels={q: qrels[q] for q in ids},
-        corpus_sha256=hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+        corpus_sha256=sha256_bytes(corpus_path.read_bytes()),
     )
 
 
@@ -129,7 +129,7 @@ def cache_folder(beir: BeirSet, settings: Settings, cache_dir: Path) -> Path:
         [beir.corpus_sha256, settings.embedder, settings.quantize, settings.chunk_tokens, settings.chunk_overlap,
          settings.tokenizer]
     )  # fmt: skip
-    return Path(cache_dir) / f"{beir.name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    return Path(cache_dir) / f"{beir.name}-{sha256_text(key)[:12]}"
 
 
 def write_corpus(beir: BeirSet, folder: Path) -> None:
@@ -173,7 +173,7 @@ class VectorCache(Embedder):
         return self.inner.embed_query(text)
 
     def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        keys = [sha256_text(t) for t in texts]
         todo = sorted({k: i for i, k in enumerate(keys) if k not in self._rows}.values())
         if progress and len(todo) < len(texts):
             progress(len(texts) - len(todo))

@@ -7,7 +7,6 @@ corpus embeds nothing and writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import time
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.config import Settings
-from rag.corpus.load import SUPPORTED_SUFFIXES, load_document, sha256_bytes
+from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
@@ -31,7 +30,7 @@ from rag.index.store import (
     load_snapshot,
     read_manifest,
 )
-from rag.records import Chunk, Document
+from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -244,7 +243,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
                 report.skipped[f.doc_id] = str(exc)
                 skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
                 continue
-        text_hash = hashlib.sha256(doc.text.encode()).hexdigest()
+        text_hash = sha256_text(doc.text)
         if text_hash in by_text:
             report.duplicates[f.doc_id] = by_text[text_hash]
             duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
@@ -292,7 +291,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     hashes: list[str] = [h for _, h in kept]
     for c in new_chunks:
         final.append(Chunk(next_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, c.title))
-        hashes.append(_embed_hash(c.embed_text))
+        hashes.append(sha256_text(c.embed_text))
         next_id += 1
     vectors = _vectors_for(final, hashes, cache, prev, embedder, settings, report, progress)
     sentences = _sentence_table(docs, prev, embedder, settings, report, progress)
@@ -318,10 +317,6 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     report.tokens = int(sum(c.n_tokens for c in final))
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _embed_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _embed_cached(
@@ -391,7 +386,7 @@ def _sentence_table(
     for doc in sorted(docs, key=lambda d: d.doc_id):
         for start, end in sentence_spans(doc.text):
             text = doc.text[start:end]
-            rows.append((doc.doc_id, start, end, _embed_hash(text)))
+            rows.append((doc.doc_id, start, end, sha256_text(text)))
             texts.append(text)
     cached: dict[str, np.ndarray] = {}
     if prev is not None and prev.sentences is not None:
