@@ -9,7 +9,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from rag.config import MODES, add_common, settings_from_args
 from rag.errors import RagError
@@ -77,15 +76,6 @@ def _note(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def hit_json(hit) -> dict[str, Any]:
-    c = hit.chunk
-    return {
-        "rank": hit.rank, "score": round(float(hit.score), 6), "chunk_id": int(c.chunk_id), "doc_id": c.doc_id,
-        "title": hit.doc_title or c.title, "path": hit.doc_path, "text": c.text,
-        "char_start": c.char_start, "char_end": c.char_end,
-    }  # fmt: skip
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.engine import Engine
     from rag.progress import tqdm_progress
@@ -98,6 +88,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from rag.engine import Engine
+    from rag.serialize import hit_json
 
     engine = Engine(settings_from_args(args))
     engine.ensure(note=_note)
@@ -120,9 +111,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer.extractive import answer_json
     from rag.engine import Engine
     from rag.records import Answer
+    from rag.serialize import answer_json
 
     engine = Engine(settings_from_args(args))
     engine.ensure(note=_note)

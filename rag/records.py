@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of raw bytes: a file's identity (has it changed? is it already uploaded?)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Hex sha256 of a text's UTF-8 bytes: the key of an embedding or of a document's content."""
+    return sha256_bytes(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -21,10 +27,6 @@ class Document:
     text: str
     sha256: str  # of the file's bytes: decides whether the file changed
     meta: dict[str, Any] = field(default_factory=dict, compare=False)  # date, author, source
-
-    @property
-    def text_sha256(self) -> str:
-        return sha256_text(self.text)
 
 
 @dataclass(frozen=True)

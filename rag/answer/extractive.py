@@ -3,9 +3,6 @@
 The extractive answerer (the offline default) picks the one to three sentences of the top
 passages that best answer the question and marks each with its passage's [n]. The LLM answerer
 (rag/llm.py) writes fluent text from the same passages; its citations are checked here.
-
->>> answer_json(Answer("q?", "It rained. [1]", (), False))["answer"]
-'It rained. [1]'
 """
 
 from __future__ import annotations
@@ -27,6 +24,7 @@ from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.names import chunks_mentioning
 from rag.search.retrieve import SearchResult, search
+from rag.serialize import answer_json  # noqa: F401
 
 AnswerMode = Literal["extractive", "llm"]
 ANSWER_MODES = ("extractive", "llm")
@@ -449,28 +447,6 @@ def answer_question(
         if on_token:
             on_token(item)
     raise RuntimeError("stream_answer ended without an answer")  # pragma: no cover
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `rag ask --json` object (the contract in the README, Command line)."""
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "citations": [
-            {
-                "n": c.n,
-                "chunk_id": int(c.chunk.chunk_id),
-                "doc_id": c.chunk.doc_id,
-                "title": c.hit.doc_title or c.chunk.title,
-                "path": c.hit.doc_path,
-                "text": c.chunk.text,
-                "quote": c.quote,
-            }  # fmt: skip
-            for c in answer.citations
-        ],
-        "timings_ms": dict(answer.timings_ms),
-    }
 
 
 def _ms(t: float) -> float:

@@ -16,6 +16,7 @@ import numpy as np
 
 from rag.bench.stats import ratio, timed
 from rag.config import Settings
+from rag.corpus.beir_files import iter_jsonl
 from rag.index.embed import Embedder
 
 Log = Callable[[str], None]
@@ -25,14 +26,12 @@ def write_scifact_corpus(scifact: Path, dst: Path, limit: int | None = None) -> 
     """Each SciFact abstract as an article file (title in front matter); the number written."""
     dst.mkdir(parents=True, exist_ok=True)
     n = 0
-    with open(scifact / "corpus.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if limit is not None and n >= limit:
-                break
-            d = json.loads(line)
-            title = json.dumps(d.get("title") or d["_id"], ensure_ascii=False)  # JSON strings are valid YAML
-            (dst / f"{d['_id']}.md").write_text(f"---\ntitle: {title}\n---\n\n{d['text']}\n", encoding="utf-8")
-            n += 1
+    for d in iter_jsonl(scifact / "corpus.jsonl"):
+        if limit is not None and n >= limit:
+            break
+        title = json.dumps(d.get("title") or d["_id"], ensure_ascii=False)  # JSON strings are valid YAML
+        (dst / f"{d['_id']}.md").write_text(f"---\ntitle: {title}\n---\n\n{d['text']}\n", encoding="utf-8")
+        n += 1
     return n
 
 
@@ -132,15 +131,13 @@ def sample_chunks(scifact: Path, settings: Settings, embedder: Embedder, n: int)
     from rag.records import Document
 
     texts: list[str] = []
-    with open(scifact / "corpus.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            doc = Document(d["_id"], d["_id"], d.get("title", ""), d["text"], "")
-            chunks = chunk_document(doc, target_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap,
-                                    encoding=settings.tokenizer, fits=embedder.fits)  # fmt: skip
-            texts += [c.embed_text for c in chunks if c.n_tokens >= 0.75 * settings.chunk_tokens]
-            if len(texts) >= n:
-                return texts[:n]
+    for d in iter_jsonl(scifact / "corpus.jsonl"):
+        doc = Document(d["_id"], d["_id"], d.get("title", ""), d["text"], "")
+        chunks = chunk_document(doc, target_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap,
+                                encoding=settings.tokenizer, fits=embedder.fits)  # fmt: skip
+        texts += [c.embed_text for c in chunks if c.n_tokens >= 0.75 * settings.chunk_tokens]
+        if len(texts) >= n:
+            return texts[:n]
     return texts
 
 

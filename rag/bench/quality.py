@@ -8,47 +8,35 @@ pipeline (chunking, fusion) on the same data.
 
 from __future__ import annotations
 
-import json
-import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from rag.corpus.beir_files import load_beir, relevant_ids
 from rag.index.embed import Embedder
+from rag.metrics import ndcg_at_k
 
 
 def read_scifact(root: Path, split: str = "test") -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
-    """(documents id -> "title text", queries id -> text, qrels query id -> relevant doc ids)."""
-    docs: dict[str, str] = {}
-    with open(root / "corpus.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            docs[d["_id"]] = f"{d.get('title', '')} {d.get('text', '')}".strip()
-    qrels: dict[str, set[str]] = {}
-    for line in (root / "qrels" / f"{split}.tsv").read_text().splitlines()[1:]:
-        qid, did, score = line.split("\t")
-        if int(score) > 0:
-            qrels.setdefault(qid, set()).add(did)
-    queries: dict[str, str] = {}
-    with open(root / "queries.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            q = json.loads(line)
-            if q["_id"] in qrels:
-                queries[q["_id"]] = q["text"]
-    return docs, queries, qrels
+    """(documents id -> "title text", queries id -> text, qrels query id -> relevant doc ids).
+
+    Only queries with a document graded above 0 are kept: the others have no nDCG to measure.
+    """
+    beir = load_beir(root, split)
+    docs = {d: f"{title} {text}".strip() for d, (title, text) in beir.documents.items()}
+    qrels = relevant_ids(beir.qrels)
+    return docs, {q: beir.queries[q] for q in qrels}, qrels
 
 
-def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
-    """Binary-relevance nDCG@k.
+def binary_ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    """nDCG@k with every relevant document worth 1 (rag.metrics.ndcg_at_k with binary gains).
 
-    >>> round(ndcg_at_k(["b", "a"], {"a"}), 4)  # the one relevant doc at rank 2: 1/log2(3)
+    >>> round(binary_ndcg_at_k(["b", "a"], {"a"}), 4)  # the one relevant doc at rank 2: 1/log2(3)
     0.6309
     """
-    dcg = sum(1.0 / math.log2(i + 2) for i, d in enumerate(ranked[:k]) if d in relevant)
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), k)))
-    return dcg / ideal if ideal else 0.0
+    return ndcg_at_k([1.0 if d in relevant else 0.0 for d in ranked], [1.0] * len(relevant), k)
 
 
 def dense_ndcg(
@@ -63,7 +51,7 @@ def dense_ndcg(
     qids = list(queries)
     qv = np.stack([embedder.embed_query(queries[q]) for q in qids])
     top = np.argsort(-(qv @ dv.T), axis=1)[:, :k]
-    scores = [ndcg_at_k([doc_ids[j] for j in row], qrels[q], k) for q, row in zip(qids, top)]
+    scores = [binary_ndcg_at_k([doc_ids[j] for j in row], qrels[q], k) for q, row in zip(qids, top)]
     return {
         "ndcg@10": round(float(np.mean(scores)), 5),
         "queries": len(qids),

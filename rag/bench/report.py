@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 OPTIONS = ("onnx-fp32", "torch-int8")  # other RAG_EMBED_BACKEND / RAG_QUANTIZE choices, reported beside the default
-SECTIONS = ("embedding", "quality", "ingest", "query", "startup", "scale")
 JSON_NAME, MD_NAME, PLOT_NAME = "bench.json", "bench.md", "latency_vs_size.png"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.bench.stats import percentiles, ratio, recall_at_k, rss_mib, timed
+from rag.bench.stats import ann_recall_at_k, percentiles, ratio, rss_mib, timed
 
 DIM = 384
 SUBSPACE = 24  # directions of variation inside a cluster
@@ -104,7 +104,7 @@ def bench_index(
         "build_cpu_s": round(t.cpu_seconds, 2),
         "memory_mib": round(max(grown, 0.0), 1),
         "search_ms": percentiles(lat),
-        f"recall@{k}": round(recall_at_k(ids, exact_ids, k), 4) if exact_ids is not None else 1.0,
+        f"recall@{k}": round(ann_recall_at_k(ids, exact_ids, k), 4) if exact_ids is not None else 1.0,
     }
     if ef_sweep and exact_ids is not None:
         row["ef_sweep"] = [_at_ef(index, ef, queries, exact_ids, k) for ef in ef_sweep]
@@ -118,7 +118,7 @@ def _at_ef(index: Any, ef: int, queries: np.ndarray, exact_ids: np.ndarray, k: i
     set_ef_search(index, ef)
     search_each(index, queries[:10], k)
     ids, lat = search_each(index, queries, k)
-    return {"ef_search": ef, "search_ms": percentiles(lat), f"recall@{k}": round(recall_at_k(ids, exact_ids, k), 4)}
+    return {"ef_search": ef, "search_ms": percentiles(lat), f"recall@{k}": round(ann_recall_at_k(ids, exact_ids, k), 4)}
 
 
 EF_SWEEP = (32, 64, 128, 256)

@@ -31,12 +31,12 @@ def percentiles(values: Iterable[float], ps: Sequence[int] = (50, 95, 99), digit
     return out
 
 
-def recall_at_k(approx: np.ndarray, exact: np.ndarray, k: int = 10) -> float:
+def ann_recall_at_k(approx: np.ndarray, exact: np.ndarray, k: int = 10) -> float:
     """Mean share of each query's exact top-k ids that the approximate top-k also holds.
 
     Rows are queries; -1 (FAISS's "no result") never counts as found.
 
-    >>> recall_at_k(np.array([[1, 2, 9]]), np.array([[1, 2, 3]]), k=3)  # 2 of 3 found
+    >>> ann_recall_at_k(np.array([[1, 2, 9]]), np.array([[1, 2, 3]]), k=3)  # 2 of 3 found
     0.6666666666666666
     """
     if len(exact) == 0:

@@ -11,22 +11,17 @@ footers, repeated titles), not rules for particular files.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from rag.errors import BadDocument
-from rag.records import Document
+from rag.records import Document, sha256_bytes
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 # ---------------------------------------------------------------- loading and decoding
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def decode_bytes(data: bytes) -> str:

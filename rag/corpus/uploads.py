@@ -12,7 +12,6 @@ written into the corpus. An accepted file never overwrites a different file alre
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
@@ -24,6 +23,7 @@ from pathlib import Path
 from rag.config import Settings
 from rag.corpus.load import decode_bytes, load_document
 from rag.errors import BadDocument, BadUpload
+from rag.records import sha256_bytes
 
 # What the upload box accepts (the ingest reader handles all of them).
 UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -151,7 +151,7 @@ def save_upload(filename: str, data: bytes, settings: Settings) -> SavedFile:
     name = check_upload(filename, data, settings)
     corpus = Path(settings.corpus_dir)
     corpus.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     same = _same_bytes(corpus, digest, len(data))
     if same is not None:
         return SavedFile(same, filename, added=False)
@@ -184,7 +184,7 @@ def _same_bytes(corpus: Path, digest: str, size: int) -> str | None:
             path.is_file()
             and not path.name.startswith((".", "~"))
             and path.stat().st_size == size
-            and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+            and sha256_bytes(path.read_bytes()) == digest
         ):
             return path.name
     return None

@@ -10,7 +10,6 @@ the chunking and embedder settings, so a second run re-uses the vectors, the exp
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -22,82 +21,15 @@ from urllib.parse import quote, unquote
 import numpy as np
 
 from rag.config import Settings
-from rag.errors import IndexCorrupt, IndexMismatch, RagError
-from rag.evaluation.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
+from rag.corpus.beir_files import BeirError, BeirSet, load_beir, read_qrels  # noqa: F401 (public here too)
+from rag.errors import IndexCorrupt, IndexMismatch
 from rag.index.embed import Embedder
+from rag.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
+from rag.records import sha256_text
 
 BEIR_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid")
 DOC_DEPTH = 100  # documents ranked per query (recall@100 needs them all)
 CHUNK_DEPTH = 300  # chunks asked of search() to fill DOC_DEPTH documents
-
-
-class BeirError(RagError):
-    """A BEIR folder is missing a file or has one we cannot read."""
-
-
-@dataclass(frozen=True)
-class BeirSet:
-    """One split of a BEIR data set: documents, the split's queries and their judgements."""
-
-    name: str
-    split: str
-    corpus_path: Path
-    documents: dict[str, tuple[str, str]]  # id -> (title, text)
-    queries: dict[str, str]  # id -> text, only queries with judgements in this split
-    qrels: dict[str, dict[str, int]]  # query id -> {doc id: grade}
-    corpus_sha256: str = field(default="", compare=False)
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise BeirError(f"{path} is missing; a BEIR folder has corpus.jsonl, queries.jsonl and qrels/<split>.tsv")
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except ValueError as exc:
-                    raise BeirError(f"{path}:{n} is not JSON ({exc})") from exc
-    return rows
-
-
-def read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    """query id -> {doc id: grade} from a BEIR qrels TSV (header line optional)."""
-    if not path.is_file():
-        splits = sorted(p.stem for p in path.parent.glob("*.tsv")) if path.parent.is_dir() else []
-        raise BeirError(f"{path} is missing; splits here: {', '.join(splits) or 'none'}")
-    qrels: dict[str, dict[str, int]] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        parts = line.strip().split("\t")
-        if not line.strip() or (n == 1 and parts[0] == "query-id"):
-            continue
-        if len(parts) != 3:
-            raise BeirError(f"{path}:{n}: expected query-id, corpus-id, score separated by tabs")
-        qrels.setdefault(parts[0], {})[parts[1]] = int(float(parts[2]))
-    return qrels
-
-
-def load_beir(root: Path, split: str = "test", max_queries: int | None = None) -> BeirSet:
-    """Read a BEIR folder; `max_queries` keeps the first N judged queries (in qrels order)."""
-    root = Path(root)
-    qrels = read_qrels(root / "qrels" / f"{split}.tsv")
-    queries_all = {str(r["_id"]): r["text"] for r in _read_jsonl(root / "queries.jsonl")}
-    missing = [q for q in qrels if q not in queries_all]
-    if missing:
-        raise BeirError(f"{len(missing)} judged queries are not in queries.jsonl (first: {missing[0]})")
-    ids = list(qrels)[:max_queries] if max_queries else list(qrels)
-    corpus_path = root / "corpus.jsonl"
-    docs = {str(r["_id"]): (r.get("title") or "", r.get("text") or "") for r in _read_jsonl(corpus_path)}
-    return BeirSet(
-        name=root.name,
-        split=split,
-        corpus_path=corpus_path,
-        documents=docs,
-        queries={q: queries_all[q] for q in ids},
-        qrels={q: qrels[q] for q in ids},
-        corpus_sha256=hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
-    )
 
 
 # ---------------------------------------------------------------- the index, through our ingest
@@ -129,7 +61,7 @@ def cache_folder(beir: BeirSet, settings: Settings, cache_dir: Path) -> Path:
         [beir.corpus_sha256, settings.embedder, settings.quantize, settings.chunk_tokens, settings.chunk_overlap,
          settings.tokenizer]
     )  # fmt: skip
-    return Path(cache_dir) / f"{beir.name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    return Path(cache_dir) / f"{beir.name}-{sha256_text(key)[:12]}"
 
 
 def write_corpus(beir: BeirSet, folder: Path) -> None:
@@ -173,7 +105,7 @@ class VectorCache(Embedder):
         return self.inner.embed_query(text)
 
     def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        keys = [sha256_text(t) for t in texts]
         todo = sorted({k: i for i, k in enumerate(keys) if k not in self._rows}.values())
         if progress and len(todo) < len(texts):
             progress(len(texts) - len(todo))

@@ -19,7 +19,9 @@ from rag.evaluation.gate import (
     Outcomes,
     outcomes,
 )
-from rag.evaluation.metrics import (
+from rag.index.embed import Embedder
+from rag.machine import machine
+from rag.metrics import (
     contains_answer,
     hit_at_k,
     mean,
@@ -31,8 +33,6 @@ from rag.evaluation.metrics import (
     safe_ratio,
     token_f1,
 )
-from rag.index.embed import Embedder
-from rag.machine import machine
 
 EVAL_MODES: tuple[str, ...] = ("dense", "bm25", "hybrid", "hybrid+mmr")
 MODE_ARGS: dict[str, tuple[str, bool]] = {  # eval mode -> (search mode, use_mmr)

@@ -7,7 +7,6 @@ corpus embeds nothing and writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import time
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.config import Settings
-from rag.corpus.load import SUPPORTED_SUFFIXES, load_document, sha256_bytes
+from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
@@ -31,7 +30,7 @@ from rag.index.store import (
     load_snapshot,
     read_manifest,
 )
-from rag.records import Chunk, Document
+from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -212,48 +211,100 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     prev_manifest = prev.manifest if prev else {}
     prev_docs: dict[str, dict] = prev_manifest.get("documents", {})
     prev_chunks = prev.doc_chunks() if prev else {}
-    cache: dict[str, int] = {}  # embed hash -> row in prev.vectors
-    if prev:
-        for rows in prev_chunks.values():
-            for chunk, h in rows:
-                cache.setdefault(h, int(prev.rows_of([chunk.chunk_id])[0]))
+    previous_rows = _previous_rows(prev, prev_chunks)
 
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
     report.timings["scan"] = time.perf_counter() - t0
-    docs: list[Document] = []
-    doc_meta: dict[str, dict] = {}
+    parsed = _parse_and_chunk(files, prev, prev_chunks, settings, embedder, rebuild, report, progress)
+    report.removed = sorted(set(prev_docs) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped))
+    report.timings["parse_chunk"] = time.perf_counter() - t0 - report.timings["scan"]
+
+    changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
+    changed |= prev_manifest.get("skipped", {}) != parsed.skipped
+    changed |= prev_manifest.get("duplicates", {}) != parsed.duplicates
+    report.documents = len(parsed.docs)
+    if not changed:
+        report.chunks = len(prev) if prev else 0
+        report.tokens = prev_manifest.get("counts", {}).get("tokens", 0)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    next_id = int(prev_manifest.get("next_chunk_id", 0))
+    final, hashes, next_id = _number_new_chunks(parsed.kept, parsed.new_chunks, next_id)
+    vectors = _vectors_for(final, hashes, previous_rows, prev, embedder, settings, report, progress)
+    sentences = _sentence_table(parsed.docs, prev, embedder, settings, report, progress)
+    t_write = time.perf_counter()
+    manifest = {
+        **expected,
+        "documents": parsed.doc_meta,
+        "skipped": parsed.skipped,
+        "duplicates": parsed.duplicates,
+        "next_chunk_id": next_id,
+        "previous_generation": prev.generation if prev else None,
+    }
+    _write(settings, prev, prev_chunks, parsed, final, vectors, hashes, manifest, sentences, report)
+    report.timings["write"] = time.perf_counter() - t_write
+    report.wrote = True
+    report.chunks = len(final)
+    report.tokens = int(sum(c.n_tokens for c in final))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+@dataclass
+class _Parsed:
+    """What one pass over the corpus files found; filled in by `_parse_and_chunk`."""
+
+    docs: list[Document] = field(default_factory=list)
+    doc_meta: dict[str, dict] = field(default_factory=dict)  # the manifest's "documents"
+    skipped: dict[str, dict] = field(default_factory=dict)  # the manifest's "skipped"
+    duplicates: dict[str, dict] = field(default_factory=dict)  # the manifest's "duplicates"
+    new_chunks: list[Chunk] = field(default_factory=list)  # ids still local; renumbered later
+    kept: list[tuple[Chunk, str]] = field(default_factory=list)  # unchanged articles' chunks and hashes
+
+
+def _parse_and_chunk(
+    files: list[CorpusFile],
+    prev: IndexSnapshot | None,
+    prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    settings: Settings,
+    embedder: Embedder,
+    rebuild: bool,
+    report: IngestReport,
+    progress: Progress | None,
+) -> _Parsed:
+    """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new."""
+    prev_docs: dict[str, dict] = prev.manifest.get("documents", {}) if prev else {}
+    out = _Parsed()
     by_text: dict[str, str] = {}
-    skipped: dict[str, dict] = {}
-    duplicates: dict[str, dict] = {}
-    new_chunks: list[Chunk] = []  # ids still local; renumbered below
-    kept: list[tuple[Chunk, str]] = []
     for i, f in enumerate(files):
         if progress:
             progress("parse", i + 1, len(files))
         if f.error:
             report.skipped[f.doc_id] = f.error
-            skipped[f.doc_id] = {"sha256": f.sha256, "reason": f.error}
+            out.skipped[f.doc_id] = {"sha256": f.sha256, "reason": f.error}
             continue
         old = prev_docs.get(f.doc_id)
-        if old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild:
+        unchanged = bool(old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild)
+        if unchanged:
             doc = prev.document(f.doc_id)
         else:
             try:
                 doc = load_document(f.path, f.doc_id, f.data)
             except BadDocument as exc:
                 report.skipped[f.doc_id] = str(exc)
-                skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
+                out.skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
                 continue
-        text_hash = hashlib.sha256(doc.text.encode()).hexdigest()
+        text_hash = sha256_text(doc.text)
         if text_hash in by_text:
             report.duplicates[f.doc_id] = by_text[text_hash]
-            duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
+            out.duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
             continue
         by_text[text_hash] = f.doc_id
-        docs.append(doc)
-        if old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild:
+        out.docs.append(doc)
+        if unchanged:
             report.unchanged.append(f.doc_id)
-            kept.extend(prev_chunks[f.doc_id])
+            out.kept.extend(prev_chunks[f.doc_id])
             n = len(prev_chunks[f.doc_id])
         else:
             (report.changed if old else report.added).append(f.doc_id)
@@ -264,64 +315,71 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
                 encoding=settings.tokenizer,
                 fits=embedder.fits,
             )
-            new_chunks.extend(chunks)
+            out.new_chunks.extend(chunks)
             n = len(chunks)
-        doc_meta[doc.doc_id] = {
-            "path": doc.path,
-            "sha256": doc.sha256,
-            "text_sha256": text_hash,
-            "title": doc.title,
-            "chunks": n,
-            **doc.meta,
-        }
-    report.removed = sorted(set(prev_docs) - set(doc_meta) - set(report.duplicates) - set(report.skipped))
-    report.timings["parse_chunk"] = time.perf_counter() - t0 - report.timings["scan"]
+        out.doc_meta[doc.doc_id] = _doc_entry(doc, text_hash, n)
+    return out
 
-    changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
-    changed |= prev_manifest.get("skipped", {}) != skipped or prev_manifest.get("duplicates", {}) != duplicates
-    report.documents, report.unchanged = len(docs), report.unchanged
-    if not changed:
-        report.chunks = len(prev) if prev else 0
-        report.tokens = prev_manifest.get("counts", {}).get("tokens", 0)
-        report.seconds = time.perf_counter() - t0
-        return report
 
-    # Give new chunks global ids that were never used before.
-    next_id = int(prev_manifest.get("next_chunk_id", 0))
+def _doc_entry(doc: Document, text_hash: str, n_chunks: int) -> dict[str, Any]:
+    """The manifest's record of one indexed article."""
+    return {
+        "path": doc.path,
+        "sha256": doc.sha256,
+        "text_sha256": text_hash,
+        "title": doc.title,
+        "chunks": n_chunks,
+        **doc.meta,
+    }
+
+
+def _previous_rows(prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]]) -> dict[str, int]:
+    """Embed hash -> its row in `prev.vectors`, so unchanged passages are not embedded again."""
+    rows: dict[str, int] = {}
+    if prev:
+        for chunks in prev_chunks.values():
+            for chunk, h in chunks:
+                rows.setdefault(h, int(prev.rows_of([chunk.chunk_id])[0]))
+    return rows
+
+
+def _number_new_chunks(
+    kept: list[tuple[Chunk, str]], new_chunks: list[Chunk], next_id: int
+) -> tuple[list[Chunk], list[str], int]:
+    """Kept chunks first, then the new ones under global ids never used before; their embed hashes."""
     final: list[Chunk] = [c for c, _ in kept]
     hashes: list[str] = [h for _, h in kept]
     for c in new_chunks:
         final.append(Chunk(next_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, c.title))
-        hashes.append(_embed_hash(c.embed_text))
+        hashes.append(sha256_text(c.embed_text))
         next_id += 1
-    vectors = _vectors_for(final, hashes, cache, prev, embedder, settings, report, progress)
-    sentences = _sentence_table(docs, prev, embedder, settings, report, progress)
-    t_write = time.perf_counter()
-    manifest = {
-        **expected,
-        "documents": doc_meta,
-        "skipped": skipped,
-        "duplicates": duplicates,
-        "next_chunk_id": next_id,
-        "previous_generation": prev.generation if prev else None,
-    }
-    # Through the store's add/delete/save: what the previous generation holds of unchanged
-    # articles is kept as it is; everything else of it goes, and the new chunks come in.
+    return final, hashes, next_id
+
+
+def _write(
+    settings: Settings,
+    prev: IndexSnapshot | None,
+    prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    parsed: _Parsed,
+    final: list[Chunk],
+    vectors: np.ndarray,
+    hashes: list[str],
+    manifest: dict[str, Any],
+    sentences: SentenceTable,
+    report: IngestReport,
+) -> None:
+    """Save the new generation through the store's delete/add/save.
+
+    What the previous generation holds of unchanged articles is kept as it is; everything else
+    of it goes, and the new chunks come in.
+    """
+    prev_docs = prev.manifest.get("documents", {}) if prev else {}
     store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
     store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
-    unchanged, n_kept = set(report.unchanged), len(kept)
-    store.add([d for d in docs if d.doc_id not in unchanged], final[n_kept:], vectors[n_kept:], hashes[n_kept:])
+    unchanged, n_kept = set(report.unchanged), len(parsed.kept)
+    docs = [d for d in parsed.docs if d.doc_id not in unchanged]
+    store.add(docs, final[n_kept:], vectors[n_kept:], hashes[n_kept:])
     store.save(manifest, sentences)
-    report.timings["write"] = time.perf_counter() - t_write
-    report.wrote = True
-    report.chunks = len(final)
-    report.tokens = int(sum(c.n_tokens for c in final))
-    report.seconds = time.perf_counter() - t0
-    return report
-
-
-def _embed_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _embed_cached(
@@ -391,7 +449,7 @@ def _sentence_table(
     for doc in sorted(docs, key=lambda d: d.doc_id):
         for start, end in sentence_spans(doc.text):
             text = doc.text[start:end]
-            rows.append((doc.doc_id, start, end, _embed_hash(text)))
+            rows.append((doc.doc_id, start, end, sha256_text(text)))
             texts.append(text)
     cached: dict[str, np.ndarray] = {}
     if prev is not None and prev.sentences is not None:

@@ -16,7 +16,6 @@ import re
 from unidecode import unidecode
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_VOWELS = "aeiou"
 
 # A short English stop list: BM25's idf already discounts common words; this drops the rest.
 STOPWORDS = frozenset(

@@ -240,34 +240,14 @@ def write_generation(
     Returns:
         The new generation folder.
     """
-    import bm25s
-    import faiss
-
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.time_ns()}"
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
     try:
-        order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
-        chunks = [chunks[i] for i in order]
-        vectors = (
-            np.asarray(vectors, dtype=np.float32)[order]
-            if len(order)
-            else np.zeros((0, manifest["embedder"]["dim"]), np.float32)
-        )
-        embed_hashes = [embed_hashes[i] for i in order]
-        ids = np.array([c.chunk_id for c in chunks], dtype=np.int64)
-        _write_sqlite(tmp / "chunks.sqlite", docs, chunks, embed_hashes)
-        np.save(tmp / "ids.npy", ids, allow_pickle=False)
-        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
-        faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(tmp / "faiss.index"))
-        bm25 = bm25s.BM25()
-        # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i.
-        bm25.index([lexical_tokens(c.embed_text) or ["\u2205"] for c in chunks] or [["\u2205"]], show_progress=False)
-        bm25.save(str(tmp / "bm25"))
-        if sentences is not None:
-            sentences.save(tmp / "sentences.npz")
+        chunks, vectors, embed_hashes = _sorted_by_id(chunks, vectors, embed_hashes, manifest["embedder"]["dim"])
+        _write_generation_files(tmp, docs, chunks, vectors, embed_hashes, hnsw_threshold, sentences)
         _fsync_tree(tmp)
         os.rename(tmp, index_dir / name)
     except BaseException:
@@ -283,12 +263,47 @@ def write_generation(
             "tokens": int(sum(c.n_tokens for c in chunks)),
             "sentences": len(sentences.doc_ids) if sentences is not None else 0,
         },
-        "vector_index": choose_index(len(ids), hnsw_threshold),
+        "vector_index": choose_index(len(chunks), hnsw_threshold),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     write_json_atomic(index_dir / MANIFEST, manifest)
     _remove_old_generations(index_dir, keep={name, manifest.get("previous_generation")})
     return index_dir / name
+
+
+def _sorted_by_id(
+    chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str], dim: int
+) -> tuple[list[Chunk], np.ndarray, list[str]]:
+    """Chunks, their vectors and hashes in chunk-id order (row i of every file is chunk i)."""
+    order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
+    rows = np.asarray(vectors, dtype=np.float32)[order] if len(order) else np.zeros((0, dim), np.float32)
+    return [chunks[i] for i in order], rows, [embed_hashes[i] for i in order]
+
+
+def _write_generation_files(
+    folder: Path,
+    docs: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    embed_hashes: Sequence[str],
+    hnsw_threshold: int,
+    sentences: SentenceTable | None,
+) -> None:
+    """The SQLite tables, ids, vectors, FAISS index, BM25 index and sentence table, in `folder`."""
+    import bm25s
+    import faiss
+
+    ids = np.array([c.chunk_id for c in chunks], dtype=np.int64)
+    _write_sqlite(folder / "chunks.sqlite", docs, chunks, embed_hashes)
+    np.save(folder / "ids.npy", ids, allow_pickle=False)
+    np.save(folder / "vectors.npy", vectors, allow_pickle=False)
+    faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
+    bm25 = bm25s.BM25()
+    # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i.
+    bm25.index([lexical_tokens(c.embed_text) or ["\u2205"] for c in chunks] or [["\u2205"]], show_progress=False)
+    bm25.save(str(folder / "bm25"))
+    if sentences is not None:
+        sentences.save(folder / "sentences.npz")
 
 
 def _write_sqlite(path: Path, docs: Sequence[Document], chunks: Sequence[Chunk], embed_hashes: Sequence[str]) -> None:

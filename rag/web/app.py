@@ -22,11 +22,11 @@ from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from rag.answer.extractive import answer_json  # noqa: E402
 from rag.config import MODES, Settings  # noqa: E402
 from rag.corpus.uploads import UPLOAD_SUFFIXES  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.errors import ConfigError, RagError  # noqa: E402
+from rag.serialize import answer_json  # noqa: E402
 from rag.web import render as ui  # noqa: E402
 from rag.web.session import SOURCES_HINT, ChatSession, PageStatus, Step, Turn  # noqa: E402
 

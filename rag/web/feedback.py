@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from rag.records import Answer
+from rag.records import Answer, Citation
+from rag.serialize import citation_json
 
 Rating = Literal["up", "down"]
 _lock = threading.Lock()
+_FEEDBACK_CITATION_KEYS = ("n", "chunk_id", "doc_id", "title", "quote")
 
 
 def feedback_entry(answer: Answer, rating: Rating, *, now: datetime | None = None) -> dict[str, Any]:
@@ -31,18 +33,14 @@ def feedback_entry(answer: Answer, rating: Rating, *, now: datetime | None = Non
         "answer": answer.text,
         "abstained": answer.abstained,
         "mode": answer.mode,
-        "citations": [
-            {
-                "n": c.n,
-                "chunk_id": int(c.chunk.chunk_id),
-                "doc_id": c.chunk.doc_id,
-                "title": c.hit.doc_title or c.chunk.title,
-                "quote": c.quote,
-                "supported": c.supported,
-            }
-            for c in answer.citations
-        ],
+        "citations": [_feedback_citation(c) for c in answer.citations],
     }
+
+
+def _feedback_citation(citation: Citation) -> dict[str, Any]:
+    # The answer's citation without path and text (the file stays small), plus whether it held up.
+    full = citation_json(citation)
+    return {**{k: full[k] for k in _FEEDBACK_CITATION_KEYS}, "supported": citation.supported}
 
 
 def record_feedback(path: Path, answer: Answer, rating: Rating, *, now: datetime | None = None) -> dict[str, Any]:

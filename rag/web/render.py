@@ -36,11 +36,6 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _escape_line_start(m: re.Match[str]) -> str:
-    indent, mark = m.group(1), m.group(2)
-    return indent + (mark + "\\" if mark.isdigit() else "\\" + mark)  # "1\. ", "\- ", "\# "
-
-
 def md_text(text: str) -> str:
     r"""Plain text made safe for the chat's Markdown: punctuation backslash-escaped, then `<>&` as entities.
 

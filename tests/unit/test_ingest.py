@@ -181,3 +181,12 @@ def test_a_sentence_starting_with_a_stamp_word_is_body():
     assert out["text"] == ("Modified proteins were found in 12 of 40 samples, and updated 2023 guidelines followed.\n\n"
                            "Published results from 2019 agree with the new trial.")  # fmt: skip
     assert out["date"] == "2022-12-24"
+
+
+def test_sha256_helpers_match_known_digests():
+    from rag.records import sha256_bytes, sha256_text
+
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # sha256 of b""
+    assert sha256_bytes(b"") == sha256_text("") == empty
+    assert sha256_text("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2
+    assert sha256_text("é") == sha256_bytes(b"\xc3\xa9")  # UTF-8, not Latin-1

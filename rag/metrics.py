@@ -1,5 +1,6 @@
-"""Small pure functions for the eval harness: relevance by evidence quote, ranking metrics, and
-answer metrics. Nothing here touches a model or an index.
+"""Small pure functions for the eval harness and the benchmark: relevance by evidence quote,
+ranking metrics, and answer metrics. Nothing here touches a model or an index (which is why it
+sits in the base layer, where rag/evaluation and rag/bench can both use it).
 
 A retrieved passage is relevant when it holds an evidence quote (after normalizing whitespace,
 NBSP, quote marks and case), or when a chunk boundary cut the quote and the passage still holds
