@@ -29,12 +29,20 @@ _MONTH_WORDS = {
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalized runs that look like names ("Kassym-Jomart Tokayev", "Olaf Scholz")."""
+    """Capitalized runs that look like names; a title or question word splits a run.
+
+    >>> names_in("Did Uzbek President Shavkat Mirziyoyev meet Olaf Scholz's team?")
+    ['Uzbek', 'Shavkat Mirziyoyev', 'Olaf Scholz']
+    """
     out = []
     for m in _NAME_RUN.finditer(text):
-        words = [re.sub(r"[’']s?$", "", w) for w in m.group(0).split() if w.lower().strip("’'") not in _NOT_NAMES]
-        if words:
-            out.append(" ".join(words))
+        run: list[str] = []
+        for w in [*m.group(0).split(), ""]:
+            if w and w.lower().strip("’'") not in _NOT_NAMES:
+                run.append(re.sub(r"[’']s?$", "", w))
+            elif run:
+                out.append(" ".join(run))
+                run = []
     return out
 
 
