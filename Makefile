@@ -62,11 +62,11 @@ eval: install
 # 20 concurrent gradio_client users x 50 questions, then 1,000 in a row (about 3 minutes; make test runs it too).
 # Writes benchmarks/results/load.json.
 load: install-test
-	RAG_LOAD_RESULTS=benchmarks/results/load.json $(BIN)/pytest -q -s tests/test_load.py
+	RAG_LOAD_RESULTS=$(CURDIR)/benchmarks/results/load.json $(BIN)/pytest -q -s tests/system/test_load.py
 
 # The README's screenshots (docs/), taken by the browser tests in Debian's Chromium.
 screenshots: install-test browser
-	RAG_SCREENSHOTS_DIR=docs $(BIN)/pytest -q tests/test_browser.py
+	RAG_SCREENSHOTS_DIR=$(CURDIR)/docs $(BIN)/pytest -q tests/system/test_browser.py
 
 # Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 55 minutes on 2 cores).
 # Writes benchmarks/results/bench.{json,md} and latency_vs_size.png. Parts: make bench ARGS="--only scale".

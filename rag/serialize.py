@@ -2,8 +2,8 @@
 
 `rag search --json` prints `hit_json` objects, `rag ask --json` and the web `/ask` endpoint
 print `answer_json`, and the web feedback file stores a subset of `citation_json`. Keys and
-value types are the contract in the README (Command line); tests/test_cli.py,
-tests/test_questions.py and tests/test_app.py hold them to it.
+value types are the contract in the README (Command line); tests/integration/test_cli.py,
+tests/integration/test_questions.py and tests/unit/test_app.py hold them to it.
 
 >>> from rag.records import Answer
 >>> answer_json(Answer("q?", "It rained. [1]", (), False))["answer"]

@@ -10,7 +10,7 @@ the products are summed in 32 bits; on AVX2 without VNNI, pairs of products are 
 16 bits, which saturates when |weight| is near 127 (255 * 127 * 2 > 32767), so the same model
 gave other vectors on other CPUs. With |weight| <= 64 a pair is at most 32640: no saturation,
 every CPU computes the same integers, and the vectors agree to float rounding
-(tests/test_embed_onnx.py checks both the kernel and the exported weights).
+(tests/integration/test_embed_onnx.py checks both the kernel and the exported weights).
 
 Outputs against the PyTorch fp32 model: fp32 to about 1e-7 cosine, int8 to a mean of 0.992
 (README, Performance). Mean pooling and unit length, as the model's own `1_Pooling` config says.
