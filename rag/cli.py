@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -144,20 +145,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from rag.engine import Engine
+    from rag.index.manifest import Counts
 
     st = Engine(settings_from_args(args)).status()
     m = st.manifest
     info = {
         "exists": st.exists, "stale": st.stale, "describe": st.describe(),
         "new": st.new, "changed": st.changed, "removed": st.removed,
-        "counts": m.get("counts"), "embedder": m.get("embedder"), "built_at": m.get("built_at"),
+        "counts": dataclasses.asdict(m.counts) if m else None,
+        "embedder": dict(m.embedder) if m else None, "built_at": m.built_at if m else None,
     }  # fmt: skip
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
     else:
-        counts = m.get("counts") or {}
-        print(f"{st.describe()}; {counts.get('documents', 0)} articles, {counts.get('chunks', 0)} chunks, "
-              f"model {m.get('embedder', {}).get('name', '-')}, built {m.get('built_at', '-')}")  # fmt: skip
+        counts = m.counts if m else Counts()
+        print(f"{st.describe()}; {counts.documents} articles, {counts.chunks} chunks, "
+              f"model {m.embedder.get('name', '-') if m else '-'}, built {m.built_at if m else '-'}")  # fmt: skip
     return 0
 
 

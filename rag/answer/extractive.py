@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +26,6 @@ from rag.search.names import chunks_mentioning
 from rag.search.retrieve import SearchResult, search
 from rag.serialize import answer_json  # noqa: F401
 
-AnswerMode = Literal["extractive", "llm"]
 ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
 MAX_SENTENCES = 3
@@ -135,7 +134,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     retrieved passages miss is left to the answer's scoring: a question can name several things,
     and not every passage names them all.
     """
-    docs = snapshot.manifest.get("documents", {})
+    docs = snapshot.manifest.documents
     missing = [n for n in key_names(question) if not chunks_mentioning(n, snapshot) and not _in_metadata(n, docs)]
     numbers = _DIGITS.findall(question)
     if numbers:
@@ -145,7 +144,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     return list(dict.fromkeys(missing))
 
 
-def _in_metadata(name: str, docs: dict[str, dict]) -> bool:
+def _in_metadata(name: str, docs: Mapping[str, Mapping[str, Any]]) -> bool:
     """Whether an article's title, author or outlet uses a word of `name` (bylines are cleaned out
     of the text but kept as metadata)."""
     words = set(lexical_tokens(name))

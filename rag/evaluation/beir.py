@@ -208,6 +208,6 @@ def run_beir(beir: BeirSet, settings: Settings, snapshot, embedder, modes: Seque
         }
         for m in modes
     }
-    counts = snapshot.manifest.get("counts", {})
+    counts = snapshot.manifest.counts
     return BeirResult(beir.name, beir.split, len(beir.queries), metrics, runs,
-                      {"documents": counts.get("documents", 0), "chunks": counts.get("chunks", 0)})  # fmt: skip
+                      {"documents": counts.documents, "chunks": counts.chunks})  # fmt: skip

@@ -22,29 +22,23 @@ from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
-from rag.index.store import (
-    FileStore,
-    IndexSnapshot,
-    SentenceTable,
-    check_compatible,
-    load_snapshot,
-    read_manifest,
-)
+from rag.index.manifest import Manifest
+from rag.index.store import FileStore, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def expected_manifest(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
     """The manifest sections that must match for an index to be usable with these settings."""
-    return {
-        "embedder": {"name": embedder.name, "dim": embedder.dim, "max_tokens": embedder.max_tokens},
-        "chunking": {
+    return Manifest(
+        embedder={"name": embedder.name, "dim": embedder.dim, "max_tokens": embedder.max_tokens},
+        chunking={
             "target_tokens": settings.chunk_tokens,
             "overlap": settings.chunk_overlap,
             "tokenizer": settings.tokenizer,
         },
-    }
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +174,7 @@ def ingest(
         lock.release()
 
 
-def _previous(settings: Settings, expected: dict[str, Any], rebuild: bool) -> IndexSnapshot | None:
+def _previous(settings: Settings, expected: Manifest, rebuild: bool) -> IndexSnapshot | None:
     try:
         manifest = read_manifest(settings.index_dir)
     except IndexCorrupt:
@@ -190,7 +184,7 @@ def _previous(settings: Settings, expected: dict[str, Any], rebuild: bool) -> In
     if manifest is None:
         return None
     try:
-        check_compatible(manifest, expected)
+        manifest.check_compatible(expected)
     except IndexMismatch:
         if rebuild:
             return None
@@ -208,40 +202,40 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     report = IngestReport()
     expected = expected_manifest(settings, embedder)
     prev = _previous(settings, expected, rebuild)
-    prev_manifest = prev.manifest if prev else {}
-    prev_docs: dict[str, dict] = prev_manifest.get("documents", {})
+    prev_manifest = prev.manifest if prev else expected
     prev_chunks = prev.doc_chunks() if prev else {}
     previous_rows = _previous_rows(prev, prev_chunks)
 
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
     report.timings["scan"] = time.perf_counter() - t0
     parsed = _parse_and_chunk(files, prev, prev_chunks, settings, embedder, rebuild, report, progress)
-    report.removed = sorted(set(prev_docs) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped))
+    report.removed = sorted(
+        set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
+    )
     report.timings["parse_chunk"] = time.perf_counter() - t0 - report.timings["scan"]
 
     changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
-    changed |= prev_manifest.get("skipped", {}) != parsed.skipped
-    changed |= prev_manifest.get("duplicates", {}) != parsed.duplicates
+    changed |= prev_manifest.skipped != parsed.skipped
+    changed |= prev_manifest.duplicates != parsed.duplicates
     report.documents = len(parsed.docs)
     if not changed:
         report.chunks = len(prev) if prev else 0
-        report.tokens = prev_manifest.get("counts", {}).get("tokens", 0)
+        report.tokens = prev_manifest.counts.tokens
         report.seconds = time.perf_counter() - t0
         return report
 
-    next_id = int(prev_manifest.get("next_chunk_id", 0))
+    next_id = prev_manifest.next_chunk_id
     final, hashes, next_id = _number_new_chunks(parsed.kept, parsed.new_chunks, next_id)
     vectors = _vectors_for(final, hashes, previous_rows, prev, embedder, settings, report, progress)
     sentences = _sentence_table(parsed.docs, prev, embedder, settings, report, progress)
     t_write = time.perf_counter()
-    manifest = {
-        **expected,
-        "documents": parsed.doc_meta,
-        "skipped": parsed.skipped,
-        "duplicates": parsed.duplicates,
-        "next_chunk_id": next_id,
-        "previous_generation": prev.generation if prev else None,
-    }
+    manifest = expected.replace(
+        documents=parsed.doc_meta,
+        skipped=parsed.skipped,
+        duplicates=parsed.duplicates,
+        next_chunk_id=next_id,
+        previous_generation=prev.generation if prev else None,
+    )
     _write(settings, prev, prev_chunks, parsed, final, vectors, hashes, manifest, sentences, report)
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
@@ -274,7 +268,7 @@ def _parse_and_chunk(
     progress: Progress | None,
 ) -> _Parsed:
     """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new."""
-    prev_docs: dict[str, dict] = prev.manifest.get("documents", {}) if prev else {}
+    prev_docs = prev.manifest.documents if prev else {}
     out = _Parsed()
     by_text: dict[str, str] = {}
     for i, f in enumerate(files):
@@ -364,7 +358,7 @@ def _write(
     final: list[Chunk],
     vectors: np.ndarray,
     hashes: list[str],
-    manifest: dict[str, Any],
+    manifest: Manifest,
     sentences: SentenceTable,
     report: IngestReport,
 ) -> None:
@@ -373,7 +367,7 @@ def _write(
     What the previous generation holds of unchanged articles is kept as it is; everything else
     of it goes, and the new chunks come in.
     """
-    prev_docs = prev.manifest.get("documents", {}) if prev else {}
+    prev_docs = prev.manifest.documents if prev else {}
     store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
     store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
     unchanged, n_kept = set(report.unchanged), len(parsed.kept)
@@ -481,7 +475,7 @@ class IndexStatus:
     new: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: Manifest | None = None
 
     def describe(self) -> str:
         if not self.exists:
@@ -499,9 +493,7 @@ def index_status(settings: Settings) -> IndexStatus:
     manifest = read_manifest(settings.index_dir)
     if manifest is None:
         return IndexStatus(exists=False, stale=True)
-    known: dict[str, str] = {}
-    for section in ("documents", "skipped", "duplicates"):
-        known.update({k: v.get("sha256") for k, v in manifest.get(section, {}).items()})
+    known = manifest.file_hashes()
     files = {f.doc_id: f.sha256 for f in scan_corpus(settings.corpus_dir, settings.max_file_mb)}
     new = tuple(sorted(set(files) - set(known)))
     removed = tuple(sorted(set(known) - set(files)))

@@ -32,13 +32,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from rag.errors import IndexCorrupt, IndexMismatch, IndexMissing
+from rag.errors import IndexCorrupt, IndexMissing
 from rag.index.lexical import lexical_tokens
+from rag.index.manifest import FIX, Counts, Manifest
 from rag.records import Chunk, Document
 
-FORMAT_VERSION = 2  # 2: sentence vectors
 MANIFEST = "manifest.json"
-FIX = "run `rag ingest --rebuild`"
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -61,7 +60,7 @@ class StoreReader(Protocol):
     Chunk ids are integers the store keeps stable across updates; scores are higher-is-better.
     """
 
-    manifest: dict[str, Any]  # what built the index: embedder, chunking, documents (title, path, date)
+    manifest: Manifest  # what built the index: embedder, chunking, documents (title, path, date)
     sentences: SentenceTable | None  # every sentence's span and vector, for the extractive answerer
 
     def __len__(self) -> int: ...
@@ -112,41 +111,30 @@ class Store(StoreReader, Protocol):
         """Stage the removal of documents and all their chunks."""
         ...
 
-    def save(self, manifest: dict[str, Any]) -> None:
+    def save(self, manifest: Manifest) -> None:
         """Apply what was staged, atomically, recording `manifest` (what built the index)."""
         ...
 
     @classmethod
-    def load(cls, location: Any, expected: dict[str, Any] | None = None) -> Store:
+    def load(cls, location: Any, expected: Manifest | None = None) -> Store:
         """Open the store at `location`, checked against the running settings (`expected`)."""
         ...
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    """The manifest, or None when there is no index yet."""
+def read_manifest(index_dir: Path) -> Manifest | None:
+    """The manifest, or None when there is no index yet.
+
+    Raises:
+        IndexCorrupt: the file is unreadable or not a manifest.
+    """
     path = Path(index_dir) / MANIFEST
     if not path.exists():
         return None
     try:
-        manifest = json.loads(path.read_text())
+        data = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{path} is unreadable ({exc}); {FIX}") from exc
-    if not isinstance(manifest, dict):
-        raise IndexCorrupt(f"{path} is not an index manifest; {FIX}")
-    return manifest
-
-
-def check_compatible(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
-    """Raise IndexMismatch naming the first setting that differs from the running one."""
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatch(f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}; {FIX}")
-    for section in ("embedder", "chunking"):
-        built, running = manifest.get(section, {}), expected[section]
-        for key, value in running.items():
-            if built.get(key) != value:
-                raise IndexMismatch(
-                    f"index was built with {section} {key}={built.get(key)!r}, running {value!r}; {FIX}"
-                )
+    return Manifest.from_json(data, str(path))
 
 
 def _fsync_tree(root: Path) -> None:
@@ -227,7 +215,7 @@ def write_generation(
     chunks: Sequence[Chunk],
     vectors: np.ndarray,
     embed_hashes: Sequence[str],
-    manifest: dict[str, Any],
+    manifest: Manifest,
     hnsw_threshold: int = 200_000,
     sentences: SentenceTable | None = None,
 ) -> Path:
@@ -246,28 +234,27 @@ def write_generation(
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
     try:
-        chunks, vectors, embed_hashes = _sorted_by_id(chunks, vectors, embed_hashes, manifest["embedder"]["dim"])
+        chunks, vectors, embed_hashes = _sorted_by_id(chunks, vectors, embed_hashes, manifest.embedder["dim"])
         _write_generation_files(tmp, docs, chunks, vectors, embed_hashes, hnsw_threshold, sentences)
         _fsync_tree(tmp)
         os.rename(tmp, index_dir / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    manifest = {
-        **manifest,
-        "format_version": FORMAT_VERSION,
-        "generation": name,
-        "counts": {
-            "documents": len(docs),
-            "chunks": len(chunks),
-            "tokens": int(sum(c.n_tokens for c in chunks)),
-            "sentences": len(sentences.doc_ids) if sentences is not None else 0,
-        },
-        "vector_index": choose_index(len(chunks), hnsw_threshold),
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    write_json_atomic(index_dir / MANIFEST, manifest)
-    _remove_old_generations(index_dir, keep={name, manifest.get("previous_generation")})
+    counts = Counts(
+        documents=len(docs),
+        chunks=len(chunks),
+        tokens=int(sum(c.n_tokens for c in chunks)),
+        sentences=len(sentences.doc_ids) if sentences is not None else 0,
+    )
+    manifest = manifest.replace(
+        generation=name,
+        counts=counts,
+        vector_index=choose_index(len(chunks), hnsw_threshold),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    write_json_atomic(index_dir / MANIFEST, manifest.to_json())
+    _remove_old_generations(index_dir, keep={name, manifest.previous_generation})
     return index_dir / name
 
 
@@ -375,7 +362,7 @@ class IndexSnapshot:
     """A loaded generation: read-only, safe to share between threads."""
 
     root: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     ids: np.ndarray
     vectors: np.ndarray
     faiss_index: Any
@@ -386,7 +373,7 @@ class IndexSnapshot:
 
     @property
     def generation(self) -> str:
-        return self.manifest["generation"]
+        return self.manifest.generation
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -495,13 +482,13 @@ def bm25_idf(df: int, n: int) -> float:
 _LOAD_LOCK = threading.Lock()
 
 
-def load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
+def load_snapshot(index_dir: Path, expected: Manifest | None = None) -> IndexSnapshot:
     """Load and check an index generation (one load at a time per process: see _LOAD_LOCK)."""
     with _LOAD_LOCK:
         return _load_snapshot(index_dir, expected)
 
 
-def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> IndexSnapshot:
+def _load_snapshot(index_dir: Path, expected: Manifest | None = None) -> IndexSnapshot:
     """Open the current generation, checking it against the running settings and itself.
 
     Raises:
@@ -516,8 +503,8 @@ def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> I
     if manifest is None:
         raise IndexMissing(f"no index in {index_dir}/; run `rag ingest`")
     if expected is not None:
-        check_compatible(manifest, expected)
-    root = index_dir / manifest.get("generation", "?")
+        manifest.check_compatible(expected)
+    root = index_dir / (manifest.generation or "?")
     try:
         ids = np.load(root / "ids.npy", allow_pickle=False)
         vectors = np.load(root / "vectors.npy", mmap_mode="r", allow_pickle=False)
@@ -535,7 +522,7 @@ def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> I
             con.close()
     except (OSError, ValueError, RuntimeError, sqlite3.DatabaseError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexCorrupt(f"index in {index_dir}/ is damaged ({type(exc).__name__}: {exc}); {FIX}") from exc
-    n = manifest.get("counts", {}).get("chunks")
+    n = manifest.counts.chunks
     sizes = {"manifest": n, "ids": len(ids), "vectors": len(vectors), "faiss": faiss_index.ntotal, "sqlite": n_rows}
     bm25_docs = int(bm25.scores.get("num_docs", 0))
     if len(set(sizes.values())) != 1 or (n and bm25_docs != n):
@@ -547,9 +534,9 @@ def _load_snapshot(index_dir: Path, expected: dict[str, Any] | None = None) -> I
         or not np.array_equal(np.sort(faiss_ids), ids)
     ):
         raise IndexCorrupt(f"index parts disagree on the chunk ids; {FIX}")
-    if n_docs != manifest.get("counts", {}).get("documents", n_docs):
+    if n_docs != manifest.counts.documents:
         raise IndexCorrupt(f"index parts disagree on the number of documents; {FIX}")
-    if manifest.get("counts", {}).get("sentences") not in (None, len(sentences.doc_ids) if sentences else 0):
+    if manifest.counts.sentences not in (None, len(sentences.doc_ids) if sentences else 0):
         raise IndexCorrupt(f"index in {index_dir}/ is missing sentence vectors; {FIX}")
     return IndexSnapshot(
         root=root, manifest=manifest, ids=ids, vectors=vectors, faiss_index=faiss_index, bm25=bm25, sentences=sentences
@@ -578,7 +565,7 @@ class FileStore:
         self._deleted: set[str] = set()
 
     @classmethod
-    def load(cls, location: Path, expected: dict[str, Any] | None = None, hnsw_threshold: int = 200_000) -> FileStore:
+    def load(cls, location: Path, expected: Manifest | None = None, hnsw_threshold: int = 200_000) -> FileStore:
         """The store in folder `location`; empty (nothing to read yet) when no index was written there."""
         current = load_snapshot(location, expected) if read_manifest(location) is not None else None
         return cls(location, current, hnsw_threshold)
@@ -599,7 +586,7 @@ class FileStore:
     def delete(self, doc_ids: Iterable[str]) -> None:
         self._deleted.update(doc_ids)
 
-    def save(self, manifest: dict[str, Any], sentences: SentenceTable | None = None) -> Path:
+    def save(self, manifest: Manifest, sentences: SentenceTable | None = None) -> Path:
         """Write the new generation (`manifest`: what built it; `sentences`: every document's).
 
         Returns:
@@ -612,7 +599,7 @@ class FileStore:
             kept = [(c, h) for doc, rows in self.current.doc_chunks().items() if doc not in gone for c, h in rows]
             chunks, hashes = [c for c, _ in kept], [h for _, h in kept]
             vectors.insert(0, self.current.vectors_of([c.chunk_id for c in chunks]))
-        dim = manifest["embedder"]["dim"]
+        dim = manifest.embedder["dim"]
         path = write_generation(
             self.index_dir, docs + self._docs, chunks + self._chunks,
             np.concatenate(vectors) if vectors else np.zeros((0, dim), np.float32),
@@ -625,8 +612,8 @@ class FileStore:
     # ------------------------------------------------------------ reading (the current generation)
 
     @property
-    def manifest(self) -> dict[str, Any]:
-        return self.current.manifest if self.current is not None else {}
+    def manifest(self) -> Manifest | None:
+        return self.current.manifest if self.current is not None else None
 
     @property
     def sentences(self) -> SentenceTable | None:

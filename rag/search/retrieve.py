@@ -6,7 +6,9 @@ nothing rather than noise.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -156,7 +158,7 @@ def search(
     t = time.perf_counter()
     chunks = snapshot.chunks(list(dict.fromkeys(top + nearest_ids)))
     timings["fetch_ms"] = _ms(t)
-    docs = snapshot.manifest["documents"]
+    docs = snapshot.manifest.documents
     hits = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(top, start=1))
     nearest = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(nearest_ids, start=1))
     return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv)
@@ -174,7 +176,7 @@ class _Scores:
     rrf: dict[int, float]  # hybrid only
     fused: dict[int, float]  # the ranking score of the mode
 
-    def hit(self, i: int, rank: int, chunk, docs: dict) -> Hit:
+    def hit(self, i: int, rank: int, chunk, docs: Mapping[str, Mapping[str, Any]]) -> Hit:
         by = {"dense": self.cos[i], "bm25": self.bm25.get(i, 0.0)}
         if self.mode == "hybrid":
             by["rrf"] = self.rrf[i]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from rag.index.manifest import Manifest
 from rag.records import Answer, Chunk, Document, Hit
 
 # Questions that work on the seed corpus; at start-up only those that retrieve something are shown.
@@ -59,9 +60,9 @@ def chat_message(answer: Answer) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def doc_info(manifest: Mapping[str, Any], doc_id: str) -> dict[str, Any]:
+def doc_info(manifest: Manifest | None, doc_id: str) -> dict[str, Any]:
     """The metadata the index holds for one article (title, source, date, author, path)."""
-    return dict(manifest.get("documents", {}).get(doc_id, {}))
+    return manifest.document(doc_id) if manifest else {}
 
 
 def _meta_line(info: Mapping[str, Any]) -> str:
@@ -96,7 +97,7 @@ def _card(
     label: str,
     hit: Hit,
     quote: str | None,
-    manifest: Mapping[str, Any],
+    manifest: Manifest | None,
     *,
     flagged: bool = False,
     show_scores: bool = False,
@@ -133,7 +134,7 @@ def timings_line(timings_ms: Mapping[str, float]) -> str:
 
 
 def source_cards(
-    answer: Answer, manifest: Mapping[str, Any], *, show_scores: bool = False, show_timings: bool = False
+    answer: Answer, manifest: Manifest | None, *, show_scores: bool = False, show_timings: bool = False
 ) -> str:
     """The sources panel for one answer: a card per citation, or the nearest passages when it abstains.
 
@@ -206,9 +207,9 @@ def article_view(doc: Document, info: Mapping[str, Any], chunk: Chunk, quote: st
     return f'<div class="rag-article">\n{head}\n{body}\n</div>'
 
 
-def corpus_overview(manifest: Mapping[str, Any] | None, limit: int = 8) -> str:
+def corpus_overview(manifest: Manifest | None, limit: int = 8) -> str:
     """The empty state: how many articles, their titles, outlets and dates (Markdown, escaped)."""
-    docs: dict[str, dict] = dict((manifest or {}).get("documents", {}))
+    docs = dict(manifest.documents) if manifest else {}
     if not docs:
         return "**The corpus is empty.** Add articles with *Add articles* below, then ask about them."
     items = sorted(docs.items(), key=lambda kv: (str(kv[1].get("date") or ""), kv[0]), reverse=True)
@@ -231,19 +232,18 @@ def corpus_overview(manifest: Mapping[str, Any] | None, limit: int = 8) -> str:
 
 def status_line(status: Any) -> str:
     """The index status as one line of Markdown (`status` is a rag.index.build.IndexStatus)."""
-    m = status.manifest or {}
-    if not status.exists:
+    m = status.manifest
+    if not status.exists or m is None:
         return "⚠ **No index yet.** Press *Update index* to build it."
-    counts = m.get("counts") or {}
-    built = str(m.get("built_at") or "?").replace("T", " ").replace("Z", " UTC")
-    model = (m.get("embedder") or {}).get("name", "?")
+    built = (m.built_at or "?").replace("T", " ").replace("Z", " UTC")
+    model = m.embedder.get("name", "?")
     line = (
-        f"**Index:** {counts.get('documents', 0)} articles · {counts.get('chunks', 0)} passages · "
-        f"model {md_text(model)} · built {md_text(built)}"
+        f"**Index:** {m.counts.documents} articles · {m.counts.chunks} passages · "
+        f"model {md_text(str(model))} · built {md_text(built)}"
     )
     if status.stale:
         line += f"  \n⚠ **{md_text(status.describe().capitalize())}.** Press *Update index* to include the changes."
-    skipped = m.get("skipped") or {}
+    skipped = m.skipped
     if skipped:
         line += f"  \n{len(skipped)} file(s) in the corpus could not be read: " + "; ".join(
             f"{md_text(k)} ({md_text(v.get('reason', ''))})" for k, v in sorted(skipped.items())[:3]
@@ -262,9 +262,10 @@ def pick_examples(candidates: Iterable[str], works: Any, n: int = 4) -> list[str
     return out
 
 
-def title_questions(manifest: Mapping[str, Any] | None, n: int = 2) -> list[str]:
+def title_questions(manifest: Manifest | None, n: int = 2) -> list[str]:
     """Fallback examples for a corpus of one's own: ask about the newest articles by title."""
-    docs = sorted((manifest or {}).get("documents", {}).values(), key=lambda d: str(d.get("date") or ""), reverse=True)
+    entries = manifest.documents.values() if manifest else []
+    docs = sorted(entries, key=lambda d: str(d.get("date") or ""), reverse=True)
     return [f"What does “{d['title']}” report?" for d in docs[:n] if d.get("title")]
 
 

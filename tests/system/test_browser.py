@@ -106,7 +106,7 @@ def open_app(pg, url: str, settings: Settings | None = None) -> None:
 def wait_for_status(pg, settings: Settings) -> None:
     from rag.index.store import read_manifest
 
-    n = len(read_manifest(settings.index_dir)["documents"])
+    n = len(read_manifest(settings.index_dir).documents)
     pg.wait_for_function(
         "s => (document.querySelector('#rag-status')?.innerText || '').includes(s)", arg=f"{n} articles"
     )

@@ -42,7 +42,7 @@ def check_consistent(index_dir: Path) -> dict:
 
     manifest = read_manifest(index_dir)
     assert manifest is not None
-    gen = Path(index_dir) / manifest["generation"]
+    gen = Path(index_dir) / manifest.generation
     ids = np.load(gen / "ids.npy")
     vector_index = faiss.read_index(str(gen / "faiss.index"))  # held: id_map lives inside it
     faiss_ids = np.sort(faiss.vector_to_array(vector_index.id_map))
@@ -58,9 +58,9 @@ def check_consistent(index_dir: Path) -> dict:
     assert int(bm25s.BM25.load(str(gen / "bm25")).scores["num_docs"]) == max(len(ids), 1)
     with np.load(gen / "sentences.npz") as z:
         sentence_docs = set(z["doc_ids"].tolist())
-        assert len(z["doc_ids"]) == len(z["vectors"]) == manifest["counts"]["sentences"]
-    assert set(manifest["documents"]) == set(docs) == sentence_docs
-    assert manifest["counts"]["chunks"] == len(ids) and manifest["counts"]["documents"] == len(docs)
+        assert len(z["doc_ids"]) == len(z["vectors"]) == manifest.counts.sentences
+    assert set(manifest.documents) == set(docs) == sentence_docs
+    assert manifest.counts.chunks == len(ids) and manifest.counts.documents == len(docs)
     for doc_id, text, start, end in chunks:
         assert docs[doc_id][start:end] == text
     load_snapshot(index_dir)  # and the loader agrees
@@ -103,7 +103,7 @@ def test_killing_rag_ingest_at_random_moments_never_loses_the_index(tmp_path):
     first = start()
     assert first.wait(timeout=600) == 0, log.read_text()
     v0 = check_consistent(index)
-    v0_docs = set(v0["documents"])
+    v0_docs = set(v0.documents)
 
     # The work the killed runs are doing: 50 new articles, one changed, one deleted.
     write_articles(corpus, made[10:])
@@ -119,7 +119,7 @@ def test_killing_rag_ingest_at_random_moments_never_loses_the_index(tmp_path):
     timed = start(tmp_path / "index-timed")
     assert timed.wait(timeout=600) == 0, log.read_text()
     duration = time.monotonic() - t0
-    assert set(check_consistent(tmp_path / "index-timed")["documents"]) == final_docs
+    assert set(check_consistent(tmp_path / "index-timed").documents) == final_docs
 
     rng = random.Random(20261124)
     rounds = 6
@@ -155,10 +155,10 @@ def test_killing_rag_ingest_at_random_moments_never_loses_the_index(tmp_path):
             mid_write += writing
         assert proc.returncode in (0, -signal.SIGKILL), log.read_text()
         m = check_consistent(index)
-        if m["generation"] == v0["generation"]:
-            assert set(m["documents"]) == v0_docs
+        if m.generation == v0.generation:
+            assert set(m.documents) == v0_docs
         else:  # killed after the swap, or it finished: the new index is whole; go back for the next round
-            assert set(m["documents"]) == final_docs
+            assert set(m.documents) == final_docs
             shutil.rmtree(index)
             shutil.copytree(backup, index)
     assert killed >= 5 and mid_write >= 1, (
@@ -170,7 +170,7 @@ def test_killing_rag_ingest_at_random_moments_never_loses_the_index(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{len(final_docs)} articles, ")
     m = check_consistent(index)
-    assert set(m["documents"]) == final_docs
+    assert set(m.documents) == final_docs
     # Leftovers of the killed runs are gone: no half-written generation, at most the last two kept.
     assert not [p for p in index.iterdir() if p.name.startswith(".tmp-")]
     assert len([p for p in index.iterdir() if p.name.startswith("gen-")]) <= 2
@@ -211,7 +211,7 @@ def test_queries_use_the_old_index_until_the_new_one_is_swapped_in(settings, fak
     from tests.unit.test_app import serve
 
     ingest(settings, embedder=fake_embedder)
-    old = read_manifest(settings.index_dir)["generation"]
+    old = read_manifest(settings.index_dir).generation
     made = articles(4)
     write_articles(corpus, made)
     seed_q = "How many wagons of coal did Kazakhstan block?"
@@ -244,13 +244,13 @@ def test_queries_use_the_old_index_until_the_new_one_is_swapped_in(settings, fak
             )  # fmt: skip
             assert cli.returncode == 2 and cli.stderr.startswith(f"error: {LOCKED}"), cli.stderr
             assert "wait for it to finish and try again" in cli.stderr
-            assert read_manifest(settings.index_dir)["generation"] == old
+            assert read_manifest(settings.index_dir).generation == old
             check_consistent(settings.index_dir)
         finally:
             gated.release.set()
             worker.join(120)
         assert result and result[0].added == [a.name for a in made]
-        new = check_consistent(settings.index_dir)["generation"]
+        new = check_consistent(settings.index_dir).generation
         assert new != old
         for a in made:  # swapped in: the same app finds the new articles, no restart
             assert _top_doc(a.question, settings, fake_embedder) == (new, a.name)
@@ -273,7 +273,7 @@ def test_failed_ingest_releases_the_lock_and_keeps_the_index(settings, fake_embe
 
     with pytest.raises(MemoryError):
         ingest(settings, embedder=Broken())
-    assert check_consistent(settings.index_dir)["generation"] == old["generation"]
+    assert check_consistent(settings.index_dir).generation == old.generation
     assert ingest(settings, embedder=fake_embedder).added == [a.name for a in articles(2)]
     check_consistent(settings.index_dir)
 

@@ -138,8 +138,8 @@ def check_bad_corpus_result(summary: str, manifest: dict, expected: dict[str, st
     n_skipped = sum(1 for name, r in expected.items() if r is not None) + 1 - (0 if unreadable else 1)
     assert len(skipped) == n_skipped, summary
     indexed = set(SEED_NAMES) | set(INDEXED) | (set() if unreadable else {"locked.txt"})
-    assert set(manifest["documents"]) == indexed
-    assert manifest["counts"]["documents"] == len(indexed)
+    assert set(manifest.documents) == indexed
+    assert manifest.counts.documents == len(indexed)
     assert lines[0].startswith(f"{len(indexed)} articles, ")
 
 
@@ -255,7 +255,7 @@ def test_unreadable_file_and_folder_are_skipped_and_the_rest_is_indexed(tmp_path
     assert "  skipped: secret.txt: cannot read file (Permission denied)" in lines
     assert "  skipped: locked-folder/: cannot read folder (Permission denied)" in lines
     manifest = read_manifest(tmp_path / "i")
-    assert set(manifest["documents"]) == {*SEED_NAMES, "zzz-after.txt"}
+    assert set(manifest.documents) == {*SEED_NAMES, "zzz-after.txt"}
 
 
 @pytest.mark.slow
@@ -288,8 +288,8 @@ def _doc_ids_in_every_part(settings: Settings, embedder) -> set[str]:
     chunk_docs = snap.doc_chunks()
     n = sum(len(v) for v in chunk_docs.values())
     assert len(snap.ids) == snap.faiss_index.ntotal == n == int(snap.bm25.scores["num_docs"])
-    assert set(snap.manifest["documents"]) == {d.doc_id for d in snap.documents()}
-    assert set(snap.sentences.doc_ids.tolist()) == set(snap.manifest["documents"])
+    assert set(snap.manifest.documents) == {d.doc_id for d in snap.documents()}
+    assert set(snap.sentences.doc_ids.tolist()) == set(snap.manifest.documents)
     return set(chunk_docs)
 
 

@@ -20,6 +20,7 @@ from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import ConfigError
 from rag.index.build import IndexStatus
+from rag.index.manifest import Counts, Manifest
 from rag.records import Answer, Chunk, Citation, Document, Hit
 from rag.web.feedback import feedback_entry, read_feedback, record_feedback
 from rag.web.render import (
@@ -63,7 +64,9 @@ def _answer(abstained: bool = False, supported: bool = True) -> Answer:
     )
 
 
-MANIFEST = {"documents": {"a.txt": {"title": "Coal war", "source": "Orda.kz", "date": "2022-06-20", "author": "Ivan"}}}
+MANIFEST = Manifest(
+    {}, {}, documents={"a.txt": {"title": "Coal war", "source": "Orda.kz", "date": "2022-06-20", "author": "Ivan"}}
+)
 
 
 # ---------------------------------------------------------------- rendering
@@ -109,7 +112,7 @@ def test_abstention_shows_the_nearest_passages():
 def test_article_text_never_becomes_markup():
     hit = Hit(_chunk(XSS, 0), 1.0, 1)
     answer = Answer("q", "x [1]", (Citation(1, hit, XSS),), False, hits=(hit,))
-    html = source_cards(answer, {"documents": {"a.txt": {"title": XSS, "source": XSS}}})
+    html = source_cards(answer, Manifest({}, {}, documents={"a.txt": {"title": XSS, "source": XSS}}))
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=&quot;" in html
     doc = Document("a.txt", "corpus/a.txt", XSS, XSS + "\n\nMore.", "0" * 64)
@@ -123,7 +126,7 @@ def test_article_view_marks_the_passage_in_place():
     start = text.index("Coal")
     chunk = _chunk(start=start)
     doc = Document("a.txt", "corpus/a.txt", "Coal war", text, "0" * 64)
-    view = article_view(doc, MANIFEST["documents"]["a.txt"], chunk, "1,700 wagons were blocked.", "[1]")
+    view = article_view(doc, MANIFEST.document("a.txt"), chunk, "1,700 wagons were blocked.", "[1]")
     assert (
         'First paragraph.\n\n<mark class="rag-passage-mark" id="rag-passage">Coal: '
         '<mark class="rag-quote">1,700 wagons were blocked.</mark> Trains waited.</mark>\n\nLast.'
@@ -153,14 +156,14 @@ def test_chat_message_keeps_markers_and_adds_notes():
 
 def test_corpus_overview_lists_articles_outlets_and_dates():
     docs = {f"d{i}.txt": {"title": f"Title {i}", "source": "Orda.kz", "date": f"2023-01-0{i}"} for i in range(1, 4)}
-    text = corpus_overview({"documents": docs}, limit=2)
+    text = corpus_overview(Manifest({}, {}, documents=docs), limit=2)
     assert text.startswith("**3 articles** from Orda.kz, dated 2023-01-01 to 2023-01-03:")
     assert "- Title 3 (Orda.kz · 2023-01-03)" in text and "- and 1 more" in text
-    assert "corpus is empty" in corpus_overview({"documents": {}})
+    assert "corpus is empty" in corpus_overview(Manifest({}, {}))
 
 
 def test_status_line_warns_when_the_corpus_changed():
-    manifest = {"counts": {"documents": 5, "chunks": 46}, "embedder": {"name": "m"}, "built_at": "2026-11-24T14:00:00Z"}
+    manifest = Manifest({"name": "m"}, {}, counts=Counts(documents=5, chunks=46), built_at="2026-11-24T14:00:00Z")
     fresh = status_line(IndexStatus(True, False, manifest=manifest))
     assert fresh == "**Index:** 5 articles · 46 passages · model m · built 2026-11-24 14:00:00 UTC"
     stale = status_line(IndexStatus(True, True, new=("x.txt",), manifest=manifest))

@@ -125,7 +125,7 @@ def test_ensure_builds_only_when_stale(settings, fake_embedder, corpus):
     notes: list[str] = []
     snap = engine.ensure(note=notes.append)
     assert notes[0] == "building the index: no index yet" and notes[1].startswith("5 articles, ")
-    assert len(snap) == snap.manifest["counts"]["chunks"] > 0
+    assert len(snap) == snap.manifest.counts.chunks > 0
     assert engine.ensure(note=notes.append) is snap and len(notes) == 2
     (corpus / "grain.txt").write_bytes(NEW_ARTICLE)
     fake_embedder.embedded = 0

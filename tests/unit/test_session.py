@@ -295,7 +295,7 @@ def test_upload_adds_good_files_and_refuses_bad_ones_with_their_reason(backend, 
         "⚠ " + md_text("Refused x.exe: unsupported type .exe; upload one of .txt, .md, .markdown, .html, .htm, .pdf"),
     ])  # fmt: skip
     assert (Path(backend.settings.corpus_dir) / "Blue-canal.txt").read_bytes() == ARTICLE
-    assert "Blue-canal.txt" in backend.snapshot().manifest["documents"] and not index_status(backend.settings).stale
+    assert "Blue-canal.txt" in backend.snapshot().manifest.documents and not index_status(backend.settings).stale
     assert "check" in stages and "embed" in stages
 
 
@@ -342,15 +342,15 @@ def test_status_of_a_fresh_a_changed_and_a_damaged_index(backend):
 
 def test_update_index_brings_in_a_dropped_file(backend):
     (Path(backend.settings.corpus_dir) / "new.txt").write_bytes(ARTICLE)
-    before = backend.snapshot().manifest["counts"]["chunks"]
+    before = backend.snapshot().manifest.counts.chunks
     line = ChatSession(backend).update_index()
-    chunks = backend.snapshot().manifest["counts"]["chunks"]
+    chunks = backend.snapshot().manifest.counts.chunks
     assert re.sub(r" in [0-9.]+s:", " in Ns:", line) == (
         f"6 articles, {chunks} chunks indexed in Ns: 1 added, 0 changed, 0 removed, 5 unchanged; "
         f"{chunks - before} chunks embedded, {before} reused"
     )
     assert ChatSession(backend).status().stale is False
-    assert "new.txt" in backend.snapshot().manifest["documents"]
+    assert "new.txt" in backend.snapshot().manifest.documents
 
 
 def test_update_index_raises_the_library_error(backend):

@@ -154,7 +154,7 @@ def test_add_uploads_indexes_good_files_and_refuses_bad_ones(settings, fake_embe
     assert ("check", 0, 3) in seen and any(stage == "embed" for stage, _, _ in seen)
     assert not index_status(settings).stale
     snap = Engine(settings, fake_embedder).snapshot()
-    assert "Blue-canal.txt" in snap.manifest["documents"]
+    assert "Blue-canal.txt" in snap.manifest.documents
     assert "Added Blue-canal.txt (uploaded as Blue canal.txt)" in result.message()
     assert "Refused photo.txt" in result.message()
 
