@@ -15,7 +15,17 @@ from typing import Any, Literal
 
 import numpy as np
 
-from rag.answer.question import after_wh_phrase, asks_reason, asks_who, key_names, names_in, quantities
+from rag.answer.question import (
+    after_wh_phrase,
+    answer_type_fits,
+    asks_date,
+    asks_quantity,
+    asks_reason,
+    asks_who,
+    key_names,
+    names_in,
+    quantities,
+)
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
 from rag.index.embed import Embedder
@@ -93,35 +103,6 @@ def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, floa
 
 
 _DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_QUANTITY = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|dozens?|half|quarter|percent)\b|%|\$",
-    re.I,
-)
-_ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\bwhat date\b", re.I)
-_ASKS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
-    re.I,
-)
-
-
-def _has_quantity(sentence: str) -> bool:
-    """A number that is not just part of a date (March 6, 2022 do not count as "how many")."""
-    undated = re.sub(
-        rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", " ", sentence, flags=re.I
-    )
-    return bool(_DIGITS.search(undated) or _QUANTITY.search(undated))
-
-
-def answer_type_fits(question: str, sentence: str) -> bool:
-    """Whether the sentence holds the kind of thing the question asks for (a date, a quantity)."""
-    if _ASKS_DATE.search(question):
-        return bool(_DATE.search(sentence) or re.search(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", sentence))
-    if _ASKS_NUMBER.search(question):
-        return _has_quantity(sentence)
-    return True
 
 
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
@@ -167,6 +148,21 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
+HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
+
+_CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
+
+
+def is_heading(sentence: str) -> bool:
+    """A heading, a caption or a photo credit: no closing punctuation (nor a lead-in ':'), or a credit.
+
+    >>> is_heading("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh")
+    True
+    >>> is_heading("Tokayev switched back to Russian.")
+    False
+    """
+    ends = re.search(r"[.!?…:;][\"'”»’)\]]*\s*$", sentence)
+    return not ends or bool(_CREDIT.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -182,7 +178,7 @@ class _Asked:
     @classmethod
     def of(cls, question: str) -> _Asked:
         names = tuple(key_names(question))
-        typed = bool(_ASKS_DATE.search(question) or _ASKS_NUMBER.search(question))
+        typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
         who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
         others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
@@ -199,7 +195,7 @@ def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
 
 def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     """Score changes for what the question asks, beyond similarity (see the constants)."""
-    out = 0.0
+    out = HEADING if is_heading(sentence) else 0.0
     if not on_topic:
         out += OFF_TOPIC_ARTICLE
     if asked.typed:
@@ -328,7 +324,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     if asks_who(question) and not _names_someone_else(question, text):
         around = [before(), _neighbour(hit, end, snapshot, after=True)]
         return next((n for n in around if n and _names_someone_else(question, n[4])), None)
-    if _ASKS_NUMBER.search(question) and not _new_quantities(question, text):
+    if asks_quantity(question) and not _new_quantities(question, text):
         around = [_neighbour(hit, end, snapshot, after=True), before()]
         return next((n for n in around if n and _new_quantities(question, n[4])), None)
     return before() if _LEADS_BACK.match(text) else None

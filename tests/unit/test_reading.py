@@ -1,0 +1,49 @@
+"""How the extractive answerer reads a question and a sentence: the kind of answer asked for
+(a year, a date, a quantity in a unit), and which lines are headings rather than answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.extractive import is_heading
+from rag.answer.question import answer_type_fits, has_quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [("In which year did Toqayev become president?", "On November 3, the summit was held.", False),
+     ("In which year did Toqayev become president?", "He became president in 2019.", True),
+     ("What year was the census?", "The census counted 647,732 people.", False),
+     ("When was the summit held?", "On November 3, the summit was held.", True),
+     ("On what date was it adopted?", "It was adopted on 12.11.2023.", True),
+     ("How long is the border?", "On the one hand, he praised the border.", False),
+     ("How many members are on trial?", "Three days before the visit, a trial began.", False),
+     ("How many members are on trial?", "Twelve members and three lawyers are on trial.", True),
+     ("How many days did the blockade last?", "It lasted three days.", True),
+     ("How long, in kilometres, is the border?", "The border is 7,644 miles long.", False),
+     ("How long, in kilometres, is the border?", "The border is 7,644 km long.", True),
+     ("For how long did Kazakhstan chair it?", "Kazakhstan became the chairman for a year.", True),
+     ("What share of the population is Russian?", "Russians are almost 20% of the population.", True),
+     ("Who chaired it?", "Anything at all.", True)],
+)  # fmt: skip
+def test_answer_type_fits(question, sentence, fits):
+    assert answer_type_fits(question, sentence) is fits
+
+
+def test_a_quantity_is_not_a_date():
+    assert not has_quantity("On March 6, 2022, rallies were held.", "How many people came?")
+    assert has_quantity("From three to five thousand people came.", "How many people came?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "heading"),
+    [("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", True),
+     ("President Qasym-Jomart Toqayev and the Chancellor Olaf Scholz, photo: Akorda", True),
+     ("Putin with Tokayev on Thursday. © IMAGO/Pavel Bednyakov", True),
+     ("Network analyst Anatoly Nesmiyan rightly notes:", False),
+     ("Tokayev switched back to Russian.", False),
+     ("“We will comply with the sanctions.”", False),
+     ("Is Kazakhstan really teaching Russia?", False)],
+)  # fmt: skip
+def test_headings_and_captions(sentence, heading):
+    assert is_heading(sentence) is heading
