@@ -22,9 +22,11 @@ from rag.answer.question import (
     asks_quantity,
     asks_reason,
     asks_who,
+    dates_in,
     key_names,
     names_in,
     quantities,
+    speaks_of_plans,
 )
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
@@ -126,12 +128,34 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     return list(dict.fromkeys(missing))
 
 
+def after_the_articles(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> tuple[str, str] | None:
+    """(the question's date, the newest article date) when the question asks what happened on a day
+    after every dated article among the passages found was published ("What did they agree on
+    November 23, 2023?" against articles of November 10): the articles can only have announced it.
+    A question about plans ("were due to meet") is left to the answer; undated articles are not read.
+    """
+    asked = dates_in(question)
+    docs = snapshot.manifest.get("documents", {})
+    published = [str(docs.get(h.chunk.doc_id, {}).get("date") or "") for h in hits]
+    published = [p for p in published if re.fullmatch(r"\d{4}-\d\d-\d\d", p)]
+    if not asked or not published or speaks_of_plans(question):
+        return None
+    newest = max(published)
+    late = [written for when, written in asked if when.isoformat() > newest]
+    return (late[0], newest) if late else None
+
+
 def _in_metadata(name: str, docs: dict[str, dict]) -> bool:
     """Whether an article's title, author or outlet uses a word of `name` (bylines are cleaned out
     of the text but kept as metadata)."""
     words = set(lexical_tokens(name))
     fields = ("title", "author", "outlet")
     return any(words & set(lexical_tokens(str(d.get(f) or ""))) for d in docs.values() for f in fields)
+
+
+def after_text(asked: str, newest: str) -> str:
+    """The abstention for a question about a day after the articles were written."""
+    return f"The articles were published by {newest}, before {asked}. None of the passages found answers this question."
 
 
 def abstain_text(missing: list[str]) -> str:
@@ -258,6 +282,8 @@ def extractive_answer(
     missing = missing_terms(result.query, result.hits, snapshot)
     if missing:
         return abstain_text(missing), (), True
+    if late := after_the_articles(result.query, result.hits, snapshot):
+        return after_text(*late), (), True
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True

@@ -15,11 +15,12 @@ Names (`names_in`, `key_names`, `mentioned`) live in rag/search/names.py: retrie
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from rag.search.names import key_names, mentioned, names_in
 
 __all__ = [
-    "after_wh_phrase", "answer_type_fits", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -194,3 +195,44 @@ def answer_type_fits(question: str, sentence: str) -> bool:
     if asks_quantity(question):
         return has_quantity(sentence, question)
     return True
+
+
+# ---------------------------------------------------------------- dates a question asks about
+
+_MONTH_NUMBER = {m: n for n, m in enumerate(_MONTHS.split("|"), start=1)}
+_DATE_IN_TEXT = re.compile(
+    rf"\b(?:({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+|"
+    rf"({_MONTHS}),?\s+|in\s+)((?:19|20)\d\d)\b",
+    re.I,
+)
+_PLANS = re.compile(
+    r"\b(will|would|shall|should|going to|plan\w*|expect\w*|schedul\w*|due|intend\w*|target\w*|forecast\w*|"
+    r"promis\w*|hope\w*|by\s+(19|20)\d\d)\b",
+    re.I,
+)
+
+
+def dates_in(text: str) -> list[tuple[date, str]]:
+    """(earliest day it can mean, as written) for each date with a year: "November 23, 2023",
+    "23 November 2023", "July 2024" (from the 1st), "in 2024" (from January 1st).
+
+    >>> dates_in("the summit in Minsk on November 23, 2023 and the one in July 2024")
+    [(datetime.date(2023, 11, 23), 'November 23, 2023'), (datetime.date(2024, 7, 1), 'July 2024')]
+    """
+    out = []
+    for m in _DATE_IN_TEXT.finditer(text):
+        month = (m.group(1) or m.group(4) or m.group(5) or "january").lower()
+        day = int(m.group(2) or m.group(3) or 1)
+        try:
+            when = date(int(m.group(6)), _MONTH_NUMBER[month], day)
+        except ValueError:  # "February 30"
+            continue
+        written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
+        out.append((when, written.strip(" ,")))
+    return out
+
+
+def speaks_of_plans(question: str) -> bool:
+    """A question about what was planned, expected or due ("were due to meet", "will sign"), which
+    an article written before the date can answer."""
+    return bool(_PLANS.search(question))

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace
+
 import pytest
 
-from rag.answer.extractive import is_heading
-from rag.answer.question import answer_type_fits, has_quantity
+from rag.answer.extractive import after_the_articles, is_heading
+from rag.answer.question import answer_type_fits, dates_in, has_quantity
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,32 @@ def test_a_quantity_is_not_a_date():
 )  # fmt: skip
 def test_headings_and_captions(sentence, heading):
     assert is_heading(sentence) is heading
+
+
+def _found(*dated_ids: str):
+    """Hits of articles with these ids, and a snapshot whose manifest dates them (None: undated)."""
+    docs = {"a": {"date": "2023-11-10"}, "b": {"date": "2022-06-20"}, "c": {"date": None}}
+    hits = tuple(SimpleNamespace(chunk=SimpleNamespace(doc_id=d)) for d in dated_ids)
+    return hits, SimpleNamespace(manifest={"documents": docs})
+
+
+@pytest.mark.parametrize(
+    ("question", "ids", "late"),
+    [("What did they agree on at the summit on November 23, 2023?", ("a", "b"), ("November 23, 2023", "2023-11-10")),
+     ("What did Tokayev say at the summit in July 2024?", ("c", "b"), ("July 2024", "2022-06-20")),
+     ("What did they agree on November 9, 2023?", ("a",), None),
+     ("Where were they due to meet on November 23, 2023?", ("a",), None),
+     ("What will they sign in 2024?", ("a",), None),
+     ("What did they agree on November 23, 2023?", ("c",), None),
+     ("What did they agree on at the summit?", ("a",), None)],
+)  # fmt: skip
+def test_questions_about_days_after_the_articles(question, ids, late):
+    assert after_the_articles(question, *_found(*ids)) == late
+
+
+def test_dates_in_questions():
+    assert dates_in("on 3rd March 2022, and in 2021") == [
+        (date(2022, 3, 3), "3rd March 2022"),
+        (date(2021, 1, 1), "2021"),
+    ]
+    assert dates_in("February 30, 2023 or 647,732 people") == []
