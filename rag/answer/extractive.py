@@ -172,6 +172,7 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
+QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
@@ -335,25 +336,47 @@ _LEADS_BACK = re.compile(
 
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The sentence next to a picked one that carries what the question asks and it lacks: the
-    sentence after a lead-in ending in ':'; the reason a "why" question asks for (before a
-    "Therefore ...", or a sentence or two later with "because", "pretext", "since" ...); the
-    person a "who" question asks for; the quantity a "how many" question asks for; or what a
-    sentence opening with "He", "This" or "Therefore" refers back to."""
-    before = lambda: _neighbour(hit, start, snapshot, after=False)  # noqa: E731
+    sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
+    (`_asked_neighbour`); what a sentence opening with "He", "This" or "Therefore" refers back to;
+    or else the next sentence when it holds much of the question that the picked one does not
+    (`_adds_question_words`: "... the EAEU before the end of the year. Islam Kuraev believes ...")."""
+    after = _neighbour(hit, end, snapshot, after=True)
     if text.rstrip().endswith(":"):
-        return _neighbour(hit, end, snapshot, after=True)
+        return after
+    found = _asked_neighbour(question, hit, start, end, text, snapshot)
+    if found:
+        return found
+    if _LEADS_BACK.match(text):
+        return _neighbour(hit, start, snapshot, after=False)
+    return after if after and _adds_question_words(question, text, after[4], snapshot) else None
+
+
+def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
+    """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
+    "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
+    before a "Therefore ..."), the person of a "who" question, the quantity of a "how many" one."""
+    before = _neighbour(hit, start, snapshot, after=False)
+    after = _neighbour(hit, end, snapshot, after=True)
     if asks_reason(question) and not _GIVES_REASON.search(text):
-        if _LEADS_BACK.match(text):
-            return before()
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
-        return next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])), None)
+        ahead = _following(hit, end, snapshot, REASON_LOOKAHEAD)
+        reason = next((n for n in ahead if _GIVES_REASON.search(n[4])), None)
+        return reason or (before if _LEADS_BACK.match(text) else None)
     if asks_who(question) and not _names_someone_else(question, text):
-        around = [before(), _neighbour(hit, end, snapshot, after=True)]
-        return next((n for n in around if n and _names_someone_else(question, n[4])), None)
+        return next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
     if asks_quantity(question) and not _new_quantities(question, text):
-        around = [_neighbour(hit, end, snapshot, after=True), before()]
-        return next((n for n in around if n and _new_quantities(question, n[4])), None)
-    return before() if _LEADS_BACK.match(text) else None
+        return next((n for n in (after, before) if n and _new_quantities(question, n[4])), None)
+    return None
+
+
+def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot: StoreReader) -> bool:
+    """Whether the neighbour adds at least `QUESTION_WORDS_ADDED` of the question's words (weighted
+    by rarity) to those the sentence holds: the answer goes on in the next sentence."""
+    q_tokens = set(lexical_tokens(question))
+    idf = snapshot.idf(q_tokens)
+    held = set(lexical_tokens(sentence))
+    gain = _lexical_overlap(q_tokens, held | set(lexical_tokens(neighbour)), idf) - _lexical_overlap(q_tokens, held, idf)
+    return gain >= QUESTION_WORDS_ADDED
 
 
 def _names_someone_else(question: str, sentence: str) -> bool:

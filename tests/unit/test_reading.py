@@ -8,8 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.answer.extractive import after_the_articles, is_heading
+from rag.answer.extractive import _complement, after_the_articles, is_heading
 from rag.answer.question import answer_type_fits, dates_in, has_quantity
+from rag.config import Settings
+from rag.engine import Engine
+from rag.search.retrieve import search
 
 
 @pytest.mark.parametrize(
@@ -79,3 +82,54 @@ def test_dates_in_questions():
         (date(2021, 1, 1), "2021"),
     ]
     assert dates_in("February 30, 2023 or 647,732 people") == []
+
+
+ARTICLE = """Union talk in Astana
+
+Officials in Astana met on Monday to discuss trade with the union. In the Kazakh media, the opinion \
+is increasingly heard that the republic will leave the union before the end of the year. Islam Kuraev \
+believes that this is hardly possible. Weather in the capital was mild all week.
+
+Oil shipments through the port grew for years. So, according to Kommersant, the shipment of oil through \
+the port has already been limited. And this is the main route for oil. The pretext chosen for this step \
+sounds strange, since 50 mines were reportedly found in the harbour. Traders were surprised.
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path, fake_embedder):
+    """An index of one short article (fake embedder), and a function giving the (hit, start, end,
+    text) of one of its sentences."""
+    (tmp_path / "tiny").mkdir()
+    (tmp_path / "tiny" / "union.txt").write_text(ARTICLE, encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
+    engine = Engine(settings, fake_embedder)
+    engine.ingest()
+    snap = engine.snapshot()
+
+    def sentence(text: str):
+        hits = search(text, settings, snap, embedder=fake_embedder, k=5, floor=-1.0).hits
+        hit = next(h for h in hits if text in h.chunk.text)
+        start = hit.chunk.text.index(text)
+        return hit, start, start + len(text), text
+
+    return snap, sentence
+
+
+def test_the_next_sentence_joins_when_it_holds_the_rest_of_the_question(tiny):
+    snap, sentence = tiny
+    best = sentence("In the Kazakh media, the opinion is increasingly heard that the republic will leave the union "
+                    "before the end of the year.")  # fmt: skip
+    joined = _complement("How likely does Islam Kuraev consider an exit from the union?", *best, snap)
+    assert joined[4] == "Islam Kuraev believes that this is hardly possible."
+    assert _complement("How likely is an exit from the union before the end of the year?", *best, snap) is None
+
+
+def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
+    snap, sentence = tiny
+    best = sentence("So, according to Kommersant, the shipment of oil through the port has already been limited.")
+    reason = _complement("Why was the shipment of oil through the port limited?", *best, snap)
+    assert reason[4].startswith("The pretext chosen for this step sounds strange, since 50 mines")
+    # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
+    back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
+    assert back[4] == "Oil shipments through the port grew for years."
