@@ -375,7 +375,8 @@ def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot:
     q_tokens = set(lexical_tokens(question))
     idf = snapshot.idf(q_tokens)
     held = set(lexical_tokens(sentence))
-    gain = _lexical_overlap(q_tokens, held | set(lexical_tokens(neighbour)), idf) - _lexical_overlap(q_tokens, held, idf)
+    with_next = held | set(lexical_tokens(neighbour))
+    gain = _lexical_overlap(q_tokens, with_next, idf) - _lexical_overlap(q_tokens, held, idf)
     return gain >= QUESTION_WORDS_ADDED
 
 
