@@ -173,6 +173,8 @@ OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the ques
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
+RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
+OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
@@ -320,8 +322,14 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
         if item and len(picked) < MAX_SENTENCES and not any(item[4] == p[4] for p in picked):
             picked.append(item)
 
-    # The best sentence and what it leans on come before runners-up.
-    for cand in [c for c in scored if c[0] >= scored[0][0] - 0.08][:MAX_SENTENCES]:
+    # The best sentence and what it leans on come before runners-up. A runner-up from another
+    # passage costs a citation, so it must come closer.
+    best, best_chunk = scored[0][0], scored[0][1].chunk.chunk_id
+
+    def close(c) -> bool:
+        return c[0] >= best - (RUNNER_UP_MARGIN if c[1].chunk.chunk_id == best_chunk else OTHER_PASSAGE_MARGIN)
+
+    for cand in [c for c in scored if close(c)][:MAX_SENTENCES]:
         add(cand)
         neighbour = _complement(question, *cand[1:], snapshot)
         add((cand[0], cand[1], *neighbour[2:]) if neighbour else None)

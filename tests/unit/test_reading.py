@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
 from rag.answer.question import answer_type_fits, dates_in, has_quantity
 from rag.config import Settings
@@ -133,3 +134,14 @@ def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
     # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
     back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
     assert back[4] == "Oil shipments through the port grew for years."
+
+
+def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
+    monkeypatch.setattr(extractive, "_complement", lambda *args: None)
+    one, two = (SimpleNamespace(chunk=SimpleNamespace(chunk_id=i)) for i in (1, 2))
+    scored = [(0.50, one, 0, 9, "best"), (0.48, two, 0, 9, "other, 0.02 below"),
+              (0.47, one, 20, 29, "same, 0.03 below"), (0.45, one, 40, 49, "same, 0.05 below")]  # fmt: skip
+    picked = [p[4] for p in extractive._pick("What?", scored, snapshot=None)]
+    assert picked == ["best", "same, 0.03 below", "same, 0.05 below"]
+    scored[1] = (0.495, two, 0, 9, "other, 0.005 below")
+    assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
