@@ -15,7 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer.question import after_wh_phrase, asks_reason, asks_who, key_names, names_in, quantities
+from rag.answer.question import (
+    after_wh_phrase,
+    answer_type_fits,
+    asks_date,
+    asks_quantity,
+    asks_reason,
+    asks_who,
+    dates_in,
+    key_names,
+    names_in,
+    quantities,
+    speaks_of_plans,
+)
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
 from rag.index.embed import Embedder
@@ -92,35 +104,6 @@ def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, floa
 
 
 _DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_QUANTITY = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|dozens?|half|quarter|percent)\b|%|\$",
-    re.I,
-)
-_ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\bwhat date\b", re.I)
-_ASKS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
-    re.I,
-)
-
-
-def _has_quantity(sentence: str) -> bool:
-    """A number that is not just part of a date (March 6, 2022 do not count as "how many")."""
-    undated = re.sub(
-        rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", " ", sentence, flags=re.I
-    )
-    return bool(_DIGITS.search(undated) or _QUANTITY.search(undated))
-
-
-def answer_type_fits(question: str, sentence: str) -> bool:
-    """Whether the sentence holds the kind of thing the question asks for (a date, a quantity)."""
-    if _ASKS_DATE.search(question):
-        return bool(_DATE.search(sentence) or re.search(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", sentence))
-    if _ASKS_NUMBER.search(question):
-        return _has_quantity(sentence)
-    return True
 
 
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
@@ -144,12 +127,34 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     return list(dict.fromkeys(missing))
 
 
+def after_the_articles(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> tuple[str, str] | None:
+    """(the question's date, the newest article date) when the question asks what happened on a day
+    after every dated article among the passages found was published ("What did they agree on
+    November 23, 2023?" against articles of November 10): the articles can only have announced it.
+    A question about plans ("were due to meet") is left to the answer; undated articles are not read.
+    """
+    asked = dates_in(question)
+    docs = snapshot.manifest.documents
+    published = [str(docs.get(h.chunk.doc_id, {}).get("date") or "") for h in hits]
+    published = [p for p in published if re.fullmatch(r"\d{4}-\d\d-\d\d", p)]
+    if not asked or not published or speaks_of_plans(question):
+        return None
+    newest = max(published)
+    late = [written for when, written in asked if when.isoformat() > newest]
+    return (late[0], newest) if late else None
+
+
 def _in_metadata(name: str, docs: Mapping[str, Mapping[str, Any]]) -> bool:
     """Whether an article's title, author or outlet uses a word of `name` (bylines are cleaned out
     of the text but kept as metadata)."""
     words = set(lexical_tokens(name))
     fields = ("title", "author", "outlet")
     return any(words & set(lexical_tokens(str(d.get(f) or ""))) for d in docs.values() for f in fields)
+
+
+def after_text(asked: str, newest: str) -> str:
+    """The abstention for a question about a day after the articles were written."""
+    return f"The articles were published by {newest}, before {asked}. None of the passages found answers this question."
 
 
 def abstain_text(missing: list[str]) -> str:
@@ -166,6 +171,24 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
+QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
+RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
+OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
+HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
+
+_CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
+
+
+def is_heading(sentence: str) -> bool:
+    """A heading, a caption or a photo credit: no closing punctuation (nor a lead-in ':'), or a credit.
+
+    >>> is_heading("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh")
+    True
+    >>> is_heading("Tokayev switched back to Russian.")
+    False
+    """
+    ends = re.search(r"[.!?…:;][\"'”»’)\]]*\s*$", sentence)
+    return not ends or bool(_CREDIT.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -181,7 +204,7 @@ class _Asked:
     @classmethod
     def of(cls, question: str) -> _Asked:
         names = tuple(key_names(question))
-        typed = bool(_ASKS_DATE.search(question) or _ASKS_NUMBER.search(question))
+        typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
         who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
         others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
@@ -198,7 +221,7 @@ def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
 
 def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     """Score changes for what the question asks, beyond similarity (see the constants)."""
-    out = 0.0
+    out = HEADING if is_heading(sentence) else 0.0
     if not on_topic:
         out += OFF_TOPIC_ARTICLE
     if asked.typed:
@@ -261,6 +284,8 @@ def extractive_answer(
     missing = missing_terms(result.query, result.hits, snapshot)
     if missing:
         return abstain_text(missing), (), True
+    if late := after_the_articles(result.query, result.hits, snapshot):
+        return after_text(*late), (), True
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True
@@ -296,8 +321,14 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
         if item and len(picked) < MAX_SENTENCES and not any(item[4] == p[4] for p in picked):
             picked.append(item)
 
-    # The best sentence and what it leans on come before runners-up.
-    for cand in [c for c in scored if c[0] >= scored[0][0] - 0.08][:MAX_SENTENCES]:
+    # The best sentence and what it leans on come before runners-up. A runner-up from another
+    # passage costs a citation, so it must come closer.
+    best, best_chunk = scored[0][0], scored[0][1].chunk.chunk_id
+
+    def close(c) -> bool:
+        return c[0] >= best - (RUNNER_UP_MARGIN if c[1].chunk.chunk_id == best_chunk else OTHER_PASSAGE_MARGIN)
+
+    for cand in [c for c in scored if close(c)][:MAX_SENTENCES]:
         add(cand)
         neighbour = _complement(question, *cand[1:], snapshot)
         add((cand[0], cand[1], *neighbour[2:]) if neighbour else None)
@@ -312,25 +343,48 @@ _LEADS_BACK = re.compile(
 
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The sentence next to a picked one that carries what the question asks and it lacks: the
-    sentence after a lead-in ending in ':'; the reason a "why" question asks for (before a
-    "Therefore ...", or a sentence or two later with "because", "pretext", "since" ...); the
-    person a "who" question asks for; the quantity a "how many" question asks for; or what a
-    sentence opening with "He", "This" or "Therefore" refers back to."""
-    before = lambda: _neighbour(hit, start, snapshot, after=False)  # noqa: E731
+    sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
+    (`_asked_neighbour`); what a sentence opening with "He", "This" or "Therefore" refers back to;
+    or else the next sentence when it holds much of the question that the picked one does not
+    (`_adds_question_words`: "... the EAEU before the end of the year. Islam Kuraev believes ...")."""
+    after = _neighbour(hit, end, snapshot, after=True)
     if text.rstrip().endswith(":"):
-        return _neighbour(hit, end, snapshot, after=True)
+        return after
+    found = _asked_neighbour(question, hit, start, end, text, snapshot)
+    if found:
+        return found
+    if _LEADS_BACK.match(text):
+        return _neighbour(hit, start, snapshot, after=False)
+    return after if after and _adds_question_words(question, text, after[4], snapshot) else None
+
+
+def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
+    """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
+    "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
+    before a "Therefore ..."), the person of a "who" question, the quantity of a "how many" one."""
+    before = _neighbour(hit, start, snapshot, after=False)
+    after = _neighbour(hit, end, snapshot, after=True)
     if asks_reason(question) and not _GIVES_REASON.search(text):
-        if _LEADS_BACK.match(text):
-            return before()
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
-        return next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])), None)
+        ahead = _following(hit, end, snapshot, REASON_LOOKAHEAD)
+        reason = next((n for n in ahead if _GIVES_REASON.search(n[4])), None)
+        return reason or (before if _LEADS_BACK.match(text) else None)
     if asks_who(question) and not _names_someone_else(question, text):
-        around = [before(), _neighbour(hit, end, snapshot, after=True)]
-        return next((n for n in around if n and _names_someone_else(question, n[4])), None)
-    if _ASKS_NUMBER.search(question) and not _new_quantities(question, text):
-        around = [_neighbour(hit, end, snapshot, after=True), before()]
-        return next((n for n in around if n and _new_quantities(question, n[4])), None)
-    return before() if _LEADS_BACK.match(text) else None
+        return next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
+    if asks_quantity(question) and not _new_quantities(question, text):
+        return next((n for n in (after, before) if n and _new_quantities(question, n[4])), None)
+    return None
+
+
+def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot: StoreReader) -> bool:
+    """Whether the neighbour adds at least `QUESTION_WORDS_ADDED` of the question's words (weighted
+    by rarity) to those the sentence holds: the answer goes on in the next sentence."""
+    q_tokens = set(lexical_tokens(question))
+    idf = snapshot.idf(q_tokens)
+    held = set(lexical_tokens(sentence))
+    with_next = held | set(lexical_tokens(neighbour))
+    gain = _lexical_overlap(q_tokens, with_next, idf) - _lexical_overlap(q_tokens, held, idf)
+    return gain >= QUESTION_WORDS_ADDED
 
 
 def _names_someone_else(question: str, sentence: str) -> bool:

@@ -15,10 +15,14 @@ Names (`names_in`, `key_names`, `mentioned`) live in rag/search/names.py: retrie
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from rag.search.names import key_names, mentioned, names_in
 
-__all__ = ["after_wh_phrase", "asks_reason", "asks_who", "key_names", "mentioned", "names_in", "quantities"]
+__all__ = [
+    "after_wh_phrase", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "mentioned", "names_in", "quantities",
+]  # fmt: skip
 
 # ---------------------------------------------------------------- numbers, in digits or in words
 
@@ -101,3 +105,134 @@ def after_wh_phrase(question: str) -> str:
     """
     m = _ASKS_WHO.search(question)
     return question[m.end() :] if m else question
+
+
+# ---------------------------------------------------------------- the kind of answer: a date, a year, a quantity
+
+_DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# "one" alone is left out: "on the one hand", "one of them" are seldom the count a question asks for.
+_QUANTITY = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|half|quarter|percent)\b|%|\$",
+    re.I,
+)
+_DURATION = re.compile(r"\b(a|an|one)\s+(day|week|month|year|decade|century)\b", re.I)
+_ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.I)
+_ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\b(what|which) (date|day)\b", re.I)
+_ASKS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
+    re.I,
+)
+_ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
+# Units a question can ask a quantity in, each with the ways an article writes it.
+UNITS: dict[str, str] = {
+    "kilometres": r"kilomet(er|re)s?|km",
+    "miles": r"miles?",
+    "tonnes": r"tonnes?|tons?",
+    "barrels": r"barrels?",
+    "dollars": r"dollars?|\$|usd",
+    "euros": r"euros?|€",
+    "roubles": r"roubles?|rubles?",
+    "percent": r"percent|per cent|%",
+}
+_TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies)"
+_COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+){0,2}?(\w+)", re.I)
+
+
+def asks_date(question: str) -> bool:
+    """A question whose answer is a date or a year ("when", "in which year", "on what date")."""
+    return bool(_ASKS_DATE.search(question))
+
+
+def asks_quantity(question: str) -> bool:
+    """A question whose answer is a quantity ("how many", "how much", "what share")."""
+    return bool(_ASKS_NUMBER.search(question))
+
+
+def _unit_pattern(text: str) -> str | None:
+    """The pattern of the unit a question asks its quantity in ("in kilometres"), if it names one."""
+    for pattern in UNITS.values():
+        if re.search(rf"(?<!\w)({pattern})(?!\w)", text, re.I):
+            return pattern
+    return None
+
+
+def has_quantity(sentence: str, question: str = "") -> bool:
+    """A number that answers a quantity question: not a date ("March 6, 2022"), not a span of time
+    when the question counts something else ("three days before" for "how many members"), and in
+    the unit the question names, if it names one ("in kilometres").
+
+    >>> has_quantity("Three days later, members went on trial.", "How many members are on trial?")
+    False
+    >>> has_quantity("The border is 7,644 km long.", "How long, in kilometres, is the border?")
+    True
+    """
+    text = re.sub(
+        rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", " ", sentence, flags=re.I
+    )
+    counted = _COUNTED.search(question)
+    if counted and not re.fullmatch(_TIME_UNITS, counted.group(1), re.I):
+        number = rf"(\d[\d,.]*|{_QUANTITY.pattern}|a|an|one)"
+        text = re.sub(rf"{number}\s+({_TIME_UNITS})\b", " ", text, flags=re.I)
+    unit = _unit_pattern(question)
+    if unit and not re.search(rf"(?<!\w)({unit})(?!\w)", text, re.I):
+        return False
+    if _ASKS_DURATION.search(question) and _DURATION.search(text):
+        return True
+    return bool(_DIGITS.search(text) or _QUANTITY.search(text))
+
+
+def answer_type_fits(question: str, sentence: str) -> bool:
+    """Whether the sentence holds the kind of thing the question asks for: a year for "in which
+    year", a date for "when", a quantity (`has_quantity`) for "how many"."""
+    if _ASKS_YEAR.search(question):
+        return bool(_YEAR.search(sentence))
+    if asks_date(question):
+        return bool(_DATE.search(sentence) or re.search(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", sentence))
+    if asks_quantity(question):
+        return has_quantity(sentence, question)
+    return True
+
+
+# ---------------------------------------------------------------- dates a question asks about
+
+_MONTH_NUMBER = {m: n for n, m in enumerate(_MONTHS.split("|"), start=1)}
+_DATE_IN_TEXT = re.compile(
+    rf"\b(?:({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+|"
+    rf"({_MONTHS}),?\s+|in\s+)((?:19|20)\d\d)\b",
+    re.I,
+)
+_PLANS = re.compile(
+    r"\b(will|would|shall|should|going to|plan\w*|expect\w*|schedul\w*|due|intend\w*|target\w*|forecast\w*|"
+    r"promis\w*|hope\w*|by\s+(19|20)\d\d)\b",
+    re.I,
+)
+
+
+def dates_in(text: str) -> list[tuple[date, str]]:
+    """(earliest day it can mean, as written) for each date with a year: "November 23, 2023",
+    "23 November 2023", "July 2024" (from the 1st), "in 2024" (from January 1st).
+
+    >>> dates_in("the summit in Minsk on November 23, 2023 and the one in July 2024")
+    [(datetime.date(2023, 11, 23), 'November 23, 2023'), (datetime.date(2024, 7, 1), 'July 2024')]
+    """
+    out = []
+    for m in _DATE_IN_TEXT.finditer(text):
+        month = (m.group(1) or m.group(4) or m.group(5) or "january").lower()
+        day = int(m.group(2) or m.group(3) or 1)
+        try:
+            when = date(int(m.group(6)), _MONTH_NUMBER[month], day)
+        except ValueError:  # "February 30"
+            continue
+        written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
+        out.append((when, written.strip(" ,")))
+    return out
+
+
+def speaks_of_plans(question: str) -> bool:
+    """A question about what was planned, expected or due ("were due to meet", "will sign"), which
+    an article written before the date can answer."""
+    return bool(_PLANS.search(question))

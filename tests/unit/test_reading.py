@@ -1,0 +1,148 @@
+"""How the extractive answerer reads a question and a sentence: the kind of answer asked for
+(a year, a date, a quantity in a unit), and which lines are headings rather than answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from rag.answer import extractive
+from rag.answer.extractive import _complement, after_the_articles, is_heading
+from rag.answer.question import answer_type_fits, dates_in, has_quantity
+from rag.config import Settings
+from rag.engine import Engine
+from rag.index.manifest import Manifest
+from rag.search.retrieve import search
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [("In which year did Toqayev become president?", "On November 3, the summit was held.", False),
+     ("In which year did Toqayev become president?", "He became president in 2019.", True),
+     ("What year was the census?", "The census counted 647,732 people.", False),
+     ("When was the summit held?", "On November 3, the summit was held.", True),
+     ("On what date was it adopted?", "It was adopted on 12.11.2023.", True),
+     ("How long is the border?", "On the one hand, he praised the border.", False),
+     ("How many members are on trial?", "Three days before the visit, a trial began.", False),
+     ("How many members are on trial?", "Twelve members and three lawyers are on trial.", True),
+     ("How many days did the blockade last?", "It lasted three days.", True),
+     ("How long, in kilometres, is the border?", "The border is 7,644 miles long.", False),
+     ("How long, in kilometres, is the border?", "The border is 7,644 km long.", True),
+     ("For how long did Kazakhstan chair it?", "Kazakhstan became the chairman for a year.", True),
+     ("What share of the population is Russian?", "Russians are almost 20% of the population.", True),
+     ("Who chaired it?", "Anything at all.", True)],
+)  # fmt: skip
+def test_answer_type_fits(question, sentence, fits):
+    assert answer_type_fits(question, sentence) is fits
+
+
+def test_a_quantity_is_not_a_date():
+    assert not has_quantity("On March 6, 2022, rallies were held.", "How many people came?")
+    assert has_quantity("From three to five thousand people came.", "How many people came?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "heading"),
+    [("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", True),
+     ("President Qasym-Jomart Toqayev and the Chancellor Olaf Scholz, photo: Akorda", True),
+     ("Putin with Tokayev on Thursday. © IMAGO/Pavel Bednyakov", True),
+     ("Network analyst Anatoly Nesmiyan rightly notes:", False),
+     ("Tokayev switched back to Russian.", False),
+     ("“We will comply with the sanctions.”", False),
+     ("Is Kazakhstan really teaching Russia?", False)],
+)  # fmt: skip
+def test_headings_and_captions(sentence, heading):
+    assert is_heading(sentence) is heading
+
+
+def _found(*dated_ids: str):
+    """Hits of articles with these ids, and a snapshot whose manifest dates them (None: undated)."""
+    docs = {"a": {"date": "2023-11-10"}, "b": {"date": "2022-06-20"}, "c": {"date": None}}
+    hits = tuple(SimpleNamespace(chunk=SimpleNamespace(doc_id=d)) for d in dated_ids)
+    return hits, SimpleNamespace(manifest=Manifest({}, {}, documents=docs))
+
+
+@pytest.mark.parametrize(
+    ("question", "ids", "late"),
+    [("What did they agree on at the summit on November 23, 2023?", ("a", "b"), ("November 23, 2023", "2023-11-10")),
+     ("What did Tokayev say at the summit in July 2024?", ("c", "b"), ("July 2024", "2022-06-20")),
+     ("What did they agree on November 9, 2023?", ("a",), None),
+     ("Where were they due to meet on November 23, 2023?", ("a",), None),
+     ("What will they sign in 2024?", ("a",), None),
+     ("What did they agree on November 23, 2023?", ("c",), None),
+     ("What did they agree on at the summit?", ("a",), None)],
+)  # fmt: skip
+def test_questions_about_days_after_the_articles(question, ids, late):
+    assert after_the_articles(question, *_found(*ids)) == late
+
+
+def test_dates_in_questions():
+    assert dates_in("on 3rd March 2022, and in 2021") == [
+        (date(2022, 3, 3), "3rd March 2022"),
+        (date(2021, 1, 1), "2021"),
+    ]
+    assert dates_in("February 30, 2023 or 647,732 people") == []
+
+
+ARTICLE = """Union talk in Astana
+
+Officials in Astana met on Monday to discuss trade with the union. In the Kazakh media, the opinion \
+is increasingly heard that the republic will leave the union before the end of the year. Islam Kuraev \
+believes that this is hardly possible. Weather in the capital was mild all week.
+
+Oil shipments through the port grew for years. So, according to Kommersant, the shipment of oil through \
+the port has already been limited. And this is the main route for oil. The pretext chosen for this step \
+sounds strange, since 50 mines were reportedly found in the harbour. Traders were surprised.
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path, fake_embedder):
+    """An index of one short article (fake embedder), and a function giving the (hit, start, end,
+    text) of one of its sentences."""
+    (tmp_path / "tiny").mkdir()
+    (tmp_path / "tiny" / "union.txt").write_text(ARTICLE, encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
+    engine = Engine(settings, fake_embedder)
+    engine.ingest()
+    snap = engine.snapshot()
+
+    def sentence(text: str):
+        hits = search(text, settings, snap, embedder=fake_embedder, k=5, floor=-1.0).hits
+        hit = next(h for h in hits if text in h.chunk.text)
+        start = hit.chunk.text.index(text)
+        return hit, start, start + len(text), text
+
+    return snap, sentence
+
+
+def test_the_next_sentence_joins_when_it_holds_the_rest_of_the_question(tiny):
+    snap, sentence = tiny
+    best = sentence("In the Kazakh media, the opinion is increasingly heard that the republic will leave the union "
+                    "before the end of the year.")  # fmt: skip
+    joined = _complement("How likely does Islam Kuraev consider an exit from the union?", *best, snap)
+    assert joined[4] == "Islam Kuraev believes that this is hardly possible."
+    assert _complement("How likely is an exit from the union before the end of the year?", *best, snap) is None
+
+
+def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
+    snap, sentence = tiny
+    best = sentence("So, according to Kommersant, the shipment of oil through the port has already been limited.")
+    reason = _complement("Why was the shipment of oil through the port limited?", *best, snap)
+    assert reason[4].startswith("The pretext chosen for this step sounds strange, since 50 mines")
+    # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
+    back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
+    assert back[4] == "Oil shipments through the port grew for years."
+
+
+def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
+    monkeypatch.setattr(extractive, "_complement", lambda *args: None)
+    one, two = (SimpleNamespace(chunk=SimpleNamespace(chunk_id=i)) for i in (1, 2))
+    scored = [(0.50, one, 0, 9, "best"), (0.48, two, 0, 9, "other, 0.02 below"),
+              (0.47, one, 20, 29, "same, 0.03 below"), (0.45, one, 40, 49, "same, 0.05 below")]  # fmt: skip
+    picked = [p[4] for p in extractive._pick("What?", scored, snapshot=None)]
+    assert picked == ["best", "same, 0.03 below", "same, 0.05 below"]
+    scored[1] = (0.495, two, 0, 9, "other, 0.005 below")
+    assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
