@@ -21,6 +21,7 @@ Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+SENTENCE_VECTORS = ("pooled", "separate")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Settings:
     # SciFact nDCG@10 0.648 against 0.645 for fp32 (README, Performance). False: exact fp32 vectors.
     quantize: bool = True
     model_cache: Path = Path("~/.cache/rag")  # where the exported ONNX model is kept
+    # Sentence vectors (the extractive answerer's): "pooled" from the token states of the chunk's
+    # own forward pass, or "separate", each sentence embedded on its own (a second model pass).
+    sentence_vectors: str = "pooled"
     # Chunking: tiktoken-counted windows.
     chunk_tokens: int = 200
     chunk_overlap: float = 0.2
@@ -83,6 +87,10 @@ class Settings:
             raise ConfigError(f"chunk_tokens must be at least 16; got {self.chunk_tokens}")
         if not 0 <= self.chunk_overlap < 0.9:
             raise ConfigError(f"chunk_overlap is a fraction in [0, 0.9); got {self.chunk_overlap}")
+        if self.sentence_vectors not in SENTENCE_VECTORS:
+            raise ConfigError(
+                f"sentence_vectors must be one of {', '.join(SENTENCE_VECTORS)}; got {self.sentence_vectors!r}"
+            )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
 

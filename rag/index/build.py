@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,12 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
     """The manifest sections that must match for an index to be usable with these settings."""
     return Manifest(
-        embedder={"name": embedder.name, "dim": embedder.dim, "max_tokens": embedder.max_tokens},
+        embedder={
+            "name": embedder.name,
+            "dim": embedder.dim,
+            "max_tokens": embedder.max_tokens,
+            "sentence_vectors": settings.sentence_vectors,
+        },
         chunking={
             "target_tokens": settings.chunk_tokens,
             "overlap": settings.chunk_overlap,
@@ -121,7 +126,8 @@ class IngestReport:
     skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> reason
     duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> doc_id it repeats
     chunks_embedded: int = 0
-    sentences_embedded: int = 0
+    sentences_embedded: int = 0  # new sentence vectors: pooled from a chunk's pass, or embedded alone
+    sentences_pooled: int = 0
     chunks_reused: int = 0
     documents: int = 0
     chunks: int = 0
@@ -226,8 +232,11 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
     next_id = prev_manifest.next_chunk_id
     final, hashes, next_id = _number_new_chunks(parsed.kept, parsed.new_chunks, next_id)
-    vectors = _vectors_for(final, hashes, previous_rows, prev, embedder, settings, report, progress)
-    sentences = _sentence_table(parsed.docs, prev, embedder, settings, report, progress)
+    known = _previous_sentences(prev)
+    vectors, pooled = _vectors_for(
+        final, hashes, previous_rows, prev, known, embedder, settings, parsed.docs, report, progress
+    )
+    sentences = _sentence_table(parsed.docs, known, pooled, embedder, settings, report, progress)
     t_write = time.perf_counter()
     manifest = expected.replace(
         documents=parsed.doc_meta,
@@ -396,14 +405,9 @@ def _embed_cached(
         if h in cached:
             vectors[i] = cached[h]
     if todo:
-        done = [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            if progress:
-                progress(stage, done[0], len(todo))
-
-        vectors[todo] = embedder.embed_documents([texts[i] for i in todo], batch_size, tick)
+        vectors[todo] = embedder.embed_documents(
+            [texts[i] for i in todo], batch_size, _ticker(stage, len(todo), progress)
+        )
     return vectors, len(todo)
 
 
@@ -412,32 +416,99 @@ def _vectors_for(
     hashes: list[str],
     cache: dict[str, int],
     prev: IndexSnapshot | None,
+    known: dict[str, np.ndarray],
     embedder: Embedder,
     settings: Settings,
+    docs: list[Document],
     report: IngestReport,
     progress: Progress | None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Chunk vectors (cached ones reused), and the vectors of the sentences not `known` yet,
+    pooled on the way: sentence text hash -> unit vector (none unless `sentence_vectors` is "pooled")."""
     t = time.perf_counter()
     cached = {h: prev.vectors[row] for h, row in cache.items()} if prev is not None else {}
-    texts = [c.embed_text for c in chunks]
-    vectors, report.chunks_embedded = _embed_cached(
-        texts, hashes, cached, embedder, settings.embed_batch_size, "embed", progress
-    )
+    pooled: dict[str, np.ndarray] = {}
+    if settings.sentence_vectors == "pooled":
+        todo = [i for i, h in enumerate(hashes) if h not in cached]
+        spans = _sentence_spans_in(chunks, todo, docs, skip=known)
+        texts = [chunks[i].embed_text for i in todo]
+        new, by_chunk = embedder.embed_passages(texts, [s for s, _ in spans], _ticker("embed", len(todo), progress))
+        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+        vectors[todo] = new
+        for i, h in enumerate(hashes):
+            if h in cached:
+                vectors[i] = cached[h]
+        for (_, sentence_hashes), rows in zip(spans, by_chunk):
+            pooled.update(zip(sentence_hashes, rows))
+        report.chunks_embedded = len(todo)
+    else:
+        texts = [c.embed_text for c in chunks]
+        vectors, report.chunks_embedded = _embed_cached(
+            texts, hashes, cached, embedder, settings.embed_batch_size, "embed", progress
+        )
     report.chunks_reused = len(chunks) - report.chunks_embedded
     report.timings["embed"] = time.perf_counter() - t
-    return vectors
+    return vectors, pooled
+
+
+def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int], None]:
+    """A progress callback counting items done out of `total` for `stage`."""
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(stage, done[0], total)
+
+    return tick
+
+
+def _sentence_spans_in(
+    chunks: list[Chunk], todo: list[int], docs: list[Document], skip: Container[str]
+) -> list[tuple[list[tuple[int, int]], list[str]]]:
+    """For each chunk `chunks[i]`, i in `todo`: the spans in its embed text, and the text hashes,
+    of the sentences it is the best place to read (where the sentence sits most centrally among
+    the chunks being embedded; a sentence cut across chunks belongs to none and is embedded alone).
+    Sentences whose text hash is in `skip` are left out."""
+    text_of = {d.doc_id: d.text for d in docs}
+    by_doc: dict[str, list[int]] = {}
+    for i in todo:
+        by_doc.setdefault(chunks[i].doc_id, []).append(i)
+    out: dict[int, tuple[list[tuple[int, int]], list[str]]] = {i: ([], []) for i in todo}
+    for doc_id, members in by_doc.items():
+        text = text_of[doc_id]
+        for start, end in sentence_spans(text):
+            inside = [i for i in members if chunks[i].char_start <= start and end <= chunks[i].char_end]
+            h = sha256_text(text[start:end])
+            if not inside or h in skip:
+                continue
+            best = max(inside, key=lambda i: min(start - chunks[i].char_start, chunks[i].char_end - end))
+            c = chunks[best]
+            shift = len(c.embed_text) - len(c.text) - c.char_start  # the title header, then the passage
+            out[best][0].append((start + shift, end + shift))
+            out[best][1].append(h)
+    return [out[i] for i in todo]
+
+
+def _previous_sentences(prev: IndexSnapshot | None) -> dict[str, np.ndarray]:
+    """Sentence text hash -> its vector in the previous index (reused, never embedded again)."""
+    if prev is None or prev.sentences is None:
+        return {}
+    return dict(zip(prev.sentences.hashes.tolist(), prev.sentences.vectors))
 
 
 def _sentence_table(
     docs: list[Document],
-    prev: IndexSnapshot | None,
+    known: dict[str, np.ndarray],
+    pooled: dict[str, np.ndarray],
     embedder: Embedder,
     settings: Settings,
     report: IngestReport,
     progress: Progress | None,
 ) -> SentenceTable:
     """Vectors for every sentence (the extractive answerer scores sentences without embedding
-    them at question time); sentences seen before reuse their vectors."""
+    them at question time): the previous index's (`known`), those pooled during the chunks'
+    pass, or else embedded on their own."""
     rows: list[tuple[str, int, int, str]] = []
     texts: list[str] = []
     for doc in sorted(docs, key=lambda d: d.doc_id):
@@ -445,14 +516,13 @@ def _sentence_table(
             text = doc.text[start:end]
             rows.append((doc.doc_id, start, end, sha256_text(text)))
             texts.append(text)
-    cached: dict[str, np.ndarray] = {}
-    if prev is not None and prev.sentences is not None:
-        cached = dict(zip(prev.sentences.hashes.tolist(), prev.sentences.vectors))
     t = time.perf_counter()
     hashes = [r[3] for r in rows]
-    vectors, report.sentences_embedded = _embed_cached(
-        texts, hashes, cached, embedder, settings.embed_batch_size * 2, "embed sentences", progress
+    vectors, alone = _embed_cached(
+        texts, hashes, {**pooled, **known}, embedder, settings.embed_batch_size * 2, "embed sentences", progress
     )
+    report.sentences_pooled = sum(h in pooled and h not in known for h in hashes)
+    report.sentences_embedded = alone + report.sentences_pooled
     report.timings["embed_sentences"] = time.perf_counter() - t
     return SentenceTable(
         doc_ids=np.array([r[0] for r in rows], dtype=str),

@@ -109,6 +109,28 @@ def test_each_text_gets_its_own_vector_on_parallel_sessions(onnx_cache):
     assert np.abs(q8.embed_documents(texts[:2]) - one_by_one[:2]).max() < 1e-5  # the few-texts path too
 
 
+@pytest.mark.slow
+def test_one_pass_gives_the_passage_vector_and_its_sentences(onnx_cache):
+    """embed_passages: the passage's vector is exactly embed_documents'; each sentence's is pooled
+    from the same pass, unit length, and near the sentence embedded on its own (same meaning, read
+    in context)."""
+    q8 = OnnxEmbedder(quantize=True, cache_dir=onnx_cache)
+    texts = [
+        "Coal war\nKazakhstan blocked 1,700 wagons of Russian coal. The pretext was a lack of paperwork.",
+        "Oil\nShipments through Novorossiysk were limited. The reason given: 50 mines from the war.",
+    ] * 3
+    spans = [[(t.index(s), t.index(s) + len(s)) for s in t.split("\n")[1].split(". ")] for t in texts]
+    seen: list[int] = []
+    vectors, pooled = q8.embed_passages(texts, spans, progress=seen.append)
+    assert np.abs(vectors - q8.embed_documents(texts)).max() < 1e-5 and sum(seen) == 6
+    alone = q8.embed_documents([t[a:b] for t, ss in zip(texts, spans) for a, b in ss])
+    flat = np.concatenate(pooled)
+    assert flat.shape == (12, q8.dim) and np.allclose(np.linalg.norm(flat, axis=1), 1.0, atol=1e-5)
+    cosines = (flat * alone).sum(axis=1)
+    assert cosines.min() > 0.6, cosines  # the same sentence, read in its passage (0.73-0.92 here)
+    assert (flat[0] * alone[1]).sum() < cosines[0]  # nearer its own sentence than its neighbour
+
+
 # ---------------------------------------------------------------- the same vectors on every CPU
 
 

