@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
 from rag.index.store import FileStore, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
+from rag.index.stream import EmbedStream
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -214,11 +215,25 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
     report.timings["scan"] = time.perf_counter() - t0
-    parsed = _parse_and_chunk(files, prev, prev_chunks, settings, embedder, rebuild, report, progress)
+    known = _previous_sentences(prev)
+    stream = EmbedStream(
+        embedder, settings.sentence_vectors == "pooled", previous_rows, known,
+        (lambda done, total: progress("embed", done, total)) if progress else None,
+    )  # fmt: skip
+    try:
+        parsed = _parse_and_chunk(
+            files, prev, prev_chunks, settings, embedder, rebuild, report, progress, stream.submit
+        )
+        t_parsed = time.perf_counter()
+        stream.finish()
+    finally:
+        stream.close()
+    report.timings["embed_after_parse"] = time.perf_counter() - t_parsed
+    report.timings["embed"] = stream.busy_seconds
     report.removed = sorted(
         set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
     )
-    report.timings["parse_chunk"] = time.perf_counter() - t0 - report.timings["scan"]
+    report.timings["parse_chunk"] = t_parsed - t0 - report.timings["scan"]  # embedding alongside
 
     changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
     changed |= prev_manifest.skipped != parsed.skipped
@@ -232,11 +247,10 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
     next_id = prev_manifest.next_chunk_id
     final, hashes, next_id = _number_new_chunks(parsed.kept, parsed.new_chunks, next_id)
-    known = _previous_sentences(prev)
-    vectors, pooled = _vectors_for(
-        final, hashes, previous_rows, prev, known, embedder, settings, parsed.docs, report, progress
-    )
-    sentences = _sentence_table(parsed.docs, known, pooled, embedder, settings, report, progress)
+    vectors = _chunk_vectors(final, hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
+    report.chunks_embedded = len(stream.chunk_vectors)
+    report.chunks_reused = len(final) - report.chunks_embedded
+    sentences = _sentence_table(parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress)
     t_write = time.perf_counter()
     manifest = expected.replace(
         documents=parsed.doc_meta,
@@ -275,8 +289,10 @@ def _parse_and_chunk(
     rebuild: bool,
     report: IngestReport,
     progress: Progress | None,
+    on_chunks: Callable[[Document, list[Chunk]], None],
 ) -> _Parsed:
-    """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new."""
+    """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new
+    and hand it to `on_chunks` (which embeds it while parsing goes on)."""
     prev_docs = prev.manifest.documents if prev else {}
     out = _Parsed()
     by_text: dict[str, str] = {}
@@ -319,6 +335,7 @@ def _parse_and_chunk(
                 fits=embedder.fits,
             )
             out.new_chunks.extend(chunks)
+            on_chunks(doc, chunks)
             n = len(chunks)
         out.doc_meta[doc.doc_id] = _doc_entry(doc, text_hash, n)
     return out
@@ -385,6 +402,18 @@ def _write(
     store.save(manifest, sentences)
 
 
+def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int], None]:
+    """A progress callback counting items done out of `total` for `stage`."""
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(stage, done[0], total)
+
+    return tick
+
+
 def _embed_cached(
     texts: list[str],
     hashes: list[str],
@@ -411,83 +440,15 @@ def _embed_cached(
     return vectors, len(todo)
 
 
-def _vectors_for(
-    chunks: list[Chunk],
-    hashes: list[str],
-    cache: dict[str, int],
-    prev: IndexSnapshot | None,
-    known: dict[str, np.ndarray],
-    embedder: Embedder,
-    settings: Settings,
-    docs: list[Document],
-    report: IngestReport,
-    progress: Progress | None,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Chunk vectors (cached ones reused), and the vectors of the sentences not `known` yet,
-    pooled on the way: sentence text hash -> unit vector (none unless `sentence_vectors` is "pooled")."""
-    t = time.perf_counter()
-    cached = {h: prev.vectors[row] for h, row in cache.items()} if prev is not None else {}
-    pooled: dict[str, np.ndarray] = {}
-    if settings.sentence_vectors == "pooled":
-        todo = [i for i, h in enumerate(hashes) if h not in cached]
-        spans = _sentence_spans_in(chunks, todo, docs, skip=known)
-        texts = [chunks[i].embed_text for i in todo]
-        new, by_chunk = embedder.embed_passages(texts, [s for s, _ in spans], _ticker("embed", len(todo), progress))
-        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-        vectors[todo] = new
-        for i, h in enumerate(hashes):
-            if h in cached:
-                vectors[i] = cached[h]
-        for (_, sentence_hashes), rows in zip(spans, by_chunk):
-            pooled.update(zip(sentence_hashes, rows))
-        report.chunks_embedded = len(todo)
-    else:
-        texts = [c.embed_text for c in chunks]
-        vectors, report.chunks_embedded = _embed_cached(
-            texts, hashes, cached, embedder, settings.embed_batch_size, "embed", progress
-        )
-    report.chunks_reused = len(chunks) - report.chunks_embedded
-    report.timings["embed"] = time.perf_counter() - t
-    return vectors, pooled
-
-
-def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int], None]:
-    """A progress callback counting items done out of `total` for `stage`."""
-    done = [0]
-
-    def tick(n: int) -> None:
-        done[0] += n
-        if progress:
-            progress(stage, done[0], total)
-
-    return tick
-
-
-def _sentence_spans_in(
-    chunks: list[Chunk], todo: list[int], docs: list[Document], skip: Container[str]
-) -> list[tuple[list[tuple[int, int]], list[str]]]:
-    """For each chunk `chunks[i]`, i in `todo`: the spans in its embed text, and the text hashes,
-    of the sentences it is the best place to read (where the sentence sits most centrally among
-    the chunks being embedded; a sentence cut across chunks belongs to none and is embedded alone).
-    Sentences whose text hash is in `skip` are left out."""
-    text_of = {d.doc_id: d.text for d in docs}
-    by_doc: dict[str, list[int]] = {}
-    for i in todo:
-        by_doc.setdefault(chunks[i].doc_id, []).append(i)
-    out: dict[int, tuple[list[tuple[int, int]], list[str]]] = {i: ([], []) for i in todo}
-    for doc_id, members in by_doc.items():
-        text = text_of[doc_id]
-        for start, end in sentence_spans(text):
-            inside = [i for i in members if chunks[i].char_start <= start and end <= chunks[i].char_end]
-            h = sha256_text(text[start:end])
-            if not inside or h in skip:
-                continue
-            best = max(inside, key=lambda i: min(start - chunks[i].char_start, chunks[i].char_end - end))
-            c = chunks[best]
-            shift = len(c.embed_text) - len(c.text) - c.char_start  # the title header, then the passage
-            out[best][0].append((start + shift, end + shift))
-            out[best][1].append(h)
-    return [out[i] for i in todo]
+def _chunk_vectors(
+    chunks: list[Chunk], hashes: list[str], fresh: dict[str, np.ndarray], prev_rows: dict[str, int],
+    prev: IndexSnapshot | None, dim: int,
+) -> np.ndarray:  # fmt: skip
+    """Each chunk's vector: embedded in this ingest (`fresh`) or its row in the previous index."""
+    vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        vectors[i] = fresh[h] if h in fresh else prev.vectors[prev_rows[h]]
+    return vectors
 
 
 def _previous_sentences(prev: IndexSnapshot | None) -> dict[str, np.ndarray]:
