@@ -98,7 +98,7 @@ def bench_ours(src: Path, index: Path, settings: Settings, mb: float) -> dict[st
 def with_mb(run: dict[str, Any], mb: float) -> dict[str, Any]:
     """A run's row with MB/s of input text and one peak RSS: the larger of the two measures."""
     peak = max(run.pop("peak_rss_mib"), run["peak_rss_tree_mib"])
-    return {**run, "mb_per_s": round(mb / max(run["seconds"], 1e-9), 3), "peak_rss_mib": peak}
+    return {**run, "mb_per_s": round(mb / max(run["seconds"], 1e-9), 5), "peak_rss_mib": peak}
 
 
 def scaling(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
