@@ -111,6 +111,7 @@ def scaling(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "from": rows[0]["articles"], "to": row["articles"],
             "articles_x": round(row["articles"] / rows[0]["articles"], 2),
             "seconds_x": round(cold["seconds"] / base["seconds"], 2),
+            "cpu_seconds_x": round(cold["cpu_seconds"] / base["cpu_seconds"], 2),
             "docs_per_s_x": round(cold["docs_per_s"] / base["docs_per_s"], 2),
             "peak_rss_x": round(cold["peak_rss_mib"] / base["peak_rss_mib"], 2),
         })  # fmt: skip

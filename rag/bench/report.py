@@ -372,8 +372,9 @@ def _archive_stages(rows: list[dict[str, Any]]) -> list[str]:
 
 def _archive_scaling(ar: dict[str, Any]) -> list[str]:
     return [
-        f"Scaling, {s['from']:,} to {s['to']:,} articles ({_fmt(s['articles_x'])}x): {_fmt(s['seconds_x'])}x the time, "
-        f"{_fmt(s['docs_per_s_x'])}x the articles/s, {_fmt(s['peak_rss_x'])}x the peak RSS."
+        f"Scaling, {s['from']:,} to {s['to']:,} articles ({_fmt(s['articles_x'])}x): {_fmt(s['seconds_x'])}x the time "
+        f"({_fmt(s.get('cpu_seconds_x'))}x the CPU time), {_fmt(s['docs_per_s_x'])}x the articles/s, "
+        f"{_fmt(s['peak_rss_x'])}x the peak RSS."
         for s in ar.get("scaling") or []
     ]
 
