@@ -70,6 +70,7 @@ screenshots: install-test browser
 
 # Speed and memory: ingest, query latency, app start-up, 10k-1M scale (about 55 minutes on 2 cores).
 # Writes benchmarks/results/bench.{json,md} and latency_vs_size.png. Parts: make bench ARGS="--only scale".
+# The archive part (a generated news archive, cold ingest) runs only when named: ARGS="--only archive".
 bench: install
 	$(BIN)/rag bench $(ARGS)
 

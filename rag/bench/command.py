@@ -5,14 +5,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rag.bench import DEFAULT_SCIFACT, FULL_SIZES, PARTS, ROOT, parse_parts, parse_sizes
+from rag.bench import (
+    ARCHIVE_BASELINES,
+    ARCHIVE_SIZES,
+    DEFAULT_PARTS,
+    DEFAULT_SCIFACT,
+    FULL_SIZES,
+    PARTS,
+    QUICK_ARCHIVE_SIZES,
+    ROOT,
+    parse_parts,
+    parse_sizes,
+)
 from rag.config import add_common, settings_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--only", type=parse_parts, default=list(PARTS), metavar="PARTS",
-                        help=f"comma-separated parts to run: {','.join(PARTS)} (default: all)")  # fmt: skip
+    parser.add_argument("--only", type=parse_parts, default=list(DEFAULT_PARTS), metavar="PARTS",
+                        help=f"comma-separated parts to run: {','.join(PARTS)} (default: all but archive)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 500 SciFact docs, scale up to 100k, no quality gate")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="report folder")
@@ -21,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--queries", type=int, default=200, help="at least this many queries per latency figure")
     parser.add_argument("--scifact-docs", type=int, default=None, help="SciFact documents to ingest (default all)")
     parser.add_argument("--ef-search", type=int, default=None, help="HNSW search breadth in the scale part")
+    parser.add_argument("--archive-articles", type=parse_sizes, default=None, metavar="N,N",
+                        help=f"archive part: articles per generated archive (default {ARCHIVE_SIZES}; "
+                             f"--quick {QUICK_ARCHIVE_SIZES})")  # fmt: skip
+    parser.add_argument("--archive-baseline", choices=ARCHIVE_BASELINES, default="first",
+                        help="archive part: which sizes the naive baseline ingests too (default: the first)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
 
 

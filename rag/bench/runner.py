@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.bench import FULL_SIZES, QUICK_SIZES, ROOT, parse_sizes
+from rag.bench import ARCHIVE_SIZES, FULL_SIZES, QUICK_ARCHIVE_SIZES, QUICK_SIZES, ROOT, parse_sizes
 from rag.bench import report as rep
 from rag.bench.stats import busy, machine_info, ratio
 from rag.config import Settings
@@ -239,6 +239,13 @@ class Runner:
         for row in out["rows"]:
             row["approx"]["params"] = {"M": HNSW_M, "efSearch": ef}
         return out, {}
+
+    def part_archive(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        from rag.bench.archive_ingest import run_archive
+
+        sizes = self.args.archive_articles or parse_sizes(QUICK_ARCHIVE_SIZES if self.args.quick else ARCHIVE_SIZES)
+        out = run_archive(sizes, self.work, self.settings, baseline=self.args.archive_baseline, log=self.log)
+        return out, {"default_variant": self.default_variant()}
 
 
 def rep_section(part: str) -> str:
