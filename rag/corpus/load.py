@@ -320,8 +320,14 @@ def _is_heading(line: str) -> bool:
 
 
 def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO yyyy-mm-dd (English or Russian month names, d.m.y, y-m-d)."""
-    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+    """The first date in `text` as ISO yyyy-mm-dd (English or Russian month names, d.m.y, y-m-d).
+
+    A timestamp keeps the date as written (HTML's `article:published_time`):
+
+    >>> parse_date("2022-04-07T06:00:00+05:00"), parse_date("on 7 April 2022")
+    ('2022-04-07', '2022-04-07')
+    """
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)", text)
     if m:
         return m.group(0)
     m = re.search(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b", text)

@@ -48,8 +48,7 @@ def test_the_loader_reads_back_exactly_the_body_and_metadata_of_every_file(tmp_p
         a, doc = expected[f.doc_id], load_document(f.path, f.doc_id, f.data)
         assert doc.text == a.body  # every line of page furniture removed, nothing of the body lost
         assert (doc.title, doc.meta["author"], doc.meta["source"]) == (a.title, a.author, a.outlet)
-        # The loader keeps an HTML page's article:published_time whole (time and zone after the date).
-        assert doc.meta["date"][:10] == a.date
+        assert doc.meta["date"] == a.date  # an HTML page's published_time, too, is read as its date
 
 
 def test_pages_carry_the_furniture_the_cleaner_removes(articles):
