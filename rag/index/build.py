@@ -24,7 +24,7 @@ from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
 from rag.index.store import FileStore, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
-from rag.index.stream import EmbedStream
+from rag.index.stream import EmbedStream, release_freed_memory
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -250,7 +250,11 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     vectors = _chunk_vectors(final, hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
     report.chunks_embedded = len(stream.chunk_vectors)
     report.chunks_reused = len(final) - report.chunks_embedded
+    stream.chunk_vectors.clear()  # in `vectors` now: memory for the write, not a second copy
+    del files  # the corpus bytes, parsed already
     sentences = _sentence_table(parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress)
+    known.clear()
+    release_freed_memory()
     t_write = time.perf_counter()
     manifest = expected.replace(
         documents=parsed.doc_meta,
@@ -414,32 +418,6 @@ def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int]
     return tick
 
 
-def _embed_cached(
-    texts: list[str],
-    hashes: list[str],
-    cached: dict[str, np.ndarray],
-    embedder: Embedder,
-    batch_size: int,
-    stage: str,
-    progress: Progress | None,
-) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`: from `cached` (text hash -> vector) where seen before, else embedded.
-
-    Returns:
-        (vectors, how many texts were embedded).
-    """
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    todo = [i for i, h in enumerate(hashes) if h not in cached]
-    for i, h in enumerate(hashes):
-        if h in cached:
-            vectors[i] = cached[h]
-    if todo:
-        vectors[todo] = embedder.embed_documents(
-            [texts[i] for i in todo], batch_size, _ticker(stage, len(todo), progress)
-        )
-    return vectors, len(todo)
-
-
 def _chunk_vectors(
     chunks: list[Chunk], hashes: list[str], fresh: dict[str, np.ndarray], prev_rows: dict[str, int],
     prev: IndexSnapshot | None, dim: int,
@@ -469,21 +447,34 @@ def _sentence_table(
 ) -> SentenceTable:
     """Vectors for every sentence (the extractive answerer scores sentences without embedding
     them at question time): the previous index's (`known`), those pooled during the chunks'
-    pass, or else embedded on their own."""
+    pass (taken out of `pooled` as they are placed, so the archive's sentence vectors are never
+    held twice), or else embedded on their own."""
     rows: list[tuple[str, int, int, str]] = []
-    texts: list[str] = []
     for doc in sorted(docs, key=lambda d: d.doc_id):
-        for start, end in sentence_spans(doc.text):
-            text = doc.text[start:end]
-            rows.append((doc.doc_id, start, end, sha256_text(text)))
-            texts.append(text)
+        rows += [(doc.doc_id, s, e, sha256_text(doc.text[s:e])) for s, e in sentence_spans(doc.text)]
     t = time.perf_counter()
-    hashes = [r[3] for r in rows]
-    vectors, alone = _embed_cached(
-        texts, hashes, {**pooled, **known}, embedder, settings.embed_batch_size * 2, "embed sentences", progress
-    )
-    report.sentences_pooled = sum(h in pooled and h not in known for h in hashes)
-    report.sentences_embedded = alone + report.sentences_pooled
+    vectors = np.zeros((len(rows), embedder.dim), dtype=np.float32)
+    placed: dict[str, int] = {}  # hash -> the row that has its vector (a sentence can repeat)
+    todo: list[int] = []
+    for i, (_, _, _, h) in enumerate(rows):
+        if i % 32768 == 32767:
+            release_freed_memory()  # the pooled vectors placed so far: the table does not hold them twice
+        v = vectors[placed[h]] if h in placed else known.get(h)
+        if v is None and (v := pooled.pop(h, None)) is not None:
+            report.sentences_pooled += 1
+        if v is None:
+            todo.append(i)
+            continue
+        vectors[i] = v
+        placed.setdefault(h, i)
+    if todo:
+        text = {d.doc_id: d.text for d in docs}
+        vectors[todo] = embedder.embed_documents(
+            [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in todo],
+            settings.embed_batch_size * 2,
+            _ticker("embed sentences", len(todo), progress),
+        )
+    report.sentences_embedded = len(todo) + report.sentences_pooled
     report.timings["embed_sentences"] = time.perf_counter() - t
     return SentenceTable(
         doc_ids=np.array([r[0] for r in rows], dtype=str),

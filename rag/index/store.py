@@ -263,6 +263,8 @@ def _sorted_by_id(
 ) -> tuple[list[Chunk], np.ndarray, list[str]]:
     """Chunks, their vectors and hashes in chunk-id order (row i of every file is chunk i)."""
     order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
+    if order == list(range(len(order))) and len(order):  # a cold ingest: in order already, no copy
+        return list(chunks), np.asarray(vectors, dtype=np.float32), list(embed_hashes)
     rows = np.asarray(vectors, dtype=np.float32)[order] if len(order) else np.zeros((0, dim), np.float32)
     return [chunks[i] for i in order], rows, [embed_hashes[i] for i in order]
 
@@ -286,8 +288,12 @@ def _write_generation_files(
     np.save(folder / "vectors.npy", vectors, allow_pickle=False)
     faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
     bm25 = bm25s.BM25()
-    # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i.
-    bm25.index([lexical_tokens(c.embed_text) or ["\u2205"] for c in chunks] or [["\u2205"]], show_progress=False)
+    # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i. Token ids, not
+    # strings: every token of the archive as its own str object would cost ~50 bytes, an id 8.
+    vocab: dict[str, int] = {}
+    token_ids = [[vocab.setdefault(t, len(vocab)) for t in lexical_tokens(c.embed_text) or ["\u2205"]] for c in chunks]
+    bm25.index((token_ids or [[vocab.setdefault("\u2205", 0)]], vocab), show_progress=False)
+    del token_ids
     bm25.save(str(folder / "bm25"))
     if sentences is not None:
         sentences.save(folder / "sentences.npz")
@@ -548,14 +554,24 @@ class FileStore:
 
     Reads come from the loaded generation (`current`). `add` and `delete` are staged in memory;
     `save` writes what is kept of the current generation plus what was added as a new generation
-    (atomically, see `write_generation`) and loads it. Nothing is visible to readers before that.
+    (atomically, see `write_generation`), which reads load on first use. Nothing is visible to
+    readers before that.
     """
 
     def __init__(self, index_dir: Path, current: IndexSnapshot | None = None, hnsw_threshold: int = 200_000) -> None:
         self.index_dir = Path(index_dir)
-        self.current = current
+        self._current = current
+        self._saved = False  # a new generation was written and is not loaded yet
         self.hnsw_threshold = hnsw_threshold
         self._clear()
+
+    @property
+    def current(self) -> IndexSnapshot | None:
+        """The generation reads come from (the one `save` wrote, loaded when first asked for:
+        ingest writes and goes, and should not hold the archive's sentence vectors twice)."""
+        if self._saved:
+            self._current, self._saved = load_snapshot(self.index_dir), False
+        return self._current
 
     def _clear(self) -> None:
         self._docs: list[Document] = []
@@ -602,10 +618,10 @@ class FileStore:
         dim = manifest.embedder["dim"]
         path = write_generation(
             self.index_dir, docs + self._docs, chunks + self._chunks,
-            np.concatenate(vectors) if vectors else np.zeros((0, dim), np.float32),
+            (vectors[0] if len(vectors) == 1 else np.concatenate(vectors)) if vectors else np.zeros((0, dim), np.float32),
             hashes + self._hashes, manifest, self.hnsw_threshold, sentences,
         )  # fmt: skip
-        self.current = load_snapshot(self.index_dir)
+        self._current, self._saved = None, True
         self._clear()
         return path
 

