@@ -103,3 +103,41 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def copy_index(source: StoreReader, target: Store) -> None:
+    """Copy every document, chunk (with its vector and embed hash) and sentence vector of `source`
+    into `target` as one new generation, with the source's manifest: nothing is embedded again.
+
+    `target` starts from nothing (its loaded generation is dropped), so the copy replaces it.
+    """
+    rows = [row for doc_rows in source.doc_chunks().values() for row in doc_rows]  # type: ignore[attr-defined]
+    chunks = [c for c, _ in rows]
+    target.current = None  # type: ignore[attr-defined]
+    target.add(source.documents(), chunks, source.vectors_of([c.chunk_id for c in chunks]), [h for _, h in rows])
+    target.save(source.manifest.replace(previous_generation=None), source.sentences)  # type: ignore[call-arg]
+
+
+def migrate(settings: Settings, to: str) -> Manifest:
+    """Copy the index from the other store into `to` ("postgres": from `index_dir` into
+    `database_url`; "files": back). Holds the target's ingest lock while it writes.
+
+    Returns:
+        The target's manifest after the copy.
+    Raises:
+        IndexMissing: the source holds no index. IngestLocked: an ingest is writing the target.
+    """
+    from rag.index.store import load_snapshot
+
+    if to == "postgres":
+        source: StoreReader = load_snapshot(settings.index_dir)
+        target_settings = settings.replace(store="postgres")
+    else:
+        source = postgres_store(settings).snapshot()
+        target_settings = settings.replace(store="files")
+    with ingest_lock(target_settings):
+        target = writer(target_settings, None)
+        copy_index(source, target)
+    manifest = current_manifest(target_settings)
+    assert manifest is not None
+    return manifest
