@@ -309,7 +309,7 @@ class PostgresStore:
         Raises:
             IngestLocked: another ingest, from any process or machine, holds it.
         """
-        conn = self.connect()
+        conn = self.connect(check_version=False)  # a rebuild takes it to replace tables of another version
         try:
             if not conn.execute("SELECT pg_try_advisory_lock(%s)", (INGEST_LOCK,)).fetchone()[0]:
                 raise IngestLocked(
