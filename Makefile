@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 # llama-cpp-python compiles from source: portable flags, no tests or examples (about 4 minutes).
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAVA_BUILD=OFF
 
-.PHONY: run test test-fast lint eval bench load screenshots install install-test browser clean
+.PHONY: run test test-fast test-postgres lint eval bench load screenshots install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,19 @@ lint: install-test
 test: install-test browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q --timeout=900
+	$(BIN)/pytest -q --timeout=900 -m "not postgres"
+	$(MAKE) --no-print-directory test-postgres
 	$(BIN)/rag eval --check --reports build/eval
+
+# The PostgreSQL store against a real server: pgvector installed once (scripts/pgserver.sh install: Debian's
+# trixie source package built against the installed PostgreSQL 15; needs root), a throwaway server in a temp
+# folder for this run, stopped and removed however pytest ends (about 40 s; README, PostgreSQL).
+test-postgres: install-test
+	@dir=$$(mktemp -d /tmp/ragpg.XXXXXX); \
+	trap 'bash scripts/pgserver.sh stop "$$dir" >/dev/null 2>&1; rm -rf "$$dir"' EXIT INT TERM; \
+	bash scripts/pgserver.sh install && \
+	bash scripts/pgserver.sh start "$$dir" >/dev/null && \
+	RAGTEST_PG_DIR=$$dir $(BIN)/pytest -q --timeout=900 -m postgres
 
 test-fast: install-test
 	$(BIN)/pytest -q -m "not slow"

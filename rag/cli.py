@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from rag.config import MODES, add_common, settings_from_args
-from rag.errors import RagError
+from rag.errors import ConfigError, RagError
 
 PLUGGED = {
     "eval": ("rag.evaluation.command", "measure retrieval and answer quality (eval set or a BEIR data set)"),
@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(module) is not None and hasattr(mod := importlib.import_module(module), "run"):
             p = sub.add_parser(name, help=help_text, description=help_text)
             mod.add_arguments(p)
+
+    p = sub.add_parser("migrate", help="copy the index into another store (files <-> postgres), without re-embedding",
+                       description="Copy the index from the local files (--index) into PostgreSQL (--database-url or "
+                                   "$RAG_DATABASE_URL), or back with --to files. Nothing is embedded again; what the "
+                                   "target held is replaced in one transaction.")  # fmt: skip
+    add_common(p)
+    p.add_argument("--to", choices=("postgres", "files"), required=True, help="the store to copy the index into")
 
     p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
     add_common(p)
@@ -164,6 +171,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    import time
+
+    from rag.index.stores import migrate
+
+    if args.to == "files":
+        args.store = "postgres"  # the source
+    settings = settings_from_args(args)
+    if args.to == "postgres" and not settings.database_url:
+        raise ConfigError("rag migrate --to postgres needs a database: --database-url URL or $RAG_DATABASE_URL")
+    t = time.perf_counter()
+    m = migrate(settings, args.to)
+    where = settings.index_dir if args.to == "files" else "PostgreSQL"
+    print(f"copied {m.counts.documents} articles, {m.counts.chunks} chunks and {m.counts.sentences} sentence vectors "
+          f"into {where} in {time.perf_counter() - t:.1f}s (nothing embedded); use it with --store {args.to}")  # fmt: skip
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     from rag.web import app
@@ -172,7 +197,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "serve": cmd_serve}
+COMMANDS = {
+    "ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "migrate": cmd_migrate,
+    "serve": cmd_serve,
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

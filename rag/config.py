@@ -19,6 +19,8 @@ from rag.errors import ConfigError
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
+StoreKind = Literal["files", "postgres"]
+STORES: tuple[str, ...] = ("files", "postgres")
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 SENTENCE_VECTORS = ("pooled", "separate")
@@ -63,6 +65,10 @@ class Settings:
     # 0.225, the lowest answerable question is at 0.349.
     min_dense_score: float = 0.26
     hnsw_threshold: int = 200_000  # exact search below, HNSW from this many chunks up
+    # Where the index lives: "files" (FAISS + SQLite + bm25s in index_dir) or "postgres" (PostgreSQL
+    # with pgvector at database_url, e.g. postgresql://user@host/db; see README, PostgreSQL).
+    store: StoreKind = "files"
+    database_url: str | None = None
     # Answering.
     answer_floor: float = 0.40
     max_question_chars: int = 2_000
@@ -92,6 +98,13 @@ class Settings:
         if self.sentence_vectors not in SENTENCE_VECTORS:
             raise ConfigError(
                 f"sentence_vectors must be one of {', '.join(SENTENCE_VECTORS)}; got {self.sentence_vectors!r}"
+            )
+        if self.store not in STORES:
+            raise ConfigError(f"store must be one of {', '.join(STORES)}; got {self.store!r}")
+        if self.store == "postgres" and not self.database_url:
+            raise ConfigError(
+                "store 'postgres' needs a database: set RAG_DATABASE_URL (or --database-url) to a URL like "
+                "postgresql://user@host:5432/rag"
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
@@ -142,10 +155,28 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "--corpus", type=Path, default=None, help="articles folder (default: corpus, or $RAG_CORPUS_DIR)"
     )
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: index, or $RAG_INDEX_DIR)")
+    parser.add_argument(
+        "--store", choices=STORES, default=None, help="where the index lives (default: files, or $RAG_STORE)"
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="PostgreSQL URL for --store postgres (or $RAG_DATABASE_URL)"
+    )
 
 
 def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
     """Settings from the defaults, the environment, then whichever known flags `args` carries."""
-    flags = ("corpus", "index", "k", "mode", "mmr", "host", "port", "llm_base_url", "llm_model")
+    flags = (
+        "corpus",
+        "index",
+        "store",
+        "database_url",
+        "k",
+        "mode",
+        "mmr",
+        "host",
+        "port",
+        "llm_base_url",
+        "llm_model",
+    )
     names = {"corpus": "corpus_dir", "index": "index_dir", "k": "top_k"}
     return Settings.from_env(**{names.get(f, f): getattr(args, f, None) for f in flags}, **extra)

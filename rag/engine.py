@@ -25,6 +25,7 @@ from rag.errors import BadUpload, RagError
 from rag.index.build import IndexStatus, IngestReport, expected_manifest, index_status, ingest
 from rag.index.embed import Embedder, get_embedder
 from rag.index.store import MANIFEST, IndexSnapshot, load_snapshot
+from rag.index.stores import open_reader
 from rag.records import Answer, Document
 from rag.search.retrieve import SearchResult, search
 
@@ -63,8 +64,15 @@ class Engine:
 
         Raises:
             IndexMissing: no index yet (run `ingest` or `ensure`). IndexMismatch: built with other
-            settings. IndexCorrupt: a file is damaged.
+            settings. IndexCorrupt: a file is damaged. With RAG_STORE=postgres also StoreUnavailable
+            (the server is down) and StoreSchemaError (no pgvector, another schema version).
         """
+        if self.settings.store == "postgres":
+            # One query for the newest generation's name per question; the generation (manifest,
+            # sentence table, term statistics) is loaded again only when it changed.
+            with self._lock:
+                self._snapshot = open_reader(self.settings, expected_manifest(self.settings, self.embedder))  # type: ignore[assignment]
+                return self._snapshot  # type: ignore[return-value]
         # Every write replaces manifest.json by rename, so its inode and mtime change with the
         # generation: a stat per question instead of parsing a manifest that lists every article.
         stamp = _file_stamp(Path(self.settings.index_dir) / MANIFEST)

@@ -37,3 +37,11 @@ class BadUpload(RagError):
 
 class LLMError(RagError):
     """The LLM server is down, slow or answered something unusable."""
+
+
+class StoreUnavailable(RagError):
+    """The database server of the index cannot be reached (down, restarting, wrong URL)."""
+
+
+class StoreSchemaError(RagError):
+    """The database lacks what the index needs (the pgvector extension) or holds another schema version."""

@@ -19,11 +19,12 @@ import numpy as np
 
 from rag.config import Settings
 from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
-from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, IngestLocked, RagError
+from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, RagError
+from rag.index import stores
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
-from rag.index.store import FileStore, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
+from rag.index.store import IndexSnapshot, SentenceTable, load_snapshot, read_manifest
 from rag.index.stream import EmbedStream, release_freed_memory
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
@@ -164,24 +165,13 @@ def ingest(
         IngestLocked: another ingest is running on this index.
         IndexMismatch: the index was built with other settings (pass rebuild=True).
     """
-    from filelock import FileLock, Timeout
-
-    index_dir = Path(settings.index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".ingest.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise IngestLocked(
-            f"another ingest is updating {index_dir}/ right now; wait for it to finish and try again"
-        ) from exc
-    try:
+    with stores.ingest_lock(settings):
         return _ingest_locked(settings, embedder, rebuild, progress)
-    finally:
-        lock.release()
 
 
 def _previous(settings: Settings, expected: Manifest, rebuild: bool) -> IndexSnapshot | None:
+    if settings.store == "postgres":
+        return stores.previous_postgres(settings, expected, rebuild)  # type: ignore[return-value]
     try:
         manifest = read_manifest(settings.index_dir)
     except IndexCorrupt:
@@ -398,7 +388,7 @@ def _write(
     of it goes, and the new chunks come in.
     """
     prev_docs = prev.manifest.documents if prev else {}
-    store = FileStore(settings.index_dir, prev, settings.hnsw_threshold)
+    store = stores.writer(settings, prev)
     store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
     unchanged, n_kept = set(report.unchanged), len(parsed.kept)
     docs = [d for d in parsed.docs if d.doc_id not in unchanged]
@@ -512,7 +502,7 @@ class IndexStatus:
 
 def index_status(settings: Settings) -> IndexStatus:
     """Compare the corpus folder with what the index was built from (hashes only, no parsing)."""
-    manifest = read_manifest(settings.index_dir)
+    manifest = stores.current_manifest(settings)
     if manifest is None:
         return IndexStatus(exists=False, stale=True)
     known = manifest.file_hashes()
