@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import importlib.util
 import json
@@ -66,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=help_text, description=help_text)
             mod.add_arguments(p)
 
-    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    p = sub.add_parser("serve", help="start the web chat and the HTTP APIs (same as `python app.py`)")
     add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
@@ -146,15 +145,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from rag.engine import Engine
     from rag.index.manifest import Counts
+    from rag.serialize import status_json
 
     st = Engine(settings_from_args(args)).status()
     m = st.manifest
-    info = {
-        "exists": st.exists, "stale": st.stale, "describe": st.describe(),
-        "new": st.new, "changed": st.changed, "removed": st.removed,
-        "counts": dataclasses.asdict(m.counts) if m else None,
-        "embedder": dict(m.embedder) if m else None, "built_at": m.built_at if m else None,
-    }  # fmt: skip
+    info = status_json(st)
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
     else:
@@ -166,9 +161,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    from rag.web import app
+    from rag import server
 
-    app.main(settings, argv=[])
+    server.main(settings, argv=[])
     return 0
 
 
