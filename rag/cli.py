@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=help_text, description=help_text)
             mod.add_arguments(p)
 
+    p = sub.add_parser("mcp", help="serve the search and ask tools over MCP on stdio (for assistants)",
+                       description="An MCP server on standard input and output with the tools search and ask.")  # fmt: skip
+    add_common(p)
+
     p = sub.add_parser("serve", help="start the web chat and the HTTP APIs (same as `python app.py`)")
     add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
@@ -167,7 +171,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "serve": cmd_serve}
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from rag.api import mcp
+
+    return mcp.run(settings_from_args(args))
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "serve": cmd_serve,
+            "mcp": cmd_mcp}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
