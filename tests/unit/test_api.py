@@ -295,3 +295,26 @@ def test_one_server_serves_the_chat_and_the_apis_behind_one_login(engine):
         assert httpx.get(f"{url}/api/status").status_code == 401
         assert httpx.get(f"{url}/api/status", headers={"Authorization": "Bearer pa55"}).json()["exists"] is True
         assert httpx.get(f"{url}/openapi.json", headers={"Authorization": "Bearer pa55"}).json()["paths"]
+
+
+# ---------------------------------------------------------------- the load generator
+
+
+@pytest.mark.parametrize("endpoint", ["ask", "chat"])
+def test_load_generator_counts_answers_and_finds_crossed_ones(url, endpoint):
+    """`rag.bench.load` against the API: every answer counted, none crossed; a server that swaps
+    answers between clients is caught."""
+    import asyncio
+
+    from rag.bench import load
+
+    questions = [WAGONS, DONBASS, PERU]
+    report = asyncio.run(load.run_load(url, endpoint, questions, users=4, each=5))
+    assert (report["answered"], report["errors"], report["crossed"]) == (20, 0, 0)
+    assert report["distinct_questions"] == 3 and report["p95_ms"] >= report["p50_ms"] > 0
+    reference = asyncio.run(load._alone(url, endpoint, questions, None))
+    swapped = dict(zip(questions, [reference[q] for q in questions[1:] + questions[:1]], strict=True))
+    tally = load.Tally()
+    conn = load.Connection("127.0.0.1", int(url.rsplit(":", 1)[1]))
+    asyncio.run(load._user(0, conn, endpoint, questions, swapped, tally, 3, None))
+    assert len(tally.crossed) == 3 and tally.errors == []
