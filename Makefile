@@ -70,7 +70,8 @@ test-fast: install-test
 eval: install
 	$(BIN)/rag eval --check
 
-# 20 concurrent gradio_client users x 50 questions, then 1,000 in a row (about 3 minutes; make test runs it too).
+# 20 concurrent gradio_client users x 50 questions; 20 clients on /api/ask and /v1/chat/completions (50 each,
+# then 20 s each); then 1,000 in a row (about 8 minutes; make test runs it too).
 # Writes benchmarks/results/load.json.
 load: install-test
 	RAG_LOAD_RESULTS=$(CURDIR)/benchmarks/results/load.json $(BIN)/pytest -q -s tests/system/test_load.py

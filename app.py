@@ -1,7 +1,7 @@
-"""`python app.py [--host H] [--port P]`: the web chat (the same as `rag serve`)."""
+"""`python app.py [--host H] [--port P]`: the web chat and the HTTP APIs (the same as `rag serve`)."""
 
 from rag.errors import RagError
-from rag.web.app import main
+from rag.server import main
 
 if __name__ == "__main__":
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import importlib.util
 import json
@@ -73,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
     p.add_argument("--to", choices=("postgres", "files"), required=True, help="the store to copy the index into")
 
-    p = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    p = sub.add_parser("mcp", help="serve the search and ask tools over MCP on stdio (for assistants)",
+                       description="An MCP server on standard input and output with the tools search and ask.")  # fmt: skip
+    add_common(p)
+
+    p = sub.add_parser("serve", help="start the web chat and the HTTP APIs (same as `python app.py`)")
     add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
@@ -153,15 +156,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from rag.engine import Engine
     from rag.index.manifest import Counts
+    from rag.serialize import status_json
 
     st = Engine(settings_from_args(args)).status()
     m = st.manifest
-    info = {
-        "exists": st.exists, "stale": st.stale, "describe": st.describe(),
-        "new": st.new, "changed": st.changed, "removed": st.removed,
-        "counts": dataclasses.asdict(m.counts) if m else None,
-        "embedder": dict(m.embedder) if m else None, "built_at": m.built_at if m else None,
-    }  # fmt: skip
+    info = status_json(st)
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
     else:
@@ -191,15 +190,21 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    from rag.web import app
+    from rag import server
 
-    app.main(settings, argv=[])
+    server.main(settings, argv=[])
     return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from rag.api import mcp
+
+    return mcp.run(settings_from_args(args))
 
 
 COMMANDS = {
     "ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "migrate": cmd_migrate,
-    "serve": cmd_serve,
+    "serve": cmd_serve, "mcp": cmd_mcp,
 }  # fmt: skip
 
 

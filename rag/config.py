@@ -113,6 +113,19 @@ class Settings:
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)
 
+    def auth_pair(self) -> tuple[str, str] | None:
+        """`auth` as (user, password), None when unset; the APIs take the password as bearer token.
+
+        >>> Settings(auth="ann:s3:cret").auth_pair()
+        ('ann', 's3:cret')
+        """
+        if not self.auth:
+            return None
+        user, sep, password = self.auth.partition(":")
+        if not sep or not user or not password:
+            raise ConfigError("RAG_AUTH must look like user:password")
+        return user, password
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
         """Defaults, overridden by RAG_* variables in `env`, overridden by non-None `flags`."""

@@ -1,9 +1,12 @@
 """The JSON objects of the public contracts, built in one place.
 
-`rag search --json` prints `hit_json` objects, `rag ask --json` and the web `/ask` endpoint
-print `answer_json`, and the web feedback file stores a subset of `citation_json`. Keys and
-value types are the contract in the README (Command line); tests/integration/test_cli.py,
-tests/integration/test_questions.py and tests/unit/test_app.py hold them to it.
+`rag search --json` prints `hit_json` objects and `rag ask --json` prints `answer_json` (the
+contract in the README, Command line); the web feedback file stores a subset of `citation_json`.
+The HTTP APIs add what the index knows of each article (outlet, date, author: `info`, the
+manifest's entry) to the same objects, and the OpenAI-compatible endpoint cites with `source_json`.
+The chat's gradio `/ask` endpoint gives `gradio_answer_json`, the same object with one key renamed.
+tests/integration/test_cli.py, tests/integration/test_questions.py, tests/unit/test_app.py and
+tests/unit/test_api.py hold them to it.
 
 >>> from rag.records import Answer
 >>> answer_json(Answer("q?", "It rained. [1]", (), False))["answer"]
@@ -12,6 +15,8 @@ tests/integration/test_questions.py and tests/unit/test_app.py hold them to it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rag.records import Answer, Citation, Hit
@@ -50,3 +55,82 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "citations": [citation_json(c) for c in answer.citations],
         "timings_ms": dict(answer.timings_ms),
     }
+
+
+# What the HTTP APIs add to a hit or a citation from the index's entry for its article.
+ARTICLE_INFO = ("outlet", "date", "author")
+Info = Callable[[str], Mapping[str, Any]]  # doc_id -> the manifest's entry for that article
+
+
+def article_info(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Outlet, date and author of an article's manifest entry (None where unknown).
+
+    >>> article_info({"source": "Orda.kz", "date": "2022-06-20"})
+    {'outlet': 'Orda.kz', 'date': '2022-06-20', 'author': None}
+    """
+    return {
+        "outlet": entry.get("source") or None,
+        "date": entry.get("date") or None,
+        "author": entry.get("author") or None,
+    }
+
+
+def api_hit_json(hit: Hit, info: Info) -> dict[str, Any]:
+    """A hit of `POST /api/search`: `hit_json` plus the article's outlet, date and author."""
+    return {**hit_json(hit), **article_info(info(hit.chunk.doc_id))}
+
+
+def api_answer_json(answer: Answer, info: Info) -> dict[str, Any]:
+    """`POST /api/ask`: `answer_json`, each citation with outlet, date, author and whether the
+    citation check supported it, plus the answer mode, notes and unsupported sentences."""
+    out = answer_json(answer)
+    out["citations"] = [
+        {**citation_json(c), **article_info(info(c.chunk.doc_id)), "supported": c.supported} for c in answer.citations
+    ]
+    out.update(mode=answer.mode, notes=list(answer.notes), unsupported=list(answer.unsupported))
+    return out
+
+
+def source_json(citation: Citation, info: Info) -> dict[str, Any]:
+    """One citation of the OpenAI-compatible endpoint: what a reader needs to check `[n]`.
+
+    `passage` is the cited passage, `quote` the sentence of it that supports the answer.
+    """
+    c = citation
+    return {
+        "n": c.n,
+        "title": c.hit.doc_title or c.chunk.title,
+        **article_info(info(c.chunk.doc_id)),
+        "path": c.hit.doc_path,
+        "passage": c.chunk.text,
+        "quote": c.quote,
+        "doc_id": c.chunk.doc_id,
+        "chunk_id": int(c.chunk.chunk_id),
+        "supported": c.supported,
+    }
+
+
+def gradio_answer_json(answer: Answer) -> dict[str, Any]:
+    """The chat's gradio `/ask` object: `answer_json` with each citation's `path` named `file`.
+
+    gradio_client takes every object with a string "path" in a result for a file to download
+    (and the server rightly refuses to hand out corpus files), so a default `Client` would fail.
+
+    >>> from rag.records import Answer
+    >>> sorted(gradio_answer_json(Answer("q?", "x", (), True)))
+    ['abstained', 'answer', 'citations', 'question', 'timings_ms']
+    """
+    out = answer_json(answer)
+    out["citations"] = [{("file" if k == "path" else k): v for k, v in c.items()} for c in out["citations"]]
+    return out
+
+
+def status_json(status: Any) -> dict[str, Any]:
+    """`rag status --json` and `GET /api/status` (`status` is a rag.index.build.IndexStatus)."""
+    m = status.manifest
+    return {
+        "exists": status.exists, "stale": status.stale, "describe": status.describe(),
+        "new": list(status.new), "changed": list(status.changed), "removed": list(status.removed),
+        "counts": dataclasses.asdict(m.counts) if m else None,
+        "embedder": dict(m.embedder) if m else None, "built_at": m.built_at if m else None,
+    }  # fmt: skip

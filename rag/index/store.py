@@ -573,6 +573,10 @@ class FileStore:
             self._current, self._saved = load_snapshot(self.index_dir), False
         return self._current
 
+    @current.setter
+    def current(self, snapshot: IndexSnapshot | None) -> None:
+        self._current, self._saved = snapshot, False
+
     def _clear(self) -> None:
         self._docs: list[Document] = []
         self._chunks: list[Chunk] = []

@@ -1,7 +1,8 @@
 """The web chat: Gradio layout and wiring over `rag` (no retrieval logic here).
 
-`python app.py [--host H] [--port P]` (or `rag serve`) starts it on http://127.0.0.1:7860. The named endpoint `/ask`
-returns the same JSON as `rag ask --json`:
+`python app.py [--host H] [--port P]` (or `rag serve`) serves it on http://127.0.0.1:7860, mounted on
+the HTTP APIs' FastAPI app (`rag.server`). The named endpoint `/ask` returns the JSON of `rag ask --json`,
+with each citation's `path` named `file` (`rag.serialize.gradio_answer_json`):
 
     from gradio_client import Client
     Client("http://127.0.0.1:7860/").predict("How many wagons of coal did Kazakhstan block?", api_name="/ask")
@@ -25,8 +26,8 @@ import gradio as gr  # noqa: E402
 from rag.config import MODES, Settings  # noqa: E402
 from rag.corpus.uploads import UPLOAD_SUFFIXES  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.errors import ConfigError, RagError  # noqa: E402
-from rag.serialize import answer_json  # noqa: E402
+from rag.errors import RagError  # noqa: E402
+from rag.serialize import gradio_answer_json  # noqa: E402
 from rag.web import render as ui  # noqa: E402
 from rag.web.session import SOURCES_HINT, ChatSession, PageStatus, Step, Turn  # noqa: E402
 
@@ -94,10 +95,11 @@ class Handlers:
     def ask_api(
         self, question: str, k: int | None = None, retrieval_mode: str | None = None, answer_mode: str | None = None
     ) -> dict:
-        """Answer one question from the articles; returns the same JSON object as `rag ask --json`."""
+        """Answer one question from the articles: the JSON object of `rag ask --json`, with each
+        citation's article file under `file` (gradio_client would download anything named `path`)."""
         options = {"k": k or None, "retrieval_mode": retrieval_mode or None, "answer_mode": answer_mode or None}
         try:
-            return answer_json(self.backend.ask(question, **options))
+            return gradio_answer_json(self.backend.ask(question, **options))
         except RagError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -284,39 +286,24 @@ def theme() -> gr.themes.Base:
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch`: loopback by default, optional basic auth."""
-    auth = None
-    if settings.auth:
-        user, sep, password = settings.auth.partition(":")
-        if not sep or not user or not password:
-            raise ConfigError("RAG_AUTH must look like user:password")
-        auth = (user, password)
+    """Keyword arguments for `Blocks.launch` (the chat alone, as the tests run it): loopback by
+    default, optional basic auth."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
-        "auth": auth,
-        "max_file_size": f"{min(settings.max_upload_mb, settings.max_file_mb):g}mb",
-        "theme": theme(),
-        "css": ui.CSS,
-        "footer_links": ["api"],
-        "ssr_mode": False,
-        "show_error": True,
+        **mount_options(settings),
     }
 
 
-def main(settings: Settings | None = None, argv: list[str] | None = None) -> None:
-    """Start the chat; `argv` takes the same --host/--port flags as `rag serve`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="app.py", description="the web chat (same as `rag serve`)")
-    parser.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1, or $RAG_HOST)")
-    parser.add_argument("--port", type=int, default=None, help="port (default 7860, or $RAG_PORT)")
-    args = parser.parse_args(argv)
-    settings = (settings or Settings.from_env()).replace(
-        **{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    )
-    backend = Engine(settings)
-    backend.start(note=print)
-    demo = build_app(settings, backend)
-    demo.queue(default_concurrency_limit=4)
-    demo.launch(**launch_options(settings))
+def mount_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for `gr.mount_gradio_app` (and `launch`): the login of `RAG_AUTH`,
+    the upload limit and the page's look."""
+    return {
+        "auth": settings.auth_pair(),
+        "max_file_size": f"{min(settings.max_upload_mb, settings.max_file_mb):g}mb",
+        "footer_links": ["api"],
+        "ssr_mode": False,
+        "show_error": True,
+        "theme": theme(),
+        "css": ui.CSS,
+    }

@@ -1,5 +1,7 @@
 """Load on loopback: `python app.py` (real model) with 20 concurrent gradio_client users asking 50
-questions each through /ask, then 1,000 questions in a row while the server's memory is watched.
+questions each through /ask, then 1,000 questions in a row while the server's memory is watched;
+then the HTTP APIs, POST /api/ask and POST /v1/chat/completions, with 20 concurrent clients of
+`rag.bench.load` (50 questions each, then 20 seconds each).
 
 Asserted: zero errors; every answer is the one that question gets alone (the same JSON, so no
 answer crosses to another session) and holds its known fact; memory growth within MEMORY_BOUND_MB.
@@ -97,7 +99,10 @@ def _write_results(section: str, data: dict) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[section] = data
-    results["machine"] = {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
+    from rag.machine import cpu_flags
+
+    results["machine"] = {"cpus": os.cpu_count(), "cpu_flags": cpu_flags(),
+                          "load_average": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
     tmp = RESULTS.with_name(RESULTS.name + ".tmp")
     tmp.write_text(json.dumps(results, indent=1) + "\n")
     os.replace(tmp, RESULTS)
@@ -157,6 +162,44 @@ def test_concurrent_users_get_their_own_answers(app_server):
     assert errors == [], errors[:5]
     assert wrong == [], wrong[:5]
     assert len(latencies) == USERS * QUESTIONS_EACH
+
+
+@pytest.mark.parametrize("endpoint", ["ask", "chat"])
+def test_api_clients_get_their_own_answers(app_server, endpoint):
+    """20 concurrent clients on /api/ask or /v1/chat/completions, a fixed count and then a fixed
+    time: no error, and every answer is the one its question gets alone (none crossed)."""
+    import asyncio
+
+    from rag.bench.load import run_load
+
+    url, pid, known = app_server
+    questions = [q for q, _, _ in known]
+    server = _server_cpu(pid)
+    fixed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, each=QUESTIONS_EACH))
+    fixed["server_cpu_ms_per_request"] = server(fixed["answered"] + fixed["distinct_questions"])
+    timed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, seconds=20))
+    timed["server_cpu_ms_per_request"] = server(timed["answered"] + timed["distinct_questions"])
+    _write_results(f"api_{endpoint}", {"fixed_count": fixed, "fixed_time": timed})
+    print(f"\n{endpoint}: {json.dumps(fixed)}\n{endpoint} for 20 s: {json.dumps(timed)}")
+    for report in (fixed, timed):
+        assert report["errors"] == 0 and report["crossed"] == 0, report["examples"]
+    assert fixed["answered"] == USERS * QUESTIONS_EACH
+
+
+def _server_cpu(pid: int):
+    """A function giving the server's CPU ms per request since its last call (the answers and the
+    references asked alone)."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    last = [sum(proc.cpu_times()[:2])]
+
+    def since(n: int) -> float:
+        now = sum(proc.cpu_times()[:2])
+        spent, last[0] = now - last[0], now
+        return round(spent * 1000 / n, 2)
+
+    return since
 
 
 def test_a_thousand_questions_in_a_row_hold_memory(app_server):

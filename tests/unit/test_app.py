@@ -248,6 +248,7 @@ def indexed(settings, fake_embedder, tmp_path):
 
 
 def _expected(question: str, settings: Settings, embedder, **options) -> dict:
+    """What `rag ask --json` prints for `question`, less its timings."""
     from rag.answer.extractive import answer_json, answer_question
     from rag.engine import Engine
 
@@ -258,21 +259,28 @@ def _expected(question: str, settings: Settings, embedder, **options) -> dict:
     return out
 
 
+def _as_gradio(expected: dict) -> dict:
+    """The /ask object for a `rag ask --json` one: each citation's `path` is named `file`."""
+    cites = [{("file" if k == "path" else k): v for k, v in c.items()} for c in expected["citations"]]
+    return {**expected, "citations": cites}
+
+
 def test_ask_endpoint_matches_answer_json(indexed, fake_embedder):
     from gradio_client import Client
 
     with serve(indexed, fake_embedder) as url:
-        # download_files=False: gradio_client would otherwise fetch every "path" in the JSON as a file.
-        client = Client(url, verbose=False, download_files=False)
+        # A default client, as a new user writes it: it downloads whatever looks like a file.
+        client = Client(url, verbose=False)
         assert "/ask" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
         for question in QUESTIONS:
             got = client.predict(question, api_name="/ask")
             assert set(got["timings_ms"]) >= {"total_ms"}
             got.pop("timings_ms")
-            assert got == _expected(question, indexed, fake_embedder)
+            assert got == _as_gradio(_expected(question, indexed, fake_embedder))
+        assert got["citations"] == [] and client.predict(QUESTIONS[0], api_name="/ask")["citations"][0]["file"]
         got = client.predict(question=QUESTIONS[0], k=2, retrieval_mode="bm25", api_name="/ask")
         got.pop("timings_ms")
-        assert got == _expected(QUESTIONS[0], indexed, fake_embedder, k=2, retrieval_mode="bm25")
+        assert got == _as_gradio(_expected(QUESTIONS[0], indexed, fake_embedder, k=2, retrieval_mode="bm25"))
         with pytest.raises(Exception, match="question is empty"):
             client.predict("   ", api_name="/ask")
 
@@ -283,7 +291,7 @@ def test_basic_auth_from_settings(indexed, fake_embedder):
     with serve(indexed.replace(auth="reader:pa55"), fake_embedder) as url:
         with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the client has several
             Client(url, verbose=False, download_files=False)
-        client = Client(url, auth=("reader", "pa55"), verbose=False, download_files=False)
+        client = Client(url, auth=("reader", "pa55"), verbose=False)
         assert client.predict(QUESTIONS[0], api_name="/ask")["question"] == QUESTIONS[0]
 
 
@@ -385,16 +393,16 @@ def test_python_app_py_answers_like_the_library(tmp_path, corpus, real_embedder)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_app(url, proc)
-        client = Client(url, verbose=False, download_files=False)
+        client = Client(url, verbose=False)
         settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
         for question in QUESTIONS:
             got = client.predict(question, api_name="/ask")
             got.pop("timings_ms")
-            assert got == _expected(question, settings, real_embedder)
+            assert got == _as_gradio(_expected(question, settings, real_embedder))
             cli = _rag_ask_json(question, tmp_path, env)
             if cli is not None:
                 cli.pop("timings_ms")
-                assert got == cli
+                assert got == _as_gradio(cli)
         first = client.predict(QUESTIONS[0], api_name="/ask")
         assert not first["abstained"] and "1,700" in first["answer"] and "[1]" in first["answer"]
         assert client.predict(QUESTIONS[1], api_name="/ask")["abstained"] is True

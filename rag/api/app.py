@@ -1,0 +1,212 @@
+"""The HTTP APIs on FastAPI: a plain JSON API and an OpenAI-compatible chat, over one `Engine`.
+
+    POST /api/search            {"question", "k"?, "mode"?, "mmr"?}           -> the `rag search --json` object
+    POST /api/ask               {"question", "k"?, "retrieval_mode"?, "answer_mode"?, "history"?}
+                                                                             -> the `rag ask --json` object
+    GET  /api/status                                                         -> the `rag status --json` object
+    GET  /v1/models                                                          -> the archive as one model
+    POST /v1/chat/completions   OpenAI's request; `stream` true or false     -> answer text with [n], `citations`
+    GET  /openapi.json                                                       -> the schema of all of the above
+
+`rag.server` mounts the Gradio chat on the same app. With `RAG_AUTH=user:password` every route
+here wants `Authorization: Bearer <password>` (the chat has its own login page).
+
+Bad input gets a 4xx with a message: 422 for a body the schema refuses (the OpenAI routes: 400,
+in OpenAI's error shape, as its clients expect), 400 for a question the answerer refuses, 401
+without the token, 404 for another model; 503 when the index cannot be read (the message says
+what to run).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rag.answer.extractive import BadQuestion
+from rag.api import chat
+from rag.api.schemas import (
+    AskRequest,
+    AskResponse,
+    ChatCompletion,
+    ChatRequest,
+    ErrorResponse,
+    ModelList,
+    OpenAIError,
+    SearchRequest,
+    SearchResponse,
+    StatusResponse,
+)
+from rag.engine import Engine
+from rag.errors import ConfigError, RagError
+from rag.serialize import api_answer_json, api_hit_json, status_json
+
+OPENAI_PREFIX = "/v1/"
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "the question cannot be answered as asked"},
+    401: {"model": ErrorResponse, "description": "RAG_AUTH is set and the bearer token is missing or wrong"},
+    503: {"model": ErrorResponse, "description": "the index is missing or damaged; the message says what to run"},
+}
+_OPENAI_ERRORS: dict[int | str, dict[str, Any]] = {
+    **{status: {**doc, "model": OpenAIError} for status, doc in _ERRORS.items()},
+    400: {"model": OpenAIError, "description": "a request the schema or the answerer refuses"},
+    404: {"model": OpenAIError, "description": "no such model"},
+}
+
+
+def create_api(engine: Engine) -> FastAPI:
+    """The FastAPI app of the JSON and OpenAI-compatible APIs over `engine` (and its settings)."""
+    api = FastAPI(
+        title="News RAG",
+        summary="Citation-first answers from your news articles",
+        version="1.0",
+        docs_url=None,  # Swagger UI loads its scripts from a CDN: the app loads nothing from outside
+        redoc_url=None,
+        openapi_url=None,  # served below, behind the same token as every route
+    )
+    guard = _guard(engine.settings.auth_pair())
+    needs = [Depends(guard)]
+
+    def info(doc_id: str) -> dict[str, Any]:
+        manifest = engine.snapshot().manifest
+        return manifest.document(doc_id) if manifest else {}
+
+    @api.get("/openapi.json", include_in_schema=False, dependencies=needs)
+    def openapi() -> JSONResponse:
+        return JSONResponse(api.openapi())
+
+    @api.post("/api/search", response_model=SearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    def search(body: SearchRequest) -> Response:
+        """The passages that best match the question (the `rag search --json` object)."""
+        with _answering():
+            result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr)
+        hits = [api_hit_json(h, info) for h in result.hits]
+        return JSONResponse({"query": body.question, "mode": result.mode, "hits": hits})
+
+    @api.post("/api/ask", response_model=AskResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    def ask(body: AskRequest) -> Response:
+        """Answer from the articles, each claim marked [n] with its citation (the `rag ask --json` object)."""
+        history = [(t.question, t.answer) for t in body.history]
+        with _answering():
+            answer = engine.ask(
+                body.question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode
+            )
+        return JSONResponse(api_answer_json(answer, info))
+
+    @api.get("/api/status", response_model=StatusResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    def status() -> Response:
+        """What the index holds and whether the corpus changed since it was built."""
+        with _answering():
+            return JSONResponse(status_json(engine.status()))
+
+    @api.get("/v1/models", response_model=ModelList, responses=_OPENAI_ERRORS, dependencies=needs, tags=["openai"])
+    def models() -> Response:
+        """The archive, as the one model of the OpenAI-compatible chat."""
+        return JSONResponse(chat.model_list())
+
+    @api.post(
+        "/v1/chat/completions",
+        response_model=ChatCompletion,
+        responses=_OPENAI_ERRORS,
+        dependencies=needs,
+        tags=["openai"],
+    )
+    def chat_completions(body: ChatRequest) -> Response:
+        """An OpenAI chat completion (`stream`: server-sent chunks). The last user message is the
+        question, earlier user/assistant pairs are the conversation; the reply's text keeps the
+        [n] markers and `citations` holds their sources."""
+        if body.model != chat.MODEL_ID:
+            raise HTTPException(404, f"the model {body.model!r} does not exist; this server has {chat.MODEL_ID!r}")
+        try:
+            question, history = chat.question_and_history(body.messages)
+        except chat.BadMessages as exc:
+            raise HTTPException(400, str(exc)) from exc
+        with _answering():
+            answer = engine.ask(
+                question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode
+            )
+        if body.stream:
+            return StreamingResponse(chat.completion_chunks(answer, info), media_type="text/event-stream")
+        return JSONResponse(chat.completion(answer, info))
+
+    api.add_exception_handler(RequestValidationError, _invalid)
+    api.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's, and the router's 404/405
+    return api
+
+
+class _answering:
+    """Library errors as HTTP errors: a refused question 400, an unreadable index 503."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, BadQuestion | ConfigError):
+            raise HTTPException(400, str(exc)) from exc
+        if isinstance(exc, RagError):
+            raise HTTPException(503, str(exc)) from exc
+        return False
+
+
+def _guard(auth: tuple[str, str] | None):
+    """The dependency every route takes: the bearer token when RAG_AUTH is set, else nothing
+    (and then the schema declares no security either: it says what the server does)."""
+    if auth is None:
+        return _open
+    bearer = HTTPBearer(auto_error=False, description="the password of RAG_AUTH")
+    token = auth[1].encode()
+
+    def check(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
+        given = credentials.credentials.encode("utf-8", "surrogateescape") if credentials else b""
+        if not hmac.compare_digest(given, token):
+            raise HTTPException(
+                401,
+                "this server needs a token: send 'Authorization: Bearer <password>', the password of RAG_AUTH",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return check
+
+
+def _open() -> None:
+    """Without RAG_AUTH the server listens on loopback only (RAG_HOST), as the chat does."""
+
+
+def _is_openai(request: Request) -> bool:
+    return request.url.path.startswith(OPENAI_PREFIX)
+
+
+def _openai_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    kind = {401: "authentication_error", 404: "not_found_error", 503: "server_error"}.get(
+        status, "invalid_request_error"
+    )
+    code = "model_not_found" if status == 404 else None
+    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if _is_openai(request):
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:])
+        return _openai_error(400, f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request")
+    return JSONResponse({"detail": _jsonable(errors)}, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if _is_openai(request):
+        return _openai_error(exc.status_code, str(exc.detail), exc.headers)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _jsonable(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validation errors without their `ctx`/`input` objects (an exception or bytes do not encode)."""
+    return [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in errors]

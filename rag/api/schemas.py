@@ -1,0 +1,199 @@
+"""The request and response bodies of the HTTP APIs, as pydantic models: FastAPI validates
+requests with them and publishes them in the OpenAPI schema (`GET /openapi.json`).
+
+Responses are built by `rag.serialize` (the one place JSON objects are made) and sent as they
+are; the response models here document them, and the tests hold the two together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Mode = Literal["hybrid", "dense", "bm25"]
+AnswerMode = Literal["extractive", "llm"]
+MAX_K = 50  # passages a request may ask for
+MAX_TEXT = 100_000  # characters of a question or a history turn (the answerer uses the first 2,000)
+MAX_TURNS = 100  # earlier turns a request may carry
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- requests
+
+
+class SearchRequest(_Strict):
+    question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question or search text")
+    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to return (default 5)")
+    mode: Mode | None = Field(None, description="hybrid (default), dense or bm25")
+    mmr: bool | None = Field(None, description="diversify passages (maximal marginal relevance)")
+
+
+class Turn(_Strict):
+    question: str = Field(max_length=MAX_TEXT)
+    answer: str = Field(max_length=MAX_TEXT)
+
+
+class AskRequest(_Strict):
+    question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question")
+    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to draw on (default 5)")
+    retrieval_mode: Mode | None = None
+    answer_mode: AnswerMode | None = Field(None, description="extractive (default) or llm (when configured)")
+    history: list[Turn] = Field(
+        default_factory=list, max_length=MAX_TURNS, description="earlier turns, oldest first: follow-ups lean on them"
+    )
+
+
+# ---------------------------------------------------------------- responses
+
+
+class ArticleInfo(BaseModel):
+    outlet: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+class SearchHit(ArticleInfo):
+    rank: int
+    score: float
+    chunk_id: int
+    doc_id: str
+    title: str
+    path: str
+    text: str
+    char_start: int
+    char_end: int
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: str
+    hits: list[SearchHit]
+
+
+class AskCitation(ArticleInfo):
+    n: int
+    chunk_id: int
+    doc_id: str
+    title: str
+    path: str
+    text: str = Field(description="the cited passage")
+    quote: str = Field(description="the sentence of the passage that supports the answer")
+    supported: bool = Field(description="false when the LLM citation check found no support")
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str = Field(description="the answer; every [n] in it has the citation with that n")
+    abstained: bool
+    citations: list[AskCitation]
+    timings_ms: dict[str, float]
+    mode: str
+    notes: list[str]
+    unsupported: list[str]
+
+
+class StatusResponse(BaseModel):
+    exists: bool
+    stale: bool
+    describe: str
+    new: list[str]
+    changed: list[str]
+    removed: list[str]
+    counts: dict[str, Any] | None
+    embedder: dict[str, Any] | None
+    built_at: str | None
+
+
+class ErrorResponse(BaseModel):
+    detail: Any
+
+
+class OpenAIErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str | None
+
+
+class OpenAIError(BaseModel):
+    """The error shape of OpenAI's API, which its clients read the message from."""
+
+    error: OpenAIErrorBody
+
+
+# ---------------------------------------------------------------- OpenAI-compatible
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = Field(None, max_length=MAX_TEXT)
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted, not used
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: Annotated[str, Field(max_length=MAX_TEXT)] | list[ContentPart] | None = None
+
+
+class ChatRequest(BaseModel):
+    """An OpenAI chat completion request. Sampling options (temperature, max_tokens, ...) are
+    accepted and ignored: the archive answers from its articles. `k`, `retrieval_mode` and
+    `answer_mode` (the openai client's `extra_body`) choose as in `/api/ask`."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(max_length=200)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 10)
+    stream: bool | None = False
+    k: int | None = Field(None, ge=1, le=MAX_K)
+    retrieval_mode: Mode | None = None
+    answer_mode: AnswerMode | None = None
+
+
+class Source(ArticleInfo):
+    n: int
+    title: str
+    path: str
+    passage: str
+    quote: str
+    doc_id: str
+    chunk_id: int
+    supported: bool
+
+
+class ResponseMessage(BaseModel):
+    role: Literal["assistant"]
+    content: str
+
+
+class Choice(BaseModel):
+    index: int
+    message: ResponseMessage
+    finish_reason: Literal["stop"]
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[Choice]
+    citations: list[Source] = Field(description="the sources of the answer's [n] markers")
+    abstained: bool
+    notes: list[str]
+
+
+class Model(BaseModel):
+    id: str
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"]
+    data: list[Model]

@@ -1,0 +1,67 @@
+"""The server of `python app.py` and `rag serve`: the HTTP APIs (`rag.api`) with the Gradio chat
+(`rag.web`) mounted on the same FastAPI app, in one process, on one port, served by uvicorn.
+
+    http://127.0.0.1:7860/                 the chat (its gradio_client endpoint: /ask)
+    http://127.0.0.1:7860/api/...          the JSON API        /v1/...   the OpenAI-compatible chat
+    http://127.0.0.1:7860/openapi.json     their schema
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import argparse  # noqa: E402
+
+from fastapi import FastAPI  # noqa: E402
+
+from rag.config import Settings  # noqa: E402
+from rag.engine import Engine  # noqa: E402
+
+CHAT_CONCURRENCY = 4  # chat answers at once (Gradio's queue); the APIs use the thread pool
+
+
+def build_server(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The APIs over `engine` (by default one built from `settings`), with the chat mounted at /."""
+    import gradio as gr
+
+    from rag.api.app import create_api
+    from rag.web.app import build_app, mount_options
+
+    engine = engine or Engine(settings)
+    api = create_api(engine)
+    demo = build_app(settings, engine)
+    demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
+    return gr.mount_gradio_app(
+        api, demo, path="/", server_name=settings.host, server_port=settings.port, **mount_options(settings)
+    )
+
+
+def parse_args(argv: list[str] | None, settings: Settings | None = None) -> Settings:
+    """`settings` (default: from the environment) with the --host and --port of `argv`."""
+    parser = argparse.ArgumentParser(prog="app.py", description="the web chat and the HTTP APIs (same as `rag serve`)")
+    parser.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1, or $RAG_HOST)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 7860, or $RAG_PORT)")
+    args = parser.parse_args(argv)
+    settings = settings or Settings.from_env()
+    return settings.replace(**{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None})
+
+
+def main(settings: Settings | None = None, argv: list[str] | None = None) -> None:
+    """Build or update the index, load the model, then serve until stopped."""
+    import uvicorn
+
+    settings = parse_args(argv, settings)
+    settings.auth_pair()  # a malformed RAG_AUTH stops here, before anything is loaded
+    engine = Engine(settings)
+    engine.start(note=print)
+    app = build_server(settings, engine)
+    print(f"serving on http://{settings.host}:{settings.port}/ (chat), /api/..., /v1/... (APIs)", flush=True)
+    # The chat's open event streams would hold a graceful shutdown forever: give them 5 s.
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+    )
