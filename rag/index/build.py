@@ -29,6 +29,7 @@ from rag.index.stream import EmbedStream, release_freed_memory
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+SENTENCE_BLOCK = 8192  # sentences embedded at a time (12 MiB of vectors)
 
 
 def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
@@ -457,12 +458,12 @@ def _sentence_table(
             continue
         vectors[i] = v
         placed.setdefault(h, i)
-    if todo:
-        text = {d.doc_id: d.text for d in docs}
-        vectors[todo] = embedder.embed_documents(
-            [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in todo],
-            settings.embed_batch_size * 2,
-            _ticker("embed sentences", len(todo), progress),
+    text = {d.doc_id: d.text for d in docs}
+    tick = _ticker("embed sentences", len(todo), progress)
+    for s in range(0, len(todo), SENTENCE_BLOCK):  # in blocks: the embedder's working copies stay small
+        block = todo[s : s + SENTENCE_BLOCK]
+        vectors[block] = embedder.embed_documents(
+            [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in block], settings.embed_batch_size * 2, tick
         )
     report.sentences_embedded = len(todo) + report.sentences_pooled
     report.timings["embed_sentences"] = time.perf_counter() - t

@@ -78,7 +78,7 @@ def _split(rows: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
 
 def _normalize(v: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
+    return (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
 
 def bundled_model_path() -> Path:
