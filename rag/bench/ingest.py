@@ -56,6 +56,7 @@ def report_row(report: Any, cpu_seconds: float) -> dict[str, Any]:
         "seconds": round(report.seconds, 3),
         "cpu_seconds": round(cpu_seconds, 3),
         "stages_s": {k: round(v, 3) for k, v in report.timings.items()},
+        "chunk_model_s": round(report.embed_busy, 3),  # the model on chunks, mostly alongside parse_chunk
         **rates(report.documents, report.chunks, report.tokens, report.seconds),
     }
 

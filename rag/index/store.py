@@ -295,6 +295,7 @@ def _write_generation_files(
     bm25.index((token_ids or [[vocab.setdefault("\u2205", 0)]], vocab), show_progress=False)
     del token_ids
     bm25.save(str(folder / "bm25"))
+    del bm25
     if sentences is not None:
         sentences.save(folder / "sentences.npz")
 

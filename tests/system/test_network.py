@@ -2,7 +2,8 @@
 loopback. Three independent witnesses, none of which sends anything anywhere:
 
 1. a Python audit hook (`sys.addaudithook`) in the process records every `socket.connect`,
-   `socket.sendto` and `socket.getaddrinfo` (name lookups, which would go out to a DNS server);
+   `socket.sendto` and `socket.getaddrinfo` (name lookups, which would go out to a DNS server),
+   and `socket.bind` (the app listens on loopback only, so a bind elsewhere is flagged too);
 2. `strace -f` records every connect/sendto/sendmsg system call of the process and its threads,
    native libraries included (ONNX Runtime, FAISS, tokenizers), which an audit hook cannot see;
 3. the CLI runs inside `unshare --net`, a network namespace with nothing but loopback: it still
@@ -36,7 +37,7 @@ import json, os, runpy, sys
 _log = open(os.environ["NET_AUDIT_LOG"], "a", buffering=1)
 
 def _hook(event, args):
-    if event in ("socket.connect", "socket.sendto"):
+    if event in ("socket.connect", "socket.sendto", "socket.bind"):
         sock, address = args[0], args[1]
         _log.write(json.dumps({"event": event, "family": str(sock.family), "address": repr(address)}) + "\\n")
     elif event == "socket.getaddrinfo":
@@ -214,7 +215,7 @@ def test_the_app_connects_nowhere(workdir):
         assert "1,700 wagons" in got["answer"]
         assert client.predict("What is the capital of Peru?", api_name="/ask")["abstained"] is True
     seen = w.check()
-    assert seen > 0, "the audit hook saw the app's own loopback sockets"
+    assert seen > 0, "the audit hook saw the app's own loopback sockets (its listening socket at least)"
 
 
 def test_the_cli_works_with_no_network_at_all(workdir):
