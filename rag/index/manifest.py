@@ -103,6 +103,8 @@ class Manifest:
             for name in _SECTIONS:
                 if not all(isinstance(v, dict) for v in values[name].values()):
                     raise TypeError(f"an entry of {name} is not an object")
+            if values["embedder"]:  # written before sentence vectors could be pooled: they were not
+                values["embedder"] = {"sentence_vectors": "separate", **values["embedder"]}
             return cls(**values)
         except TypeError as exc:
             raise IndexCorrupt(f"{source} is not an index manifest ({exc}); {FIX}") from exc

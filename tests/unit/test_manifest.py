@@ -6,7 +6,7 @@ from rag.errors import IndexCorrupt, IndexMismatch
 from rag.index.manifest import FORMAT_VERSION, Counts, Manifest
 
 BUILT = Manifest(
-    embedder={"name": "m", "dim": 3, "max_tokens": 256},
+    embedder={"name": "m", "dim": 3, "max_tokens": 256, "sentence_vectors": "separate"},
     chunking={"target_tokens": 200, "overlap": 0.2, "tokenizer": "t"},
     documents={"a.txt": {"sha256": "1" * 64, "title": "A", "date": "2023-01-02", "chunks": 2}},
     skipped={"b.pdf": {"sha256": "2" * 64, "reason": "not text"}},
@@ -47,3 +47,9 @@ def test_compatibility_names_the_setting_that_differs():
     BUILT.check_compatible(Manifest(embedder={"name": "m", "dim": 3}, chunking={"target_tokens": 200}))
     with pytest.raises(IndexMismatch, match="chunking target_tokens=200, running 150"):
         BUILT.check_compatible(Manifest(embedder={"name": "m"}, chunking={"target_tokens": 150}))
+
+
+def test_an_index_from_before_pooled_sentences_reads_as_separate():
+    old = Manifest.from_json({"embedder": {"name": "m", "dim": 3}, "chunking": {}})
+    assert old.embedder == {"sentence_vectors": "separate", "name": "m", "dim": 3}
+    assert Manifest.from_json({"embedder": {"sentence_vectors": "pooled"}}).embedder["sentence_vectors"] == "pooled"
