@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=help_text, description=help_text)
             mod.add_arguments(p)
 
+    _add_server_commands(sub)
+    return parser
+
+
+def _add_server_commands(sub: argparse._SubParsersAction) -> None:
+    """`migrate`, `mcp` and `serve`: the commands about where the index lives and how it is served."""
     p = sub.add_parser("migrate", help="copy the index into another store (files <-> postgres), without re-embedding",
                        description="Copy the index from the local files (--index) into PostgreSQL (--database-url or "
                                    "$RAG_DATABASE_URL), or back with --to files. Nothing is embedded again; what the "
@@ -80,7 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
-    return parser
 
 
 def _note(msg: str) -> None:

@@ -104,6 +104,15 @@ def create_api(engine: Engine) -> FastAPI:
         with _answering():
             return JSONResponse(status_json(engine.status()))
 
+    _add_openai_routes(api, engine, needs, info)
+    api.add_exception_handler(RequestValidationError, _invalid)
+    api.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's, and the router's 404/405
+    return api
+
+
+def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: Any) -> None:
+    """`GET /v1/models` and `POST /v1/chat/completions`: the archive as an OpenAI-compatible model."""
+
     @api.get("/v1/models", response_model=ModelList, responses=_OPENAI_ERRORS, dependencies=needs, tags=["openai"])
     def models() -> Response:
         """The archive, as the one model of the OpenAI-compatible chat."""
@@ -133,10 +142,6 @@ def create_api(engine: Engine) -> FastAPI:
         if body.stream:
             return StreamingResponse(chat.completion_chunks(answer, info), media_type="text/event-stream")
         return JSONResponse(chat.completion(answer, info))
-
-    api.add_exception_handler(RequestValidationError, _invalid)
-    api.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's, and the router's 404/405
-    return api
 
 
 class _answering:

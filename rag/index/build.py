@@ -208,26 +208,11 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
     report.timings["scan"] = time.perf_counter() - t0
     known = _previous_sentences(prev)
-    stream = EmbedStream(
-        embedder, settings.sentence_vectors == "pooled", previous_rows, known,
-        (lambda done, total: progress("embed", done, total)) if progress else None,
-    )  # fmt: skip
-    try:
-        parsed = _parse_and_chunk(
-            files, prev, prev_chunks, settings, embedder, rebuild, report, progress, stream.submit
-        )
-        t_parsed = time.perf_counter()
-        stream.finish()
-    finally:
-        stream.close()
-    # Wall-clock stages add up to the whole; the chunks' embedding ran alongside parse_chunk, and
-    # "embed" is only what was left of it when parsing ended. The model's own time is embed_busy.
-    report.timings["embed"] = time.perf_counter() - t_parsed
-    report.embed_busy = stream.busy_seconds
+    parsed, stream = _parse_and_embed(files, prev, prev_chunks, previous_rows, known, settings, embedder, rebuild,
+                                      report, progress)  # fmt: skip
     report.removed = sorted(
         set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
     )
-    report.timings["parse_chunk"] = t_parsed - t0 - report.timings["scan"]  # embedding alongside
 
     changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
     changed |= prev_manifest.skipped != parsed.skipped
@@ -248,7 +233,6 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     del files  # the corpus bytes, parsed already
     sentences = _sentence_table(parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress)
     known.clear()
-    release_freed_memory()
     t_write = time.perf_counter()
     manifest = expected.replace(
         documents=parsed.doc_meta,
@@ -265,6 +249,33 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     report.tokens = int(sum(c.n_tokens for c in final))
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _parse_and_embed(
+    files: list[CorpusFile], prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    previous_rows: dict[str, int], known: dict[str, np.ndarray], settings: Settings, embedder: Embedder,
+    rebuild: bool, report: IngestReport, progress: Progress | None,
+) -> tuple[_Parsed, EmbedStream]:  # fmt: skip
+    """Parse and chunk the files while a background thread embeds the new chunks (`EmbedStream`)."""
+    t0 = time.perf_counter()
+    stream = EmbedStream(
+        embedder, settings.sentence_vectors == "pooled", previous_rows, known,
+        (lambda done, total: progress("embed", done, total)) if progress else None,
+    )  # fmt: skip
+    try:
+        parsed = _parse_and_chunk(
+            files, prev, prev_chunks, settings, embedder, rebuild, report, progress, stream.submit
+        )
+        t_parsed = time.perf_counter()
+        stream.finish()
+    finally:
+        stream.close()
+    # Wall-clock stages add up to the whole; the chunks' embedding ran alongside parse_chunk, and
+    # "embed" is only what was left of it when parsing ended. The model's own time is embed_busy.
+    report.timings["parse_chunk"] = t_parsed - t0
+    report.timings["embed"] = time.perf_counter() - t_parsed
+    report.embed_busy = stream.busy_seconds
+    return parsed, stream
 
 
 @dataclass
