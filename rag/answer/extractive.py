@@ -7,6 +7,7 @@ passages that best answer the question and marks each with its passage's [n]. Th
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -17,7 +18,8 @@ import numpy as np
 
 from rag.answer.question import (
     after_wh_phrase,
-    answer_type_fits,
+    answer_type_check,
+    answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
     asks_quantity,
     asks_reason,
@@ -96,6 +98,14 @@ def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str
 
 
 # ---------------------------------------------------------------- extractive answers
+
+
+@functools.lru_cache(maxsize=8192)
+def sentence_tokens(text: str) -> frozenset[str]:
+    """The set of `lexical_tokens` of a sentence, kept for the 8,192 sentences read last: the
+    same sentences of the top passages are scored again and again for different questions
+    (they were re-tokenized every time, about a third of the answerer's time)."""
+    return frozenset(lexical_tokens(text))
 
 
 def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, float]) -> float:
@@ -252,6 +262,7 @@ def score_sentences(
     asked = _Asked.of(question)
     naming = _articles_naming(asked.names, snapshot) if asked.names else set()
     idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
+    fits = answer_type_check(question)
     seen: set[int] = set()
     out = []
     for hit in hits[:PASSAGES_FOR_SENTENCES]:
@@ -264,10 +275,10 @@ def score_sentences(
             text = c.text[start:end]
             if len(text.split()) < 4:
                 continue  # headings and fragments are not answers
-            if not answer_type_fits(question, text):
+            if not fits(text):
                 continue
             cos = float(table.vectors[row] @ qv)
-            lex = _lexical_overlap(q_tokens, set(lexical_tokens(text)), idf)
+            lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
             out.append((score + _adjust(asked, text, on_topic), hit, start, end, text))
@@ -381,8 +392,8 @@ def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot:
     by rarity) to those the sentence holds: the answer goes on in the next sentence."""
     q_tokens = set(lexical_tokens(question))
     idf = snapshot.idf(q_tokens)
-    held = set(lexical_tokens(sentence))
-    with_next = held | set(lexical_tokens(neighbour))
+    held = sentence_tokens(sentence)
+    with_next = held | sentence_tokens(neighbour)
     gain = _lexical_overlap(q_tokens, with_next, idf) - _lexical_overlap(q_tokens, held, idf)
     return gain >= QUESTION_WORDS_ADDED
 

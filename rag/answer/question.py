@@ -15,12 +15,13 @@ Names (`names_in`, `key_names`, `mentioned`) live in rag/search/names.py: retrie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from rag.search.names import key_names, mentioned, names_in
 
 __all__ = [
-    "after_wh_phrase", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -188,13 +189,22 @@ def has_quantity(sentence: str, question: str = "") -> bool:
 def answer_type_fits(question: str, sentence: str) -> bool:
     """Whether the sentence holds the kind of thing the question asks for: a year for "in which
     year", a date for "when", a quantity (`has_quantity`) for "how many"."""
+    return answer_type_check(question)(sentence)
+
+
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+
+
+def answer_type_check(question: str) -> Callable[[str], bool]:
+    """`answer_type_fits` for one question, as a test of sentences: what the question asks for is
+    read once, not again for each of its candidate sentences."""
     if _ASKS_YEAR.search(question):
-        return bool(_YEAR.search(sentence))
+        return lambda sentence: bool(_YEAR.search(sentence))
     if asks_date(question):
-        return bool(_DATE.search(sentence) or re.search(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", sentence))
+        return lambda sentence: bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence))
     if asks_quantity(question):
-        return has_quantity(sentence, question)
-    return True
+        return lambda sentence: has_quantity(sentence, question)
+    return lambda sentence: True
 
 
 # ---------------------------------------------------------------- dates a question asks about

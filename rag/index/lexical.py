@@ -119,11 +119,20 @@ def lexical_tokens(text: str) -> list[str]:
     words = _TOKEN.findall(unidecode(text).lower().replace("’", "'"))
     out: list[str] = []
     for word in words:
-        word = re.sub(r"'s$", "", word)
-        # A hyphenated word counts as itself and as its parts (Kassym-Jomart -> kassym, jomart).
-        parts = [word] + (word.split("-") if "-" in word else [])
-        for part in parts:
-            if part in STOPWORDS or not part:
-                continue
-            out.append(fold(_stemmer().stemWord(part)) if part.isalpha() else fold(part))
+        out.extend(_word_tokens(word))
     return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The tokens of one word of `lexical_tokens`: a text's are its words' in order, so they are
+    worked out once per word (stemming and the regular expressions were most of the time)."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    # A hyphenated word counts as itself and as its parts (Kassym-Jomart -> kassym, jomart).
+    parts = [word] + (word.split("-") if "-" in word else [])
+    return tuple(
+        fold(_stemmer().stemWord(part)) if part.isalpha() else fold(part)
+        for part in parts
+        if part and part not in STOPWORDS
+    )
