@@ -78,8 +78,8 @@ class Selection:
     def notes(self) -> tuple[str, ...]:
         out: tuple[str, ...] = ()
         if self.undated:
-            articles = "article" if self.undated == 1 else "articles"
-            out += (f"{self.undated} {articles} without a date were left out by the date filter.",)
+            what = "article without a date was" if self.undated == 1 else "articles without a date were"
+            out += (f"{self.undated} {what} left out by the date filter.",)
         if not self.doc_ids:
             out += ("No article matches the filters.",)
         return out
