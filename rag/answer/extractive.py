@@ -458,11 +458,7 @@ def stream_answer(
         BadQuestion: the question is empty.
     """
     t0 = time.perf_counter()
-    mode = answer_mode or ("llm" if settings.llm_enabled else "extractive")
-    if mode not in ANSWER_MODES:
-        raise ConfigError(f"answer mode must be one of {', '.join(ANSWER_MODES)}; got {mode!r}")
-    if mode == "llm" and not settings.llm_enabled:
-        raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
+    mode = _answer_mode(answer_mode, settings)
     text, notes = clean_question(question, settings.max_question_chars)
     query = retrieval_query(text, history)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
@@ -498,6 +494,16 @@ def stream_answer(
         question=text, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
         hits=hits, mode=mode, notes=notes, unsupported=unsupported,
     )  # fmt: skip
+
+
+def _answer_mode(answer_mode: str | None, settings: Settings) -> str:
+    """The answer mode asked for, or the default (llm when one is configured); ConfigError if unusable."""
+    mode = answer_mode or ("llm" if settings.llm_enabled else "extractive")
+    if mode not in ANSWER_MODES:
+        raise ConfigError(f"answer mode must be one of {', '.join(ANSWER_MODES)}; got {mode!r}")
+    if mode == "llm" and not settings.llm_enabled:
+        raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
+    return mode
 
 
 def answer_question(
