@@ -37,10 +37,10 @@ from rag.api.schemas import (
     ChatCompletion,
     ChatRequest,
     ErrorResponse,
+    FilteredSearchResponse,
     ModelList,
     OpenAIError,
     SearchRequest,
-    SearchResponse,
     StatusResponse,
 )
 from rag.engine import Engine
@@ -82,7 +82,7 @@ def create_api(engine: Engine) -> FastAPI:
     def openapi() -> JSONResponse:
         return JSONResponse(api.openapi())
 
-    @api.post("/api/search", response_model=SearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    @api.post("/api/search", response_model=FilteredSearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
     def search(body: SearchRequest) -> Response:
         """The passages that best match the question (the `rag search --json` object)."""
         with _answering():

@@ -19,7 +19,8 @@ MAX_TURNS = 100  # earlier turns a request may carry
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no coercion, so the API refuses what its schema refuses (`"mmr": 0.0` is not a boolean)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ---------------------------------------------------------------- requests
@@ -89,6 +90,11 @@ class SearchResponse(BaseModel):
     query: str
     mode: str
     hits: list[SearchHit]
+
+
+class FilteredSearchResponse(SearchResponse):
+    """`POST /api/search`: the search object, with `notes` when the filters left articles out."""
+
     notes: list[str] | None = Field(None, description="present when filters left articles out (e.g. undated ones)")
 
 
