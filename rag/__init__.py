@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rag.answer.extractive import BadQuestion
     from rag.engine import Engine
     from rag.index.build import IndexStatus, IngestReport
+    from rag.search.filters import Filters
     from rag.search.retrieve import SearchResult
 
 # Names loaded on first access (module that defines them): they pull in numpy and the pipeline.
@@ -42,6 +43,7 @@ _LAZY = {
     "IngestReport": "rag.index.build",
     "IndexStatus": "rag.index.build",
     "BadQuestion": "rag.answer.extractive",
+    "Filters": "rag.search.filters",
 }
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "ConfigError",
     "Document",
     "Engine",
+    "Filters",
     "Hit",
     "IndexCorrupt",
     "IndexMismatch",

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
     p.add_argument("--mode", choices=MODES, default=None, help="hybrid (default), dense or bm25")
     p.add_argument("--mmr", action="store_true", default=None, help="diversify passages (maximal marginal relevance)")
+    _add_filters(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Command line)")
 
     p = sub.add_parser("ask", help="answer a question with cited passages",
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extractive (default) or llm (default when an LLM is configured)")  # fmt: skip
     p.add_argument("--llm-base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1")
     p.add_argument("--llm-model", default=None, help="model name on that server")
+    _add_filters(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Command line)")
 
     p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
@@ -67,6 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_server_commands(sub)
     return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """--after, --before, --outlet, --author: which articles `search` and `ask` draw from."""
+    g = p.add_argument_group("filters", "search only some articles (applied inside retrieval)")
+    g.add_argument(
+        "--after", metavar="DATE", help="published on or after DATE (yyyy-mm-dd); undated articles are left out"
+    )
+    g.add_argument(
+        "--before", metavar="DATE", help="published on or before DATE (yyyy-mm-dd); undated articles are left out"
+    )
+    g.add_argument("--outlet", metavar="NAME", action="append", help="from this outlet (any case; repeat for several)")
+    g.add_argument("--author", metavar="NAME", action="append", help="by this author (any case; repeat for several)")
+
+
+def _filters(args: argparse.Namespace):
+    """The `Filters` of the command's flags (a bad date raises ConfigError, shown as an error)."""
+    from rag.search.filters import Filters
+
+    return Filters.build(after=args.after, before=args.before, outlets=args.outlet, authors=args.author)
 
 
 def _add_server_commands(sub: argparse._SubParsersAction) -> None:
@@ -107,16 +129,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     from rag.serialize import hit_json
 
     engine = Engine(settings_from_args(args))
+    filters = _filters(args)  # a bad date fails before the index is built
     engine.ensure(note=_note)
-    result = engine.search(args.question)
+    result = engine.search(args.question, filters=filters)
     if args.json:
-        print(
-            json.dumps(
-                {"query": args.question, "mode": result.mode, "hits": [hit_json(h) for h in result.hits]},
-                ensure_ascii=False,
-            )
-        )
+        out = {"query": args.question, "mode": result.mode, "hits": [hit_json(h) for h in result.hits]}
+        if result.notes:
+            out["notes"] = list(result.notes)
+        print(json.dumps(out, ensure_ascii=False))
         return 0
+    for note in result.notes:
+        print(f"note: {note}")
     if not result.hits:
         print("No passage in the articles is relevant enough to this question.")
     for h in result.hits:
@@ -132,10 +155,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from rag.serialize import answer_json
 
     engine = Engine(settings_from_args(args))
+    filters = _filters(args)
     engine.ensure(note=_note)
     answer = None
     streamed = False
-    for item in engine.stream(args.question, answer_mode=args.answer_mode, retrieval_mode=args.mode):
+    for item in engine.stream(args.question, answer_mode=args.answer_mode, retrieval_mode=args.mode, filters=filters):
         if isinstance(item, Answer):
             answer = item
         elif not args.json:  # LLM text as it streams; the checked answer follows
@@ -143,7 +167,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
             streamed = True
     assert answer is not None
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False))
+        out = answer_json(answer)
+        if filters.active and answer.notes:  # what the filters left out (the contract's keys stay as they were)
+            out["notes"] = list(answer.notes)
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     if streamed:
         print("\n--- checked answer ---", file=sys.stderr)

@@ -27,6 +27,7 @@ from rag.index.embed import Embedder, get_embedder
 from rag.index.store import MANIFEST, IndexSnapshot, load_snapshot
 from rag.index.stores import open_reader
 from rag.records import Answer, Document
+from rag.search.filters import Filters
 from rag.search.retrieve import SearchResult, search
 
 Note = Callable[[str], None]
@@ -130,11 +131,14 @@ class Engine:
         mode: str | None = None,
         mmr: bool | None = None,
         floor: float | None = None,
+        filters: Filters | None = None,
     ) -> SearchResult:
-        """The passages that best match `question`; k, mode, mmr and floor override the settings."""
+        """The passages that best match `question`; k, mode, mmr and floor override the settings;
+        `filters` keeps the search to some articles (`Filters.build(after="2023-01-01", outlets=[...])`)."""
         return search(
-            question, self.settings, self.snapshot(), embedder=self.embedder, k=k, mode=mode, use_mmr=mmr, floor=floor
-        )
+            question, self.settings, self.snapshot(), embedder=self.embedder, k=k, mode=mode, use_mmr=mmr, floor=floor,
+            filters=filters,
+        )  # fmt: skip
 
     def stream(
         self,
@@ -144,18 +148,20 @@ class Engine:
         k: int | None = None,
         retrieval_mode: str | None = None,
         answer_mode: str | None = None,
+        filters: Filters | None = None,
     ) -> Iterator[str | Answer]:
         """Answer `question`, yielding LLM text pieces as they come, then the final `Answer`.
 
         Args:
             history: earlier (question, answer) turns of the chat, oldest first.
             retrieval_mode: hybrid, dense or bm25. answer_mode: extractive or llm.
+            filters: answer only from the articles they let through (date, outlet, author).
         Raises:
             BadQuestion: the question is empty. ConfigError: llm mode without an LLM configured.
         """
         return stream_answer(
             question, self.settings, self.snapshot(), embedder=self.embedder, history=history,
-            k=k, retrieval_mode=retrieval_mode, answer_mode=answer_mode,
+            k=k, retrieval_mode=retrieval_mode, answer_mode=answer_mode, filters=filters,
         )  # fmt: skip
 
     def ask(
@@ -167,11 +173,12 @@ class Engine:
         retrieval_mode: str | None = None,
         answer_mode: str | None = None,
         on_token: Callable[[str], None] | None = None,
+        filters: Filters | None = None,
     ) -> Answer:
         """Like `stream`, but returns the final `Answer` (LLM text pieces go to `on_token`)."""
         return answer_question(
             question, self.settings, self.snapshot(), embedder=self.embedder, history=history,
-            k=k, retrieval_mode=retrieval_mode, answer_mode=answer_mode, on_token=on_token,
+            k=k, retrieval_mode=retrieval_mode, answer_mode=answer_mode, on_token=on_token, filters=filters,
         )  # fmt: skip
 
     # ------------------------------------------------------------ uploads

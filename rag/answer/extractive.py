@@ -36,6 +36,7 @@ from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
+from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning
 from rag.search.retrieve import SearchResult, search
 from rag.serialize import answer_json  # noqa: F401
@@ -444,6 +445,7 @@ def stream_answer(
     k: int | None = None,
     retrieval_mode: str | None = None,
     answer_mode: str | None = None,
+    filters: Filters | None = None,
 ) -> Iterator[str | Answer]:
     """Answer a question, yielding LLM text pieces as they stream, then the final Answer.
 
@@ -451,18 +453,16 @@ def stream_answer(
         snapshot, embedder: the index and the model that built it (`Engine.stream` passes its own).
         history: earlier (question, answer) turns of the chat, oldest first.
         answer_mode: "extractive" (default without an LLM) or "llm" (default with one).
+        filters: answer only from the articles they let through (date, outlet, author).
     Raises:
         BadQuestion: the question is empty.
     """
     t0 = time.perf_counter()
-    mode = answer_mode or ("llm" if settings.llm_enabled else "extractive")
-    if mode not in ANSWER_MODES:
-        raise ConfigError(f"answer mode must be one of {', '.join(ANSWER_MODES)}; got {mode!r}")
-    if mode == "llm" and not settings.llm_enabled:
-        raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
+    mode = _answer_mode(answer_mode, settings)
     text, notes = clean_question(question, settings.max_question_chars)
     query = retrieval_query(text, history)
-    result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode)
+    result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
+    notes += result.notes
     timings = dict(result.timings_ms)
     t = time.perf_counter()
     extract_text, citations, abstained = extractive_answer(query, result, snapshot, settings)
@@ -494,6 +494,16 @@ def stream_answer(
         question=text, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
         hits=hits, mode=mode, notes=notes, unsupported=unsupported,
     )  # fmt: skip
+
+
+def _answer_mode(answer_mode: str | None, settings: Settings) -> str:
+    """The answer mode asked for, or the default (llm when one is configured); ConfigError if unusable."""
+    mode = answer_mode or ("llm" if settings.llm_enabled else "extractive")
+    if mode not in ANSWER_MODES:
+        raise ConfigError(f"answer mode must be one of {', '.join(ANSWER_MODES)}; got {mode!r}")
+    if mode == "llm" and not settings.llm_enabled:
+        raise ConfigError("no LLM is configured; set RAG_LLM_BASE_URL (and RAG_LLM_MODEL) or use the extractive mode")
+    return mode
 
 
 def answer_question(

@@ -1,8 +1,9 @@
 """The HTTP APIs on FastAPI: a plain JSON API and an OpenAI-compatible chat, over one `Engine`.
 
-    POST /api/search            {"question", "k"?, "mode"?, "mmr"?}           -> the `rag search --json` object
-    POST /api/ask               {"question", "k"?, "retrieval_mode"?, "answer_mode"?, "history"?}
+    POST /api/search            {"question", "k"?, "mode"?, "mmr"?, filters?}  -> the `rag search --json` object
+    POST /api/ask               {"question", "k"?, "retrieval_mode"?, "answer_mode"?, "history"?, filters?}
                                                                              -> the `rag ask --json` object
+                                filters: "after"?, "before"? (yyyy-mm-dd), "outlet"?, "author"? (a name or a list)
     GET  /api/status                                                         -> the `rag status --json` object
     GET  /v1/models                                                          -> the archive as one model
     POST /v1/chat/completions   OpenAI's request; `stream` true or false     -> answer text with [n], `citations`
@@ -36,14 +37,15 @@ from rag.api.schemas import (
     ChatCompletion,
     ChatRequest,
     ErrorResponse,
+    FilteredSearchResponse,
     ModelList,
     OpenAIError,
     SearchRequest,
-    SearchResponse,
     StatusResponse,
 )
 from rag.engine import Engine
 from rag.errors import ConfigError, RagError
+from rag.search.filters import Filters
 from rag.serialize import api_answer_json, api_hit_json, status_json
 
 OPENAI_PREFIX = "/v1/"
@@ -80,13 +82,17 @@ def create_api(engine: Engine) -> FastAPI:
     def openapi() -> JSONResponse:
         return JSONResponse(api.openapi())
 
-    @api.post("/api/search", response_model=SearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    @api.post("/api/search", response_model=FilteredSearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
     def search(body: SearchRequest) -> Response:
         """The passages that best match the question (the `rag search --json` object)."""
         with _answering():
-            result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr)
-        hits = [api_hit_json(h, info) for h in result.hits]
-        return JSONResponse({"query": body.question, "mode": result.mode, "hits": hits})
+            filters = Filters.build(**body.filter_args())
+            result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr, filters=filters)
+        out: dict[str, Any] = {"query": body.question, "mode": result.mode}
+        out["hits"] = [api_hit_json(h, info) for h in result.hits]
+        if result.notes:
+            out["notes"] = list(result.notes)
+        return JSONResponse(out)
 
     @api.post("/api/ask", response_model=AskResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
     def ask(body: AskRequest) -> Response:
@@ -94,8 +100,9 @@ def create_api(engine: Engine) -> FastAPI:
         history = [(t.question, t.answer) for t in body.history]
         with _answering():
             answer = engine.ask(
-                body.question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode
-            )
+                body.question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
+                filters=Filters.build(**body.filter_args()),
+            )  # fmt: skip
         return JSONResponse(api_answer_json(answer, info))
 
     @api.get("/api/status", response_model=StatusResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
@@ -137,8 +144,9 @@ def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: Any) -> 
             raise HTTPException(400, str(exc)) from exc
         with _answering():
             answer = engine.ask(
-                question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode
-            )
+                question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
+                filters=Filters.build(**body.filter_args()),
+            )  # fmt: skip
         if body.stream:
             return StreamingResponse(chat.completion_chunks(answer, info), media_type="text/event-stream")
         return JSONResponse(chat.completion(answer, info))

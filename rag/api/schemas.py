@@ -19,13 +19,31 @@ MAX_TURNS = 100  # earlier turns a request may carry
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no coercion, so the API refuses what its schema refuses (`"mmr": 0.0` is not a boolean)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ---------------------------------------------------------------- requests
 
 
-class SearchRequest(_Strict):
+class FilterFields(BaseModel):
+    """Which articles to draw from, applied inside retrieval. A date that is not yyyy-mm-dd is a 400."""
+
+    after: str | None = Field(None, max_length=100, description="published on or after this date (yyyy-mm-dd)")
+    before: str | None = Field(None, max_length=100, description="published on or before this date (yyyy-mm-dd)")
+    outlet: str | list[Annotated[str, Field(max_length=200)]] | None = Field(
+        None, max_length=100, description="one outlet or a list of them (any case)"
+    )
+    author: str | list[Annotated[str, Field(max_length=200)]] | None = Field(
+        None, max_length=100, description="one author or a list of them (any case)"
+    )
+
+    def filter_args(self) -> dict[str, Any]:
+        """Keyword arguments of `Filters.build`."""
+        return {"after": self.after, "before": self.before, "outlets": self.outlet, "authors": self.author}
+
+
+class SearchRequest(_Strict, FilterFields):
     question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question or search text")
     k: int | None = Field(None, ge=1, le=MAX_K, description="passages to return (default 5)")
     mode: Mode | None = Field(None, description="hybrid (default), dense or bm25")
@@ -37,7 +55,7 @@ class Turn(_Strict):
     answer: str = Field(max_length=MAX_TEXT)
 
 
-class AskRequest(_Strict):
+class AskRequest(_Strict, FilterFields):
     question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question")
     k: int | None = Field(None, ge=1, le=MAX_K, description="passages to draw on (default 5)")
     retrieval_mode: Mode | None = None
@@ -72,6 +90,12 @@ class SearchResponse(BaseModel):
     query: str
     mode: str
     hits: list[SearchHit]
+
+
+class FilteredSearchResponse(SearchResponse):
+    """`POST /api/search`: the search object, with `notes` when the filters left articles out."""
+
+    notes: list[str] | None = Field(None, description="present when filters left articles out (e.g. undated ones)")
 
 
 class AskCitation(ArticleInfo):
@@ -140,10 +164,10 @@ class ChatMessage(BaseModel):
     content: Annotated[str, Field(max_length=MAX_TEXT)] | list[ContentPart] | None = None
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(FilterFields):
     """An OpenAI chat completion request. Sampling options (temperature, max_tokens, ...) are
-    accepted and ignored: the archive answers from its articles. `k`, `retrieval_mode` and
-    `answer_mode` (the openai client's `extra_body`) choose as in `/api/ask`."""
+    accepted and ignored: the archive answers from its articles. `k`, `retrieval_mode`,
+    `answer_mode` and the filters (the openai client's `extra_body`) choose as in `/api/ask`."""
 
     model_config = ConfigDict(extra="allow")
     model: str = Field(max_length=200)

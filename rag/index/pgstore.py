@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -366,11 +366,15 @@ class PostgresStore:
     def __len__(self) -> int:
         return len(self.current) if self.current is not None else 0
 
-    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_dense(query_vector, k)
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_dense(query_vector, k, docs)
 
-    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_lexical(tokens, k)
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_lexical(tokens, k, docs)
 
     def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
         return self._read().doc_freq(tokens)
@@ -389,6 +393,15 @@ class PostgresStore:
 
     def documents(self) -> list[Document]:
         return self._read().documents()
+
+
+def _in_docs(docs: Collection[str] | None, alias: str = "") -> str:
+    """The SQL condition that keeps a search to the filter's documents (nothing without a filter)."""
+    return "" if docs is None else f" AND {alias}doc_id = ANY(%(docs)s)"
+
+
+def _doc_list(docs: Collection[str] | None) -> list[str] | None:
+    return None if docs is None else sorted(docs)
 
 
 def check_schema_version(conn, place: str) -> int | None:
@@ -573,23 +586,28 @@ class PgSnapshot:
 
     # ------------------------------------------------------------ search
 
-    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, cosine scores) of the k nearest passages (HNSW, inner product on unit vectors)."""
-        if k <= 0 or not self.n_chunks:
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, cosine scores) of the k nearest passages (HNSW, inner product on unit vectors);
+        with `docs`, of those documents only (the iterative index scan goes on until it has k)."""
+        if k <= 0 or not self.n_chunks or (docs is not None and not docs):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         rows = self._rows(
-            "SELECT chunk_id, -(embedding <#> %(q)s) FROM rag_chunks WHERE {visible} "
-            "ORDER BY embedding <#> %(q)s LIMIT %(k)s",
-            {"q": np.asarray(query_vector, dtype=np.float32), "k": int(k)},
+            "SELECT chunk_id, -(embedding <#> %(q)s) FROM rag_chunks WHERE {visible}" + _in_docs(docs) +
+            " ORDER BY embedding <#> %(q)s LIMIT %(k)s",
+            {"q": np.asarray(query_vector, dtype=np.float32), "k": int(k), "docs": _doc_list(docs)},
             binary=True,
-        )
+        )  # fmt: skip
         return np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.float32)
 
-    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, BM25 scores > 0) of the k best matches: GIN finds the passages, SQL scores them
-        with bm25s's formula (a token asked twice counts twice, as there)."""
+        with bm25s's formula (a token asked twice counts twice, as there); with `docs`, of those only."""
         idf = self.idf(tokens)
-        if k <= 0 or not idf:
+        if k <= 0 or not idf or (docs is not None and not docs):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         weight: dict[str, float] = {}
         for t in tokens:
@@ -600,11 +618,11 @@ class PgSnapshot:
             "%(k1)s * (1 - %(b)s + %(b)s * c.lex_len / %(avg)s)))::real AS score "
             "FROM rag_chunks c CROSS JOIN LATERAL unnest(c.lex) u "
             "JOIN unnest(%(terms)s::text[], %(weights)s::float8[]) AS w(term, w) ON w.term = u.lexeme "
-            "WHERE c.lex @@ %(query)s::tsquery AND {c_visible} "
-            "GROUP BY c.chunk_id ORDER BY score DESC, c.chunk_id LIMIT %(k)s",
+            "WHERE c.lex @@ %(query)s::tsquery AND {c_visible}" + _in_docs(docs, "c.") +
+            " GROUP BY c.chunk_id ORDER BY score DESC, c.chunk_id LIMIT %(k)s",
             {
                 "terms": list(weight), "weights": list(weight.values()), "query": " | ".join(map(_quoted, weight)),
-                "k1": BM25_K1, "b": BM25_B, "avg": self.avg_len, "k": int(k),
+                "k1": BM25_K1, "b": BM25_B, "avg": self.avg_len, "k": int(k), "docs": _doc_list(docs),
             },
         )  # fmt: skip
         rows = [r for r in rows if r[1] > 0]

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -65,12 +65,18 @@ class StoreReader(Protocol):
 
     def __len__(self) -> int: ...
 
-    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, cosine scores) of the k nearest passages, best first."""
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, cosine scores) of the k nearest passages, best first; with `docs`, only
+        passages of those documents (searched among them, so as many as they hold up to k)."""
         ...
 
-    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, BM25 scores > 0) of the k best matches for `lexical_tokens` of a question."""
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, BM25 scores > 0) of the k best matches for `lexical_tokens` of a question;
+        with `docs`, only passages of those documents."""
         ...
 
     def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
@@ -377,6 +383,7 @@ class IndexSnapshot:
     sentences: SentenceTable | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _df_cache: np.ndarray | None = field(default=None, repr=False)
+    _codes_cache: tuple[np.ndarray, dict[str, int]] | None = field(default=None, repr=False)
 
     @property
     def generation(self) -> str:
@@ -407,27 +414,53 @@ class IndexSnapshot:
             return np.zeros((0, self.vectors.shape[1]), np.float32)
         return np.asarray(self.vectors[self.rows_of(chunk_ids)], dtype=np.float32)
 
-    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, cosine scores) of the k nearest passages."""
-        k = min(k, len(self.ids))
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, cosine scores) of the k nearest passages (of `docs` only, when given)."""
+        rows = None if docs is None else self.rows_of_docs(docs)
+        k = min(k, len(self.ids) if rows is None else len(rows))
         if k == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        qv = query_vector.reshape(1, -1).astype(np.float32)
+        if rows is not None and len(rows) <= EXACT_FILTERED_SEARCH:
+            # Few passages allowed: score them all (exact, and HNSW's filtered walk could miss some).
+            scores = np.asarray(self.vectors[rows] @ qv[0], dtype=np.float32)
+            return _top(self.ids[rows], scores, k, positive=False)
         single_threaded_faiss()
-        scores, ids = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        params = None if rows is None else _faiss_filter(self.faiss_index, self.ids[rows], k)
+        scores, ids = self.faiss_index.search(qv, k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, BM25 scores > 0) of the k best lexical matches."""
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, BM25 scores > 0) of the k best lexical matches (of `docs` only, when given)."""
         ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]
         if not ids or len(self.ids) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        scores = self.bm25.get_scores(ids)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
-        return self.ids[top], scores[top].astype(np.float32)
+        scores = self.bm25.get_scores(ids)  # BM25 doc i is chunk row i
+        if docs is None:
+            return _top(self.ids, scores, k)
+        rows = self.rows_of_docs(docs)
+        return _top(self.ids[rows], scores[rows], k)
+
+    def rows_of_docs(self, docs: Collection[str]) -> np.ndarray:
+        """Rows (ascending) of every passage of these documents."""
+        codes, index = self._doc_codes()
+        wanted = np.array([index[d] for d in docs if d in index], dtype=np.int32)
+        return np.nonzero(np.isin(codes, wanted))[0]
+
+    def _doc_codes(self) -> tuple[np.ndarray, dict[str, int]]:
+        # Each row's document as a small integer, read once per generation (a filter then costs
+        # one vectorized lookup). Two threads may both read it the first time; the results are equal.
+        if self._codes_cache is None:
+            rows = self._query("SELECT chunk_id, doc_id FROM chunks ORDER BY chunk_id")
+            index: dict[str, int] = {}
+            codes = np.array([index.setdefault(d, len(index)) for _, d in rows], dtype=np.int32)
+            self._codes_cache = (codes, index)
+        return self._codes_cache
 
     def _df(self) -> np.ndarray:
         # Passages per token, read once per generation from BM25's per-token posting lists. Two
@@ -473,6 +506,34 @@ class IndexSnapshot:
         for r in rows:
             out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
         return out
+
+
+# A filter that allows at most this many passages is searched exactly with numpy (a few ms at
+# 384 dimensions); more go to FAISS with an id selector.
+EXACT_FILTERED_SEARCH = 20_000
+
+
+def _top(ids: np.ndarray, scores: np.ndarray, k: int, positive: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The k best (id, score) pairs, best first (ties in id order); only scores > 0 if `positive`."""
+    k = min(k, len(scores))
+    if k == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    if positive:
+        top = top[scores[top] > 0]
+    return ids[top], scores[top].astype(np.float32)
+
+
+def _faiss_filter(index, allowed_ids: np.ndarray, k: int):
+    """FAISS search parameters that keep only `allowed_ids` (HNSW's also search at least k deep)."""
+    import faiss
+
+    sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_ids, dtype=np.int64))
+    base = faiss.downcast_index(index.index) if hasattr(index, "index") else index
+    if hasattr(base, "hnsw"):
+        return faiss.SearchParametersHNSW(sel=sel, efSearch=max(base.hnsw.efSearch, k))
+    return faiss.SearchParameters(sel=sel)
 
 
 def bm25_idf(df: int, n: int) -> float:
@@ -648,11 +709,15 @@ class FileStore:
     def __len__(self) -> int:
         return len(self.current) if self.current is not None else 0
 
-    def search_dense(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_dense(query_vector, k)
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_dense(query_vector, k, docs)
 
-    def search_lexical(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_lexical(tokens, k)
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_lexical(tokens, k, docs)
 
     def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
         return self._read().doc_freq(tokens)

@@ -18,6 +18,7 @@ from rag.index.embed import Embedder
 from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Hit
+from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, key_names
 
 
@@ -30,6 +31,7 @@ class SearchResult:
     # The nearest passages even when none passed the floor (the UI shows them on abstention).
     nearest: tuple[Hit, ...] = ()
     query_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    notes: tuple[str, ...] = ()  # e.g. what a filter left out
 
 
 # Hybrid fusion: the dense share of the fused score. Chosen on the BEIR SciFact train split (809
@@ -118,6 +120,7 @@ def search(
     mode: str | None = None,
     use_mmr: bool | None = None,
     floor: float | None = None,
+    filters: Filters | None = None,
 ) -> SearchResult:
     """Find the passages that best answer `question`.
 
@@ -125,6 +128,8 @@ def search(
         question: the text to search for (the caller has already folded in chat context).
         snapshot, embedder: the index and the model that built it (`Engine.search` passes its own).
         k, mode, use_mmr, floor: override the settings for this call.
+        filters: search only the articles they let through (date, outlet, author); applied inside
+            dense and lexical search, so up to k passages of those articles come back.
     Returns:
         Hits best first; `score` is cosine (dense), BM25 (bm25) or the `convex_fusion` score
         (hybrid, where `scores_by_method` also carries the reciprocal-rank fusion score "rrf").
@@ -137,11 +142,12 @@ def search(
     floor = settings.min_dense_score if floor is None else floor
     timings: dict[str, float] = {}
     query = question.strip()
+    docs, notes = _allowed(filters, snapshot)
 
     t = time.perf_counter()
     qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
     timings["embed_ms"] = _ms(t)
-    sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings)
+    sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings, docs)
 
     t = time.perf_counter()
     order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
@@ -161,7 +167,17 @@ def search(
     docs = snapshot.manifest.documents
     hits = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(top, start=1))
     nearest = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(nearest_ids, start=1))
-    return SearchResult(query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv)
+    return SearchResult(
+        query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv, notes=notes
+    )
+
+
+def _allowed(filters: Filters | None, snapshot: StoreReader) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+    """The documents a search may draw from (None: all) and notes on what the filters left out."""
+    if filters is None or not filters.active:
+        return None, ()
+    selection = filters.select(snapshot.manifest.documents)
+    return selection.doc_ids, selection.notes()
 
 
 @dataclass(frozen=True)
@@ -186,20 +202,21 @@ class _Scores:
 
 
 def _scored(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader, settings: Settings,
-            timings: dict[str, float]) -> _Scores:  # fmt: skip
-    """Candidates from FAISS and/or BM25, each with its cosine, BM25 and fused score."""
+            timings: dict[str, float], docs: frozenset[str] | None = None) -> _Scores:  # fmt: skip
+    """Candidates from FAISS and/or BM25 (of `docs` only, when given), each with its cosine, BM25
+    and fused score."""
     dense_ids: np.ndarray = np.zeros(0, np.int64)
     bm25_ids: np.ndarray = np.zeros(0, np.int64)
     bm25_scores: np.ndarray = np.zeros(0, np.float32)
     if mode in ("dense", "hybrid"):
         t = time.perf_counter()
-        dense_ids, _ = snapshot.search_dense(qv, n_cand)
+        dense_ids, _ = snapshot.search_dense(qv, n_cand, docs)
         timings["faiss_ms"] = _ms(t)
     if mode in ("bm25", "hybrid"):
         t = time.perf_counter()
         # Hybrid reads BM25 deeper than its candidates, so a dense candidate gets its real BM25 score.
         depth = n_cand * (BM25_LOOKUP_DEPTH if mode == "hybrid" else 1)
-        bm25_ids, bm25_scores = snapshot.search_lexical(lexical_tokens(query), depth)
+        bm25_ids, bm25_scores = snapshot.search_lexical(lexical_tokens(query), depth, docs)
         timings["bm25_ms"] = _ms(t)
     ranked_rrf: dict[int, float] = {}
     if mode == "hybrid":

@@ -201,6 +201,28 @@ def test_postgres_answers_as_the_files_do(settings, pg_settings, fake_embedder):
         assert np.array_equal(getattr(a.sentences, field), getattr(b.sentences, field)), field
 
 
+def test_filters_in_sql_give_what_the_files_give(settings, pg_settings, fake_embedder):
+    """Date, outlet and author filters: the same hits (every passage of the allowed articles when
+    k exceeds them) and the same notes from both stores."""
+    from rag.search.filters import Filters
+
+    ingest(settings, embedder=fake_embedder)
+    ingest(pg_settings, embedder=fake_embedder)
+    files, pg = Engine(settings, fake_embedder), Engine(pg_settings, fake_embedder)
+    cases = [Filters.build(after="2023-01-01"), Filters.build(outlets=["ORDA.KZ", "politnavigator"]),
+             Filters.build(before="2022-12-31", authors="ivan zubov"), Filters.build(outlets="nowhere")]  # fmt: skip
+    for f in cases:
+        for mode in ("dense", "bm25", "hybrid"):
+            a, b = (
+                files.search(QUESTIONS[2], mode=mode, k=60, floor=-1.0, filters=f),
+                pg.search(QUESTIONS[2], mode=mode, k=60, floor=-1.0, filters=f),
+            )
+            assert _hits(b) == _hits(a) and b.notes == a.notes, (f, mode)
+        allowed = f.select(files.snapshot().manifest.documents).doc_ids
+        dense = files.search(QUESTIONS[2], mode="dense", k=60, floor=-1.0, filters=f)
+        assert len(dense.hits) == sum(files.snapshot().manifest.documents[d]["chunks"] for d in allowed)
+
+
 def test_bm25_in_sql_equals_bm25s(settings, pg_settings, fake_embedder):
     """Scores from the stored term positions against bm25s's, token duplicates and unknown tokens included."""
     ingest(settings, embedder=fake_embedder)
