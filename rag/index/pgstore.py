@@ -35,7 +35,7 @@ import numpy as np
 from rag.errors import ConfigError, IndexCorrupt, IndexMissing, IngestLocked, StoreSchemaError, StoreUnavailable
 from rag.index.lexical import lexical_tokens
 from rag.index.manifest import Counts, Manifest
-from rag.index.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, SentenceTable, bm25_idf
+from rag.index.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, CurrentReader, SentenceTable, bm25_idf
 from rag.records import Chunk, Document
 
 SCHEMA_VERSION = 1
@@ -114,7 +114,7 @@ def _error_text(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-class PostgresStore:
+class PostgresStore(CurrentReader):
     """The index in one PostgreSQL database (with pgvector) as a `Store`.
 
     Reads go to the generation loaded last (`current`; `snapshot()` moves it to the newest).
@@ -354,45 +354,6 @@ class PostgresStore:
         if self.current is None:
             raise IndexMissing(f"no index in the {self.where}; run `rag ingest` (with RAG_STORE=postgres)")
         return self.current
-
-    @property
-    def manifest(self) -> Manifest | None:
-        return self.current.manifest if self.current is not None else None
-
-    @property
-    def sentences(self) -> SentenceTable | None:
-        return self.current.sentences if self.current is not None else None
-
-    def __len__(self) -> int:
-        return len(self.current) if self.current is not None else 0
-
-    def search_dense(
-        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_dense(query_vector, k, docs)
-
-    def search_lexical(
-        self, tokens: list[str], k: int, docs: Collection[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_lexical(tokens, k, docs)
-
-    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
-        return self._read().doc_freq(tokens)
-
-    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
-        return self._read().idf(tokens)
-
-    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
-        return self._read().vectors_of(chunk_ids)
-
-    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        return self._read().chunks(chunk_ids)
-
-    def document(self, doc_id: str) -> Document | None:
-        return self._read().document(doc_id)
-
-    def documents(self) -> list[Document]:
-        return self._read().documents()
 
 
 def _in_docs(docs: Collection[str] | None, alias: str = "") -> str:

@@ -611,7 +611,56 @@ def _load_snapshot(index_dir: Path, expected: Manifest | None = None) -> IndexSn
     )
 
 
-class FileStore:
+class CurrentReader:
+    """The `StoreReader` methods of a store, answered by its current generation (`current`, read
+    through `_read()`, which names the fix when there is none yet). FileStore and PostgresStore."""
+
+    current: Any
+
+    def _read(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def manifest(self) -> Manifest | None:
+        return self.current.manifest if self.current is not None else None
+
+    @property
+    def sentences(self) -> SentenceTable | None:
+        return self.current.sentences if self.current is not None else None
+
+    def __len__(self) -> int:
+        return len(self.current) if self.current is not None else 0
+
+    def search_dense(
+        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_dense(query_vector, k, docs)
+
+    def search_lexical(
+        self, tokens: list[str], k: int, docs: Collection[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._read().search_lexical(tokens, k, docs)
+
+    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
+        return self._read().doc_freq(tokens)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        return self._read().idf(tokens)
+
+    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        return self._read().vectors_of(chunk_ids)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        return self._read().chunks(chunk_ids)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._read().document(doc_id)
+
+    def documents(self) -> list[Document]:
+        return self._read().documents()
+
+
+class FileStore(CurrentReader):
     """The FAISS + SQLite + bm25s files as a `Store`.
 
     Reads come from the loaded generation (`current`). `add` and `delete` are staged in memory;
@@ -693,46 +742,7 @@ class FileStore:
 
     # ------------------------------------------------------------ reading (the current generation)
 
-    @property
-    def manifest(self) -> Manifest | None:
-        return self.current.manifest if self.current is not None else None
-
-    @property
-    def sentences(self) -> SentenceTable | None:
-        return self.current.sentences if self.current is not None else None
-
     def _read(self) -> IndexSnapshot:
         if self.current is None:
             raise IndexMissing(f"no index in {self.index_dir}/; run `rag ingest`")
         return self.current
-
-    def __len__(self) -> int:
-        return len(self.current) if self.current is not None else 0
-
-    def search_dense(
-        self, query_vector: np.ndarray, k: int, docs: Collection[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_dense(query_vector, k, docs)
-
-    def search_lexical(
-        self, tokens: list[str], k: int, docs: Collection[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self._read().search_lexical(tokens, k, docs)
-
-    def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
-        return self._read().doc_freq(tokens)
-
-    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
-        return self._read().idf(tokens)
-
-    def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
-        return self._read().vectors_of(chunk_ids)
-
-    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        return self._read().chunks(chunk_ids)
-
-    def document(self, doc_id: str) -> Document | None:
-        return self._read().document(doc_id)
-
-    def documents(self) -> list[Document]:
-        return self._read().documents()
