@@ -24,6 +24,7 @@ from rag.answer.question import (
     asks_quantity,
     asks_reason,
     asks_who,
+    counts_asked,
     dates_in,
     key_names,
     names_in,
@@ -274,7 +275,8 @@ def score_sentences(
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
     Sentences without what the question asks for (a date for "when", a quantity for "how many")
-    are left out.
+    are left out, unless the next sentence has it: the answer then reads on ("On March 6, rallies
+    were held ... According to various sources, from three to five thousand people came.").
     """
     table = snapshot.sentences
     if table is None:
@@ -288,16 +290,20 @@ def score_sentences(
     out = []
     for hit in hits[:PASSAGES_FOR_SENTENCES]:
         c = hit.chunk
-        for row in table.rows_in(c.doc_id, c.char_start, c.char_end):
+        rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
+        texts = [c.text[int(table.starts[r]) - c.char_start : int(table.ends[r]) - c.char_start] for r in rows]
+        for i, row in enumerate(rows):
             if int(row) in seen:
                 continue
             seen.add(int(row))
             start, end = int(table.starts[row]) - c.char_start, int(table.ends[row]) - c.char_start
-            text = c.text[start:end]
+            text = texts[i]
             if len(text.split()) < 4:
                 continue  # headings and fragments are not answers
-            if not fits(text):
-                continue
+            if not fits(text) and not (
+                i + 1 < len(texts) and fits(texts[i + 1]) and counts_asked(question, texts[i + 1])
+            ):
+                continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(table.vectors[row] @ qv)
             lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from rag.index.lexical import lexical_tokens
 from rag.search.names import key_names, mentioned, names_in
 
 __all__ = [
@@ -184,6 +185,20 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     if _ASKS_DURATION.search(question) and _DURATION.search(text):
         return True
     return bool(_DIGITS.search(text) or _QUANTITY.search(text))
+
+
+def counts_asked(question: str, sentence: str) -> bool:
+    """Whether the sentence names what a "how many" question counts (any other question: True).
+
+    >>> counts_asked("How many people attended?", "From three to five thousand people came.")
+    True
+    >>> counts_asked("How many people died?", "The CSTO includes 5 more countries.")
+    False
+    """
+    counted = _COUNTED.search(question)
+    if not counted:
+        return True
+    return bool(set(lexical_tokens(counted.group(1))) & set(lexical_tokens(sentence)))
 
 
 def answer_type_fits(question: str, sentence: str) -> bool:
