@@ -136,8 +136,14 @@ class CorpusWatcher:
         # Opens and read-only closes are never asked for: the ingest itself reads every file.
         wanted = [ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileAttribEvent, ev.FileDeletedEvent, ev.FileMovedEvent,
                   ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]  # fmt: skip
-        self._observer.schedule(Handler(), str(self.root), recursive=True, event_filter=wanted)
-        self._observer.start()
+        try:
+            self._observer.schedule(Handler(), str(self.root), recursive=True, event_filter=wanted)
+            self._observer.start()
+        except OSError as exc:  # inotify's limits: one watch per folder, 8,192 by default on older kernels
+            raise RagError(
+                f"cannot watch {self.root}/ ({exc.strerror or exc}); with many subfolders raise the limit "
+                "(sysctl fs.inotify.max_user_watches=524288), or run `rag ingest` after changes instead"
+            ) from exc
         self._worker = threading.Thread(target=self._run, name="rag-watch", daemon=True)
         self._worker.start()
         return self
@@ -320,7 +326,7 @@ def describe(report: IngestReport, limit: int = 5) -> str:
 
     >>> describe(IngestReport(added=["a.txt"], removed=["b.txt"], documents=4, chunks=20, chunks_embedded=3,
     ...                       seconds=0.5, wrote=True))
-    're-indexed in 0.5s: added a.txt; removed b.txt (4 articles, 20 chunks; 3 chunks embedded)'
+    're-indexed in 0.5s: added a.txt; removed b.txt (4 articles, 20 chunks; 3 new chunks embedded)'
     """
     parts = [
         f"{what} {_names(names, limit)}"
@@ -331,7 +337,7 @@ def describe(report: IngestReport, limit: int = 5) -> str:
         return f"index already up to date ({report.documents} articles)"
     what = "; ".join(parts) or "skipped or duplicate files updated"
     return (f"re-indexed in {report.seconds:.1f}s: {what} ({report.documents} articles, {report.chunks} chunks; "
-            f"{report.chunks_embedded} chunks embedded)")  # fmt: skip
+            f"{report.chunks_embedded} new {'chunk' if report.chunks_embedded == 1 else 'chunks'} embedded)")  # fmt: skip
 
 
 def _names(names: list[str], limit: int) -> str:

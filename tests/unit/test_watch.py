@@ -273,7 +273,7 @@ def test_describe():
                         chunks_embedded=8, seconds=1.25, wrote=True)  # fmt: skip
     assert describe(many) == (
         "re-indexed in 1.2s: added a0.txt, a1.txt, a2.txt, a3.txt, a4.txt and 2 more; changed c.txt "
-        "(9 articles, 30 chunks; 8 chunks embedded)"
+        "(9 articles, 30 chunks; 8 new chunks embedded)"
     )
     assert describe(IngestReport(documents=5)) == "index already up to date (5 articles)"
 
