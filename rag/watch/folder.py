@@ -37,7 +37,7 @@ from typing import Any
 
 from rag.corpus.load import SUPPORTED_SUFFIXES
 from rag.engine import Engine
-from rag.errors import IngestLocked, RagError
+from rag.errors import ConfigError, IngestLocked, RagError
 from rag.index.build import IngestReport
 
 Note = Callable[[str], None]
@@ -92,7 +92,10 @@ class CorpusWatcher:
         self.engine = engine
         self.debounce = engine.settings.watch_debounce if debounce is None else float(debounce)
         if self.debounce <= 0 or retries < 0 or write_timeout <= 0:
-            raise ValueError("debounce and write_timeout must be positive seconds, retries zero or more")
+            raise ConfigError(
+                f"the watcher's debounce and write_timeout are seconds, more than 0, and retries 0 or more; "
+                f"got debounce={self.debounce:g}, write_timeout={write_timeout:g}, retries={retries}"
+            )
         self.retries = retries
         self.write_timeout = write_timeout
         self._note = note or (lambda _msg: None)
@@ -114,11 +117,14 @@ class CorpusWatcher:
 
     # ------------------------------------------------------------ life cycle
 
-    def start(self) -> CorpusWatcher:
+    def start(self, catch_up: bool = True) -> CorpusWatcher:
         """Begin watching (returns self).
 
+        Args:
+            catch_up: if the corpus changed since the index was built (say, while the chat was
+                starting), index it right away rather than at the next change.
         Raises:
-            RagError: the corpus folder does not exist.
+            RagError: the corpus folder does not exist or cannot be watched; the index cannot be read.
         """
         from watchdog import events as ev
         from watchdog.observers import Observer
@@ -144,6 +150,10 @@ class CorpusWatcher:
                 f"cannot watch {self.root}/ ({exc.strerror or exc}); with many subfolders raise the limit "
                 "(sysctl fs.inotify.max_user_watches=524288), or run `rag ingest` after changes instead"
             ) from exc
+        if catch_up and self.engine.status().stale:  # looked at after the observer began: nothing falls between
+            with self._cond:
+                self._dirty[self.root] = None
+                self._last_event = float("-inf")
         self._worker = threading.Thread(target=self._run, name="rag-watch", daemon=True)
         self._worker.start()
         return self

@@ -243,6 +243,21 @@ def test_stop_ends_the_threads(settings):
     assert not w.watcher._worker.is_alive() and not w.watcher._observer.is_alive()
 
 
+def test_changes_made_before_the_watcher_started_are_indexed_at_once(settings, corpus, held_out, fake_embedder):
+    engine = Engine(settings, fake_embedder)
+    engine.ingest()
+    shutil.copy(held_out, corpus / SEED)  # while, say, the chat was starting: no watcher saw it
+    notes: list[str] = []
+    with CorpusWatcher(engine, debounce=DEBOUNCE, note=notes.append) as watcher:
+        wait_until("the catch-up ingest", lambda: watcher.ingests == 1)
+    assert watcher.reports[0].added == [SEED] and SEED in engine.snapshot().manifest.documents
+
+
+def test_bad_watcher_options_are_clear_errors(settings, fake_embedder):
+    with pytest.raises(ConfigError, match="retries 0 or more; got debounce=2, write_timeout=30, retries=-1"):
+        CorpusWatcher(Engine(settings, fake_embedder), retries=-1)
+
+
 def test_a_missing_corpus_folder_is_a_clear_error(tmp_path):
     from rag.errors import RagError
 
