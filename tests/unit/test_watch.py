@@ -172,20 +172,21 @@ def test_is_ignored(path, ignored):
     assert is_ignored(path) is ignored
 
 
+class GatedEmbedder(FakeEmbedder):
+    """Holds each embedding until the test lets it go, so an ingest can be caught under way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered, self.gate = threading.Event(), threading.Event()
+        self.gate.set()
+
+    def embed_batch(self, texts):
+        self.entered.set()
+        self.gate.wait(60)
+        return super().embed_batch(texts)
+
+
 def test_changes_during_an_ingest_lead_to_one_more(settings, corpus):
-    class GatedEmbedder(FakeEmbedder):
-        """Holds each embedding until the test lets it go, so an ingest can be caught under way."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.entered, self.gate = threading.Event(), threading.Event()
-            self.gate.set()
-
-        def embed_batch(self, texts):
-            self.entered.set()
-            self.gate.wait(60)
-            return super().embed_batch(texts)
-
     embedder = GatedEmbedder()
     w = Watch(settings, embedder)
     try:
@@ -199,6 +200,29 @@ def test_changes_during_an_ingest_lead_to_one_more(settings, corpus):
         wait_until("both articles indexed", lambda: {"first.txt", "second.txt"} <= w.reported("added"))
         assert {"first.txt", "second.txt"} <= set(w.indexed())
         assert [r.added for r in w.watcher.reports] == [["first.txt"], ["second.txt"]]
+    finally:
+        embedder.gate.set()
+        w.watcher.stop(timeout=30)
+
+
+def test_an_upload_in_the_chat_waits_for_the_watchers_ingest(settings, corpus):
+    """The chat's uploads and its watcher ingest through one engine: they take turns, neither fails."""
+    embedder = GatedEmbedder()
+    w = Watch(settings, embedder)
+    try:
+        embedder.gate.clear()
+        embedder.entered.clear()
+        (corpus / "copied.txt").write_text(article(1))
+        assert embedder.entered.wait(60), "the watcher's ingest never began embedding"
+        result: list = []
+        upload = threading.Thread(target=lambda: result.append(w.engine.add_uploads([("up.txt", article(2).encode())])))
+        upload.start()
+        wait_until("the upload saved", lambda: (corpus / "up.txt").exists() or not upload.is_alive())
+        time.sleep(0.5)  # lets it reach its ingest while the watcher's holds the index (nothing timed is asserted)
+        embedder.gate.set()
+        upload.join(60)
+        assert result and result[0].summary and not result[0].refused
+        assert {"copied.txt", "up.txt"} <= set(w.indexed())
     finally:
         embedder.gate.set()
         w.watcher.stop(timeout=30)
