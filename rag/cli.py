@@ -16,6 +16,7 @@ from rag.errors import ConfigError, RagError
 PLUGGED = {
     "eval": ("rag.evaluation.command", "measure retrieval and answer quality (eval set or a BEIR data set)"),
     "bench": ("rag.bench.command", "measure ingest, query and start-up speed and memory; write JSON and Markdown"),
+    "watch": ("rag.watch.command", "keep the index up to date while files in the corpus folder change (Ctrl-C stops)"),
 }
 
 
@@ -108,6 +109,8 @@ def _add_server_commands(sub: argparse._SubParsersAction) -> None:
     add_common(p)
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    p.add_argument("--watch", action="store_true", default=None,
+                   help="re-index while files in the corpus folder change (or RAG_WATCH=1)")  # fmt: skip
 
 
 def _note(msg: str) -> None:
@@ -221,7 +224,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
+    settings = settings_from_args(args, watch=args.watch)
     from rag import server
 
     server.main(settings, argv=[])

@@ -83,6 +83,10 @@ class Settings:
     auth: str | None = None  # "user:password"
     max_upload_mb: float = 20.0
     feedback_path: Path = Path("feedback.jsonl")
+    # Watched corpus folder (rag.watch): the chat re-indexes when corpus files change (off by default;
+    # `rag watch` always watches), once no change came for watch_debounce seconds.
+    watch: bool = False
+    watch_debounce: float = 2.0
 
     def __post_init__(self) -> None:
         # Library callers write Settings(corpus_dir="corpus"): keep every path a Path all the same.
@@ -108,6 +112,8 @@ class Settings:
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
+        if not self.watch_debounce > 0:
+            raise ConfigError(f"watch_debounce is seconds, more than 0; got {self.watch_debounce}")
 
     @property
     def llm_enabled(self) -> bool:

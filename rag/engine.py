@@ -48,6 +48,9 @@ class Engine:
         self.settings = settings
         self._embedder = embedder
         self._lock = threading.Lock()
+        # Ingests of this engine take turns (the chat's uploads and its folder watcher): one waits
+        # for the other instead of failing on the lock file, which still stops other processes.
+        self._ingest_turn = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
         self._stamp: tuple[int, int, int] | None = None  # the manifest file the snapshot was loaded under
 
@@ -91,11 +94,14 @@ class Engine:
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         """Bring the index up to date with the corpus (incremental unless `rebuild`).
 
+        An ingest of this engine already under way (another thread's) is waited for.
+
         Raises:
-            IngestLocked: another ingest is running on this index.
+            IngestLocked: another process is ingesting into this index.
             IndexMismatch: the index was built with other settings (pass rebuild=True).
         """
-        return ingest(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
+        with self._ingest_turn:
+            return ingest(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
 
     def ensure(self, note: Note | None = None) -> IndexSnapshot:
         """Build or update the index if it is missing or stale, then return the current generation.

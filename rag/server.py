@@ -46,9 +46,12 @@ def parse_args(argv: list[str] | None, settings: Settings | None = None) -> Sett
     parser = argparse.ArgumentParser(prog="app.py", description="the web chat and the HTTP APIs (same as `rag serve`)")
     parser.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1, or $RAG_HOST)")
     parser.add_argument("--port", type=int, default=None, help="port (default 7860, or $RAG_PORT)")
+    parser.add_argument("--watch", action="store_true", default=None,
+                        help="re-index while files in the corpus folder change (or RAG_WATCH=1)")  # fmt: skip
     args = parser.parse_args(argv)
     settings = settings or Settings.from_env()
-    return settings.replace(**{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None})
+    flags = (("host", args.host), ("port", args.port), ("watch", args.watch))
+    return settings.replace(**{k: v for k, v in flags if v is not None})
 
 
 def main(settings: Settings | None = None, argv: list[str] | None = None) -> None:
@@ -60,8 +63,25 @@ def main(settings: Settings | None = None, argv: list[str] | None = None) -> Non
     engine = Engine(settings)
     engine.start(note=print)
     app = build_server(settings, engine)
+    watcher = _watch(settings, engine)
     print(f"serving on http://{settings.host}:{settings.port}/ (chat), /api/..., /v1/... (APIs)", flush=True)
-    # The chat's open event streams would hold a graceful shutdown forever: give them 5 s.
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
-    )
+    try:
+        # The chat's open event streams would hold a graceful shutdown forever: give them 5 s.
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="warning", access_log=False,
+            timeout_graceful_shutdown=5,
+        )  # fmt: skip
+    finally:
+        if watcher is not None:
+            watcher.stop()
+
+
+def _watch(settings: Settings, engine: Engine):
+    """With `settings.watch`, a running `CorpusWatcher`: new answers see articles copied in meanwhile."""
+    if not settings.watch:
+        return None
+    from rag.watch.folder import CorpusWatcher
+
+    watcher = CorpusWatcher(engine, note=lambda m: print(f"watch: {m}", flush=True)).start()
+    print(f"watching {settings.corpus_dir}/: re-indexing {watcher.debounce:g} s after files change", flush=True)
+    return watcher

@@ -226,7 +226,10 @@ class ChatSession:
             overview = corpus_overview(st.manifest)
         except RagError as exc:
             return PageStatus(f"⚠ {md_text(str(exc))}")
-        return PageStatus(status_line(st), st.stale, overview)
+        line = status_line(st)
+        if self.backend.settings.watch:  # the server runs a CorpusWatcher (RAG_WATCH=1, app.py --watch)
+            line += "  \nWatching the corpus folder: articles copied into it are indexed within seconds."
+        return PageStatus(line, st.stale, overview)
 
     def update_index(self, progress: Progress | None = None) -> str:
         """Bring the index up to date with the corpus folder; returns the first line of the report.
