@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from rag.index.store import StoreReader
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, key_names
+from rag.search.when import NO_TIME, TimeHint, article_dates, needs_today, newest_date, read_time
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,10 @@ def search(
     qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
     timings["embed_ms"] = _ms(t)
     sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings, docs)
+    hint = _time_hint(query, snapshot, settings)
+    if hint.active:
+        sc, fits = _time_boosted(sc, hint, snapshot, settings.time_boost)
+        notes += (f"Passages from {hint.describe()} were preferred.",) if fits else ()
 
     t = time.perf_counter()
     order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
@@ -172,6 +177,30 @@ def search(
     )
 
 
+def _time_hint(query: str, snapshot: StoreReader, settings: Settings) -> TimeHint:
+    """What the question says about time (rag/search/when.py); NO_TIME when the boost is off."""
+    if settings.time_boost <= 0:
+        return NO_TIME
+    today = newest_date(snapshot.manifest.documents) if needs_today(query) else None
+    return read_time(query, today)
+
+
+def _time_boosted(sc: _Scores, hint: TimeHint, snapshot: StoreReader, boost: float) -> tuple[_Scores, bool]:
+    """The scores with `boost` x the best fused score x the article's fit to the hint added to each
+    candidate (a share of the best, so it weighs the same in every mode), and whether any candidate fit.
+
+    A soft preference: a passage that fits is lifted, none is removed, and the relevance floor
+    (on cosine) is untouched, so a question about a time no article covers is answered as before.
+    """
+    chunks = snapshot.chunks(sc.ids) if sc.ids else {}
+    doc_of = {i: chunks[i].doc_id for i in sc.ids if i in chunks}
+    fit = hint.match(article_dates(snapshot.manifest.documents, set(doc_of.values())))
+    time = {i: fit.get(doc_of.get(i, ""), 0.0) for i in sc.ids}
+    bonus = boost * max(sc.fused.values(), default=0.0)
+    fused = {i: s + bonus * time[i] for i, s in sc.fused.items()}
+    return replace(sc, fused=fused, time=time), any(v > 0 for v in time.values())
+
+
 def _allowed(filters: Filters | None, snapshot: StoreReader) -> tuple[frozenset[str] | None, tuple[str, ...]]:
     """The documents a search may draw from (None: all) and notes on what the filters left out."""
     if filters is None or not filters.active:
@@ -190,15 +219,19 @@ class _Scores:
     cos: dict[int, float]
     bm25: dict[int, float]
     rrf: dict[int, float]  # hybrid only
-    fused: dict[int, float]  # the ranking score of the mode
+    fused: dict[int, float]  # the ranking score of the mode (with the time boost, when one applied)
+    time: dict[int, float] = field(default_factory=dict)  # each candidate's fit to the question's time
 
     def hit(self, i: int, rank: int, chunk, docs: Mapping[str, Mapping[str, Any]]) -> Hit:
         by = {"dense": self.cos[i], "bm25": self.bm25.get(i, 0.0)}
         if self.mode == "hybrid":
             by["rrf"] = self.rrf[i]
+        if self.time:
+            by["time"] = self.time[i]
         doc = docs.get(chunk.doc_id, {})
         return Hit(chunk=chunk, score=self.fused[i], rank=rank, scores_by_method=by,
-                   doc_title=doc.get("title", ""), doc_path=doc.get("path", ""))  # fmt: skip
+                   doc_title=doc.get("title", ""), doc_path=doc.get("path", ""),
+                   doc_date=str(doc.get("date") or ""))  # fmt: skip
 
 
 def _scored(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader, settings: Settings,
