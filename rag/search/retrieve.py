@@ -148,9 +148,12 @@ def search(
     t = time.perf_counter()
     qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
     timings["embed_ms"] = _ms(t)
-    sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings, docs)
+    n_cand = max(50, 10 * k)
+    sc = _scored(query, qv, mode, n_cand, snapshot, settings, timings, docs)
     hint = _time_hint(query, snapshot, settings)
     if hint.active:
+        if hint.periods:  # the period's best passages compete even where others fill the candidate list
+            sc = _merged(sc, _period_candidates(query, qv, mode, n_cand, snapshot, settings, docs, hint))
         sc, fits = _time_boosted(sc, hint, snapshot, settings.time_boost)
         notes += (f"Passages from {hint.describe()} were preferred.",) if fits else ()
 
@@ -183,6 +186,41 @@ def _time_hint(query: str, snapshot: StoreReader, settings: Settings) -> TimeHin
         return NO_TIME
     today = newest_date(snapshot.manifest.documents) if needs_today(query) else None
     return read_time(query, today)
+
+
+def _period_candidates(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader,
+                       settings: Settings, docs: frozenset[str] | None, hint: TimeHint) -> _Scores | None:  # fmt: skip
+    """Candidates among the articles published in the question's periods only (None when every or no
+    article is), so in a large archive a passage of that time is not lost behind 50 of other times."""
+    documents = snapshot.manifest.documents
+    allowed = documents.keys() if docs is None else docs
+    dates = article_dates(documents, allowed)
+    fitting = frozenset(d for d, day in dates.items() if hint.period_match(day) > 0)
+    if not fitting or len(fitting) == len(dates):
+        return None
+    return _scored(query, qv, mode, n_cand, snapshot, settings, {}, fitting)
+
+
+def _merged(sc: _Scores, more: _Scores | None) -> _Scores:
+    """`sc` with the candidates of `more` it lacks, fused again over both.
+
+    A passage's cosine and BM25 score do not depend on which articles were searched, and the best
+    of each is already among `sc`'s candidates (the top of both lists), so `sc`'s fused scores stay
+    as they were.
+    """
+    new = [i for i in (more.ids if more else []) if i not in sc.cos]
+    if not more or not new:
+        return sc
+    where = {i: n for n, i in enumerate(more.ids)}
+    ids = sc.ids + new
+    cos = {**sc.cos, **{i: more.cos[i] for i in new}}
+    bm25 = {**more.bm25, **sc.bm25}
+    if sc.mode == "hybrid":
+        fused = convex_fusion(cos, {i: bm25[i] for i in ids if i in bm25})
+    else:
+        fused = dict(cos) if sc.mode == "dense" else {i: bm25[i] for i in ids}
+    vectors = np.vstack([sc.vectors, more.vectors[[where[i] for i in new]]])
+    return _Scores(sc.mode, ids, vectors, cos, bm25, {**more.rrf, **sc.rrf}, fused)
 
 
 def _time_boosted(sc: _Scores, hint: TimeHint, snapshot: StoreReader, boost: float) -> tuple[_Scores, bool]:

@@ -235,3 +235,49 @@ def test_cli_citations_show_their_articles_date(cli_env, capsys, monkeypatch):
     text = capsys.readouterr().out
     assert "Astana is staying apart: why Russian-Kazakhstani disagreements have escalated, 2022-06-20  (" in text
     assert "Diplomatic confusion (undated)  (" in text
+
+
+# ---------------------------------------------------------------- a large archive
+
+
+@pytest.fixture
+def archive(tmp_path, fake_embedder):
+    """150 made-up undated town articles, and one dated article on another subject."""
+    from tests.generated import articles, write_articles
+
+    corpus = tmp_path / "archive"
+    write_articles(corpus, articles(150))
+    (corpus / "grain.txt").write_text(
+        "Grain harvest sets a record\n\ndate 2022-05-01\n\n"
+        "Farmers in the steppe brought in the largest wheat harvest in a decade, the ministry said.\n\n"
+        "Exporters expect shipments through the Caspian ports to grow over the summer.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "archive-index", time_boost=1.0)
+    ingest(settings, embedder=fake_embedder)
+    return Engine(settings, fake_embedder)
+
+
+QUESTION_2022 = "How many turbines does the new wind farm have in 2022?"
+
+
+def test_the_periods_articles_compete_even_outside_the_first_candidates(archive, monkeypatch):
+    import rag.search.retrieve as retrieve
+
+    hits = archive.search(QUESTION_2022, k=5, floor=NO_FLOOR).hits
+    assert hits[0].chunk.doc_id == "grain.txt" and hits[0].doc_date == "2022-05-01"
+    # Without the second look among the articles of 2022, the one article of that year is not even a
+    # candidate: 50 passages of the town articles fill the list.
+    monkeypatch.setattr(retrieve, "_period_candidates", lambda *a, **k: None)
+    assert "grain.txt" not in {h.chunk.doc_id for h in archive.search(QUESTION_2022, k=5, floor=NO_FLOOR).hits}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_the_second_look_keeps_the_other_passages_scores(archive, mode):
+    on = archive.search(QUESTION_2022, k=5, mode=mode, floor=NO_FLOOR).hits
+    plain = off(archive).search(QUESTION_2022, k=5, mode=mode, floor=NO_FLOOR).hits
+    # The town articles are undated: no boost, and the same scores as without the time preference.
+    others = [(h.chunk.chunk_id, h.score) for h in on if h.chunk.doc_id != "grain.txt"]
+    assert others == [(h.chunk.chunk_id, pytest.approx(h.score)) for h in plain[: len(others)]]
+    # BM25 finds no word of the question in the grain article, so there it has nothing to lift.
+    assert ("grain.txt" in {h.chunk.doc_id for h in on}) == (mode != "bm25")
