@@ -146,7 +146,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not result.hits:
         print("No passage in the articles is relevant enough to this question.")
     for h in result.hits:
-        print(f"[{h.rank}] {h.doc_title}  ({h.doc_path}, score {h.score:.4f})")
+        print(f"[{h.rank}] {h.doc_title}{_dated(h)}  ({h.doc_path}, score {h.score:.4f})")
         print("    " + h.chunk.text.replace("\n", "\n    ")[:1200])
         print()
     return 0
@@ -171,7 +171,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assert answer is not None
     if args.json:
         out = answer_json(answer)
-        if filters.active and answer.notes:  # what the filters left out (the contract's keys stay as they were)
+        if answer.notes:  # what filters left out, the time preferred, dates far apart (only then: the contract's keys)
             out["notes"] = list(answer.notes)
         print(json.dumps(out, ensure_ascii=False))
         return 0
@@ -184,8 +184,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("not supported by the cited passages: " + " | ".join(answer.unsupported))
     for c in answer.citations:
         flag = "" if c.supported else "  (citation check: not supported)"
-        print(f"\n[{c.n}] {c.hit.doc_title}  ({c.hit.doc_path}){flag}\n    “{c.quote}”")
+        print(f"\n[{c.n}] {c.hit.doc_title}{_dated(c.hit)}  ({c.hit.doc_path}){flag}\n    “{c.quote}”")
     return 0
+
+
+def _dated(hit) -> str:
+    """ ", 2023-11-10" after a title: the article's date, or "(undated)" when it has none."""
+    return f", {hit.doc_date}" if hit.doc_date else " (undated)"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

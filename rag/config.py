@@ -64,6 +64,11 @@ class Settings:
     # Relevance floor on cosine. eval/reports/eval.md, "Relevance floor": off-topic questions peak at
     # 0.225, the lowest answerable question is at 0.349.
     min_dense_score: float = 0.26
+    # Time-aware retrieval: a question that names a period ("in 2022", "in November 2023", "last
+    # year") or asks for the latest or earliest report gets this share of the best fused score added
+    # to passages of the articles that fit (rag/search/when.py); 0 turns it off. A boost, not a
+    # filter: undated and off-period articles still answer when nothing else does.
+    time_boost: float = 0.15
     hnsw_threshold: int = 200_000  # exact search below, HNSW from this many chunks up
     # Where the index lives: "files" (FAISS + SQLite + bm25s in index_dir) or "postgres" (PostgreSQL
     # with pgvector at database_url, e.g. postgresql://user@host/db; see README, PostgreSQL).
@@ -109,6 +114,10 @@ class Settings:
             raise ConfigError(
                 "store 'postgres' needs a database: set RAG_DATABASE_URL (or --database-url) to a URL like "
                 "postgresql://user@host:5432/rag"
+            )
+        if not 0 <= self.time_boost <= 1:
+            raise ConfigError(
+                f"time_boost is a share of the best score in [0, 1] (0 turns it off); got {self.time_boost}"
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")

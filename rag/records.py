@@ -55,6 +55,7 @@ class Hit:
     scores_by_method: dict[str, float] = field(default_factory=dict, compare=False)
     doc_title: str = ""
     doc_path: str = ""
+    doc_date: str = ""  # the article's publication date (yyyy-mm-dd) when known
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
-    """One citation of `rag ask --json`: its [n], the cited chunk and document, and the quote."""
+    """One citation of `rag ask --json`: its [n], the cited chunk and document, the quote, and the
+    article's date."""
     c = citation
     return {
         "n": c.n,
@@ -43,6 +44,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "path": c.hit.doc_path,
         "text": c.chunk.text,
         "quote": c.quote,
+        "date": c.hit.doc_date or None,  # the article's publication date (yyyy-mm-dd), None when unknown
     }
 
 

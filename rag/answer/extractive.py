@@ -40,6 +40,7 @@ from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning
 from rag.search.retrieve import SearchResult, search
+from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
 
 ANSWER_MODES = ("extractive", "llm")
@@ -514,6 +515,8 @@ def stream_answer(
                     checked.text, checked.citations, checked.abstained, checked.unsupported
                 )  # fmt: skip
         timings["llm_ms"] = _ms(t)
+    if not abstained and (spread := spread_note(c.hit.doc_date for c in citations)):
+        notes += (spread,)  # an answer drawn from articles years apart says when each was written
     timings["total_ms"] = _ms(t0)
     hits = result.hits if not abstained or result.hits else result.nearest
     yield Answer(

@@ -95,7 +95,10 @@ class SearchResponse(BaseModel):
 class FilteredSearchResponse(SearchResponse):
     """`POST /api/search`: the search object, with `notes` when the filters left articles out."""
 
-    notes: list[str] | None = Field(None, description="present when filters left articles out (e.g. undated ones)")
+    notes: list[str] | None = Field(
+        None,
+        description="present when filters left articles out (e.g. undated ones) or a time the question names was preferred",
+    )
 
 
 class AskCitation(ArticleInfo):

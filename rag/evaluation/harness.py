@@ -45,6 +45,8 @@ KS: tuple[int, ...] = (1, 3, 5, 10)
 DEPTH = 10  # passages retrieved per question
 MISS_K = 5  # a question whose evidence is not in the first MISS_K passages is listed as a miss
 HEADLINE_RETRIEVAL = ("hit@1", "recall@5", "mrr@10", "ndcg@10")
+# Kinds of question also reported apart (their own table): "time" needs the article dates.
+GROUPS = ("time",)
 ANSWER_METRICS = (
     "contains_gold", "token_f1", "citation_precision", "abstention_precision", "abstention_recall",
     "correct_and_cited",
@@ -63,7 +65,7 @@ class Question:
     answer: str | None
     unanswerable: bool
     split: str | None = None  # "dev" (tune on it) or "test" (measure once); None: not split
-    kind: str | None = None  # what an unanswerable question tries: "offtopic", "false_premise", ...
+    kind: str | None = None  # what an unanswerable question tries: "offtopic", "false_premise", ...; "time"
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -297,6 +299,8 @@ class EvalReport:
     answer_outcomes: dict[str, dict[str, bool]] = field(default_factory=dict)
     machine: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # Kind (GROUPS) -> {"questions", "answerable", "retrieval": mode -> means, "answers": means}.
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def headline(self) -> dict[str, float]:
         """The numbers the regression gate watches, as flat "section/metric" names."""
@@ -312,7 +316,8 @@ class EvalReport:
         data = {k: getattr(self, k) for k in ("questions", "answerable", "settings", "retrieval", "answers")}
         return {**data, "machine": self.machine, "answers_note": self.answers_note, "headline": self.headline(),
                 "misses": list(self.misses), "per_question": self.per_question,
-                "answer_outcomes": self.answer_outcomes, "best_cosine": self.best_cosine}  # fmt: skip
+                "answer_outcomes": self.answer_outcomes, "best_cosine": self.best_cosine,
+                "groups": self.groups}  # fmt: skip
 
 
 def settings_summary(settings) -> dict[str, Any]:
@@ -361,6 +366,25 @@ def per_question(runs: dict[str, list[QuestionRun]]) -> dict[str, dict[str, Any]
     return out
 
 
+def group_summaries(
+    questions: Sequence[Question], runs: dict[str, list[QuestionRun]], rows: Sequence[AnswerRow]
+) -> dict[str, dict[str, Any]]:
+    """The metrics of each kind in GROUPS on its own questions (kinds with no question are left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in GROUPS:
+        ids = {q.id for q in questions if q.kind == kind}
+        if not ids:
+            continue
+        mine = [r for r in rows if r.qid in ids]
+        out[kind] = {
+            "questions": len(ids),
+            "answerable": sum(1 for q in questions if q.id in ids and not q.unanswerable),
+            "retrieval": {m: summarize([r.metrics() for r in rs if r.qid in ids]) for m, rs in runs.items()},
+            "answers": summarize_answers(mine) if mine else None,
+        }
+    return out
+
+
 def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers: bool = True) -> EvalReport:
     """Run the whole eval set through retrieval (every mode) and, if available, the answerer."""
     t = time.perf_counter()
@@ -386,4 +410,5 @@ def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers:
         },
         machine=machine(),
         seconds=round(time.perf_counter() - t, 2),
+        groups=group_summaries(questions, runs, rows),
     )

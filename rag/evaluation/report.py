@@ -52,6 +52,23 @@ def answers_table(report: EvalReport, markdown: bool = False) -> str:
     return table(rows, ["answer metric", "value"], markdown)
 
 
+def group_tables(report: EvalReport, markdown: bool = False) -> str:
+    """One table per kind of question reported apart (the time questions): retrieval per mode and
+    the answer metrics on that kind alone."""
+    parts = []
+    for kind, g in report.groups.items():
+        cols = ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10")
+        rows = [[mode] + [f"{m[c]:.3f}" for c in cols] for mode, m in g["retrieval"].items() if m]
+        head = f"{kind.capitalize()} questions: {g['questions']} ({g['answerable']} answerable)"
+        parts += [f"### {head}", ""] if markdown else [head]
+        parts.append(table(rows, ["mode"] + [short(c) for c in cols], markdown) if rows else "no answerable question")
+        if g["answers"]:
+            ans = [[n.replace("_", " "), f"{g['answers'][n]:.3f}"] for n in ANSWER_METRICS]
+            parts += ([""] if markdown else []) + [table(ans, ["answer metric", "value"], markdown)]
+        parts.append("")
+    return "\n".join(parts).rstrip()
+
+
 def print_report(report: EvalReport) -> None:
     print(
         f"Retrieval on {report.answerable} answerable questions (a passage is relevant when it holds an evidence quote)"
@@ -61,6 +78,9 @@ def print_report(report: EvalReport) -> None:
     n = report.questions
     print(f"Answers on {n} questions ({n - report.answerable} unanswerable), {report.settings['answerer']} answerer")
     print(answers_table(report))
+    if report.groups:
+        print()
+        print(group_tables(report))
     n_ret = sum(1 for m in report.misses if m["kind"] == "retrieval")
     n_ans = len(report.misses) - n_ret
     print(f"\n{n_ret} retrieval misses (no evidence in the top 5, per mode), {n_ans} answer misses: see the reports")
@@ -90,6 +110,7 @@ def markdown(report: EvalReport) -> str:
         "",
         answers_table(report, markdown=True),
         "",
+        *(["## Reported apart", "", group_tables(report, markdown=True), ""] if report.groups else []),
         "## Relevance floor",
         "",
         floor_markdown(report),

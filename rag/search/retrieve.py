@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from rag.index.store import StoreReader
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, key_names
+from rag.search.when import NO_TIME, TimeHint, article_dates, needs_today, newest_date, read_time
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,14 @@ def search(
     t = time.perf_counter()
     qv = embedder.embed_query(query) if query else np.zeros(embedder.dim, np.float32)
     timings["embed_ms"] = _ms(t)
-    sc = _scored(query, qv, mode, max(50, 10 * k), snapshot, settings, timings, docs)
+    n_cand = max(50, 10 * k)
+    sc = _scored(query, qv, mode, n_cand, snapshot, settings, timings, docs)
+    hint = _time_hint(query, snapshot, settings)
+    if hint.active:
+        if hint.periods:  # the period's best passages compete even where others fill the candidate list
+            sc = _merged(sc, _period_candidates(query, qv, mode, n_cand, snapshot, settings, docs, hint))
+        sc, fits = _time_boosted(sc, hint, snapshot, settings.time_boost)
+        notes += (f"Passages from {hint.describe()} were preferred.",) if fits else ()
 
     t = time.perf_counter()
     order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
@@ -172,6 +180,65 @@ def search(
     )
 
 
+def _time_hint(query: str, snapshot: StoreReader, settings: Settings) -> TimeHint:
+    """What the question says about time (rag/search/when.py); NO_TIME when the boost is off."""
+    if settings.time_boost <= 0:
+        return NO_TIME
+    today = newest_date(snapshot.manifest.documents) if needs_today(query) else None
+    return read_time(query, today)
+
+
+def _period_candidates(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader,
+                       settings: Settings, docs: frozenset[str] | None, hint: TimeHint) -> _Scores | None:  # fmt: skip
+    """Candidates among the articles published in the question's periods only (None when every or no
+    article is), so in a large archive a passage of that time is not lost behind 50 of other times."""
+    documents = snapshot.manifest.documents
+    allowed = documents.keys() if docs is None else docs
+    dates = article_dates(documents, allowed)
+    fitting = frozenset(d for d, day in dates.items() if hint.period_match(day) > 0)
+    if not fitting or len(fitting) == len(dates):
+        return None
+    return _scored(query, qv, mode, n_cand, snapshot, settings, {}, fitting)
+
+
+def _merged(sc: _Scores, more: _Scores | None) -> _Scores:
+    """`sc` with the candidates of `more` it lacks, fused again over both.
+
+    A passage's cosine and BM25 score do not depend on which articles were searched, and the best
+    of each is already among `sc`'s candidates (the top of both lists), so `sc`'s fused scores stay
+    as they were.
+    """
+    new = [i for i in (more.ids if more else []) if i not in sc.cos]
+    if not more or not new:
+        return sc
+    where = {i: n for n, i in enumerate(more.ids)}
+    ids = sc.ids + new
+    cos = {**sc.cos, **{i: more.cos[i] for i in new}}
+    bm25 = {**more.bm25, **sc.bm25}
+    if sc.mode == "hybrid":
+        fused = convex_fusion(cos, {i: bm25[i] for i in ids if i in bm25})
+    else:
+        fused = dict(cos) if sc.mode == "dense" else {i: bm25[i] for i in ids}
+    vectors = np.vstack([sc.vectors, more.vectors[[where[i] for i in new]]])
+    return _Scores(sc.mode, ids, vectors, cos, bm25, {**more.rrf, **sc.rrf}, fused)
+
+
+def _time_boosted(sc: _Scores, hint: TimeHint, snapshot: StoreReader, boost: float) -> tuple[_Scores, bool]:
+    """The scores with `boost` x the best fused score x the article's fit to the hint added to each
+    candidate (a share of the best, so it weighs the same in every mode), and whether any candidate fit.
+
+    A soft preference: a passage that fits is lifted, none is removed, and the relevance floor
+    (on cosine) is untouched, so a question about a time no article covers is answered as before.
+    """
+    chunks = snapshot.chunks(sc.ids) if sc.ids else {}
+    doc_of = {i: chunks[i].doc_id for i in sc.ids if i in chunks}
+    fit = hint.match(article_dates(snapshot.manifest.documents, set(doc_of.values())))
+    time = {i: fit.get(doc_of.get(i, ""), 0.0) for i in sc.ids}
+    bonus = boost * max(sc.fused.values(), default=0.0)
+    fused = {i: s + bonus * time[i] for i, s in sc.fused.items()}
+    return replace(sc, fused=fused, time=time), any(v > 0 for v in time.values())
+
+
 def _allowed(filters: Filters | None, snapshot: StoreReader) -> tuple[frozenset[str] | None, tuple[str, ...]]:
     """The documents a search may draw from (None: all) and notes on what the filters left out."""
     if filters is None or not filters.active:
@@ -190,15 +257,19 @@ class _Scores:
     cos: dict[int, float]
     bm25: dict[int, float]
     rrf: dict[int, float]  # hybrid only
-    fused: dict[int, float]  # the ranking score of the mode
+    fused: dict[int, float]  # the ranking score of the mode (with the time boost, when one applied)
+    time: dict[int, float] = field(default_factory=dict)  # each candidate's fit to the question's time
 
     def hit(self, i: int, rank: int, chunk, docs: Mapping[str, Mapping[str, Any]]) -> Hit:
         by = {"dense": self.cos[i], "bm25": self.bm25.get(i, 0.0)}
         if self.mode == "hybrid":
             by["rrf"] = self.rrf[i]
+        if self.time:
+            by["time"] = self.time[i]
         doc = docs.get(chunk.doc_id, {})
         return Hit(chunk=chunk, score=self.fused[i], rank=rank, scores_by_method=by,
-                   doc_title=doc.get("title", ""), doc_path=doc.get("path", ""))  # fmt: skip
+                   doc_title=doc.get("title", ""), doc_path=doc.get("path", ""),
+                   doc_date=str(doc.get("date") or ""))  # fmt: skip
 
 
 def _scored(query: str, qv: np.ndarray, mode: str, n_cand: int, snapshot: StoreReader, settings: Settings,

@@ -132,7 +132,8 @@ def test_ask_json_contract(seed_index, real_embedder):
     assert set(out) == {"question", "answer", "abstained", "citations", "timings_ms"}
     assert out["abstained"] is False and "1,700 wagons" in out["answer"] and out["answer"].endswith("[1]")
     c = out["citations"][0]
-    assert set(c) == {"n", "chunk_id", "doc_id", "title", "path", "text", "quote"}
+    assert set(c) == {"n", "chunk_id", "doc_id", "title", "path", "text", "quote", "date"}
+    assert c["date"] == "2022-06-20"
     assert c["quote"] in c["text"] and "1,700 wagons" in c["quote"]
     assert c["doc_id"] == "astana-is-staying-apart-russian-kazakh-disagreements.txt"
     assert {"embed_ms", "faiss_ms", "bm25_ms", "fusion_ms", "answer_ms", "total_ms"} <= set(out["timings_ms"])
