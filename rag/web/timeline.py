@@ -18,11 +18,11 @@ from datetime import date
 from rag.answer.timeline import Timeline, TimelineEntry
 from rag.web.render import esc
 
-WIDTH = 640  # the chart's coordinate width; it is drawn at the panel's width
-MARGIN = 48
-AXIS_GAP = 34  # from the lowest marker row to the axis
-ROW = 26  # between marker rows (markers too close in time stack up)
-RADIUS = 10
+WIDTH = 480  # the chart's coordinate width (about the panel's, so text keeps its size); it scales to fit
+MARGIN = 40
+AXIS_GAP = 30  # from the lowest marker row to the axis
+ROW = 28  # between marker rows (markers too close in time stack up)
+RADIUS = 11
 TIMELINE_HINT = (
     '<div class="rag-timeline"><p class="rag-empty">Type a question or a name, then press Timeline.</p></div>'
 )
@@ -97,11 +97,14 @@ def timeline_svg(entries: tuple[TimelineEntry, ...]) -> str:
         parts.append(
             f'<text class="rag-tick-label" x="{tx:.1f}" y="{axis + 20}" text-anchor="middle">{esc(text)}</text>'
         )
+    # Stems first, then the markers over them: a stacked marker's stem passes behind the ones below.
+    for _i, cx, row in placed:
+        top_y = axis - AXIS_GAP - row * ROW
+        parts.append(f'<line class="rag-stem" x1="{cx:.1f}" y1="{top_y}" x2="{cx:.1f}" y2="{axis}"/>')
     for (i, cx, row), e in zip(placed, entries, strict=True):
-        cy = axis - AXIS_GAP - row * ROW  # the first row nearest the axis
+        cy = axis - AXIS_GAP - row * ROW  # the first row is nearest the axis
         parts.append(
             f'<g class="rag-marker"><title>{esc(e.date)}: {esc(e.title)} — {esc(e.quote)}</title>'
-            f'<line class="rag-stem" x1="{cx:.1f}" y1="{cy + RADIUS}" x2="{cx:.1f}" y2="{axis}"/>'
             f'<circle cx="{cx:.1f}" cy="{cy}" r="{RADIUS}"/>'
             f'<text x="{cx:.1f}" y="{cy + 4}" text-anchor="middle">{i}</text></g>'
         )
@@ -131,7 +134,7 @@ CSS = """
 .rag-timeline-chart .rag-stem { stroke: var(--border-color-primary); stroke-width: 1.5; }
 .rag-timeline-chart .rag-tick-label { fill: currentColor; font-size: 12px; }
 .rag-timeline-chart circle { fill: var(--color-accent); }
-.rag-timeline-chart .rag-marker text { fill: white; font-size: 11px; font-weight: 700; }
+.rag-timeline-chart .rag-marker text { fill: white; font-size: 12px; font-weight: 700; }
 .rag-timeline-list { padding-left: 0; list-style: none; }
 .rag-timeline-entry { margin: 0.5rem 0; }
 .rag-timeline-entry time { font-family: var(--font-mono); font-size: 0.85rem; }

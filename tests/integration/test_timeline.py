@@ -26,9 +26,16 @@ def test_a_name_spans_2022_and_2023_in_date_order(seed_index, real_embedder):
     assert tl.entries[0].doc_id == ASTANA and len({e.doc_id for e in tl.entries + tl.undated}) >= 4
     for e in tl.entries + tl.undated:
         assert e.quote in engine.document(e.doc_id).text
-    # A question: the Astana article's fact is the blocked wagons.
-    wagons = engine.timeline("When did Kazakhstan block Russian coal wagons?")
-    assert any("1,700 wagons" in e.quote for e in wagons.entries if e.doc_id == ASTANA)
+    # A question that one article answers: only that article, with the answer's sentence.
+    wagons = engine.timeline("How many wagons of coal did Kazakhstan block?")
+    assert [e.doc_id for e in wagons.entries] == [ASTANA] and wagons.undated == ()
+    assert "1,700 wagons" in wagons.entries[0].quote
+    # A question many answer: each article's own sentence about it, by date.
+    sanctions = engine.timeline("What did Tokayev say about sanctions?")
+    assert all("sanctions" in e.quote for e in sanctions.entries if e.date and e.date >= "2023")
+    assert len(sanctions.entries) >= 3 and [e.date for e in sanctions.entries] == sorted(
+        e.date for e in sanctions.entries
+    )
     later = engine.timeline("Tokayev", filters=Filters.build(after="2023-01-01"))
     assert later.entries and all(e.date >= "2023-01-01" for e in later.entries) and later.undated == ()
 

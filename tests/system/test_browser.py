@@ -365,5 +365,5 @@ def test_timeline_chart_and_filters_in_the_settings(page, site):
     assert "2022-06-20" not in page.locator("#rag-sources").inner_text()
     page.click("#rag-clear")
     page.wait_for_function("() => document.querySelectorAll('#rag-chat [data-testid=bot]').length == 0")
-    assert page.locator("#rag-timeline").is_hidden()
+    page.locator("#rag-timeline").wait_for(state="hidden")  # Clear chat closes the timeline too
     assert page.outside_requests == []
