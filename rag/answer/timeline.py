@@ -1,7 +1,8 @@
 """A timeline: for a question or a name, the fact each article gives, ordered by the article's date.
 
 Retrieval finds up to `TIMELINE_K` passages (more than an answer draws on, so that every article
-on the subject can take part); each article's fact is the sentence of its passages that the
+on the subject can take part; for a name or a subject of a few words, `is_subject`, the passages
+that use all its words, whatever their cosine); each article's fact is the sentence of its passages that the
 extractive answerer scores best (`score_sentences`: the same similarity, word overlap and reading
 rules as an answer's sentences), kept when it scores at least the answer floor. One entry per
 article, ordered by its publication date (the manifest's `date`); articles with no known date are
@@ -14,9 +15,10 @@ listed apart, best first.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rag.answer.extractive import clean_question, missing_terms, score_sentences
@@ -25,6 +27,7 @@ from rag.errors import ConfigError
 from rag.index.embed import Embedder
 from rag.index.store import StoreReader
 from rag.search.filters import Filters, entry_date
+from rag.search.names import chunks_mentioning
 from rag.search.retrieve import search
 
 TIMELINE_K = 30  # passages searched for a timeline (an answer reads 5)
@@ -86,12 +89,22 @@ def build_timeline(
         raise ConfigError(f"k (passages to search) must be between 1 and {MAX_TIMELINE_K}; got {k}")
     t0 = time.perf_counter()
     text, notes = clean_question(question, settings.max_question_chars)
-    result = search(text, settings, snapshot, embedder=embedder, k=k or TIMELINE_K, mode=mode, filters=filters)
+    subject = is_subject(text)
+    # A name or a subject ("Zatulin", "coal") is what the passages that use its words are about,
+    # however little the short query's vector resembles them: the cosine floor is lifted for it,
+    # and only those passages are read. A question goes through retrieval as `ask` does.
+    named = chunks_mentioning(text, snapshot, every_word=True) if subject else set()
+    floor = -1.0 if subject else None
+    result = search(
+        text, settings, snapshot, embedder=embedder, k=k or TIMELINE_K, mode=mode, floor=floor, filters=filters
+    )
+    if subject:
+        result = replace(result, hits=tuple(h for h in result.hits if h.chunk.chunk_id in named))
     notes += result.notes
     timings = dict(result.timings_ms)
     t = time.perf_counter()
     entries: list[TimelineEntry] = []
-    missing = missing_terms(text, result.hits, snapshot)
+    missing = [text] if subject and not named else missing_terms(text, result.hits, snapshot)
     if missing:
         names = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
         notes += (f"The articles don't mention {names}.",)
@@ -112,6 +125,23 @@ def build_timeline(
     timings["timeline_ms"] = _ms(t)
     timings["total_ms"] = _ms(t0)
     return Timeline(text, tuple(dated), tuple(undated), notes, timings)
+
+
+_QUESTION_START = re.compile(
+    r"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
+    r"would|should|in|on|at|after|before|since|during)\b",
+    re.I,
+)
+
+
+def is_subject(text: str) -> bool:
+    """A name or a subject rather than a question: at most four words, no question mark, and not
+    opening as a question does.
+
+    >>> is_subject("Tokayev"), is_subject("Olaf Scholz"), is_subject("What did Scholz say?")
+    (True, True, False)
+    """
+    return "?" not in text and len(text.split()) <= 4 and not _QUESTION_START.match(text)
 
 
 def _entry(doc: Mapping[str, Any], hit: Any, sentence: str, score: float) -> TimelineEntry:

@@ -36,6 +36,9 @@ def test_a_name_spans_2022_and_2023_in_date_order(seed_index, real_embedder):
     assert len(sanctions.entries) >= 3 and [e.date for e in sanctions.entries] == sorted(
         e.date for e in sanctions.entries
     )
+    # A bare name that the cosine floor would keep out (as `ask` keeps it): the articles using it.
+    zatulin = engine.timeline("Zatulin")
+    assert [e.doc_id for e in zatulin.entries + zatulin.undated] == [ASTANA] and "Zatulin" in zatulin.entries[0].quote
     later = engine.timeline("Tokayev", filters=Filters.build(after="2023-01-01"))
     assert later.entries and all(e.date >= "2023-01-01" for e in later.entries) and later.undated == ()
 

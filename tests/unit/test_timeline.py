@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from rag.answer.extractive import BadQuestion
-from rag.answer.timeline import Timeline, TimelineEntry, timeline_json, timeline_text
+from rag.answer.timeline import Timeline, TimelineEntry, is_subject, timeline_json, timeline_text
 from rag.cli import main
 from rag.engine import Engine
 from rag.errors import ConfigError
@@ -88,6 +88,17 @@ def test_what_the_articles_never_mention_gives_an_empty_timeline_that_says_so(en
     tl = engine.timeline("What about Peru?")
     assert tl.entries == tl.undated == ()
     assert tl.notes == ("The articles don't mention Peru.",)
+
+
+def test_a_bare_name_finds_the_articles_that_use_it_whatever_their_cosine(engine):
+    """A one-word name sits under the cosine floor for the very passages that name it: a name or a
+    subject is read from the passages that use its words."""
+    assert is_subject("Zatulin") and is_subject("coal wagons") and not is_subject("Who is Zatulin?")
+    assert not engine.search("Zatulin").hits  # what `ask` would retrieve: nothing passes the floor
+    zatulin = engine.timeline("Zatulin")
+    assert [e.doc_id for e in zatulin.entries + zatulin.undated] == [ASTANA] and "Zatulin" in zatulin.entries[0].quote
+    peru = engine.timeline("Peru")
+    assert peru.entries == peru.undated == () and peru.notes == ("The articles don't mention Peru.",)
 
 
 @pytest.mark.parametrize(("question", "kind"), [("   ", BadQuestion), ("?!", BadQuestion)])
