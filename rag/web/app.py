@@ -252,8 +252,8 @@ def _filter_inputs(outlets: list[str], authors: list[str]) -> tuple:
     """Which articles answers and timelines draw from: (after, before, outlets, authors)."""
     with gr.Row(elem_id="rag-filters"):
         dates = {"include_time": False, "type": "string", "min_width": 150}
-        after = gr.DateTime(label="Published on or after", info="yyyy-mm-dd", elem_id="rag-after", **dates)
-        before = gr.DateTime(label="Published on or before", info="yyyy-mm-dd", elem_id="rag-before", **dates)
+        after = gr.DateTime(label="Published on or after", elem_id="rag-after", **dates)
+        before = gr.DateTime(label="Published on or before", elem_id="rag-before", **dates)
         names = {"multiselect": True, "allow_custom_value": True, "min_width": 180}
         outlet = gr.Dropdown(outlets, value=[], label="Outlets", info="any of these", elem_id="rag-outlet", **names)
         author = gr.Dropdown(authors, value=[], label="Authors", info="any of these", elem_id="rag-author", **names)
