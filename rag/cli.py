@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Command line)")
 
+    _add_timeline_command(sub)
+
     p = sub.add_parser("status", help="what the index holds and whether the corpus changed since")
     add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -90,6 +92,18 @@ def _filters(args: argparse.Namespace):
     from rag.search.filters import Filters
 
     return Filters.build(after=args.after, before=args.before, outlets=args.outlet, authors=args.author)
+
+
+def _add_timeline_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("timeline", help="the facts about a question or a name, ordered by article date",
+                       description="One cited sentence per article about the question or name, oldest article "
+                       "first; articles without a date are listed apart.")  # fmt: skip
+    add_common(p)
+    p.add_argument("question", help="a question, a name or a subject, e.g. Tokayev")
+    p.add_argument("--k", type=int, default=None, help="passages to search (default 30, at most 100)")
+    p.add_argument("--mode", choices=MODES, default=None, help="retrieval mode: hybrid (default), dense or bm25")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: see the README, Timeline)")
 
 
 def _add_server_commands(sub: argparse._SubParsersAction) -> None:
@@ -193,6 +207,18 @@ def _dated(hit) -> str:
     return f", {hit.doc_date}" if hit.doc_date else " (undated)"
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from rag.answer.timeline import timeline_json, timeline_text
+    from rag.engine import Engine
+
+    engine = Engine(settings_from_args(args))
+    filters = _filters(args)
+    engine.ensure(note=_note)
+    timeline = engine.timeline(args.question, k=args.k, mode=args.mode, filters=filters)
+    print(json.dumps(timeline_json(timeline), ensure_ascii=False) if args.json else timeline_text(timeline))
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from rag.engine import Engine
     from rag.index.manifest import Counts
@@ -244,7 +270,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "status": cmd_status, "migrate": cmd_migrate,
-    "serve": cmd_serve, "mcp": cmd_mcp,
+    "serve": cmd_serve, "mcp": cmd_mcp, "timeline": cmd_timeline,
 }  # fmt: skip
 
 

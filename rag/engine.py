@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rag.answer.extractive import answer_question, stream_answer
+from rag.answer.timeline import Timeline, build_timeline
 from rag.config import Settings
 from rag.corpus.uploads import Progress, UploadResult, _shown, save_upload
 from rag.errors import BadUpload, RagError
@@ -186,6 +187,15 @@ class Engine:
             question, self.settings, self.snapshot(), embedder=self.embedder, history=history,
             k=k, retrieval_mode=retrieval_mode, answer_mode=answer_mode, on_token=on_token, filters=filters,
         )  # fmt: skip
+
+    def timeline(
+        self, question: str, *, k: int | None = None, mode: str | None = None, filters: Filters | None = None
+    ) -> Timeline:
+        """The fact each article gives about `question` (a question or a name), ordered by article
+        date (`rag.answer.timeline`). Raises BadQuestion for an empty question."""
+        return build_timeline(
+            question, self.settings, self.snapshot(), embedder=self.embedder, k=k, mode=mode, filters=filters
+        )
 
     # ------------------------------------------------------------ uploads
 

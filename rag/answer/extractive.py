@@ -269,9 +269,13 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
 
 
 def score_sentences(
-    question: str, qv: np.ndarray, hits: tuple[Hit, ...], snapshot: StoreReader
+    question: str,
+    qv: np.ndarray,
+    hits: tuple[Hit, ...],
+    snapshot: StoreReader,
+    passages: int = PASSAGES_FOR_SENTENCES,
 ) -> list[tuple[float, Hit, int, int, str]]:
-    """(score, hit, start, end, text) for every sentence of the top passages, best first.
+    """(score, hit, start, end, text) for every sentence of the top `passages` passages, best first.
 
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
@@ -289,7 +293,7 @@ def score_sentences(
     fits = answer_type_check(question)
     seen: set[int] = set()
     out = []
-    for hit in hits[:PASSAGES_FOR_SENTENCES]:
+    for hit in hits[:passages]:
         c = hit.chunk
         rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
         texts = [c.text[int(table.starts[r]) - c.char_start : int(table.ends[r]) - c.char_start] for r in rows]

@@ -1,6 +1,7 @@
 """The HTTP APIs on FastAPI: a plain JSON API and an OpenAI-compatible chat, over one `Engine`.
 
     POST /api/search            {"question", "k"?, "mode"?, "mmr"?, filters?}  -> the `rag search --json` object
+    POST /api/timeline          {"question", "k"?, "mode"?, filters?}       -> the `rag timeline --json` object
     POST /api/ask               {"question", "k"?, "retrieval_mode"?, "answer_mode"?, "history"?, filters?}
                                                                              -> the `rag ask --json` object
                                 filters: "after"?, "before"? (yyyy-mm-dd), "outlet"?, "author"? (a name or a list)
@@ -30,6 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.answer.extractive import BadQuestion
+from rag.answer.timeline import timeline_json
 from rag.api import chat
 from rag.api.schemas import (
     AskRequest,
@@ -42,6 +44,8 @@ from rag.api.schemas import (
     OpenAIError,
     SearchRequest,
     StatusResponse,
+    TimelineRequest,
+    TimelineResponse,
 )
 from rag.engine import Engine
 from rag.errors import ConfigError, RagError
@@ -104,6 +108,14 @@ def create_api(engine: Engine) -> FastAPI:
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
         return JSONResponse(api_answer_json(answer, info))
+
+    @api.post("/api/timeline", response_model=TimelineResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
+    def timeline(body: TimelineRequest) -> Response:
+        """The fact each article gives about a question or a name, ordered by article date (`rag timeline --json`)."""
+        with _answering():
+            filters = Filters.build(**body.filter_args())
+            found = engine.timeline(body.question, k=body.k, mode=body.mode, filters=filters)
+        return JSONResponse(timeline_json(found))
 
     @api.get("/api/status", response_model=StatusResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
     def status() -> Response:

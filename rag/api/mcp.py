@@ -1,8 +1,12 @@
-"""`rag mcp`: an MCP server on stdio (the official `mcp` SDK's MCPServer) with two tools over one
+"""`rag mcp`: an MCP server on stdio (the official `mcp` SDK's MCPServer) with three tools over one
 `Engine`:
 
-    search(question, k?, mode?)                          -> the passages, as `POST /api/search` gives them
-    ask(question, k?, retrieval_mode?, history?)         -> the cited answer, as `POST /api/ask` gives it
+    search(question, k?, mode?, filters?)                -> the passages, as `POST /api/search` gives them
+    ask(question, k?, retrieval_mode?, history?, filters?) -> the cited answer, as `POST /api/ask` gives it
+    timeline(question, k?, mode?, filters?)              -> each article's fact by date, as `POST /api/timeline`
+
+The filters are `after` and `before` (yyyy-mm-dd, inclusive), `outlet` and `author` (a name or a
+list of names, any case), as in `rag search`; a bad date is a tool error that names the format.
 
 An assistant that speaks MCP (a desktop chat app, an IDE agent) starts it as a command, e.g.
 `{"command": "rag", "args": ["mcp", "--corpus", "/path/to/corpus", "--index", "/path/to/index"]}`.
@@ -12,24 +16,40 @@ Standard output carries the protocol, so notes (index building) go to standard e
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
-from rag.api.schemas import MAX_K, AskResponse, Mode, SearchResponse
+from pydantic import Field
+
+from rag.answer.timeline import MAX_TIMELINE_K, timeline_json
+from rag.api.schemas import MAX_K, AskResponse, FilteredSearchResponse, Mode, TimelineResponse
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import RagError
+from rag.search.filters import Filters
 from rag.serialize import api_answer_json, api_hit_json
+
+# The filters, with the descriptions an assistant reads in each tool's input schema.
+After = Annotated[str | None, Field(description="only articles published on or after this date (yyyy-mm-dd)")]
+Before = Annotated[str | None, Field(description="only articles published on or before this date (yyyy-mm-dd)")]
+Outlet = Annotated[
+    str | list[str] | None, Field(description="only articles of this outlet, or of one of these (any case)")
+]
+Author = Annotated[
+    str | list[str] | None, Field(description="only articles by this author, or by one of these (any case)")
+]
 
 INSTRUCTIONS = (
     "Answers questions from a local archive of news articles. `ask` returns an answer whose claims "
     "carry [n] markers, each with its citation (title, outlet, date, the passage and the supporting "
     "quote); when the articles don't answer, it abstains and says so. `search` returns the passages "
-    "that best match. Quote the citations when you use an answer."
+    "that best match. `timeline` gives, for a question or a name, each article's fact ordered by the "
+    "article's date. All three take optional filters: after/before (yyyy-mm-dd), outlet, author. "
+    "Quote the citations when you use an answer."
 )
 
 
 def build_mcp(engine: Engine) -> Any:
-    """The MCP server (an `mcp.server.MCPServer`) with the `search` and `ask` tools over `engine`."""
+    """The MCP server (an `mcp.server.MCPServer`) with the `search`, `ask` and `timeline` tools over `engine`."""
     from mcp.server import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
@@ -39,26 +59,42 @@ def build_mcp(engine: Engine) -> Any:
         manifest = engine.snapshot().manifest
         return manifest.document(doc_id) if manifest else {}
 
-    def checked_k(k: int | None) -> int | None:
-        if k is not None and not 1 <= k <= MAX_K:
-            raise ToolError(f"k must be between 1 and {MAX_K}; got {k}")
+    def checked_k(k: int | None, most: int = MAX_K) -> int | None:
+        if k is not None and not 1 <= k <= most:
+            raise ToolError(f"k must be between 1 and {most}; got {k}")
         return k
 
     @server.tool()
-    def search(question: str, k: int | None = None, mode: Mode | None = None) -> SearchResponse:
+    def search(
+        question: str,
+        k: int | None = None,
+        mode: Mode | None = None,
+        after: After = None,
+        before: Before = None,
+        outlet: Outlet = None,
+        author: Author = None,
+    ) -> FilteredSearchResponse:
         """The passages of the news articles that best match a question or search text.
 
         Args:
             question: what to look for.
             k: how many passages (default 5).
             mode: hybrid (default: meaning and exact words), dense (meaning) or bm25 (exact words).
+            after: only articles published on or after this date (yyyy-mm-dd).
+            before: only articles published on or before this date (yyyy-mm-dd).
+            outlet: only articles of this outlet, or of one of these (any case).
+            author: only articles by this author, or by one of these (any case).
         """
         try:
-            result = engine.search(question, k=checked_k(k), mode=mode)
+            filters = Filters.build(after=after, before=before, outlets=outlet, authors=author)
+            result = engine.search(question, k=checked_k(k), mode=mode, filters=filters)
         except RagError as exc:
             raise ToolError(str(exc)) from exc
-        hits = [api_hit_json(h, info) for h in result.hits]
-        return SearchResponse.model_validate({"query": question, "mode": result.mode, "hits": hits})
+        out: dict[str, Any] = {"query": question, "mode": result.mode}
+        out["hits"] = [api_hit_json(h, info) for h in result.hits]
+        if result.notes:
+            out["notes"] = list(result.notes)
+        return FilteredSearchResponse.model_validate(out)
 
     @server.tool()
     def ask(
@@ -66,6 +102,10 @@ def build_mcp(engine: Engine) -> Any:
         k: int | None = None,
         retrieval_mode: Mode | None = None,
         history: list[list[str]] | None = None,
+        after: After = None,
+        before: Before = None,
+        outlet: Outlet = None,
+        author: Author = None,
     ) -> AskResponse:
         """Answer a question from the news articles, every claim marked [n] with its citation.
 
@@ -74,13 +114,45 @@ def build_mcp(engine: Engine) -> Any:
             k: passages to draw on (default 5).
             retrieval_mode: hybrid (default), dense or bm25.
             history: earlier [question, answer] pairs, oldest first, for a follow-up ("why did he ...?").
+            after, before: only articles published on or after / on or before this date (yyyy-mm-dd).
+            outlet, author: only articles of this outlet / by this author, or one of several (any case).
         """
         turns = [(pair[0], pair[1]) for pair in history or [] if len(pair) == 2]
         try:
-            answer = engine.ask(question, turns, k=checked_k(k), retrieval_mode=retrieval_mode)
+            filters = Filters.build(after=after, before=before, outlets=outlet, authors=author)
+            answer = engine.ask(question, turns, k=checked_k(k), retrieval_mode=retrieval_mode, filters=filters)
         except RagError as exc:
             raise ToolError(str(exc)) from exc
         return AskResponse.model_validate(api_answer_json(answer, info))
+
+    @server.tool()
+    def timeline(
+        question: str,
+        k: int | None = None,
+        mode: Mode | None = None,
+        after: After = None,
+        before: Before = None,
+        outlet: Outlet = None,
+        author: Author = None,
+    ) -> TimelineResponse:
+        """For a question or a name, the fact each news article gives, ordered by the article's date.
+
+        Args:
+            question: a question, a name or a subject (e.g. "Tokayev").
+            k: passages to search (default 30): more finds more articles.
+            mode: hybrid (default), dense or bm25.
+            after, before: only articles published on or after / on or before this date (yyyy-mm-dd).
+            outlet, author: only articles of this outlet / by this author, or one of several (any case).
+        Returns:
+            `entries`: one per dated article, oldest first (date, title, outlet, quote, path); `undated`:
+            the articles with no known date; `notes`: what the filters left out, or why it is empty.
+        """
+        try:
+            filters = Filters.build(after=after, before=before, outlets=outlet, authors=author)
+            found = engine.timeline(question, k=checked_k(k, MAX_TIMELINE_K), mode=mode, filters=filters)
+        except RagError as exc:
+            raise ToolError(str(exc)) from exc
+        return TimelineResponse.model_validate(timeline_json(found))
 
     return server
 

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rag.answer.timeline import MAX_TIMELINE_K
+
 Mode = Literal["hybrid", "dense", "bm25"]
 AnswerMode = Literal["extractive", "llm"]
 MAX_K = 50  # passages a request may ask for
@@ -63,6 +65,12 @@ class AskRequest(_Strict, FilterFields):
     history: list[Turn] = Field(
         default_factory=list, max_length=MAX_TURNS, description="earlier turns, oldest first: follow-ups lean on them"
     )
+
+
+class TimelineRequest(_Strict, FilterFields):
+    question: str = Field(min_length=1, max_length=MAX_TEXT, description="a question, a name or a subject")
+    k: int | None = Field(None, ge=1, le=MAX_TIMELINE_K, description="passages to search (default 30)")
+    mode: Mode | None = Field(None, description="hybrid (default), dense or bm25")
 
 
 # ---------------------------------------------------------------- responses
@@ -121,6 +129,26 @@ class AskResponse(BaseModel):
     mode: str
     notes: list[str]
     unsupported: list[str]
+
+
+class TimelineEntry(ArticleInfo):
+    date: str | None = Field(None, description="the article's date (yyyy-mm-dd); null in `undated`")
+    title: str
+    path: str
+    doc_id: str
+    chunk_id: int = Field(description="the passage the quote is from")
+    quote: str = Field(description="the article's sentence that best answers the question")
+    score: float
+
+
+class TimelineResponse(BaseModel):
+    """`POST /api/timeline`: one entry per article, dated ones oldest first, undated ones apart."""
+
+    query: str
+    entries: list[TimelineEntry] = Field(description="the articles with a known date, oldest first")
+    undated: list[TimelineEntry] = Field(description="the articles without a known date, best first")
+    notes: list[str]
+    timings_ms: dict[str, float]
 
 
 class StatusResponse(BaseModel):

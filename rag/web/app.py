@@ -30,6 +30,7 @@ from rag.errors import RagError  # noqa: E402
 from rag.serialize import gradio_answer_json  # noqa: E402
 from rag.web import render as ui  # noqa: E402
 from rag.web.session import SOURCES_HINT, ChatSession, PageStatus, Step, Turn  # noqa: E402
+from rag.web.timeline import CSS as timeline_css  # noqa: E402
 
 # Handlers for the page itself, not for API clients: kept out of the /ask API listing.
 UI_EVENT: dict[str, Any] = {"api_visibility": "private"}
@@ -44,16 +45,25 @@ class Handlers:
         self.backend = backend
 
     def respond(
-        self, question: str, turns: list[Turn], k: float, rmode: str, amode: str, scores: bool, timings: bool
-    ) -> Iterator[tuple]:
+        self, question: str, turns: list[Turn], k: float, rmode: str, amode: str, scores: bool, timings: bool,
+        *filters: Any,
+    ) -> Iterator[tuple]:  # fmt: skip
         chat = ChatSession(self.backend, turns, show_scores=scores, show_timings=timings)
-        yield from _shown(chat, chat.respond(question, **_options(k, rmode, amode)))
+        yield from _shown(chat, chat.respond(question, **_options(k, rmode, amode, *filters)))
 
     def retry(
-        self, turns: list[Turn], k: float, rmode: str, amode: str, scores: bool, timings: bool
+        self, turns: list[Turn], k: float, rmode: str, amode: str, scores: bool, timings: bool, *filters: Any
     ) -> Iterator[tuple]:
         chat = ChatSession(self.backend, turns, show_scores=scores, show_timings=timings)
-        yield from _shown(chat, chat.retry(**_options(k, rmode, amode)))
+        yield from _shown(chat, chat.retry(**_options(k, rmode, amode, *filters)))
+
+    def timeline(self, question: str, turns: list[Turn], rmode: str, *filters: Any) -> Any:
+        """The timeline view of the question in the box, or of the last question asked."""
+        html = ChatSession(self.backend, turns).timeline(question, mode=rmode, filters=_filter_fields(*filters))
+        return gr.update(value=html, visible=True)
+
+    def close_timeline(self) -> Any:
+        return gr.update(value="", visible=False)
 
     def clear(self) -> tuple:
         return [], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1
@@ -117,8 +127,14 @@ def _status_updates(status: PageStatus) -> tuple[str, Any, Any]:
     return status.line, gr.update(visible=status.stale), overview
 
 
-def _options(k: float, retrieval_mode: str, answer_mode: str) -> dict[str, Any]:
-    return {"k": int(k), "retrieval_mode": retrieval_mode, "answer_mode": answer_mode}
+def _options(k: float, retrieval_mode: str, answer_mode: str, *filters: Any) -> dict[str, Any]:
+    return {"k": int(k), "retrieval_mode": retrieval_mode, "answer_mode": answer_mode,
+            "filters": _filter_fields(*filters)}  # fmt: skip
+
+
+def _filter_fields(after: Any = None, before: Any = None, outlets: Any = None, authors: Any = None) -> dict:
+    """The settings panel's filter inputs as `Filters.build` arguments (the session checks them)."""
+    return {"after": after or None, "before": before or None, "outlets": outlets or None, "authors": authors or None}
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,9 @@ class Page:
     show_timings: gr.Checkbox
     files: gr.File
     upload_msg: gr.Markdown
+    filters: tuple  # after, before, outlets, authors (in the settings panel)
+    timeline: gr.HTML
+    timeline_btn: gr.Button
 
 
 def build_app(settings: Settings, backend: Engine | None = None) -> gr.Blocks:
@@ -164,17 +183,19 @@ def build_app(settings: Settings, backend: Engine | None = None) -> gr.Blocks:
             with gr.Column(scale=3, min_width=340):
                 chat = _chat_column(status.overview, examples)
             with gr.Column(scale=2, min_width=300):
+                timeline = gr.HTML("", elem_id="rag-timeline", visible=False)
                 sources = gr.HTML(SOURCES_HINT, js_on_load=ui.SOURCES_JS, elem_id="rag-sources")
                 article = gr.HTML("", js_on_load=ui.ARTICLE_JS, elem_id="rag-article", visible=False)
-        options = _settings_panel(settings)
+        options, filters = _settings_panel(settings, start.filter_choices())
         upload = _upload_panel(settings)
-        page = Page(status_md, update_btn, turns, shown, *chat, sources, article, *options, *upload)
+        page = Page(status_md, update_btn, turns, shown, *chat[:5], sources, article, *options, *upload,
+                    filters=filters, timeline=timeline, timeline_btn=chat[5])  # fmt: skip
         _wire(demo, page, Handlers(backend))
     return demo
 
 
 def _chat_column(overview: str | None, examples: list[str]) -> tuple:
-    """The chat, the question box and its buttons: (chatbot, question, ask, retry, clear)."""
+    """The chat, the question box and its buttons: (chatbot, question, ask, retry, clear, timeline)."""
     chatbot = gr.Chatbot(
         label="Chat",
         elem_id="rag-chat",
@@ -200,11 +221,13 @@ def _chat_column(overview: str | None, examples: list[str]) -> tuple:
     with gr.Row():
         retry_btn = gr.Button("↻ Retry", size="sm", elem_id="rag-retry")
         clear_btn = gr.Button("Clear chat", size="sm", elem_id="rag-clear")
-    return chatbot, question, ask_btn, retry_btn, clear_btn
+        timeline_btn = gr.Button("Timeline", size="sm", elem_id="rag-timeline-btn")
+    return chatbot, question, ask_btn, retry_btn, clear_btn, timeline_btn
 
 
-def _settings_panel(settings: Settings) -> tuple:
-    """The settings accordion: (passages k, retrieval mode, answer mode, show scores, show timings)."""
+def _settings_panel(settings: Settings, choices: tuple[list[str], list[str]] = ([], [])) -> tuple[tuple, tuple]:
+    """The settings accordion: ((passages k, retrieval mode, answer mode, show scores, show timings),
+    (after, before, outlets, authors)); `choices` are the corpus's outlets and authors."""
     llm = settings.llm_enabled
     with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
         with gr.Row():
@@ -221,7 +244,20 @@ def _settings_panel(settings: Settings) -> tuple:
         with gr.Row():
             show_scores = gr.Checkbox(False, label="Show retrieval scores")
             show_timings = gr.Checkbox(False, label="Show per-stage timings")
-    return k, rmode, amode, show_scores, show_timings
+        filters = _filter_inputs(*choices)
+    return (k, rmode, amode, show_scores, show_timings), filters
+
+
+def _filter_inputs(outlets: list[str], authors: list[str]) -> tuple:
+    """Which articles answers and timelines draw from: (after, before, outlets, authors)."""
+    with gr.Row(elem_id="rag-filters"):
+        dates = {"include_time": False, "type": "string", "min_width": 150}
+        after = gr.DateTime(label="Published on or after", elem_id="rag-after", **dates)
+        before = gr.DateTime(label="Published on or before", elem_id="rag-before", **dates)
+        names = {"multiselect": True, "allow_custom_value": True, "min_width": 180}
+        outlet = gr.Dropdown(outlets, value=[], label="Outlets", info="any of these", elem_id="rag-outlet", **names)
+        author = gr.Dropdown(authors, value=[], label="Authors", info="any of these", elem_id="rag-author", **names)
+    return after, before, outlet, author
 
 
 def _upload_panel(settings: Settings) -> tuple:
@@ -243,7 +279,7 @@ def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
     # Each `h.method` is a new bound-method object and Gradio keys its concurrency limit on the
     # function's id: bind once, so the triggers of one handler share one limit, as they should.
     respond, clear, restyle = h.respond, h.clear, h.restyle
-    answer_inputs = [p.turns, p.k, p.rmode, p.amode, p.show_scores, p.show_timings]
+    answer_inputs = [p.turns, p.k, p.rmode, p.amode, p.show_scores, p.show_timings, *p.filters]
     answer_outputs = [p.chatbot, p.turns, p.sources, p.article, p.question, p.shown]
     for trigger in (p.question.submit, p.ask_btn.click):
         trigger(respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT)
@@ -252,6 +288,8 @@ def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
     )
     p.retry_btn.click(h.retry, answer_inputs, answer_outputs, **UI_EVENT)
     p.clear_btn.click(clear, None, answer_outputs, **UI_EVENT)
+    p.clear_btn.click(h.close_timeline, None, p.timeline, **UI_EVENT)
+    p.timeline_btn.click(h.timeline, [p.question, p.turns, p.rmode, *p.filters], p.timeline, **UI_EVENT)
     p.chatbot.clear(clear, None, answer_outputs, **UI_EVENT)
     p.chatbot.like(h.like, p.turns, None, **UI_EVENT)
     p.chatbot.select(h.select_turn, [p.turns, p.show_scores, p.show_timings], [p.sources, p.shown], **UI_EVENT)
@@ -305,5 +343,5 @@ def mount_options(settings: Settings) -> dict[str, Any]:
         "ssr_mode": False,
         "show_error": True,
         "theme": theme(),
-        "css": ui.CSS,
+        "css": ui.CSS + timeline_css,
     }

@@ -20,6 +20,7 @@ from typing import Any
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.records import Answer
+from rag.search.filters import Filters
 from rag.web.feedback import record_feedback
 from rag.web.render import (
     EXAMPLE_QUESTIONS,
@@ -35,6 +36,7 @@ from rag.web.render import (
     status_line,
     title_questions,
 )
+from rag.web.timeline import TIMELINE_HINT, timeline_html
 
 SOURCES_HINT = '<div class="rag-sources"><p class="rag-empty">The passages behind each answer appear here.</p></div>'
 Progress = Callable[[str, int, int], None]
@@ -100,7 +102,8 @@ class ChatSession:
         """Ask `question`, with the earlier answered turns as context for follow-ups.
 
         Args:
-            options: k, retrieval_mode, answer_mode (None: the settings' default).
+            options: k, retrieval_mode, answer_mode (None: the settings' default), filters (a
+                `Filters`, or the settings panel's {"after", "before", "outlets", "authors"}).
         Yields:
             The question with "…" for its answer (sources panel emptied), then the chat after each
             streamed LLM piece (`streaming`), then the chat with the answer and its source cards.
@@ -116,6 +119,7 @@ class ChatSession:
         yield Step(self.messages(), SOURCES_HINT)
         partial = ""
         try:
+            options = with_filters(options)
             for item in self.backend.stream(question, history, **options):
                 if isinstance(item, Answer):
                     self.turns[-1] = replace(self.turns[-1], answer=item)
@@ -154,6 +158,23 @@ class ChatSession:
             elif i == len(self.turns) - 1:
                 messages.append({"role": "assistant", "content": md_text(partial) if partial else "…"})
         return messages
+
+    # ------------------------------------------------------------ the timeline view
+
+    def timeline(self, query: str | None = None, **options: Any) -> str:
+        """The timeline view (HTML) of `query`, or of the last question when `query` is blank.
+
+        Args:
+            options: mode, k, filters (as for `respond`). A library error (a bad date, a damaged
+                index) becomes a message in the view, not an exception.
+        """
+        query = (query or "").strip() or (self.turns[-1].question if self.turns else "")
+        if not query:
+            return TIMELINE_HINT
+        try:
+            return timeline_html(self.backend.timeline(query, **with_filters(options)))
+        except RagError as exc:
+            return f'<div class="rag-timeline"><p class="rag-flag">⚠ {esc(str(exc))}</p></div>'
 
     # ------------------------------------------------------------ the sources panel
 
@@ -249,10 +270,30 @@ class ChatSession:
             title_questions(self.backend.snapshot().manifest), works, n
         )
 
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        """The outlets and the authors of the indexed articles, sorted (the settings panel offers them)."""
+        try:
+            docs = self.backend.status().manifest
+        except RagError:
+            return [], []
+        entries = list(docs.documents.values()) if docs else []
+        outlets = sorted({str(d["source"]) for d in entries if d.get("source")}, key=str.casefold)
+        authors = sorted({str(d["author"]) for d in entries if d.get("author")}, key=str.casefold)
+        return outlets, authors
+
     def _answer_at(self, index: int | None) -> Answer | None:
         if index is None or not -len(self.turns) <= index < len(self.turns):
             return None
         return self.turns[index].answer
+
+
+def with_filters(options: dict[str, Any]) -> dict[str, Any]:
+    """`options` with a `filters` mapping of the settings panel made into `Filters` (the check of its
+    dates raises ConfigError, which says the format); other options as they are."""
+    raw = options.get("filters")
+    if raw is None or isinstance(raw, Filters):
+        return options
+    return {**options, "filters": Filters.build(**raw)}
 
 
 def turn_of_message(message_index: Any) -> int | None:
@@ -261,4 +302,4 @@ def turn_of_message(message_index: Any) -> int | None:
     return i // 2 if isinstance(i, int) and not isinstance(i, bool) and i >= 0 else None
 
 
-__all__ = ["SOURCES_HINT", "ChatSession", "PageStatus", "Step", "Turn", "turn_of_message"]
+__all__ = ["SOURCES_HINT", "ChatSession", "PageStatus", "Step", "Turn", "turn_of_message", "with_filters"]

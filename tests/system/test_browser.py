@@ -340,3 +340,30 @@ def test_phone_width_layout(browser, site):
         pg.screenshot(path=str(DOCS / "screenshot-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_timeline_chart_and_filters_in_the_settings(page, site):
+    """The Timeline button draws the chart of a name's facts by date; the settings panel's date
+    filter keeps answers to the articles it lets through."""
+    url, _ = site
+    open_app(page, url)
+    page.fill("#rag-question textarea", "Tokayev")
+    page.click("#rag-timeline-btn")
+    page.locator("#rag-timeline svg.rag-timeline-chart").wait_for()
+    dates = page.locator("#rag-timeline .rag-timeline-entry time").all_inner_texts()
+    assert dates == sorted(dates) and dates[0] == "2022-06-20" and dates[-1].startswith("2023")
+    assert page.locator("#rag-timeline svg circle").count() == len(dates)
+    assert "Timeline of “Tokayev”" in page.locator("#rag-timeline").inner_text()
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.locator("#rag-timeline").screenshot(path=str(DOCS / "screenshot-timeline.png"))
+
+    page.get_by_text("Settings").click()
+    page.locator("#rag-after input").first.fill("2023-01-01")
+    page.locator("#rag-after input").first.press("Enter")
+    ask(page, "Why did Tokayev refuse to recognise the Donbass republics?")
+    assert "without a date were left out by the date filter" in last_answer(page)
+    assert "2022-06-20" not in page.locator("#rag-sources").inner_text()
+    page.click("#rag-clear")
+    page.wait_for_function("() => document.querySelectorAll('#rag-chat [data-testid=bot]').length == 0")
+    page.locator("#rag-timeline").wait_for(state="hidden")  # Clear chat closes the timeline too
+    assert page.outside_requests == []

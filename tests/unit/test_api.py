@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from rag.answer.timeline import timeline_json
 from rag.api import chat
 from rag.api.app import create_api
 from rag.config import Settings
@@ -24,6 +25,7 @@ WAGONS = "How many wagons of coal did Kazakhstan block?"
 DONBASS = "Why did Tokayev refuse to recognise the Donbass republics?"
 FOLLOW_UP = "Why did he do that?"  # names no one: only the history says who "he" is
 PERU = "What is the capital of Peru?"  # the articles don't say
+TOKAYEV = "What about Tokayev?"  # for a timeline: every article names him
 
 
 @pytest.fixture
@@ -95,6 +97,36 @@ def test_ask_follows_up_on_the_history_as_the_chat_does(url, engine):
     got = httpx.post(f"{url}/api/ask", json={"question": FOLLOW_UP, "history": history}).json()
     want = engine.ask(FOLLOW_UP, [(DONBASS, first.text)])
     assert got["answer"] == want.text and got["answer"] != engine.ask(FOLLOW_UP).text
+
+
+def test_timeline_gives_the_cli_object(url, engine):
+    got = httpx.post(f"{url}/api/timeline", json={"question": TOKAYEV}).json()
+    want = timeline_json(engine.timeline(TOKAYEV))
+    assert without_timings(got) == without_timings(want) and set(got["timings_ms"]) == set(want["timings_ms"])
+    dates = [e["date"] for e in got["entries"]]
+    assert dates == sorted(dates) and dates[0].startswith("2022") and dates[-1].startswith("2023")
+    assert all(e["date"] is None for e in got["undated"]) and got["entries"][0]["quote"]
+    body = {"question": TOKAYEV, "k": 40, "mode": "hybrid", "after": "2023-01-01"}
+    later = httpx.post(f"{url}/api/timeline", json=body).json()
+    assert later["entries"] and all(e["date"] >= "2023-01-01" for e in later["entries"]) and later["undated"] == []
+    assert later["notes"] == ["2 articles without a date were left out by the date filter."]
+    by_author = httpx.post(f"{url}/api/timeline", json={**body, "author": ["BETTINA menzel"]}).json()
+    assert [e["author"] for e in by_author["entries"]] == ["Bettina Menzel"] and by_author["notes"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"question": ""}, 422, "at least 1 character"),
+        ({"question": " "}, 400, "question is empty"),
+        ({"question": TOKAYEV, "k": 101}, 422, "less than or equal to 100"),
+        ({"question": TOKAYEV, "after": "2023"}, 400, "yyyy-mm-dd"),
+        ({"question": TOKAYEV, "mode": "magic"}, 422, "hybrid"),
+    ],
+)
+def test_timeline_bad_input_is_a_4xx_with_a_message(url, body, status, message):
+    r = httpx.post(f"{url}/api/timeline", json=body)
+    assert r.status_code == status and message in r.text, r.text
 
 
 def test_status_is_the_cli_object(url, engine):
@@ -223,7 +255,8 @@ def test_rag_auth_guards_every_api_route(engine):
     guarded = Engine(engine.settings.replace(auth="reader:pa55"), engine.embedder)
     with running(create_api(guarded)) as url:
         for method, path in [("GET", "/api/status"), ("GET", "/v1/models"), ("GET", "/openapi.json"),
-                             ("POST", "/api/ask"), ("POST", "/api/search"), ("POST", "/v1/chat/completions")]:  # fmt: skip
+                             ("POST", "/api/ask"), ("POST", "/api/search"), ("POST", "/api/timeline"),
+                             ("POST", "/v1/chat/completions")]:  # fmt: skip
             for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic cmVhZGVyOnBhNTU="}):
                 r = httpx.request(method, url + path, headers=headers, json={"question": WAGONS})
                 assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer", (path, headers)
@@ -260,7 +293,8 @@ def test_fuzzed_requests_get_documented_answers_never_a_500(engine, mode, auth):
     schema = schemathesis.openapi.from_asgi("/openapi.json", api, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {f"{op.method.upper()} {op.path}" for op in operations} == {
-        "POST /api/search", "POST /api/ask", "GET /api/status", "GET /v1/models", "POST /v1/chat/completions",
+        "POST /api/search", "POST /api/ask", "POST /api/timeline", "GET /api/status", "GET /v1/models",
+        "POST /v1/chat/completions",
     }  # fmt: skip
     for op in operations:
         if mode == "negative" and op.method.upper() == "GET":

@@ -324,7 +324,7 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
         by_name.setdefault(f.name, []).append(f)
     assert {name: len(fns) for name, fns in by_name.items()} == {
         "respond": 3, "_example_text": 1, "retry": 1, "clear": 2, "like": 1, "select_turn": 1, "open_source": 1,
-        "restyle": 2, "update_index": 1, "upload": 1, "status": 1, "ask_api": 1,
+        "restyle": 2, "update_index": 1, "upload": 1, "status": 1, "ask_api": 1, "timeline": 1, "close_timeline": 1,
     }  # fmt: skip
     # The question box, the Ask button and the examples share one concurrency limit, as one handler.
     assert len({f.concurrency_id for f in by_name["respond"]}) == 1
@@ -356,6 +356,29 @@ def test_respond_handler_streams_updates_for_the_page(indexed, fake_embedder):
         (messages, turns, gr.skip(), hidden, "", 0)
     ]
     assert _handler(demo, "clear")() == ([], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1)
+
+
+def test_filters_and_timeline_handlers(indexed, fake_embedder):
+    """The settings panel's filter inputs reach the answer; the Timeline button draws the view."""
+    import gradio as gr
+
+    from rag.web import app
+    from rag.web.timeline import timeline_html
+
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
+    outlets = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-outlet")
+    assert outlets.choices == [(o, o) for o in ("Orda.kz", "Politnavigator", "The Frontier Post")]
+    respond = _handler(demo, "respond")
+    *_, (_, turns, cards, *_) = respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False,
+                                        "2030-01-01", None, [], [])  # fmt: skip
+    assert turns[0].answer.abstained and "No article matches the filters." in turns[0].answer.notes
+    *_, (messages, turns, *_) = respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False,
+                                        "1.1.2023", None, [], [])  # fmt: skip
+    assert "after must be a date as yyyy-mm-dd" in messages[-1]["content"]
+    shown = _handler(demo, "timeline")("What about Tokayev?", [], "hybrid", None, None, [], [])
+    want = timeline_html(Engine(indexed, fake_embedder).timeline("What about Tokayev?", mode="hybrid"))
+    assert shown == gr.update(value=want, visible=True) and "rag-timeline-chart" in want
+    assert _handler(demo, "close_timeline")() == gr.update(value="", visible=False)
 
 
 def test_click_handlers_read_gradio_event_data(indexed, fake_embedder):

@@ -376,3 +376,47 @@ def test_the_backend_ask_matches_the_library(backend):
     want = answer_json(answer_question(WAGONS, backend.settings, backend.snapshot(), embedder=backend.embedder, k=3))
     got.pop("timings_ms"), want.pop("timings_ms")
     assert got == want
+
+
+# ---------------------------------------------------------------- filters and the timeline view
+
+
+def test_the_settings_panels_filters_reach_the_engine(backend):
+    from rag.search.filters import Filters
+
+    question = "What did Putin say?"
+    panel = {"after": "2023-01-01", "before": None, "outlets": None, "authors": ["Bettina MENZEL"]}
+    chat = asked(ChatSession(backend), question, k=5, filters=panel)
+    filters = Filters.build(after="2023-01-01", authors=["bettina menzel"])
+    assert backend.asked[-1][2] == {"k": 5, "filters": filters}
+    answer = chat.turns[0].answer
+    assert same(answer, backend.ask(question, k=5, filters=filters)) and not same(answer, backend.ask(question, k=5))
+    assert {h.chunk.doc_id for h in answer.hits} == {"putin-and-tokayev-meet-speech-in-kazakh.txt"}
+
+
+def test_a_bad_filter_date_becomes_a_message_in_the_chat(backend):
+    chat = asked(ChatSession(backend), WAGONS, filters={"after": "10/11/2023"})
+    assert chat.turns[0].answer is None and "after must be a date as yyyy-mm-dd" in chat.turns[0].error
+    assert backend.asked == []  # refused before anything was searched
+
+
+def test_filter_choices_are_the_corpus_outlets_and_authors(backend):
+    outlets, authors = ChatSession(backend).filter_choices()
+    assert outlets == ["Orda.kz", "Politnavigator", "The Frontier Post"]
+    assert "Ivan Zubov" in authors and "Bettina Menzel" in authors and authors == sorted(authors, key=str.casefold)
+
+
+def test_the_timeline_view_of_a_name_or_of_the_last_question(backend):
+    from rag.web.timeline import TIMELINE_HINT, timeline_html
+
+    tokayev = "What about Tokayev?"
+    chat = ChatSession(backend)
+    assert chat.timeline("  ") == TIMELINE_HINT  # nothing typed, nothing asked
+    html = chat.timeline(tokayev)
+    assert html == timeline_html(backend.timeline(tokayev))
+    assert html.index('data-date="2022-06-20"') < html.index('data-date="2023-11-10"') and "<svg" in html
+    asked(chat, WAGONS)
+    assert chat.timeline("") == timeline_html(backend.timeline(WAGONS))
+    later = chat.timeline(tokayev, filters={"after": "2023-01-01"})
+    assert 'data-date="2022-06-20"' not in later and "left out by the date filter" in later
+    assert "before must be a date as yyyy-mm-dd" in chat.timeline(tokayev, filters={"before": "soon"})
