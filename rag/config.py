@@ -64,6 +64,9 @@ class Settings:
     # Relevance floor on cosine. eval/reports/eval.md, "Relevance floor": off-topic questions peak at
     # 0.225, the lowest answerable question is at 0.349.
     min_dense_score: float = 0.26
+    # Wire copies (near-duplicate articles grouped at ingest): show each story once, with the other
+    # outlets that ran it ("also in"). RAG_GROUP_WIRE=0 or `--no-group` shows every copy.
+    group_wire: bool = True
     hnsw_threshold: int = 200_000  # exact search below, HNSW from this many chunks up
     # Where the index lives: "files" (FAISS + SQLite + bm25s in index_dir) or "postgres" (PostgreSQL
     # with pgvector at database_url, e.g. postgresql://user@host/db; see README, PostgreSQL).
@@ -190,6 +193,7 @@ def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
         "port",
         "llm_base_url",
         "llm_model",
+        "group_wire",
     )
     names = {"corpus": "corpus_dir", "index": "index_dir", "k": "top_k"}
     return Settings.from_env(**{names.get(f, f): getattr(args, f, None) for f in flags}, **extra)

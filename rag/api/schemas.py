@@ -74,6 +74,19 @@ class ArticleInfo(BaseModel):
     author: str | None = None
 
 
+class WireCopyInfo(BaseModel):
+    """Another outlet's copy of the article (a near-duplicate grouped with it at ingest)."""
+
+    doc_id: str
+    title: str
+    path: str
+    outlet: str | None = None
+    date: str | None = None
+
+
+ALSO_IN = "present when the article ran in other outlets too (wire copies, shown once): those articles"
+
+
 class SearchHit(ArticleInfo):
     rank: int
     score: float
@@ -84,6 +97,7 @@ class SearchHit(ArticleInfo):
     text: str
     char_start: int
     char_end: int
+    also_in: list[WireCopyInfo] | None = Field(None, description=ALSO_IN)
 
 
 class SearchResponse(BaseModel):
@@ -107,6 +121,7 @@ class AskCitation(ArticleInfo):
     text: str = Field(description="the cited passage")
     quote: str = Field(description="the sentence of the passage that supports the answer")
     supported: bool = Field(description="false when the LLM citation check found no support")
+    also_in: list[WireCopyInfo] | None = Field(None, description=ALSO_IN)
 
 
 class AskResponse(BaseModel):
@@ -187,6 +202,7 @@ class Source(ArticleInfo):
     doc_id: str
     chunk_id: int
     supported: bool
+    also_in: list[WireCopyInfo] | None = Field(None, description=ALSO_IN)
 
 
 class ResponseMessage(BaseModel):

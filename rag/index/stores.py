@@ -6,13 +6,14 @@ see only the `Store` protocol after.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked, StoreSchemaError
+from rag.index import wire
 from rag.index.manifest import Manifest
 from rag.index.store import FileStore, IndexSnapshot, Store, StoreReader, read_manifest
 
@@ -65,6 +66,21 @@ def previous_postgres(settings: Settings, expected: Manifest, rebuild: bool) -> 
         if rebuild:  # the advice in these errors is `rag ingest --rebuild`: it must work
             return None
         raise
+
+
+def wire_signatures(settings: Settings) -> dict[str, Any]:
+    """The MinHash signatures (text hash -> uint32 array) the index keeps for grouping wire copies."""
+    if settings.store == "postgres":
+        return postgres_store(settings).wire_signatures()
+    return wire.read_signatures(Path(settings.index_dir) / wire.SIGNATURE_FILE)
+
+
+def keep_wire_signatures(settings: Settings, entries: Mapping[str, Any]) -> None:
+    """Keep exactly these signatures (those of the indexed texts) for the next ingest."""
+    if settings.store == "postgres":
+        postgres_store(settings).keep_wire_signatures(entries)
+    else:
+        wire.write_signatures(Path(settings.index_dir) / wire.SIGNATURE_FILE, entries)
 
 
 def writer(settings: Settings, prev: IndexSnapshot | PgSnapshot | None) -> Store:
