@@ -299,3 +299,14 @@ def test_wire_groups_of_a_manifest_without_groups_is_none():
     from rag.index.manifest import Manifest
 
     assert WireGroups.of(Manifest({}, {})) is None and WireGroups.of(None) is None
+
+
+def test_mcp_search_tool_carries_also_in(engine):
+    from rag.api.mcp import build_mcp
+    from tests.unit.test_mcp import call
+
+    result, _ = call(build_mcp(engine), "search", {"question": QUESTION, "k": 10, "mode": "bm25"})
+    hits = result.structured_content["hits"]
+    grouped = [h for h in hits if "also_in" in h]
+    assert grouped and all(len(h["also_in"]) == 3 for h in grouped)
+    assert all(h["doc_id"] in STORY for h in grouped) and len(hits) == 10
