@@ -87,6 +87,13 @@ def test_exact_jaccard_against_the_minhash_estimate(corpus):
     assert abs(wire.similarity(wire.signature(a), wire.signature(b)) - exact) < 0.1
 
 
+def test_lsh_bands_are_datasketchs_choice_for_the_threshold():
+    from datasketch import MinHashLSH
+
+    chosen = MinHashLSH(threshold=wire.THRESHOLD, num_perm=wire.NUM_PERM)
+    assert (chosen.b, chosen.r) == wire.LSH_BANDS
+
+
 def test_a_text_without_words_has_no_signature_and_never_groups():
     assert wire.signature("... !!! ---") is None
     assert wire.group_copies({"a": None, "b": None, "c": wire.signature("one two three four five six")}) == {}
