@@ -340,7 +340,12 @@ def _parse_and_chunk(
         text_hash = sha256_text(doc.text)
         if text_hash in by_text:
             report.duplicates[f.doc_id] = by_text[text_hash]
-            out.duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
+            out.duplicates[f.doc_id] = {
+                "sha256": f.sha256,
+                "duplicate_of": by_text[text_hash],
+                # what search's "also in" shows of it: the same text run by another outlet, maybe
+                **{k: v for k, v in _doc_entry(doc, text_hash, 0).items() if k in ("title", "path", "source", "date")},
+            }
             continue
         by_text[text_hash] = f.doc_id
         out.docs.append(doc)

@@ -41,7 +41,8 @@ class Manifest:
     chunking: Mapping[str, Any]  # target_tokens, overlap, tokenizer
     documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # indexed articles
     skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sha256, reason
-    duplicates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sha256, duplicate_of
+    # sha256, duplicate_of; title, path, source, date (shown in search as "also in")
+    duplicates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # Wire copies (rag/index/wire.py): {"params": how they were grouped, "groups": {group id: [doc_id, ...]}};
     # each grouped article's entry also names its group as "wire_group".
     wire: Mapping[str, Any] = field(default_factory=dict)

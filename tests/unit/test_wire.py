@@ -154,6 +154,25 @@ def test_an_exact_duplicate_is_still_indexed_once(corpus, settings, fake_embedde
     m = read_manifest(settings.index_dir)
     assert report.duplicates == {"zz-orda-again.txt": ORDA} and "zz-orda-again.txt" not in m.documents
     assert m.wire["groups"] == {"daily-caspian-kazakhstan.txt": sorted(STORY)}
+    assert m.duplicates["zz-orda-again.txt"]["source"] == "Orda.kz"
+    # Indexed once, and named beside the story's other copies wherever the story shows.
+    hits = Engine(settings, fake_embedder).search(QUESTION, k=10, floor=NO_FLOOR, mode="bm25").hits
+    story = [h for h in hits if h.chunk.doc_id in STORY]
+    assert story and all(
+        {c.doc_id for c in h.also_in} == STORY - {h.chunk.doc_id} | {"zz-orda-again.txt"} for h in story
+    )
+
+
+def test_an_exact_duplicate_alone_is_named_in_also_in(settings, fake_embedder, corpus):
+    """No near copies at all: the article's hits name its exact duplicate (another outlet's file)."""
+    (corpus / "zz-meeting-again.txt").write_bytes((corpus / MEETING).read_bytes() + b"\n")
+    ingest(settings, embedder=fake_embedder)
+    engine = Engine(settings, fake_embedder)
+    assert engine.snapshot().manifest.wire["groups"] == {}
+    hits = engine.search("Putin and Tokayev speech in Kazakh", k=10, floor=NO_FLOOR).hits
+    assert {h.chunk.doc_id for h in hits} >= {MEETING}
+    for h in hits:
+        assert [c.doc_id for c in h.also_in] == (["zz-meeting-again.txt"] if h.chunk.doc_id == MEETING else [])
 
 
 def test_unchanged_reingest_embeds_and_writes_nothing(engine, settings, fake_embedder):
