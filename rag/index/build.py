@@ -376,7 +376,8 @@ def _group_wire_copies(
     each grouped article's entry with its group.
 
     The same indexed texts as before keep the groups they had, with no signature read. Otherwise
-    the signatures the index kept are read and only new texts are MinHashed.
+    the signatures the index kept are read, only new texts are MinHashed, and only the pairs a
+    new text can make are looked for (`wire.group_copies` with the previous groups).
 
     Returns:
         The manifest's "wire" section, and the signatures to keep once the index is written (None
@@ -384,13 +385,17 @@ def _group_wire_copies(
     """
     t = time.perf_counter()
     texts = {d: entry["text_sha256"] for d, entry in parsed.doc_meta.items()}
-    cache = None
     before = {d: e.get("text_sha256") for d, e in prev.documents.items()}
-    if prev.wire.get("params") == wire.params() and texts == before:
-        groups = {d: str(e["wire_group"]) for d, e in prev.documents.items() if e.get("wire_group")}
+    known = prev.wire.get("params") == wire.params()  # else (an older index): group from scratch
+    previous = {d: str(e["wire_group"]) for d, e in prev.documents.items() if e.get("wire_group")}
+    cache = None
+    if known and texts == before:
+        groups = previous
     else:
         cache = wire.SignatureCache(stores.wire_signatures(settings))
-        groups = wire.group_copies({doc.doc_id: cache.get(texts[doc.doc_id], doc.text) for doc in parsed.docs})
+        signatures = {doc.doc_id: cache.get(texts[doc.doc_id], doc.text) for doc in parsed.docs}
+        fresh = {d for d in texts if before.get(d) != texts[d]}
+        groups = wire.group_copies(signatures, previous if known else None, fresh)
         report.signatures_computed = cache.computed
     for d, g in groups.items():
         parsed.doc_meta[d]["wire_group"] = g

@@ -27,7 +27,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -101,42 +101,92 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def group_copies(signatures: Mapping[str, np.ndarray | None], threshold: float = THRESHOLD) -> dict[str, str]:
+def group_copies(
+    signatures: Mapping[str, np.ndarray | None],
+    previous: Mapping[str, str] | None = None,
+    fresh: Collection[str] = (),
+) -> dict[str, str]:
     """doc_id -> group id (the group's smallest doc_id) for every article that has a copy.
 
-    Articles without a copy are left out. Groups are the connected parts of the pairs whose
-    estimated Jaccard is at least `threshold` (LSH proposes them; each is checked).
-    """
-    from datasketch import MinHashLSH
+    Groups are the connected parts of the pairs that share an LSH band (`LSH_BANDS`) and whose
+    estimated Jaccard is at least `THRESHOLD`; articles without a copy are left out.
 
+    Args:
+        signatures: every indexed article's signature (None: no words).
+        previous, fresh: the groups found last time and the articles whose text is new since.
+            With `previous`, only what can have changed is looked at: each fresh article against
+            all, and the old groups' remaining members among themselves (pairs of two old
+            articles in different groups were not copies then and are not now). The groups are
+            the same as from scratch; without `previous`, MinHashLSH pairs every article.
+    """
     docs = sorted(d for d, s in signatures.items() if s is not None)
-    if len(docs) < 2:
-        return {}
-    bands = LSH_BANDS if threshold == THRESHOLD else None
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=bands)
-    sketches = {}
-    with lsh.insertion_session() as session:
-        for d in docs:
-            sketches[d] = _sketch(signatures[d])
-            session.insert(d, sketches[d], check_duplication=False)
     parent = {d: d for d in docs}
 
-    def root(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
+    def join(a: str, b: str) -> None:
+        ra, rb = _root(parent, a), _root(parent, b)
+        parent[max(ra, rb)] = min(ra, rb)  # the smaller id stays the root: the group's id
 
-    for d in docs:
-        for other in lsh.query(sketches[d]):
-            if other > d and similarity(signatures[d], signatures[other]) >= threshold:
-                a, b = root(d), root(other)
-                parent[max(a, b)] = min(a, b)  # the smaller id stays the root: the group's id
-    groups = {d: root(d) for d in docs}
+    pairs = _all_pairs(docs, signatures) if previous is None else _new_pairs(docs, signatures, previous, fresh)
+    for a, b in pairs:
+        join(a, b)
+    groups = {d: _root(parent, d) for d in docs}
     sizes: dict[str, int] = {}
     for g in groups.values():
         sizes[g] = sizes.get(g, 0) + 1
     return {d: g for d, g in groups.items() if sizes[g] > 1}
+
+
+def _root(parent: dict[str, str], d: str) -> str:
+    while parent[d] != d:
+        parent[d] = parent[parent[d]]
+        d = parent[d]
+    return d
+
+
+def _all_pairs(docs: list[str], signatures: Mapping[str, np.ndarray | None]) -> Iterator[tuple[str, str]]:
+    """Every pair of copies, found by datasketch's MinHashLSH and checked on the signatures."""
+    from datasketch import MinHashLSH
+
+    if len(docs) < 2:
+        return
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
+    sketches = {d: _sketch(signatures[d]) for d in docs}
+    with lsh.insertion_session() as session:
+        for d in docs:
+            session.insert(d, sketches[d], check_duplication=False)
+    for d in docs:
+        for other in lsh.query(sketches[d]):
+            if other > d and similarity(signatures[d], signatures[other]) >= THRESHOLD:
+                yield d, other
+
+
+def _new_pairs(
+    docs: list[str], signatures: Mapping[str, np.ndarray | None], previous: Mapping[str, str], fresh: Collection[str]
+) -> Iterator[tuple[str, str]]:
+    """The pairs of copies that involve a fresh article, and those inside the previous groups.
+
+    LSH's test is done with numpy here: two signatures share a bucket exactly when one of their
+    bands is equal, so these are the pairs MinHashLSH would give (tests compare them).
+    """
+    fresh = set(fresh) & set(docs)
+    matrix = np.stack([signatures[d] for d in docs]) if docs else np.zeros((0, NUM_PERM), np.uint32)
+    row = {d: i for i, d in enumerate(docs)}
+    old_groups: dict[str, list[str]] = {}
+    for d, g in previous.items():
+        if d in row and d not in fresh:
+            old_groups.setdefault(g, []).append(d)
+    checks = [(row[d], [row[m] for m in ms]) for ms in old_groups.values() for d in ms]
+    checks += [(row[d], range(len(docs))) for d in sorted(fresh)]
+    for i, others in checks:
+        others = np.asarray([j for j in others if j != i], dtype=np.int64)
+        if not len(others):
+            continue
+        equal = matrix[others] == matrix[i]
+        bands, rows = LSH_BANDS
+        candidate = equal[:, : bands * rows].reshape(len(others), bands, rows).all(axis=2).any(axis=1)
+        close = equal.mean(axis=1) >= THRESHOLD
+        for j in others[candidate & close]:
+            yield docs[i], docs[int(j)]
 
 
 def members(groups: Mapping[str, str]) -> dict[str, list[str]]:

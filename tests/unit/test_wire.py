@@ -245,6 +245,40 @@ def test_group_copies_is_transitive_and_named_by_the_smallest_id():
     assert wire.similarity(base, far) < wire.THRESHOLD
     groups = wire.group_copies({"z": base, "m": near, "b": far, "x": other})
     assert groups == {"b": "b", "m": "b", "z": "b"}
+    # Without the article in the middle, the chain breaks: from scratch and incrementally alike.
+    assert wire.group_copies({"z": base, "b": far, "x": other}) == {}
+    assert wire.group_copies({"z": base, "b": far, "x": other}, previous=groups, fresh=()) == {}
+
+
+def test_the_band_test_is_lshs_a_half_equal_pair_without_an_equal_band_is_no_candidate():
+    """Estimated Jaccard 0.5 either way: equal in the first 64 values (13 whole bands) makes a
+    candidate, equal in every other value (no whole band) does not, in both ways of grouping."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 2**32, wire.NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    banded, striped = a.copy(), a.copy()
+    banded[64:] = rng.integers(0, 2**32, 64, dtype=np.uint64)
+    striped[1::2] = rng.integers(0, 2**32, 64, dtype=np.uint64)
+    assert wire.similarity(a, banded) == wire.similarity(a, striped) == 0.5
+    sigs = {"a": a, "banded": banded, "striped": striped}
+    assert wire.group_copies(sigs) == {"a": "a", "banded": "a"}
+    assert wire.group_copies(sigs, previous={}, fresh={"banded", "striped"}) == {"a": "a", "banded": "a"}
+
+
+def test_incremental_grouping_equals_grouping_from_scratch(corpus, copies):
+    """Adding, removing and changing articles: the groups found from the previous ones and the new
+    texts are the groups found from scratch."""
+    sigs = {p.name: wire.signature(load_document(p, p.name).text) for p in corpus.iterdir()}
+    caspian = "daily-caspian-kazakhstan.txt"
+    without = {d: s for d, s in sigs.items() if d != caspian}
+    assert wire.group_copies(sigs, wire.group_copies(without), {caspian}) == wire.group_copies(sigs)
+    everything = wire.group_copies(sigs)
+    for gone in (ORDA, caspian, MEETING):
+        rest = {d: s for d, s in sigs.items() if d != gone}
+        assert wire.group_copies(rest, everything, ()) == wire.group_copies(rest)
+    changed = dict(sigs, **{"steppe-herald-toqayev-berlin.md": sigs[MEETING]})  # its text became another story
+    want = wire.group_copies(changed)
+    assert want["steppe-herald-toqayev-berlin.md"] == want[MEETING]
+    assert wire.group_copies(changed, everything, {"steppe-herald-toqayev-berlin.md"}) == want
 
 
 # ---------------------------------------------------------------- what people see
