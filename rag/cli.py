@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
-    """--after, --before, --outlet, --author: which articles `search` and `ask` draw from."""
+    """--after, --before, --outlet, --author: which articles `search` and `ask` draw from; and --no-group."""
     g = p.add_argument_group("filters", "search only some articles (applied inside retrieval)")
     g.add_argument(
         "--after", metavar="DATE", help="published on or after DATE (yyyy-mm-dd); undated articles are left out"
@@ -85,6 +85,9 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--outlet", metavar="NAME", action="append", help="from this outlet (any case; repeat for several)")
     g.add_argument("--author", metavar="NAME", action="append", help="by this author (any case; repeat for several)")
+    p.add_argument("--no-group", dest="group_wire", action="store_false", default=None,
+                   help="show every outlet's copy of a wire story (default: each story once, with "
+                   "'also in N outlets'; or $RAG_GROUP_WIRE=0)")  # fmt: skip
 
 
 def _filters(args: argparse.Namespace):
@@ -143,6 +146,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from rag.engine import Engine
+    from rag.search.wire import outlets_line
     from rag.serialize import hit_json
 
     engine = Engine(settings_from_args(args))
@@ -161,6 +165,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passage in the articles is relevant enough to this question.")
     for h in result.hits:
         print(f"[{h.rank}] {h.doc_title}{_dated(h)}  ({h.doc_path}, score {h.score:.4f})")
+        if h.also_in:
+            print(f"    {outlets_line(h.also_in)}")
         print("    " + h.chunk.text.replace("\n", "\n    ")[:1200])
         print()
     return 0
@@ -169,6 +175,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from rag.engine import Engine
     from rag.records import Answer
+    from rag.search.wire import outlets_line
     from rag.serialize import answer_json
 
     engine = Engine(settings_from_args(args))
@@ -199,6 +206,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for c in answer.citations:
         flag = "" if c.supported else "  (citation check: not supported)"
         print(f"\n[{c.n}] {c.hit.doc_title}{_dated(c.hit)}  ({c.hit.doc_path}){flag}\n    “{c.quote}”")
+        if c.hit.also_in:
+            print(f"    {outlets_line(c.hit.also_in)}")
     return 0
 
 

@@ -69,6 +69,9 @@ class Settings:
     # to passages of the articles that fit (rag/search/when.py); 0 turns it off. A boost, not a
     # filter: undated and off-period articles still answer when nothing else does.
     time_boost: float = 0.15
+    # Wire copies (near-duplicate articles grouped at ingest): show each story once, with the other
+    # outlets that ran it ("also in"). RAG_GROUP_WIRE=0 or `--no-group` shows every copy.
+    group_wire: bool = True
     hnsw_threshold: int = 200_000  # exact search below, HNSW from this many chunks up
     # Where the index lives: "files" (FAISS + SQLite + bm25s in index_dir) or "postgres" (PostgreSQL
     # with pgvector at database_url, e.g. postgresql://user@host/db; see README, PostgreSQL).
@@ -205,6 +208,7 @@ def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:
         "port",
         "llm_base_url",
         "llm_model",
+        "group_wire",
     )
     names = {"corpus": "corpus_dir", "index": "index_dir", "k": "top_k"}
     return Settings.from_env(**{names.get(f, f): getattr(args, f, None) for f in flags}, **extra)

@@ -139,12 +139,14 @@ class Engine:
         mmr: bool | None = None,
         floor: float | None = None,
         filters: Filters | None = None,
+        group: bool | None = None,
     ) -> SearchResult:
         """The passages that best match `question`; k, mode, mmr and floor override the settings;
-        `filters` keeps the search to some articles (`Filters.build(after="2023-01-01", outlets=[...])`)."""
+        `filters` keeps the search to some articles (`Filters.build(after="2023-01-01", outlets=[...])`);
+        `group=False` shows every wire copy of a story (default: `settings.group_wire`, each story once)."""
         return search(
             question, self.settings, self.snapshot(), embedder=self.embedder, k=k, mode=mode, use_mmr=mmr, floor=floor,
-            filters=filters,
+            filters=filters, group=group,
         )  # fmt: skip
 
     def stream(

@@ -48,6 +48,17 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class WireCopy:
+    """Another outlet's copy of a hit's article: a near-duplicate grouped with it at ingest."""
+
+    doc_id: str
+    title: str = ""
+    path: str = ""
+    outlet: str = ""  # the article's source, "" when unknown
+    date: str = ""
+
+
+@dataclass(frozen=True)
 class Hit:
     chunk: Chunk
     score: float
@@ -56,6 +67,7 @@ class Hit:
     doc_title: str = ""
     doc_path: str = ""
     doc_date: str = ""  # the article's publication date (yyyy-mm-dd) when known
+    also_in: tuple[WireCopy, ...] = ()  # the article's wire copies in other outlets, not shown as hits
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,35 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rag.records import Answer, Citation, Hit
+from rag.records import Answer, Citation, Hit, WireCopy
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
-    """One hit of `rag search --json`: rank, score (6 decimals), chunk, its document and offsets."""
+    """One hit of `rag search --json`: rank, score (6 decimals), chunk, its document and offsets;
+    plus `also_in` (`wire_json`) when its article has wire copies in other outlets."""
     c = hit.chunk
     return {
         "rank": hit.rank, "score": round(float(hit.score), 6), "chunk_id": int(c.chunk_id), "doc_id": c.doc_id,
         "title": hit.doc_title or c.title, "path": hit.doc_path, "text": c.text,
-        "char_start": c.char_start, "char_end": c.char_end,
+        "char_start": c.char_start, "char_end": c.char_end, **wire_json(hit),
     }  # fmt: skip
+
+
+def wire_json(hit: Hit) -> dict[str, Any]:
+    """{"also_in": [{doc_id, title, path, outlet, date}, ...]} for a hit whose article has wire
+    copies (the other outlets' articles of the story), {} otherwise: the key is added only then.
+
+    >>> from rag.records import Chunk
+    >>> wire_json(Hit(Chunk(1, "a.txt", "x", 0, 1, 1), 1.0, 1, also_in=(WireCopy("b.md", "B", "corpus/b.md", "TASS"),)))
+    {'also_in': [{'doc_id': 'b.md', 'title': 'B', 'path': 'corpus/b.md', 'outlet': 'TASS', 'date': None}]}
+    """
+    if not hit.also_in:
+        return {}
+    return {"also_in": [_copy_json(c) for c in hit.also_in]}
+
+
+def _copy_json(c: WireCopy) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "title": c.title, "path": c.path, "outlet": c.outlet or None, "date": c.date or None}
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
@@ -45,6 +63,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "text": c.chunk.text,
         "quote": c.quote,
         "date": c.hit.doc_date or None,  # the article's publication date (yyyy-mm-dd), None when unknown
+        **wire_json(c.hit),
     }
 
 
@@ -109,6 +128,7 @@ def source_json(citation: Citation, info: Info) -> dict[str, Any]:
         "doc_id": c.chunk.doc_id,
         "chunk_id": int(c.chunk.chunk_id),
         "supported": c.supported,
+        **wire_json(c.hit),
     }
 
 

@@ -82,6 +82,24 @@ class ArticleInfo(BaseModel):
     author: str | None = None
 
 
+class WireCopyInfo(BaseModel):
+    """Another outlet's copy of the article (a near-duplicate grouped with it at ingest)."""
+
+    doc_id: str
+    title: str
+    path: str
+    outlet: str | None = None
+    date: str | None = None
+
+
+ALSO_IN = "present when the article ran in other outlets too (wire copies, shown once): those articles"
+
+
+def _also_in() -> Any:
+    # Absent, not null, when there are no copies: the same object as `rag search --json` (MCP too).
+    return Field(None, description=ALSO_IN, exclude_if=lambda v: v is None)
+
+
 class SearchHit(ArticleInfo):
     rank: int
     score: float
@@ -92,6 +110,7 @@ class SearchHit(ArticleInfo):
     text: str
     char_start: int
     char_end: int
+    also_in: list[WireCopyInfo] | None = _also_in()
 
 
 class SearchResponse(BaseModel):
@@ -118,6 +137,7 @@ class AskCitation(ArticleInfo):
     text: str = Field(description="the cited passage")
     quote: str = Field(description="the sentence of the passage that supports the answer")
     supported: bool = Field(description="false when the LLM citation check found no support")
+    also_in: list[WireCopyInfo] | None = _also_in()
 
 
 class AskResponse(BaseModel):
@@ -218,6 +238,7 @@ class Source(ArticleInfo):
     doc_id: str
     chunk_id: int
     supported: bool
+    also_in: list[WireCopyInfo] | None = _also_in()
 
 
 class ResponseMessage(BaseModel):

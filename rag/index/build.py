@@ -20,7 +20,7 @@ import numpy as np
 from rag.config import Settings
 from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, RagError
-from rag.index import stores
+from rag.index import stores, wire
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
@@ -128,6 +128,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> reason
     duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> doc_id it repeats
+    wire_groups: dict[str, list[str]] = field(default_factory=dict)  # group id -> its articles (wire copies)
+    signatures_computed: int = 0  # MinHash signatures computed (the rest came from the cache)
     chunks_embedded: int = 0
     sentences_embedded: int = 0  # new sentence vectors: pooled from a chunk's pass, or embedded alone
     sentences_pooled: int = 0
@@ -148,6 +150,12 @@ class IngestReport:
             + ("" if self.wrote else " (index already up to date)")
         ]
         lines += [f"  duplicate: {d} repeats {orig} (indexed once)" for d, orig in sorted(self.duplicates.items())]
+        touched = set(self.added) | set(self.changed)
+        lines += [
+            f"  wire copies: {', '.join(docs)} (one story in {len(docs)} articles, shown once in search)"
+            for docs in self.wire_groups.values()
+            if touched & set(docs)
+        ]
         lines += [f"  skipped: {d}: {why}" for d, why in sorted(self.skipped.items())]
         return "\n".join(lines)
 
@@ -214,9 +222,11 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
     )
 
+    wire_section, signatures = _group_wire_copies(settings, parsed, prev_manifest, report)
     changed = bool(report.added or report.changed or report.removed or rebuild or prev is None)
     changed |= prev_manifest.skipped != parsed.skipped
     changed |= prev_manifest.duplicates != parsed.duplicates
+    changed |= prev_manifest.wire != wire_section  # e.g. an index built before wire copies were grouped
     report.documents = len(parsed.docs)
     if not changed:
         report.chunks = len(prev) if prev else 0
@@ -238,11 +248,14 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
         documents=parsed.doc_meta,
         skipped=parsed.skipped,
         duplicates=parsed.duplicates,
+        wire=wire_section,
         next_chunk_id=next_id,
         previous_generation=prev.generation if prev else None,
     )
     release_freed_memory()  # what parsing and embedding freed, before the write's own peak
     _write(settings, prev, prev_chunks, parsed, final, vectors, hashes, manifest, sentences, report)
+    if signatures is not None:
+        stores.keep_wire_signatures(settings, signatures.entries(e["text_sha256"] for e in parsed.doc_meta.values()))
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(final)
@@ -327,7 +340,12 @@ def _parse_and_chunk(
         text_hash = sha256_text(doc.text)
         if text_hash in by_text:
             report.duplicates[f.doc_id] = by_text[text_hash]
-            out.duplicates[f.doc_id] = {"sha256": f.sha256, "duplicate_of": by_text[text_hash]}
+            out.duplicates[f.doc_id] = {
+                "sha256": f.sha256,
+                "duplicate_of": by_text[text_hash],
+                # what search's "also in" shows of it: the same text run by another outlet, maybe
+                **{k: v for k, v in _doc_entry(doc, text_hash, 0).items() if k in ("title", "path", "source", "date")},
+            }
             continue
         by_text[text_hash] = f.doc_id
         out.docs.append(doc)
@@ -349,6 +367,41 @@ def _parse_and_chunk(
             n = len(chunks)
         out.doc_meta[doc.doc_id] = _doc_entry(doc, text_hash, n)
     return out
+
+
+def _group_wire_copies(
+    settings: Settings, parsed: _Parsed, prev: Manifest, report: IngestReport
+) -> tuple[dict[str, Any], wire.SignatureCache | None]:
+    """Group the indexed articles that are wire copies of one story (`rag.index.wire`) and mark
+    each grouped article's entry with its group.
+
+    The same indexed texts as before keep the groups they had, with no signature read. Otherwise
+    the signatures the index kept are read, only new texts are MinHashed, and only the pairs a
+    new text can make are looked for (`wire.group_copies` with the previous groups).
+
+    Returns:
+        The manifest's "wire" section, and the signatures to keep once the index is written (None
+        when they were not read).
+    """
+    t = time.perf_counter()
+    texts = {d: entry["text_sha256"] for d, entry in parsed.doc_meta.items()}
+    before = {d: e.get("text_sha256") for d, e in prev.documents.items()}
+    known = prev.wire.get("params") == wire.params()  # else (an older index): group from scratch
+    previous = {d: str(e["wire_group"]) for d, e in prev.documents.items() if e.get("wire_group")}
+    cache = None
+    if known and texts == before:
+        groups = previous
+    else:
+        cache = wire.SignatureCache(stores.wire_signatures(settings))
+        signatures = {doc.doc_id: cache.get(texts[doc.doc_id], doc.text) for doc in parsed.docs}
+        fresh = {d for d in texts if before.get(d) != texts[d]}
+        groups = wire.group_copies(signatures, previous if known else None, fresh)
+        report.signatures_computed = cache.computed
+    for d, g in groups.items():
+        parsed.doc_meta[d]["wire_group"] = g
+    report.wire_groups = wire.members(groups)
+    report.timings["wire"] = time.perf_counter() - t
+    return {"params": wire.params(), "groups": report.wire_groups}, cache
 
 
 def _doc_entry(doc: Document, text_hash: str, n_chunks: int) -> dict[str, Any]:

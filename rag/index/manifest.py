@@ -5,7 +5,7 @@ or the index is rebuilt), names the current generation, and lists every article 
 hashes, so `rag status` can say what changed without parsing a file.
 
 Article entries (`documents`) stay plain mappings: besides the fixed keys (path, sha256,
-text_sha256, title, chunks) they carry whatever metadata the article had (date, author,
+text_sha256, title, chunks, and wire_group for an article with wire copies) they carry whatever metadata the article had (date, author,
 source), which the sources panel shows as it finds it.
 """
 
@@ -41,7 +41,11 @@ class Manifest:
     chunking: Mapping[str, Any]  # target_tokens, overlap, tokenizer
     documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # indexed articles
     skipped: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sha256, reason
-    duplicates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # sha256, duplicate_of
+    # sha256, duplicate_of; title, path, source, date (shown in search as "also in")
+    duplicates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Wire copies (rag/index/wire.py): {"params": how they were grouped, "groups": {group id: [doc_id, ...]}};
+    # each grouped article's entry also names its group as "wire_group".
+    wire: Mapping[str, Any] = field(default_factory=dict)
     next_chunk_id: int = 0  # chunk ids are never reused, so a cached chunk id never names new text
     previous_generation: str | None = None
     format_version: int | None = FORMAT_VERSION  # None: a file from before versions
@@ -97,7 +101,7 @@ class Manifest:
             if not isinstance(counts, dict) or not all(v is None or isinstance(v, int) for v in counts.values()):
                 raise TypeError("counts are not numbers")
             values["counts"] = Counts(**{k: v for k, v in counts.items() if k in _COUNTS})
-            for name in ("embedder", "chunking", *_SECTIONS):
+            for name in ("embedder", "chunking", "wire", *_SECTIONS):
                 if not isinstance(values.setdefault(name, {}), dict):
                     raise TypeError(f"{name} is a {type(values[name]).__name__}")
             for name in _SECTIONS:

@@ -9,6 +9,8 @@ Tables (created by the tool; `rag_meta` holds the schema version, checked on eve
     rag_chunks       passages: text, offsets, title, embed hash; `lex`, a tsvector of the passage's
                      `lexical_tokens` (GIN), and `lex_len`; `embedding` vector(dim) (HNSW, vector_ip_ops)
     rag_sentences    every sentence's span and vector, for the extractive answerer
+    rag_wire_signatures  MinHash signatures of the indexed texts by text hash (a cache for grouping
+                     wire copies: made by the first ingest that needs it, readers never touch it)
 
 Every row carries the generation that added it and the one that removed it (`added`, `removed`).
 A save marks what goes and inserts what comes in one transaction, then purges the rows that
@@ -43,7 +45,10 @@ BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, which the file store indexes wi
 MAX_POSITIONS = 256  # PostgreSQL keeps at most 256 positions of a lexeme: tf is capped there
 INGEST_LOCK = 0x7261_6701  # advisory lock keys: one ingest at a time, one save at a time
 SAVE_LOCK = 0x7261_6702
-TABLES = ("rag_sentences", "rag_chunks", "rag_documents", "rag_generations", "rag_meta")
+TABLES = ("rag_sentences", "rag_chunks", "rag_documents", "rag_generations", "rag_meta", "rag_wire_signatures")
+_SIGNATURES = """CREATE TABLE IF NOT EXISTS rag_wire_signatures (
+    text_sha256 text PRIMARY KEY, params text NOT NULL, signature bytea NOT NULL
+)"""
 _VISIBLE = "{t}added <= %(g)s AND ({t}removed IS NULL OR {t}removed > %(g)s)"
 T = TypeVar("T")
 
@@ -347,6 +352,57 @@ class PostgresStore(CurrentReader):
         self._clear()
         self.current = self._load_generation(new)
         return self.current
+
+    # ------------------------------------------------------------ wire-copy signatures
+
+    def kept_signatures(self, params: str) -> dict[str, bytes]:
+        """The signatures the last ingest kept (text hash -> bytes), made with `params`.
+
+        Read without the schema version check: a rebuild over tables of another version reads
+        them too (the table is this cache's own, unchanged across versions).
+        """
+        import psycopg
+
+        conn = self.connect(check_version=False)
+        try:
+            if conn.execute("SELECT to_regclass('rag_wire_signatures')").fetchone()[0] is None:
+                return {}
+            sql = "SELECT text_sha256, signature FROM rag_wire_signatures WHERE params = %s"
+            return {h: bytes(sig) for h, sig in conn.execute(sql, (params,)).fetchall()}
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"lost the {self.where} while reading ({_error_text(exc)}); ingest again") from exc
+        finally:
+            conn.close()
+
+    def keep_signatures(self, params: str, entries: dict[str, bytes]) -> None:
+        """Keep exactly `entries` (made with `params`) for the next ingest, in one transaction.
+
+        Raises:
+            StoreUnavailable: the connection was lost (the index itself is already saved).
+        """
+        import psycopg
+
+        conn = self.connect(check_version=False)
+        try:
+            with conn.transaction():
+                conn.execute(_SIGNATURES)
+                conn.execute(
+                    "DELETE FROM rag_wire_signatures WHERE params <> %s OR NOT text_sha256 = ANY(%s)",
+                    (params, list(entries)),
+                )
+                have = {r[0] for r in conn.execute("SELECT text_sha256 FROM rag_wire_signatures")}
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO rag_wire_signatures VALUES (%s, %s, %s)",
+                        [(h, params, sig) for h, sig in entries.items() if h not in have],
+                    )
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(
+                f"lost the {self.where} while keeping the wire-copy signatures ({_error_text(exc)}); the index "
+                "is saved, and the next ingest computes the signatures again"
+            ) from exc
+        finally:
+            conn.close()
 
     # ------------------------------------------------------------ reading (the current generation)
 

@@ -5,14 +5,18 @@ see only the `Store` protocol after.
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from rag.config import Settings
 from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked, StoreSchemaError
+from rag.index import wire
 from rag.index.manifest import Manifest
 from rag.index.store import FileStore, IndexSnapshot, Store, StoreReader, read_manifest
 
@@ -65,6 +69,25 @@ def previous_postgres(settings: Settings, expected: Manifest, rebuild: bool) -> 
         if rebuild:  # the advice in these errors is `rag ingest --rebuild`: it must work
             return None
         raise
+
+
+def wire_signatures(settings: Settings) -> dict[str, Any]:
+    """The MinHash signatures (text hash -> uint32 array) the index keeps for grouping wire copies:
+    a file beside the manifest, or a table of the database."""
+    if settings.store == "postgres":
+        kept = postgres_store(settings).kept_signatures(json.dumps(wire.params(), sort_keys=True))
+        return {h: np.frombuffer(b, dtype="<u4") for h, b in kept.items() if len(b) == 4 * wire.NUM_PERM}
+    return wire.read_signatures(Path(settings.index_dir) / wire.SIGNATURE_FILE)
+
+
+def keep_wire_signatures(settings: Settings, entries: Mapping[str, Any]) -> None:
+    """Keep exactly these signatures (those of the indexed texts) for the next ingest."""
+    if settings.store == "postgres":
+        params = json.dumps(wire.params(), sort_keys=True)
+        data = {h: np.asarray(v, dtype="<u4").tobytes() for h, v in entries.items()}
+        postgres_store(settings).keep_signatures(params, data)
+    else:
+        wire.write_signatures(Path(settings.index_dir) / wire.SIGNATURE_FILE, entries)
 
 
 def writer(settings: Settings, prev: IndexSnapshot | PgSnapshot | None) -> Store:

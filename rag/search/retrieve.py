@@ -21,6 +21,7 @@ from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, key_names
 from rag.search.when import NO_TIME, TimeHint, article_dates, needs_today, newest_date, read_time
+from rag.search.wire import collapse_candidates
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def search(
     use_mmr: bool | None = None,
     floor: float | None = None,
     filters: Filters | None = None,
+    group: bool | None = None,
 ) -> SearchResult:
     """Find the passages that best answer `question`.
 
@@ -131,6 +133,7 @@ def search(
         k, mode, use_mmr, floor: override the settings for this call.
         filters: search only the articles they let through (date, outlet, author); applied inside
             dense and lexical search, so up to k passages of those articles come back.
+        group: show each story with wire copies once (`rag.search.wire`); default `settings.group_wire`.
     Returns:
         Hits best first; `score` is cosine (dense), BM25 (bm25) or the `convex_fusion` score
         (hybrid, where `scores_by_method` also carries the reciprocal-rank fusion score "rrf").
@@ -159,6 +162,7 @@ def search(
 
     t = time.perf_counter()
     order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
+    order, wire = collapse_candidates(order, snapshot, settings.group_wire if group is None else group)
     nearest_ids = order[:k]
     named = _named_below_floor(query, [i for i in order if sc.cos[i] < floor], snapshot)
     passing = [i for i in order if sc.cos[i] >= floor or i in named]
@@ -175,6 +179,8 @@ def search(
     docs = snapshot.manifest.documents
     hits = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(top, start=1))
     nearest = tuple(sc.hit(i, r, chunks[i], docs) for r, i in enumerate(nearest_ids, start=1))
+    if wire is not None:
+        hits, nearest = wire.annotate(hits), wire.annotate(nearest)
     return SearchResult(
         query=question, mode=mode, hits=hits, timings_ms=timings, nearest=nearest, query_vector=qv, notes=notes
     )

@@ -112,6 +112,8 @@ def _card(
     meta = _meta_line(info)
     if meta:
         rows.append(f'<div class="rag-meta">{meta}</div>')
+    if hit.also_in:
+        rows.append(also_in_html(hit))
     if flagged:
         rows.append(
             '<div class="rag-flag">⚠ Flagged: the citation check could not find this claim in the passage</div>'
@@ -125,6 +127,20 @@ def _card(
     )
     rows.append("</article>")
     return "\n".join(rows)
+
+
+def also_in_html(hit: Hit) -> str:
+    """The card's "Also in N outlets" line: the other outlets' copies of the article (wire copies,
+    grouped at ingest and shown once), each with its title and date."""
+    n = len(hit.also_in)
+    items = []
+    for c in hit.also_in:
+        when = f" ({esc(c.date[:10])})" if c.date else ""
+        items.append(f"<li><strong>{esc(c.outlet or c.doc_id)}</strong>: {esc(c.title or c.doc_id)}{when}</li>")
+    return (
+        f'<details class="rag-also" open><summary>Also in {n} outlet{"s" if n > 1 else ""}</summary>'
+        f"<ul>{''.join(items)}</ul></details>"
+    )
 
 
 def timings_line(timings_ms: Mapping[str, float]) -> str:
@@ -279,6 +295,7 @@ CSS = """
 .rag-n { display: inline-block; min-width: 1.8em; padding: 0 0.35em; border-radius: 6px; text-align: center;
   background: var(--color-accent-soft); color: var(--color-accent); font-weight: 700; }
 .rag-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; margin-top: 0.15rem; }
+.rag-also { font-size: 0.85rem; margin-top: 0.15rem; } .rag-also ul { margin: 0.1rem 0 0 1.2rem; padding: 0; }
 .rag-flag { color: #b45309; font-size: 0.85rem; margin-top: 0.3rem; }
 .rag-passage { margin: 0.5rem 0; padding-left: 0.7rem; border-left: 3px solid var(--border-color-primary);
   white-space: pre-wrap; overflow-wrap: anywhere; }
