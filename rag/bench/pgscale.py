@@ -8,8 +8,8 @@ then one client searches warm, one query at a time, at each `hnsw.ef_search` ask
 (p50/p95 and recall@10). FAISS's HNSW over the same vectors is built and searched beside it in
 the same run, so both meet the same load on a shared machine.
 
-Everything lives in its own schema (`rag_bench`), dropped at the end: a database that holds a
-real index is not touched.
+Everything lives in a schema of its own (`rag_bench_<pid>`), dropped at the end: a database that
+holds a real index is not touched, and two runs against one database do not meet.
 
     >>> exact_top_k(np.eye(3, dtype=np.float32), np.eye(3, dtype=np.float32)[[2, 0]], k=1).tolist()
     [[2], [0]]
@@ -28,8 +28,7 @@ import numpy as np
 from rag.bench.scale import Clusters, bench_index, n_clusters_for
 from rag.bench.stats import ann_recall_at_k, percentiles, timed
 
-SCHEMA = "rag_bench"
-TABLE = f"{SCHEMA}.vectors"
+SCHEMA_PREFIX = "rag_bench_"
 COPY_BATCH = 50_000  # rows per COPY statement (and per transaction)
 EXACT_QUERIES = 20  # queries for PostgreSQL's own exact search (a sequential scan per query)
 
@@ -63,13 +62,14 @@ def exact_top_k(vectors: np.ndarray, queries: np.ndarray, k: int = 10, block: in
     return np.take_along_axis(best_i, order, 1)
 
 
-def connect(url: str):
-    """An autocommit connection with pgvector's types registered and the bench schema made."""
+def connect(url: str, schema: str):
+    """An autocommit connection with pgvector's types registered, working in a new `schema`."""
     import psycopg
     from pgvector.psycopg import register_vector
 
     conn = psycopg.connect(url, autocommit=True)
-    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    conn.execute(f"CREATE SCHEMA {schema}")
+    conn.execute(f"SET search_path = {schema}, public")
     register_vector(conn)
     return conn
 
@@ -88,26 +88,26 @@ def server_settings(conn) -> dict[str, str]:
 def load_vectors(conn, vectors: np.ndarray, batch: int = COPY_BATCH) -> dict[str, Any]:
     """A fresh table of (id, embedding) filled by binary COPY in batches; the insert rate."""
     dim = vectors.shape[1]
-    conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    conn.execute(f"CREATE TABLE {TABLE} (id bigint PRIMARY KEY, embedding vector({dim}) NOT NULL)")
+    conn.execute("DROP TABLE IF EXISTS vectors")
+    conn.execute(f"CREATE TABLE vectors (id bigint PRIMARY KEY, embedding vector({dim}) NOT NULL)")
     t, cpu = time.perf_counter(), time.process_time()
     for s in range(0, len(vectors), batch):
         with (
             conn.transaction(),
             conn.cursor() as cur,
-            cur.copy(f"COPY {TABLE} (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy,
+            cur.copy("COPY vectors (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy,
         ):
             copy.set_types(["int8", "vector"])
             for i in range(s, min(s + batch, len(vectors))):
                 copy.write_row((i, vectors[i]))
     seconds = time.perf_counter() - t
-    conn.execute(f"ANALYZE {TABLE}")
+    conn.execute("ANALYZE vectors")
     return {
         "seconds": round(seconds, 2),
         "client_cpu_s": round(time.process_time() - cpu, 2),
         "rows_per_s": round(len(vectors) / seconds, 1),
         "batch_rows": batch,
-        "table_mib": _size_mib(conn, TABLE),
+        "table_mib": _size_mib(conn, "vectors"),
     }
 
 
@@ -117,15 +117,18 @@ def build_hnsw(conn, m: int, ef_construction: int, tuning: PgTuning) -> dict[str
     conn.add_notice_handler(lambda d: notices.append(d.message_primary))
     conn.execute(f"SET maintenance_work_mem = '{tuning.maintenance_work_mem}'")
     conn.execute(f"SET max_parallel_maintenance_workers = {int(tuning.parallel_workers)}")
+    cpu0 = server_cpu_seconds(conn)
     t = time.perf_counter()
     conn.execute(
-        f"CREATE INDEX vectors_hnsw ON {TABLE} USING hnsw (embedding vector_ip_ops) "
+        "CREATE INDEX vectors_hnsw ON vectors USING hnsw (embedding vector_ip_ops) "
         f"WITH (m = {int(m)}, ef_construction = {int(ef_construction)})"
     )
     seconds = time.perf_counter() - t
+    cpu1 = server_cpu_seconds(conn)
     return {
         "seconds": round(seconds, 2),
-        "index_mib": _size_mib(conn, f"{SCHEMA}.vectors_hnsw"),
+        "server_cpu_s": round(cpu1 - cpu0, 2) if cpu0 is not None and cpu1 is not None else None,
+        "index_mib": _size_mib(conn, "vectors_hnsw"),
         "m": m,
         "ef_construction": ef_construction,
         "maintenance_work_mem": tuning.maintenance_work_mem,
@@ -134,11 +137,31 @@ def build_hnsw(conn, m: int, ef_construction: int, tuning: PgTuning) -> dict[str
     }
 
 
+def server_cpu_seconds(conn) -> float | None:
+    """CPU seconds of this connection's backend plus those of the server's finished children (the
+    build's parallel workers), when the server runs on this machine; None otherwise. On a shared
+    machine this moves far less than the wall clock."""
+    import psutil
+
+    try:
+        backend = psutil.Process(conn.info.backend_pid)
+        if backend.name() != "postgres" and "postgres" not in " ".join(backend.cmdline()[:1]):
+            return None
+        parent = backend.parent()
+        own, children = backend.cpu_times(), parent.cpu_times() if parent else None
+    except (psutil.Error, OSError):
+        return None
+    total = own.user + own.system
+    if children is not None:
+        total += children.children_user + children.children_system
+    return total
+
+
 def _size_mib(conn, relation: str) -> float:
     return round(conn.execute("SELECT pg_total_relation_size(%s::regclass)", (relation,)).fetchone()[0] / 2**20, 1)
 
 
-_SEARCH = f"SELECT id FROM {TABLE} ORDER BY embedding <#> %s LIMIT %s"
+_SEARCH = "SELECT id FROM vectors ORDER BY embedding <#> %s LIMIT %s"
 
 
 def uses_index(conn, query: np.ndarray, k: int) -> bool:
@@ -220,7 +243,7 @@ def bench_pg_size(
     row["planner_picks_index"] = uses_index(conn, queries[0], 10)  # with default settings
     row["postgres"] = [search_at(conn, ef, queries, exact) for ef in ef_searches]
     row["postgres_exact"] = exact_in_postgres(conn, queries[:EXACT_QUERIES], exact[:EXACT_QUERIES])
-    conn.execute(f"DROP TABLE {TABLE}")
+    conn.execute("DROP TABLE vectors")
     if faiss:
         row["faiss"] = _faiss_beside(vectors, queries, exact, ef_searches)
     row["load_average_after"] = _load()
@@ -256,10 +279,13 @@ def run_pgscale(
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """The pgscale section of the report: one row per size, with the server's settings."""
+    import os
+
     from rag.index.store import HNSW_EF_CONSTRUCTION, HNSW_M
 
     tuning = tuning or PgTuning()
-    conn = connect(url)
+    schema = f"{SCHEMA_PREFIX}{os.getpid()}"
+    conn = connect(url, schema)
     try:
         out: dict[str, Any] = {"dim": 384, "k": 10, "server": server_settings(conn), "rows": []}
         for n in sizes:
@@ -275,7 +301,7 @@ def run_pgscale(
             out["rows"].append(row)
         out["build_extrapolation"] = extrapolate_build(out["rows"])
     finally:
-        conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.close()
     return out
 

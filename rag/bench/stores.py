@@ -11,8 +11,8 @@ then into PostgreSQL and into the files again with every vector already at hand 
 - SciFact: every test claim through both stores in every mode, documents ranked by their best
   passage (as `rag eval --beir`); nDCG@10 must agree within the bench's quality tolerance.
 
-PostgreSQL's tables go to their own schema per corpus (`rag_bench_seed`, ...), dropped at the
-end, so a database that holds a real index is not touched.
+PostgreSQL's tables go to a schema of their own per corpus (`rag_bench_seed_<pid>`, ...), dropped
+at the end, so a database that holds a real index is not touched.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def run_stores(
     memo = MemoEmbedder(embedder)
     out: dict[str, Any] = {}
     for name, corpus in corpora.items():
-        schema = f"rag_bench_{name}"
+        schema = f"rag_bench_{name}_{os.getpid()}"
         reset_schema(url, schema)
         folder = work / f"stores-{name}"
         files = settings.replace(store="files", corpus_dir=corpus, index_dir=folder / "index")
