@@ -194,10 +194,14 @@ def search_at(conn, ef: int, queries: np.ndarray, exact: np.ndarray, k: int = 10
         if not uses_index(conn, queries[0], k):
             raise RuntimeError("PostgreSQL does not search with the HNSW index even with enable_seqscan off")
         search_each(conn, queries[:10], k)  # warm: plan prepared, index pages in memory
+        cpu0 = server_cpu_seconds(conn)
         ids, lat = search_each(conn, queries, k)
+        cpu1 = server_cpu_seconds(conn)
     finally:
         conn.execute("RESET enable_seqscan")
-    return {"ef_search": ef, "search_ms": percentiles(lat), f"recall@{k}": round(ann_recall_at_k(ids, exact, k), 4)}
+    cpu_ms = round((cpu1 - cpu0) * 1000 / len(queries), 2) if cpu0 is not None and cpu1 is not None else None
+    return {"ef_search": ef, "search_ms": percentiles(lat), "server_cpu_ms": cpu_ms,
+            f"recall@{k}": round(ann_recall_at_k(ids, exact, k), 4)}  # fmt: skip
 
 
 def exact_in_postgres(conn, queries: np.ndarray, exact: np.ndarray, k: int = 10) -> dict[str, Any]:

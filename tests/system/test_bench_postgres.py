@@ -30,7 +30,7 @@ def test_pgscale_finds_the_exact_neighbours_and_reports_its_fields(pg_url):  # n
     assert row["insert"]["rows_per_s"] > 0 and row["build"]["seconds"] > 0 and row["build"]["index_mib"] > 0
     assert [a["ef_search"] for a in row["postgres"]] == [40, 256]
     assert row["postgres"][1]["recall@10"] >= 0.98  # a wide search over 2,000 vectors is near exact
-    assert row["postgres"][1]["search_ms"]["n"] == 30
+    assert row["postgres"][1]["search_ms"]["n"] == 30 and row["postgres"][1]["server_cpu_ms"] > 0
     assert row["postgres_exact"]["recall@10"] == 1.0  # PostgreSQL's own exact search agrees with numpy
     assert [a["ef_search"] for a in row["faiss"]["at_ef"]] == [40, 256] and row["faiss"]["at_ef"][1][
         "recall@10"
