@@ -66,7 +66,7 @@ def test_postgres_parts_are_not_in_a_plain_bench_and_ask_for_a_database(tmp_path
 
 
 def _pg_section():
-    at = {"search_ms": {"p50": 3.1, "p95": 5.2}, "recall@10": 0.99}
+    at = {"search_ms": {"p50": 3.1, "p95": 5.2}, "server_cpu_ms": 1.5, "recall@10": 0.99}
     return {
         "dim": 384, "k": 10, "server": {"server_version": "15.9", "pgvector": "0.8.0", "shared_buffers": "4GB"},
         "rows": [{
@@ -98,7 +98,7 @@ def test_report_sections_show_both_stores():
     assert "| hybrid/hit@1 | 0.8879 | 0.8879 |" in md and "postgres against the files' own outcomes passed" in md
     assert "| dense | 0.6400 | 0.6390 | 97% of claims |" in md and "within" in md
     assert (
-        "| 100,000 | postgres HNSW (m 32, ef_construction 80) | 256 | 80 (120) | 25,000 | 390 | 3.1 | 5.2 | 0.99 |"
+        "| 100,000 | postgres HNSW (m 32, ef_construction 80) | 256 | 80 (120) | 25,000 | 390 | 3.1 | 5.2 | 1.5 | 0.99 |"
         in md
     )
     assert "| 100,000 | FAISS HNSW (in process) | 256 | 9 (15) |" in md
