@@ -273,10 +273,14 @@ class Runner:
         corpora = {"seed": self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"}
         claims = None
         if self.scifact is not None:
+            from rag.corpus.beir_files import load_beir
+
+            # With --scifact-docs, every judged abstract of the test claims and others up to that number
+            judged = {d for q in load_beir(self.scifact, "test").qrels.values() for d, g in q.items() if g > 0}
             src = self.work / "stores-scifact-src"
-            n = write_scifact_corpus(self.scifact, src, self.scifact_docs())
+            write_scifact_corpus(self.scifact, src, self.scifact_docs(), keep=judged)
             corpora["scifact"] = src
-            claims = scifact_claims(self.scifact, {p.stem for p in src.glob("*.md")} if n else set())
+            claims = scifact_claims(self.scifact, {p.stem for p in src.glob("*.md")})
         out = run_stores(self.settings, str(self.settings.database_url), self.embedder, corpora, self.work, ROOT,
                          claims, self.log)  # fmt: skip
         return out, {"default_variant": self.default_variant(), "database": _where(self.settings.database_url)}
@@ -297,7 +301,11 @@ def scifact_claims(root: Path, written: set[str]) -> tuple[dict[str, str], dict[
     from rag.corpus.beir_files import load_beir
 
     beir = load_beir(root, "test")
-    keep = {q: j for q, j in beir.qrels.items() if q in beir.queries and all(d in written for d in j if j[d] > 0)}
+    keep = {
+        q: j
+        for q, j in beir.qrels.items()
+        if q in beir.queries and any(g > 0 for g in j.values()) and all(d in written for d in j if j[d] > 0)
+    }
     return {q: beir.queries[q] for q in keep}, keep
 
 

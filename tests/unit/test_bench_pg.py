@@ -103,3 +103,16 @@ def test_report_sections_show_both_stores():
     )
     assert "| 100,000 | FAISS HNSW (in process) | 256 | 9 (15) |" in md
     assert "about 16 minutes" in md
+
+
+def test_scifact_slice_keeps_the_judged_abstracts(tmp_path):
+    import json
+
+    from rag.bench.ingest import write_scifact_corpus
+
+    (tmp_path / "sf").mkdir()
+    rows = [{"_id": str(i), "title": f"t{i}", "text": f"abstract {i}"} for i in range(10)]
+    (tmp_path / "sf" / "corpus.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    n = write_scifact_corpus(tmp_path / "sf", tmp_path / "out", limit=4, keep={"7", "9"})
+    assert n == 4 and sorted(p.stem for p in (tmp_path / "out").iterdir()) == ["0", "1", "7", "9"]
+    assert write_scifact_corpus(tmp_path / "sf", tmp_path / "all") == 10
