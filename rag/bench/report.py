@@ -458,6 +458,7 @@ def md_pgscale(r: dict[str, Any]) -> list[str]:
                        f"{_build_s(row['faiss']['build_s'], row['faiss'].get('build_cpu_s')) if i == 0 else ''} | | | "
                        f"{_fmt(at['search_ms']['p50'])} | "
                        f"{_fmt(at['search_ms']['p95'])} | | {at['recall@10']} | |")  # fmt: skip
+    out += ["", pg["note"] + "."] if pg.get("note") else []
     notes = sorted({x for row in pg["rows"] for x in row["build"].get("notices") or []})
     out += ["", f"pgvector said while building: {'; '.join(notes)}"] if notes else []
     if ext := pg.get("build_extrapolation"):
