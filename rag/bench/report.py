@@ -405,7 +405,9 @@ def md_stores(r: dict[str, Any]) -> list[str]:
                     f"{_yes(passed['postgres'])}; postgres against the files' own outcomes "
                     f"{_yes(passed['postgres_vs_files'])}; largest difference of a mean {ev['largest_difference']}."]  # fmt: skip
         if sf := sec.get("scifact"):
-            out += ["", f"SciFact test, {sf['queries']} claims, nDCG@10 (documents ranked by their best passage):", "",
+            docs = _get(sec, "ingest", "files", "documents")
+            over = f" over {docs:,} abstracts" if docs else ""
+            out += ["", f"SciFact test, {sf['queries']} claims{over}, nDCG@10 (documents ranked by their best passage):", "",
                     "| mode | files | postgres | same top 10 |", "| --- | --- | --- | --- |"]  # fmt: skip
             for mode, v in sf["ndcg@10"]["files"].items():
                 out.append(f"| {mode} | {v:.4f} | {sf['ndcg@10']['postgres'][mode]:.4f} | "

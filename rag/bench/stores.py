@@ -134,7 +134,8 @@ def eval_command(settings: Settings, reports: Path, extra: Sequence[str], root: 
            "--reports", str(reports), *extra]  # fmt: skip
     done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
-    out: dict[str, Any] = {"exit_code": done.returncode, "said": lines[-6:]}
+    verdict = [ln for ln in lines if ln.startswith("eval check") or ln.startswith("  ")]  # the gate's lines
+    out: dict[str, Any] = {"exit_code": done.returncode, "said": (verdict or lines)[-6:]}
     report = reports / "eval.json"
     if report.is_file():
         out["headline"] = json.loads(report.read_text())["headline"]
