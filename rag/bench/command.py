@@ -12,6 +12,7 @@ from rag.bench import (
     DEFAULT_SCIFACT,
     FULL_SIZES,
     PARTS,
+    PG_SIZES,
     QUICK_ARCHIVE_SIZES,
     ROOT,
     parse_parts,
@@ -37,6 +38,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"--quick {QUICK_ARCHIVE_SIZES})")  # fmt: skip
     parser.add_argument("--archive-baseline", choices=ARCHIVE_BASELINES, default="first",
                         help="archive part: which sizes the naive baseline ingests too (default: the first)")  # fmt: skip
+    pg = parser.add_argument_group("PostgreSQL parts (stores, pgscale; need --database-url or RAG_DATABASE_URL)")
+    pg.add_argument("--pg-sizes", type=parse_sizes, default=None, metavar="N,N",
+                    help=f"pgscale: synthetic passages per size (default {PG_SIZES})")  # fmt: skip
+    pg.add_argument("--pg-ef-search", type=parse_sizes, default=None, metavar="N,N",
+                    help="pgscale: hnsw.ef_search values to search at (default: the store's, and twice it)")  # fmt: skip
+    pg.add_argument("--pg-maintenance-mem", default="3GB",
+                    help="pgscale: maintenance_work_mem for the HNSW build (the graph must fit; default 3GB)")  # fmt: skip
+    pg.add_argument("--pg-workers", type=int, default=1,
+                    help="pgscale: parallel workers beside the leader for the build (default 1: 2 cores)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,19 @@ from rag.index.embed import Embedder
 Log = Callable[[str], None]
 
 
-def write_scifact_corpus(scifact: Path, dst: Path, limit: int | None = None) -> int:
-    """Each SciFact abstract as an article file (title in front matter); the number written."""
+def write_scifact_corpus(scifact: Path, dst: Path, limit: int | None = None, keep: Collection[str] = ()) -> int:
+    """Each SciFact abstract as an article file (title in front matter); the number written.
+
+    With `limit`, the abstracts named in `keep` and then the first others up to `limit` in all.
+    """
     dst.mkdir(parents=True, exist_ok=True)
     n = 0
+    others = None if limit is None else max(limit - len(keep), 0)
     for d in iter_jsonl(scifact / "corpus.jsonl"):
-        if limit is not None and n >= limit:
-            break
+        if others is not None and d["_id"] not in keep:
+            if others <= 0:
+                continue
+            others -= 1
         title = json.dumps(d.get("title") or d["_id"], ensure_ascii=False)  # JSON strings are valid YAML
         (dst / f"{d['_id']}.md").write_text(f"---\ntitle: {title}\n---\n\n{d['text']}\n", encoding="utf-8")
         n += 1

@@ -11,7 +11,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.bench import ARCHIVE_SIZES, FULL_SIZES, QUICK_ARCHIVE_SIZES, QUICK_SIZES, ROOT, parse_sizes
+from rag.bench import (
+    ARCHIVE_SIZES,
+    FULL_SIZES,
+    PG_SIZES,
+    POSTGRES_PARTS,
+    QUICK_ARCHIVE_SIZES,
+    QUICK_PG_SIZES,
+    QUICK_SIZES,
+    ROOT,
+    parse_sizes,
+)
 from rag.bench import report as rep
 from rag.bench.stats import busy, machine_info, ratio
 from rag.config import Settings
@@ -54,6 +64,15 @@ class Runner:
         return self.args.scifact_docs or (QUICK_SCIFACT_DOCS if self.args.quick else None)
 
     def run_all(self) -> int:
+        need_pg = [p for p in self.args.only if p in POSTGRES_PARTS]
+        if need_pg and not self.settings.database_url:
+            from rag.errors import ConfigError
+
+            raise ConfigError(
+                f"the {' and '.join(need_pg)} part{'s' if len(need_pg) > 1 else ''} need a PostgreSQL database with "
+                "pgvector: pass --database-url URL or set RAG_DATABASE_URL (`bash scripts/pgserver.sh start DIR` "
+                "starts a throwaway one and prints its URL)"
+            )
         self.log(f"work folder {self.work}; reports to {self.args.out}")
         if self.scifact is None:
             self.log(f"SciFact not found at {self.args.scifact}: its parts are skipped (use --scifact DIR)")
@@ -246,6 +265,54 @@ class Runner:
         sizes = self.args.archive_articles or parse_sizes(QUICK_ARCHIVE_SIZES if self.args.quick else ARCHIVE_SIZES)
         out = run_archive(sizes, self.work, self.settings, baseline=self.args.archive_baseline, log=self.log)
         return out, {"default_variant": self.default_variant()}
+
+    def part_stores(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        from rag.bench.ingest import write_scifact_corpus
+        from rag.bench.stores import run_stores
+
+        corpora = {"seed": self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"}
+        claims = None
+        if self.scifact is not None:
+            from rag.corpus.beir_files import load_beir
+
+            # With --scifact-docs, every judged abstract of the test claims and others up to that number
+            judged = {d for q in load_beir(self.scifact, "test").qrels.values() for d, g in q.items() if g > 0}
+            src = self.work / "stores-scifact-src"
+            write_scifact_corpus(self.scifact, src, self.scifact_docs(), keep=judged)
+            corpora["scifact"] = src
+            claims = scifact_claims(self.scifact, {p.stem for p in src.glob("*.md")})
+        out = run_stores(self.settings, str(self.settings.database_url), self.embedder, corpora, self.work, ROOT,
+                         claims, self.log)  # fmt: skip
+        return out, {"default_variant": self.default_variant(), "database": _where(self.settings.database_url)}
+
+    def part_pgscale(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        from rag.bench.pgscale import PgTuning, run_pgscale
+        from rag.index.store import HNSW_EF_SEARCH
+
+        sizes = self.args.pg_sizes or parse_sizes(QUICK_PG_SIZES if self.args.quick else PG_SIZES)
+        efs = self.args.pg_ef_search or [HNSW_EF_SEARCH, 2 * HNSW_EF_SEARCH]
+        tuning = PgTuning(self.args.pg_maintenance_mem, self.args.pg_workers)
+        out = run_pgscale(str(self.settings.database_url), sizes, self.args.queries, efs, tuning, log=self.log)
+        return out, {"database": _where(self.settings.database_url)}
+
+
+def scifact_claims(root: Path, written: set[str]) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
+    """SciFact's judged test claims whose relevant abstracts were all written (all, unless --scifact-docs)."""
+    from rag.corpus.beir_files import load_beir
+
+    beir = load_beir(root, "test")
+    keep = {
+        q: j
+        for q, j in beir.qrels.items()
+        if q in beir.queries and any(g > 0 for g in j.values()) and all(d in written for d in j if j[d] > 0)
+    }
+    return {q: beir.queries[q] for q in keep}, keep
+
+
+def _where(url: str | None) -> str:
+    from rag.index.pgstore import where
+
+    return where(str(url))
 
 
 def rep_section(part: str) -> str:
