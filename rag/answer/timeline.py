@@ -65,6 +65,16 @@ class Timeline:
         dates = [e.date for e in self.entries if e.date]
         return (dates[0], dates[-1]) if dates else None
 
+    @property
+    def heading(self) -> str:
+        """'Timeline of “QUERY”: N articles, FIRST to LAST' (the dates when any entry has one)."""
+        n = len(self.entries) + len(self.undated)
+        head = f"Timeline of “{self.query}”: {n} article{'s' if n != 1 else ''}"
+        if self.span:
+            first, last = self.span
+            head += f", {first}" + (f" to {last}" if last != first else "")
+        return head
+
 
 def build_timeline(
     question: str,
@@ -188,12 +198,7 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
 
 def timeline_text(timeline: Timeline) -> str:
     """The timeline as plain text for a terminal: a line per article, its quote under it."""
-    n = len(timeline.entries) + len(timeline.undated)
-    head = f"Timeline of “{timeline.query}”: {n} article{'s' if n != 1 else ''}"
-    if timeline.span:
-        first, last = timeline.span
-        head += f", {first}" + (f" to {last}" if last != first else "")
-    lines = [head]
+    lines = [timeline.heading]
     for e in timeline.entries:
         lines += _entry_lines(e.date or "", e)
     if timeline.undated:

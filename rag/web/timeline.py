@@ -31,11 +31,7 @@ TIMELINE_HINT = (
 def timeline_html(timeline: Timeline) -> str:
     """The timeline view: a heading, the chart of the dated entries, the list, undated articles, notes."""
     n = len(timeline.entries) + len(timeline.undated)
-    head = f"Timeline of “{esc(timeline.query)}”: {n} article{'s' if n != 1 else ''}"
-    if timeline.span:
-        first, last = timeline.span
-        head += f", {esc(first)}" + (f" to {esc(last)}" if last != first else "")
-    rows = ['<div class="rag-timeline">', f'<h3 class="rag-heading">{head}</h3>']
+    rows = ['<div class="rag-timeline">', f'<h3 class="rag-heading">{esc(timeline.heading)}</h3>']
     if not n:
         rows.append('<p class="rag-empty">No article places this on a timeline.</p>')
     if timeline.entries:
