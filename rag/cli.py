@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from rag.config import MODES, add_common, settings_from_args
+from rag.config import MODES, add_common, add_serving_flags, settings_from_args
 from rag.errors import ConfigError, RagError
 
 PLUGGED = {
@@ -128,6 +128,7 @@ def _add_server_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--watch", action="store_true", default=None,
                    help="re-index while files in the corpus folder change (or RAG_WATCH=1)")  # fmt: skip
+    add_serving_flags(p)
 
 
 def _note(msg: str) -> None:
@@ -264,7 +265,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args, watch=args.watch)
+    settings = settings_from_args(args, watch=args.watch, api_only=args.api_only, workers=args.workers)
     from rag import server
 
     server.main(settings, argv=[])

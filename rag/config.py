@@ -95,6 +95,11 @@ class Settings:
     # `rag watch` always watches), once no change came for watch_debounce seconds.
     watch: bool = False
     watch_debounce: float = 2.0
+    # Serving (rag.server): api_only leaves the chat out (the JSON and OpenAI APIs alone); workers > 1
+    # answers in that many processes on one port, for both cores. The chat keeps each user's session
+    # in one process, so more than one worker needs api_only.
+    api_only: bool = False
+    workers: int = 1
 
     def __post_init__(self) -> None:
         # Library callers write Settings(corpus_dir="corpus"): keep every path a Path all the same.
@@ -124,6 +129,13 @@ class Settings:
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1; got {self.workers}")
+        if self.workers > 1 and not self.api_only:
+            raise ConfigError(
+                f"{self.workers} workers serve the APIs only: the chat keeps each user's session in one process. "
+                "Add --api-only (RAG_API_ONLY=1), and serve the chat from its own `rag serve` on another port"
+            )
         if not self.watch_debounce > 0:
             raise ConfigError(f"watch_debounce is seconds, more than 0; got {self.watch_debounce}")
 
@@ -192,6 +204,15 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url", default=None, help="PostgreSQL URL for --store postgres (or $RAG_DATABASE_URL)"
     )
+
+
+def add_serving_flags(parser: argparse.ArgumentParser) -> None:
+    """--api-only and --workers, of `python app.py` and `rag serve`."""
+    parser.add_argument("--api-only", action="store_true", default=None,
+                        help="serve the JSON and OpenAI APIs without the chat (or RAG_API_ONLY=1)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=None,
+                        help="with --api-only: answer in this many processes on the one port, e.g. one per core "
+                             "(default 1, or $RAG_WORKERS)")  # fmt: skip
 
 
 def settings_from_args(args: argparse.Namespace, **extra: Any) -> Settings:

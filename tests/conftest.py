@@ -104,8 +104,9 @@ def seed_index(tmp_path_factory, real_embedder):
     return s, Engine(s, real_embedder).snapshot()
 
 
-def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300) -> None:
-    """Wait until `python app.py` at `url` answers its API info; fail with its log if it exits or stalls."""
+def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300, probe: str = "gradio_api/info") -> None:
+    """Wait until `python app.py` at `url` answers `probe` (the chat's API info; `api/status` for
+    --api-only); fail with its log if it exits or stalls."""
     import time
 
     import httpx
@@ -120,7 +121,7 @@ def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300) 
         if proc.poll() is not None:
             raise AssertionError(f"app exited with {proc.returncode}:\n{output()}")
         try:
-            if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+            if httpx.get(url + probe, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

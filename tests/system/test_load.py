@@ -1,7 +1,8 @@
 """Load on loopback: `python app.py` (real model) with 20 concurrent gradio_client users asking 50
 questions each through /ask, then 1,000 questions in a row while the server's memory is watched;
 then the HTTP APIs, POST /api/ask and POST /v1/chat/completions, with 20 concurrent clients of
-`rag.bench.load` (50 questions each, then 20 seconds each).
+`rag.bench.load` (50 questions each, then 20 seconds each), against that server and against
+`python app.py --api-only --workers 2` on the same index.
 
 Asserted: zero errors; every answer is the one that question gets alone (the same JSON, so no
 answer crosses to another session) and holds its known fact; memory growth within MEMORY_BOUND_MB.
@@ -42,32 +43,64 @@ RESULTS = Path(os.environ.get("RAG_LOAD_RESULTS") or ROOT / "build" / "load.json
 
 
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory) -> Iterator[tuple[str, int, list]]:
-    """`python app.py` on the seed articles plus 40 made-up ones; yields (url, pid, known questions)."""
+def load_corpus(tmp_path_factory) -> tuple[Path, list]:
+    """The seed articles plus 40 made-up ones; (root folder, known questions)."""
     root = tmp_path_factory.mktemp("load")
     shutil.copytree(SEED_CORPUS, root / "corpus")
     made = articles(40)
     write_articles(root / "corpus", made)
+    known = [(a.question, a.number, a.name) for a in made]
+    known += [("How many wagons of coal did Kazakhstan block?", "1,700", None),
+              ("What is the capital of Peru?", None, None)]  # fmt: skip
+    return root, known
+
+
+def _serve(root: Path, *flags: str) -> tuple[subprocess.Popen, str, Path]:
     port = free_port()
     env = {**os.environ, "RAG_PORT": str(port), "RAG_CORPUS_DIR": str(root / "corpus"),
            "RAG_INDEX_DIR": str(root / "index"), "RAG_FEEDBACK_PATH": str(root / "feedback.jsonl")}  # fmt: skip
-    log = root / "app.log"
+    log = root / f"app-{port}.log"
     with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=root, env=env, stdout=fh,
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), *flags], cwd=root, env=env, stdout=fh,
                                 stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
+    return proc, f"http://127.0.0.1:{port}/", log
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def app_server(load_corpus) -> Iterator[tuple[str, int, list]]:
+    """`python app.py` on the load corpus; yields (url, pid, known questions)."""
+    root, known = load_corpus
+    proc, url, log = _serve(root)
     try:
         wait_for_app(url, proc, log, timeout=600)
-        known = [(a.question, a.number, a.name) for a in made]
-        known += [("How many wagons of coal did Kazakhstan block?", "1,700", None),
-                  ("What is the capital of Peru?", None, None)]  # fmt: skip
         yield url, proc.pid, known
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def api_workers(load_corpus, app_server) -> Iterator[tuple[str, int, list]]:
+    """`python app.py --api-only --workers 2` on the same index (built by app_server); yields (url,
+    pid of the parent, known questions) once both workers are ready."""
+    root, known = load_corpus
+    proc, url, log = _serve(root, "--api-only", "--workers", "2")
+    try:
+        wait_for_app(url, proc, log, timeout=600, probe="api/status")
+        deadline = time.monotonic() + 300
+        while log.read_text().count(" ready") < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-2000:]
+            time.sleep(0.5)
+        yield url, proc.pid, known
+    finally:
+        _stop(proc)
 
 
 def _client(url: str):
@@ -165,21 +198,24 @@ def test_concurrent_users_get_their_own_answers(app_server):
 
 
 @pytest.mark.parametrize("endpoint", ["ask", "chat"])
-def test_api_clients_get_their_own_answers(app_server, endpoint):
+@pytest.mark.parametrize("served", ["app_server", "api_workers"])
+def test_api_clients_get_their_own_answers(request, served, endpoint):
     """20 concurrent clients on /api/ask or /v1/chat/completions, a fixed count and then a fixed
-    time: no error, and every answer is the one its question gets alone (none crossed)."""
+    time, against `python app.py` and against `--api-only --workers 2`: no error, and every answer
+    is the one its question gets alone (none crossed)."""
     import asyncio
 
     from rag.bench.load import run_load
 
-    url, pid, known = app_server
+    url, pid, known = request.getfixturevalue(served)
     questions = [q for q, _, _ in known]
     server = _server_cpu(pid)
     fixed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, each=QUESTIONS_EACH))
     fixed["server_cpu_ms_per_request"] = server(fixed["answered"] + fixed["distinct_questions"])
     timed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, seconds=20))
     timed["server_cpu_ms_per_request"] = server(timed["answered"] + timed["distinct_questions"])
-    _write_results(f"api_{endpoint}", {"fixed_count": fixed, "fixed_time": timed})
+    section = f"api_{endpoint}" if served == "app_server" else f"api_{endpoint}_2_workers"
+    _write_results(section, {"fixed_count": fixed, "fixed_time": timed})
     print(f"\n{endpoint}: {json.dumps(fixed)}\n{endpoint} for 20 s: {json.dumps(timed)}")
     for report in (fixed, timed):
         assert report["errors"] == 0 and report["crossed"] == 0, report["examples"]
@@ -188,14 +224,18 @@ def test_api_clients_get_their_own_answers(app_server, endpoint):
 
 def _server_cpu(pid: int):
     """A function giving the server's CPU ms per request since its last call (the answers and the
-    references asked alone)."""
+    references asked alone), its worker processes' included."""
     import psutil
 
     proc = psutil.Process(pid)
-    last = [sum(proc.cpu_times()[:2])]
+
+    def cpu() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children()])
+
+    last = [cpu()]
 
     def since(n: int) -> float:
-        now = sum(proc.cpu_times()[:2])
+        now = cpu()
         spent, last[0] = now - last[0], now
         return round(spent * 1000 / n, 2)
 

@@ -215,6 +215,43 @@ def test_launch_options_bind_loopback_and_parse_auth():
         app.launch_options(Settings(auth="nopassword"))
 
 
+def test_workers_need_api_only_and_a_free_port():
+    from rag import server
+
+    settings = server.parse_args(["--api-only", "--workers", "2", "--port", "8123"], Settings())
+    assert (settings.api_only, settings.workers, settings.port) == (True, 2, 8123)
+    assert Settings.from_env({"RAG_API_ONLY": "1", "RAG_WORKERS": "3"}).workers == 3
+    with pytest.raises(ConfigError, match="--api-only"):
+        server.parse_args(["--workers", "2"], Settings())  # the chat's sessions live in one process
+    with pytest.raises(ConfigError, match="at least 1"):
+        Settings(api_only=True, workers=0)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError, match="pick another port"):
+            server._bind(settings.replace(port=port))
+    free = server._bind(settings.replace(port=0))  # workers bind beside it (SO_REUSEPORT)
+    try:
+        assert free.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+    finally:
+        free.close()
+
+
+def test_api_only_serves_no_chat(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from rag import server
+    from tests.conftest import FakeEmbedder
+
+    settings = Settings(corpus_dir=tmp_path, index_dir=tmp_path / "index", api_only=True)
+    app = server.build_server(settings, Engine(settings, embedder=FakeEmbedder()))
+    client = TestClient(app)
+    assert client.get("/").status_code == 404
+    assert client.get("/gradio_api/info").status_code == 404
+    assert "/api/ask" in client.get("/openapi.json").json()["paths"]
+
+
 def test_theme_loads_no_web_fonts():
     from rag.web import app
 
