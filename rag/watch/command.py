@@ -35,7 +35,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"watching {settings.corpus_dir}/ for changes (re-indexing {watcher.debounce:g} s after the last one); "
           "Ctrl-C to stop", flush=True)  # fmt: skip
     try:
-        threading.Event().wait()  # until Ctrl-C; the watcher works in its own threads
+        # Until Ctrl-C, waking twice a second: Python runs a signal's handler only in the main
+        # thread, and when the kernel delivers SIGINT to one of the watcher's or the model's
+        # threads, a main thread blocked without a timeout would never see it (a CI run hung so).
+        idle = threading.Event()
+        while not idle.wait(0.5):
+            pass
     except KeyboardInterrupt:
         print("stopping (after the re-index under way, if any)", flush=True)
     finally:
