@@ -8,6 +8,7 @@ rag watch --debounce 10       wait for 10 quiet seconds instead (or $RAG_WATCH_D
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 
@@ -34,16 +35,20 @@ def run(args: argparse.Namespace) -> int:
     watcher = CorpusWatcher(engine, retries=args.retries, note=lambda m: print(m, flush=True)).start()
     print(f"watching {settings.corpus_dir}/ for changes (re-indexing {watcher.debounce:g} s after the last one); "
           "Ctrl-C to stop", flush=True)  # fmt: skip
+    # Until Ctrl-C or SIGTERM. Both are handled here, not left to Python's default: a process
+    # started in the background by a non-interactive shell inherits SIGINT ignored, and Python then
+    # installs no KeyboardInterrupt for it (`rag watch &` in a script, a test run under nohup).
+    # The main thread wakes twice a second, so a signal the kernel hands to one of the watcher's or
+    # the model's threads is still acted on.
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda signum, frame: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        # Until Ctrl-C, waking twice a second: Python runs a signal's handler only in the main
-        # thread, and when the kernel delivers SIGINT to one of the watcher's or the model's
-        # threads, a main thread blocked without a timeout would never see it (a CI run hung so).
-        idle = threading.Event()
-        while not idle.wait(0.5):
+        while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
         print("stopping (after the re-index under way, if any)", flush=True)
     finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
         watcher.stop()
     print(f"stopped; {watcher.ingests} re-index{'es' if watcher.ingests != 1 else ''} while watching", flush=True)
     return 0
