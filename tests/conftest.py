@@ -129,6 +129,18 @@ def wait_for_app(url: str, proc, log: Path | None = None, timeout: float = 300, 
     raise AssertionError(f"the app did not start:\n{output()}")
 
 
+def stop_process(proc, timeout: float = 60) -> None:
+    """Terminate a server started by a test; kill it if it has not exited after `timeout` s."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     import socket
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
+from tests.conftest import ROOT, SEED_CORPUS, free_port, stop_process, wait_for_app
 from tests.generated import articles, write_articles
 
 pytestmark = pytest.mark.slow
@@ -66,14 +66,6 @@ def _serve(root: Path, *flags: str) -> tuple[subprocess.Popen, str, Path]:
     return proc, f"http://127.0.0.1:{port}/", log
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def app_server(load_corpus) -> Iterator[tuple[str, int, list]]:
     """`python app.py` on the load corpus; yields (url, pid, known questions)."""
@@ -83,7 +75,7 @@ def app_server(load_corpus) -> Iterator[tuple[str, int, list]]:
         wait_for_app(url, proc, log, timeout=600)
         yield url, proc.pid, known
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +92,7 @@ def api_workers(load_corpus, app_server) -> Iterator[tuple[str, int, list]]:
             time.sleep(0.5)
         yield url, proc.pid, known
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 def _client(url: str):

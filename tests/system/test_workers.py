@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_CORPUS, free_port, wait_for_app
+from tests.conftest import ROOT, SEED_CORPUS, free_port, stop_process, wait_for_app
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +40,7 @@ def workers_server(tmp_path_factory) -> Iterator[tuple[str, subprocess.Popen, Pa
         _wait_for_workers(proc.pid, log)
         yield url, proc, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def _workers(pid: int) -> list:
