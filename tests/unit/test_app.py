@@ -273,7 +273,34 @@ def serve(settings: Settings, embedder=None) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{opts['server_port']}/"
     finally:
+        _set_stop_event_on_its_loop(demo)
         demo.close(verbose=False)
+
+
+def _set_stop_event_on_its_loop(demo) -> None:
+    """Set gradio's stop event from the server's own event loop.
+
+    `demo.close()` sets that asyncio.Event from this thread while the loop in
+    uvicorn's thread may be removing a finished heartbeat's waiter from it: a CI
+    run failed on "deque mutated during iteration". Set first on the loop, the
+    later `set()` inside `close()` finds it set and touches nothing. An event no
+    one ever waited on has no loop and no waiters, so setting it here is safe.
+    """
+    import concurrent.futures
+
+    event = demo.app.stop_event
+    loop = getattr(event, "_loop", None)  # asyncio's loop binding, set by the first wait()
+    if loop is None or not loop.is_running():
+        event.set()
+        return
+    done: concurrent.futures.Future = concurrent.futures.Future()
+
+    def set_it() -> None:
+        event.set()
+        done.set_result(None)
+
+    loop.call_soon_threadsafe(set_it)
+    done.result(timeout=5)
 
 
 @pytest.fixture
