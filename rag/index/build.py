@@ -7,10 +7,13 @@ corpus embeds nothing and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import stat
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +27,15 @@ from rag.index import stores, wire
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
-from rag.index.store import IndexSnapshot, SentenceTable, load_snapshot, read_manifest
+from rag.index.store import SENTENCE_VECTORS, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
 from rag.index.stream import EmbedStream, release_freed_memory
+from rag.index.vecfile import NpyWriter, RowReader, VectorSpill
 from rag.records import Chunk, Document, sha256_bytes, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 SENTENCE_BLOCK = 8192  # sentences embedded at a time (12 MiB of vectors)
+READ_BLOCK = 32768  # vectors read back from the scratch files at a time (48 MiB)
+SCRATCH_PREFIX = ".tmp-ingest-"  # the scratch folder in the index folder while an ingest runs
 
 
 def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
@@ -205,6 +211,34 @@ def _previous(settings: Settings, expected: Manifest, rebuild: bool) -> IndexSna
 
 
 def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None) -> IngestReport:
+    with _scratch_folder(settings) as scratch:
+        return _ingest_with(settings, embedder, rebuild, progress, scratch)
+
+
+@contextlib.contextmanager
+def _scratch_folder(settings: Settings) -> Iterator[Path]:
+    """A folder for the vectors an ingest makes (`rag.index.vecfile`), removed after.
+
+    For the files store it is inside the index folder (the same disk as the index, so the sentence
+    vectors move into the new generation without a copy); what a killed ingest left there is
+    removed first (the caller holds the ingest lock: no other ingest is using it). For PostgreSQL
+    it is in the system's temporary folder.
+    """
+    if settings.store == "postgres":
+        with tempfile.TemporaryDirectory(prefix="rag-ingest-") as folder:
+            yield Path(folder)
+        return
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for stale in index_dir.glob(f"{SCRATCH_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=index_dir) as folder:
+        yield Path(folder)
+
+
+def _ingest_with(
+    settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None, scratch: Path
+) -> IngestReport:
     t0 = time.perf_counter()
     report = IngestReport()
     expected = expected_manifest(settings, embedder)
@@ -215,9 +249,9 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
     report.timings["scan"] = time.perf_counter() - t0
-    known = _previous_sentences(prev)
-    parsed, stream = _parse_and_embed(files, prev, prev_chunks, previous_rows, known, settings, embedder, rebuild,
-                                      report, progress)  # fmt: skip
+    known = _KnownSentences.of(prev)
+    parsed, stream = _parse_and_embed(files, prev, prev_chunks, previous_rows, known.rows, settings, embedder,
+                                      rebuild, report, progress, scratch)  # fmt: skip
     report.removed = sorted(
         set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
     )
@@ -239,10 +273,12 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
     vectors = _chunk_vectors(final, hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
     report.chunks_embedded = len(stream.chunk_vectors)
     report.chunks_reused = len(final) - report.chunks_embedded
-    stream.chunk_vectors.clear()  # in `vectors` now: memory for the write, not a second copy
-    del files  # the corpus bytes, parsed already
-    sentences = _sentence_table(parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress)
-    known.clear()
+    files.clear()  # the corpus bytes, parsed already
+    sentences = _sentence_table(
+        parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress, scratch
+    )
+    stream.release()
+    known.close()
     t_write = time.perf_counter()
     manifest = expected.replace(
         documents=parsed.doc_meta,
@@ -266,14 +302,14 @@ def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
 def _parse_and_embed(
     files: list[CorpusFile], prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]],
-    previous_rows: dict[str, int], known: dict[str, np.ndarray], settings: Settings, embedder: Embedder,
-    rebuild: bool, report: IngestReport, progress: Progress | None,
+    previous_rows: dict[str, int], known: dict[str, int], settings: Settings, embedder: Embedder,
+    rebuild: bool, report: IngestReport, progress: Progress | None, scratch: Path,
 ) -> tuple[_Parsed, EmbedStream]:  # fmt: skip
     """Parse and chunk the files while a background thread embeds the new chunks (`EmbedStream`)."""
     t0 = time.perf_counter()
     stream = EmbedStream(
         embedder, settings.sentence_vectors == "pooled", previous_rows, known,
-        (lambda done, total: progress("embed", done, total)) if progress else None,
+        (lambda done, total: progress("embed", done, total)) if progress else None, scratch=scratch,
     )  # fmt: skip
     try:
         parsed = _parse_and_chunk(
@@ -281,8 +317,11 @@ def _parse_and_embed(
         )
         t_parsed = time.perf_counter()
         stream.finish()
-    finally:
+    except BaseException:
         stream.close()
+        stream.release()
+        raise
+    stream.close()
     # Wall-clock stages add up to the whole; the chunks' embedding ran alongside parse_chunk, and
     # "embed" is only what was left of it when parsing ended. The model's own time is embed_busy.
     report.timings["parse_chunk"] = t_parsed - t0
@@ -478,62 +517,124 @@ def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int]
 
 
 def _chunk_vectors(
-    chunks: list[Chunk], hashes: list[str], fresh: dict[str, np.ndarray], prev_rows: dict[str, int],
+    chunks: list[Chunk], hashes: list[str], fresh: VectorSpill, prev_rows: dict[str, int],
     prev: IndexSnapshot | None, dim: int,
 ) -> np.ndarray:  # fmt: skip
     """Each chunk's vector: embedded in this ingest (`fresh`) or its row in the previous index."""
     vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    fresh_at, fresh_rows, old_at, old_rows = [], [], [], []
     for i, h in enumerate(hashes):
-        vectors[i] = fresh[h] if h in fresh else prev.vectors[prev_rows[h]]
+        if (row := fresh.row(h)) is not None:
+            fresh_at.append(i)
+            fresh_rows.append(row)
+        else:
+            old_at.append(i)
+            old_rows.append(prev_rows[h])
+    for s in range(0, len(fresh_at), READ_BLOCK):  # in blocks: no second copy of the archive's vectors
+        vectors[fresh_at[s : s + READ_BLOCK]] = fresh.read(fresh_rows[s : s + READ_BLOCK])
+    if old_at:
+        vectors[old_at] = prev.vectors[old_rows]
     return vectors
 
 
-def _previous_sentences(prev: IndexSnapshot | None) -> dict[str, np.ndarray]:
-    """Sentence text hash -> its vector in the previous index (reused, never embedded again)."""
-    if prev is None or prev.sentences is None:
-        return {}
-    return dict(zip(prev.sentences.hashes.tolist(), prev.sentences.vectors))
+class _KnownSentences:
+    """The previous index's sentence vectors by text hash: reused, never embedded again.
+
+    The files store memory-maps them; they are read here with `pread` (a mapped page read would
+    stay in the process's resident memory for as long as the map).
+    """
+
+    def __init__(self, rows: dict[str, int], vectors: np.ndarray | None) -> None:
+        self.rows, self._vectors, self._file = rows, vectors, None
+
+    @classmethod
+    def of(cls, prev: IndexSnapshot | None) -> _KnownSentences:
+        if prev is None or prev.sentences is None:
+            return cls({}, None)
+        rows: dict[str, int] = {}
+        for i, h in enumerate(prev.sentences.hashes.tolist()):
+            rows.setdefault(h, i)
+        return cls(rows, prev.sentences.vectors)
+
+    def read(self, rows: np.ndarray) -> np.ndarray:
+        v = self._vectors
+        if not (isinstance(v, np.memmap) and v.filename):
+            return np.asarray(v[rows], dtype=np.float32)
+        if self._file is None:
+            self._file = open(v.filename, "rb")  # noqa: SIM115 - closed by close()
+        return RowReader(self._file.fileno(), v.offset, v.shape[1]).read(rows)
+
+    def close(self) -> None:
+        self.rows = {}
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+_KNOWN, _POOLED, _EMBEDDED = 0, 1, 2  # where a sentence's vector comes from
 
 
 def _sentence_table(
     docs: list[Document],
-    known: dict[str, np.ndarray],
-    pooled: dict[str, np.ndarray],
+    known: _KnownSentences,
+    pooled: VectorSpill,
     embedder: Embedder,
     settings: Settings,
     report: IngestReport,
     progress: Progress | None,
+    scratch: Path,
 ) -> SentenceTable:
     """Vectors for every sentence (the extractive answerer scores sentences without embedding
     them at question time): the previous index's (`known`), those pooled during the chunks'
-    pass (taken out of `pooled` as they are placed, so the archive's sentence vectors are never
-    held twice), or else embedded on their own."""
+    pass, or else embedded on their own, each text once.
+
+    The table's vectors are written to a `.npy` file in `scratch` block by block, in row order,
+    and come back memory-mapped: the archive's sentence vectors are never all in memory.
+    """
     rows: list[tuple[str, int, int, str]] = []
     for doc in sorted(docs, key=lambda d: d.doc_id):
         rows += [(doc.doc_id, s, e, sha256_text(doc.text[s:e])) for s, e in sentence_spans(doc.text)]
     t = time.perf_counter()
-    vectors = np.zeros((len(rows), embedder.dim), dtype=np.float32)
-    placed: dict[str, int] = {}  # hash -> the row that has its vector (a sentence can repeat)
-    todo: list[int] = []
+    source = np.empty(len(rows), dtype=np.int8)
+    where = np.empty(len(rows), dtype=np.int64)  # the row in that source
+    todo: dict[str, int] = {}  # a text to embed -> its row in `embedded`
+    todo_rows: list[int] = []  # the first table row of each text to embed
     for i, (_, _, _, h) in enumerate(rows):
-        if i % 32768 == 32767:
-            release_freed_memory()  # the pooled vectors placed so far: the table does not hold them twice
-        v = vectors[placed[h]] if h in placed else known.get(h)
-        if v is None and (v := pooled.pop(h, None)) is not None:
-            report.sentences_pooled += 1
-        if v is None:
-            todo.append(i)
-            continue
-        vectors[i] = v
-        placed.setdefault(h, i)
-    text = {d.doc_id: d.text for d in docs}
-    tick = _ticker("embed sentences", len(todo), progress)
-    for s in range(0, len(todo), SENTENCE_BLOCK):  # in blocks: the embedder's working copies stay small
-        block = todo[s : s + SENTENCE_BLOCK]
-        vectors[block] = embedder.embed_documents(
-            [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in block], settings.embed_batch_size * 2, tick
-        )
-    report.sentences_embedded = len(todo) + report.sentences_pooled
+        if (r := known.rows.get(h)) is not None:
+            source[i], where[i] = _KNOWN, r
+        elif (r := pooled.row(h)) is not None:
+            source[i], where[i] = _POOLED, r
+        else:
+            if h not in todo:
+                todo[h] = len(todo_rows)
+                todo_rows.append(i)
+            source[i], where[i] = _EMBEDDED, todo[h]
+    report.sentences_pooled = len(np.unique(where[source == _POOLED]))
+    embedded = VectorSpill(scratch, embedder.dim)
+    try:
+        text = {d.doc_id: d.text for d in docs}
+        tick = _ticker("embed sentences", len(todo_rows), progress)
+        hashes = list(todo)
+        for s in range(0, len(todo_rows), SENTENCE_BLOCK):  # in blocks: the embedder's working copies stay small
+            block = todo_rows[s : s + SENTENCE_BLOCK]
+            texts = [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in block]
+            embedded.add(
+                hashes[s : s + SENTENCE_BLOCK], embedder.embed_documents(texts, settings.embed_batch_size * 2, tick)
+            )
+        del text, hashes, todo
+        writer = NpyWriter(scratch / SENTENCE_VECTORS, len(rows), embedder.dim)
+        readers = {_KNOWN: known.read, _POOLED: pooled.read, _EMBEDDED: embedded.read}
+        for s in range(0, len(rows), READ_BLOCK):
+            src, at = source[s : s + READ_BLOCK], where[s : s + READ_BLOCK]
+            block = np.empty((len(src), embedder.dim), dtype=np.float32)
+            for code, read in readers.items():
+                if (mask := src == code).any():
+                    block[mask] = read(at[mask])
+            writer.write(block)
+        vectors = writer.close()
+    finally:
+        embedded.close()
+    report.sentences_embedded = len(todo_rows) + report.sentences_pooled
     report.timings["embed_sentences"] = time.perf_counter() - t
     return SentenceTable(
         doc_ids=np.array([r[0] for r in rows], dtype=str),

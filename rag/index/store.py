@@ -9,6 +9,8 @@ Layout (every write is atomic: a new generation folder is written beside the old
     index/gen-<n>/vectors.npy    unit-length float32 vectors
     index/gen-<n>/faiss.index    IndexIDMap2 over Flat inner product (HNSW past a threshold)
     index/gen-<n>/bm25/          bm25s index over `lexical_tokens` of title + passage
+    index/gen-<n>/sentences.npz  every sentence: document, span, text hash (extractive answers)
+    index/gen-<n>/sentence_vectors.npy  their unit vectors, row for row (memory-mapped)
 
 Search and answering see the store only through the `Store` protocol below (dense and lexical
 search, term statistics, chunk and document lookups, add/delete/save/load), so a server store
@@ -38,6 +40,8 @@ from rag.index.manifest import FIX, Counts, Manifest
 from rag.records import Chunk, Document
 
 MANIFEST = "manifest.json"
+SENTENCES = "sentences.npz"  # every sentence's document, span and text hash
+SENTENCE_VECTORS = "sentence_vectors.npy"  # their vectors, row for row
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -303,7 +307,7 @@ def _write_generation_files(
     bm25.save(str(folder / "bm25"))
     del bm25
     if sentences is not None:
-        sentences.save(folder / "sentences.npz")
+        sentences.save(folder)
 
 
 def _write_sqlite(path: Path, docs: Sequence[Document], chunks: Sequence[Chunk], embed_hashes: Sequence[str]) -> None:
@@ -345,17 +349,34 @@ class SentenceTable:
     hashes: np.ndarray  # str: sha256 of the sentence text (the embedding cache key)
     vectors: np.ndarray  # float32, unit length
 
-    def save(self, path: Path) -> None:
-        with open(path, "wb") as fh:
-            np.savez(
-                fh, doc_ids=self.doc_ids, starts=self.starts, ends=self.ends, hashes=self.hashes, vectors=self.vectors
-            )
+    def save(self, folder: Path) -> None:
+        """`sentences.npz` (spans and hashes) and `sentence_vectors.npy` in `folder`.
+
+        Vectors already in a `.npy` file (an ingest writes them so) are linked or copied, not read.
+        """
+        with open(folder / SENTENCES, "wb") as fh:
+            np.savez(fh, doc_ids=self.doc_ids, starts=self.starts, ends=self.ends, hashes=self.hashes)
+        dest = folder / SENTENCE_VECTORS
+        if _whole_npy_file(self.vectors):
+            source = self.vectors.filename
+            try:
+                os.link(source, dest)
+            except OSError:  # another file system, or no hard links there
+                shutil.copyfile(source, dest)
+        else:
+            np.save(dest, np.asarray(self.vectors, dtype=np.float32), allow_pickle=False)
 
     @classmethod
-    def load(cls, path: Path) -> SentenceTable:
-        with np.load(path, allow_pickle=False) as z:
-            table = cls(z["doc_ids"], z["starts"], z["ends"], z["hashes"], z["vectors"])
-        if not len(table.doc_ids) == len(table.starts) == len(table.ends) == len(table.hashes) == len(table.vectors):
+    def load(cls, folder: Path) -> SentenceTable:
+        """The table saved in `folder`; its vectors memory-mapped (an index written before they
+        had their own file keeps them in `sentences.npz`, read into memory)."""
+        with np.load(folder / SENTENCES, allow_pickle=False) as z:
+            arrays = [z["doc_ids"], z["starts"], z["ends"], z["hashes"]]
+            vectors = z["vectors"] if "vectors" in z.files else None
+        if vectors is None:
+            vectors = np.load(folder / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
+        table = cls(*arrays, vectors)
+        if vectors.ndim != 2 or not len(set(map(len, [*arrays, vectors]))) == 1:
             raise ValueError("sentence arrays differ in length")
         return table
 
@@ -579,7 +600,7 @@ def _load_snapshot(index_dir: Path, expected: Manifest | None = None) -> IndexSn
         faiss_index = faiss.read_index(str(root / "faiss.index"))
         set_ef_search(faiss_index, HNSW_EF_SEARCH)  # an index written with another breadth searches with ours
         bm25 = bm25s.BM25.load(str(root / "bm25"), mmap=False)
-        sentences = SentenceTable.load(root / "sentences.npz") if (root / "sentences.npz").exists() else None
+        sentences = SentenceTable.load(root) if (root / SENTENCES).exists() else None
         con = sqlite3.connect(f"file:{root / 'chunks.sqlite'}?mode=ro", uri=True)
         try:
             n_rows, id_min, id_max, id_sum = con.execute(
@@ -746,3 +767,14 @@ class FileStore(CurrentReader):
         if self.current is None:
             raise IndexMissing(f"no index in {self.index_dir}/; run `rag ingest`")
         return self.current
+
+
+def _whole_npy_file(a: np.ndarray) -> bool:
+    """Whether `a` is a whole float32 `.npy` file, memory-mapped (mapping it again reads no data)."""
+    if not (isinstance(a, np.memmap) and a.filename):
+        return False
+    try:
+        whole = np.load(a.filename, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return False
+    return (whole.offset, whole.shape, whole.dtype) == (a.offset, a.shape, np.float32)

@@ -7,9 +7,11 @@ article's new chunks to `EmbedStream.submit`, which queues them in batches; a wo
 embeds batch after batch. The queue is bounded, so a fast parser waits rather than piling up
 texts (memory stays bounded by a few batches, not the archive).
 
-With pooled sentence vectors (the default), each chunk's pass also yields the vectors of the
-sentences it is the best place to read (`sentence_spans_in`), so sentences need no pass of
-their own.
+With pooled sentence vectors, each chunk's pass also yields the vectors of the sentences it is
+the best place to read (`sentence_spans_in`), so sentences need no pass of their own.
+
+The vectors go to scratch files as they are made (`rag.index.vecfile.VectorSpill`), not into
+memory: what the stream holds grows with the keys, not with 1.5 KiB a vector.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Container, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from rag.index.chunk import sentence_spans
 from rag.index.embed import Embedder
+from rag.index.vecfile import VectorSpill
 from rag.records import Chunk, Document, sha256_text
 
 Spans = list[tuple[int, int]]
@@ -39,6 +43,10 @@ class EmbedStream:
         skip_sentences: sentence hashes whose vectors exist already.
         progress: told (chunks done, chunks submitted so far).
         batch: chunks per batch; `depth` batches may wait in the queue.
+        scratch: the folder for the vector files (None: the system's temporary folder).
+
+    `chunk_vectors` (by embed-text hash) and `sentence_vectors` (by sentence text hash) hold the
+    vectors made; `release` removes their files.
     """
 
     def __init__(
@@ -50,11 +58,12 @@ class EmbedStream:
         progress: Callable[[int, int], None] | None = None,
         batch: int = 64,
         depth: int = 4,
+        scratch: Path | None = None,
     ):
         self.embedder, self.pooled, self.batch = embedder, pooled, batch
         self.skip_chunks, self.skip_sentences, self.progress = skip_chunks, skip_sentences, progress
-        self.chunk_vectors: dict[str, np.ndarray] = {}  # embed-text hash -> unit vector
-        self.sentence_vectors: dict[str, np.ndarray] = {}  # sentence text hash -> unit vector
+        self.chunk_vectors = VectorSpill(scratch, embedder.dim)
+        self.sentence_vectors = VectorSpill(scratch, embedder.dim)
         self.submitted = self.done = 0
         self.busy_seconds = 0.0  # time the worker spent embedding
         self._seen: set[str] = set()
@@ -100,6 +109,11 @@ class EmbedStream:
                 self._queue.put_nowait(_END)
             self._worker.join(timeout=0.05)
 
+    def release(self) -> None:
+        """Remove the vector files (after `close`, once their vectors have been read)."""
+        self.chunk_vectors.close()
+        self.sentence_vectors.close()
+
     def _flush(self) -> None:
         if self._pending:
             batch, self._pending = self._pending, []
@@ -142,18 +156,19 @@ class EmbedStream:
 
         if self.pooled:
             vectors, by_chunk = self.embedder.embed_passages(texts, [s for _, _, s, _ in batch], tick)
-            for (_, _, _, hashes), rows in zip(batch, by_chunk):
-                self.sentence_vectors.update(zip(hashes, rows))
+            hashes = [h for _, _, _, chunk_hashes in batch for h in chunk_hashes]
+            if hashes:
+                self.sentence_vectors.add(hashes, np.concatenate(by_chunk))
         else:
             vectors = self.embedder.embed_documents(texts, progress=tick)
-        self.chunk_vectors.update(zip((h for h, _, _, _ in batch), vectors))
+        self.chunk_vectors.add([h for h, _, _, _ in batch], vectors)
 
 
 def release_freed_memory() -> None:
     """Hand memory that was freed back to the operating system (glibc only; elsewhere nothing).
 
-    The pooled sentence vectors come as many small arrays; freed, glibc keeps their pages for
-    reuse, so the process's footprint would stay at its highest. `malloc_trim` returns them.
+    Parsing leaves many small objects; freed, glibc keeps their pages for reuse, so the process's
+    footprint would stay at its highest. `malloc_trim` returns them.
     """
     global _TRIM
     if _TRIM is None:

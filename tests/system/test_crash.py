@@ -58,7 +58,8 @@ def check_consistent(index_dir: Path) -> dict:
     assert int(bm25s.BM25.load(str(gen / "bm25")).scores["num_docs"]) == max(len(ids), 1)
     with np.load(gen / "sentences.npz") as z:
         sentence_docs = set(z["doc_ids"].tolist())
-        assert len(z["doc_ids"]) == len(z["vectors"]) == manifest.counts.sentences
+        n_sentences = len(z["doc_ids"])
+    assert n_sentences == len(np.load(gen / "sentence_vectors.npy", mmap_mode="r")) == manifest.counts.sentences
     assert set(manifest.documents) == set(docs) == sentence_docs
     assert manifest.counts.chunks == len(ids) and manifest.counts.documents == len(docs)
     for doc_id, text, start, end in chunks:

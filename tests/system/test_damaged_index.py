@@ -93,12 +93,14 @@ FAULTS: dict[str, tuple[Callable[[Settings], None], type[RagError]]] = {
     "bm25 folder missing": (lambda s: shutil.rmtree(generation(s) / "bm25"), IndexCorrupt),
     "bm25 vocabulary missing": (lambda s: (generation(s) / "bm25" / "vocab.index.json").unlink(), IndexCorrupt),
     "sentences.npz missing": (lambda s: (generation(s) / "sentences.npz").unlink(), IndexCorrupt),
+    "sentence_vectors.npy missing": (lambda s: (generation(s) / "sentence_vectors.npy").unlink(), IndexCorrupt),
     # truncated files
     "faiss.index truncated": (lambda s: truncate(generation(s) / "faiss.index"), IndexCorrupt),
     "vectors.npy truncated": (lambda s: truncate(generation(s) / "vectors.npy"), IndexCorrupt),
     "ids.npy truncated": (lambda s: truncate(generation(s) / "ids.npy"), IndexCorrupt),
     "bm25 scores truncated": (lambda s: truncate(generation(s) / "bm25" / "data.csc.index.npy"), IndexCorrupt),
     "sentences.npz truncated": (lambda s: truncate(generation(s) / "sentences.npz"), IndexCorrupt),
+    "sentence_vectors.npy truncated": (lambda s: truncate(generation(s) / "sentence_vectors.npy"), IndexCorrupt),
     "chunks.sqlite truncated": (lambda s: truncate(generation(s) / "chunks.sqlite", 0.3), IndexCorrupt),
     "faiss.index empty": (lambda s: (generation(s) / "faiss.index").write_bytes(b""), IndexCorrupt),
     # corrupt contents

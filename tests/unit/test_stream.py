@@ -100,4 +100,4 @@ def test_close_after_a_parse_error_does_not_hang():
     stream = EmbedStream(fake, pooled=True, batch=100)
     stream.submit(*_doc(1))  # below one batch: still pending, the worker waits on the queue
     stream.close()
-    assert not stream._worker.is_alive() and stream.chunk_vectors == {}
+    assert not stream._worker.is_alive() and len(stream.chunk_vectors) == 0
