@@ -210,6 +210,7 @@ OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citat
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”»’)\]]*\s*$")
 
 
 def is_heading(sentence: str) -> bool:
@@ -220,8 +221,7 @@ def is_heading(sentence: str) -> bool:
     >>> is_heading("Tokayev switched back to Russian.")
     False
     """
-    ends = re.search(r"[.!?…:;][\"'”»’)\]]*\s*$", sentence)
-    return not ends or bool(_CREDIT.search(sentence))
+    return not _ENDS_SENTENCE.search(sentence) or bool(_CREDIT.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -296,20 +296,22 @@ def score_sentences(
     for hit in hits[:passages]:
         c = hit.chunk
         rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
-        texts = [c.text[int(table.starts[r]) - c.char_start : int(table.ends[r]) - c.char_start] for r in rows]
-        for i, row in enumerate(rows):
-            if int(row) in seen:
+        starts = (table.starts[rows] - c.char_start).tolist()
+        ends = (table.ends[rows] - c.char_start).tolist()
+        texts = [c.text[a:b] for a, b in zip(starts, ends)]
+        vectors = np.asarray(table.vectors[rows])  # one read for the passage's sentences
+        for i, row in enumerate(rows.tolist()):
+            if row in seen:
                 continue
-            seen.add(int(row))
-            start, end = int(table.starts[row]) - c.char_start, int(table.ends[row]) - c.char_start
-            text = texts[i]
+            seen.add(row)
+            start, end, text = starts[i], ends[i], texts[i]
             if len(text.split()) < 4:
                 continue  # headings and fragments are not answers
             if not fits(text) and not (
                 i + 1 < len(texts) and fits(texts[i + 1]) and counts_asked(question, texts[i + 1])
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
-            cos = float(table.vectors[row] @ qv)
+            cos = float(vectors[i] @ qv)
             lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming

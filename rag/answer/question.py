@@ -14,6 +14,7 @@ Names (`names_in`, `key_names`, `mentioned`) live in rag/search/names.py: retrie
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -154,12 +155,15 @@ def asks_quantity(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
-def _unit_pattern(text: str) -> str | None:
-    """The pattern of the unit a question asks its quantity in ("in kilometres"), if it names one."""
-    for pattern in UNITS.values():
-        if re.search(rf"(?<!\w)({pattern})(?!\w)", text, re.I):
-            return pattern
-    return None
+def _unit_pattern(text: str) -> re.Pattern | None:
+    """The unit a question asks its quantity in ("in kilometres"), if it names one."""
+    return next((unit for unit in _UNIT_WORDS if unit.search(text)), None)
+
+
+_UNIT_WORDS = [re.compile(rf"(?<!\w)({pattern})(?!\w)", re.I) for pattern in UNITS.values()]
+_DATES_AND_YEARS = re.compile(rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", re.I)
+_TIME_UNIT = re.compile(_TIME_UNITS, re.I)
+_TIME_SPAN = re.compile(rf"(\d[\d,.]*|{_QUANTITY.pattern}|a|an|one)\s+({_TIME_UNITS})\b", re.I)
 
 
 def has_quantity(sentence: str, question: str = "") -> bool:
@@ -172,19 +176,28 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> has_quantity("The border is 7,644 km long.", "How long, in kilometres, is the border?")
     True
     """
-    text = re.sub(
-        rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", " ", sentence, flags=re.I
-    )
+    return _quantity_test(question)(sentence)
+
+
+@functools.lru_cache(maxsize=512)
+def _quantity_test(question: str) -> Callable[[str], bool]:
+    """`has_quantity` for one question: what it counts and in which unit is read once."""
     counted = _COUNTED.search(question)
-    if counted and not re.fullmatch(_TIME_UNITS, counted.group(1), re.I):
-        number = rf"(\d[\d,.]*|{_QUANTITY.pattern}|a|an|one)"
-        text = re.sub(rf"{number}\s+({_TIME_UNITS})\b", " ", text, flags=re.I)
+    spans_of_time = counted is not None and not _TIME_UNIT.fullmatch(counted.group(1))
     unit = _unit_pattern(question)
-    if unit and not re.search(rf"(?<!\w)({unit})(?!\w)", text, re.I):
-        return False
-    if _ASKS_DURATION.search(question) and _DURATION.search(text):
-        return True
-    return bool(_DIGITS.search(text) or _QUANTITY.search(text))
+    duration = bool(_ASKS_DURATION.search(question))
+
+    def test(sentence: str) -> bool:
+        text = _DATES_AND_YEARS.sub(" ", sentence)
+        if spans_of_time:
+            text = _TIME_SPAN.sub(" ", text)
+        if unit is not None and not unit.search(text):
+            return False
+        if duration and _DURATION.search(text):
+            return True
+        return bool(_DIGITS.search(text) or _QUANTITY.search(text))
+
+    return test
 
 
 def counts_asked(question: str, sentence: str) -> bool:
