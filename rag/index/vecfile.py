@@ -28,9 +28,9 @@ class VectorSpill:
 
     >>> spill = VectorSpill(None, 2)
     >>> spill.add(["a", "b"], np.array([[1, 0], [0, 1]], np.float32))
-    >>> spill.add(["a", "c"], np.array([[9, 9], [0.6, 0.8]], np.float32))  # "a" is kept as it was
-    >>> "c" in spill, len(spill), spill.read([spill.row("c"), spill.row("a")]).tolist()
-    (True, 3, [[0.6000000238418579, 0.800000011920929], [1.0, 0.0]])
+    >>> spill.add(["a", "c", "c", "d"], np.array([[9, 9], [0.6, 0.8], [7, 7], [0, -1]], np.float32))
+    >>> "c" in spill, len(spill), spill.read([spill.row("c"), spill.row("a"), spill.row("d")]).tolist()
+    (True, 4, [[0.6000000238418579, 0.800000011920929], [1.0, 0.0], [0.0, -1.0]])
     >>> spill.close()
     """
 
@@ -42,11 +42,13 @@ class VectorSpill:
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Append the rows of `vectors` whose key is new; a key seen before keeps its first vector."""
-        new = [i for i, k in enumerate(keys) if k not in self._rows]
+        new = []
+        for i, k in enumerate(keys):  # a key may also repeat inside one batch (a sentence two articles share)
+            if k not in self._rows:
+                self._rows[k] = len(self._rows)
+                new.append(i)
         if len(new) != len(keys):
             vectors = vectors[new]
-        for i in new:
-            self._rows[keys[i]] = len(self._rows)
         _write_all(self._file.fileno(), np.ascontiguousarray(vectors, dtype=DTYPE).tobytes())
 
     def __contains__(self, key: object) -> bool:
