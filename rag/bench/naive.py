@@ -45,7 +45,7 @@ class NaivePipeline:
             if f.error:
                 continue
             try:
-                doc = load_document(f.path, f.doc_id, f.data)
+                doc = load_document(f.path, f.doc_id)
             except BadDocument:
                 continue
             docs += 1

@@ -8,6 +8,7 @@ corpus embeds nothing and writes nothing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import stat
@@ -27,10 +28,11 @@ from rag.index import stores, wire
 from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
+from rag.index.staging import TextStage
 from rag.index.store import SENTENCE_VECTORS, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
 from rag.index.stream import EmbedStream, release_freed_memory
 from rag.index.vecfile import NpyWriter, RowReader, VectorSpill
-from rag.records import Chunk, Document, sha256_bytes, sha256_text
+from rag.records import Chunk, Document, sha256_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 SENTENCE_BLOCK = 8192  # sentences embedded at a time (12 MiB of vectors)
@@ -59,13 +61,16 @@ def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
 class CorpusFile:
     doc_id: str
     path: Path
-    data: bytes | None  # None when the file could not be read
-    sha256: str
+    sha256: str  # of the bytes (what a file that cannot be an article is instead, e.g. "unreadable")
     error: str | None = None
+    size: int = 0  # the file's size in bytes when scanned
 
 
 def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]:
-    """Every non-hidden file under the corpus folder, read once, sorted by id.
+    """Every non-hidden file under the corpus folder, hashed, sorted by id.
+
+    The bytes are not kept: an archive's files would all be in memory through the ingest. Parsing reads a new or changed file again, and its document records the hash of
+    what it read.
 
     What cannot be an article is listed too, with the reason as `error`: an unreadable file or
     folder, a broken link, a FIFO or device (never opened: reading a FIFO would block), a file
@@ -79,31 +84,31 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]
         doc_id = path.relative_to(corpus_dir).as_posix()
         if problem:
             doc_id += "/" if path.is_dir() else ""
-            files.append(CorpusFile(doc_id, path, None, "unreadable", problem))
+            files.append(CorpusFile(doc_id, path, "unreadable", problem))
             continue
         try:
             st = path.stat()
             if not stat.S_ISREG(st.st_mode):
                 kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket or device"
-                files.append(CorpusFile(doc_id, path, None, "special", f"not a regular file ({kind})"))
+                files.append(CorpusFile(doc_id, path, "special", f"not a regular file ({kind})"))
                 continue
             if st.st_size > max_file_mb * 1024 * 1024:
                 files.append(
                     CorpusFile(
                         doc_id,
                         path,
-                        None,
                         f"size:{st.st_size}",
                         f"larger than the {max_file_mb:g} MB limit (RAG_MAX_FILE_MB)",
                     )
                 )
                 continue
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError as exc:
             why = "broken link" if path.is_symlink() else "cannot read file"
-            files.append(CorpusFile(doc_id, path, None, "unreadable", f"{why} ({exc.strerror or exc})"))
+            files.append(CorpusFile(doc_id, path, "unreadable", f"{why} ({exc.strerror or exc})"))
             continue
-        files.append(CorpusFile(doc_id, path, data, sha256_bytes(data)))
+        files.append(CorpusFile(doc_id, path, digest, size=st.st_size))
     return sorted(files, key=lambda f: f.path)
 
 
@@ -211,8 +216,8 @@ def _previous(settings: Settings, expected: Manifest, rebuild: bool) -> IndexSna
 
 
 def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None) -> IngestReport:
-    with _scratch_folder(settings) as scratch:
-        return _ingest_with(settings, embedder, rebuild, progress, scratch)
+    with _scratch_folder(settings) as scratch, contextlib.closing(TextStage(scratch)) as stage:
+        return _ingest_with(settings, embedder, rebuild, progress, scratch, stage)
 
 
 @contextlib.contextmanager
@@ -237,8 +242,9 @@ def _scratch_folder(settings: Settings) -> Iterator[Path]:
 
 
 def _ingest_with(
-    settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None, scratch: Path
-) -> IngestReport:
+    settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None, scratch: Path,
+    stage: TextStage,
+) -> IngestReport:  # fmt: skip
     t0 = time.perf_counter()
     report = IngestReport()
     expected = expected_manifest(settings, embedder)
@@ -251,7 +257,7 @@ def _ingest_with(
     report.timings["scan"] = time.perf_counter() - t0
     known = _KnownSentences.of(prev)
     parsed, stream = _parse_and_embed(files, prev, prev_chunks, previous_rows, known.rows, settings, embedder,
-                                      rebuild, report, progress, scratch)  # fmt: skip
+                                      rebuild, report, progress, scratch, stage)  # fmt: skip
     report.removed = sorted(
         set(prev_manifest.documents) - set(parsed.doc_meta) - set(report.duplicates) - set(report.skipped)
     )
@@ -261,22 +267,22 @@ def _ingest_with(
     changed |= prev_manifest.skipped != parsed.skipped
     changed |= prev_manifest.duplicates != parsed.duplicates
     changed |= prev_manifest.wire != wire_section  # e.g. an index built before wire copies were grouped
-    report.documents = len(parsed.docs)
+    report.documents = len(parsed.doc_ids)
     if not changed:
         report.chunks = len(prev) if prev else 0
         report.tokens = prev_manifest.counts.tokens
         report.seconds = time.perf_counter() - t0
         return report
 
-    next_id = prev_manifest.next_chunk_id
-    final, hashes, next_id = _number_new_chunks(parsed.kept, parsed.new_chunks, next_id)
-    vectors = _chunk_vectors(final, hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
+    # The kept chunks first, then the new ones (in the stage's order) under ids never used before.
+    first_new_id = prev_manifest.next_chunk_id
+    next_id = first_new_id + stage.n_chunks
+    hashes = [h for _, h in parsed.kept] + parsed.new_hashes
+    vectors = _chunk_vectors(hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
     report.chunks_embedded = len(stream.chunk_vectors)
-    report.chunks_reused = len(final) - report.chunks_embedded
-    files.clear()  # the corpus bytes, parsed already
-    sentences = _sentence_table(
-        parsed.docs, known, stream.sentence_vectors, embedder, settings, report, progress, scratch
-    )
+    report.chunks_reused = len(hashes) - report.chunks_embedded
+    files.clear()
+    sentences = _sentence_table(parsed, known, stream.sentence_vectors, embedder, settings, report, progress, scratch)
     stream.release()
     known.close()
     t_write = time.perf_counter()
@@ -289,13 +295,13 @@ def _ingest_with(
         previous_generation=prev.generation if prev else None,
     )
     release_freed_memory()  # what parsing and embedding freed, before the write's own peak
-    _write(settings, prev, prev_chunks, parsed, final, vectors, hashes, manifest, sentences, report)
+    _write(settings, prev, prev_chunks, parsed, first_new_id, vectors, hashes, manifest, sentences, report)
     if signatures is not None:
         stores.keep_wire_signatures(settings, signatures.entries(e["text_sha256"] for e in parsed.doc_meta.values()))
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
-    report.chunks = len(final)
-    report.tokens = int(sum(c.n_tokens for c in final))
+    report.chunks = len(hashes)
+    report.tokens = int(sum(c.n_tokens for c, _ in parsed.kept)) + stage.tokens
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -303,7 +309,7 @@ def _ingest_with(
 def _parse_and_embed(
     files: list[CorpusFile], prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]],
     previous_rows: dict[str, int], known: dict[str, int], settings: Settings, embedder: Embedder,
-    rebuild: bool, report: IngestReport, progress: Progress | None, scratch: Path,
+    rebuild: bool, report: IngestReport, progress: Progress | None, scratch: Path, stage: TextStage,
 ) -> tuple[_Parsed, EmbedStream]:  # fmt: skip
     """Parse and chunk the files while a background thread embeds the new chunks (`EmbedStream`)."""
     t0 = time.perf_counter()
@@ -313,7 +319,7 @@ def _parse_and_embed(
     )  # fmt: skip
     try:
         parsed = _parse_and_chunk(
-            files, prev, prev_chunks, settings, embedder, rebuild, report, progress, stream.submit
+            files, prev, prev_chunks, settings, embedder, rebuild, report, progress, stream.submit, stage
         )
         t_parsed = time.perf_counter()
         stream.finish()
@@ -332,14 +338,28 @@ def _parse_and_embed(
 
 @dataclass
 class _Parsed:
-    """What one pass over the corpus files found; filled in by `_parse_and_chunk`."""
+    """What one pass over the corpus files found; filled in by `_parse_and_chunk`.
 
-    docs: list[Document] = field(default_factory=list)
+    The new articles' texts and chunks are in `stage` (on disk), not here; `document` reads an
+    article back, from the stage or, unchanged, from the previous index.
+    """
+
+    stage: TextStage
+    prev: IndexSnapshot | None
+    doc_ids: list[str] = field(default_factory=list)  # every indexed article, in corpus order
     doc_meta: dict[str, dict] = field(default_factory=dict)  # the manifest's "documents"
     skipped: dict[str, dict] = field(default_factory=dict)  # the manifest's "skipped"
     duplicates: dict[str, dict] = field(default_factory=dict)  # the manifest's "duplicates"
-    new_chunks: list[Chunk] = field(default_factory=list)  # ids still local; renumbered later
+    new_hashes: list[str] = field(default_factory=list)  # embed-text hash of each staged chunk, in order
     kept: list[tuple[Chunk, str]] = field(default_factory=list)  # unchanged articles' chunks and hashes
+
+    def document(self, doc_id: str) -> Document:
+        doc = self.stage.document(doc_id)
+        if doc is None and self.prev is not None:
+            doc = self.prev.document(doc_id)
+        if doc is None:
+            raise IndexCorrupt(f"article {doc_id} is neither new nor in the previous index; run `rag ingest --rebuild`")
+        return doc
 
 
 def _parse_and_chunk(
@@ -352,11 +372,12 @@ def _parse_and_chunk(
     report: IngestReport,
     progress: Progress | None,
     on_chunks: Callable[[Document, list[Chunk]], None],
+    stage: TextStage,
 ) -> _Parsed:
-    """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new
-    and hand it to `on_chunks` (which embeds it while parsing goes on)."""
+    """Parse each file (an unchanged one is taken from `prev`), drop duplicates, chunk what is new,
+    hand it to `on_chunks` (which embeds it while parsing goes on) and put it in `stage`."""
     prev_docs = prev.manifest.documents if prev else {}
-    out = _Parsed()
+    out = _Parsed(stage, prev)
     by_text: dict[str, str] = {}
     for i, f in enumerate(files):
         if progress:
@@ -371,7 +392,7 @@ def _parse_and_chunk(
             doc = prev.document(f.doc_id)
         else:
             try:
-                doc = load_document(f.path, f.doc_id, f.data)
+                doc = load_document(f.path, f.doc_id)
             except BadDocument as exc:
                 report.skipped[f.doc_id] = str(exc)
                 out.skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
@@ -387,7 +408,7 @@ def _parse_and_chunk(
             }
             continue
         by_text[text_hash] = f.doc_id
-        out.docs.append(doc)
+        out.doc_ids.append(doc.doc_id)
         if unchanged:
             report.unchanged.append(f.doc_id)
             out.kept.extend(prev_chunks[f.doc_id])
@@ -401,8 +422,9 @@ def _parse_and_chunk(
                 encoding=settings.tokenizer,
                 fits=embedder.fits,
             )
-            out.new_chunks.extend(chunks)
+            out.new_hashes.extend(sha256_text(c.embed_text) for c in chunks)
             on_chunks(doc, chunks)
+            stage.add(doc, chunks)
             n = len(chunks)
         out.doc_meta[doc.doc_id] = _doc_entry(doc, text_hash, n)
     return out
@@ -432,7 +454,7 @@ def _group_wire_copies(
         groups = previous
     else:
         cache = wire.SignatureCache(stores.wire_signatures(settings))
-        signatures = {doc.doc_id: cache.get(texts[doc.doc_id], doc.text) for doc in parsed.docs}
+        signatures = {d: cache.get(texts[d], lambda d=d: parsed.document(d).text) for d in parsed.doc_ids}
         fresh = {d for d in texts if before.get(d) != texts[d]}
         groups = wire.group_copies(signatures, previous if known else None, fresh)
         report.signatures_computed = cache.computed
@@ -465,25 +487,12 @@ def _previous_rows(prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple
     return rows
 
 
-def _number_new_chunks(
-    kept: list[tuple[Chunk, str]], new_chunks: list[Chunk], next_id: int
-) -> tuple[list[Chunk], list[str], int]:
-    """Kept chunks first, then the new ones under global ids never used before; their embed hashes."""
-    final: list[Chunk] = [c for c, _ in kept]
-    hashes: list[str] = [h for _, h in kept]
-    for c in new_chunks:
-        final.append(Chunk(next_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, c.title))
-        hashes.append(sha256_text(c.embed_text))
-        next_id += 1
-    return final, hashes, next_id
-
-
 def _write(
     settings: Settings,
     prev: IndexSnapshot | None,
     prev_chunks: dict[str, list[tuple[Chunk, str]]],
     parsed: _Parsed,
-    final: list[Chunk],
+    first_new_id: int,
     vectors: np.ndarray,
     hashes: list[str],
     manifest: Manifest,
@@ -493,14 +502,13 @@ def _write(
     """Save the new generation through the store's delete/add/save.
 
     What the previous generation holds of unchanged articles is kept as it is; everything else
-    of it goes, and the new chunks come in.
+    of it goes, and the new articles and chunks come in, read from the stage as the store writes.
     """
     prev_docs = prev.manifest.documents if prev else {}
     store = stores.writer(settings, prev)
     store.delete((set(prev_docs) | set(prev_chunks)) - set(report.unchanged))
-    unchanged, n_kept = set(report.unchanged), len(parsed.kept)
-    docs = [d for d in parsed.docs if d.doc_id not in unchanged]
-    store.add(docs, final[n_kept:], vectors[n_kept:], hashes[n_kept:])
+    n_kept = len(parsed.kept)
+    store.add(parsed.stage.documents(), parsed.stage.chunks(first_new_id), vectors[n_kept:], hashes[n_kept:])
     store.save(manifest, sentences)
 
 
@@ -517,11 +525,11 @@ def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int]
 
 
 def _chunk_vectors(
-    chunks: list[Chunk], hashes: list[str], fresh: VectorSpill, prev_rows: dict[str, int],
-    prev: IndexSnapshot | None, dim: int,
-) -> np.ndarray:  # fmt: skip
-    """Each chunk's vector: embedded in this ingest (`fresh`) or its row in the previous index."""
-    vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    hashes: list[str], fresh: VectorSpill, prev_rows: dict[str, int], prev: IndexSnapshot | None, dim: int
+) -> np.ndarray:
+    """Each chunk's vector (by its embed hash): embedded in this ingest (`fresh`) or its row in
+    the previous index."""
+    vectors = np.zeros((len(hashes), dim), dtype=np.float32)
     fresh_at, fresh_rows, old_at, old_rows = [], [], [], []
     for i, h in enumerate(hashes):
         if (row := fresh.row(h)) is not None:
@@ -575,7 +583,7 @@ _KNOWN, _POOLED, _EMBEDDED = 0, 1, 2  # where a sentence's vector comes from
 
 
 def _sentence_table(
-    docs: list[Document],
+    parsed: _Parsed,
     known: _KnownSentences,
     pooled: VectorSpill,
     embedder: Embedder,
@@ -588,12 +596,17 @@ def _sentence_table(
     them at question time): the previous index's (`known`), those pooled during the chunks'
     pass, or else embedded on their own, each text once.
 
-    The table's vectors are written to a `.npy` file in `scratch` block by block, in row order,
-    and come back memory-mapped: the archive's sentence vectors are never all in memory.
+    The articles are read one at a time (`parsed.document`), twice: for their sentences' spans,
+    then for the texts to embed. The table's vectors are written to a `.npy` file in `scratch`
+    block by block, in row order, and come back memory-mapped: neither the archive's texts nor
+    its sentence vectors are ever all in memory.
     """
     rows: list[tuple[str, int, int, str]] = []
-    for doc in sorted(docs, key=lambda d: d.doc_id):
-        rows += [(doc.doc_id, s, e, sha256_text(doc.text[s:e])) for s, e in sentence_spans(doc.text)]
+    bounds: list[tuple[str, int]] = []  # each article and the end of its rows
+    for doc_id in sorted(parsed.doc_ids):
+        text = parsed.document(doc_id).text
+        rows += [(doc_id, s, e, sha256_text(text[s:e])) for s, e in sentence_spans(text)]
+        bounds.append((doc_id, len(rows)))
     t = time.perf_counter()
     source = np.empty(len(rows), dtype=np.int8)
     where = np.empty(len(rows), dtype=np.int64)  # the row in that source
@@ -612,16 +625,30 @@ def _sentence_table(
     report.sentences_pooled = len(np.unique(where[source == _POOLED]))
     embedded = VectorSpill(scratch, embedder.dim)
     try:
-        text = {d.doc_id: d.text for d in docs}
         tick = _ticker("embed sentences", len(todo_rows), progress)
         hashes = list(todo)
-        for s in range(0, len(todo_rows), SENTENCE_BLOCK):  # in blocks: the embedder's working copies stay small
-            block = todo_rows[s : s + SENTENCE_BLOCK]
-            texts = [text[rows[i][0]][rows[i][1] : rows[i][2]] for i in block]
+        texts: list[str] = []
+
+        def embed_texts() -> None:  # in blocks: the embedder's working copies stay small
+            start = len(embedded)
             embedded.add(
-                hashes[s : s + SENTENCE_BLOCK], embedder.embed_documents(texts, settings.embed_batch_size * 2, tick)
+                hashes[start : start + len(texts)], embedder.embed_documents(texts, settings.embed_batch_size * 2, tick)
             )
-        del text, hashes, todo
+            texts.clear()
+
+        k = 0  # the next text to embed (todo_rows ascend, and rows go article by article)
+        for doc_id, end in bounds:
+            if k < len(todo_rows) and todo_rows[k] < end:
+                text = parsed.document(doc_id).text
+                while k < len(todo_rows) and todo_rows[k] < end:
+                    _, s, e, _ = rows[todo_rows[k]]
+                    texts.append(text[s:e])
+                    k += 1
+                    if len(texts) == SENTENCE_BLOCK:
+                        embed_texts()
+        if texts:
+            embed_texts()
+        del todo, bounds
         writer = NpyWriter(scratch / SENTENCE_VECTORS, len(rows), embedder.dim)
         readers = {_KNOWN: known.read, _POOLED: pooled.read, _EMBEDDED: embedded.read}
         for s in range(0, len(rows), READ_BLOCK):

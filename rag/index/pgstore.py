@@ -139,8 +139,8 @@ class PostgresStore(CurrentReader):
         self._clear()
 
     def _clear(self) -> None:
-        self._docs: list[Document] = []
-        self._chunks: list[Chunk] = []
+        self._docs: list[Collection[Document]] = []  # what each `add` was given, read at `save`
+        self._chunks: list[Collection[Chunk]] = []
         self._vectors: list[np.ndarray] = []
         self._hashes: list[str] = []
         self._deleted: set[str] = set()
@@ -294,12 +294,13 @@ class PostgresStore(CurrentReader):
     # ------------------------------------------------------------ writing
 
     def add(
-        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+        self, docs: Collection[Document], chunks: Collection[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
     ) -> None:
+        """Stage documents and chunks: kept as given (a lazy collection stays lazy) until `save`."""
         if not len(chunks) == len(vectors) == len(embed_hashes):
             raise ValueError(f"{len(chunks)} chunks, {len(vectors)} vectors, {len(embed_hashes)} hashes")
-        self._docs += docs
-        self._chunks += chunks
+        self._docs.append(docs)
+        self._chunks.append(chunks)
         if len(chunks):
             self._vectors.append(np.asarray(vectors, dtype=np.float32))
         self._hashes += embed_hashes
@@ -456,7 +457,7 @@ class _Save:
         self._schema(fresh)
         cur = conn.execute("SELECT coalesce(max(gen), 0) FROM rag_generations").fetchone()[0]
         new = cur + 1
-        added = {d.doc_id for d in store._docs}
+        added = {d.doc_id for part in store._docs for d in part}
         if fresh:  # the new generation holds only what is added (and chunk ids may start again)
             conn.execute("DELETE FROM rag_sentences; DELETE FROM rag_chunks; DELETE FROM rag_documents")
         else:
@@ -504,14 +505,18 @@ class _Save:
             cur.executemany(
                 "INSERT INTO rag_documents (doc_id, added, path, title, text, sha256, meta) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(d.doc_id, new, d.path, d.title, d.text, d.sha256, Jsonb(d.meta)) for d in store._docs],
+                (
+                    (d.doc_id, new, d.path, d.title, d.text, d.sha256, Jsonb(d.meta))
+                    for part in store._docs
+                    for d in part
+                ),
             )
         vectors = np.concatenate(store._vectors) if store._vectors else np.zeros((0, self.dim), np.float32)
         columns = (
             "chunk_id, doc_id, added, text, char_start, char_end, n_tokens, title, embed_hash, lex, lex_len, embedding"
         )
         with conn.cursor() as cur, cur.copy(f"COPY rag_chunks ({columns}) FROM STDIN") as copy:
-            for c, h, v in zip(store._chunks, store._hashes, vectors):
+            for c, h, v in zip((c for part in store._chunks for c in part), store._hashes, vectors):
                 tokens = lexical_tokens(c.embed_text)
                 # bm25s gives a passage without tokens one placeholder token: the same length here
                 copy.write_row(

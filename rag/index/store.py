@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -112,9 +112,13 @@ class Store(StoreReader, Protocol):
     """
 
     def add(
-        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+        self, docs: Collection[Document], chunks: Collection[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
     ) -> None:
-        """Stage documents with their chunks (final ids), unit vectors and embed-text hashes."""
+        """Stage documents with their chunks (final ids), unit vectors and embed-text hashes.
+
+        `docs` and `chunks` may be lazy (an ingest's `rag.index.staging.Rows`, read from scratch):
+        a store keeps them as given and iterates them when it saves, without indexing them.
+        """
         ...
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -221,8 +225,8 @@ def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_se
 
 def write_generation(
     index_dir: Path,
-    docs: Sequence[Document],
-    chunks: Sequence[Chunk],
+    docs: Collection[Document],
+    chunks: Collection[Chunk],
     vectors: np.ndarray,
     embed_hashes: Sequence[str],
     manifest: Manifest,
@@ -232,7 +236,8 @@ def write_generation(
     """Write a complete new generation and switch `manifest.json` to it.
 
     Args:
-        chunks: with their final global ids; `vectors[i]` and `embed_hashes[i]` belong to `chunks[i]`.
+        docs, chunks: sized iterables, read once or twice each (never indexed); chunks with their
+            final global ids; `vectors[i]` and `embed_hashes[i]` belong to the i-th chunk.
         sentences: per-sentence vectors for the extractive answerer.
         manifest: everything but the generation and file facts, which are added here.
     Returns:
@@ -245,7 +250,7 @@ def write_generation(
     tmp.mkdir()
     try:
         chunks, vectors, embed_hashes = _sorted_by_id(chunks, vectors, embed_hashes, manifest.embedder["dim"])
-        _write_generation_files(tmp, docs, chunks, vectors, embed_hashes, hnsw_threshold, sentences)
+        tokens = _write_generation_files(tmp, docs, chunks, vectors, embed_hashes, hnsw_threshold, sentences)
         _fsync_tree(tmp)
         os.rename(tmp, index_dir / name)
     except BaseException:
@@ -254,7 +259,7 @@ def write_generation(
     counts = Counts(
         documents=len(docs),
         chunks=len(chunks),
-        tokens=int(sum(c.n_tokens for c in chunks)),
+        tokens=tokens,
         sentences=len(sentences.doc_ids) if sentences is not None else 0,
     )
     manifest = manifest.replace(
@@ -269,31 +274,41 @@ def write_generation(
 
 
 def _sorted_by_id(
-    chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str], dim: int
-) -> tuple[list[Chunk], np.ndarray, list[str]]:
-    """Chunks, their vectors and hashes in chunk-id order (row i of every file is chunk i)."""
-    order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
-    if order == list(range(len(order))) and len(order):  # a cold ingest: in order already, no copy
-        return list(chunks), np.asarray(vectors, dtype=np.float32), list(embed_hashes)
+    chunks: Collection[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str], dim: int
+) -> tuple[Collection[Chunk], np.ndarray, list[str]]:
+    """Chunks, their vectors and hashes in chunk-id order (row i of every file is chunk i).
+
+    Chunks already in order (a cold ingest's, read lazily from its scratch) are passed on as they
+    are, not gathered in memory.
+    """
+    ids = np.fromiter((c.chunk_id for c in chunks), dtype=np.int64, count=len(chunks))
+    if len(ids) and bool(np.all(np.diff(ids) > 0)):
+        return chunks, np.asarray(vectors, dtype=np.float32), list(embed_hashes)
+    order = np.argsort(ids, kind="stable").tolist()
     rows = np.asarray(vectors, dtype=np.float32)[order] if len(order) else np.zeros((0, dim), np.float32)
-    return [chunks[i] for i in order], rows, [embed_hashes[i] for i in order]
+    listed = list(chunks)
+    return [listed[i] for i in order], rows, [embed_hashes[i] for i in order]
 
 
 def _write_generation_files(
     folder: Path,
-    docs: Sequence[Document],
-    chunks: Sequence[Chunk],
+    docs: Collection[Document],
+    chunks: Collection[Chunk],
     vectors: np.ndarray,
     embed_hashes: Sequence[str],
     hnsw_threshold: int,
     sentences: SentenceTable | None,
-) -> None:
-    """The SQLite tables, ids, vectors, FAISS index, BM25 index and sentence table, in `folder`."""
+) -> int:
+    """The SQLite tables, ids, vectors, FAISS index, BM25 index and sentence table, in `folder`.
+
+    Returns:
+        The chunks' tokens, counted on the way.
+    """
     import bm25s
     import faiss
 
-    ids = np.array([c.chunk_id for c in chunks], dtype=np.int64)
-    _write_sqlite(folder / "chunks.sqlite", docs, chunks, embed_hashes)
+    ids = np.fromiter((c.chunk_id for c in chunks), dtype=np.int64, count=len(chunks))
+    tokens = _write_sqlite(folder / "chunks.sqlite", docs, chunks, embed_hashes)
     np.save(folder / "ids.npy", ids, allow_pickle=False)
     np.save(folder / "vectors.npy", vectors, allow_pickle=False)
     faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
@@ -308,26 +323,31 @@ def _write_generation_files(
     del bm25
     if sentences is not None:
         sentences.save(folder)
+    return tokens
 
 
-def _write_sqlite(path: Path, docs: Sequence[Document], chunks: Sequence[Chunk], embed_hashes: Sequence[str]) -> None:
+def _write_sqlite(path: Path, docs: Iterable[Document], chunks: Iterable[Chunk], embed_hashes: Sequence[str]) -> int:
+    """Write the tables, streaming the rows (generators: no list of the archive's rows); returns
+    the chunks' tokens."""
+    tokens = [0]
+
+    def chunk_rows() -> Iterator[tuple]:
+        for c, h in zip(chunks, embed_hashes):
+            tokens[0] += c.n_tokens
+            yield (c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, h)
+
     con = sqlite3.connect(path)
     try:
         con.executescript(_SCHEMA)
         con.executemany(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            [(d.doc_id, d.path, d.title, d.text, d.sha256, json.dumps(d.meta, ensure_ascii=False)) for d in docs],
+            ((d.doc_id, d.path, d.title, d.text, d.sha256, json.dumps(d.meta, ensure_ascii=False)) for d in docs),
         )
-        con.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, h)
-                for c, h in zip(chunks, embed_hashes)
-            ],
-        )
+        con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)", chunk_rows())
         con.commit()
     finally:
         con.close()
+    return tokens[0]
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:
@@ -710,8 +730,8 @@ class FileStore(CurrentReader):
         self._current, self._saved = snapshot, False
 
     def _clear(self) -> None:
-        self._docs: list[Document] = []
-        self._chunks: list[Chunk] = []
+        self._docs: list[Collection[Document]] = []  # what each `add` was given, read at `save`
+        self._chunks: list[Collection[Chunk]] = []
         self._vectors: list[np.ndarray] = []
         self._hashes: list[str] = []
         self._deleted: set[str] = set()
@@ -725,12 +745,13 @@ class FileStore(CurrentReader):
     # ------------------------------------------------------------ writing
 
     def add(
-        self, docs: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
+        self, docs: Collection[Document], chunks: Collection[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str]
     ) -> None:
+        """Stage documents and chunks: kept as given (a lazy collection stays lazy) until `save`."""
         if not len(chunks) == len(vectors) == len(embed_hashes):
             raise ValueError(f"{len(chunks)} chunks, {len(vectors)} vectors, {len(embed_hashes)} hashes")
-        self._docs += docs
-        self._chunks += chunks
+        self._docs.append(docs)
+        self._chunks.append(chunks)
         if len(chunks):
             self._vectors.append(np.asarray(vectors, dtype=np.float32))
         self._hashes += embed_hashes
@@ -744,16 +765,25 @@ class FileStore(CurrentReader):
         Returns:
             The new generation's folder.
         """
-        gone = self._deleted | {d.doc_id for d in self._docs}  # an added document replaces its old version
-        docs, chunks, hashes, vectors = [], [], [], list(self._vectors)
+        from rag.index.staging import concat
+
+        gone = self._deleted | {
+            d.doc_id for part in self._docs for d in part
+        }  # an added document replaces its old version
+        docs: list[Collection[Document]] = list(self._docs)
+        chunks: list[Collection[Chunk]] = list(self._chunks)
+        hashes, vectors = [], list(self._vectors)
         if self.current is not None:
-            docs = [d for d in self.current.documents() if d.doc_id not in gone]
+            docs.insert(0, [d for d in self.current.documents() if d.doc_id not in gone])
             kept = [(c, h) for doc, rows in self.current.doc_chunks().items() if doc not in gone for c, h in rows]
-            chunks, hashes = [c for c, _ in kept], [h for _, h in kept]
-            vectors.insert(0, self.current.vectors_of([c.chunk_id for c in chunks]))
+            kept.sort(key=lambda row: row[0].chunk_id)  # then a new generation's chunks follow in id order
+            chunks.insert(0, [c for c, _ in kept])
+            hashes = [h for _, h in kept]
+            vectors.insert(0, self.current.vectors_of([c.chunk_id for c, _ in kept]))
+            del kept
         dim = manifest.embedder["dim"]
         path = write_generation(
-            self.index_dir, docs + self._docs, chunks + self._chunks,
+            self.index_dir, concat(docs), concat(chunks),
             (vectors[0] if len(vectors) == 1 else np.concatenate(vectors)) if vectors else np.zeros((0, dim), np.float32),
             hashes + self._hashes, manifest, self.hnsw_threshold, sentences,
         )  # fmt: skip

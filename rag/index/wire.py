@@ -27,7 +27,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -212,10 +212,11 @@ class SignatureCache:
         self.known: dict[str, np.ndarray | None] = dict(known or {})
         self.computed = 0  # signatures computed by `get` (not kept by the index)
 
-    def get(self, text_hash: str, text: str) -> np.ndarray | None:
-        """The signature of `text` (whose sha256 is `text_hash`), kept or computed."""
+    def get(self, text_hash: str, text: str | Callable[[], str]) -> np.ndarray | None:
+        """The signature of `text` (whose sha256 is `text_hash`), kept or computed. `text` may be
+        a function that reads it: called only when the signature has to be computed."""
         if text_hash not in self.known:
-            self.known[text_hash] = signature(text)
+            self.known[text_hash] = signature(text if isinstance(text, str) else text())
             self.computed += 1
         return self.known[text_hash]
 

@@ -42,10 +42,10 @@ def test_the_loader_reads_back_exactly_the_body_and_metadata_of_every_file(tmp_p
     info = archive.write_archive(tmp_path / "a", 60, seed=3)
     files = scan_corpus(tmp_path / "a")
     assert len(files) == info.articles == 60 and not [f for f in files if f.error]
-    assert sum(len(f.data) for f in files) == info.bytes and sum(info.formats.values()) == 60
+    assert sum(f.size for f in files) == info.bytes and sum(info.formats.values()) == 60
     expected = {a.path: a for a in archive.generate(60, seed=3)}
     for f in files:
-        a, doc = expected[f.doc_id], load_document(f.path, f.doc_id, f.data)
+        a, doc = expected[f.doc_id], load_document(f.path, f.doc_id)
         assert doc.text == a.body  # every line of page furniture removed, nothing of the body lost
         assert (doc.title, doc.meta["author"], doc.meta["source"]) == (a.title, a.author, a.outlet)
         assert doc.meta["date"] == a.date  # an HTML page's published_time, too, is read as its date

@@ -212,7 +212,7 @@ def test_every_evidence_quote_is_in_an_article():
     from rag.corpus.load import load_document
     from rag.index.build import scan_corpus
 
-    texts = [normalize_text(load_document(f.path, f.doc_id, f.data).text) for f in scan_corpus(ROOT / "corpus")]
+    texts = [normalize_text(load_document(f.path, f.doc_id).text) for f in scan_corpus(ROOT / "corpus")]
     missing = [
         (q.id, e)
         for q in load_questions(QUESTIONS)
@@ -228,7 +228,7 @@ def test_answers_appear_in_their_evidence_or_articles():
     from rag.corpus.load import load_document
     from rag.index.build import scan_corpus
 
-    corpus = " ".join(load_document(f.path, f.doc_id, f.data).text for f in scan_corpus(ROOT / "corpus"))
+    corpus = " ".join(load_document(f.path, f.doc_id).text for f in scan_corpus(ROOT / "corpus"))
     bad = [q.id for q in load_questions(QUESTIONS) if q.answer and not contains_answer(corpus, q.answer)]
     assert bad == []
 
