@@ -38,6 +38,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 SENTENCE_BLOCK = 8192  # sentences embedded at a time (12 MiB of vectors)
 READ_BLOCK = 32768  # vectors read back from the scratch files at a time (48 MiB)
 SCRATCH_PREFIX = ".tmp-ingest-"  # the scratch folder in the index folder while an ingest runs
+CHUNK_VECTORS = "vectors.npy"  # the chunks' vectors in the scratch folder (the generation's file of that name)
 
 
 def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
@@ -278,7 +279,7 @@ def _ingest_with(
     first_new_id = prev_manifest.next_chunk_id
     next_id = first_new_id + stage.n_chunks
     hashes = [h for _, h in parsed.kept] + parsed.new_hashes
-    vectors = _chunk_vectors(hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim)
+    vectors = _chunk_vectors(hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim, scratch)
     report.chunks_embedded = len(stream.chunk_vectors)
     report.chunks_reused = len(hashes) - report.chunks_embedded
     files.clear()
@@ -525,24 +526,33 @@ def _ticker(stage: str, total: int, progress: Progress | None) -> Callable[[int]
 
 
 def _chunk_vectors(
-    hashes: list[str], fresh: VectorSpill, prev_rows: dict[str, int], prev: IndexSnapshot | None, dim: int
-) -> np.ndarray:
+    hashes: list[str], fresh: VectorSpill, prev_rows: dict[str, int], prev: IndexSnapshot | None, dim: int,
+    scratch: Path,
+) -> np.ndarray:  # fmt: skip
     """Each chunk's vector (by its embed hash): embedded in this ingest (`fresh`) or its row in
-    the previous index."""
-    vectors = np.zeros((len(hashes), dim), dtype=np.float32)
-    fresh_at, fresh_rows, old_at, old_rows = [], [], [], []
-    for i, h in enumerate(hashes):
-        if (row := fresh.row(h)) is not None:
-            fresh_at.append(i)
-            fresh_rows.append(row)
-        else:
-            old_at.append(i)
-            old_rows.append(prev_rows[h])
-    for s in range(0, len(fresh_at), READ_BLOCK):  # in blocks: no second copy of the archive's vectors
-        vectors[fresh_at[s : s + READ_BLOCK]] = fresh.read(fresh_rows[s : s + READ_BLOCK])
-    if old_at:
-        vectors[old_at] = prev.vectors[old_rows]
-    return vectors
+    the previous index.
+
+    Written block by block, in row order, to a `.npy` file in `scratch` and returned memory-mapped:
+    the files store links that file into the new generation and builds FAISS from it in blocks,
+    so the archive's chunk vectors are never all in the process's memory.
+    """
+    writer = NpyWriter(scratch / CHUNK_VECTORS, len(hashes), dim)
+    for s in range(0, len(hashes), READ_BLOCK):
+        block = np.empty((len(hashes[s : s + READ_BLOCK]), dim), dtype=np.float32)
+        fresh_at, fresh_rows, old_at, old_rows = [], [], [], []
+        for i, h in enumerate(hashes[s : s + READ_BLOCK]):
+            if (row := fresh.row(h)) is not None:
+                fresh_at.append(i)
+                fresh_rows.append(row)
+            else:
+                old_at.append(i)
+                old_rows.append(prev_rows[h])
+        if fresh_at:
+            block[fresh_at] = fresh.read(fresh_rows)
+        if old_at:
+            block[old_at] = prev.vectors[old_rows]
+        writer.write(block)
+    return writer.close()
 
 
 class _KnownSentences:

@@ -37,7 +37,15 @@ import numpy as np
 from rag.errors import ConfigError, IndexCorrupt, IndexMissing, IngestLocked, StoreSchemaError, StoreUnavailable
 from rag.index.lexical import lexical_tokens
 from rag.index.manifest import Counts, Manifest
-from rag.index.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, CurrentReader, SentenceTable, bm25_idf
+from rag.index.store import (
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    CurrentReader,
+    SentenceTable,
+    bm25_idf,
+    vector_blocks,
+)
 from rag.records import Chunk, Document
 
 SCHEMA_VERSION = 1
@@ -302,7 +310,7 @@ class PostgresStore(CurrentReader):
         self._docs.append(docs)
         self._chunks.append(chunks)
         if len(chunks):
-            self._vectors.append(np.asarray(vectors, dtype=np.float32))
+            self._vectors.append(vectors if isinstance(vectors, np.memmap) else np.asarray(vectors, dtype=np.float32))
         self._hashes += embed_hashes
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -511,7 +519,8 @@ class _Save:
                     for d in part
                 ),
             )
-        vectors = np.concatenate(store._vectors) if store._vectors else np.zeros((0, self.dim), np.float32)
+        # a block at a time: an ingest's vectors are a mapped file, read with pread, never all in memory
+        vectors = (row for part in store._vectors for _, block in vector_blocks(part) for row in block)
         columns = (
             "chunk_id, doc_id, added, text, char_start, char_end, n_tokens, title, embed_hash, lex, lex_len, embedding"
         )

@@ -218,9 +218,25 @@ def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_se
     else:
         base = faiss.IndexFlatIP(dim)
     index = faiss.IndexIDMap2(base)
-    if len(ids):
-        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+    for s, block in vector_blocks(vectors):  # a mapped file is read a block at a time: FAISS keeps the only copy
+        index.add_with_ids(block, ids[s : s + len(block)].astype(np.int64))
     return index
+
+
+def vector_blocks(vectors: np.ndarray, size: int = 32768) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, rows) of `vectors` in blocks, as contiguous float32 arrays. A whole `.npy`
+    file mapped in memory is read with `pread` instead (`rag.index.vecfile.RowReader`): mapped
+    pages read would stay in the process's resident memory for as long as the map."""
+    if not _whole_npy_file(vectors):
+        for s in range(0, len(vectors), size):
+            yield s, np.ascontiguousarray(vectors[s : s + size], dtype=np.float32)
+        return
+    from rag.index.vecfile import RowReader
+
+    with open(vectors.filename, "rb") as fh:  # type: ignore[attr-defined]
+        reader = RowReader(fh.fileno(), vectors.offset, vectors.shape[1])  # type: ignore[attr-defined]
+        for s in range(0, len(vectors), size):
+            yield s, reader.read(np.arange(s, min(s + size, len(vectors))))
 
 
 def write_generation(
@@ -283,7 +299,7 @@ def _sorted_by_id(
     """
     ids = np.fromiter((c.chunk_id for c in chunks), dtype=np.int64, count=len(chunks))
     if len(ids) and bool(np.all(np.diff(ids) > 0)):
-        return chunks, np.asarray(vectors, dtype=np.float32), list(embed_hashes)
+        return chunks, _float32(vectors), list(embed_hashes)
     order = np.argsort(ids, kind="stable").tolist()
     rows = np.asarray(vectors, dtype=np.float32)[order] if len(order) else np.zeros((0, dim), np.float32)
     listed = list(chunks)
@@ -310,7 +326,7 @@ def _write_generation_files(
     ids = np.fromiter((c.chunk_id for c in chunks), dtype=np.int64, count=len(chunks))
     tokens = _write_sqlite(folder / "chunks.sqlite", docs, chunks, embed_hashes)
     np.save(folder / "ids.npy", ids, allow_pickle=False)
-    np.save(folder / "vectors.npy", vectors, allow_pickle=False)
+    _save_npy(folder / "vectors.npy", vectors)
     faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
     bm25 = bm25s.BM25()
     # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i. Token ids, not
@@ -376,15 +392,7 @@ class SentenceTable:
         """
         with open(folder / SENTENCES, "wb") as fh:
             np.savez(fh, doc_ids=self.doc_ids, starts=self.starts, ends=self.ends, hashes=self.hashes)
-        dest = folder / SENTENCE_VECTORS
-        if _whole_npy_file(self.vectors):
-            source = self.vectors.filename
-            try:
-                os.link(source, dest)
-            except OSError:  # another file system, or no hard links there
-                shutil.copyfile(source, dest)
-        else:
-            np.save(dest, np.asarray(self.vectors, dtype=np.float32), allow_pickle=False)
+        _save_npy(folder / SENTENCE_VECTORS, self.vectors)
 
     @classmethod
     def load(cls, folder: Path) -> SentenceTable:
@@ -753,7 +761,7 @@ class FileStore(CurrentReader):
         self._docs.append(docs)
         self._chunks.append(chunks)
         if len(chunks):
-            self._vectors.append(np.asarray(vectors, dtype=np.float32))
+            self._vectors.append(_float32(vectors))  # a mapped file stays mapped (see `_save_npy`)
         self._hashes += embed_hashes
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -799,9 +807,26 @@ class FileStore(CurrentReader):
         return self.current
 
 
+def _float32(a: np.ndarray) -> np.ndarray:
+    """`a` as float32: itself when it is (a memory-mapped file stays one), else a copy."""
+    return a if isinstance(a, np.ndarray) and a.dtype == np.float32 else np.asarray(a, dtype=np.float32)
+
+
+def _save_npy(dest: Path, a: np.ndarray) -> None:
+    """Save `a` as `.npy` at `dest`. An array that is a whole `.npy` file mapped in memory (what an
+    ingest writes to its scratch folder) is hard-linked, or copied as a file: never read in."""
+    if _whole_npy_file(a):
+        try:
+            os.link(a.filename, dest)  # type: ignore[attr-defined]
+        except OSError:  # another file system, or no hard links there
+            shutil.copyfile(a.filename, dest)  # type: ignore[attr-defined]
+    else:
+        np.save(dest, np.asarray(a, dtype=np.float32), allow_pickle=False)
+
+
 def _whole_npy_file(a: np.ndarray) -> bool:
     """Whether `a` is a whole float32 `.npy` file, memory-mapped (mapping it again reads no data)."""
-    if not (isinstance(a, np.memmap) and a.filename):
+    if not (isinstance(a, np.memmap) and a.filename and a.flags.c_contiguous):
         return False
     try:
         whole = np.load(a.filename, mmap_mode="r", allow_pickle=False)
