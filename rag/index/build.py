@@ -3,6 +3,10 @@
 A new file adds its chunks, a changed one replaces them, a deleted one removes them. A chunk
 whose embedded text was seen before reuses its vector (cache by text hash), so an unchanged
 corpus embeds nothing and writes nothing.
+
+Memory stays bounded as the archive grows: the scan keeps hashes, not bytes; parsed articles and
+chunks wait in a scratch SQLite file (`rag.index.staging`) and vectors in scratch vector files
+(`rag.index.vecfile`), all in `index/.tmp-ingest-*/`, until the store's write reads them back.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
 from rag.index.staging import TextStage
-from rag.index.store import SENTENCE_VECTORS, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
+from rag.index.store import SENTENCE_VECTORS, ChunkKey, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
 from rag.index.stream import EmbedStream, release_freed_memory
 from rag.index.vecfile import NpyWriter, RowReader, VectorSpill
 from rag.records import Chunk, Document, sha256_text
@@ -62,7 +66,7 @@ def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
 class CorpusFile:
     doc_id: str
     path: Path
-    sha256: str  # of the bytes (what a file that cannot be an article is instead, e.g. "unreadable")
+    sha256: str  # of the file's bytes; a stand-in for a file not read ("unreadable", "special", "size:N")
     error: str | None = None
     size: int = 0  # the file's size in bytes when scanned
 
@@ -70,8 +74,8 @@ class CorpusFile:
 def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]:
     """Every non-hidden file under the corpus folder, hashed, sorted by id.
 
-    The bytes are not kept: an archive's files would all be in memory through the ingest. Parsing reads a new or changed file again, and its document records the hash of
-    what it read.
+    The bytes are not kept: an archive's files would all be in memory through the ingest. Parsing
+    reads a new or changed file again, and its document records the hash of what it read.
 
     What cannot be an article is listed too, with the reason as `error`: an unreadable file or
     folder, a broken link, a FIFO or device (never opened: reading a FIFO would block), a file
@@ -251,7 +255,7 @@ def _ingest_with(
     expected = expected_manifest(settings, embedder)
     prev = _previous(settings, expected, rebuild)
     prev_manifest = prev.manifest if prev else expected
-    prev_chunks = prev.doc_chunks() if prev else {}
+    prev_chunks = prev.chunk_keys() if prev else {}
     previous_rows = _previous_rows(prev, prev_chunks)
 
     files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
@@ -278,11 +282,10 @@ def _ingest_with(
     # The kept chunks first, then the new ones (in the stage's order) under ids never used before.
     first_new_id = prev_manifest.next_chunk_id
     next_id = first_new_id + stage.n_chunks
-    hashes = [h for _, h in parsed.kept] + parsed.new_hashes
+    hashes = [k.embed_hash for k in parsed.kept] + parsed.new_hashes
     vectors = _chunk_vectors(hashes, stream.chunk_vectors, previous_rows, prev, embedder.dim, scratch)
     report.chunks_embedded = len(stream.chunk_vectors)
     report.chunks_reused = len(hashes) - report.chunks_embedded
-    files.clear()
     sentences = _sentence_table(parsed, known, stream.sentence_vectors, embedder, settings, report, progress, scratch)
     stream.release()
     known.close()
@@ -302,13 +305,13 @@ def _ingest_with(
     report.timings["write"] = time.perf_counter() - t_write
     report.wrote = True
     report.chunks = len(hashes)
-    report.tokens = int(sum(c.n_tokens for c, _ in parsed.kept)) + stage.tokens
+    report.tokens = int(sum(k.n_tokens for k in parsed.kept)) + stage.tokens
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _parse_and_embed(
-    files: list[CorpusFile], prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    files: list[CorpusFile], prev: IndexSnapshot | None, prev_chunks: dict[str, list[ChunkKey]],
     previous_rows: dict[str, int], known: dict[str, int], settings: Settings, embedder: Embedder,
     rebuild: bool, report: IngestReport, progress: Progress | None, scratch: Path, stage: TextStage,
 ) -> tuple[_Parsed, EmbedStream]:  # fmt: skip
@@ -352,7 +355,7 @@ class _Parsed:
     skipped: dict[str, dict] = field(default_factory=dict)  # the manifest's "skipped"
     duplicates: dict[str, dict] = field(default_factory=dict)  # the manifest's "duplicates"
     new_hashes: list[str] = field(default_factory=list)  # embed-text hash of each staged chunk, in order
-    kept: list[tuple[Chunk, str]] = field(default_factory=list)  # unchanged articles' chunks and hashes
+    kept: list[ChunkKey] = field(default_factory=list)  # unchanged articles' chunks (no text)
 
     def document(self, doc_id: str) -> Document:
         doc = self.stage.document(doc_id)
@@ -366,7 +369,7 @@ class _Parsed:
 def _parse_and_chunk(
     files: list[CorpusFile],
     prev: IndexSnapshot | None,
-    prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    prev_chunks: dict[str, list[ChunkKey]],
     settings: Settings,
     embedder: Embedder,
     rebuild: bool,
@@ -478,20 +481,20 @@ def _doc_entry(doc: Document, text_hash: str, n_chunks: int) -> dict[str, Any]:
     }
 
 
-def _previous_rows(prev: IndexSnapshot | None, prev_chunks: dict[str, list[tuple[Chunk, str]]]) -> dict[str, int]:
+def _previous_rows(prev: IndexSnapshot | None, prev_chunks: dict[str, list[ChunkKey]]) -> dict[str, int]:
     """Embed hash -> its row in `prev.vectors`, so unchanged passages are not embedded again."""
     rows: dict[str, int] = {}
     if prev:
-        for chunks in prev_chunks.values():
-            for chunk, h in chunks:
-                rows.setdefault(h, int(prev.rows_of([chunk.chunk_id])[0]))
+        keys = [k for chunks in prev_chunks.values() for k in chunks]
+        for k, row in zip(keys, prev.rows_of([k.chunk_id for k in keys]).tolist()):
+            rows.setdefault(k.embed_hash, row)
     return rows
 
 
 def _write(
     settings: Settings,
     prev: IndexSnapshot | None,
-    prev_chunks: dict[str, list[tuple[Chunk, str]]],
+    prev_chunks: dict[str, list[ChunkKey]],
     parsed: _Parsed,
     first_new_id: int,
     vectors: np.ndarray,

@@ -41,8 +41,10 @@ from rag.index.store import (
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,
     HNSW_M,
+    ChunkKey,
     CurrentReader,
     SentenceTable,
+    _group_keys,
     bm25_idf,
     vector_blocks,
 )
@@ -744,8 +746,17 @@ class PgSnapshot:
 
     # ------------------------------------------------------------ what ingest reads of the previous index
 
+    def chunk_keys(self) -> dict[str, list[ChunkKey]]:
+        """Every chunk's id, embed hash and tokens, grouped by document, without its text: what an
+        incremental ingest needs of the previous generation."""
+        return _group_keys(
+            self._rows(
+                "SELECT doc_id, chunk_id, embed_hash, n_tokens FROM rag_chunks WHERE {visible} ORDER BY chunk_id"
+            )
+        )
+
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
-        """All chunks grouped by document, with their embed hashes (for incremental ingest)."""
+        """All chunks grouped by document, with their embed hashes (a copy of the whole index)."""
         out: dict[str, list[tuple[Chunk, str]]] = {}
         rows = self._rows(
             "SELECT chunk_id, doc_id, text, char_start, char_end, n_tokens, title, embed_hash FROM rag_chunks "

@@ -24,24 +24,27 @@ import json
 import os
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
 from rag.errors import IndexCorrupt, IndexMissing
 from rag.index.lexical import lexical_tokens
 from rag.index.manifest import FIX, Counts, Manifest
+from rag.index.vecfile import NpyWriter, RowReader
 from rag.records import Chunk, Document
 
 MANIFEST = "manifest.json"
 SENTENCES = "sentences.npz"  # every sentence's document, span and text hash
 SENTENCE_VECTORS = "sentence_vectors.npy"  # their vectors, row for row
+VECTOR_BLOCK = 32768  # vectors copied at a time between files (48 MiB at 384 dimensions)
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -223,7 +226,15 @@ def build_faiss(ids: np.ndarray, vectors: np.ndarray, hnsw_threshold: int, ef_se
     return index
 
 
-def vector_blocks(vectors: np.ndarray, size: int = 32768) -> Iterator[tuple[int, np.ndarray]]:
+def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`vectors[rows]` as float32; from a whole `.npy` file mapped in memory, read with `pread`."""
+    if not _whole_npy_file(vectors):
+        return np.asarray(vectors[rows], dtype=np.float32)
+    with open(vectors.filename, "rb") as fh:  # type: ignore[attr-defined]
+        return RowReader(fh.fileno(), vectors.offset, vectors.shape[1]).read(rows)  # type: ignore[attr-defined]
+
+
+def vector_blocks(vectors: np.ndarray, size: int = VECTOR_BLOCK) -> Iterator[tuple[int, np.ndarray]]:
     """(first row, rows) of `vectors` in blocks, as contiguous float32 arrays. A whole `.npy`
     file mapped in memory is read with `pread` instead (`rag.index.vecfile.RowReader`): mapped
     pages read would stay in the process's resident memory for as long as the map."""
@@ -231,8 +242,6 @@ def vector_blocks(vectors: np.ndarray, size: int = 32768) -> Iterator[tuple[int,
         for s in range(0, len(vectors), size):
             yield s, np.ascontiguousarray(vectors[s : s + size], dtype=np.float32)
         return
-    from rag.index.vecfile import RowReader
-
     with open(vectors.filename, "rb") as fh:  # type: ignore[attr-defined]
         reader = RowReader(fh.fileno(), vectors.offset, vectors.shape[1])  # type: ignore[attr-defined]
         for s in range(0, len(vectors), size):
@@ -545,8 +554,43 @@ class IndexSnapshot:
         rows = self._query("SELECT doc_id, path, title, text, sha256, meta FROM documents WHERE doc_id = ?", (doc_id,))
         return Document(*rows[0][:5], json.loads(rows[0][5])) if rows else None
 
+    def kept_documents(self, gone: Collection[str]) -> Collection[Document]:
+        """The documents not in `gone`, read from the file as they are iterated."""
+        from rag.index.staging import Rows
+
+        n = sum(1 for (d,) in self._query("SELECT doc_id FROM documents") if d not in gone)
+        sql = "SELECT doc_id, path, title, text, sha256, meta FROM documents ORDER BY doc_id"
+        return Rows(n, lambda: (Document(*r[:5], json.loads(r[5])) for r in self._stream(sql) if r[0] not in gone))
+
+    def kept_chunks(self, gone: Collection[str], n: int) -> Collection[Chunk]:
+        """The `n` chunks of documents not in `gone`, in id order, read as they are iterated."""
+        from rag.index.staging import Rows
+
+        sql = (
+            "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
+            "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.chunk_id"
+        )
+        return Rows(n, lambda: (Chunk(*r) for r in self._stream(sql) if r[1] not in gone))
+
+    def _stream(self, sql: str) -> Iterator[tuple]:
+        """The rows of `sql`, fetched a few hundred at a time on a connection of their own."""
+        con = sqlite3.connect(f"file:{self.root / 'chunks.sqlite'}?mode=ro", uri=True)
+        try:
+            cur = con.execute(sql)
+            while rows := cur.fetchmany(512):
+                yield from rows
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"the chunk table in {self.root}/ cannot be read ({exc}); {FIX}") from exc
+        finally:
+            con.close()
+
+    def chunk_keys(self) -> dict[str, list[ChunkKey]]:
+        """Every chunk's id, embed hash and tokens, grouped by document, without its text: what an
+        incremental ingest needs of the previous generation."""
+        return _group_keys(self._query("SELECT doc_id, chunk_id, embed_hash, n_tokens FROM chunks ORDER BY chunk_id"))
+
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
-        """All chunks grouped by document, with their embed hashes (for incremental ingest)."""
+        """All chunks grouped by document, with their embed hashes (a copy of the whole index)."""
         out: dict[str, list[tuple[Chunk, str]]] = {}
         rows = self._query(
             "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title, c.embed_hash "
@@ -555,6 +599,22 @@ class IndexSnapshot:
         for r in rows:
             out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
         return out
+
+
+class ChunkKey(NamedTuple):
+    """A chunk of an index without its text."""
+
+    chunk_id: int
+    embed_hash: str
+    n_tokens: int
+
+
+def _group_keys(rows: Iterable[tuple[str, int, str, int]]) -> dict[str, list[ChunkKey]]:
+    """(doc_id, chunk_id, embed_hash, n_tokens) rows as ChunkKeys by document."""
+    out: dict[str, list[ChunkKey]] = {}
+    for doc_id, chunk_id, h, n in rows:
+        out.setdefault(doc_id, []).append(ChunkKey(chunk_id, h, n))
+    return out
 
 
 # A filter that allows at most this many passages is searched exactly with numpy (a few ms at
@@ -770,34 +830,63 @@ class FileStore(CurrentReader):
     def save(self, manifest: Manifest, sentences: SentenceTable | None = None) -> Path:
         """Write the new generation (`manifest`: what built it; `sentences`: every document's).
 
+        What is kept of the current generation is streamed from its files into the new one: its
+        texts row by row, its vectors block by block into a scratch `.npy` beside the generations
+        (linked into the new one), so adding an article to a large archive does not load the
+        archive.
+
         Returns:
             The new generation's folder.
         """
         from rag.index.staging import concat
 
-        gone = self._deleted | {
-            d.doc_id for part in self._docs for d in part
-        }  # an added document replaces its old version
+        gone = self._deleted | {d.doc_id for part in self._docs for d in part}  # an added document replaces its old one
         docs: list[Collection[Document]] = list(self._docs)
         chunks: list[Collection[Chunk]] = list(self._chunks)
-        hashes, vectors = [], list(self._vectors)
-        if self.current is not None:
-            docs.insert(0, [d for d in self.current.documents() if d.doc_id not in gone])
-            kept = [(c, h) for doc, rows in self.current.doc_chunks().items() if doc not in gone for c, h in rows]
-            kept.sort(key=lambda row: row[0].chunk_id)  # then a new generation's chunks follow in id order
-            chunks.insert(0, [c for c, _ in kept])
-            hashes = [h for _, h in kept]
-            vectors.insert(0, self.current.vectors_of([c.chunk_id for c, _ in kept]))
+        hashes: list[str] = []
+        kept_rows = np.zeros(0, np.int64)
+        current = self.current
+        if current is not None:
+            kept = sorted(
+                (k for doc, keys in current.chunk_keys().items() if doc not in gone for k in keys),
+                key=lambda k: k.chunk_id,
+            )  # then a new generation's chunks follow in id order
+            docs.insert(0, current.kept_documents(gone))
+            chunks.insert(0, current.kept_chunks(gone, len(kept)))
+            hashes = [k.embed_hash for k in kept]
+            kept_rows = current.rows_of([k.chunk_id for k in kept])
             del kept
         dim = manifest.embedder["dim"]
-        path = write_generation(
-            self.index_dir, concat(docs), concat(chunks),
-            (vectors[0] if len(vectors) == 1 else np.concatenate(vectors)) if vectors else np.zeros((0, dim), np.float32),
-            hashes + self._hashes, manifest, self.hnsw_threshold, sentences,
-        )  # fmt: skip
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        # The folder's name starts like an unfinished generation's: one left by a crash is removed
+        # by the next write (`_remove_old_generations`), which may also remove it at the end of this one.
+        with tempfile.TemporaryDirectory(
+            prefix=".tmp-gen-vectors-", dir=self.index_dir, ignore_cleanup_errors=True
+        ) as tmp:
+            vectors = self._joined_vectors(kept_rows, Path(tmp) / "vectors.npy", dim)
+            path = write_generation(
+                self.index_dir, concat(docs), concat(chunks), vectors, hashes + self._hashes, manifest,
+                self.hnsw_threshold, sentences,
+            )  # fmt: skip
+            del vectors
         self._current, self._saved = None, True
         self._clear()
         return path
+
+    def _joined_vectors(self, kept_rows: np.ndarray, scratch: Path, dim: int) -> np.ndarray:
+        """The current generation's vectors at `kept_rows`, then the added ones: as they are when
+        only one part has rows, else written to `scratch` block by block and mapped."""
+        parts = [v for v in self._vectors if len(v)]
+        if not len(kept_rows) and len(parts) <= 1:
+            return parts[0] if parts else np.zeros((0, dim), np.float32)
+        writer = NpyWriter(scratch, len(kept_rows) + sum(len(v) for v in parts), dim)
+        assert self.current is not None or not len(kept_rows)
+        for s in range(0, len(kept_rows), VECTOR_BLOCK):
+            writer.write(read_rows(self.current.vectors, kept_rows[s : s + VECTOR_BLOCK]))  # type: ignore[union-attr]
+        for part in parts:
+            for _, block in vector_blocks(part):
+                writer.write(block)
+        return writer.close()
 
     # ------------------------------------------------------------ reading (the current generation)
 

@@ -10,8 +10,9 @@ import numpy as np
 from rag.index.build import SCRATCH_PREFIX, ingest
 from rag.index.manifest import Manifest
 from rag.index.staging import Rows, TextStage, concat
-from rag.index.store import FileStore, load_snapshot
+from rag.index.store import FileStore, IndexSnapshot, load_snapshot
 from rag.records import Chunk, Document, sha256_bytes
+from tests.unit.test_index import NEW_ARTICLE
 
 
 def test_stage_reads_back_what_was_added_in_order(tmp_path):
@@ -102,3 +103,26 @@ def test_a_file_changed_between_scan_and_parse_records_what_was_parsed(settings,
     assert "A line added while the ingest ran." in snap.document(last.name).text
     again = ingest(settings, embedder=fake_embedder)
     assert not again.wrote and again.unchanged == sorted(p.name for p in corpus.iterdir())
+
+
+def test_adding_an_article_streams_the_kept_index_instead_of_loading_it(settings, fake_embedder, corpus, monkeypatch):
+    ingest(settings, embedder=fake_embedder)
+    before = load_snapshot(settings.index_dir)
+    old_chunks = before.doc_chunks()
+
+    def whole_index(self):
+        raise AssertionError("an incremental ingest loaded every document or chunk of the index")
+
+    monkeypatch.setattr(IndexSnapshot, "documents", whole_index)
+    monkeypatch.setattr(IndexSnapshot, "doc_chunks", whole_index)
+    (corpus / "grain.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    report = ingest(settings, embedder=fake_embedder)
+    monkeypatch.undo()
+    after = load_snapshot(settings.index_dir)
+    assert report.added == ["grain.txt"] and report.chunks_reused == len(before)
+    assert [d.doc_id for d in after.documents()] == sorted([*old_chunks, "grain.txt"])
+    kept = [c for rows in old_chunks.values() for c, _ in rows]
+    assert after.chunks([c.chunk_id for c in kept]) == {c.chunk_id: c for c in kept}
+    assert np.array_equal(after.vectors_of([c.chunk_id for c in kept]), before.vectors_of([c.chunk_id for c in kept]))
+    assert len(after) == len(before) + report.chunks_embedded and after.ids[-1] == after.manifest.next_chunk_id - 1
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp")]
