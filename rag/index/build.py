@@ -33,7 +33,15 @@ from rag.index.chunk import chunk_document, sentence_spans
 from rag.index.embed import Embedder
 from rag.index.manifest import Manifest
 from rag.index.staging import TextStage
-from rag.index.store import SENTENCE_VECTORS, ChunkKey, IndexSnapshot, SentenceTable, load_snapshot, read_manifest
+from rag.index.store import (
+    SENTENCE_VECTORS,
+    ChunkKey,
+    IndexSnapshot,
+    SentenceTable,
+    load_snapshot,
+    read_manifest,
+    read_rows,
+)
 from rag.index.stream import EmbedStream, release_freed_memory
 from rag.index.vecfile import NpyWriter, RowReader, VectorSpill
 from rag.records import Chunk, Document, sha256_text
@@ -213,11 +221,15 @@ def _previous(settings: Settings, expected: Manifest, rebuild: bool) -> IndexSna
             return None
         raise
     try:
-        return load_snapshot(settings.index_dir, expected)
+        snap = load_snapshot(settings.index_dir, expected)  # checked whole: a damaged index is refused
     except IndexCorrupt:
         if rebuild:
             return None
         raise
+    # Ingest searches nothing in the previous generation: its FAISS and BM25 indexes go now, not
+    # after the write has built the new ones beside them.
+    snap.faiss_index = snap.bm25 = None
+    return snap
 
 
 def _ingest_locked(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None) -> IngestReport:
@@ -552,8 +564,8 @@ def _chunk_vectors(
                 old_rows.append(prev_rows[h])
         if fresh_at:
             block[fresh_at] = fresh.read(fresh_rows)
-        if old_at:
-            block[old_at] = prev.vectors[old_rows]
+        if old_at:  # read, not paged in through the map (`read_rows`)
+            block[old_at] = read_rows(prev.vectors, np.asarray(old_rows, dtype=np.int64))
         writer.write(block)
     return writer.close()
 
