@@ -299,3 +299,19 @@ def test_pooled_sentence_vectors_come_from_the_chunks_pass(settings, fake_embedd
     assert not ingest(pooled, embedder=fake_embedder).wrote and fake_embedder.embedded == 0
     with pytest.raises(IndexMismatch, match="sentence_vectors='pooled', running 'separate'"):
         ingest(settings, embedder=fake_embedder)
+
+
+def test_ascii_folding_by_character_equals_unidecode_on_the_articles():
+    """`to_ascii` keeps unidecode's replacements per character; BM25 tokens of an index built
+    before must not change, so the output is unidecode's exactly (every seed article, and the
+    characters news text brings: typographic quotes and dashes, Cyrillic, accents, CJK, emoji)."""
+    from unidecode import unidecode
+
+    from rag.corpus.load import load_document
+    from rag.index.lexical import to_ascii
+    from tests.conftest import SEED_CORPUS
+
+    texts = [load_document(p, p.name).text for p in sorted(SEED_CORPUS.iterdir())]
+    texts += ["«Казахстан» — Tokayev’s “plan”, 50 mines… Škoda, façade, 東京, 🙂, x\u00a0y", "plain ascii", ""]
+    assert sum(not t.isascii() for t in texts) >= 5
+    assert [to_ascii(t) for t in texts] == [unidecode(t) for t in texts]
