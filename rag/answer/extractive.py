@@ -210,7 +210,7 @@ OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citat
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
-_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”»’)\]]*\s*$")
+_CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
 
 
 def is_heading(sentence: str) -> bool:
@@ -221,7 +221,10 @@ def is_heading(sentence: str) -> bool:
     >>> is_heading("Tokayev switched back to Russian.")
     False
     """
-    return not _ENDS_SENTENCE.search(sentence) or bool(_CREDIT.search(sentence))
+    # Read from the end (a pattern anchored at the end would be tried at every character).
+    if sentence.rstrip().rstrip(_CLOSERS)[-1:] not in ".!?…:;" or not sentence.strip():
+        return True
+    return ("©" in sentence or ":" in sentence) and bool(_CREDIT.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
     ids: set[int] = set()
     for name in names:
         ids |= chunks_mentioning(name, snapshot)
-    return {c.doc_id for c in snapshot.chunks(sorted(ids)).values()}
+    return set(snapshot.doc_ids(ids).values())
 
 
 def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
@@ -300,6 +303,7 @@ def score_sentences(
         ends = (table.ends[rows] - c.char_start).tolist()
         texts = [c.text[a:b] for a, b in zip(starts, ends)]
         vectors = np.asarray(table.vectors[rows])  # one read for the passage's sentences
+        fitting = [fits(t) for t in texts]
         for i, row in enumerate(rows.tolist()):
             if row in seen:
                 continue
@@ -307,9 +311,7 @@ def score_sentences(
             start, end, text = starts[i], ends[i], texts[i]
             if len(text.split()) < 4:
                 continue  # headings and fragments are not answers
-            if not fits(text) and not (
-                i + 1 < len(texts) and fits(texts[i + 1]) and counts_asked(question, texts[i + 1])
-            ):
+            if not fitting[i] and not (i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
             lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)

@@ -41,8 +41,10 @@ from rag.index.store import (
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,
     HNSW_M,
+    MEMO_ENTRIES,
     ChunkKey,
     CurrentReader,
+    Memo,
     SentenceTable,
     _group_keys,
     bm25_idf,
@@ -593,6 +595,7 @@ class PgSnapshot:
         self.n_chunks = n_chunks
         self.avg_len = total_len / n_chunks if n_chunks else 1.0
         self._df: dict[str, int] = {}  # term statistics do not change within a generation
+        self._memo = Memo(MEMO_ENTRIES)  # nor do its passages and posting lists
         self._lock = threading.Lock()
         self._sentences: SentenceTable | None = None
         self._sentences_loaded = False
@@ -678,6 +681,15 @@ class PgSnapshot:
         n = max(self.n_chunks, 1)
         return {t: bm25_idf(df, n) for t, df in self.doc_freq(tokens).items()}
 
+    def passages_with(self, token: str) -> frozenset[int]:
+        def read() -> frozenset[int]:
+            rows = self._rows(
+                "SELECT chunk_id FROM rag_chunks WHERE lex @@ %(q)s::tsquery AND {visible}", {"q": _quoted(token)}
+            )
+            return frozenset(r[0] for r in rows)
+
+        return self._memo.get(("passages", token), read)
+
     # ------------------------------------------------------------ lookups
 
     def vectors_of(self, chunk_ids: Sequence[int]) -> np.ndarray:
@@ -695,14 +707,21 @@ class PgSnapshot:
         return np.stack([_array(rows[i]) for i in ids])
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        if not len(chunk_ids):
-            return {}
+        return self._memo.get_many("chunk", [int(i) for i in chunk_ids], self._read_chunks)
+
+    def _read_chunks(self, chunk_ids: list[int]) -> dict[int, Chunk]:
         rows = self._rows(
             "SELECT chunk_id, doc_id, text, char_start, char_end, n_tokens, title FROM rag_chunks "
             "WHERE chunk_id = ANY(%(ids)s)",
-            {"ids": [int(i) for i in chunk_ids]},
+            {"ids": chunk_ids},
         )
         return {r[0]: Chunk(*r) for r in rows}
+
+    def doc_ids(self, chunk_ids: Iterable[int]) -> dict[int, str]:
+        ids = [int(i) for i in chunk_ids]
+        if not ids:
+            return {}
+        return dict(self._rows("SELECT chunk_id, doc_id FROM rag_chunks WHERE chunk_id = ANY(%(ids)s)", {"ids": ids}))
 
     def documents(self) -> list[Document]:
         rows = self._rows(

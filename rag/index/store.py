@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -90,6 +90,10 @@ class StoreReader(Protocol):
         """How many passages hold each token; tokens never indexed are left out."""
         ...
 
+    def passages_with(self, token: str) -> frozenset[int]:
+        """Ids of the passages that hold a `lexical_tokens` token (none for a token never indexed)."""
+        ...
+
     def idf(self, tokens: Iterable[str]) -> dict[str, float]:
         """BM25 inverse document frequency of each indexed token (term statistics)."""
         ...
@@ -99,6 +103,10 @@ class StoreReader(Protocol):
         ...
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]: ...
+
+    def doc_ids(self, chunk_ids: Iterable[int]) -> dict[int, str]:
+        """Each passage's document, without reading its text."""
+        ...
 
     def document(self, doc_id: str) -> Document | None: ...
 
@@ -442,6 +450,7 @@ class IndexSnapshot:
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _df_cache: np.ndarray | None = field(default=None, repr=False)
     _codes_cache: tuple[np.ndarray, dict[str, int]] | None = field(default=None, repr=False)
+    _memo: Memo = field(default_factory=lambda: Memo(MEMO_ENTRIES), repr=False)
 
     @property
     def generation(self) -> str:
@@ -535,16 +544,42 @@ class IndexSnapshot:
         n = max(int(self.bm25.scores["num_docs"]), 1)
         return {t: bm25_idf(df, n) for t, df in self.doc_freq(tokens).items()}
 
+    def passages_with(self, token: str) -> frozenset[int]:
+        """Read from BM25's posting list of the token (its column of the score matrix), not by
+        scoring every passage; remembered for the generation (see `_Memo`)."""
+
+        def read() -> frozenset[int]:
+            t = self.bm25.vocab_dict.get(token)
+            if t is None or t + 1 >= len(self.bm25.scores["indptr"]):
+                return frozenset()
+            lo, hi = int(self.bm25.scores["indptr"][t]), int(self.bm25.scores["indptr"][t + 1])
+            rows = np.asarray(self.bm25.scores["indices"][lo:hi])[np.asarray(self.bm25.scores["data"][lo:hi]) > 0]
+            return frozenset(self.ids[rows].tolist())  # BM25 doc i is chunk row i
+
+        return self._memo.get(("passages", token), read)
+
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        if not len(chunk_ids):
-            return {}
+        """The passages asked for (an id not in the index is left out); the ones read lately are
+        remembered (a generation never changes), so a question about the same story reads fewer."""
+        return self._memo.get_many("chunk", [int(i) for i in chunk_ids], self._read_chunks)
+
+    def _read_chunks(self, chunk_ids: list[int]) -> dict[int, Chunk]:
         marks = ",".join("?" * len(chunk_ids))
         rows = self._query(
             f"SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
             f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})",
-            [int(i) for i in chunk_ids],
+            chunk_ids,
         )
         return {r[0]: Chunk(*r) for r in rows}
+
+    def doc_ids(self, chunk_ids: Iterable[int]) -> dict[int, str]:
+        ids = np.fromiter(chunk_ids, dtype=np.int64)
+        rows = np.searchsorted(self.ids, ids)
+        found = rows < len(self.ids)
+        found[found] = self.ids[rows[found]] == ids[found]
+        codes, index = self._doc_codes()
+        names = list(index)  # codes number the documents in the order they were met
+        return {int(i): names[c] for i, c in zip(ids[found].tolist(), codes[rows[found]].tolist())}
 
     def documents(self) -> list[Document]:
         rows = self._query("SELECT doc_id, path, title, text, sha256, meta FROM documents ORDER BY doc_id")
@@ -599,6 +634,68 @@ class IndexSnapshot:
         for r in rows:
             out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
         return out
+
+
+# Passages and posting lists a loaded generation keeps once read (about 4 KiB a passage).
+MEMO_ENTRIES = 4096
+
+
+class Memo:
+    """Values computed once per key and kept, for what cannot change (a generation's passages,
+    its posting lists). Bounded: when full, the older half is dropped. Safe between threads: two
+    may compute the same value at once, and both get an equal one.
+
+    >>> m = Memo(4)
+    >>> m.get("a", lambda: 1), m.get("a", lambda: 2)
+    (1, 1)
+    >>> m.get_many("n", [1, 2, 3], lambda ids: {i: i * 10 for i in ids if i != 3})
+    {1: 10, 2: 20}
+    >>> m.get_many("n", [2, 1], lambda ids: {}), len(m)
+    ({2: 20, 1: 10}, 3)
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        value = compute()
+        self._put({key: value})
+        return value
+
+    def get_many(self, kind: str, keys: Sequence[Any], compute: Callable[[list[Any]], dict[Any, Any]]) -> dict:
+        """{key: value} for `keys` (in their order) that `compute(missing keys)` knows; what it
+        does not know is not remembered."""
+        out, missing = {}, []
+        for key in keys:
+            value = self._values.get((kind, key), _NONE)
+            if value is _NONE:
+                missing.append(key)
+            else:
+                out[key] = value
+        if missing:
+            computed = compute(missing)
+            self._put({(kind, k): v for k, v in computed.items()})
+            out.update(computed)
+        return {k: out[k] for k in keys if k in out}
+
+    def _put(self, items: dict[Any, Any]) -> None:
+        with self._lock:
+            if len(self._values) + len(items) > self.size:
+                for key in list(self._values)[: max(len(self._values) // 2, len(items))]:
+                    del self._values[key]
+            self._values.update(items)
+
+
+_NONE = object()
 
 
 class ChunkKey(NamedTuple):
@@ -753,6 +850,9 @@ class CurrentReader:
     def doc_freq(self, tokens: Iterable[str]) -> dict[str, int]:
         return self._read().doc_freq(tokens)
 
+    def passages_with(self, token: str) -> frozenset[int]:
+        return self._read().passages_with(token)
+
     def idf(self, tokens: Iterable[str]) -> dict[str, float]:
         return self._read().idf(tokens)
 
@@ -761,6 +861,9 @@ class CurrentReader:
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
         return self._read().chunks(chunk_ids)
+
+    def doc_ids(self, chunk_ids: Iterable[int]) -> dict[int, str]:
+        return self._read().doc_ids(chunk_ids)
 
     def document(self, doc_id: str) -> Document | None:
         return self._read().document(doc_id)

@@ -71,16 +71,8 @@ def mentioned(name: str, tokens: set[str]) -> bool:
 
 def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]:
     """Ids of the passages that use any word of `name` (or, with `every_word`, all of them), read
-    from the lexical index (no passage text is tokenized): a word's document frequency says how
-    deep to read its postings."""
-    words = set(lexical_tokens(name))
-    freq = snapshot.doc_freq(words)
-    if every_word and any(not freq.get(w) for w in words):
-        return set()
-    found: list[set[int]] = []
-    for word, df in freq.items():
-        ids, scores = snapshot.search_lexical([word], df) if df else ([], [])
-        found.append({int(i) for i, sc in zip(ids, scores) if sc > 0})
+    from the lexical index's posting lists (no passage text is tokenized)."""
+    found = [snapshot.passages_with(word) for word in set(lexical_tokens(name))]
     if not found:
         return set()
-    return set.intersection(*found) if every_word else set.union(*found)
+    return set(frozenset.intersection(*found) if every_word else frozenset.union(*found))

@@ -93,7 +93,7 @@ def collapse_candidates(order: list[int], snapshot: StoreReader, enabled: bool) 
     groups = WireGroups.of(snapshot.manifest) if enabled else None
     if groups is None or not groups.groups or not order:
         return order, groups
-    doc_of = {i: c.doc_id for i, c in snapshot.chunks(order).items()}
+    doc_of = snapshot.doc_ids(order)
     return groups.collapse(order, doc_of), groups
 
 

@@ -167,6 +167,11 @@ def test_term_statistics_match_a_count_over_the_passages(any_settings, fake_embe
     passages = [set(lexical_tokens(c.embed_text)) for rows in snap.doc_chunks().values() for c, _ in rows]
     vocab = sorted(set().union(*passages))
     assert snap.doc_freq(vocab + ["neverseenword"]) == {t: sum(t in p for p in passages) for t in vocab}
+    ids = {c.chunk_id: set(lexical_tokens(c.embed_text)) for rows in snap.doc_chunks().values() for c, _ in rows}
+    for t in vocab + ["neverseenword"]:
+        assert snap.passages_with(t) == {i for i, ts in ids.items() if t in ts}, t
+    docs = {c.chunk_id: c.doc_id for rows in snap.doc_chunks().values() for c, _ in rows}
+    assert snap.doc_ids([*docs, max(docs) + 100]) == docs
 
 
 def test_dense_search_matches_numpy_brute_force(any_settings, fake_embedder):

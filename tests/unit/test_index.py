@@ -255,6 +255,29 @@ def test_term_statistics_match_a_count_over_the_passages(settings, fake_embedder
     assert len(passages) == int(bm25.scores["num_docs"])
 
 
+def test_posting_lists_and_documents_of_passages_match_the_passages(settings, fake_embedder):
+    """passages_with (read from BM25's postings, not by scoring) and doc_ids against the passages
+    themselves; chunks read twice (the second time from memory) are the same, unknown ids left out."""
+    from rag.index.lexical import lexical_tokens
+
+    ingest(settings, embedder=fake_embedder)
+    snap = load_snapshot(settings.index_dir)
+    chunks = [c for rows in snap.doc_chunks().values() for c, _ in rows]
+    tokens = {c.chunk_id: set(lexical_tokens(c.embed_text)) for c in chunks}
+    vocab = sorted(set().union(*tokens.values()))
+    for t in vocab:
+        assert snap.passages_with(t) == {i for i, ts in tokens.items() if t in ts}, t
+        ids, _ = snap.search_lexical([t], len(chunks))  # what it replaced: scoring every passage
+        assert snap.passages_with(t) == set(ids.tolist()), t
+    assert snap.passages_with("neverseenword") == frozenset()
+    unknown = max(tokens) + 100
+    ids = [c.chunk_id for c in chunks][::-1] + [unknown, -1]
+    assert snap.doc_ids(ids) == {c.chunk_id: c.doc_id for c in chunks}
+    first, again = snap.chunks(ids[:5] + [unknown]), snap.chunks(ids[:8])
+    assert list(first) == ids[:5] and list(again) == ids[:8]
+    assert all(again[i] == c for i, c in first.items()) and again[ids[6]] in chunks
+
+
 def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_embedder):
     """The Store protocol on the files: staged changes are invisible until save writes a generation."""
     from rag.index.store import FileStore, Store
