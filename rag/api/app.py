@@ -21,17 +21,17 @@ what to run).
 
 from __future__ import annotations
 
-import contextlib
 import hmac
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.answer.extractive import BadQuestion
@@ -84,51 +84,57 @@ def create_api(engine: Engine) -> FastAPI:
     guard = _guard(engine.settings.auth_pair())
     needs = [Depends(guard)]
     answering = _Answering(engine.settings)
-
-    def info(doc_id: str) -> dict[str, Any]:
-        manifest = engine.snapshot().manifest
-        return manifest.document(doc_id) if manifest else {}
+    info = _ArticleInfo(engine)
 
     @api.get("/openapi.json", include_in_schema=False, dependencies=needs)
     def openapi() -> JSONResponse:
         return JSONResponse(api.openapi())
 
     @api.post("/api/search", response_model=FilteredSearchResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
-    def search(body: SearchRequest) -> Response:
+    async def search(body: SearchRequest) -> Response:
         """The passages that best match the question (the `rag search --json` object)."""
-        with answering("extractive"):
+
+        def run() -> Response:
             filters = Filters.build(**body.filter_args())
             result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr, filters=filters)
-        out: dict[str, Any] = {"query": body.question, "mode": result.mode}
-        out["hits"] = [api_hit_json(h, info) for h in result.hits]
-        if result.notes:
-            out["notes"] = list(result.notes)
-        return JSONResponse(out)
+            out: dict[str, Any] = {"query": body.question, "mode": result.mode}
+            out["hits"] = [api_hit_json(h, info.now()) for h in result.hits]
+            if result.notes:
+                out["notes"] = list(result.notes)
+            return JSONResponse(out)
+
+        return await answering("extractive", run)
 
     @api.post("/api/ask", response_model=AskResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
-    def ask(body: AskRequest) -> Response:
+    async def ask(body: AskRequest) -> Response:
         """Answer from the articles, each claim marked [n] with its citation (the `rag ask --json` object)."""
         history = [(t.question, t.answer) for t in body.history]
-        with answering(body.answer_mode):
+
+        def run() -> Response:
             answer = engine.ask(
                 body.question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
-        return JSONResponse(api_answer_json(answer, info))
+            return JSONResponse(api_answer_json(answer, info.now()))
+
+        return await answering(body.answer_mode, run)
 
     @api.post("/api/timeline", response_model=TimelineResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
-    def timeline(body: TimelineRequest) -> Response:
+    async def timeline(body: TimelineRequest) -> Response:
         """The fact each article gives about a question or a name, ordered by article date (`rag timeline --json`)."""
-        with answering("extractive"):
+
+        def run() -> Response:
             filters = Filters.build(**body.filter_args())
-            found = engine.timeline(body.question, k=body.k, mode=body.mode, filters=filters)
-        return JSONResponse(timeline_json(found))
+            return JSONResponse(
+                timeline_json(engine.timeline(body.question, k=body.k, mode=body.mode, filters=filters))
+            )
+
+        return await answering("extractive", run)
 
     @api.get("/api/status", response_model=StatusResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
-    def status() -> Response:
+    async def status() -> Response:
         """What the index holds and whether the corpus changed since it was built."""
-        with answering(None, gated=False):
-            return JSONResponse(status_json(engine.status()))
+        return await answering(None, lambda: JSONResponse(status_json(engine.status())), waits=True)
 
     _add_openai_routes(api, engine, needs, info, answering)
     api.add_exception_handler(RequestValidationError, _invalid)
@@ -136,7 +142,7 @@ def create_api(engine: Engine) -> FastAPI:
     return api
 
 
-def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: Any, answering: _Answering) -> None:
+def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: _ArticleInfo, answering: _Answering) -> None:
     """`GET /v1/models` and `POST /v1/chat/completions`: the archive as an OpenAI-compatible model."""
 
     @api.get("/v1/models", response_model=ModelList, responses=_OPENAI_ERRORS, dependencies=needs, tags=["openai"])
@@ -151,7 +157,7 @@ def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: Any, ans
         dependencies=needs,
         tags=["openai"],
     )
-    def chat_completions(body: ChatRequest) -> Response:
+    async def chat_completions(body: ChatRequest) -> Response:
         """An OpenAI chat completion (`stream`: server-sent chunks). The last user message is the
         question, earlier user/assistant pairs are the conversation; the reply's text keeps the
         [n] markers and `citations` holds their sources."""
@@ -161,41 +167,71 @@ def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: Any, ans
             question, history = chat.question_and_history(body.messages)
         except chat.BadMessages as exc:
             raise HTTPException(400, str(exc)) from exc
-        with answering(body.answer_mode):
+
+        def run() -> Response:
             answer = engine.ask(
                 question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
-        if body.stream:
-            return StreamingResponse(chat.completion_chunks(answer, info), media_type="text/event-stream")
-        return JSONResponse(chat.completion(answer, info))
+            if body.stream:
+                return StreamingResponse(chat.completion_chunks(answer, info.now()), media_type="text/event-stream")
+            return JSONResponse(chat.completion(answer, info.now()))
+
+        return await answering(body.answer_mode, run)
 
 
 class _Answering:
-    """Around each engine call: library errors as HTTP errors (a refused question 400, an unreadable
-    index 503), and at most `ANSWERING_AT_ONCE` CPU-bound calls at once (extractive answers, searches).
+    """Runs each engine call: library errors become HTTP errors (a refused question 400, an
+    unreadable index 503), and CPU-bound calls (extractive answers, searches) run where they cost
+    least.
 
-    FastAPI runs each request on a thread of a pool of 40. Twenty clients at once then had twenty
-    threads taking turns on Python's lock, and every answer cost about twice the CPU: 26 ms a request
-    and 51 answers/s through /api/ask on 2 cores, against 16 ms and 92/s with 2 at a time (measured
-    2026-12-01, README "For programs", Load). The others wait on the gate, which costs nothing. LLM
-    answers spend their time waiting on the LLM server, so they are not gated."""
+    - In an API worker (`--api-only --workers N`, N > 1) they run on the event loop's own thread,
+      one at a time: the worker is one core's process, and handing each request to a pool thread
+      and back cost about 2 ms of CPU of the 14 an answer took (measured 2026-12-01, README "For
+      programs", Load). Ten ms of blocking is then what a worker exists for: the kernel spreads
+      the clients over the workers.
+    - Beside the chat, in one process, they run on FastAPI's pool of threads, at most
+      `ANSWERING_AT_ONCE` at once. Twenty clients at once had twenty threads taking turns on
+      Python's lock, and every answer cost about twice the CPU (29 ms against 14.5). The others
+      wait on the gate, which costs nothing.
+    - LLM answers spend their time waiting on the LLM server, and `status` reads the corpus
+      folder: both run on the pool, not gated (`waits`).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.llm_default = settings.llm_enabled
+        self.inline = settings.api_only and settings.workers > 1
         self.gate = threading.BoundedSemaphore(ANSWERING_AT_ONCE)
 
-    @contextlib.contextmanager
-    def __call__(self, answer_mode: str | None, gated: bool = True) -> Iterator[None]:
+    async def __call__(self, answer_mode: str | None, run: Callable[[], Response], waits: bool = False) -> Response:
         mode = answer_mode or ("llm" if self.llm_default else "extractive")
-        gate = self.gate if gated and mode == "extractive" else contextlib.nullcontext()
+        waits = waits or mode != "extractive"
         try:
-            with gate:
-                yield
+            if waits:
+                return await run_in_threadpool(run)
+            if self.inline:
+                return run()
+            return await run_in_threadpool(self._gated, run)
         except (BadQuestion, ConfigError) as exc:
             raise HTTPException(400, str(exc)) from exc
         except RagError as exc:
             raise HTTPException(503, str(exc)) from exc
+
+    def _gated(self, run: Callable[[], Response]) -> Response:
+        with self.gate:
+            return run()
+
+
+class _ArticleInfo:
+    """Article metadata (outlet, date, author) for citations, from the manifest of the index
+    generation current when a request's answer is written (one look per request, not per citation)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def now(self) -> Callable[[str], dict[str, Any]]:
+        manifest = self.engine.snapshot().manifest
+        return lambda doc_id: manifest.document(doc_id) if manifest else {}
 
 
 def _guard(auth: tuple[str, str] | None):

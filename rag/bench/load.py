@@ -76,6 +76,8 @@ class Connection:
         ).encode()
         self.writer.write(head + self.auth + b"\r\n" + body)
         status_line = await self.reader.readline()
+        if not status_line:  # counted as an error by the caller, which reconnects
+            raise ConnectionResetError("the server closed the connection")
         status = int(status_line.split()[1])
         length, chunked = None, False
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -141,16 +143,18 @@ async def _user(
 
 async def run_load(
     url: str, endpoint: str, questions: Sequence[str], *, users: int = 20, each: int | None = 50,
-    seconds: float | None = None, token: str | None = None,
+    seconds: float | None = None, token: str | None = None, server_pid: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """`users` clients at once, each asking `each` questions (or until `seconds` pass).
 
     Returns:
         answered, errors, crossed (answers unlike the one the question gets alone), wall seconds,
         answers per second, latency p50/p95/max/mean in ms, the machine's load average and CPU time
-        of this process (the generator's own share).
+        of this process (the generator's own share); with `server_pid`, the CPU milliseconds that
+        process and its children (the workers) spent per answer during the run.
     """
     reference = await _alone(url, endpoint, questions, token)
+    server_cpu0 = server_cpu_s(server_pid) if server_pid else 0.0
     parts = urlsplit(url)
     conns = [Connection(parts.hostname or "127.0.0.1", parts.port or 80, token) for _ in range(users)]
     tally = Tally()
@@ -165,6 +169,10 @@ async def run_load(
         for c in conns:
             await c.close()
     wall = time.perf_counter() - t0
+    answered = len(tally.latencies_ms)
+    server = {}
+    if server_pid and answered:
+        server["server_cpu_ms_per_answer"] = round((server_cpu_s(server_pid) - server_cpu0) * 1000 / answered, 2)
     return {
         "endpoint": endpoint, "users": users, "each": None if seconds else each, "seconds": seconds,
         "answered": len(tally.latencies_ms), "errors": len(tally.errors), "crossed": len(tally.crossed),
@@ -172,8 +180,23 @@ async def run_load(
         "answers_per_s": round(len(tally.latencies_ms) / wall, 1), **percentiles(tally.latencies_ms),
         "generator_cpu_s": round(time.process_time() - cpu0, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "examples": {"errors": tally.errors[:5], "crossed": tally.crossed[:5]},
+        **server, "examples": {"errors": tally.errors[:5], "crossed": tally.crossed[:5]},
     }  # fmt: skip
+
+
+def server_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process and its living children (a server's workers)."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            t = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
@@ -201,10 +224,11 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     p.add_argument("--each", type=int, default=50, help="questions per user (ignored with --seconds)")
     p.add_argument("--seconds", type=float, default=None, help="ask until this many seconds passed")
     p.add_argument("--token", default=os.environ.get("RAG_API_TOKEN"), help="bearer token (RAG_AUTH's password)")
+    p.add_argument("--server-pid", type=int, default=None, help="report its (and its workers') CPU per answer")
     args = p.parse_args(argv)
     report = asyncio.run(
         run_load(args.url, args.endpoint, default_questions(), users=args.users, each=args.each,
-                 seconds=args.seconds, token=args.token)
+                 seconds=args.seconds, token=args.token, server_pid=args.server_pid)
     )  # fmt: skip
     out(json.dumps(report))
     return 0 if report["errors"] == report["crossed"] == 0 else 1

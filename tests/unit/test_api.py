@@ -5,6 +5,7 @@ the auth of RAG_AUTH on every route; the MCP tools; and schemathesis fuzzing aga
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -54,10 +55,40 @@ def running(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def url(engine) -> Iterator[str]:
+@pytest.fixture(params=["threads", "inline"])
+def url(request, engine) -> Iterator[str]:
+    """The APIs as one process serves them beside the chat (engine calls on a pool of threads),
+    and as an API worker of `--workers 2` does (on the event loop's thread)."""
+    if request.param == "inline":
+        engine = Engine(engine.settings.replace(api_only=True, workers=2), engine.embedder)
     with running(create_api(engine)) as url:
         yield url
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_api_workers_answer_on_the_event_loop_and_one_process_on_its_pool(engine, workers):
+    """An API worker of `--workers 2` runs extractive answers on its event loop's thread (no hand-off
+    to a pool thread and back); one process answers on the pool; LLM answers always go to the pool."""
+    import asyncio
+
+    served = Engine(engine.settings.replace(api_only=True, workers=workers), engine.embedder)
+    on_loop: list[bool] = []
+    ask = served.ask
+
+    def recording(*args, **kwargs):
+        try:
+            on_loop.append(asyncio.get_running_loop() is not None)
+        except RuntimeError:
+            on_loop.append(False)
+        return ask(*args, **kwargs)
+
+    served.ask = recording  # type: ignore[method-assign]
+    with running(create_api(served)) as url:
+        got = httpx.post(f"{url}/api/ask", json={"question": WAGONS}).json()
+        llm = httpx.post(f"{url}/api/ask", json={"question": WAGONS, "answer_mode": "llm"})
+    assert without_timings(got) == without_timings(api_answer_json(engine.ask(WAGONS), info_of(engine)))
+    assert llm.status_code == 400 and "llm" in llm.json()["detail"].lower()  # no LLM server is set
+    assert on_loop == [workers == 2, False]
 
 
 def info_of(engine: Engine):
@@ -343,8 +374,9 @@ def test_load_generator_counts_answers_and_finds_crossed_ones(url, endpoint):
     from rag.bench import load
 
     questions = [WAGONS, DONBASS, PERU]
-    report = asyncio.run(load.run_load(url, endpoint, questions, users=4, each=5))
+    report = asyncio.run(load.run_load(url, endpoint, questions, users=4, each=5, server_pid=os.getpid()))
     assert (report["answered"], report["errors"], report["crossed"]) == (20, 0, 0)
+    assert report["server_cpu_ms_per_answer"] > 0  # the server runs in this process
     assert report["distinct_questions"] == 3 and report["p95_ms"] >= report["p50_ms"] > 0
     reference = asyncio.run(load._alone(url, endpoint, questions, None))
     swapped = dict(zip(questions, [reference[q] for q in questions[1:] + questions[:1]], strict=True))
@@ -352,3 +384,25 @@ def test_load_generator_counts_answers_and_finds_crossed_ones(url, endpoint):
     conn = load.Connection("127.0.0.1", int(url.rsplit(":", 1)[1]))
     asyncio.run(load._user(0, conn, endpoint, questions, swapped, tally, 3, None))
     assert len(tally.crossed) == 3 and tally.errors == []
+
+
+def test_load_generator_counts_a_closed_connection_as_an_error_and_reconnects():
+    import asyncio
+    import socket
+
+    from rag.bench import load
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def accept_and_close() -> None:
+        for _ in range(2):
+            conn, _ = listener.accept()
+            conn.recv(4096)
+            conn.close()
+
+    threading.Thread(target=accept_and_close, daemon=True).start()
+    tally = load.Tally()
+    asyncio.run(load._user(0, load.Connection("127.0.0.1", port), "ask", [WAGONS], {}, tally, 2, None))
+    listener.close()
+    assert len(tally.errors) == 2 and tally.latencies_ms == [] and "closed the connection" in tally.errors[0]
