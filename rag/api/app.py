@@ -236,13 +236,14 @@ class _ArticleInfo:
 
 def _guard(auth: tuple[str, str] | None):
     """The dependency every route takes: the bearer token when RAG_AUTH is set, else nothing
-    (and then the schema declares no security either: it says what the server does)."""
+    (and then the schema declares no security either: it says what the server does). Async, as
+    FastAPI runs a plain function on a pool thread: a hand-off for every request."""
     if auth is None:
         return _open
     bearer = HTTPBearer(auto_error=False, description="the password of RAG_AUTH")
     token = auth[1].encode()
 
-    def check(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
+    async def check(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
         given = credentials.credentials.encode("utf-8", "surrogateescape") if credentials else b""
         if not hmac.compare_digest(given, token):
             raise HTTPException(
@@ -254,7 +255,7 @@ def _guard(auth: tuple[str, str] | None):
     return check
 
 
-def _open() -> None:
+async def _open() -> None:
     """Without RAG_AUTH the server listens on loopback only (RAG_HOST), as the chat does."""
 
 
