@@ -201,37 +201,35 @@ def test_api_clients_get_their_own_answers(request, served, endpoint):
 
     url, pid, known = request.getfixturevalue(served)
     questions = [q for q, _, _ in known]
-    server = _server_cpu(pid)
-    fixed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, each=QUESTIONS_EACH))
-    fixed["server_cpu_ms_per_request"] = server(fixed["answered"] + fixed["distinct_questions"])
-    timed = asyncio.run(run_load(url.rstrip("/"), endpoint, questions, users=USERS, seconds=20))
-    timed["server_cpu_ms_per_request"] = server(timed["answered"] + timed["distinct_questions"])
+    base = url.rstrip("/")
+    fixed = asyncio.run(run_load(base, endpoint, questions, users=USERS, each=QUESTIONS_EACH, server_pid=pid))
+    timed = asyncio.run(run_load(base, endpoint, questions, users=USERS, seconds=20, server_pid=pid))
     section = f"api_{endpoint}" if served == "app_server" else f"api_{endpoint}_2_workers"
     _write_results(section, {"fixed_count": fixed, "fixed_time": timed})
     print(f"\n{endpoint}: {json.dumps(fixed)}\n{endpoint} for 20 s: {json.dumps(timed)}")
     for report in (fixed, timed):
         assert report["errors"] == 0 and report["crossed"] == 0, report["examples"]
     assert fixed["answered"] == USERS * QUESTIONS_EACH
+    assert fixed["server_cpu_ms_per_answer"] > 0 and timed["server_cpu_ms_per_answer"] > 0
 
 
-def _server_cpu(pid: int):
-    """A function giving the server's CPU ms per request since its last call (the answers and the
-    references asked alone), its worker processes' included."""
-    import psutil
+def test_server_benchmark_serves_each_configuration_in_turn(load_corpus, tmp_path):
+    """`python -m rag.bench.servers` (the README's server table) starts each way of serving on the
+    load corpus, loads it, stops it, and writes one report with the servers' CPU per answer."""
+    from rag.bench import servers
 
-    proc = psutil.Process(pid)
-
-    def cpu() -> float:
-        return sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children()])
-
-    last = [cpu()]
-
-    def since(n: int) -> float:
-        now = cpu()
-        spent, last[0] = now - last[0], now
-        return round(spent * 1000 / n, 2)
-
-    return since
+    root, _ = load_corpus
+    out = tmp_path / "servers.json"
+    argv = ["--corpus", str(root / "corpus"), "--index", str(root / "index"), "--seconds", "2", "--users", "4",
+            "--port", str(free_port()), "--out", str(out)]  # fmt: skip
+    assert servers.main(argv, out=lambda text: None) == 0
+    report = json.loads(out.read_text())
+    assert [(r["server"], r["endpoint"]) for r in report["runs"]] == [
+        (name, endpoint) for name in servers.CONFIGS for endpoint in ("ask", "chat")
+    ]
+    for run in report["runs"]:
+        assert run["answered"] > 0 and run["errors"] == run["crossed"] == 0 and run["server_cpu_ms_per_answer"] > 0
+    assert report["articles"] == 45 and report["machine"]["cpu_flags"]
 
 
 def test_a_thousand_questions_in_a_row_hold_memory(app_server):
