@@ -46,8 +46,8 @@ from rag.index.store import (
     CurrentReader,
     Memo,
     SentenceTable,
-    _group_keys,
     bm25_idf,
+    group_keys,
     vector_blocks,
 )
 from rag.records import Chunk, Document
@@ -768,7 +768,7 @@ class PgSnapshot:
     def chunk_keys(self) -> dict[str, list[ChunkKey]]:
         """Every chunk's id, embed hash and tokens, grouped by document, without its text: what an
         incremental ingest needs of the previous generation."""
-        return _group_keys(
+        return group_keys(
             self._rows(
                 "SELECT doc_id, chunk_id, embed_hash, n_tokens FROM rag_chunks WHERE {visible} ORDER BY chunk_id"
             )

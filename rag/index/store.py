@@ -343,7 +343,7 @@ def _write_generation_files(
     ids = np.fromiter((c.chunk_id for c in chunks), dtype=np.int64, count=len(chunks))
     tokens = _write_sqlite(folder / "chunks.sqlite", docs, chunks, embed_hashes)
     np.save(folder / "ids.npy", ids, allow_pickle=False)
-    _save_npy(folder / "vectors.npy", vectors)
+    save_npy(folder / "vectors.npy", vectors)
     faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
     bm25 = bm25s.BM25()
     # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i. Token ids, not
@@ -409,7 +409,7 @@ class SentenceTable:
         """
         with open(folder / SENTENCES, "wb") as fh:
             np.savez(fh, doc_ids=self.doc_ids, starts=self.starts, ends=self.ends, hashes=self.hashes)
-        _save_npy(folder / SENTENCE_VECTORS, self.vectors)
+        save_npy(folder / SENTENCE_VECTORS, self.vectors)
 
     @classmethod
     def load(cls, folder: Path) -> SentenceTable:
@@ -622,7 +622,7 @@ class IndexSnapshot:
     def chunk_keys(self) -> dict[str, list[ChunkKey]]:
         """Every chunk's id, embed hash and tokens, grouped by document, without its text: what an
         incremental ingest needs of the previous generation."""
-        return _group_keys(self._query("SELECT doc_id, chunk_id, embed_hash, n_tokens FROM chunks ORDER BY chunk_id"))
+        return group_keys(self._query("SELECT doc_id, chunk_id, embed_hash, n_tokens FROM chunks ORDER BY chunk_id"))
 
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
         """All chunks grouped by document, with their embed hashes (a copy of the whole index)."""
@@ -706,7 +706,7 @@ class ChunkKey(NamedTuple):
     n_tokens: int
 
 
-def _group_keys(rows: Iterable[tuple[str, int, str, int]]) -> dict[str, list[ChunkKey]]:
+def group_keys(rows: Iterable[tuple[str, int, str, int]]) -> dict[str, list[ChunkKey]]:
     """(doc_id, chunk_id, embed_hash, n_tokens) rows as ChunkKeys by document."""
     out: dict[str, list[ChunkKey]] = {}
     for doc_id, chunk_id, h, n in rows:
@@ -924,7 +924,7 @@ class FileStore(CurrentReader):
         self._docs.append(docs)
         self._chunks.append(chunks)
         if len(chunks):
-            self._vectors.append(_float32(vectors))  # a mapped file stays mapped (see `_save_npy`)
+            self._vectors.append(_float32(vectors))  # a mapped file stays mapped (see `save_npy`)
         self._hashes += embed_hashes
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -1004,7 +1004,7 @@ def _float32(a: np.ndarray) -> np.ndarray:
     return a if isinstance(a, np.ndarray) and a.dtype == np.float32 else np.asarray(a, dtype=np.float32)
 
 
-def _save_npy(dest: Path, a: np.ndarray) -> None:
+def save_npy(dest: Path, a: np.ndarray) -> None:
     """Save `a` as `.npy` at `dest`. An array that is a whole `.npy` file mapped in memory (what an
     ingest writes to its scratch folder) is hard-linked, or copied as a file: never read in."""
     if _whole_npy_file(a):

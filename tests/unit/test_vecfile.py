@@ -7,7 +7,7 @@ import pytest
 
 from rag.engine import Engine
 from rag.index.build import SCRATCH_PREFIX, ingest
-from rag.index.store import SENTENCE_VECTORS, SENTENCES, _save_npy, load_snapshot, vector_blocks
+from rag.index.store import SENTENCE_VECTORS, SENTENCES, load_snapshot, save_npy, vector_blocks
 from rag.index.vecfile import NpyWriter, VectorSpill
 from tests.unit.test_index import NEW_ARTICLE
 
@@ -88,12 +88,12 @@ def test_a_mapped_npy_file_is_linked_and_read_in_blocks_not_mapped_in(tmp_path):
     writer = NpyWriter(tmp_path / "scratch.npy", 1000, 6)
     writer.write(data)
     mapped = writer.close()
-    _save_npy(tmp_path / "gen.npy", mapped)
+    save_npy(tmp_path / "gen.npy", mapped)
     assert (tmp_path / "gen.npy").stat().st_ino == (tmp_path / "scratch.npy").stat().st_ino  # linked, not read
     blocks = list(vector_blocks(mapped, size=300))
     assert [s for s, _ in blocks] == [0, 300, 600, 900] and not any(isinstance(b, np.memmap) for _, b in blocks)
     assert np.array_equal(np.concatenate([b for _, b in blocks]), data)
-    _save_npy(tmp_path / "reversed.npy", mapped[::-1])  # a view of the file is not the file: saved as it reads
+    save_npy(tmp_path / "reversed.npy", mapped[::-1])  # a view of the file is not the file: saved as it reads
     assert np.array_equal(np.load(tmp_path / "reversed.npy"), data[::-1])
-    _save_npy(tmp_path / "head.npy", mapped[:10])
+    save_npy(tmp_path / "head.npy", mapped[:10])
     assert np.array_equal(np.load(tmp_path / "head.npy"), data[:10])
