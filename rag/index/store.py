@@ -546,7 +546,7 @@ class IndexSnapshot:
 
     def passages_with(self, token: str) -> frozenset[int]:
         """Read from BM25's posting list of the token (its column of the score matrix), not by
-        scoring every passage; remembered for the generation (see `_Memo`)."""
+        scoring every passage; remembered for the generation (see `Memo`)."""
 
         def read() -> frozenset[int]:
             t = self.bm25.vocab_dict.get(token)
@@ -578,7 +578,7 @@ class IndexSnapshot:
         found = rows < len(self.ids)
         found[found] = self.ids[rows[found]] == ids[found]
         codes, index = self._doc_codes()
-        names = list(index)  # codes number the documents in the order they were met
+        names = self._memo.get("document by code", lambda: list(index))  # codes count documents as met
         return {int(i): names[c] for i, c in zip(ids[found].tolist(), codes[rows[found]].tolist())}
 
     def documents(self) -> list[Document]:
@@ -636,7 +636,8 @@ class IndexSnapshot:
         return out
 
 
-# Passages and posting lists a loaded generation keeps once read (about 4 KiB a passage).
+# Passages and posting lists a loaded generation keeps once read: about 4 KiB a passage, 40 bytes
+# an id of a posting list (the lists asked for are the words of names, mostly short).
 MEMO_ENTRIES = 4096
 
 
