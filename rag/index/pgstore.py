@@ -595,7 +595,7 @@ class PgSnapshot:
         self.n_chunks = n_chunks
         self.avg_len = total_len / n_chunks if n_chunks else 1.0
         self._df: dict[str, int] = {}  # term statistics do not change within a generation
-        self._memo = Memo(MEMO_ENTRIES)  # nor do its passages and posting lists
+        self._memo = Memo(MEMO_ENTRIES)  # nor do its posting lists
         self._lock = threading.Lock()
         self._sentences: SentenceTable | None = None
         self._sentences_loaded = False
@@ -707,13 +707,12 @@ class PgSnapshot:
         return np.stack([_array(rows[i]) for i in ids])
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        return self._memo.get_many("chunk", [int(i) for i in chunk_ids], self._read_chunks)
-
-    def _read_chunks(self, chunk_ids: list[int]) -> dict[int, Chunk]:
+        if not len(chunk_ids):
+            return {}
         rows = self._rows(
             "SELECT chunk_id, doc_id, text, char_start, char_end, n_tokens, title FROM rag_chunks "
             "WHERE chunk_id = ANY(%(ids)s)",
-            {"ids": chunk_ids},
+            {"ids": [int(i) for i in chunk_ids]},
         )
         return {r[0]: Chunk(*r) for r in rows}
 

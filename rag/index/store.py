@@ -559,16 +559,14 @@ class IndexSnapshot:
         return self._memo.get(("passages", token), read)
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        """The passages asked for (an id not in the index is left out); the ones read lately are
-        remembered (a generation never changes), so a question about the same story reads fewer."""
-        return self._memo.get_many("chunk", [int(i) for i in chunk_ids], self._read_chunks)
-
-    def _read_chunks(self, chunk_ids: list[int]) -> dict[int, Chunk]:
+        # Read each time, not kept: a chunk table damaged under a loaded index must still be seen.
+        if not len(chunk_ids):
+            return {}
         marks = ",".join("?" * len(chunk_ids))
         rows = self._query(
             f"SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title "
             f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})",
-            chunk_ids,
+            [int(i) for i in chunk_ids],
         )
         return {r[0]: Chunk(*r) for r in rows}
 
@@ -636,23 +634,21 @@ class IndexSnapshot:
         return out
 
 
-# Passages and posting lists a loaded generation keeps once read: about 4 KiB a passage, 40 bytes
-# an id of a posting list (the lists asked for are the words of names, mostly short).
+# Posting lists a loaded generation keeps once read: 40 bytes an id (the lists asked for are the
+# words of names, mostly short).
 MEMO_ENTRIES = 4096
 
 
 class Memo:
-    """Values computed once per key and kept, for what cannot change (a generation's passages,
-    its posting lists). Bounded: when full, the older half is dropped. Safe between threads: two
-    may compute the same value at once, and both get an equal one.
+    """Values computed once per key and kept, for what cannot change (a generation's posting
+    lists, read from memory). Bounded: when full, the older half is dropped. Safe between threads:
+    two may compute the same value at once, and both get an equal one.
 
-    >>> m = Memo(4)
-    >>> m.get("a", lambda: 1), m.get("a", lambda: 2)
-    (1, 1)
-    >>> m.get_many("n", [1, 2, 3], lambda ids: {i: i * 10 for i in ids if i != 3})
-    {1: 10, 2: 20}
-    >>> m.get_many("n", [2, 1], lambda ids: {}), len(m)
-    ({2: 20, 1: 10}, 3)
+    >>> m = Memo(2)
+    >>> m.get("a", lambda: 1), m.get("a", lambda: 2), m.get("b", lambda: 3), m.get("c", lambda: 4), len(m)
+    (1, 1, 3, 4, 2)
+    >>> m.get("a", lambda: 5)  # dropped when "c" came: computed again
+    5
     """
 
     def __init__(self, size: int) -> None:
@@ -672,31 +668,12 @@ class Memo:
         self._put({key: value})
         return value
 
-    def get_many(self, kind: str, keys: Sequence[Any], compute: Callable[[list[Any]], dict[Any, Any]]) -> dict:
-        """{key: value} for `keys` (in their order) that `compute(missing keys)` knows; what it
-        does not know is not remembered."""
-        out, missing = {}, []
-        for key in keys:
-            value = self._values.get((kind, key), _NONE)
-            if value is _NONE:
-                missing.append(key)
-            else:
-                out[key] = value
-        if missing:
-            computed = compute(missing)
-            self._put({(kind, k): v for k, v in computed.items()})
-            out.update(computed)
-        return {k: out[k] for k in keys if k in out}
-
     def _put(self, items: dict[Any, Any]) -> None:
         with self._lock:
             if len(self._values) + len(items) > self.size:
                 for key in list(self._values)[: max(len(self._values) // 2, len(items))]:
                     del self._values[key]
             self._values.update(items)
-
-
-_NONE = object()
 
 
 class ChunkKey(NamedTuple):

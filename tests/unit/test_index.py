@@ -257,7 +257,7 @@ def test_term_statistics_match_a_count_over_the_passages(settings, fake_embedder
 
 def test_posting_lists_and_documents_of_passages_match_the_passages(settings, fake_embedder):
     """passages_with (read from BM25's postings, not by scoring) and doc_ids against the passages
-    themselves; chunks read twice (the second time from memory) are the same, unknown ids left out."""
+    themselves, unknown ids left out."""
     from rag.index.lexical import lexical_tokens
 
     ingest(settings, embedder=fake_embedder)
@@ -273,9 +273,7 @@ def test_posting_lists_and_documents_of_passages_match_the_passages(settings, fa
     unknown = max(tokens) + 100
     ids = [c.chunk_id for c in chunks][::-1] + [unknown, -1]
     assert snap.doc_ids(ids) == {c.chunk_id: c.doc_id for c in chunks}
-    first, again = snap.chunks(ids[:5] + [unknown]), snap.chunks(ids[:8])
-    assert list(first) == ids[:5] and list(again) == ids[:8]
-    assert all(again[i] == c for i, c in first.items()) and again[ids[6]] in chunks
+    assert snap.doc_ids([]) == {} and snap.doc_ids([unknown]) == {}
 
 
 def test_file_store_adds_deletes_and_shows_nothing_before_save(settings, fake_embedder):
