@@ -222,7 +222,8 @@ def is_heading(sentence: str) -> bool:
     False
     """
     # Read from the end (a pattern anchored at the end would be tried at every character).
-    if sentence.rstrip().rstrip(_CLOSERS)[-1:] not in ".!?…:;" or not sentence.strip():
+    last = sentence.rstrip().rstrip(_CLOSERS)[-1:]
+    if not last or last not in ".!?…:;":
         return True
     return ("©" in sentence or ":" in sentence) and bool(_CREDIT.search(sentence))
 

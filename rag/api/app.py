@@ -84,7 +84,12 @@ def create_api(engine: Engine) -> FastAPI:
     guard = _guard(engine.settings.auth_pair())
     needs = [Depends(guard)]
     answering = _Answering(engine.settings)
-    info = _ArticleInfo(engine)
+
+    def info() -> Callable[[str], dict[str, Any]]:
+        """Article metadata (outlet, date, author) for citations, from the manifest of the generation
+        current when an answer is written: one look per request, not per citation."""
+        manifest = engine.snapshot().manifest
+        return lambda doc_id: manifest.document(doc_id) if manifest else {}
 
     @api.get("/openapi.json", include_in_schema=False, dependencies=needs)
     def openapi() -> JSONResponse:
@@ -98,7 +103,7 @@ def create_api(engine: Engine) -> FastAPI:
             filters = Filters.build(**body.filter_args())
             result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr, filters=filters)
             out: dict[str, Any] = {"query": body.question, "mode": result.mode}
-            out["hits"] = [api_hit_json(h, info.now()) for h in result.hits]
+            out["hits"] = [api_hit_json(h, info()) for h in result.hits]
             if result.notes:
                 out["notes"] = list(result.notes)
             return JSONResponse(out)
@@ -115,7 +120,7 @@ def create_api(engine: Engine) -> FastAPI:
                 body.question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
-            return JSONResponse(api_answer_json(answer, info.now()))
+            return JSONResponse(api_answer_json(answer, info()))
 
         return await answering(body.answer_mode, run)
 
@@ -142,7 +147,13 @@ def create_api(engine: Engine) -> FastAPI:
     return api
 
 
-def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: _ArticleInfo, answering: _Answering) -> None:
+def _add_openai_routes(
+    api: FastAPI,
+    engine: Engine,
+    needs: list,
+    info: Callable[[], Callable[[str], dict[str, Any]]],
+    answering: _Answering,
+) -> None:
     """`GET /v1/models` and `POST /v1/chat/completions`: the archive as an OpenAI-compatible model."""
 
     @api.get("/v1/models", response_model=ModelList, responses=_OPENAI_ERRORS, dependencies=needs, tags=["openai"])
@@ -174,8 +185,8 @@ def _add_openai_routes(api: FastAPI, engine: Engine, needs: list, info: _Article
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
             if body.stream:
-                return StreamingResponse(chat.completion_chunks(answer, info.now()), media_type="text/event-stream")
-            return JSONResponse(chat.completion(answer, info.now()))
+                return StreamingResponse(chat.completion_chunks(answer, info()), media_type="text/event-stream")
+            return JSONResponse(chat.completion(answer, info()))
 
         return await answering(body.answer_mode, run)
 
@@ -220,18 +231,6 @@ class _Answering:
     def _gated(self, run: Callable[[], Response]) -> Response:
         with self.gate:
             return run()
-
-
-class _ArticleInfo:
-    """Article metadata (outlet, date, author) for citations, from the manifest of the index
-    generation current when a request's answer is written (one look per request, not per citation)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def now(self) -> Callable[[str], dict[str, Any]]:
-        manifest = self.engine.snapshot().manifest
-        return lambda doc_id: manifest.document(doc_id) if manifest else {}
 
 
 def _guard(auth: tuple[str, str] | None):

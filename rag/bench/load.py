@@ -175,9 +175,9 @@ async def run_load(
         server["server_cpu_ms_per_answer"] = round((server_cpu_s(server_pid) - server_cpu0) * 1000 / answered, 2)
     return {
         "endpoint": endpoint, "users": users, "each": None if seconds else each, "seconds": seconds,
-        "answered": len(tally.latencies_ms), "errors": len(tally.errors), "crossed": len(tally.crossed),
+        "answered": answered, "errors": len(tally.errors), "crossed": len(tally.crossed),
         "distinct_questions": len(reference), "wall_s": round(wall, 2),
-        "answers_per_s": round(len(tally.latencies_ms) / wall, 1), **percentiles(tally.latencies_ms),
+        "answers_per_s": round(answered / wall, 1), **percentiles(tally.latencies_ms),
         "generator_cpu_s": round(time.process_time() - cpu0, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         **server, "examples": {"errors": tally.errors[:5], "crossed": tally.crossed[:5]},

@@ -449,7 +449,7 @@ class IndexSnapshot:
     sentences: SentenceTable | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _df_cache: np.ndarray | None = field(default=None, repr=False)
-    _codes_cache: tuple[np.ndarray, dict[str, int]] | None = field(default=None, repr=False)
+    _codes_cache: tuple[np.ndarray, dict[str, int], list[str]] | None = field(default=None, repr=False)
     _memo: Memo = field(default_factory=lambda: Memo(MEMO_ENTRIES), repr=False)
 
     @property
@@ -515,18 +515,18 @@ class IndexSnapshot:
 
     def rows_of_docs(self, docs: Collection[str]) -> np.ndarray:
         """Rows (ascending) of every passage of these documents."""
-        codes, index = self._doc_codes()
+        codes, index, _ = self._doc_codes()
         wanted = np.array([index[d] for d in docs if d in index], dtype=np.int32)
         return np.nonzero(np.isin(codes, wanted))[0]
 
-    def _doc_codes(self) -> tuple[np.ndarray, dict[str, int]]:
+    def _doc_codes(self) -> tuple[np.ndarray, dict[str, int], list[str]]:
         # Each row's document as a small integer, read once per generation (a filter then costs
         # one vectorized lookup). Two threads may both read it the first time; the results are equal.
         if self._codes_cache is None:
             rows = self._query("SELECT chunk_id, doc_id FROM chunks ORDER BY chunk_id")
             index: dict[str, int] = {}
             codes = np.array([index.setdefault(d, len(index)) for _, d in rows], dtype=np.int32)
-            self._codes_cache = (codes, index)
+            self._codes_cache = (codes, index, list(index))  # and each code's document
         return self._codes_cache
 
     def _df(self) -> np.ndarray:
@@ -549,11 +549,11 @@ class IndexSnapshot:
         scoring every passage; remembered for the generation (see `Memo`)."""
 
         def read() -> frozenset[int]:
-            t = self.bm25.vocab_dict.get(token)
-            if t is None or t + 1 >= len(self.bm25.scores["indptr"]):
+            t, matrix = self.bm25.vocab_dict.get(token), self.bm25.scores
+            if t is None or t + 1 >= len(matrix["indptr"]):
                 return frozenset()
-            lo, hi = int(self.bm25.scores["indptr"][t]), int(self.bm25.scores["indptr"][t + 1])
-            rows = np.asarray(self.bm25.scores["indices"][lo:hi])[np.asarray(self.bm25.scores["data"][lo:hi]) > 0]
+            lo, hi = int(matrix["indptr"][t]), int(matrix["indptr"][t + 1])
+            rows = np.asarray(matrix["indices"][lo:hi])[np.asarray(matrix["data"][lo:hi]) > 0]
             return frozenset(self.ids[rows].tolist())  # BM25 doc i is chunk row i
 
         return self._memo.get(("passages", token), read)
@@ -575,8 +575,7 @@ class IndexSnapshot:
         rows = np.searchsorted(self.ids, ids)
         found = rows < len(self.ids)
         found[found] = self.ids[rows[found]] == ids[found]
-        codes, index = self._doc_codes()
-        names = self._memo.get("document by code", lambda: list(index))  # codes count documents as met
+        codes, _, names = self._doc_codes()
         return {int(i): names[c] for i, c in zip(ids[found].tolist(), codes[rows[found]].tolist())}
 
     def documents(self) -> list[Document]:
@@ -665,15 +664,12 @@ class Memo:
         except KeyError:
             pass
         value = compute()
-        self._put({key: value})
-        return value
-
-    def _put(self, items: dict[Any, Any]) -> None:
         with self._lock:
-            if len(self._values) + len(items) > self.size:
-                for key in list(self._values)[: max(len(self._values) // 2, len(items))]:
-                    del self._values[key]
-            self._values.update(items)
+            if len(self._values) >= self.size:
+                for old in list(self._values)[: max(len(self._values) // 2, 1)]:
+                    del self._values[old]
+            self._values[key] = value
+        return value
 
 
 class ChunkKey(NamedTuple):
