@@ -19,16 +19,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import argparse  # noqa: E402
-import multiprocessing  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import time  # noqa: E402
 
 from fastapi import FastAPI  # noqa: E402
 
+from rag.api.workers import serve_worker, serve_workers  # noqa: E402
 from rag.config import Settings, add_serving_flags  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.errors import ConfigError  # noqa: E402
 
 CHAT_CONCURRENCY = 4  # chat answers at once (Gradio's queue); the APIs use the thread pool
 
@@ -79,7 +75,7 @@ def main(settings: Settings | None = None, argv: list[str] | None = None) -> Non
     watcher = _watch(settings, engine)
     if settings.workers > 1:
         try:
-            _serve_workers(settings)
+            serve_workers(settings, _worker)
         finally:
             if watcher is not None:
                 watcher.stop()
@@ -109,76 +105,8 @@ def _watch(settings: Settings, engine: Engine):
     return watcher
 
 
-def _serve_workers(settings: Settings) -> None:
-    """`settings.workers` processes answering on one port until SIGINT or SIGTERM; a worker that
-    dies is started again. Each loads its own engine from the index on disk (ingests by this process
-    or `rag ingest` reach them: an engine re-reads the index when its files change) and listens on
-    its own socket with SO_REUSEPORT, so the kernel spreads new connections evenly across them (on
-    one shared socket, the first worker awake accepts most of a burst of keep-alive clients)."""
-    guard = _bind(settings)  # fails here, before any worker starts, when the port is taken
-    # spawn, not fork: the parent's ONNX Runtime and SQLite handles must not be shared.
-    context = multiprocessing.get_context("spawn")
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    workers = []
-    try:
-        workers = [_start_worker(context, settings) for _ in range(settings.workers)]
-        print(f"serving on http://{settings.host}:{settings.port}/: the APIs /api/..., /v1/... in "
-              f"{settings.workers} processes (pids {', '.join(str(w.pid) for w in workers)})", flush=True)  # fmt: skip
-        while not stopping:
-            time.sleep(0.5)
-            for i, worker in enumerate(workers):
-                if not worker.is_alive() and not stopping:
-                    print(f"worker {worker.pid} stopped (exit code {worker.exitcode}); starting another", flush=True)
-                    workers[i] = _start_worker(context, settings)
-    finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.join(timeout=10)
-            if worker.is_alive():
-                worker.kill()
-        guard.close()
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-
-
-def _bind(settings: Settings) -> socket.socket:
-    """A socket bound to the server's address with SO_REUSEPORT (not yet listening)."""
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    try:
-        sock.bind((settings.host, settings.port))
-    except OSError as exc:
-        sock.close()
-        raise ConfigError(
-            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror}): stop what uses it, or pick "
-            "another port with --port"
-        ) from exc
-    return sock
-
-
-def _start_worker(context, settings: Settings):
-    worker = context.Process(target=_worker, args=(settings,), daemon=True)
-    worker.start()
-    return worker
-
-
 def _worker(settings: Settings) -> None:
     """One API worker: its own engine, and uvicorn on its own socket of the port (SIGTERM stops it)."""
-    import uvicorn
-
     engine = Engine(settings)
     engine.start(note=lambda message: None)
-    sock = _bind(settings)
-    sock.listen(2048)
-    print(f"worker {os.getpid()} ready", flush=True)
-    config = uvicorn.Config(build_server(settings, engine), log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=5)  # fmt: skip
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_worker(build_server(settings, engine), settings)

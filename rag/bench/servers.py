@@ -24,11 +24,15 @@ from pathlib import Path
 
 from rag.bench import ROOT
 
-# name -> arguments of app.py
+# name -> what `python` runs in the checkout (its port is added)
 CONFIGS: dict[str, list[str]] = {
-    "one process": [],  # the chat and the APIs, engine calls on a gated pool of threads
-    "api workers": ["--api-only", "--workers", "2"],  # one process per core, answers on the event loop
+    "one process": ["app.py"],  # the chat and the APIs, engine calls on a gated pool of threads
+    "api workers": ["app.py", "--api-only", "--workers", "2"],  # one process per core, answers on the event loop
+    # The same serving path with nothing behind it, then with only the question's model pass (rag.api.floor)
+    "http floor": ["-m", "rag.api.floor", "--workers", "2"],
+    "model floor": ["-m", "rag.api.floor", "--workers", "2", "--model"],
 }
+DEFAULT_CONFIGS = ("one process", "api workers")
 READY_S = 180.0  # a server loads its index and model before it answers /api/status
 
 
@@ -39,12 +43,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     p = argparse.ArgumentParser(prog="python -m rag.bench.servers", description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", type=Path, required=True, help="the articles folder")
     p.add_argument("--index", type=Path, required=True, help="its index folder (built first if missing)")
-    p.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, of: {', '.join(CONFIGS)}")
+    p.add_argument("--configs", default=",".join(DEFAULT_CONFIGS), help=f"comma-separated, of: {', '.join(CONFIGS)}")
     p.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated, of: ask, chat")
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--seconds", type=float, default=20.0, help="per server and endpoint")
     p.add_argument("--port", type=int, default=7871)
-    p.add_argument("--code", type=Path, default=ROOT, help="the checkout whose app.py is served (default: this one)")
+    p.add_argument("--code", type=Path, default=ROOT, help="the checkout that is served (default: this one)")
     p.add_argument("--out", type=Path, default=None, help="write the report here as well")
     args = p.parse_args(argv)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
                     run_load(url, endpoint, default_questions(), users=args.users, seconds=args.seconds,
                              server_pid=server.pid)
                 )  # fmt: skip
-                runs.append({"server": name, "app_py_args": CONFIGS[name], **report})
+                runs.append({"server": name, "python_args": CONFIGS[name], **report})
     result = {
         "machine": machine(),
         "how": f"{args.users} clients for {args.seconds:g} s per server and endpoint, one server at a time, "
@@ -81,14 +85,14 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
 
 
 class _Server:
-    """`python app.py ARGS` of a checkout, over a corpus and index, on a loopback port; stopped on exit."""
+    """`python ARGS` in a checkout, over a corpus and index, on a loopback port; stopped on exit."""
 
-    def __init__(self, code: Path, app_args: list[str], corpus: Path, index: Path, port: int) -> None:
-        self.cmd = [sys.executable, str(code / "app.py"), "--port", str(port), *app_args]
+    def __init__(self, code: Path, args: list[str], corpus: Path, index: Path, port: int) -> None:
+        self.cmd = [sys.executable, *args, "--port", str(port)]
         self.env = {**os.environ, "RAG_CORPUS_DIR": str(corpus.resolve()), "RAG_INDEX_DIR": str(index.resolve()),
                     "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code)}  # fmt: skip
         self.cwd, self.url = code, f"http://127.0.0.1:{port}/api/status"
-        self.workers = int(app_args[app_args.index("--workers") + 1]) if "--workers" in app_args else 0
+        self.workers = int(args[args.index("--workers") + 1]) if "--workers" in args else 0
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open from start to stop, closed in __exit__
         self.proc: subprocess.Popen | None = None
 

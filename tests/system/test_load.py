@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,13 +216,14 @@ def test_api_clients_get_their_own_answers(request, served, endpoint):
 
 def test_server_benchmark_serves_each_configuration_in_turn(load_corpus, tmp_path):
     """`python -m rag.bench.servers` (the README's server table) starts each way of serving on the
-    load corpus, loads it, stops it, and writes one report with the servers' CPU per answer."""
+    load corpus, the floors included, loads it, stops it, and writes one report with the servers'
+    CPU per answer."""
     from rag.bench import servers
 
     root, _ = load_corpus
     out = tmp_path / "servers.json"
     argv = ["--corpus", str(root / "corpus"), "--index", str(root / "index"), "--seconds", "2", "--users", "4",
-            "--port", str(free_port()), "--out", str(out)]  # fmt: skip
+            "--port", str(free_port()), "--out", str(out), "--configs", ",".join(servers.CONFIGS)]  # fmt: skip
     assert servers.main(argv, out=lambda text: None) == 0
     report = json.loads(out.read_text())
     assert [(r["server"], r["endpoint"]) for r in report["runs"]] == [
@@ -230,6 +232,26 @@ def test_server_benchmark_serves_each_configuration_in_turn(load_corpus, tmp_pat
     for run in report["runs"]:
         assert run["answered"] > 0 and run["errors"] == run["crossed"] == 0 and run["server_cpu_ms_per_answer"] > 0
     assert report["articles"] == 45 and report["machine"]["cpu_flags"]
+
+
+def test_the_model_floor_answers_with_the_engines_question_vector(load_corpus):
+    """The model floor of the server table embeds each question with the engine's own model, over
+    the real HTTP path: its reply is the first component of the vector the engine would search with."""
+    from rag.bench import servers
+    from rag.config import Settings
+    from rag.index.embed import get_embedder
+
+    root, known = load_corpus
+    port = free_port()
+    question = known[0][0]
+    expected = float(get_embedder(Settings.from_env()).embed_query(question)[0])
+    with servers._Server(ROOT, servers.CONFIGS["model floor"], root / "corpus", root / "index", port):
+        body = json.dumps({"question": question}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/ask", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            answer = json.loads(reply.read())
+    assert answer["question"] == question
+    assert abs(float(answer["answer"]) - expected) < 1e-5, (answer, expected)
 
 
 def test_a_thousand_questions_in_a_row_hold_memory(app_server):

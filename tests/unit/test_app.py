@@ -217,6 +217,7 @@ def test_launch_options_bind_loopback_and_parse_auth():
 
 def test_workers_need_api_only_and_a_free_port():
     from rag import server
+    from rag.api import workers
 
     settings = server.parse_args(["--api-only", "--workers", "2", "--port", "8123"], Settings())
     assert (settings.api_only, settings.workers, settings.port) == (True, 2, 8123)
@@ -230,8 +231,8 @@ def test_workers_need_api_only_and_a_free_port():
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ConfigError, match="pick another port"):
-            server._bind(settings.replace(port=port))
-    free = server._bind(settings.replace(port=0))  # workers bind beside it (SO_REUSEPORT)
+            workers.bind(settings.replace(port=port))
+    free = workers.bind(settings.replace(port=0))  # workers bind beside it (SO_REUSEPORT)
     try:
         assert free.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
     finally:
