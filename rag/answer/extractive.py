@@ -203,6 +203,7 @@ OFF_TOPIC_ARTICLE = -0.10  # the sentence's article mentions none of the names t
 TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a quantity)
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
+QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
@@ -409,7 +410,8 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
 def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
     "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
-    before a "Therefore ..."), the person of a "who" question, the quantity of a "how many" one."""
+    before a "Therefore ..."), the person of a "who" question (next to it, or the lead-in naming the
+    speaker of a quotation: `_speaker`), the quantity of a "how many" one."""
     before = _neighbour(hit, start, snapshot, after=False)
     after = _neighbour(hit, end, snapshot, after=True)
     if asks_reason(question) and not _GIVES_REASON.search(text):
@@ -418,9 +420,23 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         reason = next((n for n in ahead if _GIVES_REASON.search(n[4])), None)
         return reason or (before if _LEADS_BACK.match(text) else None)
     if asks_who(question) and not _names_someone_else(question, text):
-        return next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
+        found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
+        return found or _speaker(question, hit, start, snapshot)
     if asks_quantity(question) and not _new_quantities(question, text):
         return next((n for n in (after, before) if n and _new_quantities(question, n[4])), None)
+    return None
+
+
+def _speaker(question: str, hit: Hit, pos: int, snapshot: StoreReader):
+    """For a sentence of a quotation: the lead-in before it that names who speaks, a sentence ending
+    in ':' at most `QUOTE_LOOKBACK` sentences back ("Thus, Konstantin Zatulin, ..., stated:")."""
+    for _ in range(QUOTE_LOOKBACK):
+        before = _neighbour(hit, pos, snapshot, after=False)
+        if before is None:
+            return None
+        if before[4].rstrip().endswith(":"):
+            return before if _names_someone_else(question, before[4]) else None
+        pos = before[2]
     return None
 
 

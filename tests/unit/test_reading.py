@@ -95,6 +95,11 @@ believes that this is hardly possible. Weather in the capital was mild all week.
 Oil shipments through the port grew for years. So, according to Kommersant, the shipment of oil through \
 the port has already been limited. And this is the main route for oil. The pretext chosen for this step \
 sounds strange, since 50 mines were reportedly found in the harbour. Traders were surprised.
+
+The reaction in Moscow was mixed. Thus, Konstantin Zatulin, a deputy of the Duma, stated:
+
+“They know that these regions had little to do with the republic. If we have friendship, then no \
+territorial issues are raised. And if not, then everything is possible.”
 """
 
 
@@ -135,6 +140,15 @@ def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
     # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
     back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
     assert back[4] == "Oil shipments through the port grew for years."
+
+
+def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
+    snap, sentence = tiny
+    best = sentence("If we have friendship, then no territorial issues are raised.")
+    speaker = _complement("Which Russian politician said territorial issues could be raised?", *best, snap)
+    assert speaker[4] == "Thus, Konstantin Zatulin, a deputy of the Duma, stated:"
+    # The question names the speaker already: the lead-in adds no one, and nothing joins.
+    assert _complement("Whom did Konstantin Zatulin warn about territorial issues?", *best, snap) is None
 
 
 def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
