@@ -21,6 +21,7 @@ from rag.answer.question import (
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
+    asks_negated,
     asks_quantity,
     asks_reason,
     asks_who,
@@ -29,6 +30,7 @@ from rag.answer.question import (
     key_names,
     names_in,
     quantities,
+    says_not,
     speaks_of_plans,
 )
 from rag.config import Settings
@@ -208,6 +210,7 @@ REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
+NEGATED = 0.06  # the question asks what was denied or not done, and the sentence negates ("does not ...")
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
@@ -238,6 +241,7 @@ class _Asked:
     typed: bool  # asks for a date or a quantity
     who: bool
     who_did: bool  # "who criticized X?" rather than "who is X?"
+    negated: bool  # asks about what was denied, refused or not done
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -246,7 +250,7 @@ class _Asked:
         who = asks_who(question)
         who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
         others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
-        return cls(names, others, typed, who, who_did)
+        return cls(names, others, typed, who, who_did, asks_negated(question))
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
@@ -264,6 +268,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += OFF_TOPIC_ARTICLE
     if asked.typed:
         out += TYPED_ANSWER
+    if asked.negated and says_not(sentence):
+        out += NEGATED
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
         if any(len(t) > 1 and not t & asked.name_tokens for t in named):

@@ -89,6 +89,34 @@ _ASKS_WHO = re.compile(
 )
 
 
+_NEGATED_Q = re.compile(
+    r"\b(not|never|n't|deny|denied|denies|refuse[sd]?|reject(s|ed)?|rather than|instead of)\b|n’t", re.I
+)
+_SAYS_NOT = re.compile(
+    r"\b(not|never|no|nor|neither|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of)\b|n’t",
+    re.I,
+)
+
+
+def asks_negated(question: str) -> bool:
+    """A question about what someone denied, refused or did not do ("Which practice did he deny
+    Kazakhstan takes part in?", "... rather than Russia?").
+
+    >>> asks_negated("Which practice did Tokayev deny Kazakhstan takes part in?"), asks_negated("Who denounced it?")
+    (True, False)
+    """
+    return bool(_NEGATED_Q.search(question))
+
+
+def says_not(sentence: str) -> bool:
+    """A sentence that denies or negates something ("does not participate", "not Russia ... but").
+
+    >>> says_not("Kazakhstan also does not participate in parallel import."), says_not("Notably, it grew.")
+    (True, False)
+    """
+    return bool(_SAYS_NOT.search(sentence))
+
+
 def asks_reason(question: str) -> bool:
     """A why-question, or one asking for the reason, pretext or cause of something."""
     return bool(_ASKS_REASON.search(question))

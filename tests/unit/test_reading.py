@@ -160,3 +160,14 @@ def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
     assert picked == ["best", "same, 0.03 below", "same, 0.05 below"]
     scored[1] = (0.495, two, 0, 9, "other, 0.005 below")
     assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
+
+
+def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
+    asked = extractive._Asked.of("Which trade practice did Tokayev deny Kazakhstan takes part in?")
+    denying = extractive._adjust(asked, "Kazakhstan also does not participate in the so-called parallel import.", True)
+    plain = extractive._adjust(
+        asked, "Kazakhstan's attitude towards Russia is reflected in economic cooperation.", True
+    )
+    assert denying - plain == pytest.approx(extractive.NEGATED) and extractive.NEGATED > 0
+    asked = extractive._Asked.of("Which trade practice does Kazakhstan take part in?")
+    assert extractive._adjust(asked, "Kazakhstan also does not participate in parallel import.", True) == 0.0
