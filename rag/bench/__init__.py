@@ -1,4 +1,4 @@
-"""`rag bench`: ingest, query, start-up and scale speed, with a naive baseline; JSON + Markdown + plot.
+"""`rag bench`: ingest, query, start-up, scale and API speed, with a naive baseline; JSON + Markdown + plot.
 
     rag bench                       every part but archive (about 20-30 minutes on 2 cores)
     rag bench --quick               smaller SciFact slice and sizes up to 100k (a few minutes)
@@ -10,6 +10,8 @@
                                     PostgreSQL beside the files: the eval set and SciFact through both
                                     stores with their ingest rates (stores.py), and pgvector's HNSW at
                                     100k and 1M synthetic passages beside FAISS (pgscale.py, --pg-sizes)
+    rag bench --only load           answers/s of the HTTP APIs under 20 loopback clients: each way of
+                                    serving and the floor servers (servers.py, load.py; about 4 minutes)
 
 Reports go to benchmarks/results/ (bench.json, bench.md, latency_vs_size.png). This package
 module holds the shared constants and option parsers; command.py is the command line, and
@@ -21,11 +23,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-PARTS = ("embed", "quality", "ingest", "query", "startup", "scale", "archive", "stores", "pgscale")
+PARTS = ("embed", "quality", "ingest", "query", "startup", "scale", "archive", "stores", "pgscale", "load")
 # archive is left out of a plain `rag bench`: at today's ingest speed it alone takes longer than
-# the rest together. The PostgreSQL parts need a database server. Name them in --only to run them.
+# the rest together. The PostgreSQL parts need a database server. load starts servers on a loopback
+# port and wants the cores to itself. Name them in --only to run them.
 POSTGRES_PARTS = ("stores", "pgscale")
-DEFAULT_PARTS = tuple(p for p in PARTS if p not in ("archive", *POSTGRES_PARTS))
+DEFAULT_PARTS = tuple(p for p in PARTS if p not in ("archive", "load", *POSTGRES_PARTS))
 ARCHIVE_SIZES = "500,2000"  # articles; the second is 4x the first, as the issue asks
 QUICK_ARCHIVE_SIZES = "50,200"
 ARCHIVE_BASELINES = ("first", "all", "none")  # which archive sizes the naive baseline ingests too

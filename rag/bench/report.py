@@ -101,7 +101,32 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         peak = max(app.get("peak_rss_mib", 0), app["rss_mib"])
         add("app serving RSS (peak), MiB", before.get("peak_rss_mib"), peak, "< 1536 MiB", peak < 1536)
     rows += archive_targets(r)
+    rows += load_targets(r)
     return rows
+
+
+LOAD_GOAL_PER_S, LOAD_GOAL_P95_MS = 200, 200  # the API issue's target, at 20 concurrent clients
+
+
+def load_targets(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The API's speed target for each answering endpoint of the fastest way of serving it."""
+    runs = [x for x in _get(r, "load", "runs") or [] if x["server"] == "api workers"]
+    floor = {x["endpoint"]: x for x in _get(r, "load", "runs") or [] if x["server"] == "model floor"}
+    rows = []
+    for x in runs:
+        met = (
+            x["answers_per_s"] >= LOAD_GOAL_PER_S
+            and x["p95_ms"] < LOAD_GOAL_P95_MS
+            and x["errors"] == x["crossed"] == 0
+        )
+        rows.append({"target": f"API answers/s, p95 ms ({x['endpoint']}, 2 workers; before: the model floor)",
+                     "before": _load_pair(floor.get(x["endpoint"])), "after": _load_pair(x),
+                     "goal": f">= {LOAD_GOAL_PER_S}/s, p95 < {LOAD_GOAL_P95_MS} ms", "met": met})  # fmt: skip
+    return rows
+
+
+def _load_pair(x: dict[str, Any] | None) -> str | None:
+    return f"{_fmt(x['answers_per_s'])}, {_fmt(x['p95_ms'])}" if x else None
 
 
 def archive_targets(r: dict[str, Any]) -> list[dict[str, Any]]:
@@ -353,6 +378,26 @@ def md_archive(r: dict[str, Any]) -> list[str]:
     return out + ["", *_archive_stages(ar["rows"]), "", *_archive_scaling(ar)]
 
 
+def md_load(r: dict[str, Any]) -> list[str]:
+    ld = r.get("load")
+    if not ld or not ld.get("runs"):
+        return []
+    out = [
+        f"{ld['how']}, over {ld['articles']} articles ({ld['corpus']}). The floors serve the same HTTP path with "
+        "nothing behind it (http floor) and with only each question's model pass (model floor): the most "
+        "any answering code could reach here. Server CPU: the server's and its workers' CPU per answer.",
+        "",
+        "| server | endpoint | answers/s | p50 ms | p95 ms | errors | crossed | server CPU ms per answer |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for x in ld["runs"]:
+        out.append(
+            f"| {x['server']} | {x['endpoint']} | {_fmt(x['answers_per_s'])} | {_fmt(x['p50_ms'])} | "
+            f"{_fmt(x['p95_ms'])} | {x['errors']} | {x['crossed']} | {_fmt(x.get('server_cpu_ms_per_answer'))} |"
+        )
+    return out
+
+
 def _archive_stages(rows: list[dict[str, Any]]) -> list[str]:
     """Cold ingest time by stage (the pipeline's own stage names), seconds and share of the total."""
     stages = list(dict.fromkeys(k for row in rows for k in row["ours"]["cold"]["stages_s"]))
@@ -484,6 +529,7 @@ _SECTIONS_MD: list[tuple[str, Callable[[dict[str, Any]], list[str]]]] = [
     ("Archive ingest: a generated news archive", md_archive),
     ("Stores: the files against PostgreSQL", md_stores),
     ("PostgreSQL at scale: pgvector HNSW beside FAISS", md_pgscale),
+    ("The HTTP APIs under load", md_load),
 ]
 
 

@@ -28,6 +28,7 @@ from rag.config import Settings
 
 QUICK_SCIFACT_DOCS = 500
 EMBED_SAMPLE = 256
+LOAD_SECONDS, LOAD_SECONDS_QUICK = 20.0, 5.0  # per server and endpoint in the load part
 APP_QUESTION = "How many wagons of Russian coal did Kazakhstan block?"
 
 
@@ -284,6 +285,24 @@ class Runner:
         out = run_stores(self.settings, str(self.settings.database_url), self.embedder, corpora, self.work, ROOT,
                          claims, self.log)  # fmt: skip
         return out, {"default_variant": self.default_variant(), "database": _where(self.settings.database_url)}
+
+    def part_load(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every way of serving the APIs in turn, floors included, under 20 loopback clients
+        (`rag.bench.servers`), over the corpus (an index of it is built in the work folder)."""
+        import socket
+
+        from rag.bench.load import ENDPOINTS
+        from rag.bench.servers import CONFIGS, measure
+
+        corpus = self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"
+        with socket.socket() as probe:  # a free loopback port for the servers, one at a time
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        seconds = LOAD_SECONDS_QUICK if self.args.quick else LOAD_SECONDS
+        self.log(f"  {len(CONFIGS)} servers x {len(ENDPOINTS)} endpoints, {seconds:g} s each, on port {port}")
+        out = measure(corpus.resolve(), self.work / "load-index", list(CONFIGS), list(ENDPOINTS), seconds=seconds,
+                      port=port)  # fmt: skip
+        return out, {}
 
     def part_pgscale(self) -> tuple[dict[str, Any], dict[str, Any]]:
         from rag.bench.pgscale import PgTuning, run_pgscale

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rag.bench import ROOT
 
@@ -37,8 +38,7 @@ READY_S = 180.0  # a server loads its index and model before it answers /api/sta
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
-    from rag.bench.load import ENDPOINTS, default_questions, run_load
-    from rag.machine import machine
+    from rag.bench.load import ENDPOINTS
 
     p = argparse.ArgumentParser(prog="python -m rag.bench.servers", description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", type=Path, required=True, help="the articles folder")
@@ -57,31 +57,41 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
     if unknown := [e for e in endpoints if e not in ENDPOINTS]:
         p.error(f"unknown endpoint {unknown[0]!r}; choose from: {', '.join(ENDPOINTS)}")
-    url = f"http://127.0.0.1:{args.port}"
-    runs = []
-    for name in configs:
-        with _Server(args.code, CONFIGS[name], args.corpus, args.index, args.port) as server:
-            for endpoint in endpoints:
-                report = asyncio.run(
-                    run_load(url, endpoint, default_questions(), users=args.users, seconds=args.seconds,
-                             server_pid=server.pid)
-                )  # fmt: skip
-                runs.append({"server": name, "python_args": CONFIGS[name], **report})
-    result = {
-        "machine": machine(),
-        "how": f"{args.users} clients for {args.seconds:g} s per server and endpoint, one server at a time, "
-        "python -m rag.bench.servers",
-        "code": _commit(args.code),
-        "corpus": str(args.corpus),
-        "articles": sum(1 for f in args.corpus.iterdir() if f.is_file()),
-        "runs": runs,
-    }
+    result = measure(args.corpus, args.index, configs, endpoints, users=args.users, seconds=args.seconds,
+                     port=args.port, code=args.code)  # fmt: skip
     text = json.dumps(result, indent=1)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n")
     out(text)
-    return 0 if all(r["errors"] == r["crossed"] == 0 for r in runs) else 1
+    return 0 if all(r["errors"] == r["crossed"] == 0 for r in result["runs"]) else 1
+
+
+def measure(corpus: Path, index: Path, configs: list[str], endpoints: list[str], *, users: int = 20,
+            seconds: float = 20.0, port: int = 7871, code: Path = ROOT) -> dict[str, Any]:  # fmt: skip
+    """Each configuration served in turn over `corpus` and `index`, each endpoint loaded for `seconds`
+    by `users` clients: the report (machine, how, code, corpus, runs)."""
+    from rag.bench.load import default_questions, run_load
+    from rag.machine import machine
+
+    url = f"http://127.0.0.1:{port}"
+    runs = []
+    for name in configs:
+        with _Server(code, CONFIGS[name], corpus, index, port) as server:
+            for endpoint in endpoints:
+                report = asyncio.run(
+                    run_load(url, endpoint, default_questions(), users=users, seconds=seconds, server_pid=server.pid)
+                )
+                runs.append({"server": name, "python_args": CONFIGS[name], **report})
+    return {
+        "machine": machine(),
+        "how": f"{users} clients for {seconds:g} s per server and endpoint, one server at a time, "
+        "python -m rag.bench.servers",
+        "code": _commit(code),
+        "corpus": str(corpus),
+        "articles": sum(1 for f in corpus.iterdir() if f.is_file()),
+        "runs": runs,
+    }
 
 
 class _Server:

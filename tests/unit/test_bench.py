@@ -246,3 +246,28 @@ def test_app_startup_part_reaches_a_first_answer(tmp_path):
     assert "note" not in out and "error" not in out, out
     assert out["to_first_answer_s"] >= out["to_page_s"] > 0
     assert out["http_ask_ms"]["n"] == 2 and out["rss_mib"] > 0
+
+
+def test_the_load_part_reports_every_server_and_the_api_speed_target():
+    """`rag bench --only load`'s section: a row per server and endpoint, and the API target judged
+    from the two-worker rows (the floor beside it), on the recorded floor measurement."""
+    import copy
+
+    data = {"load": json.loads((bench.ROOT / "benchmarks" / "results" / "load-floors.json").read_text())}
+    runs = data["load"]["runs"]
+    rows = report.load_targets(data)
+    workers = [x for x in runs if x["server"] == "api workers"]
+    assert len(rows) == len(workers) == 2
+    for row, run in zip(rows, workers, strict=True):
+        assert run["endpoint"] in row["target"] and row["after"].startswith(str(int(run["answers_per_s"])))
+        assert row["met"] == (run["answers_per_s"] >= 200 and run["p95_ms"] < 200)
+    table = [line for line in report.md_load(data) if line.startswith("| ") and line[2:8] not in ("server", "--- | ")]
+    assert len(table) == len(runs)
+    fast = copy.deepcopy(data)
+    for run in fast["load"]["runs"]:
+        run.update(answers_per_s=250.0, p95_ms=150.0)
+    assert all(row["met"] for row in report.load_targets(fast))
+    chat = next(x for x in fast["load"]["runs"] if (x["server"], x["endpoint"]) == ("api workers", "chat"))
+    chat["crossed"] = 1  # an answer that crossed to another client fails the target
+    assert [row["met"] for row in report.load_targets(fast)] == [True, False]
+    assert "The HTTP APIs under load" in report.markdown(data)

@@ -162,8 +162,8 @@ def test_archive_runs_only_when_named_and_takes_its_sizes():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     plain = parser.parse_args([])
-    # The archive and the PostgreSQL parts (which need a database URL) run only when named.
-    assert plain.only == list(DEFAULT_PARTS) == [p for p in PARTS if p not in ("archive", "stores", "pgscale")]
+    # The archive, load and PostgreSQL parts (which need a database URL) run only when named.
+    assert plain.only == list(DEFAULT_PARTS) == [p for p in PARTS if p not in ("archive", "load", "stores", "pgscale")]
     args = parser.parse_args(["--only", "archive,ingest", "--archive-articles", "1k,4k", "--archive-baseline", "none"])
     assert (args.only, args.archive_articles, args.archive_baseline) == (["ingest", "archive"], [1000, 4000], "none")
     with pytest.raises(SystemExit):
