@@ -106,7 +106,9 @@ def _watch(settings: Settings, engine: Engine):
 
 
 def _worker(settings: Settings) -> None:
-    """One API worker: its own engine, and uvicorn on its own socket of the port (SIGTERM stops it)."""
+    """One API worker: its own engine, and uvicorn on its own socket of the port (SIGTERM stops it).
+    The engine reads the index on disk, so ingests by the parent or by `rag ingest` reach it: an
+    engine re-reads the index when its files change."""
     engine = Engine(settings)
     engine.start(note=lambda message: None)
     serve_worker(build_server(settings, engine), settings)

@@ -89,13 +89,9 @@ _ASKS_WHO = re.compile(
 )
 
 
-_NEGATED_Q = re.compile(
-    r"\b(not|never|n't|deny|denied|denies|refuse[sd]?|reject(s|ed)?|rather than|instead of)\b|n’t", re.I
-)
-_SAYS_NOT = re.compile(
-    r"\b(not|never|no|nor|neither|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of)\b|n’t",
-    re.I,
-)
+_NEGATION = r"not|never|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of"
+_NEGATED_Q = re.compile(rf"\b(deny|refuse|reject|{_NEGATION})\b|n’t", re.I)  # "did he deny ...?"
+_SAYS_NOT = re.compile(rf"\b(no|nor|neither|{_NEGATION})\b|n’t", re.I)
 
 
 def asks_negated(question: str) -> bool:

@@ -18,12 +18,10 @@ from rag.errors import ConfigError
 
 def serve_workers(settings: Settings, target: Callable[[Settings], None]) -> None:
     """`settings.workers` processes answering on one port until SIGINT or SIGTERM; a worker that
-    dies is started again. Each loads its own engine from the index on disk (ingests by this process
-    or `rag ingest` reach them: an engine re-reads the index when its files change) and listens on
-    its own socket with SO_REUSEPORT, so the kernel spreads new connections evenly across them (on
-    one shared socket, the first worker awake accepts most of a burst of keep-alive clients).
-    `target(settings)` is what each process runs (module level: processes are spawned); it ends
-    by calling `serve_worker`."""
+    dies is started again. `target(settings)` is what each process runs (module level: processes
+    are spawned): it ends by calling `serve_worker`, so each listens on its own socket with
+    SO_REUSEPORT and the kernel spreads new connections evenly across them (on one shared socket,
+    the first worker awake accepts most of a burst of keep-alive clients)."""
     guard = bind(settings)  # fails here, before any worker starts, when the port is taken
     # spawn, not fork: the parent's ONNX Runtime and SQLite handles must not be shared.
     context = multiprocessing.get_context("spawn")

@@ -289,15 +289,12 @@ class Runner:
     def part_load(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """Every way of serving the APIs in turn, floors included, under 20 loopback clients
         (`rag.bench.servers`), over the corpus (an index of it is built in the work folder)."""
-        import socket
-
         from rag.bench.load import ENDPOINTS
         from rag.bench.servers import CONFIGS, measure
+        from rag.bench.startup import free_port
 
         corpus = self.settings.corpus_dir if self.settings.corpus_dir.is_dir() else ROOT / "corpus"
-        with socket.socket() as probe:  # a free loopback port for the servers, one at a time
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()  # the servers take it in turn
         seconds = LOAD_SECONDS_QUICK if self.args.quick else LOAD_SECONDS
         self.log(f"  {len(CONFIGS)} servers x {len(ENDPOINTS)} endpoints, {seconds:g} s each, on port {port}")
         out = measure(corpus.resolve(), self.work / "load-index", list(CONFIGS), list(ENDPOINTS), seconds=seconds,
