@@ -12,7 +12,7 @@ import pytest
 
 import rag
 from rag import Engine, IndexMissing, Settings
-from rag.answer.extractive import answer_json, answer_question
+from rag.answer.extractive import answer_json, answer_question, missing_terms
 from rag.engine import add_uploads
 from rag.index.build import ingest
 from rag.index.store import StoreReader, load_snapshot
@@ -85,6 +85,20 @@ def test_ask_takes_the_chat_history(engine):
     searched = result.hits or result.nearest  # an abstention shows the hits, or the nearest when none passed
     assert [h.chunk.chunk_id for h in answer.hits] == [h.chunk.chunk_id for h in searched] == IDS_WITH_HISTORY
     assert [h.chunk.chunk_id for h in engine.ask("What did he say?").hits] == [25, 38, 21, 5, 2]
+
+
+def test_numbers_of_a_question_are_looked_for_in_the_passages_found(engine):
+    # In digits or in words, a range's ends included; a number in none of the passages is named.
+    hits = engine.search(
+        "1,700 wagons with coal; rallies in Alma-Ata, thousand people came", k=10, mode="bm25", floor=-1.0
+    ).hits
+    texts = " ".join(h.chunk.text for h in hits)
+    assert "1,700 wagons" in texts and "from three to five thousand people" in texts
+    snapshot = engine.snapshot()
+    assert missing_terms("Were 1,700 wagons blocked, and did 5,000 people rally?", hits, snapshot) == []
+    assert missing_terms("Were 1,701 wagons blocked by 3000 people?", hits, snapshot) == ["1,701"]
+    others = tuple(h for h in hits if "1,700" not in h.chunk.text)  # only the passages found count
+    assert missing_terms("Were 1,700 wagons blocked?", others, snapshot) == ["1,700"]
 
 
 def test_snapshot_is_reused_until_an_ingest_writes_a_new_generation(engine, settings, fake_embedder, corpus):
