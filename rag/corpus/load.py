@@ -11,6 +11,7 @@ footers, repeated titles), not rules for particular files.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -110,22 +111,37 @@ def _title_from_path(path: Path) -> str:
 
 
 def _front_matter(text: str) -> tuple[str, dict[str, Any]]:
-    """Optional YAML front matter (--- ... ---) whose title/date/author/source override ours."""
+    """Optional YAML front matter (--- ... ---) whose title/date/author/source override ours.
+
+    Values are read as text (PyYAML's BaseLoader): a date is parsed by `parse_text` like any other,
+    so an impossible one ("2023-02-30") is no date rather than an error, and a list of authors is
+    joined ("Anna Ivanova, Boris Petrov"). Front matter that is not YAML is dropped, not shown.
+    """
     if not text.lstrip("\ufeff").startswith("---"):
         return text, {}
-    import frontmatter
     import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
     try:
-        post = frontmatter.loads(text)
+        block, content = YAMLHandler().split(text.lstrip("\ufeff"))
+    except ValueError:  # no closing "---": not front matter
+        return text, {}
+    try:
+        metadata = yaml.load(block, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str, list, dict
     except yaml.YAMLError:
+        metadata = {}  # broken YAML, but "key:" lines say it was meant as front matter
+        if not re.search(r"^\w[\w-]*\s*:", block, re.M):
+            return text, {}
+    if not isinstance(metadata, dict):  # "---\nA title\n---": a rule above and below, not front matter
         return text, {}
     hints = {}
     for key in ("title", "date", "author", "source", "outlet"):
-        value = post.metadata.get(key)
-        if value:
-            hints["source" if key == "outlet" else key] = str(value)
-    return post.content, hints
+        value = metadata.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if isinstance(v, str) and v.strip())
+        if isinstance(value, str) and value.strip():
+            hints["source" if key == "outlet" else key] = value.strip()
+    return content, hints
 
 
 def _markdown_text(text: str) -> str:
@@ -327,21 +343,31 @@ def parse_date(text: str) -> str | None:
     >>> parse_date("2022-04-07T06:00:00+05:00"), parse_date("on 7 April 2022")
     ('2022-04-07', '2022-04-07')
     """
-    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)", text)
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)", text) or re.search(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b", text)
     if m:
-        return m.group(0)
+        return _iso(m.group(1), m.group(2), m.group(3))
     m = re.search(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b", text)
     if m:
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
+        return _iso(m.group(3), m.group(2), m.group(1))
     m = re.search(r"\b(\d{1,2})\s+([A-Za-zА-Яа-яё]+)\.?,?\s+(\d{4})\b", text)
     if m and (month := _month_number(m.group(2))):
-        return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
+        return _iso(m.group(3), month, m.group(1))
     m = re.search(r"\b([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", text)
     if m and (month := _month_number(m.group(1))):
-        return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(2)):02d}"
+        return _iso(m.group(3), month, m.group(2))
     return None
+
+
+def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
+    """yyyy-mm-dd, or None for a day that no calendar has ("2023-02-30").
+
+    >>> _iso("2023", 2, "28"), _iso(2023, "02", 30)
+    ('2023-02-28', None)
+    """
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _month_number(word: str) -> int | None:
@@ -392,7 +418,7 @@ def parse_text(raw: str, hints: dict[str, Any] | None = None) -> dict[str, Any]:
             body_started = True
         if not body_started:
             # Header zone: the first short line is the title; the rest is byline, dateline or noise.
-            if title_norm is None and len(line) <= 200:
+            if title_norm is None and len(line) <= 200 and re.search(r"\w", line):  # not a rule "-----"
                 meta["title"], title_norm = line, norm
             elif norm != title_norm and meta["author"] is None and _NAME.match(line):
                 meta["author"] = line.rstrip(".")
@@ -414,7 +440,7 @@ def parse_text(raw: str, hints: dict[str, Any] | None = None) -> dict[str, Any]:
         if value:
             meta[key] = value
     if meta["date"]:
-        meta["date"] = parse_date(str(meta["date"])) or str(meta["date"])
+        meta["date"] = parse_date(str(meta["date"]))  # yyyy-mm-dd or none: "yesterday" dates nothing
     return {"text": "\n\n".join(kept), **meta}
 
 

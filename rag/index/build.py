@@ -95,6 +95,10 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]
     files = []
     for path, problem in _corpus_entries(corpus_dir):
         doc_id = path.relative_to(corpus_dir).as_posix()
+        if not _valid_utf8(doc_id):  # ids go into JSON and SQLite, which take only valid UTF-8
+            shown = doc_id.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            files.append(CorpusFile(shown, path, "unreadable", "the file name is not valid UTF-8; rename the file"))
+            continue
         if problem:
             doc_id += "/" if path.is_dir() else ""
             files.append(CorpusFile(doc_id, path, "unreadable", problem))
@@ -123,6 +127,16 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]
             continue
         files.append(CorpusFile(doc_id, path, digest, size=st.st_size))
     return sorted(files, key=lambda f: f.path)
+
+
+def _valid_utf8(name: str) -> bool:
+    """Whether a file name read from the disk is valid UTF-8 (Python keeps invalid bytes as
+    surrogates, which cannot be written out again as text)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _corpus_entries(corpus_dir: Path) -> list[tuple[Path, str | None]]:

@@ -170,12 +170,17 @@ def _fsync_tree(root: Path) -> None:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
+    """Write `data` as JSON to `path` in one step: readers see the old file or the new one; a
+    failure (data that does not encode, a full disk) leaves the old file and no temporary one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w") as fh:
-        json.dump(data, fh, indent=1, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def set_ef_search(index, ef_search: int) -> None:

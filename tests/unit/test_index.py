@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import numpy as np
@@ -119,6 +120,18 @@ def test_bad_files_are_skipped_with_a_reason(settings, fake_embedder, corpus):
         "image.png": "unsupported type .png; use one of .txt, .md, .markdown, .html, .htm, .pdf",
     }
     assert report.documents == 5
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_indexed(settings, fake_embedder, corpus):
+    # Linux file names are bytes; such a name cannot go into the manifest's JSON or SQLite as text.
+    for name in (b"bad\xffname.txt", b"bad\xfeother.docx"):
+        with open(os.path.join(os.fsencode(corpus), name), "wb") as fh:
+            fh.write(b"Riga port\n\nThe port of Riga handled 20 million tonnes of grain last year.\n")
+    report = ingest(settings, embedder=fake_embedder)
+    reason = "the file name is not valid UTF-8; rename the file"
+    assert report.skipped == {"bad\\xffname.txt": reason, "bad\\xfeother.docx": reason}
+    assert report.documents == 5 and report.wrote
+    assert not [p for p in settings.index_dir.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_failed_write_leaves_previous_index_loadable(settings, fake_embedder, corpus, monkeypatch):

@@ -107,7 +107,8 @@ def test_paragraphs_are_separated_by_blank_lines():
 @pytest.mark.parametrize(
     ("text", "iso"),
     [("20 июня 2022, 14:01", "2022-06-20"), ("10.11.2023 09:23", "2023-11-10"), ("2023-11-10", "2023-11-10"),
-     ("November 9, 2023", "2023-11-09"), ("9 Nov 2023", "2023-11-09"), ("no date here", None)],
+     ("November 9, 2023", "2023-11-09"), ("9 Nov 2023", "2023-11-09"), ("no date here", None),
+     ("2023/11/10", "2023-11-10"), ("2023-02-30", None), ("31.04.2022", None)],
 )  # fmt: skip
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
@@ -157,6 +158,35 @@ def test_front_matter_overrides_metadata(tmp_path):
     doc = load_document(md, "note.md")
     assert (doc.title, doc.meta) == ("The Real Title", {"date": "2024-03-05", "author": "A. Writer", "source": "Wire"})
     assert doc.text.endswith("The council met on Tuesday and approved the budget for next year.")
+
+
+@pytest.mark.parametrize(
+    ("front", "title", "meta"),
+    [
+        ("title: Chess\ndate: 2023-02-30\n", "Chess", {}),  # no such day: no date, no crash
+        ('title: S5\ndate: "2023/11/10"\nauthor: [Anna Ivanova, Boris Petrov]\n', "S5",
+         {"date": "2023-11-10", "author": "Anna Ivanova, Boris Petrov"}),
+        ("title: Rail\ndate: yesterday\n", "Rail", {}),  # dates are yyyy-mm-dd or none
+        ("title: [unclosed\nauthor: x\n", "Astana hosted a chess tournament", {}),  # broken YAML: dropped
+    ],
+)  # fmt: skip
+def test_front_matter_that_is_odd_is_read_or_dropped_not_fatal(tmp_path, front, title, meta):
+    md = tmp_path / "odd.md"
+    md.write_text(
+        f"---\n{front}---\nAstana hosted a chess tournament\n\nThe tournament drew players from twelve countries this year.\n"
+    )
+    doc = load_document(md, "odd.md")
+    assert (doc.title, doc.meta) == (title, meta)
+    assert "---" not in doc.text and doc.text.endswith("players from twelve countries this year.")
+
+
+def test_rules_around_a_title_are_not_front_matter(tmp_path):
+    page = tmp_path / "ruled.txt"
+    page.write_text(
+        "-----\nGrain deal extended\n-----\nThe two governments agreed on Monday to extend the grain deal.\n"
+    )
+    doc = load_document(page, "ruled.txt")
+    assert doc.title == "Grain deal extended" and doc.text.endswith("extend the grain deal.")
 
 
 def test_general_rules_not_file_rules():
