@@ -135,7 +135,7 @@ class Filters:
     def _named(self, entry: Mapping[str, Any]) -> bool:
         if self.outlets and _key(entry.get("source") or "") not in self.outlets:
             return False
-        return not self.authors or _key(entry.get("author") or "") in self.authors
+        return not self.authors or any(k in self.authors for k in _author_keys(entry.get("author") or ""))
 
     def _dated(self, entry: Mapping[str, Any]) -> bool | None:
         """True or False by the date filters; None when they apply and the article has no date."""
@@ -162,3 +162,14 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+
+
+def _author_keys(byline: str) -> set[str]:
+    """The byline and each of its names, as keys: an article by "Anna Ivanova, Boris Petrov" (or
+    "... and ...") is by either of them.
+
+    >>> sorted(_author_keys("Anna Ivanova and Boris Petrov"))
+    ['anna ivanova', 'anna ivanova and boris petrov', 'boris petrov']
+    """
+    names = re.split(r"\s*,\s*|\s+(?:and|&)\s+", byline)
+    return {_key(byline), *(_key(n) for n in names if n.strip())}

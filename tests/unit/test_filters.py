@@ -72,6 +72,13 @@ def test_build_normalizes_names_and_dates():
     assert f.active and not Filters.build(after="", outlets=[]).active
 
 
+def test_an_article_by_several_authors_matches_each_of_them():
+    entry = {"author": "Anna Ivanova, Boris Petrov and Yuri Li"}
+    for name in ("anna ivanova", "Boris  Petrov", "YURI LI", "Anna Ivanova, Boris Petrov and Yuri Li"):
+        assert Filters.build(authors=name).matches(entry), name
+    assert not Filters.build(authors="Anna").matches(entry)
+
+
 # ---------------------------------------------------------------- inside retrieval
 
 
