@@ -22,7 +22,7 @@ from rag.answer.extractive import answer_question, stream_answer
 from rag.answer.timeline import Timeline, build_timeline
 from rag.config import Settings
 from rag.corpus.uploads import Progress, UploadResult, _shown, save_upload
-from rag.errors import BadUpload, RagError
+from rag.errors import BadUpload, IndexUnwritable, IngestLocked, RagError
 from rag.index.build import IndexStatus, IngestReport, expected_manifest, index_status, ingest
 from rag.index.embed import Embedder, get_embedder
 from rag.index.store import MANIFEST, IndexSnapshot, load_snapshot
@@ -107,6 +107,9 @@ class Engine:
     def ensure(self, note: Note | None = None) -> IndexSnapshot:
         """Build or update the index if it is missing or stale, then return the current generation.
 
+        When an index exists but cannot be updated now (another ingest holds it, or its folder is
+        read-only), the existing index serves, and `note` is told why it may lag the corpus.
+
         Args:
             note: told what is being done and the ingest summary (the CLI prints them on stderr).
         """
@@ -114,7 +117,14 @@ class Engine:
         if status.stale:
             if note:
                 note(("building the index: " if not status.exists else "updating the index: ") + status.describe())
-            report = self.ingest()
+            try:
+                report = self.ingest()
+            except (IngestLocked, IndexUnwritable) as exc:
+                if not status.exists:
+                    raise
+                if note:
+                    note(f"not updated: {exc}. Answering from the index as it is.")
+                return self.snapshot()
             if note:
                 note(report.summary())
         return self.snapshot()

@@ -27,6 +27,10 @@ class IngestLocked(RagError):
     """Another ingest holds the index lock."""
 
 
+class IndexUnwritable(RagError):
+    """The index folder cannot be created or written (a read-only disk, a file in the way, no permission)."""
+
+
 class BadDocument(RagError):
     """A corpus file cannot be turned into an article (the reason is the message)."""
 

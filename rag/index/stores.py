@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rag.config import Settings
-from rag.errors import IndexCorrupt, IndexMismatch, IngestLocked, StoreSchemaError
+from rag.errors import IndexCorrupt, IndexMismatch, IndexUnwritable, IngestLocked, StoreSchemaError
 from rag.index import wire
 from rag.index.manifest import Manifest
 from rag.index.store import FileStore, IndexSnapshot, Store, StoreReader, read_manifest
@@ -114,13 +114,18 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     index_dir = Path(settings.index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / ".ingest.lock"))
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
     except Timeout as exc:
         raise IngestLocked(
             f"another ingest is updating {index_dir}/ right now; wait for it to finish and try again"
+        ) from exc
+    except OSError as exc:  # a read-only disk, a file where the folder should be, no permission
+        raise IndexUnwritable(
+            f"cannot write the index folder {index_dir}/ ({exc.strerror or exc}); make it writable or choose "
+            "another with --index or RAG_INDEX_DIR"
         ) from exc
     try:
         yield

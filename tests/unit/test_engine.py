@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import rag
-from rag import Engine, IndexMissing, Settings
+from rag import Engine, IndexMissing, IndexUnwritable, Settings
 from rag.answer.extractive import answer_json, answer_question, missing_terms
 from rag.engine import add_uploads
 from rag.index.build import ingest
@@ -146,6 +146,26 @@ def test_ensure_builds_only_when_stale(settings, fake_embedder, corpus):
     assert engine.start(note=notes.append).document("grain.txt") is not None
     assert notes[2] == "updating the index: corpus changed since the index was built: 1 new"
     assert fake_embedder.embedded > 1  # the new article's chunks and sentences, then the warm-up query
+
+
+def test_an_index_that_cannot_be_updated_now_still_answers(settings, fake_embedder, corpus, tmp_path):
+    # Another process is ingesting (it holds the lock): questions get the index as it is, and a note.
+    from filelock import FileLock
+
+    engine = Engine(settings, fake_embedder)
+    first = engine.ensure()
+    (corpus / "grain.txt").write_bytes(NEW_ARTICLE)
+    notes: list[str] = []
+    with FileLock(str(settings.index_dir / ".ingest.lock")):
+        snap = engine.ensure(note=notes.append)
+    assert snap.generation == first.generation and snap.document("grain.txt") is None
+    assert notes[1].startswith("not updated: another ingest is updating") and notes[1].endswith("index as it is.")
+    assert engine.ensure().document("grain.txt") is not None  # the lock released: it updates
+    # No index yet and none can be written (a file where its folder should be): a clear error.
+    (tmp_path / "a-file").write_text("")
+    stuck = Engine(settings.replace(index_dir=tmp_path / "a-file" / "index"), fake_embedder)
+    with pytest.raises(IndexUnwritable, match="cannot write the index folder .*a-file/index/ .*choose another"):
+        stuck.ensure()
 
 
 def test_embedder_is_loaded_lazily_and_once(settings, fake_embedder, monkeypatch):
