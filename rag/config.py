@@ -158,14 +158,20 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
-        """Defaults, overridden by RAG_* variables in `env`, overridden by non-None `flags`."""
+        """Defaults, overridden by RAG_* variables in `env`, overridden by `flags`; an empty value
+        (`RAG_INDEX_DIR=`, `--index ""`) is no value, so it never means the current folder.
+
+        >>> s = Settings.from_env({"RAG_INDEX_DIR": ""}, corpus_dir="", top_k=3)
+        >>> (s.corpus_dir, s.index_dir, s.top_k) == (Settings().corpus_dir, Settings().index_dir, 3)
+        True
+        """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             raw = env.get("RAG_" + f.name.upper())
             if raw is not None and raw != "":
                 values[f.name] = _parse(f.name, raw, f.type)
-        values.update({k: v for k, v in flags.items() if v is not None})
+        values.update({k: v for k, v in flags.items() if v is not None and v != ""})
         return cls(**values)
 
     def replace(self, **changes: Any) -> Settings:
