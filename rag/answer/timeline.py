@@ -15,7 +15,6 @@ listed apart, best first.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,7 @@ from rag.errors import ConfigError
 from rag.index.embed import Embedder
 from rag.index.store import StoreReader
 from rag.search.filters import Filters, entry_date
-from rag.search.names import chunks_mentioning
+from rag.search.names import chunks_mentioning, is_subject
 from rag.search.retrieve import search
 
 TIMELINE_K = 30  # passages searched for a timeline (an answer reads 5)
@@ -135,23 +134,6 @@ def build_timeline(
     timings["timeline_ms"] = _ms(t)
     timings["total_ms"] = _ms(t0)
     return Timeline(text, tuple(dated), tuple(undated), notes, timings)
-
-
-_QUESTION_START = re.compile(
-    r"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
-    r"would|should|in|on|at|after|before|since|during)\b",
-    re.I,
-)
-
-
-def is_subject(text: str) -> bool:
-    """A name or a subject rather than a question: at most four words, no question mark, and not
-    opening as a question does.
-
-    >>> is_subject("Tokayev"), is_subject("Olaf Scholz"), is_subject("What did Scholz say?")
-    (True, True, False)
-    """
-    return "?" not in text and len(text.split()) <= 4 and not _QUESTION_START.match(text)
 
 
 def _entry(doc: Mapping[str, Any], hit: Any, sentence: str, score: float) -> TimelineEntry:

@@ -76,3 +76,20 @@ def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]
     if not found:
         return set()
     return set(frozenset.intersection(*found) if every_word else frozenset.union(*found))
+
+
+_QUESTION_START = re.compile(
+    r"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
+    r"would|should|in|on|at|after|before|since|during)\b",
+    re.I,
+)
+
+
+def is_subject(text: str) -> bool:
+    """A name or a subject rather than a question: at most four words, no question mark, and not
+    opening as a question does.
+
+    >>> is_subject("Tokayev"), is_subject("Olaf Scholz"), is_subject("What did Scholz say?")
+    (True, True, False)
+    """
+    return "?" not in text and len(text.split()) <= 4 and not _QUESTION_START.match(text)

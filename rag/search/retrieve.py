@@ -19,7 +19,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, key_names
+from rag.search.names import chunks_mentioning, is_subject, key_names
 from rag.search.when import NO_TIME, TimeHint, article_dates, needs_today, newest_date, read_time
 from rag.search.wire import collapse_candidates
 
@@ -99,13 +99,17 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
 
 
 def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
-    """Candidates under the relevance floor that mention a name the question is about.
+    """Candidates under the relevance floor that mention a name the question is about, or, for
+    a subject rather than a question (`is_subject`: "coal", "coal wagons"), all of its words.
 
     The floor is on cosine, and a short question about a person can sit under it for the very
     passage that names them ("Who criticized Zatulin's remarks?": 0.246 for the passage with
-    Zatulin, BM25's first). A name the articles use is evidence that cosine blurs.
+    Zatulin, BM25's first). A name the articles use is evidence that cosine blurs; so are the
+    words someone searches for (a single word's cosine to a whole passage is low).
     """
     names = key_names(query) if below else []
+    if below and is_subject(query):
+        names.append(query)
     named: set[int] = set()
     for name in names:  # every word: "World Cup" is not named by a passage that says "world"
         named |= chunks_mentioning(name, snapshot, every_word=True)

@@ -82,6 +82,22 @@ def test_relevance_floor_returns_nothing_off_topic(seed_index, real_embedder, qu
     assert len(result.nearest) >= 1 or mode == "bm25"  # the UI can still show why
 
 
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+@pytest.mark.parametrize(("query", "words"), [("coal", ["coal"]), ("wagons", ["wagon"]), ("fertilizers", ["fertiliz"])])
+def test_a_few_words_find_the_passages_that_have_them(seed_index, real_embedder, mode, query, words):
+    # One word's cosine to a whole passage sits under the relevance floor; having the word is evidence.
+    settings, snap = seed_index
+    hits = search(query, settings, snap, embedder=real_embedder, mode=mode, k=10).hits
+    with_words = [h for h in hits if all(w in h.chunk.text.lower() for w in words)]
+    assert with_words and hits[0] in with_words, [h.chunk.text[:60] for h in hits]
+
+
+@pytest.mark.parametrize("query", ["weather today", "football", "coal football"])
+def test_a_few_words_the_articles_lack_find_nothing(seed_index, real_embedder, query):
+    settings, snap = seed_index
+    assert search(query, settings, snap, embedder=real_embedder, mode="hybrid").hits == ()
+
+
 def test_hit_scores_carry_both_methods(seed_index, real_embedder):
     settings, snap = seed_index
     hit = search("Kazakh-Russian trade reached $25 billion", settings, snap, embedder=real_embedder, k=1).hits[0]
