@@ -114,12 +114,20 @@ def test_parse_date(text, iso):
     assert parse_date(text) == iso
 
 
-@pytest.mark.parametrize("encoding", ["cp1251", "latin-1", "utf-16", "utf-8-sig"])
-def test_decode_non_utf8(encoding):
-    text = {"cp1251": "Президент Токаев заявил о санкциях и торговле с Россией в этом году.",
-            "latin-1": "Le président a déclaré à Genève que la coopération économique continuera.",
-            "utf-16": "Tokayev said: “Kazakhstan will comply” — 25 млрд.",
-            "utf-8-sig": "Plain text with a BOM."}[encoding]  # fmt: skip
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [("cp1251", "Президент Токаев заявил о санкциях и торговле с Россией в этом году."),
+     ("koi8_r", "Президент Токаев заявил о санкциях и торговле с Россией в этом году и о новых проектах."),
+     ("latin-1", "Le président a déclaré à Genève que la coopération économique continuera."),
+     # English with a few accents was read as a DOS or Baltic code page ("rķsumķ", "TokayevÆs").
+     ("latin-1", "The résumé of the envoy, who studied in Zürich and worked for Nestlé, was published."),
+     ("latin-1", "Café diplomacy\n\nThe naïve envoys met at the hotel café on Tuesday to discuss grain."),
+     ("cp1252", "What Tokayev’s speech in Kazakh says – and what it doesn’t – about Russia… for 5 €."),
+     ("cp1250", "Prezydent powiedział w Łodzi, że współpraca z Kazachstanem będzie kontynuowana."),
+     ("utf-16", "Tokayev said: “Kazakhstan will comply” — 25 млрд."),
+     ("utf-8-sig", "Plain text with a BOM.")],
+)  # fmt: skip
+def test_decode_non_utf8(encoding, text):
     assert decode_bytes(text.encode(encoding)) == text
 
 
