@@ -86,17 +86,33 @@ def needs_context(question: str) -> bool:
     return len(lexical_tokens(question)) <= 1
 
 
+_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+_SAYING = frozenset(lexical_tokens("say said tell told think thought mean meant else also more add added"))
+
+
 def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str:
     """The text to search with: the question, plus the names of the last turn if it depends on it.
 
-    >>> retrieval_query("What did he say about sanctions?", [("Who is Toqayev?", "Toqayev is the president.")])
+    The names say who or what the follow-up means, not what it asks about: one that asks about
+    something of its own ("... about sanctions?") takes the last question's names only, and "he"
+    or "she" takes no acronyms (an organisation is not "he"), so the last topic does not crowd out
+    the new one.
+
+    >>> history = [("What did Toqayev say about the DPR and LPR?", "Peskov said Putin ... [1]")]
+    >>> retrieval_query("What did he say about sanctions?", history)
     'What did he say about sanctions? (Toqayev)'
+    >>> retrieval_query("What else did they say?", history)
+    'What else did they say? (Toqayev, DPR, LPR, Peskov, Putin)'
     """
     if not history or not needs_context(question):
         return question
     last_q, last_a = history[-1]
     first_answer_sentence = re.split(r"(?<=[.!?])\s", re.sub(r"\s*\[\d+\]", "", last_a or ""), maxsplit=1)[0]
-    names = list(dict.fromkeys(names_in(last_q) + names_in(first_answer_sentence)))[:6]
+    asked, answered = names_in(last_q), names_in(first_answer_sentence)
+    if _PERSONAL & set(re.findall(r"[a-z]+", question.lower())):
+        asked, answered = [n for n in asked if not n.isupper()], [n for n in answered if not n.isupper()]
+    own = set(lexical_tokens(question)) - _SAYING
+    names = list(dict.fromkeys(asked if own and asked else asked + answered))[:6]
     if not names and len(history) > 1:
         return retrieval_query(f"{question} {last_q}", history[:-1])
     return f"{question} ({', '.join(names)})" if names else f"{question} {last_q}"
@@ -132,8 +148,8 @@ def passage_quantities(text: str) -> frozenset[float]:
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """What the question names that the articles do not cover: names that no article uses (after
     folding transliterations and stemming; any word of the name counts; titles, authors and
-    outlets count), and numbers (in digits or words) that no retrieved passage or its article's
-    date holds.
+    outlets count), and numbers of two digits or more that no retrieved passage or its article's
+    date holds (in digits or words).
 
     A question about something the articles never mention ("the population of Mongolia") would
     otherwise get the nearest sentences about something else. A name the articles do use but the
@@ -142,7 +158,8 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     """
     docs = snapshot.manifest.documents
     missing = [n for n in key_names(question) if not chunks_mentioning(n, snapshot) and not _in_metadata(n, docs)]
-    numbers = _DIGITS.findall(question)
+    # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
+    numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
     if numbers:
         dates = " ".join(str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
         found = set(quantities(dates)).union(*(passage_quantities(h.chunk.text) for h in hits))

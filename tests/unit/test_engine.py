@@ -97,6 +97,7 @@ def test_numbers_of_a_question_are_looked_for_in_the_passages_found(engine):
     snapshot = engine.snapshot()
     assert missing_terms("Were 1,700 wagons blocked, and did 5,000 people rally?", hits, snapshot) == []
     assert missing_terms("Were 1,701 wagons blocked by 3000 people?", hits, snapshot) == ["1,701"]
+    assert missing_terms("Did the 2 countries block 1,700 wagons? (1)", hits, snapshot) == []  # lone digits
     others = tuple(h for h in hits if "1,700" not in h.chunk.text)  # only the passages found count
     assert missing_terms("Were 1,700 wagons blocked?", others, snapshot) == ["1,700"]
 

@@ -162,10 +162,10 @@ def test_html_scripts_and_navigation_are_dropped(tmp_path):
 def test_front_matter_overrides_metadata(tmp_path):
     md = tmp_path / "note.md"
     md.write_text("---\ntitle: The Real Title\nauthor: A. Writer\ndate: 2024-03-05\noutlet: Wire\n---\n"
-                  "# Heading\n\nThe [council](http://x) met on **Tuesday** and approved the budget for next year.\n")  # fmt: skip
+                  "# Heading\n\nThe [council](http://x) met on **Tuesday** and approved the *joint* budget_plan for next year.\n")  # fmt: skip
     doc = load_document(md, "note.md")
     assert (doc.title, doc.meta) == ("The Real Title", {"date": "2024-03-05", "author": "A. Writer", "source": "Wire"})
-    assert doc.text.endswith("The council met on Tuesday and approved the budget for next year.")
+    assert doc.text.endswith("The council met on Tuesday and approved the joint budget_plan for next year.")
 
 
 @pytest.mark.parametrize(
