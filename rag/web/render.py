@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rag.index.manifest import Manifest
@@ -83,20 +83,45 @@ def _find(text: str, quote: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def highlight(text: str, quote: str | None, css: str = "rag-quote") -> str:
-    """`text` escaped, with `quote` (if found) wrapped in <mark>."""
-    span = _find(text, quote or "")
-    if span is None:
-        return esc(text)
-    a, b = span
-    return f'{esc(text[:a])}<mark class="{css}">{esc(text[a:b])}</mark>{esc(text[b:])}'
+def highlight(text: str, quotes: str | Sequence[str] | None, css: str = "rag-quote") -> str:
+    """`text` escaped, with each of `quotes` that it holds wrapped in <mark>.
+
+    >>> highlight("A b. C <d>. E f.", ["E f.", "A b.", "nowhere"])
+    '<mark class="rag-quote">A b.</mark> C &lt;d&gt;. <mark class="rag-quote">E f.</mark>'
+    """
+    wanted = [quotes] if isinstance(quotes, str) else list(quotes or ())
+    spans = sorted(span for q in wanted if (span := _find(text, q)) is not None)
+    out, at = [], 0
+    for a, b in spans:
+        if a < at:  # overlaps one already marked
+            continue
+        out += [esc(text[at:a]), f'<mark class="{css}">{esc(text[a:b])}</mark>']
+        at = b
+    return "".join(out) + esc(text[at:])
+
+
+_CITED = re.compile(r"\s*(.*?)((?:\s*\[\d+\])+)")
+
+
+def cited_quotes(answer: Answer, n: int) -> tuple[str, ...]:
+    """What citation `n` supports: its quote, and every sentence of the answer marked [n] (an
+    extractive answer can quote two sentences of one passage; each is marked in its card).
+
+    >>> from types import SimpleNamespace as NS
+    >>> a = NS(text="One. [1] Two. [2] Three. [1]", citations=[NS(n=1, quote="One."), NS(n=2, quote="Two.")])
+    >>> cited_quotes(a, 1)
+    ('One.', 'Three.')
+    """
+    quote = next((c.quote for c in answer.citations if c.n == n), None)
+    marked = (m.group(1) for m in _CITED.finditer(answer.text) if str(n) in re.findall(r"\d+", m.group(2)))
+    return tuple(dict.fromkeys(q for q in (quote, *marked) if q))
 
 
 def _card(
     key: str,
     label: str,
     hit: Hit,
-    quote: str | None,
+    quote: str | Sequence[str] | None,
     manifest: Manifest | None,
     *,
     flagged: bool = False,
@@ -171,7 +196,15 @@ def source_cards(
     else:
         rows.append(f'<h3 class="rag-heading">Sources ({len(answer.citations)})</h3>')
         rows += [
-            _card(f"c{c.n}", f"[{c.n}]", c.hit, c.quote, manifest, flagged=not c.supported, show_scores=show_scores)
+            _card(
+                f"c{c.n}",
+                f"[{c.n}]",
+                c.hit,
+                cited_quotes(answer, c.n),
+                manifest,
+                flagged=not c.supported,
+                show_scores=show_scores,
+            )  # fmt: skip
             for c in answer.citations
         ]
     if show_timings and answer.timings_ms:
@@ -180,8 +213,8 @@ def source_cards(
     return "\n".join(rows)
 
 
-def find_source(answer: Answer, key: str) -> tuple[Hit, str | None, str] | None:
-    """The hit, quote and label behind a card's `data-key` ("c<n>" or "h<rank>")."""
+def find_source(answer: Answer, key: str) -> tuple[Hit, tuple[str, ...], str] | None:
+    """The hit, quotes (`cited_quotes`) and label behind a card's `data-key` ("c<n>" or "h<rank>")."""
     kind, num = (key or "")[:1], (key or "")[1:]
     if not num.isdigit():
         return None
@@ -189,16 +222,18 @@ def find_source(answer: Answer, key: str) -> tuple[Hit, str | None, str] | None:
     if kind == "c":
         for c in answer.citations:
             if c.n == n:
-                return c.hit, c.quote, f"[{n}]"
+                return c.hit, cited_quotes(answer, n), f"[{n}]"
     elif kind == "h":
         for h in answer.hits:
             if h.rank == n:
-                return h, None, f"#{n}"
+                return h, (), f"#{n}"
     return None
 
 
-def article_view(doc: Document, info: Mapping[str, Any], chunk: Chunk, quote: str | None, label: str = "") -> str:
-    """The whole cleaned article, escaped, with the cited passage marked in place (and its quote inside)."""
+def article_view(
+    doc: Document, info: Mapping[str, Any], chunk: Chunk, quote: str | Sequence[str] | None, label: str = ""
+) -> str:
+    """The whole cleaned article, escaped, with the cited passage marked in place (and its quotes inside)."""
     text = doc.text
     a, b = chunk.char_start, chunk.char_end
     if text[a:b] != chunk.text:  # the article was re-indexed since the answer: find the passage again

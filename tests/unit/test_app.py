@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,8 +144,18 @@ def test_article_view_marks_the_passage_in_place():
 
 def test_find_source_by_card_key():
     answer = _answer()
-    assert find_source(answer, "c1") == (answer.citations[0].hit, "1,700 wagons were blocked.", "[1]")
-    assert find_source(answer, "h1") == (answer.hits[0], None, "#1")
+    quotes = ("1,700 wagons were blocked.", "Kazakhstan blocked 1,700 wagons.")  # the quote, then the answer's
+    assert find_source(answer, "c1") == (answer.citations[0].hit, quotes, "[1]")
+    assert find_source(answer, "h1") == (answer.hits[0], (), "#1")
+
+
+def test_every_sentence_an_answer_quotes_from_a_passage_is_marked_in_its_card():
+    # An extractive answer can quote two sentences of one passage, under one [1]: both are marked.
+    answer = _answer()
+    answer = replace(answer, text="Coal: 1,700 wagons were blocked. [1] Trains waited. [1]")
+    card = source_cards(answer, None)
+    assert card.count('<mark class="rag-quote">') == 2
+    assert '<mark class="rag-quote">Coal: 1,700 wagons were blocked.</mark> <mark class="rag-quote">Trains waited.</mark>' in card
     assert find_source(answer, "c9") is None and find_source(answer, "x") is None and find_source(answer, "") is None
 
 
