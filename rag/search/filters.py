@@ -38,12 +38,12 @@ def parse_date(value: str | date | None, name: str) -> date | None:
     text = str(value).strip()
     if not text:
         return None
+    if not _ISO_DATE.fullmatch(text):
+        raise ConfigError(f"{name} must be a date as yyyy-mm-dd (e.g. 2023-11-10); got {text!r}")
     try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError("not yyyy-mm-dd")
         return date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"{name} must be a date as yyyy-mm-dd (e.g. 2023-11-10); got {text!r}") from None
+        raise ConfigError(f"{name}: {text} is no day of the calendar; give a date as yyyy-mm-dd") from None
 
 
 def entry_date(entry: Mapping[str, Any]) -> date | None:

@@ -88,6 +88,11 @@ class Handlers:
         """The status line, the update button (shown when stale) and the empty state, as they are now."""
         return _status_updates(ChatSession(self.backend).status())
 
+    def filter_choices(self) -> tuple[Any, Any]:
+        """The outlet and author lists offered, as the index is now (uploads add to them)."""
+        outlets, authors = ChatSession(self.backend).filter_choices()
+        return gr.update(choices=outlets), gr.update(choices=authors)
+
     def update_index(self, progress: gr.Progress = gr.Progress()) -> tuple[str, Any, Any]:  # noqa: B008
         try:
             summary = ChatSession(self.backend).update_index(_progress(progress))
@@ -251,9 +256,12 @@ def _settings_panel(settings: Settings, choices: tuple[list[str], list[str]] = (
 def _filter_inputs(outlets: list[str], authors: list[str]) -> tuple:
     """Which articles answers and timelines draw from: (after, before, outlets, authors)."""
     with gr.Row(elem_id="rag-filters"):
-        dates = {"include_time": False, "type": "string", "min_width": 150}
-        after = gr.DateTime(label="Published on or after", elem_id="rag-after", **dates)
-        before = gr.DateTime(label="Published on or before", elem_id="rag-before", **dates)
+        # Text, not gr.DateTime: its picker kept a date it could not read to itself (the answer
+        # went out unfiltered, or with the last date it could read); typed text reaches
+        # `Filters.build`, whose message for a bad date shows in the chat.
+        dates = {"placeholder": "yyyy-mm-dd", "max_lines": 1, "min_width": 150}
+        after = gr.Textbox(label="Published on or after", elem_id="rag-after", **dates)
+        before = gr.Textbox(label="Published on or before", elem_id="rag-before", **dates)
         names = {"multiselect": True, "allow_custom_value": True, "min_width": 180}
         outlet = gr.Dropdown(outlets, value=[], label="Outlets", info="any of these", elem_id="rag-outlet", **names)
         author = gr.Dropdown(authors, value=[], label="Authors", info="any of these", elem_id="rag-author", **names)
@@ -297,9 +305,13 @@ def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
     for box in (p.show_scores, p.show_timings):
         box.change(restyle, [p.turns, p.shown, p.show_scores, p.show_timings], p.sources, **UI_EVENT)
     index_outputs = [p.status, p.update_btn, p.chatbot]
-    p.update_btn.click(h.update_index, None, index_outputs, **UI_EVENT)
-    p.files.upload(h.upload, p.files, [p.upload_msg, *index_outputs, p.files], **UI_EVENT)
+    lists, choices = [p.filters[2], p.filters[3]], h.filter_choices
+    p.update_btn.click(h.update_index, None, index_outputs, **UI_EVENT).then(choices, None, lists, **UI_EVENT)
+    p.files.upload(h.upload, p.files, [p.upload_msg, *index_outputs, p.files], **UI_EVENT).then(
+        choices, None, lists, **UI_EVENT
+    )
     demo.load(h.status, None, index_outputs, **UI_EVENT)
+    demo.load(choices, None, lists, **UI_EVENT)
     gr.api(h.ask_api, api_name="ask")
 
 

@@ -155,7 +155,10 @@ def test_every_sentence_an_answer_quotes_from_a_passage_is_marked_in_its_card():
     answer = replace(answer, text="Coal: 1,700 wagons were blocked. [1] Trains waited. [1]")
     card = source_cards(answer, None)
     assert card.count('<mark class="rag-quote">') == 2
-    assert '<mark class="rag-quote">Coal: 1,700 wagons were blocked.</mark> <mark class="rag-quote">Trains waited.</mark>' in card
+    assert (
+        '<mark class="rag-quote">Coal: 1,700 wagons were blocked.</mark> <mark class="rag-quote">Trains waited.</mark>'
+        in card
+    )
     assert find_source(answer, "c9") is None and find_source(answer, "x") is None and find_source(answer, "") is None
 
 
@@ -401,6 +404,7 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
     assert {name: len(fns) for name, fns in by_name.items()} == {
         "respond": 3, "_example_text": 1, "retry": 1, "clear": 2, "like": 1, "select_turn": 1, "open_source": 1,
         "restyle": 2, "update_index": 1, "upload": 1, "status": 1, "ask_api": 1, "timeline": 1, "close_timeline": 1,
+        "filter_choices": 3,  # on page load, after an upload and after "Update index"
     }  # fmt: skip
     # The question box, the Ask button and the examples share one concurrency limit, as one handler.
     assert len({f.concurrency_id for f in by_name["respond"]}) == 1
@@ -410,6 +414,22 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
     sources = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-sources")
     respond = by_name["respond"][0]
     assert respond.outputs[0] is chatbot and respond.outputs[2] is sources and len(respond.outputs) == 6
+
+
+def test_the_outlet_and_author_lists_follow_the_index(indexed, fake_embedder):
+    """An uploaded article's outlet and author are offered once it is indexed (the page refreshes
+    the lists on load, after an upload and after "Update index")."""
+    from rag.web import app
+
+    engine = Engine(indexed, fake_embedder)
+    demo = app.build_app(indexed, engine)
+    refresh = _handler(demo, "filter_choices")
+    outlets, authors = refresh()
+    assert "Le Steppe" not in outlets["choices"] and "Jean Dupont" not in authors["choices"]
+    article = b"---\nsource: Le Steppe\nauthor: Jean Dupont\n---\nGrain in Astana\n\nGrain exports from Astana rose again this year.\n"
+    engine.add_uploads([("steppe.md", article)])
+    outlets, authors = refresh()
+    assert "Le Steppe" in outlets["choices"] and "Jean Dupont" in authors["choices"]
 
 
 def test_respond_handler_streams_updates_for_the_page(indexed, fake_embedder):
@@ -451,6 +471,9 @@ def test_filters_and_timeline_handlers(indexed, fake_embedder):
     *_, (messages, turns, *_) = respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False,
                                         "1.1.2023", None, [], [])  # fmt: skip
     assert "after must be a date as yyyy-mm-dd" in messages[-1]["content"]
+    *_, (messages, *_) = respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False,
+                                 "2023-02-30", None, [], [])  # fmt: skip
+    assert "after: 2023-02-30 is no day of the calendar" in messages[-1]["content"]
     shown = _handler(demo, "timeline")("What about Tokayev?", [], "hybrid", None, None, [], [])
     want = timeline_html(Engine(indexed, fake_embedder).timeline("What about Tokayev?", mode="hybrid"))
     assert shown == gr.update(value=want, visible=True) and "rag-timeline-chart" in want

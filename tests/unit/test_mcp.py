@@ -111,7 +111,7 @@ def test_timeline_tool_orders_each_articles_fact_by_date(engine):
         ("ask", {"question": "  "}, "question is empty"),
         ("search", {"question": WAGONS, "k": 0}, "k must be between"),
         ("search", {"question": WAGONS, "after": "10.11.2023"}, "after must be a date as yyyy-mm-dd"),
-        ("ask", {"question": WAGONS, "before": "2023-02-30"}, "before must be a date as yyyy-mm-dd"),
+        ("ask", {"question": WAGONS, "before": "2023-02-30"}, "before: 2023-02-30 is no day of the calendar"),
         ("timeline", {"question": TOKAYEV, "k": 101}, "k must be between 1 and 100"),
         ("timeline", {"question": TOKAYEV, "after": "2024-01-01", "before": "2023-01-01"}, "no article can match"),
     ],
