@@ -145,6 +145,8 @@ def search(
     mode = mode or settings.mode
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise ConfigError(f"k (passages to return) must be a whole number of at least 1; got {k!r}")
     k = k or settings.top_k
     use_mmr = settings.mmr if use_mmr is None else use_mmr
     floor = settings.min_dense_score if floor is None else floor

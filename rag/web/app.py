@@ -112,6 +112,8 @@ class Handlers:
     ) -> dict:
         """Answer one question from the articles: the JSON object of `rag ask --json`, with each
         citation's article file under `file` (gradio_client would download anything named `path`)."""
+        if isinstance(k, float) and k.is_integer():  # JSON clients may send 5.0
+            k = int(k)
         options = {"k": k or None, "retrieval_mode": retrieval_mode or None, "answer_mode": answer_mode or None}
         try:
             return gradio_answer_json(self.backend.ask(question, **options))

@@ -362,6 +362,10 @@ def test_ask_endpoint_matches_answer_json(indexed, fake_embedder):
         assert got == _as_gradio(_expected(QUESTIONS[0], indexed, fake_embedder, k=2, retrieval_mode="bm25"))
         with pytest.raises(Exception, match="question is empty"):
             client.predict("   ", api_name="/ask")
+        for bad in (2.5, -5, "abc"):  # a message, not Python's ("slice indices must be integers")
+            with pytest.raises(Exception, match="k .passages to return. must be a whole number of at least 1"):
+                client.predict(QUESTIONS[0], k=bad, api_name="/ask")
+        assert client.predict(QUESTIONS[0], k=2.0, api_name="/ask")["citations"]
 
 
 def test_basic_auth_from_settings(indexed, fake_embedder):
