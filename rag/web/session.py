@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from rag.answer.extractive import retrieval_query
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.records import Answer
@@ -162,13 +163,17 @@ class ChatSession:
     # ------------------------------------------------------------ the timeline view
 
     def timeline(self, query: str | None = None, **options: Any) -> str:
-        """The timeline view (HTML) of `query`, or of the last question when `query` is blank.
+        """The timeline view (HTML) of `query`, or of the last question when `query` is blank, read
+        as the chat read it: a follow-up ("Who did they belong to?") with the names of its turn before.
 
         Args:
             options: mode, k, filters (as for `respond`). A library error (a bad date, a damaged
                 index) becomes a message in the view, not an exception.
         """
-        query = (query or "").strip() or (self.turns[-1].question if self.turns else "")
+        query = (query or "").strip()
+        if not query and self.turns:
+            earlier = [(t.question, t.answer.text) for t in self.turns[:-1] if t.answer is not None]
+            query = retrieval_query(self.turns[-1].question, earlier)
         if not query:
             return TIMELINE_HINT
         try:

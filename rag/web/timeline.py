@@ -32,7 +32,7 @@ def timeline_html(timeline: Timeline) -> str:
     """The timeline view: a heading, the chart of the dated entries, the list, undated articles, notes."""
     n = len(timeline.entries) + len(timeline.undated)
     rows = ['<div class="rag-timeline">', f'<h3 class="rag-heading">{esc(timeline.heading)}</h3>']
-    if not n:
+    if not n and not timeline.notes:  # the notes say why ("The articles don't mention Peru.")
         rows.append('<p class="rag-empty">No article places this on a timeline.</p>')
     if timeline.entries:
         rows.append(timeline_svg(timeline.entries))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.extractive import answer_json
+from rag.answer.extractive import answer_json, retrieval_query
 from rag.engine import Engine
 from rag.errors import IngestLocked
 from rag.index.build import index_status, ingest
@@ -417,6 +417,9 @@ def test_the_timeline_view_of_a_name_or_of_the_last_question(backend):
     assert html.index('data-date="2022-06-20"') < html.index('data-date="2023-11-10"') and "<svg" in html
     asked(chat, WAGONS)
     assert chat.timeline("") == timeline_html(backend.timeline(WAGONS))
+    asked(chat, "Who did they belong to?")  # a follow-up: its timeline is of the question as the chat read it
+    resolved = retrieval_query("Who did they belong to?", chat.history()[:1])
+    assert resolved != "Who did they belong to?" and chat.timeline("") == timeline_html(backend.timeline(resolved))
     later = chat.timeline(tokayev, filters={"after": "2023-01-01"})
     assert 'data-date="2022-06-20"' not in later and "left out by the date filter" in later
     assert "before must be a date as yyyy-mm-dd" in chat.timeline(tokayev, filters={"before": "soon"})
