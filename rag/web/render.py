@@ -28,6 +28,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
 
 # Markdown punctuation; `<`, `>` and `&` are HTML-escaped instead (a backslash before them would show).
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|~])")
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`\\\[\]*|~{}!]+")  # no Markdown link or emphasis can start inside
 # What only means something at the start of a line: headings, list items, rules.
 _MD_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))", re.M)
 
@@ -40,10 +41,20 @@ def esc(text: object) -> str:
 def md_text(text: str) -> str:
     r"""Plain text made safe for the chat's Markdown: punctuation backslash-escaped, then `<>&` as entities.
 
+    A web address is left as it is: the chat links it, and a backslash inside would be part of the link.
+
     >>> print(md_text("<b>x</b> it's *y* [1]"))
     &lt;b&gt;x&lt;/b&gt; it's \*y\* \[1\]
+    >>> print(md_text("see https://orda.kz/a_b(2023) *now*"))
+    see https://orda.kz/a_b(2023) \*now\*
     """
-    text = _MD_INLINE.sub(r"\\\1", str(text))
+    text = str(text)
+    cuts = [0, *(i for m in _URL.finditer(text) for i in m.span()), len(text)]
+    # Even pieces are text, odd ones addresses.
+    text = "".join(
+        piece if n % 2 else _MD_INLINE.sub(r"\\\1", piece)
+        for n, piece in enumerate(text[a:b] for a, b in zip(cuts, cuts[1:]))
+    )
     text = _MD_LINE_START.sub(
         lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)), text
     )
