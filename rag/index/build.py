@@ -408,7 +408,12 @@ def _parse_and_chunk(
     hand it to `on_chunks` (which embeds it while parsing goes on) and put it in `stage`."""
     prev_docs = prev.manifest.documents if prev else {}
     out = _Parsed(stage, prev)
-    by_text: dict[str, str] = {}
+    # Text hash -> the article indexed under it. An unchanged article keeps its name when a copy
+    # arrives under a name that sorts first (citations would move to the copy).
+    same = {f.doc_id for f in files if not f.error and prev_docs.get(f.doc_id, {}).get("sha256") == f.sha256}
+    by_text: dict[str, str] = (
+        {} if rebuild else {e["text_sha256"]: d for d, e in prev_docs.items() if d in same and e.get("text_sha256")}
+    )
     for i, f in enumerate(files):
         if progress:
             progress("parse", i + 1, len(files))
@@ -428,7 +433,7 @@ def _parse_and_chunk(
                 out.skipped[f.doc_id] = {"sha256": f.sha256, "reason": str(exc)}
                 continue
         text_hash = sha256_text(doc.text)
-        if text_hash in by_text:
+        if by_text.get(text_hash, f.doc_id) != f.doc_id:
             report.duplicates[f.doc_id] = by_text[text_hash]
             out.duplicates[f.doc_id] = {
                 "sha256": f.sha256,

@@ -111,6 +111,16 @@ def test_duplicate_article_is_indexed_once(settings, fake_embedder, corpus):
     assert report.documents == 5
 
 
+def test_an_indexed_article_keeps_its_name_when_a_copy_sorts_before_it(settings, fake_embedder, corpus):
+    ingest(settings, embedder=fake_embedder)
+    shutil.copy(corpus / "frontier-post-diplomatic-confusion.txt", corpus / "aa copy.txt")
+    report = ingest(settings, embedder=fake_embedder)
+    assert report.duplicates == {"aa copy.txt": "frontier-post-diplomatic-confusion.txt"}
+    assert "frontier-post-diplomatic-confusion.txt" in report.unchanged and not report.added and not report.removed
+    (corpus / "frontier-post-diplomatic-confusion.txt").unlink()  # the kept one gone: the copy is indexed
+    assert ingest(settings, embedder=fake_embedder).added == ["aa copy.txt"]
+
+
 def test_bad_files_are_skipped_with_a_reason(settings, fake_embedder, corpus):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
