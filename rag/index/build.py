@@ -749,7 +749,8 @@ def index_status(settings: Settings) -> IndexStatus:
     known = manifest.file_hashes()
     files = {f.doc_id: f.sha256 for f in scan_corpus(settings.corpus_dir, settings.max_file_mb)}
     new = tuple(sorted(set(files) - set(known)))
-    removed = tuple(sorted(set(known) - set(files)))
+    # A skipped file that is gone changes nothing the index serves (it vanished mid-ingest, say).
+    removed = tuple(sorted(set(known) - set(files) - set(manifest.skipped)))
     changed = tuple(sorted(k for k in set(files) & set(known) if files[k] != known[k]))
     return IndexStatus(True, bool(new or removed or changed), new, changed, removed, manifest)
 

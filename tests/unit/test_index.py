@@ -98,6 +98,12 @@ def test_status_reports_staleness(settings, fake_embedder, corpus):
     (corpus / "grain.txt").write_text(NEW_ARTICLE)
     st = index_status(settings)
     assert (st.stale, st.new) == (True, ("grain.txt",))
+    # A file the index skipped, then gone (deleted, or vanished mid-ingest): nothing to update.
+    (corpus / "grain.txt").unlink()
+    (corpus / "empty.txt").write_text("")
+    assert ingest(settings, embedder=fake_embedder).skipped == {"empty.txt": "empty file"}
+    (corpus / "empty.txt").unlink()
+    assert index_status(settings).stale is False
 
 
 def test_duplicate_article_is_indexed_once(settings, fake_embedder, corpus):
