@@ -21,7 +21,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import argparse  # noqa: E402
 
 from fastapi import FastAPI  # noqa: E402
+from starlette.routing import Match, Mount  # noqa: E402
+from starlette.types import Scope  # noqa: E402
 
+from rag.api.app import is_api_path  # noqa: E402
 from rag.api.workers import serve_worker, serve_workers  # noqa: E402
 from rag.config import Settings, add_serving_flags  # noqa: E402
 from rag.engine import Engine  # noqa: E402
@@ -44,9 +47,24 @@ def build_server(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     demo = build_app(settings, engine)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
-    return gr.mount_gradio_app(
+    app = gr.mount_gradio_app(
         api, demo, path="/", server_name=settings.host, server_port=settings.port, **mount_options(settings)
     )
+    mount = app.router.routes[-1]
+    assert isinstance(mount, Mount) and mount.path == "", mount
+    app.router.routes[-1] = _ChatMount("/", app=mount.app, name=mount.name)
+    return app
+
+
+class _ChatMount(Mount):
+    """The chat's mount at /, which leaves the API paths to the API: a mount at / matches every
+    path, so a wrong method or a trailing slash there got Gradio's 404, not the API's 405 or
+    redirect. (Gradio serves nothing under /api/ or /v1/: its own API is under /gradio_api/.)"""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and is_api_path(scope["path"]):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def parse_args(argv: list[str] | None, settings: Settings | None = None) -> Settings:

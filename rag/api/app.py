@@ -11,12 +11,13 @@
     GET  /openapi.json                                                       -> the schema of all of the above
 
 `rag.server` mounts the Gradio chat on the same app. With `RAG_AUTH=user:password` every route
-here wants `Authorization: Bearer <password>` (the chat has its own login page).
+here wants `Authorization: Bearer <password>` (the chat has its own login page), checked before
+the body is read.
 
 Bad input gets a 4xx with a message: 422 for a body the schema refuses (the OpenAI routes: 400,
 in OpenAI's error shape, as its clients expect), 400 for a question the answerer refuses, 401
-without the token, 404 for another model; 503 when the index cannot be read (the message says
-what to run).
+without the token, 404 for another model, 413 for a body over `MAX_BODY`; 503 when the index
+cannot be read (the message says what to run).
 """
 
 from __future__ import annotations
@@ -31,13 +32,17 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.answer.extractive import BadQuestion
+from rag.answer.extractive import BadQuestion, clean_question
 from rag.answer.timeline import timeline_json
 from rag.api import chat
 from rag.api.schemas import (
+    MAX_BODY,
     AskRequest,
     AskResponse,
     ChatCompletion,
@@ -58,10 +63,13 @@ from rag.search.filters import Filters
 from rag.serialize import api_answer_json, api_hit_json, status_json
 
 OPENAI_PREFIX = "/v1/"
+NEEDS_TOKEN = "this server needs a token: send 'Authorization: Bearer <password>', the password of RAG_AUTH"
+TOO_LARGE = f"the request body is larger than {MAX_BODY // 2**20} MiB ({MAX_BODY} bytes), the most this server takes"
 ANSWERING_AT_ONCE = max(2, os.cpu_count() or 2)  # engine calls at once in one process: one per core
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "the question cannot be answered as asked"},
     401: {"model": ErrorResponse, "description": "RAG_AUTH is set and the bearer token is missing or wrong"},
+    413: {"model": ErrorResponse, "description": "the request body is larger than the server takes"},
     503: {"model": ErrorResponse, "description": "the index is missing or damaged; the message says what to run"},
 }
 _OPENAI_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -81,8 +89,9 @@ def create_api(engine: Engine) -> FastAPI:
         redoc_url=None,
         openapi_url=None,  # served below, behind the same token as every route
     )
-    guard = _guard(engine.settings.auth_pair())
-    needs = [Depends(guard)]
+    auth = engine.settings.auth_pair()
+    api.add_middleware(_Gate, token=None if auth is None else _token(auth))
+    needs = [Depends(_guard(auth))]
     answering = _Answering(engine.settings)
 
     def info() -> Callable[[str], dict[str, Any]]:
@@ -100,6 +109,7 @@ def create_api(engine: Engine) -> FastAPI:
         """The passages that best match the question (the `rag search --json` object)."""
 
         def run() -> Response:
+            clean_question(body.question, engine.settings.max_question_chars)  # a blank one is a 400, as in ask
             filters = Filters.build(**body.filter_args())
             result = engine.search(body.question, k=body.k, mode=body.mode, mmr=body.mmr, filters=filters)
             out: dict[str, Any] = {"query": body.question, "mode": result.mode}
@@ -235,31 +245,92 @@ class _Answering:
 
 def _guard(auth: tuple[str, str] | None):
     """The dependency every route takes: the bearer token when RAG_AUTH is set, else nothing
-    (and then the schema declares no security either: it says what the server does). Async, as
-    FastAPI runs a plain function on a pool thread: a hand-off for every request."""
+    (and then the schema declares no security either: it says what the server does). `_Gate`
+    has refused a request without it before its body was read; this declares the scheme in the
+    schema. Async, as FastAPI runs a plain function on a pool thread: a hand-off for every request."""
     if auth is None:
         return _open
     bearer = HTTPBearer(auto_error=False, description="the password of RAG_AUTH")
-    token = auth[1].encode()
+    token = _token(auth)
 
     async def check(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
-        given = credentials.credentials.encode("utf-8", "surrogateescape") if credentials else b""
-        if not hmac.compare_digest(given, token):
-            raise HTTPException(
-                401,
-                "this server needs a token: send 'Authorization: Bearer <password>', the password of RAG_AUTH",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        if credentials is None or not _token_matches(credentials.credentials, token):
+            raise HTTPException(401, NEEDS_TOKEN, headers={"WWW-Authenticate": "Bearer"})
 
     return check
+
+
+def _token(auth: tuple[str, str]) -> bytes:
+    """The bearer token of RAG_AUTH: its password, as the UTF-8 bytes a client sends."""
+    return auth[1].encode()
+
+
+def _token_matches(credentials: str, token: bytes) -> bool:
+    """Whether the credentials of an `Authorization: Bearer` header are `token`, in constant time.
+    Starlette decodes headers as latin-1: encoding back gives the bytes the client sent."""
+    return hmac.compare_digest(credentials.encode("latin-1"), token)
+
+
+class _Gate:
+    """ASGI middleware on the API paths; the chat's pass (Gradio has its own login and upload limit).
+    With RAG_AUTH set, a request without the token gets its 401 before any of its body is read (a
+    dependency runs only once FastAPI has read and parsed it). A body over `MAX_BODY` bytes gets a
+    413: by its Content-Length before it is read, or (chunked) once the bytes received pass it."""
+
+    def __init__(self, app: ASGIApp, token: bytes | None, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.token = token
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if self.token is not None:
+            scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
+            if scheme.lower() != "bearer" or not _token_matches(credentials, self.token):
+                await _error(scope["path"], 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
+                return
+        try:
+            declared = int(headers.get("content-length", "0"))
+        except ValueError:  # uvicorn refuses a malformed one; the count below holds anyway
+            declared = 0
+        if declared > self.max_body:
+            await _error(scope["path"], 413, TOO_LARGE)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise HTTPException(413, TOO_LARGE)  # FastAPI's body reading passes it to `_http_error`
+            return message
+
+        await self.app(scope, counted, send)
 
 
 async def _open() -> None:
     """Without RAG_AUTH the server listens on loopback only (RAG_HOST), as the chat does."""
 
 
+def is_api_path(path: str) -> bool:
+    """Whether `path` is the APIs' (a route, or any path under theirs) rather than the chat's."""
+    return path.startswith(("/api/", OPENAI_PREFIX)) or path.rstrip("/") == "/openapi.json"
+
+
 def _is_openai(request: Request) -> bool:
     return request.url.path.startswith(OPENAI_PREFIX)
+
+
+def _error(path: str, status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error in the shape of `path`: OpenAI's under /v1/, FastAPI's {"detail": ...} elsewhere."""
+    if path.startswith(OPENAI_PREFIX):
+        return _openai_error(status, str(detail), headers)
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
 def _openai_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -283,9 +354,7 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if _is_openai(request):
-        return _openai_error(exc.status_code, str(exc.detail), exc.headers)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    return _error(request.url.path, exc.status_code, exc.detail, exc.headers)
 
 
 def _jsonable(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from rag.answer.extractive import clean_question
 from rag.answer.timeline import MAX_TIMELINE_K, timeline_json
 from rag.api.schemas import MAX_K, AskResponse, FilteredSearchResponse, Mode, TimelineResponse
 from rag.config import Settings
@@ -86,6 +87,7 @@ def build_mcp(engine: Engine) -> Any:
             author: only articles by this author, or by one of these (any case).
         """
         try:
+            clean_question(question, engine.settings.max_question_chars)  # a blank one is an error, as in ask
             filters = Filters.build(after=after, before=before, outlets=outlet, authors=author)
             result = engine.search(question, k=checked_k(k), mode=mode, filters=filters)
         except RagError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag.answer.timeline import MAX_TIMELINE_K
 
@@ -18,6 +18,13 @@ AnswerMode = Literal["extractive", "llm"]
 MAX_K = 50  # passages a request may ask for
 MAX_TEXT = 100_000  # characters of a question or a history turn (the answerer uses the first 2,000)
 MAX_TURNS = 100  # earlier turns a request may carry
+MAX_MESSAGES = 2 * MAX_TURNS + 10  # messages of a chat request: the turns, the question, system messages
+MAX_PARTS = 100  # content parts of a chat message (clients send one text part, or a few with images)
+# Bytes of a request body (beyond: 413, before the body is read). The largest request the schema
+# takes, MAX_MESSAGES texts of MAX_TEXT characters (AskRequest: 2 * MAX_TURNS + 1), is 21 MB of
+# ASCII JSON and fits; so does a long history in any script. Only a full-size history of escaped
+# non-ASCII text (\uXXXX: 6 bytes a character) would not.
+MAX_BODY = 32 * 2**20
 
 
 class _Strict(BaseModel):
@@ -212,7 +219,17 @@ class ContentPart(BaseModel):
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted, not used
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: Annotated[str, Field(max_length=MAX_TEXT)] | list[ContentPart] | None = None
+    content: (
+        Annotated[str, Field(max_length=MAX_TEXT)] | Annotated[list[ContentPart], Field(max_length=MAX_PARTS)] | None
+    ) = None
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _few_parts(cls, content: Any) -> Any:
+        # Checked before the parts are parsed, with one message (the union's errors name each of its arms).
+        if isinstance(content, list) and len(content) > MAX_PARTS:
+            raise ValueError(f"a message may have at most {MAX_PARTS} content parts; this one has {len(content)}")
+        return content
 
 
 class ChatRequest(FilterFields):
@@ -222,7 +239,7 @@ class ChatRequest(FilterFields):
 
     model_config = ConfigDict(extra="allow")
     model: str = Field(max_length=200)
-    messages: list[ChatMessage] = Field(min_length=1, max_length=2 * MAX_TURNS + 10)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool | None = False
     k: int | None = Field(None, ge=1, le=MAX_K)
     retrieval_mode: Mode | None = None

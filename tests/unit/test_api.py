@@ -5,7 +5,9 @@ the auth of RAG_AUTH on every route; the MCP tools; and schemathesis fuzzing aga
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,8 @@ import pytest
 
 from rag.answer.timeline import timeline_json
 from rag.api import chat
-from rag.api.app import create_api
+from rag.api.app import TOO_LARGE, create_api
+from rag.api.schemas import MAX_BODY, MAX_MESSAGES, MAX_PARTS, MAX_TEXT, MAX_TURNS
 from rag.config import Settings
 from rag.engine import Engine
 from rag.index.build import ingest
@@ -160,6 +163,29 @@ def test_timeline_bad_input_is_a_4xx_with_a_message(url, body, status, message):
     assert r.status_code == status and message in r.text, r.text
 
 
+@pytest.mark.parametrize("question", ["   ", "\u0000", "\t\n"])
+def test_search_refuses_an_empty_question_as_ask_and_timeline_do(url, question):
+    for path in ("/api/search", "/api/ask", "/api/timeline"):
+        r = httpx.post(f"{url}{path}", json={"question": question})
+        assert r.status_code == 400 and r.json()["detail"].startswith("the question is empty"), (path, r.text)
+
+
+def test_search_tool_refuses_an_empty_question_as_ask_does(engine):
+    import asyncio
+
+    from mcp import Client
+
+    from rag.api.mcp import build_mcp
+
+    async def go(tool: str):
+        async with Client(build_mcp(engine)) as client:
+            return await client.call_tool(tool, {"question": " \u0000 "})
+
+    for tool in ("search", "ask"):
+        result = asyncio.run(go(tool))
+        assert result.is_error and "question is empty" in result.content[0].text, tool
+
+
 def test_status_is_the_cli_object(url, engine):
     assert httpx.get(f"{url}/api/status").json() == status_json(engine.status())
 
@@ -264,6 +290,21 @@ def test_openai_errors_come_in_openai_shape(url):
         client.chat.completions.create(model=chat.MODEL_ID, messages=[{"role": "user", "content": "?!"}])
 
 
+def test_a_message_has_at_most_max_parts_content_parts(url):
+    def send(parts: int) -> httpx.Response:
+        content = [{"type": "text", "text": "coal"}] * (parts - 1) + [{"type": "text", "text": WAGONS}]
+        body = {"model": chat.MODEL_ID, "messages": [{"role": "user", "content": content}]}
+        return httpx.post(f"{url}/v1/chat/completions", json=body)
+
+    assert send(MAX_PARTS).status_code == 200
+    r = send(MAX_PARTS + 1)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"] == (
+        f"messages.0.content: Value error, a message may have at most {MAX_PARTS} content parts; "
+        f"this one has {MAX_PARTS + 1}"
+    )
+
+
 def test_question_and_history_pairs_user_and_assistant_turns():
     messages = [
         {"role": "user", "content": "a?"},
@@ -301,6 +342,88 @@ def test_rag_auth_guards_every_api_route(engine):
         assert "[1]" in reply.choices[0].message.content
 
 
+def test_a_non_ascii_password_works_as_the_utf8_bytes_clients_send(engine):
+    """curl and httpx send the header's UTF-8 bytes as they are (Starlette reads them as latin-1)."""
+    guarded = Engine(engine.settings.replace(auth="alice:pässwörd"), engine.embedder)
+    with running(create_api(guarded)) as url:
+        for token, status in [("pässwörd".encode(), 200), ("pässwörd".encode("latin-1"), 401),
+                              (b"passwort", 401), ("pässwörd!".encode(), 401)]:  # fmt: skip
+            for path in ("/api/status", "/v1/models"):
+                r = httpx.get(url + path, headers={"Authorization": b"Bearer " + token})
+                assert r.status_code == status, (token, path, r.text)
+
+
+def raw_request(url: str, head: str, body: bytes = b"", sending: bytes = b"") -> tuple[int, dict[str, str], dict]:
+    """Send `head` (the request line and headers) and `body` on a socket, then `sending` from a
+    thread while the response is read (the server may answer before it has all of it); the status,
+    headers and JSON body of the response. A server that waits for the rest of a body times out."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    conn = socket.create_connection((host, int(port)), timeout=10)
+
+    def send_rest() -> None:
+        with contextlib.suppress(OSError):
+            conn.sendall(sending)
+
+    with conn:
+        conn.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        threading.Thread(target=send_rest, daemon=True).start()
+        reply = b""
+        while b"\r\n\r\n" not in reply or len(reply.split(b"\r\n\r\n", 1)[1]) < _length(reply):
+            piece = conn.recv(65536)
+            assert piece, reply
+            reply += piece
+    lines, payload = reply.split(b"\r\n\r\n", 1)
+    status, *fields = lines.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (f.split(":", 1) for f in fields)}
+    return int(status.split()[1]), headers, json.loads(payload)
+
+
+def _length(reply: bytes) -> int:
+    head = reply.split(b"\r\n\r\n", 1)[0].lower()
+    return int(head.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0]) if b"content-length:" in head else 0
+
+
+@pytest.mark.parametrize("path", ["/api/ask", "/v1/chat/completions"])
+def test_without_the_token_a_request_is_refused_before_its_body_is_read(engine, path):
+    """A gigabyte announced and 10 bytes sent: the 401 comes at once (the server reads nothing)."""
+    guarded = Engine(engine.settings.replace(auth="reader:pa55"), engine.embedder)
+    with running(create_api(guarded)) as url:
+        for auth in ("", "Authorization: Bearer wrong\n"):
+            head = f"POST {path} HTTP/1.1\nHost: x\nContent-Type: application/json\n{auth}Content-Length: {2**30}\n"
+            status, headers, body = raw_request(url, head, b'{"question')
+            assert status == 401 and headers["www-authenticate"] == "Bearer"
+            message = body["error"]["message"] if path.startswith("/v1/") else body["detail"]
+            assert message.startswith("this server needs a token: send 'Authorization: Bearer <password>'")
+
+
+@pytest.mark.parametrize("auth", [None, "reader:pa55"])
+@pytest.mark.parametrize("path", ["/api/ask", "/v1/chat/completions"])
+def test_a_body_over_the_limit_is_a_413_that_says_the_limit(engine, path, auth):
+    """By its Content-Length before it is read, and chunked once the bytes received pass the limit."""
+    served = Engine(engine.settings.replace(auth=auth), engine.embedder)
+    token = "Authorization: Bearer pa55\n" if auth else ""
+    head = f"POST {path} HTTP/1.1\nHost: x\nContent-Type: application/json\n{token}"
+    chunk = 2**20
+    chunks = b"".join(b"%x\r\n" % chunk + b" " * chunk + b"\r\n" for _ in range(MAX_BODY // chunk + 1)) + b"0\r\n\r\n"
+    with running(create_api(served)) as url:
+        for status, _, body in [
+            raw_request(url, head + f"Content-Length: {MAX_BODY + 1}\n", b"{"),
+            raw_request(url, head + "Transfer-Encoding: chunked\n", sending=chunks),
+        ]:
+            message = body["error"]["message"] if path.startswith("/v1/") else body["detail"]
+            assert status == 413 and message == TOO_LARGE and "32 MiB" in message, body
+        assert raw_request(url, head + "Content-Length: 2\n", b"{}")[0] in (400, 422)  # a small body is read
+
+
+def test_the_body_limit_holds_the_largest_request_the_schema_takes_in_ascii():
+    text = "a" * MAX_TEXT
+    turns = [{"question": text, "answer": text}] * MAX_TURNS
+    ask = json.dumps({"question": text, "history": turns, "after": "2023-01-01", "outlet": ["x"] * 100})
+    messages = [{"role": "user", "content": text}] * MAX_MESSAGES
+    completion = json.dumps({"model": chat.MODEL_ID, "messages": messages, "k": 5})
+    assert max(len(ask), len(completion)) < MAX_BODY < 2 * len(completion)
+
+
 # ---------------------------------------------------------------- fuzzing against the schema
 
 
@@ -310,18 +433,22 @@ def test_fuzzed_requests_get_documented_answers_never_a_500(engine, mode, auth):
     """Bodies that fit the schema and bodies that do not (schemathesis, from the API's own
     /openapi.json, in process over ASGI): every response is documented and none is a 5xx. One
     check is left out: a schema-valid body may still get a 400 when the answerer refuses it
-    (a question of whitespace, the llm mode with no LLM configured), with a message.
+    (a question of whitespace, the llm mode with no LLM configured), with a message; and a body
+    over the limit gets its 413 (documented) whatever else is wrong with it.
 
     (schemathesis's pytest fixture loader breaks on pytest 9, so each operation's strategy is
     driven by hypothesis here.)"""
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from schemathesis import GenerationMode
+    from schemathesis.config import ChecksConfig, SchemathesisConfig
     from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     api = create_api(Engine(engine.settings.replace(auth=auth), engine.embedder))
     headers = {"Authorization": "Bearer pa55"} if auth else {}
-    schema = schemathesis.openapi.from_asgi("/openapi.json", api, headers=headers)
+    refusals = [*ChecksConfig().negative_data_rejection.expected_statuses, "413"]  # the body limit refuses first
+    config = SchemathesisConfig.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": refusals}}})
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api, headers=headers, config=config)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {f"{op.method.upper()} {op.path}" for op in operations} == {
         "POST /api/search", "POST /api/ask", "POST /api/timeline", "GET /api/status", "GET /v1/models",
@@ -360,6 +487,33 @@ def test_one_server_serves_the_chat_and_the_apis_behind_one_login(engine):
         assert httpx.get(f"{url}/api/status").status_code == 401
         assert httpx.get(f"{url}/api/status", headers={"Authorization": "Bearer pa55"}).json()["exists"] is True
         assert httpx.get(f"{url}/openapi.json", headers={"Authorization": "Bearer pa55"}).json()["paths"]
+
+
+def test_with_the_chat_mounted_the_api_paths_answer_as_without_it(engine):
+    """Gradio's mount at / matches every path: a wrong method or a trailing slash on an API route
+    must still get the API's 405 (OpenAI's shape under /v1/) or redirect, as with `--api-only`."""
+    from rag.server import build_server
+
+    requests = [("GET", "/v1/chat/completions"), ("HEAD", "/api/status"), ("POST", "/v1/models"),
+                ("POST", "/v1/chat/completions/"), ("GET", "/api/status/"), ("GET", "/v1/nothing"),
+                ("PUT", "/api/ask"), ("POST", "/openapi.json"), ("GET", "/api/nothing")]  # fmt: skip
+
+    def answers(settings: Settings) -> list[tuple]:
+        with running(build_server(settings, Engine(settings, engine.embedder))) as url:
+            got = []
+            for method, path in requests:
+                r = httpx.request(method, url + path, follow_redirects=False)
+                location = r.headers.get("location", "").removeprefix(url)
+                got.append((method, path, r.status_code, r.headers.get("allow"), location, r.content))
+            assert httpx.get(f"{url}/gradio_api/info").status_code == (404 if settings.api_only else 200)
+            return got
+
+    mounted = answers(engine.settings)
+    assert mounted == answers(engine.settings.replace(api_only=True))
+    assert [m[2:5] for m in mounted[:5]] == [(405, "POST", ""), (405, "GET", ""), (405, "GET", ""),
+                                            (307, None, "/v1/chat/completions"), (307, None, "/api/status")]  # fmt: skip
+    assert json.loads(mounted[0][5])["error"]["message"] == "Method Not Allowed"
+    assert json.loads(mounted[5][5])["error"]["type"] == "not_found_error"  # OpenAI's shape, not Gradio's
 
 
 # ---------------------------------------------------------------- the load generator
