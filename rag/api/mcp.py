@@ -119,7 +119,10 @@ def build_mcp(engine: Engine) -> Any:
             after, before: only articles published on or after / on or before this date (yyyy-mm-dd).
             outlet, author: only articles of this outlet / by this author, or one of several (any case).
         """
-        turns = [(pair[0], pair[1]) for pair in history or [] if len(pair) == 2]
+        bad = next((pair for pair in history or [] if len(pair) != 2), None)
+        if bad is not None:
+            raise ToolError(f"each history item must be [question, answer], two texts; got {len(bad)}: {bad!r:.200}")
+        turns = [(pair[0], pair[1]) for pair in history or []]
         try:
             filters = Filters.build(after=after, before=before, outlets=outlet, authors=author)
             answer = engine.ask(question, turns, k=checked_k(k), retrieval_mode=retrieval_mode, filters=filters)

@@ -114,6 +114,8 @@ def test_timeline_tool_orders_each_articles_fact_by_date(engine):
         ("ask", {"question": WAGONS, "before": "2023-02-30"}, "before: 2023-02-30 is no day of the calendar"),
         ("timeline", {"question": TOKAYEV, "k": 101}, "k must be between 1 and 100"),
         ("timeline", {"question": TOKAYEV, "after": "2024-01-01", "before": "2023-01-01"}, "no article can match"),
+        ("ask", {"question": "What did he say?", "history": [["only one"]]}, "must be [question, answer]"),
+        ("ask", {"question": "What did he say?", "history": [["q", "a", "c"]]}, "two texts; got 3"),
     ],
 )
 def test_tool_errors_say_what_is_wrong(engine, tool, arguments, message):
