@@ -35,6 +35,7 @@ ABSTAIN_PATTERN = re.compile(
     r"\b(the articles? (don'?t|do not|does not|doesn'?t) say|not (stated|mentioned) in the (passages|articles))\b", re.I
 )
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*")
 SUPPORT_THRESHOLD = 0.55
 MAX_ANSWER_TOKENS = 300
 MAX_ANSWER_SENTENCES = 5
@@ -142,19 +143,34 @@ def generate_checked(
     return check_citations(raw, used, snapshot, embedder)
 
 
-def _cited_sentences(text: str, n_passages: int) -> tuple[list[tuple[str, list[int]]], set[int]]:
+def cited_sentences(text: str, n_passages: int) -> tuple[list[tuple[str, list[int]]], set[int]]:
     """The answer's sentences without their markers, each with the passages it cites (1-based),
-    and the cited numbers that point to no passage."""
+    and the cited numbers that point to no passage.
+
+    A marker after a full stop cites the sentence before it, whether or not another follows
+    (the sentence splitter starts the next sentence with it):
+
+    >>> cited_sentences("One. [1] Two [2]. Three. [1, 3] [9]", 3)
+    ([('One.', [1]), ('Two.', [2]), ('Three.', [1, 3])], {9})
+    """
     parsed: list[tuple[str, list[int]]] = []
     dropped: set[int] = set()
-    for sentence in [text[a:b] for a, b in sentence_spans(text)] or [text]:
-        cited = [int(n) for group in _MARKER.findall(sentence) for n in group.split(",")]
-        valid = [n for n in dict.fromkeys(cited) if 1 <= n <= n_passages]
+
+    def numbers(markers: str) -> list[int]:
+        cited = [int(n) for group in _MARKER.findall(markers) for n in group.split(",")]
         dropped.update(n for n in cited if not 1 <= n <= n_passages)
+        return [n for n in dict.fromkeys(cited) if 1 <= n <= n_passages]
+
+    for sentence in [text[a:b] for a, b in sentence_spans(text)] or [text]:
+        lead = _LEADING_MARKERS.match(sentence).group()
+        if parsed and lead.strip():  # "... territory. [3] Next ...": [3] belongs to "... territory."
+            parsed[-1] = (parsed[-1][0], list(dict.fromkeys(parsed[-1][1] + numbers(lead))))
+            sentence = sentence[len(lead) :]
+        valid = numbers(sentence)
         body = re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", sentence).strip())
         if body:
             parsed.append((body, valid))
-        elif parsed:  # "... territory. [3]": a marker after the full stop cites the sentence before it
+        elif parsed:  # "... territory. [3]" at the end
             parsed[-1] = (parsed[-1][0], list(dict.fromkeys(parsed[-1][1] + valid)))
     return parsed, dropped
 
@@ -171,7 +187,7 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     text = re.sub(r"^\[\d+\]\s*", "", text)  # an echoed passage header
     if ABSTAIN_PATTERN.search(text) and not _MARKER.search(text):
         return CheckedAnswer("The articles don't say.", (), True, (), (), False)
-    parsed, dropped = _cited_sentences(text, len(hits))
+    parsed, dropped = cited_sentences(text, len(hits))
     if dropped:
         notes.append(
             f"Removed citation markers that point to no passage: {', '.join(f'[{n}]' for n in sorted(dropped))}."

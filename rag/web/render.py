@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rag.answer.llm import cited_sentences
 from rag.index.manifest import Manifest
 from rag.records import Answer, Chunk, Document, Hit
 
@@ -111,9 +112,6 @@ def highlight(text: str, quotes: str | Sequence[str] | None, css: str = "rag-quo
     return "".join(out) + esc(text[at:])
 
 
-_CITED = re.compile(r"\s*(.*?)((?:\s*\[\d+\])+)")
-
-
 def cited_quotes(answer: Answer, n: int) -> tuple[str, ...]:
     """What citation `n` supports: its quote, and every sentence of the answer marked [n] (an
     extractive answer can quote two sentences of one passage; each is marked in its card).
@@ -124,7 +122,8 @@ def cited_quotes(answer: Answer, n: int) -> tuple[str, ...]:
     ('One.', 'Three.')
     """
     quote = next((c.quote for c in answer.citations if c.n == n), None)
-    marked = (m.group(1) for m in _CITED.finditer(answer.text) if str(n) in re.findall(r"\d+", m.group(2)))
+    sentences, _ = cited_sentences(answer.text, max((c.n for c in answer.citations), default=0))
+    marked = (sentence for sentence, cited in sentences if n in cited)
     return tuple(dict.fromkeys(q for q in (quote, *marked) if q))
 
 
