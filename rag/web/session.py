@@ -276,9 +276,10 @@ class ChatSession:
         )
 
     def filter_choices(self) -> tuple[list[str], list[str]]:
-        """The outlets and the authors of the indexed articles, sorted (the settings panel offers them)."""
+        """The outlets and the authors of the indexed articles, sorted (the settings panel offers them,
+        refreshed on every page load: from the loaded index, without hashing the corpus as `status` does)."""
         try:
-            docs = self.backend.status().manifest
+            docs = self.backend.snapshot().manifest
         except RagError:
             return [], []
         entries = list(docs.documents.values()) if docs else []
