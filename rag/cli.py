@@ -234,7 +234,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rag.index.manifest import Counts
     from rag.serialize import status_json
 
-    st = Engine(settings_from_args(args)).status()
+    st = Engine(settings_from_args(args)).status(check=True)
     m = st.manifest
     info = status_json(st)
     if args.json:
@@ -243,7 +243,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         counts = m.counts if m else Counts()
         print(f"{st.describe()}; {counts.documents} articles, {counts.chunks} chunks, "
               f"model {m.embedder.get('name', '-') if m else '-'}, built {m.built_at if m else '-'}")  # fmt: skip
-    return 0
+    return 2 if st.problem else 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

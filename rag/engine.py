@@ -13,6 +13,7 @@ connection), reloaded only when an ingest wrote a new generation.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -88,9 +89,18 @@ class Engine:
                 self._stamp = stamp
             return self._snapshot
 
-    def status(self) -> IndexStatus:
-        """Whether an index exists and what changed in the corpus since it was built (hashes only)."""
-        return index_status(self.settings)
+    def status(self, check: bool = False) -> IndexStatus:
+        """Whether an index exists and what changed in the corpus since it was built (hashes only).
+
+        With `check`, also whether the index can be read: its current generation is loaded (or the
+        loaded one reused) and its tables read once; what fails goes in `problem`."""
+        status = index_status(self.settings)
+        if check and status.exists:
+            try:
+                self.snapshot().check()
+            except RagError as exc:
+                return dataclasses.replace(status, problem=str(exc))
+        return status
 
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         """Bring the index up to date with the corpus (incremental unless `rebuild`).

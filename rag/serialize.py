@@ -151,7 +151,7 @@ def status_json(status: Any) -> dict[str, Any]:
     """`rag status --json` and `GET /api/status` (`status` is a rag.index.build.IndexStatus)."""
     m = status.manifest
     return {
-        "exists": status.exists, "stale": status.stale, "describe": status.describe(),
+        "exists": status.exists, "stale": status.stale, "describe": status.describe(), "problem": status.problem,
         "new": list(status.new), "changed": list(status.changed), "removed": list(status.removed),
         "counts": dataclasses.asdict(m.counts) if m else None,
         "embedder": dict(m.embedder) if m else None, "built_at": m.built_at if m else None,

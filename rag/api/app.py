@@ -148,8 +148,9 @@ def create_api(engine: Engine) -> FastAPI:
 
     @api.get("/api/status", response_model=StatusResponse, responses=_ERRORS, dependencies=needs, tags=["api"])
     async def status() -> Response:
-        """What the index holds and whether the corpus changed since it was built."""
-        return await answering(None, lambda: JSONResponse(status_json(engine.status())), waits=True)
+        """What the index holds, whether the corpus changed since it was built, and whether the index
+        can be read (`problem`)."""
+        return await answering(None, lambda: JSONResponse(status_json(engine.status(check=True))), waits=True)
 
     _add_openai_routes(api, engine, needs, info, answering)
     api.add_exception_handler(RequestValidationError, _invalid)

@@ -182,6 +182,7 @@ class StatusResponse(BaseModel):
     exists: bool
     stale: bool
     describe: str
+    problem: str | None = Field(None, description="why the index cannot be read, and what to run; null when it can")
     new: list[str]
     changed: list[str]
     removed: list[str]

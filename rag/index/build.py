@@ -729,10 +729,13 @@ class IndexStatus:
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     manifest: Manifest | None = None
+    problem: str | None = None  # why the index cannot be read (`Engine.status(check=True)`), and what to run
 
     def describe(self) -> str:
         if not self.exists:
             return "no index yet"
+        if self.problem:
+            return f"the index cannot be read: {self.problem}"
         if not self.stale:
             return "index is up to date"
         parts = [

@@ -728,6 +728,10 @@ class PgSnapshot:
         )
         return [Document(*r) for r in rows]
 
+    def check(self) -> None:
+        """One read of this generation's tables (StoreUnavailable or IndexCorrupt if it fails)."""
+        self.document(next(iter(self.manifest.documents), ""))
+
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows(
             "SELECT doc_id, path, title, text, sha256, meta FROM rag_documents WHERE doc_id = %(d)s AND {visible}",

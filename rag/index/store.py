@@ -471,6 +471,23 @@ class IndexSnapshot:
             self._local.con = con
         return con
 
+    def check(self) -> None:
+        """Read both tables through a new connection, as a new thread would (one that is open keeps
+        reading a file deleted under it).
+
+        Raises:
+            IndexCorrupt: the chunk table is missing or damaged, with what to run.
+        """
+        try:
+            con = sqlite3.connect(f"file:{self.root / 'chunks.sqlite'}?mode=ro", uri=True)
+            try:
+                con.execute("SELECT doc_id, text FROM documents LIMIT 1").fetchall()
+                con.execute("SELECT chunk_id, text FROM chunks LIMIT 1").fetchall()
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"the chunk table in {self.root}/ cannot be read ({exc}); {FIX}") from exc
+
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
         # The files may be damaged or deleted after load (by hand, on a live app): say what fixes it.
         try:

@@ -302,7 +302,9 @@ def status_line(status: Any) -> str:
         f"**Index:** {m.counts.documents} articles · {m.counts.chunks} passages · "
         f"model {md_text(str(model))} · built {md_text(built)}"
     )
-    if status.stale:
+    if status.problem:
+        line += f"  \n⚠ **The index cannot be read:** {md_text(status.problem)}"
+    elif status.stale:
         line += f"  \n⚠ **{md_text(status.describe().capitalize())}.** Press *Update index* to include the changes."
     skipped = m.skipped
     if skipped:

@@ -248,7 +248,7 @@ class ChatSession:
     def status(self) -> PageStatus:
         """The index status for the page; an unreadable index becomes the status line, not an error."""
         try:
-            st = self.backend.status()
+            st = self.backend.status(check=True)
             overview = corpus_overview(st.manifest)
         except RagError as exc:
             return PageStatus(f"⚠ {md_text(str(exc))}")

@@ -157,6 +157,20 @@ def test_fault_is_caught_at_load_and_rebuild_fixes_it(fault, built, fake_embedde
     assert search("coal wagons Kazakhstan", built, snap, embedder=fake_embedder, floor=-1.0).hits
 
 
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_status_with_check_names_the_fault(fault, built):
+    """`rag status`, `/api/status` and the chat's status line: a damaged index is not "up to date"."""
+    assert Engine(built, FakeEmbedder()).status(check=True).problem is None
+    FAULTS[fault][0](built)
+    try:
+        st = Engine(built, FakeEmbedder()).status(check=True)
+    except RagError as exc:  # the manifest itself cannot be read: that is the error
+        assert FIX in str(exc)
+        return
+    assert st.problem and FIX in st.problem, st
+    assert st.describe().startswith("the index cannot be read")
+
+
 # ---------------------------------------------------------------- in the chat
 
 
@@ -223,7 +237,8 @@ def test_chat_shows_a_damaged_index_as_a_message(fault, built, fake_embedder):
     assert "rag ingest" in turns[-1].error and "Traceback" not in turns[-1].error
     assert messages[-1]["role"] == "assistant" and messages[-1]["content"].startswith("⚠ ")
     assert len(messages) == 4  # the earlier exchange is still there
-    handler(demo, "status")()  # the status line does not raise either
+    line = handler(demo, "status")()[0]  # the status line does not raise either, and says what to run
+    assert "rag ingest" in str(line) or fault == "index folder deleted", line
     with pytest.raises(gr.Error, match="rag ingest"):
         in_new_thread(handler(demo, "ask_api"), QUESTION)
     # After the fix, the same app answers again without a restart.
@@ -267,6 +282,8 @@ def test_cli_and_app_py_on_a_damaged_index(tmp_path, corpus):
     one_line_error(run("-m", "rag.cli", "ask", QUESTION))
     one_line_error(run("-m", "rag.cli", "search", QUESTION))
     one_line_error(run("-m", "rag.cli", "ingest"))
+    status = run("-m", "rag.cli", "status")
+    assert status.returncode == 2 and "cannot be read" in status.stdout and FIX in status.stdout, status
     one_line_error(run(str(ROOT / "app.py"), timeout=300))  # exits at start, before serving
     assert run("-m", "rag.cli", "ingest", "--rebuild", "--quiet").returncode == 0
     fixed = run("-m", "rag.cli", "ask", QUESTION, "--json")

@@ -112,6 +112,8 @@ def test_ingest_incrementally_and_read_back(any_settings, fake_embedder, corpus)
         len(snap.sentences.doc_ids),
     )
     assert [d.doc_id for d in snap.documents()] == sorted(p.name for p in corpus.iterdir())
+    status = Engine(any_settings, fake_embedder).status(check=True)
+    assert (status.stale, status.problem, status.describe()) == (False, None, "index is up to date")
     before = {doc: [c for c, _ in rows] for doc, rows in snap.doc_chunks().items()}
 
     fake_embedder.embedded = 0

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -187,7 +188,18 @@ def test_search_tool_refuses_an_empty_question_as_ask_does(engine):
 
 
 def test_status_is_the_cli_object(url, engine):
-    assert httpx.get(f"{url}/api/status").json() == status_json(engine.status())
+    assert httpx.get(f"{url}/api/status").json() == status_json(engine.status(check=True))
+
+
+def test_status_says_when_the_loaded_index_cannot_be_read(url, engine):
+    """A chunk table damaged under a serving index: status says so and what to run, not "up to date"."""
+    before = httpx.get(f"{url}/api/status").json()
+    assert before["problem"] is None and before["describe"] == "index is up to date"
+    gen = Path(engine.settings.index_dir) / engine.snapshot().manifest.generation
+    (gen / "chunks.sqlite").write_bytes(b"\xde\xad\xbe\xef" * 1024)
+    after = httpx.get(f"{url}/api/status").json()
+    assert "rag ingest --rebuild" in after["problem"] and after["describe"].startswith("the index cannot be read")
+    assert after["stale"] is False and after["counts"] == before["counts"]
 
 
 @pytest.mark.parametrize(
