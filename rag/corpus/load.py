@@ -26,7 +26,8 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by BOM, else the encoding charset-normalizer detects.
+    """UTF-8 (with or without BOM), UTF-16 (by BOM, or by where its zero bytes are), else the
+    encoding charset-normalizer detects.
 
     Detection is kept to the code pages news text is written in (`_COMMON`): English with a few
     accents was read as a DOS or Baltic code page ("résumé" as "rķsumķ"). Among the readings it
@@ -37,11 +38,14 @@ def decode_bytes(data: bytes) -> str:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    nul = b"\x00" in data[:4096]
+    if nul and (text := _utf16_without_bom(data)) is not None:  # ASCII in UTF-16 is valid UTF-8 too
+        return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
+    if nul:
         raise BadDocument("binary file, not text")
     from charset_normalizer import from_bytes
 
@@ -51,6 +55,29 @@ def decode_bytes(data: bytes) -> str:
     cleanest = min(m.chaos for m in matches)
     readings = [(str(m), m.encoding) for m in matches if m.chaos <= cleanest + 0.01]
     return min(readings, key=lambda r: (_out_of_place(r[0]), _rank(r[1])))[0]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without its byte-order mark, or None. Text has its zero bytes (the high
+    byte of spaces, digits and Latin letters) on one side of each pair only: odd offsets for
+    little-endian, even for big-endian; binary data has them on both.
+
+    >>> _utf16_without_bom("Tokayev met Putin in Astana. Токаев.".encode("utf-16-le"))
+    'Tokayev met Putin in Astana. Токаев.'
+    >>> _utf16_without_bom("A line of text.".encode("utf-16-be")), _utf16_without_bom(bytes(range(256)) * 4)
+    ('A line of text.', None)
+    >>> _utf16_without_bom(bytes([0, 1, 2, 3]) * 100) is None  # one-sided zeros, but control characters
+    True
+    """
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(data) % 2 or max(even, odd) < len(head) // 40 or min(even, odd) * 20 > max(even, odd):
+        return None
+    try:
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    return None if _looks_binary(text) else text
 
 
 # The code pages of news text, most common first (a tie between two readings goes to the earlier).

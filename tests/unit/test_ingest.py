@@ -125,6 +125,10 @@ def test_parse_date(text, iso):
      ("cp1252", "What Tokayev’s speech in Kazakh says – and what it doesn’t – about Russia… for 5 €."),
      ("cp1250", "Prezydent powiedział w Łodzi, że współpraca z Kazachstanem będzie kontynuowana."),
      ("utf-16", "Tokayev said: “Kazakhstan will comply” — 25 млрд."),
+     # UTF-16 without a byte-order mark (some Windows tools save it so) was refused as binary.
+     ("utf-16-le", "Tokayev said: “Kazakhstan will comply” — 25 млрд."),
+     ("utf-16-be", "Tokayev said: “Kazakhstan will comply” — 25 млрд."),
+     ("utf-16-le", "Президент Токаев заявил о санкциях и торговле с Россией в этом году."),
      ("utf-8-sig", "Plain text with a BOM.")],
 )  # fmt: skip
 def test_decode_non_utf8(encoding, text):
@@ -136,6 +140,11 @@ def test_binary_and_empty_files_are_refused(tmp_path):
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     with pytest.raises(BadDocument, match="binary"):
         load_document(png, "photo.txt")
+    # Zero bytes on one side of each pair (16-bit samples near silence) are still not text.
+    pcm = tmp_path / "pcm.txt"
+    pcm.write_bytes(b"".join(int(v).to_bytes(2, "little", signed=True) for v in range(-300, 300, 3)) * 10)
+    with pytest.raises(BadDocument, match="binary"):
+        load_document(pcm, "pcm.txt")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"  \n\n ")
     with pytest.raises(BadDocument, match="empty"):
