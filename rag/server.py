@@ -24,7 +24,7 @@ from fastapi import FastAPI  # noqa: E402
 from starlette.routing import Match, Mount  # noqa: E402
 from starlette.types import Scope  # noqa: E402
 
-from rag.api.app import is_api_path  # noqa: E402
+from rag.api.app import is_api_path, route_path  # noqa: E402
 from rag.api.workers import serve_worker, serve_workers  # noqa: E402
 from rag.config import Settings, add_serving_flags  # noqa: E402
 from rag.engine import Engine  # noqa: E402
@@ -62,7 +62,7 @@ class _ChatMount(Mount):
     redirect. (Gradio serves nothing under /api/ or /v1/: its own API is under /gradio_api/.)"""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and is_api_path(scope["path"]):
+        if scope["type"] == "http" and is_api_path(route_path(scope)):
             return Match.NONE, {}
         return super().matches(scope)
 

@@ -284,21 +284,21 @@ class _Gate:
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api_path(scope["path"]):
+        if scope["type"] != "http" or not is_api_path(path := route_path(scope)):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         if self.token is not None:
             scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
             if scheme.lower() != "bearer" or not _token_matches(credentials, self.token):
-                await _error(scope["path"], 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
+                await _error(path, 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
                 return
         try:
             declared = int(headers.get("content-length", "0"))
         except ValueError:  # uvicorn refuses a malformed one; the count below holds anyway
             declared = 0
         if declared > self.max_body:
-            await _error(scope["path"], 413, TOO_LARGE)(scope, receive, send)
+            await _error(path, 413, TOO_LARGE)(scope, receive, send)
             return
         received = 0
 
@@ -316,6 +316,17 @@ class _Gate:
 
 async def _open() -> None:
     """Without RAG_AUTH the server listens on loopback only (RAG_HOST), as the chat does."""
+
+
+def route_path(scope: Scope) -> str:
+    """The request's path as the routes see it: without the prefix a proxy serves the app under
+    (`root_path`, e.g. uvicorn --root-path /news), which ASGI servers keep in `path`.
+
+    >>> route_path({"path": "/news/api/ask", "root_path": "/news"}), route_path({"path": "/api/ask"})
+    ('/api/ask', '/api/ask')
+    """
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] or "/" if root and path.startswith(root) else path
 
 
 def is_api_path(path: str) -> bool:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -40,11 +41,14 @@ def engine(settings, fake_embedder) -> Engine:
 
 
 @contextlib.contextmanager
-def running(app) -> Iterator[str]:
-    """`app` served by uvicorn on a free loopback port in this process; yields its URL."""
+def running(app, root_path: str = "") -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port in this process; yields its URL. With
+    `root_path`, as behind a proxy that serves it under that prefix (`uvicorn --root-path`)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=free_port(), log_level="warning", timeout_graceful_shutdown=2, root_path=root_path
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -369,8 +373,8 @@ def raw_request(url: str, head: str, body: bytes = b"", sending: bytes = b"") ->
     """Send `head` (the request line and headers) and `body` on a socket, then `sending` from a
     thread while the response is read (the server may answer before it has all of it); the status,
     headers and JSON body of the response. A server that waits for the rest of a body times out."""
-    host, port = url.removeprefix("http://").rsplit(":", 1)
-    conn = socket.create_connection((host, int(port)), timeout=10)
+    where = urlsplit(url)
+    conn = socket.create_connection((where.hostname, where.port), timeout=10)
 
     def send_rest() -> None:
         with contextlib.suppress(OSError):
@@ -395,11 +399,13 @@ def _length(reply: bytes) -> int:
     return int(head.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0]) if b"content-length:" in head else 0
 
 
+@pytest.mark.parametrize("root_path", ["", "/news"])
 @pytest.mark.parametrize("path", ["/api/ask", "/v1/chat/completions"])
-def test_without_the_token_a_request_is_refused_before_its_body_is_read(engine, path):
-    """A gigabyte announced and 10 bytes sent: the 401 comes at once (the server reads nothing)."""
+def test_without_the_token_a_request_is_refused_before_its_body_is_read(engine, path, root_path):
+    """A gigabyte announced and 10 bytes sent: the 401 comes at once (the server reads nothing),
+    behind a proxy's prefix too (the proxy takes the prefix off; uvicorn puts it back in `path`)."""
     guarded = Engine(engine.settings.replace(auth="reader:pa55"), engine.embedder)
-    with running(create_api(guarded)) as url:
+    with running(create_api(guarded), root_path) as url:
         for auth in ("", "Authorization: Bearer wrong\n"):
             head = f"POST {path} HTTP/1.1\nHost: x\nContent-Type: application/json\n{auth}Content-Length: {2**30}\n"
             status, headers, body = raw_request(url, head, b'{"question')
