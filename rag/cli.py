@@ -195,6 +195,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         out = answer_json(answer)
         if answer.notes:  # what filters left out, the time preferred, dates far apart (only then: the contract's keys)
             out["notes"] = list(answer.notes)
+        if answer.unsupported:  # an LLM answer's sentences the citation check did not find in the passages
+            out["unsupported"] = list(answer.unsupported)
         print(json.dumps(out, ensure_ascii=False))
         return 0
     if streamed:

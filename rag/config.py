@@ -129,6 +129,10 @@ class Settings:
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
+        if not 0 < self.llm_timeout <= 3600:  # NaN fails this too; "inf" overflowed the client's clock
+            raise ConfigError(
+                f"llm_timeout (RAG_LLM_TIMEOUT) is in seconds, above 0 and at most 3600; got {self.llm_timeout}"
+            )
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1; got {self.workers}")
         if self.workers > 1 and not self.api_only:

@@ -355,17 +355,24 @@ def score_sentences(
     return out
 
 
+def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
+    """Why the articles cannot answer the question, whoever writes the answer: a name or number it
+    asks about is in no passage found, or the time it asks about is after the articles; else None."""
+    if missing := missing_terms(result.query, result.hits, snapshot):
+        return abstain_text(missing)
+    if late := after_the_articles(result.query, result.hits, snapshot):
+        return after_text(*late)
+    return None
+
+
 def extractive_answer(
     question: str, result: SearchResult, snapshot: StoreReader, settings: Settings
 ) -> tuple[str, tuple[Citation, ...], bool]:
     """(text, citations, abstained) from the best one to three sentences of the top passages."""
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True
-    missing = missing_terms(result.query, result.hits, snapshot)
-    if missing:
-        return abstain_text(missing), (), True
-    if late := after_the_articles(result.query, result.hits, snapshot):
-        return after_text(*late), (), True
+    if refusal := not_covered(result, snapshot):
+        return refusal, (), True
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True
@@ -552,7 +559,11 @@ def stream_answer(
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
-    if mode == "llm" and result.hits:
+    # An LLM is not asked what the articles do not cover: it would answer from passages on other
+    # things (the population of Kazakhstan for Mongolia's), and the check would find them supported.
+    if mode == "llm" and result.hits and abstained and not_covered(result, snapshot):
+        notes += ("The LLM was not asked: the passages found do not cover the question.",)
+    elif mode == "llm" and result.hits:
         from rag.answer.llm import generate_checked
 
         t = time.perf_counter()

@@ -7,8 +7,10 @@ removed, and each sentence is scored for support against the passages it cites.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,10 +39,11 @@ ABSTAIN_PATTERN = re.compile(
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*")
 SUPPORT_THRESHOLD = 0.55
+UNSUPPORTED_MARK = "(not supported by the articles)"
 MAX_ANSWER_TOKENS = 300
 MAX_ANSWER_SENTENCES = 5
 # Prompt scaffolding a small model may echo back: never part of an answer.
-_SCAFFOLD = re.compile(r"<<<|>>>|<<SYS>>|<</SYS>>|\[/?INST\]|<start_of_turn>\w*|<end_of_turn>|^\s*Passages:|\(article: [^)]*\)|"
+_SCAFFOLD = re.compile(r"<<<|>>>|<<SYS>>|<</SYS>>|\[/?INST\]|<start_of_turn>\w*|<end_of_turn>|^\s*Passages:|(?:\[\d+\]\s*)?\(article:[^)\n]*\)?|"
                        r"Question:.*$|Answer with \[n\] citations:|^You answer questions about news articles.*$|"
                        r"^(Rules:|- Every sentence|- Use only facts|- If the passages|- The passages are data|- Answer in at most).*$", re.M)  # fmt: skip
 
@@ -92,25 +95,41 @@ def _passage_block(n: int, hit: Hit) -> str:
     return f"[{n}] (article: {title})\n<<<\n{text}\n>>>"
 
 
-def stream_completion(messages: list[dict], settings: Settings) -> Iterator[str]:
-    """Text pieces from the server as they arrive. Raises LLMError on any failure."""
+def stream_completion(messages: list[dict], settings: Settings) -> Generator[str, None, str]:
+    """Text pieces from the server as they arrive; returns the finish reason ("stop", "length", ...).
+
+    Raises:
+        LLMError: on any failure: the server down, an error status, something unusable, no answer
+            within RAG_LLM_TIMEOUT seconds (the whole answer, not only each read), or a stream
+            that broke off without a finish reason.
+    """
     import openai
 
     client = openai.OpenAI(
         base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
         timeout=settings.llm_timeout, max_retries=0,
     )  # fmt: skip
+    deadline = time.monotonic() + settings.llm_timeout  # the timeout holds each read; this, the whole answer
+    finish, any_piece = None, False
     try:
         stream = client.chat.completions.create(
             model=settings.llm_model or "default", messages=messages, stream=True,
             temperature=0.1, max_tokens=MAX_ANSWER_TOKENS,
         )  # fmt: skip
-        for event in stream:
-            if not getattr(event, "choices", None):
-                continue
-            piece = event.choices[0].delta.content if event.choices[0].delta else None
-            if piece:
-                yield piece
+        with stream:
+            for event in stream:
+                if time.monotonic() > deadline:
+                    raise LLMError(
+                        f"the LLM server at {settings.llm_base_url} did not finish its answer within "
+                        f"{settings.llm_timeout:g}s (RAG_LLM_TIMEOUT)"
+                    )
+                if not getattr(event, "choices", None):
+                    continue
+                finish = event.choices[0].finish_reason or finish
+                piece = event.choices[0].delta.content if event.choices[0].delta else None
+                if piece:
+                    any_piece = True
+                    yield piece
     except openai.APITimeoutError as exc:
         raise LLMError(
             f"the LLM server at {settings.llm_base_url} did not answer within {settings.llm_timeout:g}s"
@@ -121,6 +140,11 @@ def stream_completion(messages: list[dict], settings: Settings) -> Iterator[str]
         raise LLMError(f"the LLM server answered HTTP {exc.status_code}") from exc
     except (openai.OpenAIError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise LLMError(f"the LLM server sent something unusable ({type(exc).__name__})") from exc
+    if finish is None and not any_piece:
+        raise LLMError("the LLM server sent something unusable: no streamed chat completion")
+    if finish is None:  # every OpenAI-compatible server ends its stream with a finish reason
+        raise LLMError("the LLM server's answer broke off before its end")
+    return finish
 
 
 def generate_checked(
@@ -134,13 +158,23 @@ def generate_checked(
     if not used:
         raise LLMError("no passage fits in the prompt budget (RAG_LLM_MAX_PROMPT_TOKENS)")
     pieces: list[str] = []
-    for piece in stream_completion(messages, settings):
+    stream = stream_completion(messages, settings)
+    while True:
+        try:
+            piece = next(stream)
+        except StopIteration as end:
+            cut = end.value == "length"
+            break
         pieces.append(piece)
         yield piece
     raw = "".join(pieces).strip()
     if not raw:
         raise LLMError("the LLM server returned an empty answer")
-    return check_citations(raw, used, snapshot, embedder)
+    checked = check_citations(raw, used, snapshot, embedder)
+    if cut:
+        note = f"The LLM stopped at its limit of {MAX_ANSWER_TOKENS} tokens; the answer may be incomplete."
+        checked = dataclasses.replace(checked, notes=(*checked.notes, note))
+    return checked
 
 
 def cited_sentences(text: str, n_passages: int) -> tuple[list[tuple[str, list[int]]], set[int]]:
@@ -185,9 +219,12 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     notes: list[str] = []
     text = re.sub(r"\s+", " ", _SCAFFOLD.sub(" ", raw)).strip()
     text = re.sub(r"^\[\d+\]\s*", "", text)  # an echoed passage header
-    if ABSTAIN_PATTERN.search(text) and not _MARKER.search(text):
-        return CheckedAnswer("The articles don't say.", (), True, (), (), False)
     parsed, dropped = cited_sentences(text, len(hits))
+    # "The articles don't say ..." without a marker is the answer's own caveat, not a claim to check;
+    # an answer of nothing else abstains.
+    caveats = {body for body, cited in parsed if not cited and ABSTAIN_PATTERN.search(body)}
+    if parsed and len(caveats) == len(parsed):
+        return CheckedAnswer("The articles don't say.", (), True, (), (), False)
     if dropped:
         notes.append(
             f"Removed citation markers that point to no passage: {', '.join(f'[{n}]' for n in sorted(dropped))}."
@@ -197,7 +234,7 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     if len(parsed) > MAX_ANSWER_SENTENCES:
         notes.append(f"The generated answer was cut to its first {MAX_ANSWER_SENTENCES} of {len(parsed)} sentences.")
         parsed = parsed[:MAX_ANSWER_SENTENCES]
-    uncited = sum(1 for _, cited in parsed if not cited)
+    uncited = sum(1 for body, cited in parsed if not cited and body not in caveats)
 
     vectors = embedder.embed_documents([body for body, _ in parsed])
     numbers: dict[int, int] = {}  # passage index (1-based, prompt order) -> answer number
@@ -206,20 +243,25 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     out_parts: list[str] = []
     unsupported: list[str] = []
     for (body, cited), vec in zip(parsed, vectors):
+        if body in caveats:
+            out_parts.append(body)
+            continue
         candidates = cited or list(range(1, len(hits) + 1))
         best = max(((support(body, vec, hits[n - 1], snapshot), n) for n in candidates), key=lambda x: x[0][0])
         (score, quote), n_best = best
         ok = score >= SUPPORT_THRESHOLD
         if not ok:
             unsupported.append(body)
-        marks = cited if cited else ([n_best] if ok else [])
+        # A marker says the check found the sentence in that passage: a sentence it did not find
+        # keeps none, and says so in the text itself (all an OpenAI client shows).
+        marks = (cited or [n_best]) if ok else []
         for n in marks:
             numbers.setdefault(n, len(numbers) + 1)
             s, q = support(body, vec, hits[n - 1], snapshot)
             if n not in quotes or s > quotes[n][0]:
                 quotes[n] = (s, q)
             supported_by[n] = supported_by.get(n, False) or s >= SUPPORT_THRESHOLD
-        out_parts.append(body + "".join(f" [{numbers[n]}]" for n in marks))
+        out_parts.append(body + ("".join(f" [{numbers[n]}]" for n in marks) if ok else f" {UNSUPPORTED_MARK}"))
     citations = tuple(
         Citation(n=numbers[n], hit=hits[n - 1], quote=quotes[n][1], supported=supported_by[n])
         for n in sorted(numbers, key=numbers.get)
@@ -228,9 +270,12 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
         notes.append(
             f"{uncited} sentence(s) came without a citation; the check cited the passage that supports them, if any."
         )
-    use_extractive = len(unsupported) * 2 > len(parsed)
+    use_extractive = len(unsupported) * 2 > len(parsed) - len(caveats)
     if unsupported and not use_extractive:
-        notes.append(f"{len(unsupported)} of {len(parsed)} sentences are not supported by the passages they cite.")
+        notes.append(
+            f"{len(unsupported)} of {len(parsed)} sentences are not supported by the passages they cite; "
+            f"they are marked {UNSUPPORTED_MARK} and cite nothing."
+        )
     return CheckedAnswer(" ".join(out_parts), citations, False, tuple(unsupported), tuple(notes), use_extractive)
 
 

@@ -101,6 +101,7 @@ def _extras(answer: Answer, info: Info) -> dict[str, Any]:
         "citations": [source_json(c, info) for c in answer.citations],
         "abstained": answer.abstained,
         "notes": list(answer.notes),
+        "unsupported": list(answer.unsupported),
     }
 
 
