@@ -334,8 +334,10 @@ class PostgresStore(CurrentReader):
                     f"another ingest is updating the index in the {self.where} right now; "
                     "wait for it to finish and try again"
                 )
+            self._clear()  # nothing an earlier ingest of this process staged and did not save
             yield
         finally:
+            self._clear()
             conn.close()
 
     def save(self, manifest: Manifest, sentences: SentenceTable | None = None) -> PgSnapshot:
@@ -362,7 +364,9 @@ class PostgresStore(CurrentReader):
             ) from exc
         finally:
             conn.close()
-        self._clear()
+            # Staged for this save only, saved or not: the store outlives the ingest (one per process),
+            # and what was staged reads from the ingest's scratch files, closed when it ends.
+            self._clear()
         self.current = self._load_generation(new)
         return self.current
 
