@@ -79,8 +79,10 @@ class CorpusFile:
     size: int = 0  # the file's size in bytes when scanned
 
 
-def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]:
-    """Every non-hidden file under the corpus folder, hashed, sorted by id.
+def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0, index_dir: Path | None = None) -> list[CorpusFile]:
+    """Every non-hidden file under the corpus folder, hashed, sorted by id; not those of the index
+    (`index_dir`), when it lies inside the corpus folder (its files were taken for articles that
+    changed with every ingest, so the index was never up to date).
 
     The bytes are not kept: an archive's files would all be in memory through the ingest. Parsing
     reads a new or changed file again, and its document records the hash of what it read.
@@ -93,7 +95,7 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float = 20.0) -> list[CorpusFile]
     if not corpus_dir.is_dir():
         raise RagError(f"corpus folder {corpus_dir}/ does not exist; create it and put articles in it")
     files = []
-    for path, problem in _corpus_entries(corpus_dir):
+    for path, problem in _corpus_entries(corpus_dir, index_dir):
         doc_id = path.relative_to(corpus_dir).as_posix()
         if not _valid_utf8(doc_id):  # ids go into JSON and SQLite, which take only valid UTF-8
             shown = doc_id.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -139,9 +141,11 @@ def _valid_utf8(name: str) -> bool:
     return True
 
 
-def _corpus_entries(corpus_dir: Path) -> list[tuple[Path, str | None]]:
-    """(path, None) for every non-hidden file; (path, reason) for a folder that cannot be listed."""
+def _corpus_entries(corpus_dir: Path, index_dir: Path | None = None) -> list[tuple[Path, str | None]]:
+    """(path, None) for every non-hidden file outside `index_dir`; (path, reason) for a folder that
+    cannot be listed."""
     out: list[tuple[Path, str | None]] = []
+    index = os.path.realpath(index_dir) if index_dir is not None else None
 
     def unreadable(exc: OSError) -> None:
         if Path(exc.filename) == corpus_dir:
@@ -149,7 +153,7 @@ def _corpus_entries(corpus_dir: Path) -> list[tuple[Path, str | None]]:
         out.append((Path(exc.filename), f"cannot read folder ({exc.strerror or exc})"))
 
     for root, dirs, names in os.walk(corpus_dir, onerror=unreadable):
-        hidden = [d for d in dirs if d.startswith((".", "~"))]
+        hidden = [d for d in dirs if d.startswith((".", "~")) or os.path.realpath(Path(root) / d) == index]
         for d in sorted(set(dirs) - set(hidden)):
             if (Path(root) / d).is_symlink():  # os.walk does not follow it; say so rather than drop it
                 out.append((Path(root) / d, "a link to a folder (not followed)"))
@@ -284,7 +288,7 @@ def _ingest_with(
     prev_chunks = prev.chunk_keys() if prev else {}
     previous_rows = _previous_rows(prev, prev_chunks)
 
-    files = scan_corpus(settings.corpus_dir, settings.max_file_mb)
+    files = scan_corpus(settings.corpus_dir, settings.max_file_mb, settings.index_dir)
     report.timings["scan"] = time.perf_counter() - t0
     known = _KnownSentences.of(prev)
     parsed, stream = _parse_and_embed(files, prev, prev_chunks, previous_rows, known.rows, settings, embedder,
@@ -750,7 +754,7 @@ def index_status(settings: Settings) -> IndexStatus:
     if manifest is None:
         return IndexStatus(exists=False, stale=True)
     known = manifest.file_hashes()
-    files = {f.doc_id: f.sha256 for f in scan_corpus(settings.corpus_dir, settings.max_file_mb)}
+    files = {f.doc_id: f.sha256 for f in scan_corpus(settings.corpus_dir, settings.max_file_mb, settings.index_dir)}
     new = tuple(sorted(set(files) - set(known)))
     # A skipped file that is gone changes nothing the index serves (it vanished mid-ingest, say).
     removed = tuple(sorted(set(known) - set(files) - set(manifest.skipped)))

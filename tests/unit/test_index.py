@@ -106,6 +106,16 @@ def test_status_reports_staleness(settings, fake_embedder, corpus):
     assert index_status(settings).stale is False
 
 
+def test_an_index_inside_the_corpus_folder_is_not_read_as_articles(settings, fake_embedder, corpus):
+    """Its files were skipped as articles that changed with every ingest: never up to date."""
+    inside = settings.replace(index_dir=corpus / "idx")
+    first = ingest(inside, embedder=fake_embedder)
+    assert not first.skipped and len(first.added) == 5
+    assert index_status(inside).stale is False
+    again = ingest(inside, embedder=fake_embedder)
+    assert (again.wrote, again.skipped) == (False, {})
+
+
 def test_duplicate_article_is_indexed_once(settings, fake_embedder, corpus):
     shutil.copy(corpus / "frontier-post-diplomatic-confusion.txt", corpus / "zz-copy-of-diplomatic-confusion.txt")
     report = ingest(settings, embedder=fake_embedder)
