@@ -294,14 +294,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command in PLUGGED:
-            return importlib.import_module(PLUGGED[args.command][0]).run(args)
-        return COMMANDS[args.command](args)
+            code = importlib.import_module(PLUGGED[args.command][0]).run(args)
+        else:
+            code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+        return code
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `rag search ... | head -2`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141  # as a process ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -74,6 +74,15 @@ def test_errors_are_one_line_with_the_fix(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`rag search ... | head -2`: the pipe closes before the output is written."""
+    (tmp_path / "corpus").mkdir()
+    proc = subprocess.Popen([*RAG, "status"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
 def test_progress_bars_reach_the_total_and_draw_only_their_stages(capsys):
     from rag.progress import tqdm_progress
 
