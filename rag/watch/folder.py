@@ -37,7 +37,7 @@ from typing import Any
 
 from rag.corpus.load import SUPPORTED_SUFFIXES
 from rag.engine import Engine
-from rag.errors import ConfigError, IngestLocked, RagError
+from rag.errors import ConfigError, IngestLocked, RagError, StoreUnavailable
 from rag.index.build import IngestReport
 
 Note = Callable[[str], None]
@@ -107,6 +107,7 @@ class CorpusWatcher:
         self._writing: dict[Path, float] = {}  # modified and not yet closed -> time of the last write
         self._waited: set[Path] = set()  # files already noted as being waited for
         self._tries: dict[str, int] = {}  # doc_id -> failed reads so far
+        self._unavailable = False  # the last ingest found the database unreachable
         self._last_event = 0.0
         self._stopping = False
         self._worker: threading.Thread | None = None
@@ -279,12 +280,21 @@ class CorpusWatcher:
             self._requeue(batch)
             self._say([f"another ingest is updating the index; trying again in {self.debounce:g} s"])
             return
+        except StoreUnavailable as exc:  # the database is down or restarting: the batch waits for it
+            self._requeue(batch)
+            if not self._unavailable:  # said once, not at every try
+                self._say([f"could not update the index: {exc}; trying again every {self.debounce:g} s"])
+            self._unavailable = True
+            return
         except RagError as exc:
             self._say([f"could not update the index: {exc}"])
             return
         except Exception as exc:  # noqa: BLE001 - a watcher that dies quietly would leave the index stale for good
             self._say([f"could not update the index ({type(exc).__name__}): {exc}"])
             return
+        if self._unavailable:
+            self._say(["the database is back"])
+            self._unavailable = False
         retries = self._check_unreadable(report, batch)
         self.ingests += 1
         self.reports.append(report)

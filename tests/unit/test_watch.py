@@ -382,3 +382,24 @@ def test_without_close_events_a_file_that_grew_since_its_last_event_is_waited_fo
         watcher.stop(timeout=30)
     assert [r.added for r in watcher.reports] == [[SEED]] and f"waiting for {SEED}: still being written" in notes
     assert engine.document(SEED).text == load_document(held_out, SEED).text
+
+
+def test_a_batch_waits_for_the_database_to_come_back(watch, corpus, held_out):
+    """The database down or restarting: the change was dropped until another came. Now it is tried
+    again every quiet period, said once, and indexed when the store answers."""
+    from rag.errors import StoreUnavailable
+
+    w = watch()
+    real, failures = w.engine.ingest, []
+
+    def down_twice(*args, **kwargs):
+        if len(failures) < 2:
+            failures.append(1)
+            raise StoreUnavailable("cannot reach the database at db:5432 (connection refused)")
+        return real(*args, **kwargs)
+
+    w.engine.ingest = down_twice
+    shutil.copy(held_out, corpus / SEED)
+    wait_until("the article indexed once the store answers", lambda: SEED in w.reported("added"))
+    assert len(failures) == 2 and SEED in w.indexed()
+    assert sum("cannot reach the database" in n for n in w.notes) == 1 and w.noted("the database is back")
