@@ -127,6 +127,14 @@ def _array(vector: Any) -> np.ndarray:
     return np.asarray(vector.to_numpy() if hasattr(vector, "to_numpy") else vector, dtype=np.float32)
 
 
+def _no_right(where: str, exc: BaseException, what: str) -> str:
+    grant = "SELECT on the rag_ tables" if what == "read" else "CREATE in its schema and all rights on the rag_ tables"
+    return (
+        f"the user of RAG_DATABASE_URL may not {what} the index in the {where} ({_error_text(exc)}); "
+        f"grant it {grant}, or use the URL of a user who may; nothing was written"
+    )
+
+
 def _error_text(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -187,6 +195,11 @@ class PostgresStore(CurrentReader):
             raise StoreUnavailable(
                 f"cannot reach the {self.where} ({_error_text(exc)}); start the server or fix RAG_DATABASE_URL"
             ) from exc
+        except psycopg.ProgrammingError as exc:  # libpq cannot parse it; its message repeats the URL, password too
+            raise ConfigError(
+                "RAG_DATABASE_URL (--database-url) is not a PostgreSQL URL; write it as "
+                "postgresql://user[:password]@host:5432/database"
+            ) from exc
         try:
             self._check_extension(conn)
             if check_version:
@@ -195,6 +208,9 @@ class PostgresStore(CurrentReader):
             # Search breadth as the file store's HNSW; keep scanning past rows of other generations.
             conn.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")
             conn.execute("SET hnsw.iterative_scan = strict_order")
+        except psycopg.errors.InsufficientPrivilege as exc:
+            conn.close()
+            raise StoreUnavailable(_no_right(self.where, exc, "read")) from exc
         except BaseException:
             conn.close()
             raise
@@ -241,6 +257,8 @@ class PostgresStore(CurrentReader):
                     f"the {self.where} stopped answering ({_error_text(exc)}); "
                     "check the server is running, then ask again"
                 ) from exc
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise StoreUnavailable(_no_right(self.where, exc, "read")) from exc
             except psycopg.Error as exc:
                 raise IndexCorrupt(
                     f"the index in the {self.where} cannot be read ({_error_text(exc)}); run `rag ingest --rebuild`"
@@ -362,6 +380,8 @@ class PostgresStore(CurrentReader):
                 f"lost the {self.where} while saving ({_error_text(exc)}); nothing was written and the index "
                 "is as it was: run `rag ingest` again once the server is back"
             ) from exc
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreUnavailable(_no_right(self.where, exc, "write")) from exc
         finally:
             conn.close()
             # Staged for this save only, saved or not: the store outlives the ingest (one per process),

@@ -415,3 +415,32 @@ def test_a_database_without_pgvector_names_the_fix(pg_settings, fake_embedder):
         ingest(noext, embedder=fake_embedder)
     with pytest.raises(StoreSchemaError, match="no pgvector extension"):
         Engine(noext, fake_embedder).search(QUESTIONS[0])
+
+
+def test_a_user_without_rights_and_a_malformed_url_are_one_line_errors(pg_settings, pg_url, fake_embedder, corpus):
+    """They were psycopg tracebacks (the malformed URL's showed the password)."""
+    from rag.errors import ConfigError
+
+    ingest(pg_settings, embedder=fake_embedder)
+    with _connect(pg_url) as conn:
+        conn.execute("DROP ROLE IF EXISTS rag_nobody")
+        conn.execute("CREATE ROLE rag_nobody LOGIN")
+    try:
+        nobody = pg_settings.replace(database_url=pg_url.replace("postgres@", "rag_nobody@", 1))
+        with pytest.raises(StoreUnavailable, match=r"may not read the index .*permission denied.*grant it SELECT"):
+            Engine(nobody, fake_embedder).search("coal wagons")
+        with _connect(pg_url) as conn:
+            conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO rag_nobody")
+        assert Engine(nobody, fake_embedder).search("coal wagons").hits  # a reader may read
+        (corpus / "grain.txt").write_text(NEW_ARTICLE)
+        with pytest.raises(StoreUnavailable, match=r"may not write the index .*permission denied.*nothing was written"):
+            ingest(nobody, embedder=fake_embedder)
+        assert Engine(pg_settings, fake_embedder).document("grain.txt") is None
+    finally:
+        with _connect(pg_url) as conn:
+            conn.execute("DROP OWNED BY rag_nobody")
+            conn.execute("DROP ROLE rag_nobody")
+    bad = pg_settings.replace(database_url="postgresql://u:s3cret PW@[bad/rag")
+    with pytest.raises(ConfigError, match="is not a PostgreSQL URL") as caught:
+        Engine(bad, fake_embedder).search("coal wagons")
+    assert "s3cret" not in str(caught.value)
