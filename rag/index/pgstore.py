@@ -492,6 +492,17 @@ class _Save:
         fresh = store.current is None
         self._schema(fresh)
         cur = conn.execute("SELECT coalesce(max(gen), 0) FROM rag_generations").fetchone()[0]
+        if not fresh and self.manifest.previous_generation is not None:
+            # Built on the newest generation, or not at all: the ingest lock dies with its connection
+            # (a server restart mid-ingest), and another ingest may have saved since this one began.
+            newest = conn.execute(
+                "SELECT manifest->>'generation' FROM rag_generations WHERE gen = %s", (cur,)
+            ).fetchone()
+            if newest is None or newest[0] != self.manifest.previous_generation:
+                raise IngestLocked(
+                    f"another ingest saved a new index in the {store.where} while this one ran (this one's lock "
+                    "was lost, as when the server restarts); nothing was written: run `rag ingest` again"
+                )
         new = cur + 1
         added = {d.doc_id for part in store._docs for d in part}
         if fresh:  # the new generation holds only what is added (and chunk ids may start again)

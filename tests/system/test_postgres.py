@@ -444,3 +444,32 @@ def test_a_user_without_rights_and_a_malformed_url_are_one_line_errors(pg_settin
     with pytest.raises(ConfigError, match="is not a PostgreSQL URL") as caught:
         Engine(bad, fake_embedder).search("coal wagons")
     assert "s3cret" not in str(caught.value)
+
+
+def test_an_ingest_that_lost_its_lock_does_not_save_over_a_newer_index(
+    pg_settings, pg_url, fake_embedder, corpus, monkeypatch
+):
+    """The ingest lock dies with its connection (a server restart mid-ingest); another ingest then
+    saved, and this one's save dropped the other's rows. Now it refuses, and writes nothing."""
+    ingest(pg_settings, embedder=fake_embedder)
+    (corpus / "grain.txt").write_text(NEW_ARTICLE)
+    # The other ingest: another process, as far as the store is concerned (its own store object).
+    other = pg_settings.replace(database_url=pg_settings.database_url + "&application_name=other")
+    real_run, ran = pgstore._Save.run, []
+
+    def the_other_saves_first(self):
+        if not ran:
+            ran.append(1)
+            with _connect(pg_url) as conn:  # this ingest's lock goes with its connection, as in a restart
+                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'")
+            (corpus / GONE).unlink()
+            assert ingest(other, embedder=fake_embedder).removed == [GONE]
+        return real_run(self)
+
+    monkeypatch.setattr(pgstore._Save, "run", the_other_saves_first)
+    with pytest.raises(IngestLocked, match="another ingest saved a new index .* nothing was written"):
+        ingest(pg_settings, embedder=fake_embedder)
+    monkeypatch.setattr(pgstore._Save, "run", real_run)
+    engine = Engine(pg_settings, fake_embedder)
+    assert engine.document(GONE) is None and engine.status(check=True).problem is None
+    assert ingest(pg_settings, embedder=fake_embedder).removed == []  # the other's index stands, whole
