@@ -26,6 +26,7 @@ the file store's (tests compare them). The tsvector is built from `lexical_token
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -57,6 +58,7 @@ BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, which the file store indexes wi
 MAX_POSITIONS = 256  # PostgreSQL keeps at most 256 positions of a lexeme: tf is capped there
 INGEST_LOCK = 0x7261_6701  # advisory lock keys: one ingest at a time, one save at a time
 SAVE_LOCK = 0x7261_6702
+MAX_IDLE_CONNECTIONS = max(4, 2 * (os.cpu_count() or 1))  # kept open between reads, per process
 TABLES = ("rag_sentences", "rag_chunks", "rag_documents", "rag_generations", "rag_meta", "rag_wire_signatures")
 _SIGNATURES = """CREATE TABLE IF NOT EXISTS rag_wire_signatures (
     text_sha256 text PRIMARY KEY, params text NOT NULL, signature bytea NOT NULL
@@ -143,8 +145,9 @@ class PostgresStore(CurrentReader):
     """The index in one PostgreSQL database (with pgvector) as a `Store`.
 
     Reads go to the generation loaded last (`current`; `snapshot()` moves it to the newest).
-    `add` and `delete` are staged in memory; `save` applies them in one transaction. Each thread
-    reads on its own connection, reopened once when the server dropped it (a restart).
+    `add` and `delete` are staged in memory; `save` applies them in one transaction. A read
+    takes a connection of the store's pool (as many as the reads at once; at most
+    `MAX_IDLE_CONNECTIONS` kept idle), one opened anew once when the server dropped it (a restart).
 
     Args:
         url: a libpq URL, e.g. postgresql://user@host:5432/rag.
@@ -154,7 +157,8 @@ class PostgresStore(CurrentReader):
         self.url = url
         self.where = where(url)
         self.current: PgSnapshot | None = None
-        self._local = threading.local()
+        self._idle: list = []  # connections not in use, for the next reads
+        self._pool_lock = threading.Lock()
         self._lock = threading.Lock()
         self._clear()
 
@@ -228,16 +232,31 @@ class PostgresStore(CurrentReader):
             )
         raise StoreSchemaError(f"the {self.where} has no pgvector extension; {fix}")
 
-    def _thread_conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self._local.conn = self.connect()
-        return conn
+    def _take(self):
+        """An idle connection of the pool, or a new one."""
+        with self._pool_lock:
+            while self._idle:
+                conn = self._idle.pop()
+                if not conn.closed:
+                    return conn
+        return self.connect()
+
+    def _give(self, conn) -> None:
+        """Back to the pool, or closed when the pool holds enough: connections are as many as the
+        reads at once (a server's thread pool has dozens of threads; one each used up the server)."""
+        if conn.closed or conn.broken:
+            return
+        with self._pool_lock:
+            if len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def run(self, read: Callable[[Any], T]) -> T:
-        """`read(connection)` on this thread's connection; once more on a new one if the server
+        """`read(connection)` on a connection of the pool; once more on a new one if the server
         dropped the first (restarted, or the backend was ended). Reads are pinned to a
-        generation, so running one again gives the same answer.
+        generation, so running one again gives the same answer. `read` returns its rows, not a
+        cursor: the connection serves other threads once it returns.
 
         Raises:
             StoreUnavailable: the server is down or the query failed for a reason of its own.
@@ -245,11 +264,10 @@ class PostgresStore(CurrentReader):
         import psycopg
 
         for attempt in (1, 2):
-            conn = self._thread_conn()
+            conn = self._take()
             try:
-                return read(conn)
+                out = read(conn)
             except psycopg.OperationalError as exc:
-                self._local.conn = None
                 conn.close()
                 if attempt == 1 and conn.broken:
                     continue
@@ -258,19 +276,23 @@ class PostgresStore(CurrentReader):
                     "check the server is running, then ask again"
                 ) from exc
             except psycopg.errors.InsufficientPrivilege as exc:
+                self._give(conn)
                 raise StoreUnavailable(_no_right(self.where, exc, "read")) from exc
             except psycopg.Error as exc:
+                self._give(conn)
                 raise IndexCorrupt(
                     f"the index in the {self.where} cannot be read ({_error_text(exc)}); run `rag ingest --rebuild`"
                 ) from exc
+            self._give(conn)
+            return out
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their thread ends or at exit)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close the pool's idle connections (one in use is given back, or closed, when its read ends)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
             conn.close()
-            self._local.conn = None
 
     # ------------------------------------------------------------ generations
 

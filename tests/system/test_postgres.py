@@ -473,3 +473,21 @@ def test_an_ingest_that_lost_its_lock_does_not_save_over_a_newer_index(
     engine = Engine(pg_settings, fake_embedder)
     assert engine.document(GONE) is None and engine.status(check=True).problem is None
     assert ingest(pg_settings, embedder=fake_embedder).removed == []  # the other's index stands, whole
+
+
+def test_reads_from_many_threads_keep_few_connections_open(pg_settings, pg_url, fake_embedder):
+    """Each thread kept a connection of its own: a server's dozens of pool threads used up the
+    database's connections. Now the reads share a pool, and only a few stay open between them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ingest(pg_settings, embedder=fake_embedder)
+    engine = Engine(pg_settings, fake_embedder)
+    expected = _hits(engine.search(QUESTIONS[0]))
+    with ThreadPoolExecutor(24) as pool:  # threads alive while the connections are counted
+        results = list(pool.map(lambda q: _hits(engine.search(q)), [QUESTIONS[0]] * 96))
+        with _connect(pg_url) as conn:
+            open_now = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rag' AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+    assert results == [expected] * 96
+    assert open_now <= pgstore.MAX_IDLE_CONNECTIONS, open_now
