@@ -480,14 +480,17 @@ def test_reads_from_many_threads_keep_few_connections_open(pg_settings, pg_url, 
     database's connections. Now the reads share a pool, and only a few stay open between them."""
     from concurrent.futures import ThreadPoolExecutor
 
+    def connections() -> int:  # others than this count's own
+        with _connect(pg_url) as conn:
+            sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rag' AND pid <> pg_backend_pid()"
+            return conn.execute(sql).fetchone()[0]
+
     ingest(pg_settings, embedder=fake_embedder)
     engine = Engine(pg_settings, fake_embedder)
     expected = _hits(engine.search(QUESTIONS[0]))
+    before = connections()
     with ThreadPoolExecutor(24) as pool:  # threads alive while the connections are counted
         results = list(pool.map(lambda q: _hits(engine.search(q)), [QUESTIONS[0]] * 96))
-        with _connect(pg_url) as conn:
-            open_now = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rag' AND pid <> pg_backend_pid()"
-            ).fetchone()[0]
+        opened = connections() - before
     assert results == [expected] * 96
-    assert open_now <= pgstore.MAX_IDLE_CONNECTIONS, open_now
+    assert opened <= pgstore.MAX_IDLE_CONNECTIONS, opened
