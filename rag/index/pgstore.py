@@ -551,16 +551,26 @@ class _Save:
             version = -1
         dim = None
         if version == SCHEMA_VERSION:
-            dim = conn.execute(
-                "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'rag_chunks'::regclass AND attname = 'embedding'"
-            ).fetchone()[0]
-            if dim == self.dim:
-                return
-            if not fresh:
-                raise StoreSchemaError(
-                    f"the {self.store.where} holds {dim}-dimensional vectors, the embedder makes {self.dim}; "
-                    "run `rag ingest --rebuild`"
+            present = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(%s)",
+                (list(TABLES),),
+            ).fetchall()
+            missing = sorted(set(TABLES) - {t for (t,) in present})
+            if missing and not fresh:
+                raise IndexCorrupt(
+                    f"the {self.store.where} lacks the table(s) {', '.join(missing)}; run `rag ingest --rebuild`"
                 )
+            if not missing:  # else (a rebuild) the tables are made anew
+                dim = conn.execute(
+                    "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'rag_chunks'::regclass AND attname = 'embedding'"
+                ).fetchone()[0]
+                if dim == self.dim:
+                    return
+                if not fresh:
+                    raise StoreSchemaError(
+                        f"the {self.store.where} holds {dim}-dimensional vectors, the embedder makes {self.dim}; "
+                        "run `rag ingest --rebuild`"
+                    )
         if version is not None:
             conn.execute("DROP TABLE IF EXISTS " + ", ".join(TABLES))
         conn.execute(_SCHEMA.format(dim=self.dim, m=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION))
@@ -786,8 +796,9 @@ class PgSnapshot:
         return [Document(*r) for r in rows]
 
     def check(self) -> None:
-        """One read of this generation's tables (StoreUnavailable or IndexCorrupt if it fails)."""
-        self.document(next(iter(self.manifest.documents), ""))
+        """One read of each of this generation's tables (StoreUnavailable or IndexCorrupt if one fails)."""
+        for table in ("rag_documents", "rag_chunks", "rag_sentences"):
+            self._rows(f"SELECT 1 FROM {table} WHERE {{visible}} LIMIT 1")
 
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows(

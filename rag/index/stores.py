@@ -63,10 +63,15 @@ def open_reader(settings: Settings, expected: Manifest | None = None) -> StoreRe
 def previous_postgres(settings: Settings, expected: Manifest, rebuild: bool) -> PgSnapshot | None:
     """What an ingest into PostgreSQL starts from: the newest generation, or None (nothing yet, or
     a rebuild of an index it cannot use)."""
+    store = postgres_store(settings)
     try:
-        return postgres_store(settings).latest(expected)
+        previous = store.latest(expected)
+        if previous is not None and rebuild:
+            previous.check()  # a rebuild must also mend a generation it cannot read (a table dropped)
+        return previous
     except (IndexMismatch, IndexCorrupt, StoreSchemaError):
         if rebuild:  # the advice in these errors is `rag ingest --rebuild`: it must work
+            store.current = None  # so the save makes the tables anew
             return None
         raise
 

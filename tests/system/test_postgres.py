@@ -494,3 +494,24 @@ def test_reads_from_many_threads_keep_few_connections_open(pg_settings, pg_url, 
         opened = connections() - before
     assert results == [expected] * 96
     assert opened <= pgstore.MAX_IDLE_CONNECTIONS, opened
+
+
+@pytest.mark.parametrize("table", ["rag_sentences", "rag_chunks", "rag_documents"])
+def test_a_dropped_table_is_reported_and_rebuild_mends_it(pg_settings, pg_url, fake_embedder, table):
+    """The error said to run `rag ingest --rebuild`, and the rebuild failed the same way."""
+    from rag.errors import RagError
+
+    ingest(pg_settings, embedder=fake_embedder)
+    with _connect(pg_url) as conn:
+        conn.execute(f"DROP TABLE {table} CASCADE")
+    stores._POSTGRES.clear()  # a new process: `rag status`, then `rag ingest --rebuild`
+    try:
+        problem = Engine(pg_settings, fake_embedder).status(check=True).problem
+    except RagError as exc:
+        problem = str(exc)
+    assert problem and "rag ingest --rebuild" in problem, problem
+    stores._POSTGRES.clear()
+    report = ingest(pg_settings, embedder=fake_embedder, rebuild=True)
+    assert report.wrote and len(report.added) == 5
+    engine = Engine(pg_settings, fake_embedder)
+    assert engine.status(check=True).problem is None and engine.search("coal wagons").hits
