@@ -28,6 +28,7 @@ When it indexes:
 
 from __future__ import annotations
 
+import stat
 import threading
 import time
 from collections import deque
@@ -108,6 +109,8 @@ class CorpusWatcher:
         self._waited: set[Path] = set()  # files already noted as being waited for
         self._tries: dict[str, int] = {}  # doc_id -> failed reads so far
         self._unavailable = False  # the last ingest found the database unreachable
+        self._root_id: tuple[int, int] | None = None  # the corpus folder watched (`_folder_id`)
+        self._watch: Callable[[], Any] = lambda: None  # (re)schedules the observer on the corpus folder
         self._last_event = 0.0
         self._stopping = False
         self._worker: threading.Thread | None = None
@@ -143,8 +146,10 @@ class CorpusWatcher:
         # Opens and read-only closes are never asked for: the ingest itself reads every file.
         wanted = [ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileAttribEvent, ev.FileDeletedEvent, ev.FileMovedEvent,
                   ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]  # fmt: skip
+        self._watch = lambda: self._observer.schedule(Handler(), str(self.root), recursive=True, event_filter=wanted)
+        self._root_id = _folder_id(self.root)
         try:
-            self._observer.schedule(Handler(), str(self.root), recursive=True, event_filter=wanted)
+            self._watch()
             self._observer.start()
         except OSError as exc:  # inotify's limits: one watch per folder, 8,192 by default on older kernels
             raise RagError(
@@ -236,7 +241,9 @@ class CorpusWatcher:
         seconds and no changed file is still being written; take the changed files."""
         while not self._stopping:
             if not self._dirty:
-                self._cond.wait()
+                self._cond.wait(ROOT_CHECK_SECONDS)
+                if not self._dirty and (news := self._root_replaced()):
+                    return {}, news
                 continue
             left = self._last_event + self.debounce - time.monotonic()
             if left > 0:
@@ -252,6 +259,24 @@ class CorpusWatcher:
             self._waited.clear()
             return batch, messages
         return None, []
+
+    def _root_replaced(self) -> list[str]:
+        """A corpus folder deleted (or moved away) and made again is a new folder, which the
+        observer does not follow: watch the new one, and index what it holds."""
+        now = _folder_id(self.root)
+        if now == self._root_id:
+            return []
+        self._root_id = now
+        if now is None:
+            return [f"the corpus folder {self.root}/ is gone; watching for it to come back"]
+        try:
+            self._observer.unschedule_all()
+            self._watch()
+        except OSError as exc:
+            return [f"cannot watch the new corpus folder {self.root}/ ({exc.strerror or exc})"]
+        self._dirty[self.root] = None
+        self._last_event = time.monotonic()
+        return [f"the corpus folder {self.root}/ was made again; watching it, re-indexing in {self.debounce:g} s"]
 
     def _still_written(self) -> tuple[list[Path], list[str]]:
         """The changed files still being written, and a note for each newly waited for or given up on."""
@@ -339,6 +364,18 @@ class CorpusWatcher:
     def _say(self, messages: Iterable[str]) -> None:
         for m in messages:
             self._note(m)
+
+
+ROOT_CHECK_SECONDS = 2.0  # how often an idle watcher checks that its corpus folder is still the same
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (None if it is gone): another pair is another folder."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 def describe(report: IngestReport, limit: int = 5) -> str:

@@ -403,3 +403,18 @@ def test_a_batch_waits_for_the_database_to_come_back(watch, corpus, held_out):
     wait_until("the article indexed once the store answers", lambda: SEED in w.reported("added"))
     assert len(failures) == 2 and SEED in w.indexed()
     assert sum("cannot reach the database" in n for n in w.notes) == 1 and w.noted("the database is back")
+
+
+@linux_only
+def test_a_corpus_folder_deleted_and_made_again_is_watched_again(watch, corpus, held_out):
+    """The observer followed the deleted folder, not the new one: later changes went unseen."""
+    w = watch()
+    saved = corpus.with_name("saved-corpus")
+    shutil.copytree(corpus, saved)
+    shutil.rmtree(corpus)
+    wait_until("the folder noted gone", lambda: w.noted("is gone"), timeout=30)
+    shutil.copytree(saved, corpus)
+    wait_until("the new folder watched", lambda: w.noted("was made again"), timeout=30)
+    shutil.copy(held_out, corpus / SEED)
+    wait_until("an article copied into the new folder indexed", lambda: SEED in w.reported("added"))
+    assert SEED in w.indexed()
