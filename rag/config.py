@@ -129,6 +129,10 @@ class Settings:
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")
+        if self.llm_api_key and not self.llm_api_key.isascii():  # HTTP headers carry ASCII; the client refuses it
+            raise ConfigError(
+                "llm_api_key (RAG_LLM_API_KEY) must be ASCII; copy the key as the LLM's provider shows it"
+            )
         if not 0 < self.llm_timeout <= 3600:  # NaN fails this too; "inf" overflowed the client's clock
             raise ConfigError(
                 f"llm_timeout (RAG_LLM_TIMEOUT) is in seconds, above 0 and at most 3600; got {self.llm_timeout}"

@@ -177,6 +177,27 @@ def generate_checked(
     return checked
 
 
+_MARKER_STYLES = re.compile(
+    r"\[\^(\d+)\]|【(\d+)】|\[(?:passage|source|article)\s+(\d+)\]|\[(\d+)\s*[-–]\s*(\d+)\]", re.I
+)
+
+
+def plain_markers(text: str) -> str:
+    """Other ways models write a citation, as [n]: footnotes, CJK brackets, "[Passage n]", ranges.
+
+    >>> plain_markers("A [^1]. B 【2】. C [Passage 3]. D [1-3]. E [2–1]. F [2022-2023].")
+    'A [1]. B [2]. C [3]. D [1, 2, 3]. E [2–1]. F [2022-2023].'
+    """
+
+    def one(m: re.Match) -> str:
+        if m.group(4):
+            a, b = int(m.group(4)), int(m.group(5))
+            return f"[{', '.join(map(str, range(a, b + 1)))}]" if a <= b <= min(a + 9, 50) else m.group()
+        return f"[{m.group(1) or m.group(2) or m.group(3)}]"
+
+    return _MARKER_STYLES.sub(one, text)
+
+
 def cited_sentences(text: str, n_passages: int) -> tuple[list[tuple[str, list[int]]], set[int]]:
     """The answer's sentences without their markers, each with the passages it cites (1-based),
     and the cited numbers that point to no passage.
@@ -217,9 +238,11 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     Citations are renumbered in order of first use.
     """
     notes: list[str] = []
-    text = re.sub(r"\s+", " ", _SCAFFOLD.sub(" ", raw)).strip()
+    text = re.sub(r"\s+", " ", _SCAFFOLD.sub(" ", plain_markers(raw))).strip()
     text = re.sub(r"^\[\d+\]\s*", "", text)  # an echoed passage header
     parsed, dropped = cited_sentences(text, len(hits))
+    seen: set[str] = set()
+    parsed = [(b, c) for b, c in parsed if not (b in seen or seen.add(b))]  # a sentence said twice counts once
     # "The articles don't say ..." without a marker is the answer's own caveat, not a claim to check;
     # an answer of nothing else abstains.
     caveats = {body for body, cited in parsed if not cited and ABSTAIN_PATTERN.search(body)}

@@ -352,3 +352,29 @@ def test_an_unusable_llm_timeout_is_a_config_error(raw):
     with pytest.raises(ConfigError, match=r"RAG_LLM_TIMEOUT\) is in seconds, above 0 and at most 3600"):
         Settings.from_env({"RAG_LLM_TIMEOUT": raw})
     assert Settings.from_env({"RAG_LLM_TIMEOUT": "0.5"}).llm_timeout == 0.5
+
+
+def test_check_reads_other_marker_styles_and_counts_a_repeated_sentence_once(fake_index, fake_embedder):
+    """[^1], 【1】, [Passage 1] and [1-2] sent a right answer to the extractive fallback as unsupported."""
+    _, snap = fake_index
+    hits = _hits(fake_index, fake_embedder)
+    first, second = _sentence_of(hits[0]), _sentence_of(hits[1])
+    for raw in (
+        f"{first} [^1] {second} [^2]",
+        f"{first} 【1】 {second} 【2】",
+        f"{first} [Passage 1] {second} [Passage 2]",
+    ):
+        checked = check_citations(raw, hits, snap, fake_embedder)
+        assert checked.text == f"{first} [1] {second} [2]" and not checked.unsupported, (raw, checked.text)
+    ranged = check_citations(f"{first} [1-2]", hits, snap, fake_embedder)
+    assert [c.hit for c in ranged.citations] == [hits[0], hits[1]] and not ranged.notes, ranged
+    twice = check_citations(f"{first} [1] {first} [1]", hits, snap, fake_embedder)
+    assert twice.text == f"{first} [1]"
+
+
+def test_a_non_ascii_llm_key_is_a_config_error():
+    """It was reported as "the LLM server sent something unusable (UnicodeEncodeError)"."""
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"RAG_LLM_API_KEY\) must be ASCII"):
+        Settings.from_env({"RAG_LLM_API_KEY": "clé-secrète"})
