@@ -332,8 +332,8 @@ class CorpusWatcher:
         for doc_id, reason in sorted(report.skipped.items()):
             if not _is_under_any(doc_id, changed):
                 continue
-            if PurePath(doc_id).suffix.lower() not in SUPPORTED_SUFFIXES:
-                continue  # not an article type: reading it again will not help (the summary says why)
+            if PurePath(doc_id).suffix.lower() not in SUPPORTED_SUFFIXES or reason.startswith(_FINAL):
+                continue  # reading it again will not help (the summary says why)
             tries = self._tries.get(doc_id, 0) + 1
             if tries <= self.retries:
                 self._tries[doc_id] = tries
@@ -366,6 +366,8 @@ class CorpusWatcher:
             self._note(m)
 
 
+# Reasons a file was skipped that a copy still under way cannot explain: no retry for them.
+_FINAL = ("binary file", "larger than the", "unsupported type")
 ROOT_CHECK_SECONDS = 2.0  # how often an idle watcher checks that its corpus folder is still the same
 
 

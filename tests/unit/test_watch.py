@@ -418,3 +418,14 @@ def test_a_corpus_folder_deleted_and_made_again_is_watched_again(watch, corpus, 
     shutil.copy(held_out, corpus / SEED)
     wait_until("an article copied into the new folder indexed", lambda: SEED in w.reported("added"))
     assert SEED in w.indexed()
+
+
+def test_a_binary_file_is_not_retried(watch, corpus):
+    """Reading it again cannot help: it was tried three more times, four lines for one file."""
+    w = watch(retries=2)
+    (corpus / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (corpus / "harbour.txt").write_text(article(8))
+    wait_until("the article indexed", lambda: "harbour.txt" in w.reported("added"))
+    time.sleep(3 * DEBOUNCE)  # when a retry would have come
+    assert not w.noted("photo.txt could not be read") and w.watcher.ingests == 1 and w.watcher.pending == []
+    assert w.watcher.reports[0].skipped == {"photo.txt": "binary file, not text"}
