@@ -28,6 +28,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -66,6 +68,7 @@ OPENAI_PREFIX = "/v1/"
 NEEDS_TOKEN = "this server needs a token: send 'Authorization: Bearer <password>', the password of RAG_AUTH"
 TOO_LARGE = f"the request body is larger than {MAX_BODY // 2**20} MiB ({MAX_BODY} bytes), the most this server takes"
 ANSWERING_AT_ONCE = max(2, os.cpu_count() or 2)  # engine calls at once in one process: one per core
+LLM_AT_ONCE = 8  # LLM answers at once per process (each waits on the LLM server; the rest queue)
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "the question cannot be answered as asked"},
     401: {"model": ErrorResponse, "description": "RAG_AUTH is set and the bearer token is missing or wrong"},
@@ -216,19 +219,23 @@ class _Answering:
       `ANSWERING_AT_ONCE` at once. Twenty clients at once had twenty threads taking turns on
       Python's lock, and every answer cost about twice the CPU (29 ms against 14.5). The others
       wait on the gate, which costs nothing.
-    - LLM answers spend their time waiting on the LLM server, and `status` reads the corpus
-      folder: both run on the pool, not gated (`waits`).
+    - LLM answers spend their time waiting on the LLM server: they run on threads of their own,
+      at most `LLM_AT_ONCE` at once (the others wait without a thread), so that slow LLM answers
+      cannot take every thread of the pool from the rest (45 of them left extractive answers and
+      `/v1/models` without a reply). `status` reads the corpus folder: on the pool, not gated.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.llm_default = settings.llm_enabled
         self.inline = settings.api_only and settings.workers > 1
         self.gate = threading.BoundedSemaphore(ANSWERING_AT_ONCE)
+        self.llm_threads = anyio.CapacityLimiter(LLM_AT_ONCE)
 
     async def __call__(self, answer_mode: str | None, run: Callable[[], Response], waits: bool = False) -> Response:
         mode = answer_mode or ("llm" if self.llm_default else "extractive")
-        waits = waits or mode != "extractive"
         try:
+            if mode != "extractive":
+                return await anyio.to_thread.run_sync(run, limiter=self.llm_threads)
             if waits:
                 return await run_in_threadpool(run)
             if self.inline:

@@ -578,3 +578,57 @@ def test_load_generator_counts_a_closed_connection_as_an_error_and_reconnects():
     asyncio.run(load._user(0, load.Connection("127.0.0.1", port), "ask", [WAGONS], {}, tally, 2, None))
     listener.close()
     assert len(tally.errors) == 2 and tally.latencies_ms == [] and "closed the connection" in tally.errors[0]
+
+
+def test_slow_llm_answers_take_a_few_threads_and_leave_the_rest_to_other_requests(engine):
+    """45 slow LLM answers took every thread of the pool: extractive answers and /v1/models went
+    without a reply. LLM answers now wait on the LLM server on at most LLM_AT_ONCE threads."""
+    import http.server
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rag.api.app import LLM_AT_ONCE
+
+    sentence = "In response, just a few hours after that, Kazakhstan blocked 1,700 wagons with coal."
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    class SlowLLM(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            time.sleep(1.0)
+            with lock:
+                state["now"] -= 1
+            chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                     "choices": [{"index": 0, "delta": {"content": sentence + " [1]"}, "finish_reason": "stop"}]}  # fmt: skip
+            body = b"data: " + json.dumps(chunk).encode() + b"\n\ndata: [DONE]\n\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    llm = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowLLM)
+    threading.Thread(target=llm.serve_forever, daemon=True).start()
+    settings = engine.settings.replace(llm_base_url=f"http://127.0.0.1:{llm.server_address[1]}/v1", llm_model="m")
+    try:
+        with running(create_api(Engine(settings, engine.embedder))) as url:
+            ask = lambda _: httpx.post(f"{url}/api/ask", json={"question": WAGONS}, timeout=60)  # noqa: E731
+            with ThreadPoolExecutor(2 * LLM_AT_ONCE) as pool:
+                answers = pool.map(ask, range(2 * LLM_AT_ONCE))
+                time.sleep(0.5)  # the first LLM_AT_ONCE are waiting on the LLM server
+                assert httpx.get(f"{url}/v1/models", timeout=10).status_code == 200
+                extractive = httpx.post(
+                    f"{url}/api/ask", json={"question": WAGONS, "answer_mode": "extractive"}, timeout=10
+                )
+                assert extractive.status_code == 200 and extractive.json()["mode"] == "extractive"
+                replies = list(answers)
+        assert all(r.status_code == 200 and r.json()["mode"] == "llm" for r in replies)
+        assert 1 < state["most"] <= LLM_AT_ONCE, state
+    finally:
+        llm.shutdown()
