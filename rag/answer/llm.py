@@ -100,8 +100,7 @@ def stream_completion(messages: list[dict], settings: Settings) -> Generator[str
 
     Raises:
         LLMError: on any failure: the server down, an error status, something unusable, no answer
-            within RAG_LLM_TIMEOUT seconds (the whole answer, not only each read), or a stream
-            that broke off without a finish reason.
+            within RAG_LLM_TIMEOUT seconds (the whole answer, not only each read).
     """
     import openai
 
@@ -142,9 +141,7 @@ def stream_completion(messages: list[dict], settings: Settings) -> Generator[str
         raise LLMError(f"the LLM server sent something unusable ({type(exc).__name__})") from exc
     if finish is None and not any_piece:
         raise LLMError("the LLM server sent something unusable: no streamed chat completion")
-    if finish is None:  # every OpenAI-compatible server ends its stream with a finish reason
-        raise LLMError("the LLM server's answer broke off before its end")
-    return finish
+    return finish  # None: the stream ended without one (cut off, or a server that leaves it out)
 
 
 def generate_checked(
@@ -163,7 +160,7 @@ def generate_checked(
         try:
             piece = next(stream)
         except StopIteration as end:
-            cut = end.value == "length"
+            finish = end.value
             break
         pieces.append(piece)
         yield piece
@@ -171,9 +168,13 @@ def generate_checked(
     if not raw:
         raise LLMError("the LLM server returned an empty answer")
     checked = check_citations(raw, used, snapshot, embedder)
+    cut = {
+        "length": f"The LLM stopped at its limit of {MAX_ANSWER_TOKENS} tokens; the answer may be incomplete.",
+        None: "The LLM server's answer ended without saying it was complete (the connection may have "
+        "dropped); the answer may be incomplete.",
+    }.get(finish)
     if cut:
-        note = f"The LLM stopped at its limit of {MAX_ANSWER_TOKENS} tokens; the answer may be incomplete."
-        checked = dataclasses.replace(checked, notes=(*checked.notes, note))
+        checked = dataclasses.replace(checked, notes=(*checked.notes, cut))
     return checked
 
 

@@ -282,15 +282,13 @@ def test_the_llm_timeout_holds_the_whole_answer(fake_index, fake_embedder, strea
     assert a.text == extractive.text
 
 
-def test_a_stream_that_breaks_off_is_a_failure_and_one_cut_at_the_limit_says_so(
-    fake_index, fake_embedder, stream_server
-):
+def test_a_stream_that_breaks_off_or_is_cut_at_the_limit_says_so(fake_index, fake_embedder, stream_server):
     s, snap = fake_index
     hit = _hits(fake_index, fake_embedder, k=1)[0]
     sentence = _sentence_of(hit)
     broken, _ = stream_server([sentence[: len(sentence) // 2]], finish=None)
     a = answer_question("coal wagons blocked", s.replace(llm_base_url=broken), snap, embedder=fake_embedder)
-    assert any("broke off before its end" in n and "extractive" in n for n in a.notes), a.notes
+    assert any("ended without saying it was complete" in n for n in a.notes), a.notes
     cut, _ = stream_server([sentence, " [1]"], finish="length")
     a = answer_question("coal wagons blocked", s.replace(llm_base_url=cut), snap, embedder=fake_embedder)
     assert a.text.startswith(sentence) and any("stopped at its limit" in n for n in a.notes), a.notes
