@@ -130,10 +130,14 @@ def _array(vector: Any) -> np.ndarray:
 
 
 def _no_right(where: str, exc: BaseException, what: str) -> str:
-    grant = "SELECT on the rag_ tables" if what == "read" else "CREATE in its schema and all rights on the rag_ tables"
+    """What a user without the rights to `what` ("read" or "write") the index is told."""
+    if what == "read":
+        grant, after = "SELECT on the rag_ tables", ""
+    else:
+        grant, after = "CREATE in its schema and all rights on the rag_ tables", "; nothing was written"
     return (
         f"the user of RAG_DATABASE_URL may not {what} the index in the {where} ({_error_text(exc)}); "
-        f"grant it {grant}, or use the URL of a user who may; nothing was written"
+        f"grant it {grant}, or use the URL of a user who may{after}"
     )
 
 
