@@ -279,6 +279,9 @@ class ChatCompletion(BaseModel):
     citations: list[Source] = Field(description="the sources of the answer's [n] markers")
     abstained: bool
     notes: list[str]
+    unsupported: list[str] = Field(
+        default_factory=list, description="sentences of an LLM answer the citation check did not find in the passages"
+    )
 
 
 class Model(BaseModel):

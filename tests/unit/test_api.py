@@ -258,6 +258,7 @@ def test_openai_client_gets_the_answer_with_markers_and_citations(url, engine):
     assert citations == [source_json(c, info_of(engine)) for c in answer.citations]
     assert {"n", "title", "outlet", "date", "path", "passage", "quote"} <= set(citations[0])
     assert citations[0]["quote"] in citations[0]["passage"] and reply.model_extra["abstained"] is False
+    assert reply.model_extra["unsupported"] == []  # an extractive answer quotes; an LLM's may list sentences here
 
 
 def test_openai_client_streams_the_same_answer(url, engine):
