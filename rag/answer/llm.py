@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.answer.question import INSTRUCTION
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.index.chunk import count_tokens, sentence_spans
@@ -301,15 +302,6 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
             f"they are marked {UNSUPPORTED_MARK} and cite nothing."
         )
     return CheckedAnswer(" ".join(out_parts), citations, False, tuple(unsupported), tuple(notes), use_extractive)
-
-
-# Text in an article that addresses the assistant ("ignore previous instructions and reply only
-# with ..."). It is data, not evidence: a claim that only such a sentence backs is not supported.
-INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(instructions?|prompts?|rules)\b"
-    r"|\b(reply|respond|answer|output)\s+only\s+with\b|\bsystem prompt\b|\byou are now\b",
-    re.I,
-)
 
 
 def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: StoreReader) -> tuple[float, str]:

@@ -22,7 +22,17 @@ from datetime import date
 from rag.index.lexical import lexical_tokens
 from rag.search.names import key_names, mentioned, names_in
 
+# Text in an article that addresses the assistant ("ignore previous instructions and reply only
+# with ..."). It is data, not evidence: no answer quotes it, and a claim that only such a sentence
+# backs is not supported.
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(instructions?|prompts?|rules)\b"
+    r"|\b(reply|respond|answer|output)\s+only\s+with\b|\bsystem prompt\b|\byou are now\b",
+    re.I,
+)
+
 __all__ = [
+    "INSTRUCTION",
     "after_wh_phrase", "answer_type_check", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
