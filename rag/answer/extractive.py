@@ -571,7 +571,7 @@ def stream_answer(
 
         t = time.perf_counter()
         try:
-            checked = yield from generate_checked(text, result, snapshot, settings, embedder)
+            checked = yield from generate_checked(text, result, snapshot, settings, embedder, history)
         except LLMError as exc:
             notes += (f"The LLM could not answer ({exc}); showing the extractive answer.",)
         else:

@@ -59,8 +59,12 @@ class CheckedAnswer:
     use_extractive: bool  # mostly unsupported: the caller shows the extractive answer instead
 
 
-def build_messages(question: str, hits: tuple[Hit, ...], settings: Settings) -> tuple[list[dict], tuple[Hit, ...]]:
-    """Chat messages with the passages numbered 1..n, cut to the prompt token budget.
+def build_messages(
+    question: str, hits: tuple[Hit, ...], settings: Settings, history: list[tuple[str, str]] | None = None
+) -> tuple[list[dict], tuple[Hit, ...]]:
+    """Chat messages with the passages numbered 1..n, cut to the prompt token budget; the last
+    turns of `history` (question, answer) go first, so that "he" or "that" in a follow-up can be
+    read (they are marked as no source, and their [n] markers are taken out).
 
     Returns:
         (messages, the hits that made it into the prompt, in their [n] order).
@@ -70,6 +74,8 @@ def build_messages(question: str, hits: tuple[Hit, ...], settings: Settings) -> 
     if q_tokens > budget // 3:  # a huge question must not crowd out the passages
         question = question[: len(question) * (budget // 3) // q_tokens]
     budget -= count_tokens(question)
+    earlier = _earlier_turns(history or [], budget // 4)
+    budget -= count_tokens(earlier)
     used: list[Hit] = []
     blocks: list[str] = []
     for hit in hits:
@@ -82,11 +88,30 @@ def build_messages(question: str, hits: tuple[Hit, ...], settings: Settings) -> 
         blocks.append(block)
     # The rules go in the user message: some chat templates (Gemma's in llama.cpp) drop system messages.
     user = (
-        f"{SYSTEM_PROMPT}\n\nPassages:\n\n"
+        f"{SYSTEM_PROMPT}\n\n{earlier}Passages:\n\n"
         + "\n\n".join(blocks)
         + f"\n\nQuestion: {question}\nAnswer with [n] citations:"
     )
     return [{"role": "user", "content": user}], tuple(used)
+
+
+def _earlier_turns(history: list[tuple[str, str]], budget: int, turns: int = 3, chars: int = 400) -> str:
+    r"""The last `turns` of the conversation for the prompt, each answer cut to `chars`, within
+    `budget` tokens (older turns go first), or "".
+
+    >>> _earlier_turns([("Who met Putin?", "Tokayev met him. [1]")], 100)
+    'Conversation so far (to tell what the question refers to; not a source):\nReader: Who met Putin?\nYou: Tokayev met him.\n\n'
+    """
+    lines: list[str] = []
+    for q, a in reversed(history[-turns:]):
+        a = _MARKER.sub("", a).replace("  ", " ").strip()
+        pair = [f"Reader: {q.strip()[:chars]}", f"You: {a[:chars]}"]
+        if count_tokens("\n".join(pair + lines)) > budget:
+            break
+        lines = pair + lines
+    if not lines:
+        return ""
+    return "Conversation so far (to tell what the question refers to; not a source):\n" + "\n".join(lines) + "\n\n"
 
 
 def _passage_block(n: int, hit: Hit) -> str:
@@ -146,13 +171,18 @@ def stream_completion(messages: list[dict], settings: Settings) -> Generator[str
 
 
 def generate_checked(
-    question: str, result: SearchResult, snapshot: StoreReader, settings: Settings, embedder: Embedder
+    question: str,
+    result: SearchResult,
+    snapshot: StoreReader,
+    settings: Settings,
+    embedder: Embedder,
+    history: list[tuple[str, str]] | None = None,
 ) -> Iterator[str]:
     """Stream the LLM's answer (yields text pieces) and return the checked answer.
 
     Used as `checked = yield from generate_checked(...)`.
     """
-    messages, used = build_messages(question, result.hits, settings)
+    messages, used = build_messages(question, result.hits, settings, history)
     if not used:
         raise LLMError("no passage fits in the prompt budget (RAG_LLM_MAX_PROMPT_TOKENS)")
     pieces: list[str] = []

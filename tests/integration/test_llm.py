@@ -226,10 +226,11 @@ class _StreamHandler(http.server.BaseHTTPRequestHandler):
     delay = 0.0
     finish: str | None = "stop"
     requests: list = []
+    prompts: list = []
 
     def do_POST(self):  # noqa: N802
         self.requests.append(self.path)
-        self.rfile.read(int(self.headers["Content-Length"]))
+        self.prompts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"][-1]["content"])
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
@@ -257,10 +258,11 @@ def stream_server():
 
     def start(pieces, delay=0.0, finish="stop"):
         handler = type("S", (_StreamHandler,), {"pieces": tuple(pieces), "delay": delay, "finish": finish,
-                                                "requests": []})  # fmt: skip
+                                                "requests": [], "prompts": []})  # fmt: skip
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         servers.append(srv)
+        start.prompts = handler.prompts  # the last server's
         return f"http://127.0.0.1:{srv.server_address[1]}/v1", handler.requests
 
     yield start
@@ -376,3 +378,20 @@ def test_a_non_ascii_llm_key_is_a_config_error():
 
     with pytest.raises(ConfigError, match=r"RAG_LLM_API_KEY\) must be ASCII"):
         Settings.from_env({"RAG_LLM_API_KEY": "clé-secrète"})
+
+
+def test_the_llm_sees_the_conversation_so_far(fake_index, fake_embedder, stream_server):
+    """It got the raw follow-up only: "Why did he do that?" with no word of who "he" was."""
+    s, snap = fake_index
+    hits = _hits(fake_index, fake_embedder)
+    history = [("Who blocked the coal wagons?", "Kazakhstan blocked 1,700 wagons with coal. [1]")]
+    plain, used = build_messages("Why did they do that?", hits, s)
+    messages, with_history = build_messages("Why did they do that?", hits, s, history)
+    prompt = messages[0]["content"]
+    assert "Reader: Who blocked the coal wagons?\nYou: Kazakhstan blocked 1,700 wagons with coal.\n" in prompt
+    assert prompt.index("Conversation so far") < prompt.index("Passages:") and with_history == used
+    assert "Conversation so far" not in plain[0]["content"]
+    url, _ = stream_server([_sentence_of(hits[0]), " [1]"])
+    answer_question("Why did they block the coal wagons?", s.replace(llm_base_url=url), snap, embedder=fake_embedder,
+                    history=history)  # fmt: skip
+    assert "Reader: Who blocked the coal wagons?" in stream_server.prompts[-1]
