@@ -333,7 +333,8 @@ class CorpusWatcher:
             if not _is_under_any(doc_id, changed):
                 continue
             if PurePath(doc_id).suffix.lower() not in SUPPORTED_SUFFIXES or reason.startswith(_FINAL):
-                continue  # reading it again will not help (the summary says why)
+                messages.append(f"{doc_id} is skipped: {reason}")  # reading it again will not help
+                continue
             tries = self._tries.get(doc_id, 0) + 1
             if tries <= self.retries:
                 self._tries[doc_id] = tries

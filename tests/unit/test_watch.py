@@ -429,3 +429,4 @@ def test_a_binary_file_is_not_retried(watch, corpus):
     time.sleep(3 * DEBOUNCE)  # when a retry would have come
     assert not w.noted("photo.txt could not be read") and w.watcher.ingests == 1 and w.watcher.pending == []
     assert w.watcher.reports[0].skipped == {"photo.txt": "binary file, not text"}
+    assert w.noted("photo.txt is skipped: binary file, not text")  # said once, as `rag ingest` lists it
