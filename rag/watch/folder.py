@@ -109,6 +109,7 @@ class CorpusWatcher:
         self._waited: set[Path] = set()  # files already noted as being waited for
         self._tries: dict[str, int] = {}  # doc_id -> failed reads so far
         self._unavailable = False  # the last ingest found the database unreachable
+        self._locked_out = False  # the last ingest found another one holding the index
         self._root_id: tuple[int, int] | None = None  # the corpus folder watched (`_folder_id`)
         self._watch: Callable[[], Any] = lambda: None  # (re)schedules the observer on the corpus folder
         self._last_event = 0.0
@@ -303,7 +304,9 @@ class CorpusWatcher:
             report = self.engine.ingest()
         except IngestLocked:
             self._requeue(batch)
-            self._say([f"another ingest is updating the index; trying again in {self.debounce:g} s"])
+            if not self._locked_out:  # said once, not every quiet period while the other runs
+                self._say([f"another ingest is updating the index; trying again every {self.debounce:g} s"])
+            self._locked_out = True
             return
         except StoreUnavailable as exc:  # the database is down or restarting: the batch waits for it
             self._requeue(batch)
@@ -319,7 +322,7 @@ class CorpusWatcher:
             return
         if self._unavailable:
             self._say(["the database is back"])
-            self._unavailable = False
+        self._unavailable = self._locked_out = False
         retries = self._check_unreadable(report, batch)
         self.ingests += 1
         self.reports.append(report)

@@ -256,9 +256,11 @@ def test_an_ingest_already_running_is_waited_for(watch, settings, corpus):
     with stores.ingest_lock(settings):  # as `rag ingest` in another terminal holds it
         (corpus / "harbour.txt").write_text(article(5))
         wait_until("the note about the other ingest", lambda: w.noted("another ingest is updating the index"))
+        time.sleep(4 * DEBOUNCE)  # tried again several times meanwhile
         assert "harbour.txt" not in w.indexed()
     wait_until("the article indexed", lambda: "harbour.txt" in w.reported("added"))
     assert "harbour.txt" in w.indexed()
+    assert sum("another ingest is updating the index" in n for n in w.notes) == 1  # said once, not every try
 
 
 def test_stop_ends_the_threads(settings):
