@@ -4,6 +4,7 @@ and every path pointed into a temporary folder."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -147,6 +148,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def sse_chunk(content: str | None = None, finish: str | None = None) -> bytes:
+    """One event of an OpenAI-compatible chat completion stream, as a stub LLM server sends it."""
+    delta = {} if content is None else {"content": content}
+    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
+             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}  # fmt: skip
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+SSE_DONE = b"data: [DONE]\n\n"
 
 
 @pytest.fixture(scope="session")

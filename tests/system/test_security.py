@@ -29,7 +29,7 @@ from rag.engine import Engine
 from rag.index.build import ingest
 from rag.records import Answer
 from rag.search.retrieve import search
-from tests.conftest import SEED_CORPUS
+from tests.conftest import SEED_CORPUS, SSE_DONE, sse_chunk
 
 PAYLOAD = "HACKED"
 QUESTION = "How many visitors did the harbour lights festival draw?"
@@ -114,10 +114,8 @@ class _ObedientModel(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         for piece in [self.reply[: len(self.reply) // 2], self.reply[len(self.reply) // 2 :]]:
-            chunk = {"id": "1", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}  # fmt: skip
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.write(sse_chunk(piece))  # no finish reason, as some servers send it
+        self.wfile.write(SSE_DONE)
 
     def log_message(self, *args):
         pass

@@ -25,7 +25,7 @@ from rag.config import Settings
 from rag.engine import Engine
 from rag.index.build import ingest
 from rag.serialize import answer_json, api_answer_json, api_hit_json, hit_json, source_json, status_json
-from tests.conftest import free_port
+from tests.conftest import SSE_DONE, free_port, sse_chunk
 
 WAGONS = "How many wagons of coal did Kazakhstan block?"
 DONBASS = "Why did Tokayev refuse to recognise the Donbass republics?"
@@ -602,9 +602,7 @@ def test_slow_llm_answers_take_a_few_threads_and_leave_the_rest_to_other_request
             time.sleep(1.0)
             with lock:
                 state["now"] -= 1
-            chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                     "choices": [{"index": 0, "delta": {"content": sentence + " [1]"}, "finish_reason": "stop"}]}  # fmt: skip
-            body = b"data: " + json.dumps(chunk).encode() + b"\n\ndata: [DONE]\n\n"
+            body = sse_chunk(sentence + " [1]", "stop") + SSE_DONE
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Content-Length", str(len(body)))
