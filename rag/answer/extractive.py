@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer.question import (
-    INSTRUCTION,
+    addresses_assistant,
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
@@ -343,7 +343,7 @@ def score_sentences(
                 continue
             seen.add(row)
             start, end, text = starts[i], ends[i], texts[i]
-            if len(text.split()) < 4 or INSTRUCTION.search(text):
+            if len(text.split()) < 4 or addresses_assistant(text):
                 continue  # headings and fragments are not answers, nor text addressing the assistant
             if not fitting[i] and not (i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
@@ -406,7 +406,7 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
     picked: list = []
 
     def add(item) -> None:
-        if item and INSTRUCTION.search(item[4]):
+        if item and addresses_assistant(item[4]):
             return  # a neighbour that addresses the assistant is not read on to
         if item and len(picked) < MAX_SENTENCES and not any(item[4] == p[4] for p in picked):
             picked.append(item)

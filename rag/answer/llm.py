@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.question import INSTRUCTION
+from rag.answer.question import addresses_assistant
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.index.chunk import count_tokens, sentence_spans
@@ -339,7 +339,7 @@ def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: StoreReader) 
 
     score = 0.5 max cosine to a passage sentence + 0.5 share of the sentence's words found in the
     passage; 0 when the sentence states a number the passage does not contain. Sentences of the
-    passage that give the assistant instructions (`INSTRUCTION`) back nothing.
+    passage that give the assistant instructions (`addresses_assistant`) back nothing.
     """
     c = hit.chunk
     table = snapshot.sentences
@@ -347,7 +347,7 @@ def support(sentence: str, vector: np.ndarray, hit: Hit, snapshot: StoreReader) 
     spans = [(int(table.starts[r]) - c.char_start, int(table.ends[r]) - c.char_start) for r in rows]
     if not len(rows):
         spans = sentence_spans(c.text)
-    keep = [i for i, (a, b) in enumerate(spans) if not INSTRUCTION.search(c.text[a:b])]
+    keep = [i for i, (a, b) in enumerate(spans) if not addresses_assistant(c.text[a:b])]
     evidence = " ".join(c.text[spans[i][0] : spans[i][1]] for i in keep) if len(keep) < len(spans) else c.text
     if len(rows) and keep:
         sims = table.vectors[rows[keep]] @ vector

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from rag.answer.extractive import answer_question, stream_answer
-from rag.answer.llm import INSTRUCTION, check_citations
+from rag.answer.llm import check_citations
+from rag.answer.question import INSTRUCTION
 from rag.config import Settings
 from rag.corpus.uploads import save_upload
 from rag.engine import Engine
