@@ -273,8 +273,10 @@ def check_citations(raw: str, hits: tuple[Hit, ...], snapshot: StoreReader, embe
     text = re.sub(r"\s+", " ", _SCAFFOLD.sub(" ", plain_markers(raw))).strip()
     text = re.sub(r"^\[\d+\]\s*", "", text)  # an echoed passage header
     parsed, dropped = cited_sentences(text, len(hits))
-    seen: set[str] = set()
-    parsed = [(b, c) for b, c in parsed if not (b in seen or seen.add(b))]  # a sentence said twice counts once
+    first: dict[str, list[int]] = {}
+    for body, cited in parsed:  # a sentence said twice counts once
+        first.setdefault(body, cited)
+    parsed = list(first.items())
     # "The articles don't say ..." without a marker is the answer's own caveat, not a claim to check;
     # an answer of nothing else abstains.
     caveats = {body for body, cited in parsed if not cited and ABSTAIN_PATTERN.search(body)}

@@ -146,6 +146,10 @@ def _corpus_entries(corpus_dir: Path, index_dir: Path | None = None) -> list[tup
     cannot be listed."""
     out: list[tuple[Path, str | None]] = []
     index = os.path.realpath(index_dir) if index_dir is not None else None
+    index_name = os.path.basename(index) if index else None
+
+    def is_index(folder: Path) -> bool:  # the name first: a path resolved only for a folder so named
+        return folder.name == index_name and os.path.realpath(folder) == index
 
     def unreadable(exc: OSError) -> None:
         if Path(exc.filename) == corpus_dir:
@@ -153,7 +157,7 @@ def _corpus_entries(corpus_dir: Path, index_dir: Path | None = None) -> list[tup
         out.append((Path(exc.filename), f"cannot read folder ({exc.strerror or exc})"))
 
     for root, dirs, names in os.walk(corpus_dir, onerror=unreadable):
-        hidden = [d for d in dirs if d.startswith((".", "~")) or os.path.realpath(Path(root) / d) == index]
+        hidden = [d for d in dirs if d.startswith((".", "~")) or is_index(Path(root) / d)]
         for d in sorted(set(dirs) - set(hidden)):
             if (Path(root) / d).is_symlink():  # os.walk does not follow it; say so rather than drop it
                 out.append((Path(root) / d, "a link to a folder (not followed)"))
