@@ -26,10 +26,12 @@ from rag.answer.question import (
     asks_quantity,
     asks_reason,
     asks_who,
+    contradicts,
     counts_asked,
     dates_in,
     key_names,
     names_in,
+    premise_verbs,
     quantities,
     says_not,
     speaks_of_plans,
@@ -218,6 +220,16 @@ def after_text(asked: str, newest: str) -> str:
     return f"The articles were published by {newest}, before {asked}. None of the passages found answers this question."
 
 
+def premise_text(sentence: str, denial: str) -> str:
+    """The abstention for a question whose premise the best sentence denies ("Why did Tokayev
+    recognise the DPR?" against "... would not recognize ..."): what the article says instead."""
+    quote = " ".join(sentence.split())
+    return (
+        f"The articles don't say that; the closest passage says otherwise (“{denial}”): “{quote}” "
+        "None of the passages found answers the question as asked."
+    )
+
+
 def abstain_text(missing: list[str]) -> str:
     """The abstention, naming what the articles do not mention when that is the reason."""
     if not missing:
@@ -377,6 +389,8 @@ def extractive_answer(
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True
+    if denial := contradicts(premise_verbs(result.query), scored[0][4]):
+        return premise_text(scored[0][4], denial), (), True
     picked = _pick(result.query, scored, snapshot)
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))

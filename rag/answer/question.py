@@ -46,7 +46,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "contradicts", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -134,6 +134,130 @@ def says_not(sentence: str) -> bool:
     (True, False)
     """
     return bool(_SAYS_NOT.search(sentence))
+
+
+# ---------------------------------------------------------------- what a question takes for granted
+
+# A question that asks why, when or how something happened, or which thing did it, takes the
+# happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
+# its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
+_PREMISE = re.compile(
+    r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which)\b"
+    r"(?:\s+[\w’'-]+){0,4}?\s+(?P<aux>did|does|do|has|have|had|was|were|is|are|will|would|could)\s+(?P<rest>.+)$"
+    r"|^\s*(?:which|what)\s+(?:[\w’'-]+\s+){1,3}?(?P<done>[a-z]+ed)\b(?P<after>.*)$",
+    re.I,
+)
+# Words that deny what follows them ("would not recognize", "refused to accept"); "not only" and
+# "not just" add rather than deny.
+_DENIES = re.compile(r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|n[’']t)\b|n[’']t\b", re.I)
+_DENY_SPAN = 2  # words after a denial that it governs: "not recognize", "not officially joined"
+# Verbs whose opposite an article may use instead of "not ...": a premise word (left) is
+# contradicted by a sentence using a word of its right side. Read as stems (`lexical_tokens`).
+OPPOSITES: dict[str, str] = {
+    "accept": "refuse reject decline",
+    "agree": "refuse reject disagree decline",
+    "approve": "reject veto refuse",
+    "recognize": "refuse reject",
+    "support": "oppose condemn refuse",
+    "join": "refuse leave quit withdraw withdrew",
+    "attend": "skip boycott refuse decline",
+    "confirm": "deny denied refute",
+    "admit": "deny denied",
+    "praise": "criticize condemn",
+    "win": "lost lose defeat",
+    "won": "lost lose defeat",
+    "allow": "ban forbid forbade prohibit",
+    "permit": "ban forbid forbade prohibit",
+    "lift": "impose extend",
+}
+_OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
+
+
+def premise_verbs(question: str) -> tuple[str, ...]:
+    """The stems of the verbs a why/when/how/which question takes for granted, if it takes
+    something: the first lowercase word after its auxiliary and subject ("did Tokayev *recognise*"),
+    or after a "be" or "have" auxiliary the first word in -ed ("was the shipment *limited*"), or the
+    verb of "which N *hosted*"; and the verb after it in "agree *to recognize*". Only verbs: "What
+    did Peskov say about orders?" takes for granted that he said something, not that orders were
+    given. A question about what was denied or not done has no premise to contradict.
+
+    >>> premise_verbs("Why did Tokayev recognise the DPR?"), premise_verbs("Which Kazakh city hosted the summit?")
+    (('recognis',), ('host',))
+    >>> premise_verbs("Why was the shipment of oil limited?"), premise_verbs("What did Peskov say about orders?")
+    (('limit',), ('sai',))
+    >>> premise_verbs("On what date did the EU finally adopt it?"), premise_verbs("Why did he agree to join?")
+    (('adopt',), ('agre', 'join'))
+    >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
+    ((), ())
+    """
+    if asks_negated(question):
+        return ()
+    m = _PREMISE.match(question)
+    if not m:
+        return ()
+    if m.group("rest") is None:
+        rest, words = m.group("after"), [m.group("done")]
+    else:
+        rest = m.group("rest")
+        words = [w for w in re.findall(r"[\w’'-]+", rest) if _verb_like(w)]
+        if m.group("aux").lower() in ("was", "were", "is", "are", "has", "have", "had"):
+            words = [w for w in words if w.lower().endswith("ed")] or words
+        words = words[:1]
+    if not words:
+        return ()
+    then = re.search(rf"\b{re.escape(words[0])}\s+to\s+([a-z]+)", m.group(0), re.I)  # "agree to recognize"
+    stems = [_stem(w) for w in words + ([then.group(1)] if then else [])]
+    return tuple(dict.fromkeys(s for s in stems if s))
+
+
+_NOT_VERBS = frozenset(
+    ["still", "also", "even", "ever", "just", "already", "yet", "first", "then", "again", "once", "two", "three"]
+)
+
+
+def _verb_like(word: str) -> bool:
+    """A lowercase content word that is not an adverb ("finally", "still") or a number."""
+    lower = word.lower()
+    return not word[:1].isupper() and not lower.endswith("ly") and lower not in _NOT_VERBS and _stem(word) is not None
+
+
+def _stem(word: str) -> str | None:
+    tokens = lexical_tokens(word)
+    return tokens[0] if tokens else None
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Stems of one word in either spelling: "recognis" (recognise) and "recogn" (recognize)."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+def contradicts(verbs: tuple[str, ...], sentence: str) -> str | None:
+    """The words of `sentence` that deny one of the question's premise verbs ("would not
+    recognize") or use its opposite ("refused" for "accept"), or None.
+
+    >>> verbs = premise_verbs("Why did Tokayev recognise the DPR and LPR?")
+    >>> contradicts(verbs, "He said his country would not recognize the DPR and LPR.")
+    'not recognize'
+    >>> contradicts(verbs, "He recognized them, and not only them.") is None
+    True
+    >>> contradicts(premise_verbs("Why did he accept the order?"), "He refused to be awarded the order.")
+    'refused'
+    """
+    if not verbs:
+        return None
+    for m in _DENIES.finditer(sentence):
+        span = re.findall(r"[\w’'-]+", sentence[m.end() :])[:_DENY_SPAN]
+        for i, word in enumerate(span):
+            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+                return " ".join([m.group(0).strip(), *span[: i + 1]])
+    for stem, opposites in _OPPOSITE_STEMS:
+        if any(_same_stem(v, stem) for v in verbs):
+            words = re.findall(r"[\w’'-]+", sentence)
+            for i, word in enumerate(words):
+                denied = _DENIES.search(" ".join(words[max(0, i - _DENY_SPAN) : i]))  # "did not leave"
+                if not denied and any(t.startswith(opposites) for t in lexical_tokens(word)):
+                    return word
+    return None
 
 
 def asks_reason(question: str) -> bool:

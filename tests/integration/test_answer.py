@@ -147,3 +147,16 @@ def test_abstained_answer_shows_nearest_passages(seed_index, real_embedder):
         "What was the Kazakhstan-Russia trade turnover in 2024?", settings, snap, embedder=real_embedder
     )
     assert a.abstained and a.citations == () and len(a.hits) >= 1
+
+
+@pytest.mark.slow
+def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(seed_index, real_embedder):
+    settings, snap = seed_index
+    a = answer_question("Why did Tokayev recognise the DPR?", settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and len(a.hits) >= 1, a.text
+    assert a.text.startswith("The articles don't say that") and "not recognize" in a.text, a.text
+    quoted = a.text.split("“")[-1].split("”")[0]
+    assert any(quoted in h.chunk.text for h in a.hits), quoted  # the sentence quoted is in a passage shown
+    # Asked the other way round, the same sentence answers it.
+    b = answer_question("Why did Tokayev refuse to recognise the DPR?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "would not recognize" in b.text and b.citations, b.text

@@ -10,7 +10,7 @@ import pytest
 
 from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
-from rag.answer.question import answer_type_fits, dates_in, has_quantity
+from rag.answer.question import answer_type_fits, contradicts, dates_in, has_quantity, premise_verbs
 from rag.config import Settings
 from rag.engine import Engine
 from rag.index.manifest import Manifest
@@ -171,3 +171,22 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
     assert denying - plain == pytest.approx(extractive.NEGATED) and extractive.NEGATED > 0
     asked = extractive._Asked.of("Which trade practice does Kazakhstan take part in?")
     assert extractive._adjust(asked, "Kazakhstan also does not participate in parallel import.", True) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "denial"),
+    [("Why did Tokayev recognise the DPR?", "He said his country would not recognize the DPR.", "not recognize"),
+     ("Why did Tokayev accept the Order of Alexander Nevsky?", "He refused to be awarded the Order.", "refused"),
+     ("When did Kazakhstan join the EAEU?", "Kazakhstan never joined it.", "never joined"),
+     ("Which Kazakh city hosted the summit?", "No Kazakh city has ever hosted it; Minsk did not host it either.",
+      "not host"),
+     # Not a denial of the premise: "not only", a denied opposite, another verb denied, no premise.
+     ("Why did Tokayev recognise the DPR?", "Tokayev recognized not only the DPR.", None),
+     ("When did Kazakhstan join the EAEU?", "Kazakhstan joined in 2015 and did not leave it.", None),
+     ("What did Peskov say about orders?", "Peskov said Putin would not present any orders.", None),
+     ("Why was the shipment of oil limited?", "Shipments were limited, not stopped.", None),
+     ("Which practice did Tokayev deny Kazakhstan takes part in?", "Kazakhstan does not take part in it.", None),
+     ("Who is Tokayev?", "He is not the prime minister.", None)],
+)  # fmt: skip
+def test_a_sentence_that_denies_what_the_question_takes_for_granted(question, sentence, denial):
+    assert contradicts(premise_verbs(question), sentence) == denial
