@@ -94,9 +94,13 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
             if a.abstained:
                 abstained_unanswerable.append(q["id"])
                 assert a.citations == ()
-                # The plain abstention, one saying the articles predate the day asked about, or one naming
-                # what no article mentions (all of which is in the question).
-                if a.text != ABSTAIN_TEXT and not a.text.startswith("The articles were published by "):
+                # The plain abstention, one saying the articles predate the day asked about, one quoting
+                # the passage shown that denies the question's premise, or one naming what no article
+                # mentions (all of which is in the question).
+                denied = re.fullmatch(r"The articles don't say that; .*?: “(.+)” None of the passages .*", a.text)
+                if denied:
+                    assert any(denied.group(1) in " ".join(h.chunk.text.split()) for h in a.hits), a.text
+                elif a.text != ABSTAIN_TEXT and not a.text.startswith("The articles were published by "):
                     named = re.fullmatch(
                         r"The articles don't mention (.+)\. None of the passages found answers this question\.", a.text
                     )
