@@ -35,10 +35,36 @@ def _cpuinfo() -> dict[str, str]:
 
 
 def cpu_flags(info: dict[str, str] | None = None) -> dict[str, bool]:
-    """Which of WATCHED_FLAGS this CPU has (all False where /proc/cpuinfo cannot be read)."""
-    info = _cpuinfo() if info is None else info
+    """Which of WATCHED_FLAGS this CPU has (all False where /proc/cpuinfo cannot be read).
+
+    Read from /proc/cpuinfo, then narrowed to what this process can use, as NumPy's run-time check
+    (CPUID and the OS's saved registers) sees it: under an emulator (`qemu-x86_64 -cpu Haswell`,
+    `make test-avx2`) /proc/cpuinfo still shows the host's AVX-512, which the process does not get.
+    """
+    if info is None:
+        info = _cpuinfo()
+        usable = _usable_features()
+    else:
+        usable = None
     have = set(info.get("flags", "").split())
-    return {flag: flag in have for flag in WATCHED_FLAGS}
+    flags = {flag: flag in have for flag in WATCHED_FLAGS}
+    if usable is not None:
+        seen = {flag: flags[flag] and usable.get(feature, True) for flag, feature in _NUMPY_NAMES.items()}
+        if seen != {flag: flags[flag] for flag in _NUMPY_NAMES}:  # not the CPU /proc/cpuinfo describes:
+            flags |= seen | {"avx_vnni": False}  # NumPy does not report AVX-VNNI; an emulator lacks it
+    return flags
+
+
+_NUMPY_NAMES = {"avx2": "AVX2", "avx512f": "AVX512F", "avx512_vnni": "AVX512VNNI"}
+
+
+def _usable_features() -> dict[str, bool] | None:
+    """NumPy's run-time CPU features ({"AVX2": True, "AVX512F": False, ...}), None if unavailable."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # NumPy 1.x, or a build without the table
+        return None
+    return dict(__cpu_features__)
 
 
 def int8_kernel(flags: dict[str, bool] | None = None) -> str:

@@ -566,3 +566,20 @@ def test_convex_fusion_hand_worked():
     assert fused == pytest.approx({1: 0.7, 2: 0.7 * 0.5 + 0.3, 3: 0.7 * 0.75 + 0.3 * 0.5})
     assert convex_fusion({1: 0.5}, {}) == {1: pytest.approx(0.7)}  # no lexical match: dense only
     assert convex_fusion({1: -0.2}, {1: 3.0}) == {1: pytest.approx(0.7 * -0.2 + 0.3)}  # no positive cosine
+
+
+def test_cpu_flags_are_what_the_process_can_use(monkeypatch):
+    """Under an emulator /proc/cpuinfo shows the host's AVX-512; the report must show the CPU the
+    process runs on (NumPy's run-time check), or an emulated AVX2 run is recorded as VNNI."""
+    from rag import machine
+
+    host = {"flags": "fpu sse4_2 avx2 avx512f avx512_vnni avx_vnni"}
+    monkeypatch.setattr(machine, "_cpuinfo", lambda: host)
+    monkeypatch.setattr(machine, "_usable_features", lambda: {"AVX2": True, "AVX512F": True, "AVX512VNNI": True})
+    assert machine.cpu_flags() == {"avx2": True, "avx512f": True, "avx512_vnni": True, "avx_vnni": True}
+    assert machine.int8_kernel() == "vnni (32-bit sums)"
+    monkeypatch.setattr(machine, "_usable_features", lambda: {"AVX2": True, "AVX512F": False, "AVX512VNNI": False})
+    assert machine.cpu_flags() == {"avx2": True, "avx512f": False, "avx512_vnni": False, "avx_vnni": False}
+    assert machine.int8_kernel() == "avx2 (16-bit pair sums)"
+    monkeypatch.setattr(machine, "_usable_features", lambda: None)  # no NumPy table: /proc/cpuinfo as is
+    assert machine.cpu_flags()["avx512_vnni"] is True
