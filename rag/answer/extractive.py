@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.answer.question import (
     addresses_assistant,
+    affirms,
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
@@ -250,6 +251,7 @@ RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at 
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
 NEGATED = 0.06  # the question asks what was denied or not done, and the sentence negates ("does not ...")
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
+PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
 _CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
@@ -368,6 +370,20 @@ def score_sentences(
     return out
 
 
+def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
+    """(sentence, its denying words) when one of the `PREMISE_READ` best sentences (those within
+    `RUNNER_UP_MARGIN` of the best) denies what the question takes for granted (`contradicts`) and none of them says it (`affirms`): "Why did
+    Kazakhstan help Russia circumvent sanctions?" is not refused on "... does not intend to help
+    circumvent them" while another sentence found says it "is presumably helping to circumvent"."""
+    verbs = premise_verbs(question)
+    if not verbs:
+        return None
+    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    if any(affirms(verbs, sentence) for sentence in best):
+        return None
+    return next(((s, d) for s in best if (d := contradicts(verbs, s))), None)
+
+
 def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
     """Why the articles cannot answer the question, whoever writes the answer: a name or number it
     asks about is in no passage found, or the time it asks about is after the articles; else None."""
@@ -389,8 +405,8 @@ def extractive_answer(
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True
-    if denial := contradicts(premise_verbs(result.query), scored[0][4]):
-        return premise_text(scored[0][4], denial), (), True
+    if denied := premise_denied(result.query, scored):
+        return premise_text(*denied), (), True
     picked = _pick(result.query, scored, snapshot)
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))

@@ -46,7 +46,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "contradicts", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -147,10 +147,34 @@ _PREMISE = re.compile(
     r"|^\s*(?:which|what)\s+(?:[\w’'-]+\s+){1,3}?(?P<done>[a-z]+ed)\b(?P<after>.*)$",
     re.I,
 )
-# Words that deny what follows them ("would not recognize", "refused to accept"); "not only" and
-# "not just" add rather than deny.
-_DENIES = re.compile(r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|n[’']t)\b|n[’']t\b", re.I)
-_DENY_SPAN = 2  # words after a denial that it governs: "not recognize", "not officially joined"
+# Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
+# and "not just" add rather than deny.
+_DENIES = re.compile(
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    re.I,
+)
+_DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
+# Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
+_PASSED_OVER = frozenset(
+    [
+        "to",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "the",
+        "a",
+        "an",
+        "any",
+        "either",
+        "ever",
+        "even",
+        "yet",
+        "also",
+    ]
+)
 # Verbs whose opposite an article may use instead of "not ...": a premise word (left) is
 # contradicted by a sentence using a word of its right side. Read as stems (`lexical_tokens`).
 OPPOSITES: dict[str, str] = {
@@ -171,6 +195,18 @@ OPPOSITES: dict[str, str] = {
     "lift": "impose extend",
 }
 _OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
+
+
+def affirms(verbs: tuple[str, ...], sentence: str) -> bool:
+    """Whether `sentence` says what the premise verbs say, undenied ("is presumably helping" for
+    "Why did Kazakhstan help ...?").
+
+    >>> verbs = premise_verbs("Why did Kazakhstan help Russia?")
+    >>> affirms(verbs, "It is presumably helping Russia."), affirms(verbs, "It does not intend to help.")
+    (True, False)
+    """
+    uses = any(_same_stem(t, v) for t in lexical_tokens(sentence) for v in verbs)
+    return uses and contradicts(verbs, sentence) is None
 
 
 def premise_verbs(question: str) -> tuple[str, ...]:
@@ -205,8 +241,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         words = words[:1]
     if not words:
         return ()
-    then = re.search(rf"\b{re.escape(words[0])}\s+to\s+([a-z]+)", m.group(0), re.I)  # "agree to recognize"
-    stems = [_stem(w) for w in words + ([then.group(1)] if then else [])]
+    # "agree to recognize", "justify recognizing": the verb it leads to is taken for granted too.
+    then = re.search(rf"\b{re.escape(words[0])}\s+(?:to\s+([a-z]+)|([a-z]+ing))\b", m.group(0), re.I)
+    stems = [_stem(w) for w in words + ([then.group(1) or then.group(2)] if then else [])]
     return tuple(dict.fromkeys(s for s in stems if s))
 
 
@@ -246,10 +283,16 @@ def contradicts(verbs: tuple[str, ...], sentence: str) -> str | None:
     if not verbs:
         return None
     for m in _DENIES.finditer(sentence):
-        span = re.findall(r"[\w’'-]+", sentence[m.end() :])[:_DENY_SPAN]
-        for i, word in enumerate(span):
+        following = re.findall(r"[\w’'-]+", sentence[m.end() :])[:8]
+        reached = 0
+        for i, word in enumerate(following):
+            if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
+                continue
             if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
-                return " ".join([m.group(0).strip(), *span[: i + 1]])
+                return " ".join([m.group(0).strip(), *following[: i + 1]])
+            reached += 1
+            if reached == _DENY_SPAN:
+                break
     for stem, opposites in _OPPOSITE_STEMS:
         if any(_same_stem(v, stem) for v in verbs):
             words = re.findall(r"[\w’'-]+", sentence)

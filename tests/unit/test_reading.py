@@ -180,6 +180,10 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
      ("When did Kazakhstan join the EAEU?", "Kazakhstan never joined it.", "never joined"),
      ("Which Kazakh city hosted the summit?", "No Kazakh city has ever hosted it; Minsk did not host it either.",
       "not host"),
+     ("Why did Putin award Tokayev the Order?", "He refused to be awarded the Order.", "refused to be awarded"),
+     ("How did Tokayev justify recognizing the LPR?", "He would not recognize the LPR.", "not recognize"),
+     ("Why did Kazakhstan officially join the sanctions?", "It has not officially joined them.",
+      "not officially joined"),
      # Not a denial of the premise: "not only", a denied opposite, another verb denied, no premise.
      ("Why did Tokayev recognise the DPR?", "Tokayev recognized not only the DPR.", None),
      ("When did Kazakhstan join the EAEU?", "Kazakhstan joined in 2015 and did not leave it.", None),
@@ -190,3 +194,18 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
 )  # fmt: skip
 def test_a_sentence_that_denies_what_the_question_takes_for_granted(question, sentence, denial):
     assert contradicts(premise_verbs(question), sentence) == denial
+
+
+def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
+    def scored(*rows):
+        return [(score, None, 0, 0, text) for score, text in rows]
+
+    question = "Why did Kazakhstan help Russia circumvent sanctions?"
+    denying = (0.79, "Kazakhstan does not intend to help circumvent them.")
+    # Another sentence found says it: the articles disagree, so the question is answered.
+    assert extractive.premise_denied(question, scored(denying, (0.75, "Tokayev is presumably helping Russia."))) is None
+    # Said only far below the best sentence, it does not count.
+    denied = extractive.premise_denied(question, scored(denying, (0.60, "Tokayev is presumably helping Russia.")))
+    assert denied == (denying[1], "not intend to help")
+    # Nothing denies it: no abstention.
+    assert extractive.premise_denied(question, scored((0.8, "Trade with Russia grew."))) is None
