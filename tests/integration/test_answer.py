@@ -19,6 +19,7 @@ from rag.answer.extractive import (
 )
 from rag.index.chunk import sentence_spans
 from tests.conftest import ROOT
+from tests.premises import ANSWERABLE_OR_DISPUTED, FALSE_PREMISES
 
 QUESTIONS = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if line.strip()]
 OFF_TOPIC = ["u01", "u02", "u03"]
@@ -164,3 +165,20 @@ def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(
     # Asked the other way round, the same sentence answers it.
     b = answer_question("Why did Tokayev refuse to recognise the DPR?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "would not recognize" in b.text and b.citations, b.text
+
+
+@pytest.mark.slow
+def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_embedder):
+    """40 questions written against the seed articles (tests/premises.py): the premise check refuses
+    none the articles answer or disagree on, and catches most false premises (9 of 16 when written;
+    the rest the articles neither deny in a close sentence nor, for three, cover at all)."""
+    settings, snap = seed_index
+
+    def refused(question: str) -> bool:
+        a = answer_question(question, settings, snap, embedder=real_embedder)
+        return a.abstained and a.text.startswith("The articles don't say that")
+
+    wrongly = [q for q in ANSWERABLE_OR_DISPUTED if refused(q)]
+    assert wrongly == []
+    caught = [q for q in FALSE_PREMISES if refused(q)]
+    assert len(caught) >= 8, caught
