@@ -56,7 +56,7 @@ test: install-test browser
 # The other kind of CPU. ONNX Runtime runs other float kernels with AVX-512 than with AVX2, so the vectors
 # differ slightly between them (README, The embedder). On a host with VNNI the eval gate runs a second time
 # on an AVX2-only CPU emulated by QEMU (Debian's qemu-user; its instructions are computed exactly, so this
-# is what a Haswell-class CPU gives), with its own index built there (about 6 minutes). On an AVX2 host the
+# is what a Haswell-class CPU gives), with its own index built there (about 4 minutes). On an AVX2 host the
 # gate above already compares its outcomes with eval/baseline.json, recorded on a VNNI CPU.
 AVX2_CPU := Haswell-noTSX,-pcid,-x2apic,-tsc-deadline,-invpcid
 test-avx2: install-test

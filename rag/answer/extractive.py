@@ -372,9 +372,10 @@ def score_sentences(
 
 def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     """(sentence, its denying words) when one of the `PREMISE_READ` best sentences (those within
-    `RUNNER_UP_MARGIN` of the best) denies what the question takes for granted (`contradicts`) and none of them says it (`affirms`): "Why did
-    Kazakhstan help Russia circumvent sanctions?" is not refused on "... does not intend to help
-    circumvent them" while another sentence found says it "is presumably helping to circumvent"."""
+    `RUNNER_UP_MARGIN` of the best) denies what the question takes for granted (`contradicts`) and
+    none of them says it (`affirms`): "Why did Kazakhstan help Russia circumvent sanctions?" is not
+    refused on "... does not intend to help circumvent them" while another sentence found says it
+    "is presumably helping to circumvent"."""
     verbs = premise_verbs(question)
     if not verbs:
         return None

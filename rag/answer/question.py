@@ -155,26 +155,8 @@ _DENIES = re.compile(
 )
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
-_PASSED_OVER = frozenset(
-    [
-        "to",
-        "be",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "the",
-        "a",
-        "an",
-        "any",
-        "either",
-        "ever",
-        "even",
-        "yet",
-        "also",
-    ]
-)
+_PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "the", "a", "an",
+                          "any", "either", "ever", "even", "yet", "also"})  # fmt: skip
 # Verbs whose opposite an article may use instead of "not ...": a premise word (left) is
 # contradicted by a sentence using a word of its right side. Read as stems (`lexical_tokens`).
 OPPOSITES: dict[str, str] = {
@@ -232,10 +214,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     if not m:
         return ()
     if m.group("rest") is None:
-        rest, words = m.group("after"), [m.group("done")]
+        words = [m.group("done")]
     else:
-        rest = m.group("rest")
-        words = [w for w in re.findall(r"[\w’'-]+", rest) if _verb_like(w)]
+        words = [w for w in re.findall(r"[\w’'-]+", m.group("rest")) if _verb_like(w)]
         if m.group("aux").lower() in ("was", "were", "is", "are", "has", "have", "had"):
             words = [w for w in words if w.lower().endswith("ed")] or words
         words = words[:1]
