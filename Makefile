@@ -61,7 +61,8 @@ test: install-test browser
 AVX2_CPU := Haswell-noTSX,-pcid,-x2apic,-tsc-deadline,-invpcid
 test-avx2: install-test
 	@if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then \
-	  command -v qemu-x86_64 >/dev/null || { apt-get update -q && apt-get install -y -q qemu-user; }; \
+	  command -v qemu-x86_64 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user \
+	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user; }; \
 	  rm -rf build/avx2-index; \
 	  echo "eval gate on an emulated AVX2 CPU (qemu-x86_64 -cpu $(AVX2_CPU))"; \
 	  qemu-x86_64 -cpu $(AVX2_CPU) $(BIN)/python $(BIN)/rag eval --check --index build/avx2-index --reports build/eval-avx2; \
