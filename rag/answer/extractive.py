@@ -395,19 +395,25 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
     return None
 
 
+NOT_COVERED = "the passages found do not cover the question"
+SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
+
+
 def extractive_answer(
     question: str, result: SearchResult, snapshot: StoreReader, settings: Settings
-) -> tuple[str, tuple[Citation, ...], bool]:
-    """(text, citations, abstained) from the best one to three sentences of the top passages."""
+) -> tuple[str, tuple[Citation, ...], bool, str | None]:
+    """(text, citations, abstained, refused) from the best one to three sentences of the top
+    passages. `refused` says why no writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`), None
+    when it answered or only found nothing close enough (an LLM may still read the passages)."""
     if not result.hits or result.query_vector is None:
-        return ABSTAIN_TEXT, (), True
+        return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
-        return refusal, (), True
+        return refusal, (), True, NOT_COVERED
     scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
     if not scored or scored[0][0] < settings.answer_floor:
-        return ABSTAIN_TEXT, (), True
+        return ABSTAIN_TEXT, (), True, None
     if denied := premise_denied(result.query, scored):
-        return premise_text(*denied), (), True
+        return premise_text(*denied), (), True, SAYS_OTHERWISE
     picked = _pick(result.query, scored, snapshot)
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
@@ -421,7 +427,7 @@ def extractive_answer(
         parts.append(f"{text} [{n}]")
     hits_by_id = {h.chunk.chunk_id: h for h in result.hits}
     citations = tuple(Citation(n=n, hit=hits_by_id[cid], quote=quotes[cid][1]) for cid, n in numbers.items())
-    return " ".join(parts), citations, False
+    return " ".join(parts), citations, False, None
 
 
 # A sentence that gives a reason: "because", "since", "due to", "the pretext ...", "citing", ...
@@ -589,14 +595,16 @@ def stream_answer(
     notes += result.notes
     timings = dict(result.timings_ms)
     t = time.perf_counter()
-    extract_text, citations, abstained = extractive_answer(query, result, snapshot, settings)
+    extract_text, citations, abstained, refused = extractive_answer(query, result, snapshot, settings)
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
     # An LLM is not asked what the articles do not cover: it would answer from passages on other
     # things (the population of Kazakhstan for Mongolia's), and the check would find them supported.
-    if mode == "llm" and result.hits and abstained and not_covered(result, snapshot):
-        notes += ("The LLM was not asked: the passages found do not cover the question.",)
+    # Nor a question the articles contradict ("Why did Tokayev recognise the DPR?"): it would
+    # explain the premise, and its sentences on the topic could pass the check.
+    if mode == "llm" and result.hits and refused:
+        notes += (f"The LLM was not asked: {refused}.",)
     elif mode == "llm" and result.hits:
         from rag.answer.llm import generate_checked
 

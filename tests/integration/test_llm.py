@@ -304,6 +304,22 @@ def test_the_llm_is_not_asked_what_the_articles_do_not_cover(fake_index, fake_em
     assert len(prompts) == 1 and "coal wagons blocked" in prompts[0]
 
 
+@pytest.mark.slow
+def test_the_llm_is_not_asked_a_question_the_articles_contradict(seed_index, real_embedder, stream_server):
+    """Asked "Why did Tokayev recognise the DPR?", an LLM explains the premise from passages on the DPR,
+    and those sentences could pass the check; the articles say he did not recognise it."""
+    s, snap = seed_index
+    copied = "Tokayev recognised the DPR because of Russian pressure."
+    url, prompts = stream_server([copied, " [1]"])
+    llm = s.replace(llm_base_url=url)
+    a = answer_question("Why did Tokayev recognise the DPR?", llm, snap, embedder=real_embedder)
+    assert a.abstained and not a.citations and "says otherwise" in a.text and "not recognize" in a.text, a.text
+    assert prompts == [] and any("deny what the question takes for granted" in n for n in a.notes), a.notes
+    # Asked what was denied, it has no premise to contradict: the LLM is asked.
+    answer_question("Why did Tokayev refuse to recognise the DPR?", llm, snap, embedder=real_embedder)
+    assert len(prompts) == 1 and "refuse to recognise" in prompts[0]
+
+
 def test_check_drops_echoed_headers_unmarks_the_unsupported_and_keeps_caveats(fake_index, fake_embedder):
     from rag.answer.llm import UNSUPPORTED_MARK
 
