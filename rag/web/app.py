@@ -29,6 +29,7 @@ from rag.engine import Engine  # noqa: E402
 from rag.errors import RagError  # noqa: E402
 from rag.serialize import gradio_answer_json  # noqa: E402
 from rag.web import render as ui  # noqa: E402
+from rag.web.saved import restored_turns, saved_turns  # noqa: E402
 from rag.web.session import SOURCES_HINT, ChatSession, PageStatus, Step, Turn  # noqa: E402
 from rag.web.timeline import CSS as timeline_css  # noqa: E402
 
@@ -66,7 +67,19 @@ class Handlers:
         return gr.update(value="", visible=False)
 
     def clear(self) -> tuple:
-        return [], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1
+        return [], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1, saved_turns([])
+
+    def restore(self, saved: Any) -> tuple:
+        """The conversation the browser kept, back in the chat after a reload: (chatbot, turns,
+        sources panel, shown turn). Nothing kept, or nothing readable: the page stays as it is."""
+        chat = ChatSession(self.backend, restored_turns(saved))
+        if not chat.turns:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            sources = chat.sources(chat.latest)
+        except RagError:  # no index to read the articles' details from: the chat still comes back
+            sources = SOURCES_HINT
+        return chat.messages(), chat.turns, sources, chat.latest
 
     def restyle(self, turns: list[Turn], shown: int, scores: bool, timings: bool) -> str:
         return ChatSession(self.backend, turns, show_scores=scores, show_timings=timings).sources(shown)
@@ -122,11 +135,13 @@ class Handlers:
 
 
 def _shown(chat: ChatSession, steps: Iterator[Step]) -> Iterator[tuple]:
-    """A reply's steps as updates of (chatbot, turns, sources, article, question box, shown turn)."""
+    """A reply's steps as updates of (chatbot, turns, sources, article, question box, shown turn,
+    the conversation the browser keeps: not while an answer streams in)."""
     hidden = gr.update(visible=False)
     for step in steps:
         sources = gr.skip() if step.sources is None else step.sources
-        yield step.messages, chat.turns, sources, gr.skip() if step.streaming else hidden, "", chat.latest
+        kept = gr.skip() if step.streaming else saved_turns(chat.turns)
+        yield step.messages, chat.turns, sources, gr.skip() if step.streaming else hidden, "", chat.latest, kept
 
 
 def _status_updates(status: PageStatus) -> tuple[str, Any, Any]:
@@ -152,6 +167,7 @@ class Page:
     update_btn: gr.Button
     turns: gr.State
     shown: gr.State
+    saved: gr.BrowserState
     chatbot: gr.Chatbot
     question: gr.Textbox
     ask_btn: gr.Button
@@ -186,6 +202,8 @@ def build_app(settings: Settings, backend: Engine | None = None) -> gr.Blocks:
             status_md = gr.Markdown(status.line, elem_id="rag-status")
             update_btn = gr.Button("Update index", size="sm", scale=0, min_width=130, visible=False)
         turns, shown = gr.State([]), gr.State(-1)
+        # The conversation survives a reload (not a server restart: the secret is made at start).
+        saved = gr.BrowserState(None, storage_key="rag-chat")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=340):
                 chat = _chat_column(status.overview, examples)
@@ -195,7 +213,7 @@ def build_app(settings: Settings, backend: Engine | None = None) -> gr.Blocks:
                 article = gr.HTML("", js_on_load=ui.ARTICLE_JS, elem_id="rag-article", visible=False)
         options, filters = _settings_panel(settings, start.filter_choices())
         upload = _upload_panel(settings)
-        page = Page(status_md, update_btn, turns, shown, *chat[:5], sources, article, *options, *upload,
+        page = Page(status_md, update_btn, turns, shown, saved, *chat[:5], sources, article, *options, *upload,
                     filters=filters, timeline=timeline, timeline_btn=chat[5])  # fmt: skip
         _wire(demo, page, Handlers(backend))
     return demo
@@ -290,7 +308,7 @@ def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
     # function's id: bind once, so the triggers of one handler share one limit, as they should.
     respond, clear, restyle = h.respond, h.clear, h.restyle
     answer_inputs = [p.turns, p.k, p.rmode, p.amode, p.show_scores, p.show_timings, *p.filters]
-    answer_outputs = [p.chatbot, p.turns, p.sources, p.article, p.question, p.shown]
+    answer_outputs = [p.chatbot, p.turns, p.sources, p.article, p.question, p.shown, p.saved]
     for trigger in (p.question.submit, p.ask_btn.click):
         trigger(respond, [p.question, *answer_inputs], answer_outputs, **UI_EVENT)
     p.chatbot.example_select(_example_text, None, p.question, **UI_EVENT).then(
@@ -313,6 +331,7 @@ def _wire(demo: gr.Blocks, p: Page, h: Handlers) -> None:
         choices, None, lists, **UI_EVENT
     )
     demo.load(h.status, None, index_outputs, **UI_EVENT)
+    demo.load(h.restore, p.saved, [p.chatbot, p.turns, p.sources, p.shown], **UI_EVENT)
     demo.load(choices, None, lists, **UI_EVENT)
     gr.api(h.ask_api, api_name="ask")
 

@@ -323,6 +323,36 @@ def test_retry_replaces_the_last_answer_and_clear_empties_the_chat(page, site, m
     assert page.locator("#rag-sources .rag-card").count() == 0
 
 
+def test_the_conversation_survives_a_reload(page, site):
+    """The browser keeps the chat: after a reload the answers, their sources and the follow-up
+    context are back; after "Clear chat" a reload stays empty."""
+    url, settings = site
+    open_app(page, url, settings)
+    kept = "() => localStorage.getItem('rag-chat')"  # encrypted: only its changes can be told
+    ask(page, EXAMPLE)
+    first = page.wait_for_function(kept).json_value()
+    ask(page, "How many visitors did the harbour lights festival draw?")
+    page.wait_for_function(f"k => ({kept})() !== k", arg=first)
+    before = page.locator("#rag-chat [data-testid=bot]").all_inner_texts()
+    page.reload()
+    page.wait_for_selector("#rag-chat")
+    wait_for_answer(page, 2)
+    assert page.locator("#rag-chat [data-testid=bot]").all_inner_texts() == before
+    assert "Harbour lights" in page.locator("#rag-sources .rag-card").first.inner_text()
+    page.locator("#rag-chat [data-testid=bot]").first.click()  # an earlier answer's sources, as before
+    page.wait_for_function("() => document.querySelector('#rag-sources .rag-card').innerText.includes('Astana')")
+    ask(page, "Who did the wagons belong to?")
+    assert page.locator("#rag-chat [data-testid=bot]").count() == 3
+    three = page.evaluate(kept)
+    page.click("#rag-clear")
+    page.wait_for_function("() => document.querySelectorAll('#rag-chat [data-testid=bot]').length == 0")
+    page.wait_for_function(f"k => ({kept})() !== k", arg=three)
+    page.reload()
+    page.locator("#rag-chat button.example").first.wait_for()  # the empty state
+    assert page.locator("#rag-chat [data-testid=bot]").count() == 0
+    assert page.outside_requests == []
+
+
 def test_phone_width_layout(browser, site):
     url, _ = site
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)

@@ -409,6 +409,7 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
         "respond": 3, "_example_text": 1, "retry": 1, "clear": 2, "like": 1, "select_turn": 1, "open_source": 1,
         "restyle": 2, "update_index": 1, "upload": 1, "status": 1, "ask_api": 1, "timeline": 1, "close_timeline": 1,
         "filter_choices": 3,  # on page load, after an upload and after "Update index"
+        "restore": 1,  # on page load: the conversation the browser kept
     }  # fmt: skip
     # The question box, the Ask button and the examples share one concurrency limit, as one handler.
     assert len({f.concurrency_id for f in by_name["respond"]}) == 1
@@ -417,7 +418,7 @@ def test_chat_events_are_wired_to_the_handlers(indexed, fake_embedder):
     chatbot = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-chat")
     sources = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rag-sources")
     respond = by_name["respond"][0]
-    assert respond.outputs[0] is chatbot and respond.outputs[2] is sources and len(respond.outputs) == 6
+    assert respond.outputs[0] is chatbot and respond.outputs[2] is sources and len(respond.outputs) == 7
 
 
 def test_the_outlet_and_author_lists_follow_the_index(indexed, fake_embedder):
@@ -437,25 +438,53 @@ def test_the_outlet_and_author_lists_follow_the_index(indexed, fake_embedder):
 
 
 def test_respond_handler_streams_updates_for_the_page(indexed, fake_embedder):
-    """What the chat's handler hands Gradio: chat, turns, sources, article, question box, shown turn."""
+    """What the chat's handler hands Gradio: chat, turns, sources, article, question box, shown
+    turn, and the conversation for the browser to keep."""
     import gradio as gr
 
     from rag.web import app
+    from rag.web.saved import saved_turns
     from rag.web.session import SOURCES_HINT
 
     demo = app.build_app(indexed, Engine(indexed, fake_embedder))
     respond = _handler(demo, "respond")
     hidden = gr.update(visible=False)
     first, last = list(respond(QUESTIONS[0], [], 5, "hybrid", "extractive", False, False))
-    assert first[2:] == (SOURCES_HINT, hidden, "", 0) and first[0][1] == {"role": "assistant", "content": "…"}
-    messages, turns, cards, article, box, shown = last
+    assert first[2:] == (SOURCES_HINT, hidden, "", 0, saved_turns([])) and first[0][1] == {
+        "role": "assistant",
+        "content": "…",
+    }
+    messages, turns, cards, article, box, shown, kept = last
     assert len(turns) == 1 and messages[1]["content"].endswith("\\[1\\]")
-    assert 'data-key="c1"' in cards and (article, box, shown) == (hidden, "", 0)
+    assert 'data-key="c1"' in cards and (article, box, shown) == (hidden, "", 0) and len(kept["turns"]) == 1
     # An empty question leaves the sources as they are; the article view closes.
     assert list(respond("  ", turns, 5, "hybrid", "extractive", False, False)) == [
-        (messages, turns, gr.skip(), hidden, "", 0)
+        (messages, turns, gr.skip(), hidden, "", 0, kept)
     ]
-    assert _handler(demo, "clear")() == ([], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1)
+    cleared = ([], [], SOURCES_HINT, gr.update(value="", visible=False), "", -1, saved_turns([]))
+    assert _handler(demo, "clear")() == cleared
+
+
+def test_the_conversation_kept_by_the_browser_comes_back(indexed, fake_embedder):
+    """What the page hands the browser after an answer restores the same chat on reload; a value
+    from elsewhere (another format, a damaged or hand-edited one) restores nothing and breaks nothing."""
+    import json
+
+    import gradio as gr
+
+    from rag.web import app
+
+    demo = app.build_app(indexed, Engine(indexed, fake_embedder))
+    respond, restore = _handler(demo, "respond"), _handler(demo, "restore")
+    turns: list = []
+    for question in (QUESTIONS[0], "", QUESTIONS[1]):
+        *_, (messages, turns, cards, _article, _box, shown, kept) = respond(
+            question, turns, 5, "hybrid", "extractive", False, False
+        )
+    kept = json.loads(json.dumps(kept))  # the browser keeps JSON
+    assert restore(kept) == (messages, turns, cards, shown) and len(turns) == 2 and shown == 1
+    for junk in (None, "", [], {"format": 99, "turns": []}, {"format": 1, "turns": [{"question": None}]}):
+        assert restore(junk) == (gr.skip(),) * 4, junk
 
 
 def test_filters_and_timeline_handlers(indexed, fake_embedder):
