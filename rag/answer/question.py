@@ -310,7 +310,11 @@ def after_wh_phrase(question: str) -> str:
 _DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# Month and day names as English writes them, capitalized: "the republic may leave", "they march"
+# name no month.
+_CALENDAR_WORDS = f"{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday".split("|")
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d|{'|'.join(w.capitalize() + '|' + w.upper() for w in _CALENDAR_WORDS)})\b")
+
 # "one" alone is left out: "on the one hand", "one of them" are seldom the count a question asks for.
 _QUANTITY = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -319,7 +323,10 @@ _QUANTITY = re.compile(
 )
 _DURATION = re.compile(r"\b(a|an|one)\s+(day|week|month|year|decade|century)\b", re.I)
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.I)
-_ASKS_DATE = re.compile(r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\b(what|which) (date|day)\b", re.I)
+_ASKS_DATE = re.compile(
+    r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\b(what|which) ((exact|precise|specific) )?(date|day|month)\b",
+    re.I,
+)
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
     re.I,
