@@ -105,11 +105,16 @@ def quantities(text: str) -> list[float]:
 _ASKS_REASON = re.compile(
     r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|motive|explain\w*)\b", re.I
 )
-_ASKS_WHO = re.compile(
-    r"^\s*(who|whom|whose)\b|^\s*which\s+(\w+\s+)?(person|people|man|woman|scientist|expert|analyst|official|"
-    r"politician|minister|journalist|observer|deputy|pundit|leader|president|chancellor|spokesman|researcher)\b",
-    re.I,
+# "Who ...?", or "which" and up to three words before a noun for a person ("Which Russian political
+# scientist ...?", "Which Tsargrad commentator ...?").
+_PERSON_NOUNS = (
+    r"person|people|man|woman|scientists?|experts?|analysts?|officials?|politicians?|ministers?|journalists?|"
+    r"observers?|deputy|deputies|pundits?|leaders?|president|chancellor|spokes(man|woman|person)|researchers?|"
+    r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
+    r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
+    r"representatives?|propagandists?|professors?"
 )
+_ASKS_WHO = re.compile(rf"^\s*(who|whom|whose)\b|^\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I)
 
 
 _NEGATION = r"not|never|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of"

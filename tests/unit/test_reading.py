@@ -10,7 +10,7 @@ import pytest
 
 from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
-from rag.answer.question import answer_type_fits, contradicts, dates_in, has_quantity, premise_verbs
+from rag.answer.question import answer_type_fits, asks_who, contradicts, dates_in, has_quantity, premise_verbs
 from rag.config import Settings
 from rag.engine import Engine
 from rag.index.manifest import Manifest
@@ -40,6 +40,20 @@ from rag.search.retrieve import search
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [("Who criticized Zatulin's remarks?", True),
+     ("Which Russian political scientist called Astana the main transit point?", True),
+     ("Which Tsargrad commentator wants relations reassessed?", True),
+     ("Which vice minister explained the decision?", True),
+     ("Which country won the World Cup?", False),
+     ("Which Russian state news agency described the talks?", False),
+     ("What did the analyst say?", False)],
+)  # fmt: skip
+def test_who_questions_name_a_person_noun_after_up_to_three_words(question, who):
+    assert asks_who(question) is who
 
 
 def test_a_quantity_is_not_a_date():
