@@ -44,7 +44,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning
+from rag.search.names import chunks_mentioning, place_aliases
 from rag.search.retrieve import SearchResult, search
 from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
@@ -151,8 +151,8 @@ def passage_quantities(text: str) -> frozenset[float]:
 
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """What the question names that the articles do not cover: names that no article uses (after
-    folding transliterations and stemming; any word of the name counts; titles, authors and
-    outlets count), and numbers of two digits or more that no retrieved passage or its article's
+    folding transliterations and stemming; any word of the name counts, and a country's capital,
+    demonym or other names count for it; titles, authors and outlets count), and numbers of two digits or more that no retrieved passage or its article's
     date holds (in digits or words).
 
     A question about something the articles never mention ("the population of Mongolia") would
@@ -161,7 +161,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     and not every passage names them all.
     """
     docs = snapshot.manifest.documents
-    missing = [n for n in key_names(question) if not chunks_mentioning(n, snapshot) and not _in_metadata(n, docs)]
+    missing = [n for n in key_names(question) if not _mentioned(n, snapshot, docs)]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
     if numbers:
@@ -169,6 +169,14 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         found = set(quantities(dates)).union(*(passage_quantities(h.chunk.text) for h in hits))
         missing += [n for n in numbers if not set(quantities(n)) & found]
     return list(dict.fromkeys(missing))
+
+
+def _mentioned(name: str, snapshot: StoreReader, docs: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether the articles use a word of `name` (text, titles, authors, outlets) or, for a country
+    or a capital, one of its other names whole ("Georgia": "Tbilisi", "Georgian")."""
+    if chunks_mentioning(name, snapshot) or _in_metadata(name, docs):
+        return True
+    return any(chunks_mentioning(alias, snapshot, every_word=True) for alias in place_aliases(name))
 
 
 def after_the_articles(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.index.lexical import STOPWORDS, lexical_tokens
@@ -67,6 +68,31 @@ def mentioned(name: str, tokens: set[str]) -> bool:
     """Whether any word of `name` (after folding and stemming) is among `tokens`: "Olaf Scholz"
     is mentioned where the articles say "Chancellor Scholz"."""
     return any(t in tokens for t in lexical_tokens(name))
+
+
+@functools.cache
+def _places() -> dict[str, tuple[str, ...]]:
+    """Each country's names: its name, capital and demonym and other spellings (no ISO codes),
+    keyed by each of them folded (`countryinfo`'s data, read on first use: about 2 MB)."""
+    from countryinfo import all_countries
+
+    out: dict[str, tuple[str, ...]] = {}
+    for country in all_countries():
+        names = [country.name(), country.capital(), country.demonym(), *country.alt_spellings()]
+        names = list(dict.fromkeys(n for n in names if n and len(n) > 3 and not n.isupper()))
+        for n in names:
+            out.setdefault(" ".join(lexical_tokens(n)), tuple(names))
+    return out
+
+
+def place_aliases(name: str) -> tuple[str, ...]:
+    """The other names of a country or its capital: news writes "Tbilisi" for Georgia's government.
+
+    >>> "Tbilisi" in place_aliases("Georgia"), "Turkey" in place_aliases("Ankara"), place_aliases("Scholz")
+    (True, True, ())
+    """
+    found = _places().get(" ".join(lexical_tokens(name)), ())
+    return tuple(n for n in found if n.casefold() != name.casefold())
 
 
 def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]:
