@@ -30,6 +30,7 @@ from rag.answer.question import (
     contradicts,
     counts_asked,
     dates_in,
+    has_quantity,
     key_names,
     names_in,
     premise_verbs,
@@ -263,10 +264,12 @@ PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a deni
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
 _CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
+_SAID = re.compile(r"said|says|stated|states|noted|notes|added|adds|wrote|writes|explained|declared|announced", re.I)
 
 
 def is_heading(sentence: str) -> bool:
-    """A heading, a caption or a photo credit: no closing punctuation (nor a lead-in ':'), or a credit.
+    """A heading, a caption or a photo credit: no closing punctuation (nor a lead-in ":") unless it
+    ends on who said it ("..., Toqayev said"), or a credit.
 
     >>> is_heading("Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh")
     True
@@ -274,9 +277,11 @@ def is_heading(sentence: str) -> bool:
     False
     """
     # Read from the end (a pattern anchored at the end would be tried at every character).
-    last = sentence.rstrip().rstrip(_CLOSERS)[-1:]
-    if not last or last not in ".!?…:;":
-        return True
+    body = sentence.rstrip().rstrip(_CLOSERS)
+    if not body or body[-1] not in ".!?…:;":
+        # "..., trade reached $25 billion, Toqayev said": a quotation's attribution, its quote going on
+        words = body.split()
+        return not (len(words) > 1 and _SAID.fullmatch(words[-1]))
     return ("©" in sentence or ":" in sentence) and bool(_CREDIT.search(sentence))
 
 
@@ -508,8 +513,8 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     if asks_who(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
         return found or _speaker(question, hit, start, snapshot)
-    if asks_quantity(question) and not _new_quantities(question, text):
-        return next((n for n in (after, before) if n and _new_quantities(question, n[4])), None)
+    if asks_quantity(question) and not _gives_quantity(question, text):
+        return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
 
 
@@ -541,6 +546,12 @@ def _names_someone_else(question: str, sentence: str) -> bool:
     """Whether the sentence names a person (a name of two or more words) the question does not."""
     asked = set(lexical_tokens(question))
     return any(" " in n and not set(lexical_tokens(n)) & asked for n in names_in(sentence))
+
+
+def _gives_quantity(question: str, sentence: str) -> bool:
+    """Whether the sentence holds a quantity that answers the question (`has_quantity`: the 6 of
+    "On March 6, rallies were held" is a date) and that the question does not already state."""
+    return has_quantity(sentence, question) and bool(_new_quantities(question, sentence))
 
 
 def _new_quantities(question: str, sentence: str) -> set[float]:

@@ -333,7 +333,8 @@ _ASKS_DATE = re.compile(
     re.I,
 )
 _ASKS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old|big|large|high)\b|\bwhat (share|percentage|percent|number|amount|proportion)\b",
+    r"\bhow (many|much|long|far|old|big|large|high)\b|"
+    r"\b(what|which) (share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price)\b",
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -349,6 +350,7 @@ UNITS: dict[str, str] = {
     "percent": r"percent|per cent|%",
 }
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies)"
+_ASKS_TIME_SPAN = re.compile(r"\bhow (long|old)\b|\bfor how\b", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+){0,2}?(\w+)", re.I)
 
 
@@ -390,7 +392,11 @@ def has_quantity(sentence: str, question: str = "") -> bool:
 def _quantity_test(question: str) -> Callable[[str], bool]:
     """`has_quantity` for one question: what it counts and in which unit is read once."""
     counted = _COUNTED.search(question)
-    spans_of_time = counted is not None and not _TIME_UNIT.fullmatch(counted.group(1))
+    # "three days before" answers no count of members, and no sum: only a question about time.
+    if counted is not None:
+        spans_of_time = not _TIME_UNIT.fullmatch(counted.group(1))
+    else:
+        spans_of_time = not (_TIME_UNIT.search(question) or _ASKS_TIME_SPAN.search(question))
     unit = _unit_pattern(question)
     duration = bool(_ASKS_DURATION.search(question))
 

@@ -28,6 +28,9 @@ from rag.search.retrieve import search
      ("In which month did they meet?", "They met in September.", True),
      ("In which month did they meet?", "They may meet again; troops march on.", False),
      ("When did they meet?", "In May they met.", True),
+     ("What figure did Toqayev give for trade with Russia?", "Trade reached $25 billion.", True),
+     ("What figure did Toqayev give for trade with Russia?", "He is a product of 35 years of propaganda.", False),
+     ("How long did the talks last?", "They lasted three days.", True),
      ("How long is the border?", "On the one hand, he praised the border.", False),
      ("How many members are on trial?", "Three days before the visit, a trial began.", False),
      ("How many members are on trial?", "Twelve members and three lawyers are on trial.", True),
@@ -69,7 +72,9 @@ def test_a_quantity_is_not_a_date():
      ("Network analyst Anatoly Nesmiyan rightly notes:", False),
      ("Tokayev switched back to Russian.", False),
      ("“We will comply with the sanctions.”", False),
-     ("Is Kazakhstan really teaching Russia?", False)],
+     ("Is Kazakhstan really teaching Russia?", False),
+     ("As for trade, last year it reached $25 billion, Toqayev said", False),
+     ("What Tokayev's speech says – and what it doesn't – about Russia", True)],
 )  # fmt: skip
 def test_headings_and_captions(sentence, heading):
     assert is_heading(sentence) is heading
@@ -105,6 +110,9 @@ def test_dates_in_questions():
 
 
 ARTICLE = """Union talk in Astana
+
+On March 6, rallies were held in the capital. According to various sources, from three to five thousand \
+people came. The police made no arrests.
 
 Officials in Astana met on Monday to discuss trade with the union. In the Kazakh media, the opinion \
 is increasingly heard that the republic will leave the union before the end of the year. Islam Kuraev \
@@ -158,6 +166,13 @@ def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
     # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
     back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
     assert back[4] == "Oil shipments through the port grew for years."
+
+
+def test_a_quantity_question_reads_on_past_a_date_to_the_number(tiny):
+    snap, sentence = tiny
+    best = sentence("On March 6, rallies were held in the capital.")  # its 6 is a day, not the crowd
+    size = _complement("Roughly how big was the crowd at the rally in early March?", *best, snap)
+    assert size[4] == "According to various sources, from three to five thousand people came."
 
 
 def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
