@@ -15,6 +15,7 @@ Names (`names_in`, `key_names`, `mentioned`) live in rag/search/names.py: retrie
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -155,7 +156,8 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*|against)\b|"
+    r"n[’']t\b",
     re.I,
 )
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
@@ -227,9 +229,12 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         words = words[:1]
     if not words:
         return ()
-    # "agree to recognize", "justify recognizing": the verb it leads to is taken for granted too.
-    then = re.search(rf"\b{re.escape(words[0])}\s+(?:to\s+([a-z]+)|([a-z]+ing))\b", m.group(0), re.I)
-    stems = [_stem(w) for w in words + ([then.group(1) or then.group(2)] if then else [])]
+    # "agree to recognize", "justify recognizing", "vote in favour of suspending": what it leads to
+    # is taken for granted too (and "voting against the suspension" denies it).
+    then = re.search(
+        rf"\b{re.escape(words[0])}\s+(?:to\s+([a-z]+)|([a-z]+ing)|in\s+favou?r\s+of\s+([a-z]+))\b", m.group(0), re.I
+    )
+    stems = [_stem(w) for w in words + ([next(g for g in then.groups() if g)] if then else [])]
     return tuple(dict.fromkeys(s for s in stems if s))
 
 
@@ -250,8 +255,12 @@ def _stem(word: str) -> str | None:
 
 
 def _same_stem(a: str, b: str) -> bool:
-    """Stems of one word in either spelling: "recognis" (recognise) and "recogn" (recognize)."""
-    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+    """Stems of one word in either spelling or form: "recognis" (recognise) and "recogn"
+    (recognize); "suspend" and "suspens" (suspension), which differ in their last letter only."""
+    if a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a))):
+        return True
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 6 and shared >= min(len(a), len(b)) - 1
 
 
 def contradicts(verbs: tuple[str, ...], sentence: str) -> str | None:

@@ -217,11 +217,15 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
      ("How did Tokayev justify recognizing the LPR?", "He would not recognize the LPR.", "not recognize"),
      ("Why did Kazakhstan officially join the sanctions?", "It has not officially joined them.",
       "not officially joined"),
+     ("Why did Kazakhstan vote in favour of suspending Russia?", "It voted against the suspension of Russia.",
+      "against the suspension"),
      # Not a denial of the premise: "not only", a denied opposite, another verb denied, no premise.
      ("Why did Tokayev recognise the DPR?", "Tokayev recognized not only the DPR.", None),
      ("When did Kazakhstan join the EAEU?", "Kazakhstan joined in 2015 and did not leave it.", None),
      ("What did Peskov say about orders?", "Peskov said Putin would not present any orders.", None),
      ("Why was the shipment of oil limited?", "Shipments were limited, not stopped.", None),
+     ("Why did Kazakhstan vote in favour of suspending Russia?", "It voted for the suspension, against Moscow.", None),
+     ("Why did Tokayev warn about the war?", "He warned against the war.", None),
      ("Which practice did Tokayev deny Kazakhstan takes part in?", "Kazakhstan does not take part in it.", None),
      ("Who is Tokayev?", "He is not the prime minister.", None)],
 )  # fmt: skip
