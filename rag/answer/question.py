@@ -104,7 +104,9 @@ def quantities(text: str) -> list[float]:
 
 
 _ASKS_REASON = re.compile(
-    r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|motive|explain\w*)\b", re.I
+    r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|motive|motivat\w*|prompted|explain\w*|"
+    r"explanation)\b|\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
+    re.I,
 )
 # "Who ...?", or "which" and up to three words before a noun for a person ("Which Russian political
 # scientist ...?", "Which Tsargrad commentator ...?").

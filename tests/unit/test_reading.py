@@ -10,7 +10,15 @@ import pytest
 
 from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
-from rag.answer.question import answer_type_fits, asks_who, contradicts, dates_in, has_quantity, premise_verbs
+from rag.answer.question import (
+    answer_type_fits,
+    asks_reason,
+    asks_who,
+    contradicts,
+    dates_in,
+    has_quantity,
+    premise_verbs,
+)
 from rag.config import Settings
 from rag.engine import Engine
 from rag.index.manifest import Manifest
@@ -57,6 +65,17 @@ def test_answer_type_fits(question, sentence, fits):
 )  # fmt: skip
 def test_who_questions_name_a_person_noun_after_up_to_three_words(question, who):
     assert asks_who(question) is who
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [("Why did Kazakhstan limit oil shipments?", True), ("What reason was given for the limits?", True),
+     ("What prompted the limits on oil shipments?", True), ("What explanation did Kommersant give?", True),
+     ("What led Kazakhstan to drop Sber?", True), ("What was behind the decision?", True),
+     ("What did the prompt say?", False), ("Who was behind the plot?", False), ("What did Tokayev say?", False)],
+)  # fmt: skip
+def test_questions_that_ask_for_a_reason(question, reason):
+    assert asks_reason(question) is reason
 
 
 def test_a_quantity_is_not_a_date():
