@@ -30,6 +30,7 @@ from rag.answer.question import (
     contradicts,
     counts_asked,
     dates_in,
+    favoured,
     has_quantity,
     key_names,
     names_in,
@@ -389,13 +390,13 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     none of them says it (`affirms`): "Why did Kazakhstan help Russia circumvent sanctions?" is not
     refused on "... does not intend to help circumvent them" while another sentence found says it
     "is presumably helping to circumvent"."""
-    verbs = premise_verbs(question)
+    verbs, against = premise_verbs(question), favoured(question)
     if not verbs:
         return None
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
-    if any(affirms(verbs, sentence) for sentence in best):
+    if any(affirms(verbs, sentence, against) for sentence in best):
         return None
-    return next(((s, d) for s in best if (d := contradicts(verbs, s))), None)
+    return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 
 
 def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:

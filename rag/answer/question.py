@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -158,10 +158,11 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*|against)\b|"
-    r"n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
+_AGAINST = re.compile(r"\bagainst\b", re.I)  # denies what a question says was favoured: `favoured`
+_FAVOUR = re.compile(r"\bin\s+favou?r\s+of\s+([a-z]+)", re.I)
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
 _PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "the", "a", "an",
@@ -188,7 +189,7 @@ OPPOSITES: dict[str, str] = {
 _OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
 
 
-def affirms(verbs: tuple[str, ...], sentence: str) -> bool:
+def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()) -> bool:
     """Whether `sentence` says what the premise verbs say, undenied ("is presumably helping" for
     "Why did Kazakhstan help ...?").
 
@@ -197,7 +198,17 @@ def affirms(verbs: tuple[str, ...], sentence: str) -> bool:
     (True, False)
     """
     uses = any(_same_stem(t, v) for t in lexical_tokens(sentence) for v in verbs)
-    return uses and contradicts(verbs, sentence) is None
+    return uses and contradicts(verbs, sentence, against) is None
+
+
+def favoured(question: str) -> tuple[str, ...]:
+    """Stems of what a question says was voted or argued for ("in favour of *suspending*"): an
+    article saying "against" it denies the premise.
+
+    >>> favoured("Why did Kazakhstan vote in favour of suspending Russia?"), favoured("Why did he vote?")
+    (('suspend',), ())
+    """
+    return tuple(s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1))))
 
 
 def premise_verbs(question: str) -> tuple[str, ...]:
@@ -265,9 +276,10 @@ def _same_stem(a: str, b: str) -> bool:
     return shared >= 6 and shared >= min(len(a), len(b)) - 1
 
 
-def contradicts(verbs: tuple[str, ...], sentence: str) -> str | None:
+def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()) -> str | None:
     """The words of `sentence` that deny one of the question's premise verbs ("would not
-    recognize") or use its opposite ("refused" for "accept"), or None.
+    recognize"), use its opposite ("refused" for "accept"), or are "against" what the question says
+    was favoured (`against`, from `favoured`: "voting against the suspension"), or None.
 
     >>> verbs = premise_verbs("Why did Tokayev recognise the DPR and LPR?")
     >>> contradicts(verbs, "He said his country would not recognize the DPR and LPR.")
@@ -279,13 +291,15 @@ def contradicts(verbs: tuple[str, ...], sentence: str) -> str | None:
     """
     if not verbs:
         return None
-    for m in _DENIES.finditer(sentence):
+    denials = [(m, verbs) for m in _DENIES.finditer(sentence)]
+    denials += [(m, against) for m in _AGAINST.finditer(sentence)] if against else []
+    for m, denied in denials:
         following = re.findall(r"[\w’'-]+", sentence[m.end() :])[:8]
         reached = 0
         for i, word in enumerate(following):
             if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
                 continue
-            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in denied):
                 return " ".join([m.group(0).strip(), *following[: i + 1]])
             reached += 1
             if reached == _DENY_SPAN:

@@ -16,6 +16,7 @@ from rag.answer.question import (
     asks_who,
     contradicts,
     dates_in,
+    favoured,
     has_quantity,
     premise_verbs,
 )
@@ -245,11 +246,12 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
      ("Why was the shipment of oil limited?", "Shipments were limited, not stopped.", None),
      ("Why did Kazakhstan vote in favour of suspending Russia?", "It voted for the suspension, against Moscow.", None),
      ("Why did Tokayev warn about the war?", "He warned against the war.", None),
+     ("What sentences did the members receive?", "A trial began against members of the council.", None),
      ("Which practice did Tokayev deny Kazakhstan takes part in?", "Kazakhstan does not take part in it.", None),
      ("Who is Tokayev?", "He is not the prime minister.", None)],
 )  # fmt: skip
 def test_a_sentence_that_denies_what_the_question_takes_for_granted(question, sentence, denial):
-    assert contradicts(premise_verbs(question), sentence) == denial
+    assert contradicts(premise_verbs(question), sentence, favoured(question)) == denial
 
 
 def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
