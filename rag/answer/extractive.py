@@ -154,8 +154,8 @@ def passage_quantities(text: str) -> frozenset[float]:
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """What the question names that the articles do not cover: names that no article uses (after
     folding transliterations and stemming; any word of the name counts, and a country's capital,
-    demonym or other names count for it; titles, authors and outlets count), and numbers of two digits or more that no retrieved passage or its article's
-    date holds (in digits or words).
+    demonym or other names count for it; titles, authors and outlets count), and numbers of two
+    digits or more that no retrieved passage or its article's date holds (in digits or words).
 
     A question about something the articles never mention ("the population of Mongolia") would
     otherwise get the nearest sentences about something else. A name the articles do use but the
