@@ -350,7 +350,9 @@ def _write_generation_files(
     np.save(folder / "ids.npy", ids, allow_pickle=False)
     save_npy(folder / "vectors.npy", vectors)
     faiss.write_index(build_faiss(ids, vectors, hnsw_threshold), str(folder / "faiss.index"))
-    bm25 = bm25s.BM25()
+    # scipy builds the CSC matrix; bm25s's default numpy path rests on np.argsort, which QEMU 7.2's
+    # AVX2 emulation (`make test-avx2`) gets wrong from about 1,000 elements, mixing up columns.
+    bm25 = bm25s.BM25(csc_backend="scipy")
     # A chunk with no tokens still needs a row so BM25 doc i stays chunk row i. Token ids, not
     # strings: every token of the archive as its own str object would cost ~50 bytes, an id 8.
     vocab: dict[str, int] = {}

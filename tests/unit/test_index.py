@@ -375,3 +375,35 @@ def test_ascii_folding_by_character_equals_unidecode_on_the_articles():
     texts += ["«Казахстан» — Tokayev’s “plan”, 50 mines… Škoda, façade, 東京, 🙂, x\u00a0y", "plain ascii", ""]
     assert sum(not t.isascii() for t in texts) >= 5
     assert [to_ascii(t) for t in texts] == [unidecode(t) for t in texts]
+
+
+def test_bm25_postings_do_not_rest_on_numpy_argsort(settings, fake_embedder, monkeypatch):
+    """Under QEMU 7.2's AVX2 emulation (`make test-avx2`) np.argsort returns orders that do not sort
+    from about 1,000 elements; bm25s's default numpy path built its matrix on it and mixed up the
+    columns. Built with a wrong argsort, each term's posting list still names exactly the passages
+    that use it."""
+    import bm25s
+
+    from rag.index.lexical import lexical_tokens
+
+    real_argsort, real_index = np.argsort, bm25s.BM25.index
+
+    def unsorting(a, *args, **kwargs):  # a permutation that does not sort, as the emulated kernel gave
+        out = real_argsort(a, *args, **kwargs)
+        return out[::-1].copy() if np.ndim(out) == 1 else out
+
+    def index_with_a_wrong_argsort(self, *args, **kwargs):
+        with monkeypatch.context() as m:
+            m.setattr(np, "argsort", unsorting)
+            return real_index(self, *args, **kwargs)
+
+    monkeypatch.setattr(bm25s.BM25, "index", index_with_a_wrong_argsort)
+    ingest(settings, embedder=fake_embedder)
+    snap = Engine(settings, fake_embedder).snapshot()
+    chunks = snap.chunks(list(range(snap.manifest.next_chunk_id)))
+    users: dict[str, set[int]] = {}
+    for cid, chunk in chunks.items():
+        for token in set(lexical_tokens(chunk.embed_text)):
+            users.setdefault(token, set()).add(cid)
+    assert len(users) > 500
+    assert {t: set(snap.passages_with(t)) for t in users} == users
