@@ -55,9 +55,10 @@ test: install-test browser
 
 # The other kind of CPU. ONNX Runtime runs other float kernels with AVX-512 than with AVX2, so the vectors
 # differ slightly between them (README, The embedder). On a host with VNNI the eval gate runs a second time
-# on an AVX2-only CPU emulated by QEMU (Debian's qemu-user; its instructions are computed exactly, so this
-# is what a Haswell-class CPU gives), with its own index built there (about 4 minutes). On an AVX2 host the
-# gate above already compares its outcomes with eval/baseline.json, recorded on a VNNI CPU.
+# on an AVX2-only CPU emulated by QEMU (Debian's qemu-user; it reproduced a real AVX2 CPU's eval outcomes,
+# but gets np.argsort wrong on large arrays: README, The embedder), with its own index built there (about
+# 5 minutes). On an AVX2 host the gate above already compares its outcomes with eval/baseline.json,
+# recorded on a VNNI CPU.
 AVX2_CPU := Haswell-noTSX,-pcid,-x2apic,-tsc-deadline,-invpcid
 test-avx2: install-test
 	@if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then \
