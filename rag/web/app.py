@@ -136,11 +136,13 @@ class Handlers:
 
 def _shown(chat: ChatSession, steps: Iterator[Step]) -> Iterator[tuple]:
     """A reply's steps as updates of (chatbot, turns, sources, article, question box, shown turn,
-    the conversation the browser keeps: not while an answer streams in)."""
+    the conversation the browser keeps: once the reply is finished, not while it is on its way)."""
     hidden = gr.update(visible=False)
     for step in steps:
         sources = gr.skip() if step.sources is None else step.sources
-        kept = gr.skip() if step.streaming else saved_turns(chat.turns)
+        last = chat.turns[-1] if chat.turns else None
+        settled = last is None or last.answer is not None or last.error is not None
+        kept = saved_turns(chat.turns) if settled else gr.skip()
         yield step.messages, chat.turns, sources, gr.skip() if step.streaming else hidden, "", chat.latest, kept
 
 

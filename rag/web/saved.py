@@ -43,11 +43,10 @@ def restored_turns(data: Any) -> list[Turn]:
 
 
 def _turn(d: dict[str, Any]) -> Turn:
-    answer = d.get("answer")
-    turn = Turn(_text(d["question"]), _answer(answer) if answer is not None else None, d.get("error"))
-    if turn.error is not None and not isinstance(turn.error, str):
-        raise TypeError("error must be text")
-    return turn
+    answer, error = d.get("answer"), d.get("error")
+    return Turn(
+        _text(d["question"]), None if answer is None else _answer(answer), None if error is None else _text(error)
+    )
 
 
 def _answer(d: dict[str, Any]) -> Answer:

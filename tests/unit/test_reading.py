@@ -55,28 +55,27 @@ def test_answer_type_fits(question, sentence, fits):
 
 
 @pytest.mark.parametrize(
-    ("question", "who"),
-    [("Who criticized Zatulin's remarks?", True),
-     ("Which Russian political scientist called Astana the main transit point?", True),
-     ("Which Tsargrad commentator wants relations reassessed?", True),
-     ("Which vice minister explained the decision?", True),
-     ("Which country won the World Cup?", False),
-     ("Which Russian state news agency described the talks?", False),
-     ("What did the analyst say?", False)],
+    ("asks", "question", "expected"),
+    [(asks_who, "Who criticized Zatulin's remarks?", True),
+     (asks_who, "Which Russian political scientist called Astana the main transit point?", True),
+     (asks_who, "Which Tsargrad commentator wants relations reassessed?", True),
+     (asks_who, "Which vice minister explained the decision?", True),
+     (asks_who, "Which country won the World Cup?", False),
+     (asks_who, "Which Russian state news agency described the talks?", False),
+     (asks_who, "What did the analyst say?", False),
+     (asks_reason, "Why did Kazakhstan limit oil shipments?", True),
+     (asks_reason, "What reason was given for the limits?", True),
+     (asks_reason, "What prompted the limits on oil shipments?", True),
+     (asks_reason, "What explanation did Kommersant give?", True),
+     (asks_reason, "What led Kazakhstan to drop Sber?", True),
+     (asks_reason, "What was behind the decision?", True),
+     (asks_reason, "What did the prompt say?", False),
+     (asks_reason, "Who was behind the plot?", False),
+     (asks_reason, "What did Tokayev say?", False)],
 )  # fmt: skip
-def test_who_questions_name_a_person_noun_after_up_to_three_words(question, who):
-    assert asks_who(question) is who
-
-
-@pytest.mark.parametrize(
-    ("question", "reason"),
-    [("Why did Kazakhstan limit oil shipments?", True), ("What reason was given for the limits?", True),
-     ("What prompted the limits on oil shipments?", True), ("What explanation did Kommersant give?", True),
-     ("What led Kazakhstan to drop Sber?", True), ("What was behind the decision?", True),
-     ("What did the prompt say?", False), ("Who was behind the plot?", False), ("What did Tokayev say?", False)],
-)  # fmt: skip
-def test_questions_that_ask_for_a_reason(question, reason):
-    assert asks_reason(question) is reason
+def test_what_kind_of_answer_a_question_asks_for(asks, question, expected):
+    """A person ("which" and up to three words before a person noun), or a reason."""
+    assert asks(question) is expected
 
 
 def test_a_quantity_is_not_a_date():
