@@ -21,6 +21,7 @@ from rag.answer.question import (
     affirms,
     after_wh_phrase,
     answer_type_check,
+    asks_name,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
     asks_negated,
@@ -344,9 +345,10 @@ def score_sentences(
 
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
-    Sentences without what the question asks for (a date for "when", a quantity for "how many")
-    are left out, unless the next sentence has it: the answer then reads on ("On March 6, rallies
-    were held ... According to various sources, from three to five thousand people came.").
+    Sentences without what the question asks for (a date for "when", a quantity for "how many", a
+    name the question does not give for "which newspaper") are left out, unless the next sentence
+    has the quantity asked for: the answer then reads on ("On March 6, rallies were held ...
+    According to various sources, from three to five thousand people came.").
     """
     table = snapshot.sentences
     if table is None:
@@ -356,6 +358,9 @@ def score_sentences(
     naming = _articles_naming(asked.names, snapshot) if asked.names else set()
     idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
     fits = answer_type_check(question)
+    # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
+    # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
+    reads_on = not asks_name(question)
     seen: set[int] = set()
     out = []
     for hit in hits[:passages]:
@@ -373,7 +378,7 @@ def score_sentences(
             start, end, text = starts[i], ends[i], texts[i]
             if len(text.split()) < 4 or addresses_assistant(text):
                 continue  # headings and fragments are not answers, nor text addressing the assistant
-            if not fitting[i] and not (i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])):
+            if not fitting[i] and not (reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
             lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)

@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -335,6 +335,60 @@ def after_wh_phrase(question: str) -> str:
     return question[m.end() :] if m else question
 
 
+# ---------------------------------------------------------------- the kind of answer: a name
+
+# Things known by their names: "Which Russian newspaper ...?", "In which city ...?". Not "which
+# goods" or "which sides", whose answers are common words; a "which" question about a person is a
+# "who" question (`asks_who`), answered by the sentence that names someone else.
+_NAMED_THINGS = (
+    r"names?|channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|"
+    r"programs?|shows?|compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|"
+    r"countr(y|ies)|cit(y|ies)|towns?|capitals?|regions?|languages?|awards?|medals?|prizes?|forums?|summits?|"
+    r"streets?|ports?"
+)
+_ASKS_NAME = re.compile(
+    rf"\bwhat\s+(is|was|are|were)\s+(the\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
+    rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b",
+    re.I,
+)
+
+
+def asks_name(question: str) -> bool:
+    """A question whose answer is the name of a thing (not a person: `asks_who`).
+
+    >>> asks_name("To which Russian newspaper did Toqayev give an interview?")
+    True
+    >>> asks_name("Which goods does the ban cover?"), asks_name("Which minister said it?")
+    (False, False)
+    """
+    return bool(_ASKS_NAME.search(question)) and not asks_who(question)
+
+
+def _kin(a: str, b: str) -> bool:
+    """Words of one family: equal, or sharing all but the last letter of the shorter (at least
+    five letters): "kazakh" and "kazakhstan", "russian" and "russia"."""
+    n = min(len(a), len(b))
+    return a == b or (n >= 5 and a[: n - 1] == b[: n - 1])
+
+
+def new_names(sentence: str, asked: frozenset[str]) -> list[str]:
+    """The sentence's names (`key_names`) at least half of whose words, or their kin (`_kin`), are not among
+    the question's words `asked`: what can answer "which newspaper", where "the National Security
+    Committee" cannot answer a question about the security committee.
+
+    >>> asked = frozenset(lexical_tokens("Which Russian newspaper reported on Kazakh oil?"))
+    >>> new_names("According to Kommersant, the shipment of oil from Kazakhstan was limited.", asked)
+    ['Kommersant']
+    """
+    out = []
+    for name in key_names(sentence):
+        words = lexical_tokens(name)
+        unasked = [w for w in words if not any(_kin(w, a) for a in asked)]
+        if words and 2 * len(unasked) >= len(words):
+            out.append(name)
+    return out
+
+
 # ---------------------------------------------------------------- the kind of answer: a date, a year, a quantity
 
 _DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -454,7 +508,8 @@ def counts_asked(question: str, sentence: str) -> bool:
 
 def answer_type_fits(question: str, sentence: str) -> bool:
     """Whether the sentence holds the kind of thing the question asks for: a year for "in which
-    year", a date for "when", a quantity (`has_quantity`) for "how many"."""
+    year", a date for "when", a quantity (`has_quantity`) for "how many", a name the question
+    does not give for "which newspaper" (`asks_name`, `new_names`)."""
     return answer_type_check(question)(sentence)
 
 
@@ -464,6 +519,9 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 def answer_type_check(question: str) -> Callable[[str], bool]:
     """`answer_type_fits` for one question, as a test of sentences: what the question asks for is
     read once, not again for each of its candidate sentences."""
+    if asks_name(question):
+        asked = frozenset(lexical_tokens(question))
+        return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))
     if asks_date(question):

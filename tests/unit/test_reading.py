@@ -12,6 +12,7 @@ from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
 from rag.answer.question import (
     answer_type_fits,
+    asks_name,
     asks_reason,
     asks_who,
     contradicts,
@@ -48,7 +49,14 @@ from rag.search.retrieve import search
      ("How long, in kilometres, is the border?", "The border is 7,644 km long.", True),
      ("For how long did Kazakhstan chair it?", "Kazakhstan became the chairman for a year.", True),
      ("What share of the population is Russian?", "Russians are almost 20% of the population.", True),
-     ("Who chaired it?", "Anything at all.", True)],
+     ("Who chaired it?", "Anything at all.", True),
+     ("Which Russian newspaper reported the limits?", "So, according to Kommersant, oil was limited.", True),
+     ("To which newspaper did Tokayev give an interview?", "He gave one to the Russian Izvestia.", True),
+     ("On which TV channel did Tokaev give the interview?", "In an interview, Tokayev praised the CSTO.", True),
+     ("On which TV channel did Tokayev give the interview?", "In an interview, Tokayev praised the army.", False),
+     ("What is the name of the agent the Security Committee arrested?",
+      "The National Security Committee reports the arrest of an agent.", False),
+     ("What was the street called before it was renamed?", "The street was renamed last year.", False)],
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
@@ -71,10 +79,18 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_reason, "What was behind the decision?", True),
      (asks_reason, "What did the prompt say?", False),
      (asks_reason, "Who was behind the plot?", False),
-     (asks_reason, "What did Tokayev say?", False)],
+     (asks_reason, "What did Tokayev say?", False),
+     (asks_name, "Which Russian state news agency described the talks?", True),
+     (asks_name, "In which city will they meet again?", True),
+     (asks_name, "What is the name of the arrested agent?", True),
+     (asks_name, "What was the street called before?", True),
+     (asks_name, "Which goods are not affected by the bans?", False),
+     (asks_name, "On which sides is Kazakhstan locked in?", False),
+     (asks_name, "Which Kazakh minister spoke of trade?", False)],
 )  # fmt: skip
 def test_what_kind_of_answer_a_question_asks_for(asks, question, expected):
-    """A person ("which" and up to three words before a person noun), or a reason."""
+    """A person ("which" and up to three words before a person noun), a reason, or the name of a
+    thing ("which" and up to three words before a noun for something named: not "which goods")."""
     assert asks(question) is expected
 
 
@@ -201,6 +217,23 @@ def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
     assert speaker[4] == "Thus, Konstantin Zatulin, a deputy of the Duma, stated:"
     # The question names the speaker already: the lead-in adds no one, and nothing joins.
     assert _complement("Whom did Konstantin Zatulin warn about territorial issues?", *best, snap) is None
+
+
+def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(tiny, tmp_path, fake_embedder):
+    """"Which newspaper ...?" is read in the sentences that name something the question does not,
+    and not in one whose next sentence does: a name, unlike a quantity, is not read on to."""
+    snap, _ = tiny
+    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
+
+    def candidates(question: str) -> list[str]:
+        found = search(question, settings, snap, embedder=fake_embedder, k=5, floor=-1.0)
+        return [c[4] for c in extractive.score_sentences(question, found.query_vector, found.hits, snap)]
+
+    named = candidates("Which newspaper reported on oil shipments through the port?")
+    assert "So, according to Kommersant, the shipment of oil through the port has already been limited." in named
+    assert "Oil shipments through the port grew for years." not in named  # its next sentence names Kommersant
+    assert "The police made no arrests." not in candidates("What is the name of the officer who made no arrests?")
+    assert "The police made no arrests." in candidates("Did the police make any arrests?")
 
 
 def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
