@@ -478,6 +478,9 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
         spans_of_time = not (_TIME_UNIT.search(question) or _ASKS_TIME_SPAN.search(question))
     unit = _unit_pattern(question)
     duration = bool(_ASKS_DURATION.search(question))
+    # "How many coal-fired power plants ...?": a number must count one of those words, not "the
+    # two countries" of the same sentence (a unit the question names does that job instead).
+    counts = _counted_words(question) if unit is None else ()
 
     def test(sentence: str) -> bool:
         text = _DATES_AND_YEARS.sub(" ", sentence)
@@ -487,9 +490,55 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
             return False
         if duration and _DURATION.search(text):
             return True
-        return bool(_DIGITS.search(text) or _QUANTITY.search(text))
+        if not (_DIGITS.search(text) or _QUANTITY.search(text)):
+            return False
+        return not counts or _counts_near(text, counts)
 
     return test
+
+
+COUNT_REACH = 4  # words between a number and what it counts: "1,700 wagons", "Kazakhs in Russia is 647,732"
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(.*)", re.I)
+_NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|%|\$", re.I)
+
+
+_AUXILIARY = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may)\b", re.I)
+
+
+def _counted_words(question: str) -> tuple[str, ...]:
+    """The stems of the content words after "how many", up to an auxiliary verb and at most
+    six: what the question counts ("old Second World War sea mines", "people signed the petition").
+
+    >>> _counted_words("How many old sea mines were found near the terminal?")
+    ('old', 'sea', 'mine')
+    """
+    m = _HOW_MANY.search(question)
+    return tuple(lexical_tokens(_AUXILIARY.split(m.group(1))[0])[:6]) if m else ()
+
+
+def _stem_of(a: str, b: str) -> bool:
+    """One word of at least four letters begins the other: "sign" and "signatures"."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def _counts_near(text: str, counts: tuple[str, ...]) -> bool:
+    """Whether a number of `text` stands within `COUNT_REACH` words of a word of the family of one
+    of `counts` (`_kin`): "three to five thousand people came" counts people.
+
+    >>> _counts_near("They signed a memorandum of the two countries on several power plants.", ("power", "plant"))
+    False
+    >>> _counts_near("Kazakhstan blocked 1,700 wagons with coal.", _counted_words("How many coal wagons?"))
+    True
+    """
+    words = re.findall(r"\d[\d,.]*|[^\W\d_]+|%|\$", text)
+    numbers = [i for i, w in enumerate(words) if _NUMBER_WORD.fullmatch(w)]
+    if not numbers:
+        return False
+    counted = [
+        i for i, w in enumerate(words) if any(_kin(t, c) or _stem_of(t, c) for t in lexical_tokens(w) for c in counts)
+    ]
+    return any(abs(i - j) <= COUNT_REACH for i in numbers for j in counted)
 
 
 def counts_asked(question: str, sentence: str) -> bool:
