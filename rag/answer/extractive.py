@@ -25,6 +25,7 @@ from rag.answer.question import (
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
     asks_negated,
+    asks_outcome,
     asks_quantity,
     asks_reason,
     asks_who,
@@ -39,6 +40,7 @@ from rag.answer.question import (
     quantities,
     says_not,
     speaks_of_plans,
+    still_to_come,
 )
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
@@ -404,6 +406,32 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 
 
+def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
+    """(sentence, its words of what is to come) when the question asks how something ended
+    (`asks_outcome`) and each of the `PREMISE_READ` best sentences (those within
+    `RUNNER_UP_MARGIN` of the best) speaks of it as planned or under way (`still_to_come`), none
+    saying the question's verb undenied: "What was the outcome of the referendum?" against "...
+    left to the referendum, which does not at all guarantee that ... will be signed"."""
+    if not asks_outcome(question):
+        return None
+    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    verbs = premise_verbs(question)
+    if verbs and any(affirms(verbs, sentence) for sentence in best):
+        return None
+    pending = [(s, w) for s in best if (w := still_to_come(s))]
+    return pending[0] if len(pending) == len(best) else None
+
+
+def pending_text(sentence: str, words: str) -> str:
+    """The abstention for a question about how something ended that the articles, written before,
+    speak of only as planned or under way."""
+    quote = " ".join(sentence.split())
+    return (
+        f"The articles speak of this only as planned or under way (“{words}”): “{quote}” "
+        "None of the passages found says how it ended."
+    )
+
+
 def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
     """Why the articles cannot answer the question, whoever writes the answer: a name or number it
     asks about is in no passage found, or the time it asks about is after the articles; else None."""
@@ -433,6 +461,8 @@ def extractive_answer(
         return ABSTAIN_TEXT, (), True, None
     if denied := premise_denied(result.query, scored):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
+    if pending := outcome_pending(result.query, scored):
+        return pending_text(*pending), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))

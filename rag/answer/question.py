@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -589,8 +589,8 @@ _DATE_IN_TEXT = re.compile(
     re.I,
 )
 _PLANS = re.compile(
-    r"\b(will|would|shall|should|going to|plan\w*|expect\w*|schedul\w*|due|intend\w*|target\w*|forecast\w*|"
-    r"promis\w*|hope\w*|by\s+(19|20)\d\d)\b",
+    r"\b(will|would|shall|should|going to|plan(?:s|ned|ning)?|expect\w*|schedul\w*|due|intend\w*|target\w*|forecast\w*|"
+    r"promis\w*|hope\w*|suppos\w*|by\s+(19|20)\d\d)\b",
     re.I,
 )
 
@@ -613,6 +613,32 @@ def dates_in(text: str) -> list[tuple[date, str]]:
         written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
         out.append((when, written.strip(" ,")))
     return out
+
+
+# A question about how something ended ("What was the outcome of the referendum?", "When did the
+# EU finally adopt the package?"), and words for what had not ended when an article was written.
+_ASKS_OUTCOME = re.compile(r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended)\b", re.I)
+_TO_COME = re.compile(
+    r"\b(will|would|shall|going to|yet to|not yet|plans?|planned|planning|expected|propos\w*|discussion\w*|"
+    r"discuss\w*|debat\w*|guarantee\w*|left to|under way|underway|pending|began|begins?|started|starts?)\b",
+    re.I,
+)
+
+
+def asks_outcome(question: str) -> bool:
+    """A question about how something ended, not about plans ("What is eventually supposed to ...?").
+
+    >>> asks_outcome("What was the outcome of the referendum?"), asks_outcome("What happened as a result?")
+    (True, False)
+    """
+    return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)
+
+
+def still_to_come(sentence: str) -> str | None:
+    """The words by which a sentence speaks of something as planned, proposed or under way
+    ("will certainly be signed", "during discussions of the package"), if any."""
+    m = _TO_COME.search(sentence)
+    return m.group(0) if m else None
 
 
 def speaks_of_plans(question: str) -> bool:

@@ -13,6 +13,7 @@ from rag.answer.extractive import _complement, after_the_articles, is_heading
 from rag.answer.question import (
     answer_type_fits,
     asks_name,
+    asks_outcome,
     asks_reason,
     asks_who,
     contradicts,
@@ -303,3 +304,36 @@ def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
     assert denied == (denying[1], "not intend to help")
     # Nothing denies it: no abstention.
     assert extractive.premise_denied(question, scored((0.8, "Trade with Russia grew."))) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [("What was the outcome of the referendum on a nuclear power plant?", True),
+     ("On what date did the EU finally adopt its 12th package?", True),
+     ("What sentences did they receive when their trial ended?", True),
+     ("What happened as a result of the blockade?", False),
+     ("What is eventually supposed to reach Europe through the corridor?", False),
+     ("When will the EU finally adopt the package?", False),
+     ("Where will the new power plant be built?", False)],
+)  # fmt: skip
+def test_questions_about_how_something_ended(question, outcome):
+    """Not "as a result", and not a question about plans ("supposed to", "will"); "power plant"
+    is no plan."""
+    assert asks_outcome(question) is outcome
+
+
+def test_an_outcome_the_articles_speak_of_only_as_to_come_is_not_answered():
+    def scored(*rows):
+        return [(score, None, 0, 0, text) for score, text in rows]
+
+    question = "On what date did the EU finally adopt its 12th package of sanctions?"
+    debated = (0.70, "During discussions of the 12th package on November 9, similar proposals were made.")
+    assert extractive.outcome_pending(question, scored(debated)) == (debated[1], "discussions")
+    # A close sentence says it was adopted: answered.
+    adopted = (0.68, "The EU adopted the 12th package on December 18.")
+    assert extractive.outcome_pending(question, scored(debated, adopted)) is None
+    # A close sentence that neither plans nor adopts it: answered (it may say how it ended).
+    assert extractive.outcome_pending(question, scored(debated, (0.66, "The package hit trade hard."))) is None
+    # Far below the best, a sentence does not count; a question about plans is not read.
+    assert extractive.outcome_pending(question, scored(debated, (0.5, "The EU adopted it."))) is not None
+    assert extractive.outcome_pending("When will the EU adopt it?", scored(debated)) is None
