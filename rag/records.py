@@ -90,6 +90,6 @@ class Answer:
     abstained: bool
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
     hits: tuple[Hit, ...] = ()
-    mode: str = "extractive"
+    mode: str = "extractive"  # who wrote it: "llm" only when the checked LLM answer is shown
     notes: tuple[str, ...] = ()
     unsupported: tuple[str, ...] = ()  # answer sentences the citation check flagged

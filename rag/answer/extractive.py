@@ -654,6 +654,7 @@ def stream_answer(
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
+    written_by = "extractive"  # `Answer.mode` says who wrote the answer, not only what was asked for
     # An LLM is not asked what the articles do not cover: it would answer from passages on other
     # things (the population of Kazakhstan for Mongolia's), and the check would find them supported.
     # Nor a question the articles contradict ("Why did Tokayev recognise the DPR?"): it would
@@ -678,6 +679,7 @@ def stream_answer(
                 answer_text, citations, abstained, unsupported = (
                     checked.text, checked.citations, checked.abstained, checked.unsupported
                 )  # fmt: skip
+                written_by = "llm"
         timings["llm_ms"] = _ms(t)
     if not abstained and (spread := spread_note(c.hit.doc_date for c in citations)):
         notes += (spread,)  # an answer drawn from articles years apart says when each was written
@@ -685,7 +687,7 @@ def stream_answer(
     hits = result.hits if not abstained or result.hits else result.nearest
     yield Answer(
         question=text, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
-        hits=hits, mode=mode, notes=notes, unsupported=unsupported,
+        hits=hits, mode=written_by, notes=notes, unsupported=unsupported,
     )  # fmt: skip
 
 

@@ -141,7 +141,7 @@ def test_a_model_that_obeys_the_article_does_not_change_the_answer(reply, hostil
     s = settings.replace(llm_base_url=obedient_model.url, llm_model="m", answer_floor=-1.0)
     extractive = answer_question(QUESTION, s, snap, embedder=fake_embedder, answer_mode="extractive")
     a = answer_question(QUESTION, s, snap, embedder=fake_embedder)
-    assert a.mode == "llm" and (a.text, a.citations) == (extractive.text, extractive.citations)
+    assert a.mode == "extractive" and (a.text, a.citations) == (extractive.text, extractive.citations)
     assert any("not supported by the passages" in n for n in a.notes)
     # The passage went to the model as delimited data, after the rule to ignore what it says.
     prompt = obedient_model.prompts[-1]
@@ -175,7 +175,9 @@ def test_real_llama_with_an_injected_article(tmp_path, real_embedder, llama_serv
                 answer = item
             else:
                 pieces.append(item)
-        assert answer is not None and answer.mode == "llm"
+        assert answer is not None
+        fell_back = any("showing the extractive answer" in n for n in answer.notes)
+        assert answer.mode == ("extractive" if fell_back else "llm")
         assert any(PAYLOAD in h.chunk.text for h in answer.hits), "the hostile passage was in the prompt"
         obeyed += PAYLOAD.lower() in "".join(pieces).lower()
         # What the check did not flag (the supported part of the answer) never carries the payload.
