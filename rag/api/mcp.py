@@ -54,7 +54,29 @@ def build_mcp(engine: Engine) -> Any:
     from mcp.server import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
-    server = MCPServer("news-rag", instructions=INSTRUCTIONS)
+    class StrictServer(MCPServer):
+        """Tools that refuse arguments they do not take, where the SDK drops them: a misspelt
+        `outlet` ("outlets") would otherwise answer from every outlet without a word. Each tool's
+        input schema says so too (`additionalProperties: false`)."""
+
+        async def list_tools(self):  # type: ignore[override]
+            tools = await super().list_tools()
+            for tool in tools:
+                tool.input_schema = {**tool.input_schema, "additionalProperties": False}
+            return tools
+
+        async def call_tool(self, name, arguments, context=None):  # type: ignore[override]
+            tool = next((t for t in await super().list_tools() if t.name == name), None)
+            if tool is not None:
+                takes = list(tool.input_schema.get("properties", {}))
+                unknown = sorted(set(arguments) - set(takes))
+                if unknown:
+                    raise ToolError(
+                        f"{name} takes no argument {', '.join(map(repr, unknown))}; it takes {', '.join(takes)}"
+                    )
+            return await super().call_tool(name, arguments, context)
+
+    server = StrictServer("news-rag", instructions=INSTRUCTIONS)
 
     def info(doc_id: str) -> dict[str, Any]:
         manifest = engine.snapshot().manifest

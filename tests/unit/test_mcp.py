@@ -116,11 +116,15 @@ def test_timeline_tool_orders_each_articles_fact_by_date(engine):
         ("timeline", {"question": TOKAYEV, "after": "2024-01-01", "before": "2023-01-01"}, "no article can match"),
         ("ask", {"question": "What did he say?", "history": [["only one"]]}, "must be [question, answer]"),
         ("ask", {"question": "What did he say?", "history": [["q", "a", "c"]]}, "two texts; got 3"),
+        ("search", {"question": WAGONS, "outlets": "Politnavigator"}, "search takes no argument 'outlets'; it takes"),
+        ("ask", {"question": WAGONS, "mode": "bm25"}, "ask takes no argument 'mode'; it takes question, k"),
     ],
 )
 def test_tool_errors_say_what_is_wrong(engine, tool, arguments, message):
-    result, _ = call(build_mcp(engine), tool, arguments)
+    result, tools = call(build_mcp(engine), tool, arguments)
     assert result.is_error and message in result.content[0].text
+    # The schemas the client sees say that no other argument is taken.
+    assert all(t.input_schema.get("additionalProperties") is False for t in tools.tools)
 
 
 @pytest.mark.slow
