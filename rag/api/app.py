@@ -22,10 +22,11 @@ cannot be read (the message says what to run).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -61,6 +62,7 @@ from rag.api.schemas import (
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import ConfigError, RagError
+from rag.records import Answer
 from rag.search.filters import Filters
 from rag.serialize import api_answer_json, api_hit_json, status_json
 
@@ -69,6 +71,7 @@ NEEDS_TOKEN = "this server needs a token: send 'Authorization: Bearer <password>
 TOO_LARGE = f"the request body is larger than {MAX_BODY // 2**20} MiB ({MAX_BODY} bytes), the most this server takes"
 ANSWERING_AT_ONCE = max(2, os.cpu_count() or 2)  # engine calls at once in one process: one per core
 LLM_AT_ONCE = 8  # LLM answers at once per process (each waits on the LLM server; the rest queue)
+KEEP_ALIVE = 5.0  # seconds between the comments that keep a streamed LLM answer's connection alive
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "the question cannot be answered as asked"},
     401: {"model": ErrorResponse, "description": "RAG_AUTH is set and the bearer token is missing or wrong"},
@@ -193,11 +196,24 @@ def _add_openai_routes(
         except chat.BadMessages as exc:
             raise HTTPException(400, str(exc)) from exc
 
-        def run() -> Response:
-            answer = engine.ask(
+        def ask() -> Answer:
+            return engine.ask(
                 question, history, k=body.k, retrieval_mode=body.retrieval_mode, answer_mode=body.answer_mode,
                 filters=Filters.build(**body.filter_args()),
             )  # fmt: skip
+
+        if body.stream and answering.writes_with_llm(body.answer_mode):
+            # An LLM answer takes seconds: the stream opens at once and stays alive meanwhile. What
+            # can be refused is refused first, while a status can still say so.
+            try:
+                clean_question(question, engine.settings.max_question_chars)
+                Filters.build(**body.filter_args())
+            except (BadQuestion, ConfigError) as exc:
+                raise HTTPException(400, str(exc)) from exc
+            return StreamingResponse(answering.stream(ask, info), media_type="text/event-stream")
+
+        def run() -> Response:
+            answer = ask()
             if body.stream:
                 return StreamingResponse(chat.completion_chunks(answer, info()), media_type="text/event-stream")
             return JSONResponse(chat.completion(answer, info()))
@@ -249,6 +265,33 @@ class _Answering:
     def _gated(self, run: Callable[[], Response]) -> Response:
         with self.gate:
             return run()
+
+    def writes_with_llm(self, answer_mode: str | None) -> bool:
+        """Whether the answer asked for is an LLM's, and one is configured."""
+        return (answer_mode or ("llm" if self.llm_default else "extractive")) == "llm" and self.llm_default
+
+    async def stream(self, ask: Callable[[], Answer], info: Callable[[], Any]) -> AsyncIterator[str]:
+        """The events of a streamed LLM answer (`chat.ChunkStream`): the opening chunk at once, a
+        keep-alive comment every `KEEP_ALIVE` seconds while the LLM writes and the citations are
+        checked (on one of the `LLM_AT_ONCE` threads), then the answer; an error the answerer
+        raises once the stream has begun goes out as OpenAI's error event."""
+        events = chat.ChunkStream()
+        yield events.start()
+        work = asyncio.ensure_future(anyio.to_thread.run_sync(ask, limiter=self.llm_threads))
+        # A client that leaves does not stop the thread; what it ends with is read and dropped.
+        work.add_done_callback(lambda done: done.cancelled() or done.exception())
+        while not (await asyncio.wait({work}, timeout=KEEP_ALIVE))[0]:
+            yield events.waiting()
+        try:
+            answer = work.result()
+        except (BadQuestion, ConfigError) as exc:
+            yield events.error(str(exc), "invalid_request_error")
+            return
+        except RagError as exc:
+            yield events.error(str(exc))
+            return
+        for event in events.finish(answer, info()):
+            yield event
 
 
 def _guard(auth: tuple[str, str] | None):

@@ -84,16 +84,42 @@ def completion_chunks(answer: Answer, info: Info, model: str = MODEL_ID) -> Iter
     because the check may drop or replace sentences and a client cannot take back what it showed.
     The citations ride on the last chunk, beside its finish_reason.
     """
-    head = {"id": _new_id(), "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+    stream = ChunkStream(model)
+    yield stream.start()
+    yield from stream.finish(answer, info)
 
-    def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        body = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+
+class ChunkStream:
+    """The events of one streamed completion, sent as they come: the opening chunk (the role) can
+    go out before the answer is written, keep-alive comments while the LLM writes and the citations
+    are checked, then the answer, or an error in OpenAI's shape that its client raises."""
+
+    def __init__(self, model: str = MODEL_ID) -> None:
+        self.head = {"id": _new_id(), "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+
+    def event(self, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        body = {**self.head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
         return "data: " + json.dumps(body, ensure_ascii=False) + "\n\n"
 
-    yield event({"role": "assistant", "content": ""})
-    yield event({"content": answer.text})
-    yield event({}, "stop", **_extras(answer, info))
-    yield "data: [DONE]\n\n"
+    def start(self) -> str:
+        return self.event({"role": "assistant", "content": ""})
+
+    @staticmethod
+    def waiting() -> str:
+        """An SSE comment: clients skip it; proxies and clients that time out a silent stream see it alive."""
+        return ": the answer is being written and its citations checked\n\n"
+
+    def finish(self, answer: Answer, info: Info) -> Iterator[str]:
+        yield self.event({"content": answer.text})
+        yield self.event({}, "stop", **_extras(answer, info))
+        yield "data: [DONE]\n\n"
+
+    @staticmethod
+    def error(message: str, kind: str = "server_error") -> str:
+        """An error after the stream began (its status, 200, is sent): OpenAI's error object as an
+        event, which the `openai` client raises as an `APIError` with this message."""
+        body = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+        return "data: " + json.dumps(body, ensure_ascii=False) + "\n\ndata: [DONE]\n\n"
 
 
 def _extras(answer: Answer, info: Info) -> dict[str, Any]:

@@ -631,3 +631,95 @@ def test_slow_llm_answers_take_a_few_threads_and_leave_the_rest_to_other_request
         assert 1 < state["most"] <= LLM_AT_ONCE, state
     finally:
         llm.shutdown()
+
+
+@contextlib.contextmanager
+def held_llm(sentence: str) -> Iterator[tuple[str, threading.Event]]:
+    """A stub LLM server that answers `sentence [1]` only once the yielded event is set; yields
+    its /v1 URL and the event."""
+    import http.server
+
+    release = threading.Event()
+
+    class Held(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            release.wait(30)
+            body = sse_chunk(sentence + " [1]", "stop") + SSE_DONE
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    llm = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+    threading.Thread(target=llm.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{llm.server_address[1]}/v1", release
+    finally:
+        release.set()
+        llm.shutdown()
+
+
+COAL = "In response, just a few hours after that, Kazakhstan blocked 1,700 wagons with coal."
+
+
+def test_a_streamed_llm_answer_opens_at_once_and_stays_alive_until_it_is_checked(engine, monkeypatch):
+    """The role chunk goes out before the LLM has answered, keep-alive comments follow while it
+    writes, then the checked answer; before, nothing was sent until the check was done."""
+    monkeypatch.setattr("rag.api.app.KEEP_ALIVE", 0.1)
+    with held_llm(COAL) as (llm_url, release):
+        settings = engine.settings.replace(llm_base_url=llm_url, llm_model="m", llm_timeout=30)
+        llm_engine = Engine(settings, engine.embedder)
+        request = {"model": chat.MODEL_ID, "messages": [{"role": "user", "content": WAGONS}], "stream": True}
+        with running(create_api(llm_engine)) as url, httpx.stream(
+            "POST", f"{url}/v1/chat/completions", json=request, timeout=30
+        ) as reply:
+            lines = (line for line in reply.iter_lines() if line)
+            first = json.loads(next(lines).removeprefix("data: "))
+            assert first["choices"][0]["delta"]["role"] == "assistant" and not release.is_set()
+            assert next(lines).startswith(":") and not release.is_set()  # a comment: still being written
+            release.set()
+            rest = [line for line in lines if not line.startswith(":")]
+        want = llm_engine.ask(WAGONS)
+    events = [json.loads(line.removeprefix("data: ")) for line in rest[:-1]]
+    assert rest[-1] == "data: [DONE]" and reply.status_code == 200
+    assert "".join(e["choices"][0]["delta"].get("content", "") for e in events) == want.text
+    assert events[-1]["choices"][0]["finish_reason"] == "stop" and "1,700" in want.text
+    assert len(events[-1]["citations"]) == len(want.citations)
+
+
+def test_the_openai_client_reads_a_streamed_llm_answer_and_its_late_error(engine, monkeypatch):
+    """The real `openai` client skips the keep-alive comments, and raises the error the answerer
+    met once the stream had begun (its status already sent)."""
+    import openai
+
+    from rag.errors import RagError
+
+    monkeypatch.setattr("rag.api.app.KEEP_ALIVE", 0.05)
+    with held_llm(COAL) as (llm_url, release):
+        settings = engine.settings.replace(llm_base_url=llm_url, llm_model="m", llm_timeout=30)
+        llm_engine = Engine(settings, engine.embedder)
+        with running(create_api(llm_engine)) as url:
+            client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused")
+            messages = [{"role": "user", "content": WAGONS}]
+            threading.Timer(0.5, release.set).start()
+            chunks = list(client.chat.completions.create(model=chat.MODEL_ID, messages=messages, stream=True))
+            assert "".join(c.choices[0].delta.content or "" for c in chunks) == llm_engine.ask(WAGONS).text
+
+            def broken(*args, **kwargs):
+                raise RagError("the index is damaged; run `rag ingest --rebuild`")
+
+            monkeypatch.setattr(llm_engine, "ask", broken)
+            with pytest.raises(openai.APIError, match="the index is damaged"):
+                list(client.chat.completions.create(model=chat.MODEL_ID, messages=messages, stream=True))
+            # A question refused before the stream begins still gets its status.
+            with pytest.raises(openai.BadRequestError, match="no words in it"):
+                client.chat.completions.create(model=chat.MODEL_ID, messages=[{"role": "user", "content": "?!"}], stream=True)
+            with pytest.raises(openai.BadRequestError, match="must be a date as yyyy-mm-dd"):
+                client.chat.completions.create(
+                    model=chat.MODEL_ID, messages=messages, stream=True, extra_body={"after": "10.11.2023"}
+                )
