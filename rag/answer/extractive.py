@@ -57,7 +57,7 @@ from rag.serialize import answer_json  # noqa: F401
 ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
 MAX_SENTENCES = 3
-PASSAGES_FOR_SENTENCES = 5
+PASSAGES_FOR_SENTENCES = 7
 
 
 class BadQuestion(RagError, ValueError):

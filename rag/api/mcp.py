@@ -101,7 +101,7 @@ def build_mcp(engine: Engine) -> Any:
 
         Args:
             question: what to look for.
-            k: how many passages (default 5).
+            k: how many passages (default 7).
             mode: hybrid (default: meaning and exact words), dense (meaning) or bm25 (exact words).
             after: only articles published on or after this date (yyyy-mm-dd).
             before: only articles published on or before this date (yyyy-mm-dd).
@@ -135,7 +135,7 @@ def build_mcp(engine: Engine) -> Any:
 
         Args:
             question: the question.
-            k: passages to draw on (default 5).
+            k: passages to draw on (default 7).
             retrieval_mode: hybrid (default), dense or bm25.
             history: earlier [question, answer] pairs, oldest first, for a follow-up ("why did he ...?").
             after, before: only articles published on or after / on or before this date (yyyy-mm-dd).

@@ -54,7 +54,7 @@ class FilterFields(BaseModel):
 
 class SearchRequest(_Strict, FilterFields):
     question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question or search text")
-    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to return (default 5)")
+    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to return (default 7)")
     mode: Mode | None = Field(None, description="hybrid (default), dense or bm25")
     mmr: bool | None = Field(None, description="diversify passages (maximal marginal relevance)")
 
@@ -66,7 +66,7 @@ class Turn(_Strict):
 
 class AskRequest(_Strict, FilterFields):
     question: str = Field(min_length=1, max_length=MAX_TEXT, description="the question")
-    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to draw on (default 5)")
+    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to draw on (default 7)")
     retrieval_mode: Mode | None = None
     answer_mode: AnswerMode | None = Field(None, description="extractive (default) or llm (when configured)")
     history: list[Turn] = Field(

@@ -41,7 +41,7 @@ def _hits(result) -> list[tuple[int, int, str]]:
 @pytest.mark.parametrize(
     ("options", "expected", "top_score"),
     [
-        ({}, [(1, 1, ASTANA), (2, 38, POLIT), (3, 30, POLIT), (4, 5, ASTANA), (5, 33, POLIT)], 0.79822),
+        ({"k": 5}, [(1, 1, ASTANA), (2, 38, POLIT), (3, 30, POLIT), (4, 5, ASTANA), (5, 33, POLIT)], 0.79822),
         ({"k": 2, "mode": "bm25"}, [(1, 1, ASTANA), (2, 30, POLIT)], 3.803545),
         ({"k": 3, "mode": "dense", "mmr": True}, [(1, 38, POLIT), (2, 5, ASTANA), (3, 24, ORDA)], 0.41964),
     ],
@@ -79,12 +79,12 @@ IDS_WITH_HISTORY = [25, 5, 21, 2, 41]
 
 def test_ask_takes_the_chat_history(engine):
     # "he" leans on the last turn: the retrieval query gains its names, which the answer reports.
-    answer = engine.ask("What did he say?", history=[("Who is Tokayev?", "Tokayev is the president.")])
+    answer = engine.ask("What did he say?", history=[("Who is Tokayev?", "Tokayev is the president.")], k=5)
     assert answer.question == "What did he say?" and answer.abstained  # the fake model finds no answer
-    result = engine.search("What did he say? (Tokayev)")
+    result = engine.search("What did he say? (Tokayev)", k=5)
     searched = result.hits or result.nearest  # an abstention shows the hits, or the nearest when none passed
     assert [h.chunk.chunk_id for h in answer.hits] == [h.chunk.chunk_id for h in searched] == IDS_WITH_HISTORY
-    assert [h.chunk.chunk_id for h in engine.ask("What did he say?").hits] == [25, 38, 21, 5, 2]
+    assert [h.chunk.chunk_id for h in engine.ask("What did he say?", k=5).hits] == [25, 38, 21, 5, 2]
 
 
 def test_numbers_of_a_question_are_looked_for_in_the_passages_found(engine):
