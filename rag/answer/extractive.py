@@ -26,6 +26,7 @@ from rag.answer.question import (
     asks_date,
     asks_negated,
     asks_outcome,
+    asks_past_act,
     asks_quantity,
     asks_reason,
     asks_who,
@@ -36,6 +37,7 @@ from rag.answer.question import (
     has_quantity,
     key_names,
     names_in,
+    only_to_come,
     premise_verbs,
     quantities,
     says_not,
@@ -407,15 +409,20 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
 
 
 def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
-    """(sentence, its words of what is to come) when the question asks how something ended
-    (`asks_outcome`) and each of the `PREMISE_READ` best sentences (those within
-    `RUNNER_UP_MARGIN` of the best) speaks of it as planned or under way (`still_to_come`), none
-    saying the question's verb undenied: "What was the outcome of the referendum?" against "...
-    left to the referendum, which does not at all guarantee that ... will be signed"."""
-    if not asks_outcome(question):
-        return None
+    """(sentence, its words of what is to come) when, among the `PREMISE_READ` best sentences (those
+    within `RUNNER_UP_MARGIN` of the best), one speaks of the act a question takes as done only as
+    to come or in doubt (`only_to_come`: "Why did Astana sign the contract?" against "... does not
+    at all guarantee that the contract will certainly be signed") and none says it plainly; or when
+    the question asks how something ended (`asks_outcome`) and each of them speaks of it as planned
+    or under way (`still_to_come`), none saying the question's verb undenied: "What was the outcome
+    of the referendum?" against "... left to the referendum, which does not at all guarantee ..."."""
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     verbs = premise_verbs(question)
+    if verbs and asks_past_act(question) and not any(affirms(verbs, s) and not only_to_come(verbs, s) for s in best):
+        if planned := next(((s, w) for s in best if (w := only_to_come(verbs, s))), None):
+            return planned
+    if not asks_outcome(question):
+        return None
     if verbs and any(affirms(verbs, sentence) for sentence in best):
         return None
     pending = [(s, w) for s in best if (w := still_to_come(s))]

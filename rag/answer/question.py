@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -312,6 +312,45 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
                 if not denied and any(t.startswith(opposites) for t in lexical_tokens(word)):
                     return word
     return None
+
+
+# Words that put what follows in the future or in doubt: "will certainly be signed", "plans to sign".
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|going\s+to|plans?\s+to|planned\s+to|intends?\s+to|expected\s+to|due\s+to|may|might|could|"
+    r"guarantee\w*)\b",
+    re.I,
+)
+_PAST_AUX = re.compile(r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in\s+\w+|on\s+\w+)\b.*?\b(did|was|were|has|have|had)\b", re.I)
+
+
+def asks_past_act(question: str) -> bool:
+    """A question about something done ("Why did Astana sign ...?"), not planned."""
+    return bool(_PAST_AUX.match(question)) and not speaks_of_plans(question)
+
+
+def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
+    """The words by which `sentence` speaks of a premise verb only as to come or in doubt ("will
+    certainly be signed"), when each use of the verb's stem has such a word up to three words before
+    it; None when the sentence uses it plainly, or not at all.
+
+    >>> only_to_come(premise_verbs("Why did Astana sign the contract?"), "It does not guarantee that it will certainly be signed.")
+    'will certainly be signed'
+    >>> only_to_come(premise_verbs("Why did Astana sign the contract?"), "Astana signed it, and will sign more.") is None
+    True
+    """
+    words = re.findall(r"[\w’'-]+", sentence)
+    found = None
+    for i, word in enumerate(words):
+        if not any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+            continue
+        before = " ".join(words[max(0, i - 3) : i])
+        m = None
+        for m in _FUTURE.finditer(before):
+            pass
+        if m is None:
+            return None
+        found = found or " ".join(before[m.start() :].split() + [word])
+    return found
 
 
 def asks_reason(question: str) -> bool:

@@ -337,3 +337,20 @@ def test_an_outcome_the_articles_speak_of_only_as_to_come_is_not_answered():
     # Far below the best, a sentence does not count; a question about plans is not read.
     assert extractive.outcome_pending(question, scored(debated, (0.5, "The EU adopted it."))) is not None
     assert extractive.outcome_pending("When will the EU adopt it?", scored(debated)) is None
+
+
+def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
+    """"Why did Astana sign the contract?" against "... does not at all guarantee that ... the
+    contract will certainly be signed": the act is in doubt, not done. A sentence that says it
+    was done, or a question about plans, is answered."""
+
+    def scored(*rows):
+        return [(score, None, 0, 0, text) for score, text in rows]
+
+    question = "Why did Astana sign the contract with Rosatom?"
+    doubt = (0.7, "It does not at all guarantee that the contract will certainly be signed with Rosatom.")
+    assert extractive.outcome_pending(question, scored(doubt)) == (doubt[1], "will certainly be signed")
+    done = (0.68, "Astana signed the contract with Rosatom in May.")
+    assert extractive.outcome_pending(question, scored(doubt, done)) is None
+    assert extractive.outcome_pending("Why will Astana sign the contract?", scored(doubt)) is None
+    assert extractive.outcome_pending(question, scored((0.7, "Astana praised Rosatom."))) is None
