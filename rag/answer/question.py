@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import date
 
 from rag.index.lexical import lexical_tokens
-from rag.search.names import key_names, mentioned, names_in
+from rag.search.names import key_names, mentioned, names_in, place_aliases
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
 # with ..."). It is data, not evidence: no answer quotes it, and a claim that only such a sentence
@@ -545,14 +545,23 @@ _AUXILIARY = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|will|would
 
 
 def _counted_words(question: str) -> tuple[str, ...]:
-    """The stems of the content words after "how many", up to an auxiliary verb and at most
-    six: what the question counts ("old Second World War sea mines", "people signed the petition").
+    """The stems of what a "how many" question counts: the content words after "how many", up to an
+    auxiliary verb and at most six, without the names of peoples and places that qualify them.
 
     >>> _counted_words("How many old sea mines were found near the terminal?")
     ('old', 'sea', 'mine')
+    >>> _counted_words("How many Russian troops were sent?"), _counted_words("How many people signed the petition?")
+    (('trop',), ('peopl', 'sign', 'petit'))
     """
     m = _HOW_MANY.search(question)
-    return tuple(lexical_tokens(_AUXILIARY.split(m.group(1))[0])[:6]) if m else ()
+    if not m:
+        return ()
+    phrase = _AUXILIARY.split(m.group(1), maxsplit=1)[0]
+    words = re.findall(r"[\w’'-]+", phrase)[:6]
+    # "Russian troops", "Russian coal": a people or a place qualifies what is counted; "three and a
+    # half million Russians" is no count of Russian troops.
+    kept = [w for w in words if not place_aliases(w)] or words
+    return tuple(lexical_tokens(" ".join(kept)))
 
 
 def _stem_of(a: str, b: str) -> bool:
@@ -587,11 +596,13 @@ def counts_asked(question: str, sentence: str) -> bool:
     True
     >>> counts_asked("How many people died?", "The CSTO includes 5 more countries.")
     False
+    >>> counts_asked("How many people signed the petition?", "Under it six thousand signatures.")
+    True
     """
-    counted = _COUNTED.search(question)
-    if not counted:
+    counts = _counted_words(question)
+    if not counts:
         return True
-    return bool(set(lexical_tokens(counted.group(1))) & set(lexical_tokens(sentence)))
+    return any(_kin(t, c) or _stem_of(t, c) for t in lexical_tokens(sentence) for c in counts)
 
 
 def answer_type_fits(question: str, sentence: str) -> bool:

@@ -55,6 +55,8 @@ from rag.search.retrieve import search
       "The two countries signed a memorandum on several coal-fired power plants.", False),
      ("How many old sea mines were found near the terminal?", "Since 50 mines from the war were found.", True),
      ("How many people signed the petition?", "Under it six thousand signatures.", True),
+     ("How many Russian troops were sent in?", "Three and a half million Russians live there.", False),
+     ("How many days before the visit did the trial begin?", "Three days before the visit, a trial began.", True),
      ("Which Russian newspaper reported the limits?", "So, according to Kommersant, oil was limited.", True),
      ("To which newspaper did Tokayev give an interview?", "He gave one to the Russian Izvestia.", True),
      ("On which TV channel did Tokaev give the interview?", "In an interview, Tokayev praised the CSTO.", True),
