@@ -21,9 +21,9 @@ from rag.answer.question import (
     affirms,
     after_wh_phrase,
     answer_type_check,
-    asks_name,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
+    asks_name,
     asks_negated,
     asks_outcome,
     asks_past_act,
@@ -382,7 +382,9 @@ def score_sentences(
             start, end, text = starts[i], ends[i], texts[i]
             if len(text.split()) < 4 or addresses_assistant(text):
                 continue  # headings and fragments are not answers, nor text addressing the assistant
-            if not fitting[i] and not (reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])):
+            if not fitting[i] and not (
+                reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])
+            ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
             lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)
@@ -418,8 +420,10 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     of the referendum?" against "... left to the referendum, which does not at all guarantee ..."."""
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     verbs = premise_verbs(question)
-    if verbs and asks_past_act(question) and not any(affirms(verbs, s) and not only_to_come(verbs, s) for s in best):
-        if planned := next(((s, w) for s in best if (w := only_to_come(verbs, s))), None):
+    said = verbs and any(affirms(verbs, s) and not only_to_come(verbs, s) for s in best)
+    if verbs and asks_past_act(question) and not said:
+        planned = next(((s, w) for s in best if (w := only_to_come(verbs, s))), None)
+        if planned:
             return planned
     if not asks_outcome(question):
         return None

@@ -320,7 +320,9 @@ _FUTURE = re.compile(
     r"guarantee\w*)\b",
     re.I,
 )
-_PAST_AUX = re.compile(r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in\s+\w+|on\s+\w+)\b.*?\b(did|was|were|has|have|had)\b", re.I)
+_PAST_AUX = re.compile(
+    r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in\s+\w+|on\s+\w+)\b.*?\b(did|was|were|has|have|had)\b", re.I
+)
 
 
 def asks_past_act(question: str) -> bool:
@@ -344,12 +346,10 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
         if not any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
             continue
         before = " ".join(words[max(0, i - 3) : i])
-        m = None
-        for m in _FUTURE.finditer(before):
-            pass
-        if m is None:
+        marks = list(_FUTURE.finditer(before))
+        if not marks:
             return None
-        found = found or " ".join(before[m.start() :].split() + [word])
+        found = found or " ".join(before[marks[-1].start() :].split() + [word])
     return found
 
 

@@ -675,9 +675,10 @@ def test_a_streamed_llm_answer_opens_at_once_and_stays_alive_until_it_is_checked
         settings = engine.settings.replace(llm_base_url=llm_url, llm_model="m", llm_timeout=30)
         llm_engine = Engine(settings, engine.embedder)
         request = {"model": chat.MODEL_ID, "messages": [{"role": "user", "content": WAGONS}], "stream": True}
-        with running(create_api(llm_engine)) as url, httpx.stream(
-            "POST", f"{url}/v1/chat/completions", json=request, timeout=30
-        ) as reply:
+        with (
+            running(create_api(llm_engine)) as url,
+            httpx.stream("POST", f"{url}/v1/chat/completions", json=request, timeout=30) as reply,
+        ):
             lines = (line for line in reply.iter_lines() if line)
             first = json.loads(next(lines).removeprefix("data: "))
             assert first["choices"][0]["delta"]["role"] == "assistant" and not release.is_set()
@@ -718,7 +719,9 @@ def test_the_openai_client_reads_a_streamed_llm_answer_and_its_late_error(engine
                 list(client.chat.completions.create(model=chat.MODEL_ID, messages=messages, stream=True))
             # A question refused before the stream begins still gets its status.
             with pytest.raises(openai.BadRequestError, match="no words in it"):
-                client.chat.completions.create(model=chat.MODEL_ID, messages=[{"role": "user", "content": "?!"}], stream=True)
+                client.chat.completions.create(
+                    model=chat.MODEL_ID, messages=[{"role": "user", "content": "?!"}], stream=True
+                )
             with pytest.raises(openai.BadRequestError, match="must be a date as yyyy-mm-dd"):
                 client.chat.completions.create(
                     model=chat.MODEL_ID, messages=messages, stream=True, extra_body={"after": "10.11.2023"}

@@ -227,7 +227,7 @@ def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
 
 
 def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(tiny, tmp_path, fake_embedder):
-    """"Which newspaper ...?" is read in the sentences that name something the question does not,
+    """A "Which newspaper ...?" question is read in the sentences that name something it does not,
     and not in one whose next sentence does: a name, unlike a quantity, is not read on to."""
     snap, _ = tiny
     settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
@@ -342,7 +342,7 @@ def test_an_outcome_the_articles_speak_of_only_as_to_come_is_not_answered():
 
 
 def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
-    """"Why did Astana sign the contract?" against "... does not at all guarantee that ... the
+    """Asked "Why did Astana sign the contract?", against "... does not at all guarantee that ... the
     contract will certainly be signed": the act is in doubt, not done. A sentence that says it
     was done, or a question about plans, is answered."""
 
