@@ -434,12 +434,12 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
 
 
 def pending_text(sentence: str, words: str) -> str:
-    """The abstention for a question about how something ended that the articles, written before,
-    speak of only as planned or under way."""
+    """The abstention for a question about something done, or how it ended, that the articles
+    speak of only as planned, in doubt or under way."""
     quote = " ".join(sentence.split())
     return (
         f"The articles speak of this only as planned or under way (“{words}”): “{quote}” "
-        "None of the passages found says how it ended."
+        "None of the passages found says it has happened."
     )
 
 

@@ -544,6 +544,7 @@ _NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|
 _AUXILIARY = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may)\b", re.I)
 
 
+@functools.lru_cache(maxsize=512)
 def _counted_words(question: str) -> tuple[str, ...]:
     """The stems of what a "how many" question counts: the content words after "how many", up to an
     auxiliary verb and at most six, without the names of peoples and places that qualify them.
