@@ -320,14 +320,15 @@ _FUTURE = re.compile(
     r"guarantee\w*)\b",
     re.I,
 )
-_PAST_AUX = re.compile(
-    r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in\s+\w+|on\s+\w+)\b.*?\b(did|was|were|has|have|had)\b", re.I
-)
+_PAST = frozenset({"did", "was", "were", "has", "have", "had"})
 
 
 def asks_past_act(question: str) -> bool:
-    """A question about something done ("Why did Astana sign ...?"), not planned."""
-    return bool(_PAST_AUX.match(question)) and not speaks_of_plans(question)
+    """A question about something done ("Why did Astana sign ...?", "Which city hosted ...?"), not
+    planned ("Why will Astana sign ...?")."""
+    m = _PREMISE.match(question)
+    done = m is not None and (m.group("done") is not None or m.group("aux").lower() in _PAST)
+    return done and not speaks_of_plans(question)
 
 
 def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
@@ -403,17 +404,11 @@ def asks_name(question: str) -> bool:
     return bool(_ASKS_NAME.search(question)) and not asks_who(question)
 
 
-def _kin(a: str, b: str) -> bool:
-    """Words of one family: equal, or sharing all but the last letter of the shorter (at least
-    five letters): "kazakh" and "kazakhstan", "russian" and "russia"."""
-    n = min(len(a), len(b))
-    return a == b or (n >= 5 and a[: n - 1] == b[: n - 1])
-
-
 def new_names(sentence: str, asked: frozenset[str]) -> list[str]:
-    """The sentence's names (`key_names`) at least half of whose words, or their kin (`_kin`), are not among
-    the question's words `asked`: what can answer "which newspaper", where "the National Security
-    Committee" cannot answer a question about the security committee.
+    """The sentence's names (`key_names`) at least half of whose words, or others of their family
+    (`_same_stem`: "kazakh" and "kazakhstan"), are not among the question's words `asked`: what
+    can answer "which newspaper", where "the National Security Committee" cannot answer a question
+    about the security committee.
 
     >>> asked = frozenset(lexical_tokens("Which Russian newspaper reported on Kazakh oil?"))
     >>> new_names("According to Kommersant, the shipment of oil from Kazakhstan was limited.", asked)
@@ -422,7 +417,7 @@ def new_names(sentence: str, asked: frozenset[str]) -> list[str]:
     out = []
     for name in key_names(sentence):
         words = lexical_tokens(name)
-        unasked = [w for w in words if not any(_kin(w, a) for a in asked)]
+        unasked = [w for w in words if not any(_same_stem(w, a) for a in asked)]
         if words and 2 * len(unasked) >= len(words):
             out.append(name)
     return out
@@ -565,15 +560,16 @@ def _counted_words(question: str) -> tuple[str, ...]:
     return tuple(lexical_tokens(" ".join(kept)))
 
 
-def _stem_of(a: str, b: str) -> bool:
-    """One word of at least four letters begins the other: "sign" and "signatures"."""
+def _related(a: str, b: str) -> bool:
+    """Stems of one family (`_same_stem`), or one of at least four letters beginning the other:
+    "sign" and "signatures", which a count of signatures shares with "people signed"."""
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short)
+    return _same_stem(a, b) or (len(short) >= 4 and long_.startswith(short))
 
 
 def _counts_near(text: str, counts: tuple[str, ...]) -> bool:
     """Whether a number of `text` stands within `COUNT_REACH` words of a word of the family of one
-    of `counts` (`_kin`): "three to five thousand people came" counts people.
+    of `counts` (`_related`): "three to five thousand people came" counts people.
 
     >>> _counts_near("They signed a memorandum of the two countries on several power plants.", ("power", "plant"))
     False
@@ -585,7 +581,7 @@ def _counts_near(text: str, counts: tuple[str, ...]) -> bool:
     if not numbers:
         return False
     counted = [
-        i for i, w in enumerate(words) if any(_kin(t, c) or _stem_of(t, c) for t in lexical_tokens(w) for c in counts)
+        i for i, w in enumerate(words) if any(_related(t, c) for t in lexical_tokens(w) for c in counts)
     ]
     return any(abs(i - j) <= COUNT_REACH for i in numbers for j in counted)
 
@@ -603,7 +599,7 @@ def counts_asked(question: str, sentence: str) -> bool:
     counts = _counted_words(question)
     if not counts:
         return True
-    return any(_kin(t, c) or _stem_of(t, c) for t in lexical_tokens(sentence) for c in counts)
+    return any(_related(t, c) for t in lexical_tokens(sentence) for c in counts)
 
 
 def answer_type_fits(question: str, sentence: str) -> bool:
