@@ -580,9 +580,7 @@ def _counts_near(text: str, counts: tuple[str, ...]) -> bool:
     numbers = [i for i, w in enumerate(words) if _NUMBER_WORD.fullmatch(w)]
     if not numbers:
         return False
-    counted = [
-        i for i, w in enumerate(words) if any(_related(t, c) for t in lexical_tokens(w) for c in counts)
-    ]
+    counted = [i for i, w in enumerate(words) if any(_related(t, c) for t in lexical_tokens(w) for c in counts)]
     return any(abs(i - j) <= COUNT_REACH for i in numbers for j in counted)
 
 
