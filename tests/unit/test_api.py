@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -584,38 +584,23 @@ def test_load_generator_counts_a_closed_connection_as_an_error_and_reconnects():
 def test_slow_llm_answers_take_a_few_threads_and_leave_the_rest_to_other_requests(engine):
     """45 slow LLM answers took every thread of the pool: extractive answers and /v1/models went
     without a reply. LLM answers now wait on the LLM server on at most LLM_AT_ONCE threads."""
-    import http.server
     from concurrent.futures import ThreadPoolExecutor
 
     from rag.api.app import LLM_AT_ONCE
 
-    sentence = "In response, just a few hours after that, Kazakhstan blocked 1,700 wagons with coal."
     state = {"now": 0, "most": 0}
     lock = threading.Lock()
 
-    class SlowLLM(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                state["now"] += 1
-                state["most"] = max(state["most"], state["now"])
-            time.sleep(1.0)
-            with lock:
-                state["now"] -= 1
-            body = sse_chunk(sentence + " [1]", "stop") + SSE_DONE
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def slowly() -> None:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(1.0)
+        with lock:
+            state["now"] -= 1
 
-        def log_message(self, *args):
-            pass
-
-    llm = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowLLM)
-    threading.Thread(target=llm.serve_forever, daemon=True).start()
-    settings = engine.settings.replace(llm_base_url=f"http://127.0.0.1:{llm.server_address[1]}/v1", llm_model="m")
-    try:
+    with stub_llm(COAL, slowly) as llm_url:
+        settings = engine.settings.replace(llm_base_url=llm_url, llm_model="m")
         with running(create_api(Engine(settings, engine.embedder))) as url:
             ask = lambda _: httpx.post(f"{url}/api/ask", json={"question": WAGONS}, timeout=60)  # noqa: E731
             with ThreadPoolExecutor(2 * LLM_AT_ONCE) as pool:
@@ -629,22 +614,18 @@ def test_slow_llm_answers_take_a_few_threads_and_leave_the_rest_to_other_request
                 replies = list(answers)
         assert all(r.status_code == 200 and r.json()["mode"] == "llm" for r in replies)
         assert 1 < state["most"] <= LLM_AT_ONCE, state
-    finally:
-        llm.shutdown()
 
 
 @contextlib.contextmanager
-def held_llm(sentence: str) -> Iterator[tuple[str, threading.Event]]:
-    """A stub LLM server that answers `sentence [1]` only once the yielded event is set; yields
-    its /v1 URL and the event."""
+def stub_llm(sentence: str, before_reply: Callable[[], object]) -> Iterator[str]:
+    """A stub LLM server (OpenAI-compatible, streaming) that calls `before_reply` for each request,
+    then answers `sentence [1]`; yields its /v1 URL."""
     import http.server
 
-    release = threading.Event()
-
-    class Held(http.server.BaseHTTPRequestHandler):
+    class Stub(http.server.BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
             self.rfile.read(int(self.headers["Content-Length"]))
-            release.wait(30)
+            before_reply()
             body = sse_chunk(sentence + " [1]", "stop") + SSE_DONE
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -655,13 +636,23 @@ def held_llm(sentence: str) -> Iterator[tuple[str, threading.Event]]:
         def log_message(self, *args):
             pass
 
-    llm = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+    llm = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=llm.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{llm.server_address[1]}/v1", release
+        yield f"http://127.0.0.1:{llm.server_address[1]}/v1"
+    finally:
+        llm.shutdown()
+
+
+@contextlib.contextmanager
+def held_llm(sentence: str) -> Iterator[tuple[str, threading.Event]]:
+    """`stub_llm` answering only once the yielded event is set; yields its /v1 URL and the event."""
+    release = threading.Event()
+    try:
+        with stub_llm(sentence, lambda: release.wait(30)) as url:
+            yield url, release
     finally:
         release.set()
-        llm.shutdown()
 
 
 COAL = "In response, just a few hours after that, Kazakhstan blocked 1,700 wagons with coal."

@@ -293,19 +293,23 @@ def test_a_sentence_that_denies_what_the_question_takes_for_granted(question, se
     assert contradicts(premise_verbs(question), sentence, favoured(question)) == denial
 
 
-def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
-    def scored(*rows):
-        return [(score, None, 0, 0, text) for score, text in rows]
+def _scored(*rows):
+    """Scored sentences as `score_sentences` gives them, (score, hit, start, end, text), from (score, text)."""
+    return [(score, None, 0, 0, text) for score, text in rows]
 
+
+def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
     question = "Why did Kazakhstan help Russia circumvent sanctions?"
     denying = (0.79, "Kazakhstan does not intend to help circumvent them.")
     # Another sentence found says it: the articles disagree, so the question is answered.
-    assert extractive.premise_denied(question, scored(denying, (0.75, "Tokayev is presumably helping Russia."))) is None
+    assert (
+        extractive.premise_denied(question, _scored(denying, (0.75, "Tokayev is presumably helping Russia."))) is None
+    )
     # Said only far below the best sentence, it does not count.
-    denied = extractive.premise_denied(question, scored(denying, (0.60, "Tokayev is presumably helping Russia.")))
+    denied = extractive.premise_denied(question, _scored(denying, (0.60, "Tokayev is presumably helping Russia.")))
     assert denied == (denying[1], "not intend to help")
     # Nothing denies it: no abstention.
-    assert extractive.premise_denied(question, scored((0.8, "Trade with Russia grew."))) is None
+    assert extractive.premise_denied(question, _scored((0.8, "Trade with Russia grew."))) is None
 
 
 @pytest.mark.parametrize(
@@ -325,20 +329,17 @@ def test_questions_about_how_something_ended(question, outcome):
 
 
 def test_an_outcome_the_articles_speak_of_only_as_to_come_is_not_answered():
-    def scored(*rows):
-        return [(score, None, 0, 0, text) for score, text in rows]
-
     question = "On what date did the EU finally adopt its 12th package of sanctions?"
     debated = (0.70, "During discussions of the 12th package on November 9, similar proposals were made.")
-    assert extractive.outcome_pending(question, scored(debated)) == (debated[1], "discussions")
+    assert extractive.outcome_pending(question, _scored(debated)) == (debated[1], "discussions")
     # A close sentence says it was adopted: answered.
     adopted = (0.68, "The EU adopted the 12th package on December 18.")
-    assert extractive.outcome_pending(question, scored(debated, adopted)) is None
+    assert extractive.outcome_pending(question, _scored(debated, adopted)) is None
     # A close sentence that neither plans nor adopts it: answered (it may say how it ended).
-    assert extractive.outcome_pending(question, scored(debated, (0.66, "The package hit trade hard."))) is None
+    assert extractive.outcome_pending(question, _scored(debated, (0.66, "The package hit trade hard."))) is None
     # Far below the best, a sentence does not count; a question about plans is not read.
-    assert extractive.outcome_pending(question, scored(debated, (0.5, "The EU adopted it."))) is not None
-    assert extractive.outcome_pending("When will the EU adopt it?", scored(debated)) is None
+    assert extractive.outcome_pending(question, _scored(debated, (0.5, "The EU adopted it."))) is not None
+    assert extractive.outcome_pending("When will the EU adopt it?", _scored(debated)) is None
 
 
 def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
@@ -346,13 +347,10 @@ def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
     contract will certainly be signed": the act is in doubt, not done. A sentence that says it
     was done, or a question about plans, is answered."""
 
-    def scored(*rows):
-        return [(score, None, 0, 0, text) for score, text in rows]
-
     question = "Why did Astana sign the contract with Rosatom?"
     doubt = (0.7, "It does not at all guarantee that the contract will certainly be signed with Rosatom.")
-    assert extractive.outcome_pending(question, scored(doubt)) == (doubt[1], "will certainly be signed")
+    assert extractive.outcome_pending(question, _scored(doubt)) == (doubt[1], "will certainly be signed")
     done = (0.68, "Astana signed the contract with Rosatom in May.")
-    assert extractive.outcome_pending(question, scored(doubt, done)) is None
-    assert extractive.outcome_pending("Why will Astana sign the contract?", scored(doubt)) is None
-    assert extractive.outcome_pending(question, scored((0.7, "Astana praised Rosatom."))) is None
+    assert extractive.outcome_pending(question, _scored(doubt, done)) is None
+    assert extractive.outcome_pending("Why will Astana sign the contract?", _scored(doubt)) is None
+    assert extractive.outcome_pending(question, _scored((0.7, "Astana praised Rosatom."))) is None
