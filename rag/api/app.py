@@ -247,10 +247,12 @@ class _Answering:
         self.gate = threading.BoundedSemaphore(ANSWERING_AT_ONCE)
         self.llm_threads = anyio.CapacityLimiter(LLM_AT_ONCE)
 
+    def _mode(self, answer_mode: str | None) -> str:
+        return answer_mode or ("llm" if self.llm_default else "extractive")
+
     async def __call__(self, answer_mode: str | None, run: Callable[[], Response], waits: bool = False) -> Response:
-        mode = answer_mode or ("llm" if self.llm_default else "extractive")
         try:
-            if mode != "extractive":
+            if self._mode(answer_mode) != "extractive":
                 return await anyio.to_thread.run_sync(run, limiter=self.llm_threads)
             if waits:
                 return await run_in_threadpool(run)
@@ -268,7 +270,7 @@ class _Answering:
 
     def writes_with_llm(self, answer_mode: str | None) -> bool:
         """Whether the answer asked for is an LLM's, and one is configured."""
-        return (answer_mode or ("llm" if self.llm_default else "extractive")) == "llm" and self.llm_default
+        return self._mode(answer_mode) == "llm" and self.llm_default
 
     async def stream(self, ask: Callable[[], Answer], info: Callable[[], Any]) -> AsyncIterator[str]:
         """The events of a streamed LLM answer (`chat.ChunkStream`): the opening chunk at once, a
