@@ -493,7 +493,7 @@ def extractive_answer(
 # A sentence that gives a reason: "because", "since", "due to", "the pretext ...", "citing", ...
 _GIVES_REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|caused by|pretext|reason|in order to|so as to|citing|"
-    r"explained|justif\w+|on the grounds)\b",
+    r"explained|justif\w+|on the grounds|based on|on the basis)\b",
     re.I,
 )
 
@@ -502,10 +502,10 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
     """The best sentence, close runners-up, and for each the neighbour it leans on (`_complement`)."""
     picked: list = []
 
-    def add(item) -> None:
+    def add(item, limit: int = MAX_SENTENCES) -> None:
         if item and addresses_assistant(item[4]):
             return  # a neighbour that addresses the assistant is not read on to
-        if item and len(picked) < MAX_SENTENCES and not any(item[4] == p[4] for p in picked):
+        if item and len(picked) < limit and not any(item[4] == p[4] for p in picked):
             picked.append(item)
 
     # The best sentence and what it leans on come before runners-up. A runner-up from another
@@ -518,7 +518,11 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
     for cand in [c for c in scored if close(c)][:MAX_SENTENCES]:
         add(cand)
         neighbour = _complement(question, *cand[1:], snapshot)
-        add((cand[0], cand[1], *neighbour[2:]) if neighbour else None)
+        if neighbour:
+            # The reason, person or quantity asked for joins its sentence even one past the limit:
+            # a runner-up's "In any case, relations will need to be rebuilt." needs its "based on ...".
+            extra = _carries_asked(question, neighbour[4])
+            add((cand[0], cand[1], *neighbour[2:]), MAX_SENTENCES + extra)
     return picked
 
 
@@ -563,6 +567,15 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
+
+
+def _carries_asked(question: str, sentence: str) -> bool:
+    """Whether the sentence holds what the question asks for: a reason, a person or a quantity."""
+    if asks_reason(question):
+        return bool(_GIVES_REASON.search(sentence))
+    if asks_who(question):
+        return _names_someone_else(question, sentence)
+    return asks_quantity(question) and _gives_quantity(question, sentence)
 
 
 def _speaker(question: str, hit: Hit, pos: int, snapshot: StoreReader):

@@ -104,7 +104,7 @@ def quantities(text: str) -> list[float]:
 
 
 _ASKS_REASON = re.compile(
-    r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|motive|motivat\w*|prompted|explain\w*|"
+    r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|prompted|explain\w*|"
     r"explanation)\b|\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
     re.I,
 )

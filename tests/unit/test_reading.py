@@ -254,6 +254,24 @@ def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
     assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
 
 
+def test_the_reason_asked_for_joins_a_runner_up_one_past_the_limit(monkeypatch):
+    """Three close sentences fill the answer; the reason that the third leans on still joins (a
+    fourth sentence), but not when the question asks for no reason."""
+    one = SimpleNamespace(chunk=SimpleNamespace(chunk_id=1))
+    scored = [(0.50, one, 0, 9, "The observer assessed the statements."),
+              (0.48, one, 20, 29, "He proposed to reassess relations."),
+              (0.47, one, 40, 49, "Relations will need to be rebuilt.")]  # fmt: skip
+    after = {"Relations will need to be rebuilt.": "To rebuild, based on the fundamental inequality."}
+    monkeypatch.setattr(
+        extractive, "_complement",
+        lambda question, hit, start, end, text, snap: (0.0, hit, end, end + 9, after[text]) if text in after else None,
+    )  # fmt: skip
+    picked = [p[4] for p in extractive._pick("On what basis should relations be rebuilt?", scored, snapshot=None)]
+    assert picked == [s[4] for s in scored] + ["To rebuild, based on the fundamental inequality."]
+    # Not a question about a reason: "based on" is not what it asks for, and three sentences are all.
+    assert len(extractive._pick("Which relations will need to be rebuilt?", scored, snapshot=None)) == 3
+
+
 def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
     asked = extractive._Asked.of("Which trade practice did Tokayev deny Kazakhstan takes part in?")
     denying = extractive._adjust(asked, "Kazakhstan also does not participate in the so-called parallel import.", True)
