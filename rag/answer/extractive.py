@@ -43,6 +43,7 @@ from rag.answer.question import (
     says_not,
     speaks_of_plans,
     still_to_come,
+    unnamed_speaker,
 )
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
@@ -563,7 +564,7 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         return reason or (before if _LEADS_BACK.match(text) else None)
     if asks_who(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
-        return found or _speaker(question, hit, start, snapshot)
+        return found or _speaker(question, hit, start, end, text, snapshot)
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
@@ -578,15 +579,24 @@ def _carries_asked(question: str, sentence: str) -> bool:
     return asks_quantity(question) and _gives_quantity(question, sentence)
 
 
-def _speaker(question: str, hit: Hit, pos: int, snapshot: StoreReader):
+def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """For a sentence of a quotation: the lead-in before it that names who speaks, a sentence ending
-    in ':' at most `QUOTE_LOOKBACK` sentences back ("Thus, Konstantin Zatulin, ..., stated:")."""
+    in ':' at most `QUOTE_LOOKBACK` sentences back ("Thus, Konstantin Zatulin, ..., stated:"); or,
+    when the quotation ends in this sentence or one of the next two on a speaker it does not name
+    ("...,” the expert emphasized."), the nearest of those sentences back that names someone the
+    question does not ("This was also noted by Russian political scientist Nikita Mendkovich, ...")."""
+    ahead = _following(hit, end, snapshot, 2)
+    unnamed = any(unnamed_speaker(s) for s in [text, *(n[4] for n in ahead)])
+    pos = start
     for _ in range(QUOTE_LOOKBACK):
         before = _neighbour(hit, pos, snapshot, after=False)
         if before is None:
             return None
+        names = _names_someone_else(question, before[4])
         if before[4].rstrip().endswith(":"):
-            return before if _names_someone_else(question, before[4]) else None
+            return before if names else None
+        if unnamed and names:
+            return before
         pos = before[2]
     return None
 

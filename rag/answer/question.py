@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "unnamed_speaker", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -362,6 +362,27 @@ def asks_reason(question: str) -> bool:
 def asks_who(question: str) -> bool:
     """A question whose answer is a person."""
     return bool(_ASKS_WHO.search(question))
+
+
+# The end of a quotation said by someone it does not name: "...,” the expert emphasized."
+_UNNAMED_SPEAKER = re.compile(
+    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+"
+    r"(said|says|stated|states|noted|notes|added|adds|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|explained|"
+    r"explains|believes|continued|continues|concluded|insisted|insists|wrote|writes)\b",
+    re.I,
+)
+
+
+def unnamed_speaker(sentence: str) -> bool:
+    """Whether the sentence ends a quotation that it gives to someone it does not name (the
+    speaker is named before the quotation began).
+
+    >>> unnamed_speaker("Trade will continue,” the expert emphasized.")
+    True
+    >>> unnamed_speaker("Trade will continue,” Nikita Mendkovich said."), unnamed_speaker("He said it.")
+    (False, False)
+    """
+    return bool(_UNNAMED_SPEAKER.search(sentence))
 
 
 def after_wh_phrase(question: str) -> str:

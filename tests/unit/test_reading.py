@@ -168,6 +168,10 @@ The reaction in Moscow was mixed. Thus, Konstantin Zatulin, a deputy of the Duma
 
 “They know that these regions had little to do with the republic. If we have friendship, then no \
 territorial issues are raised. And if not, then everything is possible.”
+
+This was also noted by the economist Nikita Mendkovich. He pointed to the profits of local firms.
+
+“Astana remains the main transit point for goods. Trade will continue,” the expert emphasized.
 """
 
 
@@ -224,6 +228,16 @@ def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
     assert speaker[4] == "Thus, Konstantin Zatulin, a deputy of the Duma, stated:"
     # The question names the speaker already: the lead-in adds no one, and nothing joins.
     assert _complement("Whom did Konstantin Zatulin warn about territorial issues?", *best, snap) is None
+
+
+def test_a_who_question_on_a_quotation_by_the_expert_reads_back_to_the_name(tiny):
+    """A quotation that ends on "..., the expert emphasized" was said by the person named last before
+    it, two sentences back here; a quotation that names its speaker does not read back past it."""
+    snap, sentence = tiny
+    best = sentence("“Astana remains the main transit point for goods.")
+    speaker = _complement("Which economist said Astana remains the main transit point?", *best, snap)
+    assert speaker[4] == "This was also noted by the economist Nikita Mendkovich."
+    assert _complement("What did Nikita Mendkovich say about Astana?", *best, snap) is None
 
 
 def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(tiny, tmp_path, fake_embedder):
