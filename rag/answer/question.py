@@ -581,6 +581,57 @@ def _counted_words(question: str) -> tuple[str, ...]:
     return tuple(lexical_tokens(" ".join(kept)))
 
 
+# "What is the name of the alleged spy arrested by ...?": the words of the thing named, up to a
+# word that ends its phrase.
+_NAME_OF = re.compile(r"\bname\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(.*)", re.I)
+_PHRASE_END = re.compile(
+    r"\b(who|whom|whose|that|which|where|when|why|how|by|in|at|on|for|of|from|with|to|and|or|as|after|before|during)\b|[,;?]",
+    re.I,
+)
+
+
+def _named_words(question: str) -> tuple[str, ...]:
+    """The stem of the thing whose name "What is the name of the X ...?" asks for: the last word of
+    X (at most three words, without a trailing participle or the name of a people or place).
+
+    >>> _named_words("What is the name of the alleged spy arrested by the committee?")
+    ('spi',)
+    >>> _named_words("What is the name of the intelligence agent Kazakhstan's committee arrested?")
+    ('agent',)
+    >>> _named_words("Which newspaper reported it?")
+    ()
+    """
+    m = _NAME_OF.search(question)
+    if not m:
+        return ()
+    words = re.findall(r"[\w’'-]+", _PHRASE_END.split(m.group(1), maxsplit=1)[0])[:3]
+    words = [w for w in words if not place_aliases(re.sub(r"[’']s$", "", w))]
+    while len(words) > 1 and words[-1].lower().endswith("ed"):
+        words.pop()
+    return tuple(lexical_tokens(words[-1])) if words else ()
+
+
+def _names_near(sentence: str, asked: frozenset[str], named: tuple[str, ...]) -> bool:
+    """Whether a name the question does not give (`new_names`) stands within `COUNT_REACH` words of a
+    word of the family of the thing named (`_named_words`): "the agent, Ivan Petrov," answers "the
+    name of the agent"; "the arrest of an agent ... on Tokayev" does not.
+
+    >>> asked = frozenset(lexical_tokens("What is the name of the agent arrested by the committee?"))
+    >>> _names_near("The committee arrested the agent, Ivan Petrov, on Monday.", asked, ("agent",))
+    True
+    >>> _names_near("An agent who planned an assassination attempt on Tokayev was arrested.", asked, ("agent",))
+    False
+    """
+    names = new_names(sentence, asked)
+    if not names:
+        return False
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", sentence)]
+    near = [i for i, w in enumerate(words) if any(_related(t, n) for t in lexical_tokens(w) for n in named)]
+    of_names = {w.lower() for name in names for w in re.findall(r"[\w’'-]+", name)}
+    at = [i for i, w in enumerate(words) if w in of_names]
+    return any(abs(i - j) <= COUNT_REACH for i in at for j in near)
+
+
 def _related(a: str, b: str) -> bool:
     """Stems of one family (`_same_stem`), or one of at least four letters beginning the other:
     "sign" and "signatures", which a count of signatures shares with "people signed"."""
@@ -636,6 +687,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     read once, not again for each of its candidate sentences."""
     if asks_name(question):
         asked = frozenset(lexical_tokens(question))
+        named = _named_words(question)
+        if named:
+            return lambda sentence: _names_near(sentence, asked, named)
         return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))

@@ -255,6 +255,13 @@ def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(ti
     assert "Oil shipments through the port grew for years." not in named  # its next sentence names Kommersant
     assert "The police made no arrests." not in candidates("What is the name of the officer who made no arrests?")
     assert "The police made no arrests." in candidates("Did the police make any arrests?")
+    # "The name of the X": the name must stand next to X, not anywhere in a sentence about it.
+    assert "This was also noted by the economist Nikita Mendkovich." in candidates(
+        "What is the name of the economist who spoke about trade?"
+    )
+    assert "So, according to Kommersant, the shipment of oil through the port has already been limited." not in (
+        candidates("What is the name of the port where oil shipments were limited?")
+    )
 
 
 def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
