@@ -33,6 +33,7 @@ from rag.answer.question import (
     contradicts,
     counts_asked,
     dates_in,
+    does,
     favoured,
     has_quantity,
     key_names,
@@ -43,6 +44,7 @@ from rag.answer.question import (
     says_not,
     speaks_of_plans,
     still_to_come,
+    taken_as_undone,
     unnamed_speaker,
 )
 from rag.config import Settings
@@ -402,10 +404,14 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     none of them says it (`affirms`): "Why did Kazakhstan help Russia circumvent sanctions?" is not
     refused on "... does not intend to help circumvent them" while another sentence found says it
     "is presumably helping to circumvent"."""
+    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    # "... without switching to Russian?" against "Tokayev switched back to Russian."
+    undone = taken_as_undone(question)
+    if undone and (done := next(((s, w) for s in best if (w := does(undone, s))), None)):
+        return done
     verbs, against = premise_verbs(question), favoured(question)
     if not verbs:
         return None
-    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     if any(affirms(verbs, sentence, against) for sentence in best):
         return None
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)

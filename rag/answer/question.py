@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "unnamed_speaker", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -158,7 +158,7 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
 _AGAINST = re.compile(r"\bagainst\b", re.I)  # denies what a question says was favoured: `favoured`
@@ -199,6 +199,41 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
     """
     uses = any(_same_stem(t, v) for t in lexical_tokens(sentence) for v in verbs)
     return uses and contradicts(verbs, sentence, against) is None
+
+
+_WITHOUT = re.compile(r"\bwithout\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing)\b", re.I)
+
+
+def taken_as_undone(question: str) -> tuple[str, ...]:
+    """Stems of what a question takes for granted was not done: "... in Kazakh *without switching*
+    to Russian?" (an article saying he "switched back to Russian" denies it).
+
+    >>> taken_as_undone("Why did he speak Kazakh without ever switching to Russian?"), taken_as_undone("Why?")
+    (('svitch',), ())
+    """
+    return tuple(s for m in _WITHOUT.finditer(question) if (s := _stem(m.group(1))))
+
+
+def does(verbs: tuple[str, ...], sentence: str) -> str | None:
+    """The word of `sentence` that says one of `verbs` was done, undenied ("switched" in "Tokayev
+    switched back to Russian", not in "... without switching"), or None.
+
+    >>> switch = taken_as_undone("Why did he speak without switching?")
+    >>> does(switch, "Shortly afterwards, Tokayev switched back to Russian.")
+    'switched'
+    >>> does(switch, "He spoke for ten minutes without switching."), does(switch, "He did not switch.")
+    (None, None)
+    """
+    if not verbs or contradicts(verbs, sentence) is not None:
+        return None
+    return next(
+        (
+            w
+            for w in re.findall(r"[\w’'-]+", sentence)
+            if any(_same_stem(t, v) for t in lexical_tokens(w) for v in verbs)
+        ),
+        None,
+    )
 
 
 def favoured(question: str) -> tuple[str, ...]:

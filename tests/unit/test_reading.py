@@ -351,6 +351,16 @@ def test_a_premise_is_denied_only_when_no_close_sentence_says_it():
     assert extractive.premise_denied(question, _scored((0.8, "Trade with Russia grew."))) is None
 
 
+def test_a_premise_of_what_was_not_done_is_denied_by_a_close_sentence_that_says_it_was():
+    question = "Why did Tokayev give his whole speech in Kazakh without switching to Russian?"
+    switched = (0.75, "Shortly afterwards, Tokayev switched back to Russian.")
+    spoke = (0.80, "Tokayev decided to speak Kazakh instead of Russian.")
+    assert extractive.premise_denied(question, _scored(spoke, switched)) == (switched[1], "switched")
+    # Said far below the best sentence, or itself "without switching", it denies nothing.
+    assert extractive.premise_denied(question, _scored(spoke, (0.60, switched[1]))) is None
+    assert extractive.premise_denied(question, _scored(spoke, (0.78, "He spoke without switching."))) is None
+
+
 @pytest.mark.parametrize(
     ("question", "outcome"),
     [("What was the outcome of the referendum on a nuclear power plant?", True),
