@@ -516,11 +516,15 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
             picked.append(item)
 
     # The best sentence and what it leans on come before runners-up. A runner-up from another
-    # passage costs a citation, so it must come closer.
+    # passage costs a citation, so it must come closer, and none joins when the best sentence
+    # already gives the person, name, date or quantity asked for.
     best, best_chunk = scored[0][0], scored[0][1].chunk.chunk_id
+    complete = _typed_answer(question, scored[0][4])
 
     def close(c) -> bool:
-        return c[0] >= best - (RUNNER_UP_MARGIN if c[1].chunk.chunk_id == best_chunk else OTHER_PASSAGE_MARGIN)
+        if c[1].chunk.chunk_id != best_chunk:
+            return not complete and c[0] >= best - OTHER_PASSAGE_MARGIN
+        return c[0] >= best - RUNNER_UP_MARGIN
 
     for cand in [c for c in scored if close(c)][:MAX_SENTENCES]:
         add(cand)
@@ -583,6 +587,16 @@ def _carries_asked(question: str, sentence: str) -> bool:
     if asks_who(question):
         return _names_someone_else(question, sentence)
     return asks_quantity(question) and _gives_quantity(question, sentence)
+
+
+def _typed_answer(question: str, sentence: str) -> bool:
+    """Whether the question asks for a person, a name, a date or a quantity (`answer_type_check`,
+    `counts_asked`), and the sentence gives it."""
+    if asks_who(question):
+        return _names_someone_else(question, sentence)
+    if asks_name(question) or asks_date(question) or asks_quantity(question):
+        return answer_type_check(question)(sentence) and counts_asked(question, sentence)
+    return False
 
 
 def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):

@@ -115,7 +115,8 @@ _PERSON_NOUNS = (
     r"observers?|deputy|deputies|pundits?|leaders?|president|chancellor|spokes(man|woman|person)|researchers?|"
     r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
     r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
-    r"representatives?|propagandists?|professors?"
+    r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
+    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?"
 )
 _ASKS_WHO = re.compile(rf"^\s*(who|whom|whose)\b|^\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I)
 

@@ -275,6 +275,19 @@ def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
     assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
 
 
+def test_no_runner_up_of_another_passage_joins_a_sentence_that_gives_the_person_asked_for(monkeypatch):
+    monkeypatch.setattr(extractive, "_complement", lambda *args: None)
+    one, two = (SimpleNamespace(chunk=SimpleNamespace(chunk_id=i)) for i in (1, 2))
+    scored = [(0.50, one, 0, 9, "Kazakhstan will not risk it, Timur Suleimenov said in an interview."),
+              (0.495, two, 0, 9, "Peskov said that the president was not going to present any orders."),
+              (0.47, one, 20, 29, "He is the deputy head of the presidential administration.")]  # fmt: skip
+    picked = [p[4] for p in extractive._pick("Which aide said Kazakhstan will not risk it?", scored, snapshot=None)]
+    assert picked == [scored[0][4], scored[2][4]]
+    # A best sentence that names no one leaves the runner-up its chance.
+    scored[0] = (0.50, one, 0, 9, "Kazakhstan will not risk being in the same basket with Russia.")
+    assert scored[1][4] in [p[4] for p in extractive._pick("Which aide said it?", scored, snapshot=None)]
+
+
 def test_the_reason_asked_for_joins_a_runner_up_one_past_the_limit(monkeypatch):
     """Three close sentences fill the answer; the reason that the third leans on still joins (a
     fourth sentence), but not when the question asks for no reason."""
