@@ -504,7 +504,8 @@ _ASKS_DATE = re.compile(
 )
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high)\b|"
-    r"\b(what|which) (share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price)\b",
+    r"\b(what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?:total|exact|overall|approximate|rough)\s+)?"
+    r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b",
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -554,6 +555,10 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     False
     >>> has_quantity("The border is 7,644 km long.", "How long, in kilometres, is the border?")
     True
+    >>> has_quantity("He attended the C5+1 summits in New York.", "What was the total value of the deals?")
+    False
+    >>> has_quantity("A plan for the next three years and two plants.", "What was the value of the deals?")
+    False
     """
     return _quantity_test(question)(sentence)
 
@@ -568,13 +573,15 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     else:
         spans_of_time = not (_TIME_UNIT.search(question) or _ASKS_TIME_SPAN.search(question))
     unit = _unit_pattern(question)
+    if unit is None and _ASKS_MONEY.search(question):
+        unit = _MONEY  # "What was the total value of the agreements?" is answered in money
     duration = bool(_ASKS_DURATION.search(question))
     # "How many coal-fired power plants ...?": a number must count one of those words, not "the
     # two countries" of the same sentence (a unit the question names does that job instead).
     counts = _counted_words(question) if unit is None else ()
 
     def test(sentence: str) -> bool:
-        text = _DATES_AND_YEARS.sub(" ", sentence)
+        text = _CODED.sub(" ", _DATES_AND_YEARS.sub(" ", sentence))
         if spans_of_time:
             text = _TIME_SPAN.sub(" ", text)
         if unit is not None and not unit.search(text):
@@ -588,6 +595,17 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     return test
 
 
+_ASKS_MONEY = re.compile(
+    r"\b(what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth)\b|"
+    r"\bhow\s+much\b.*\b(cost|costs|paid|pay|spend|spent|worth)\b",
+    re.I,
+)
+_MONEY = re.compile(
+    r"[$€£₽₸]|\b(dollars?|euros?|rubles?|roubles?|tenge|yuan|pounds?|usd|eur|rub|kzt|million|billion|trillion|bn)\b",
+    re.I,
+)
+# A name with a number in it counts nothing: "the C5+1 summits", "F-16", "COVID-19", "G7".
+_CODED = re.compile(r"\b[^\W\d_]+-?\d[\w+-]*")
 COUNT_REACH = 4  # words between a number and what it counts: "1,700 wagons", "Kazakhs in Russia is 647,732"
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(.*)", re.I)
 _NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|%|\$", re.I)

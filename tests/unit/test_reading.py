@@ -63,7 +63,10 @@ from rag.search.retrieve import search
      ("On which TV channel did Tokayev give the interview?", "In an interview, Tokayev praised the army.", False),
      ("What is the name of the agent the Security Committee arrested?",
       "The National Security Committee reports the arrest of an agent.", False),
-     ("What was the street called before it was renamed?", "The street was renamed last year.", False)],
+     ("What was the street called before it was renamed?", "The street was renamed last year.", False),
+     ("Roughly what size was the crowd at the protests?", "From three to five thousand people came.", True),
+     ("What was the total value of the agreements?", "They signed deals worth 2 billion euros.", True),
+     ("What was the total value of the agreements?", "A plan for the next three years and two plants.", False)],
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
@@ -75,6 +78,7 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "Which Russian political scientist called Astana the main transit point?", True),
      (asks_who, "Which Tsargrad commentator wants relations reassessed?", True),
      (asks_who, "Which vice minister explained the decision?", True),
+     (asks_who, "Which aide to the president spoke to Euractiv?", True),
      (asks_who, "Which country won the World Cup?", False),
      (asks_who, "Which Russian state news agency described the talks?", False),
      (asks_who, "What did the analyst say?", False),
