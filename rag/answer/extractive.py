@@ -33,6 +33,7 @@ from rag.answer.question import (
     contradicts,
     counts_asked,
     dates_in,
+    days_late,
     does,
     favoured,
     has_quantity,
@@ -199,10 +200,13 @@ def after_the_articles(question: str, hits: tuple[Hit, ...], snapshot: StoreRead
     docs = snapshot.manifest.documents
     published = [str(docs.get(h.chunk.doc_id, {}).get("date") or "") for h in hits]
     published = [p for p in published if re.fullmatch(r"\d{4}-\d\d-\d\d", p)]
-    if not asked or not published or speaks_of_plans(question):
+    if not published or speaks_of_plans(question):
         return None
     newest = max(published)
     late = [written for when, written in asked if when.isoformat() > newest]
+    # "on November 23" without a year: a day after the articles in their last year, that no passage
+    # found reports other than as planned.
+    late = late or days_late(question, newest, (h.chunk.text for h in hits))
     return (late[0], newest) if late else None
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from rag.index.lexical import lexical_tokens
@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -786,6 +786,48 @@ def dates_in(text: str) -> list[tuple[date, str]]:
             continue
         written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
         out.append((when, written.strip(" ,")))
+    return out
+
+
+_DAY_NO_YEAR = re.compile(
+    rf"\b(?:({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS}))\b"
+    r"(?!,?\s+(?:19|20)\d\d)",
+    re.I,
+)
+
+
+def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
+    """The days without a year the question asks about ("on November 23") that fall after `newest`
+    (an ISO date) in its year, and that no passage reports other than as planned: "What did they
+    sign in Minsk on November 23?" against an article of November 10 that says they "will meet
+    again ... on November 23rd".
+
+    >>> days_late("What did they sign on November 23?", "2023-11-10", ["They will meet on November 23rd."])
+    ['November 23']
+    >>> days_late("What did they sign on November 23?", "2023-11-10", ["On November 23, they signed it."])
+    []
+    >>> days_late("What happened on March 6?", "2023-11-10", [])
+    []
+    """
+    out: list[str] = []
+    texts: list[str] | None = None  # read only for a question with such a day
+    for m in _DAY_NO_YEAR.finditer(question):
+        texts = list(passages) if texts is None else texts
+        month = _MONTH_NUMBER[(m.group(1) or m.group(4)).lower()]
+        day = int(m.group(2) or m.group(3))
+        try:
+            when = date(int(newest[:4]), month, day)
+        except ValueError:
+            continue
+        if when.isoformat() <= newest:
+            continue
+        said = re.compile(
+            rf"\b({_MONTHS.split('|')[month - 1]}\s+{day}(?!\d)|{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS.split('|')[month - 1]})",
+            re.I,
+        )
+        sentences = [t for p in texts for t in re.split(r"(?<=[.!?])\s+", p) if said.search(t)]
+        if all(_PLANS.search(t) for t in sentences):
+            out.append(m.group(0))
     return out
 
 

@@ -129,7 +129,8 @@ def test_headings_and_captions(sentence, heading):
 def _found(*dated_ids: str):
     """Hits of articles with these ids, and a snapshot whose manifest dates them (None: undated)."""
     docs = {"a": {"date": "2023-11-10"}, "b": {"date": "2022-06-20"}, "c": {"date": None}}
-    hits = tuple(SimpleNamespace(chunk=SimpleNamespace(doc_id=d)) for d in dated_ids)
+    text = "Putin and Tokayev will meet again in Minsk on November 23rd."
+    hits = tuple(SimpleNamespace(chunk=SimpleNamespace(doc_id=d, text=text)) for d in dated_ids)
     return hits, SimpleNamespace(manifest=Manifest({}, {}, documents=docs))
 
 
@@ -141,7 +142,10 @@ def _found(*dated_ids: str):
      ("Where were they due to meet on November 23, 2023?", ("a",), None),
      ("What will they sign in 2024?", ("a",), None),
      ("What did they agree on November 23, 2023?", ("c",), None),
-     ("What did they agree on at the summit?", ("a",), None)],
+     ("What did they agree on at the summit?", ("a",), None),
+     # No year: the articles' last year; the passage speaks of November 23 only as planned.
+     ("What did they sign in Minsk on November 23?", ("a", "b"), ("November 23", "2023-11-10")),
+     ("What did they sign in Minsk on November 3?", ("a", "b"), None)],
 )  # fmt: skip
 def test_questions_about_days_after_the_articles(question, ids, late):
     assert after_the_articles(question, *_found(*ids)) == late
