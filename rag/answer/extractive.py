@@ -18,11 +18,13 @@ import numpy as np
 
 from rag.answer.question import (
     addresses_assistant,
+    adds_another,
     affirms,
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asks_date,
+    asks_else,
     asks_name,
     asks_negated,
     asks_outcome,
@@ -266,6 +268,7 @@ OFF_TOPIC_ARTICLE = -0.10  # the sentence's article mentions none of the names t
 TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a quantity)
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
+ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
@@ -308,6 +311,7 @@ class _Asked:
     who: bool
     who_did: bool  # "who criticized X?" rather than "who is X?"
     negated: bool  # asks about what was denied, refused or not done
+    other: bool = False  # "Besides X, what else ...?"
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -316,7 +320,7 @@ class _Asked:
         who = asks_who(question)
         who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
         others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
-        return cls(names, others, typed, who, who_did, asks_negated(question))
+        return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question))
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
@@ -336,6 +340,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += TYPED_ANSWER
     if asked.negated and says_not(sentence):
         out += NEGATED
+    if asked.other and adds_another(sentence):
+        out += ADDED
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
         if any(len(t) > 1 and not t & asked.name_tokens for t in named):

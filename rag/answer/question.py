@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -398,6 +398,31 @@ def asks_reason(question: str) -> bool:
 def asks_who(question: str) -> bool:
     """A question whose answer is a person."""
     return bool(_ASKS_WHO.search(question))
+
+
+# "Besides X, what else ...?", "How else ...?", "Apart from X, ...": the answer is something more.
+_ASKS_ELSE = re.compile(r"\b(?:besides|apart from|aside from|other than|in addition to|else)\b", re.I)
+# A sentence that adds something to what was said: "Others saw it as ...", "the spy also had to ...".
+_ADDS = re.compile(r"\b(also|others?|another|further|furthermore|additionally|in addition|as well|besides)\b", re.I)
+
+
+def asks_else(question: str) -> bool:
+    """A question about something besides what it names ("Besides seeing it as a provocation, how
+    else did people explain it?"): a sentence that adds to what was said (`adds_another`) answers it.
+
+    >>> asks_else("Besides seeing it as a provocation, how else did people explain it?"), asks_else("Why?")
+    (True, False)
+    """
+    return bool(_ASKS_ELSE.search(question))
+
+
+def adds_another(sentence: str) -> bool:
+    """Whether the sentence adds to what was said before it ("also", "others", "another" ...).
+
+    >>> adds_another("Others saw it as a reaction to the fact ..."), adds_another("It was a provocation.")
+    (True, False)
+    """
+    return bool(_ADDS.search(sentence))
 
 
 # The end of a quotation said by someone it does not name: "...,” the expert emphasized."

@@ -314,6 +314,15 @@ def test_the_reason_asked_for_joins_a_runner_up_one_past_the_limit(monkeypatch):
     assert len(extractive._pick("Which relations will need to be rebuilt?", scored, snapshot=None)) == 3
 
 
+def test_a_question_about_what_else_prefers_a_sentence_that_adds_to_what_was_said():
+    asked = extractive._Asked.of("Besides seeing it as a provocation, how else did people explain the speech?")
+    adding = extractive._adjust(asked, "Others saw it as a reaction to his difficulty with the name.", True)
+    plain = extractive._adjust(asked, "The speech was seen as a provocation towards the Kremlin.", True)
+    assert adding - plain == pytest.approx(extractive.ADDED) and extractive.ADDED > 0
+    asked = extractive._Asked.of("How did people explain the speech?")
+    assert extractive._adjust(asked, "Others saw it as a reaction to his difficulty with the name.", True) == 0.0
+
+
 def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
     asked = extractive._Asked.of("Which trade practice did Tokayev deny Kazakhstan takes part in?")
     denying = extractive._adjust(asked, "Kazakhstan also does not participate in the so-called parallel import.", True)
