@@ -858,7 +858,11 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 
 # A question about how something ended ("What was the outcome of the referendum?", "When did the
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
-_ASKS_OUTCOME = re.compile(r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended)\b", re.I)
+_ASKS_OUTCOME = re.compile(
+    r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
+    re.I,
+)
 _TO_COME = re.compile(
     r"\b(will|would|shall|going to|yet to|not yet|plans?|planned|planning|expected|propos\w*|discussion\w*|"
     r"discuss\w*|debat\w*|guarantee\w*|left to|under way|underway|pending|began|begins?|started|starts?)\b",
@@ -870,6 +874,8 @@ def asks_outcome(question: str) -> bool:
     """A question about how something ended, not about plans ("What is eventually supposed to ...?").
 
     >>> asks_outcome("What was the outcome of the referendum?"), asks_outcome("What happened as a result?")
+    (True, False)
+    >>> asks_outcome("How did the voters decide in the referendum?"), asks_outcome("Why did he decide to go?")
     (True, False)
     """
     return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)

@@ -394,6 +394,7 @@ def test_a_premise_of_what_was_not_done_is_denied_by_a_close_sentence_that_says_
 @pytest.mark.parametrize(
     ("question", "outcome"),
     [("What was the outcome of the referendum on a nuclear power plant?", True),
+     ("How did Kazakh voters decide in the referendum on a nuclear power plant?", True),
      ("On what date did the EU finally adopt its 12th package?", True),
      ("What sentences did they receive when their trial ended?", True),
      ("What happened as a result of the blockade?", False),
