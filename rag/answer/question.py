@@ -664,7 +664,8 @@ def _counted_words(question: str) -> tuple[str, ...]:
 # word that ends its phrase.
 _NAME_OF = re.compile(r"\bname\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(.*)", re.I)
 _PHRASE_END = re.compile(
-    r"\b(who|whom|whose|that|which|where|when|why|how|by|in|at|on|for|of|from|with|to|and|or|as|after|before|during)\b|[,;?]",
+    r"\b(who|whom|whose|that|which|where|when|why|how|by|in|at|on|for|of|from|with|to|and|or|as|after|before|during|"
+    r"the|a|an|this|his|her|its|their)\b|[,;?]",
     re.I,
 )
 
@@ -676,6 +677,8 @@ def _named_words(question: str) -> tuple[str, ...]:
     >>> _named_words("What is the name of the alleged spy arrested by the committee?")
     ('spi',)
     >>> _named_words("What is the name of the intelligence agent Kazakhstan's committee arrested?")
+    ('agent',)
+    >>> _named_words("What was the name of the intelligence agent the committee arrested?")
     ('agent',)
     >>> _named_words("Which newspaper reported it?")
     ()
