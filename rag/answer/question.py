@@ -693,6 +693,42 @@ def _named_words(question: str) -> tuple[str, ...]:
     return tuple(lexical_tokens(words[-1])) if words else ()
 
 
+_NAMES_COUNT = re.compile(
+    r"^\s*(?:\w+\s+)?(?:which|what)\s+(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s", re.I
+)
+
+
+def _names_asked(question: str) -> int:
+    """How many names "Which five languages ...?" asks for (1 when it gives no number).
+
+    >>> _names_asked("Which five languages does he speak?"), _names_asked("In which two cities?"), _names_asked("Which city?")
+    (5, 2, 1)
+    """
+    m = _NAMES_COUNT.match(question)
+    return max(1, int(quantities(m.group(1))[0])) if m else 1
+
+
+def _lists_names(sentence: str, names: list[str], least: int) -> bool:
+    """Whether `least` of the names stand together, as in a list: at most two words between each and the
+    next ("in New York and Berlin"), not strewn over a sentence about something else.
+
+    >>> _lists_names("The summits in New York and Berlin in September.", ["New York", "Berlin"], 2)
+    True
+    >>> _lists_names("Tokayev spoke of the Russian language in the CIS.", ["Tokayev", "Russian", "CIS"], 3)
+    False
+    """
+    if len(names) < least:
+        return False
+    words = [w.strip("’'") for w in re.findall(r"[\w’'-]+", sentence)]
+    starts = sorted({i for name in names for i, w in enumerate(words) if w == name.split()[0].strip("’'")})
+    run = 1
+    for a, b in zip(starts, starts[1:]):
+        run = run + 1 if b - a <= 3 else 1
+        if run >= least:
+            return True
+    return least <= 1
+
+
 def _names_near(sentence: str, asked: frozenset[str], named: tuple[str, ...]) -> bool:
     """Whether a name the question does not give (`new_names`) stands within `COUNT_REACH` words of a
     word of the family of the thing named (`_named_words`): "the agent, Ivan Petrov," answers "the
@@ -772,6 +808,10 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
         named = _named_words(question)
         if named:
             return lambda sentence: _names_near(sentence, asked, named)
+        # "Which five languages ...?" is answered by a sentence listing five, not two.
+        least = _names_asked(question)
+        if least > 1:
+            return lambda sentence: _lists_names(sentence, new_names(sentence, asked), least)
         return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))

@@ -66,7 +66,9 @@ from rag.search.retrieve import search
      ("What was the street called before it was renamed?", "The street was renamed last year.", False),
      ("Roughly what size was the crowd at the protests?", "From three to five thousand people came.", True),
      ("What was the total value of the agreements?", "They signed deals worth 2 billion euros.", True),
-     ("What was the total value of the agreements?", "A plan for the next three years and two plants.", False)],
+     ("What was the total value of the agreements?", "A plan for the next three years and two plants.", False),
+     ("In which two cities were the summits held?", "He attended the summits in New York and Berlin.", True),
+     ("Which five languages does Tokayev speak?", "Tokayev often speaks to his people in Kazakh and Russian.", False)],
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
