@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer.question import (
+    actor_of,
     addresses_assistant,
     adds_another,
     affirms,
@@ -42,6 +43,7 @@ from rag.answer.question import (
     key_names,
     names_in,
     only_to_come,
+    premise_subject,
     premise_verbs,
     quantities,
     says_not,
@@ -255,6 +257,15 @@ def premise_text(sentence: str, denial: str) -> str:
     )
 
 
+def someone_else_text(sentence: str, actor: str, subject: str) -> str:
+    """The abstention for a question that gives to one person what the articles give to another."""
+    quote = " ".join(sentence.split())
+    return (
+        f"The articles don't say that; the closest passage says it of {actor}, not {subject}: “{quote}” "
+        "None of the passages found answers the question as asked."
+    )
+
+
 def abstain_text(missing: list[str]) -> str:
     """The abstention, naming what the articles do not mention when that is the reason."""
     if not missing:
@@ -427,6 +438,26 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 
 
+def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tuple[str, str, str] | None:
+    """(sentence, who it says did it, who the question says did it) when the question says a named
+    person said or did something ("Why did Andrey Turchak say ...?"), none of the `PREMISE_READ`
+    best sentences names them, and the best, or the lead-in of its quotation (`_speaker`), says
+    someone else did (`actor_of`: "Thus, Konstantin Zatulin, ..., stated:")."""
+    subjects = premise_subject(question)
+    if not subjects or not scored:
+        return None
+    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    theirs = {t for n in subjects for t in lexical_tokens(n)}
+    if any(theirs & sentence_tokens(s) for s in best):
+        return None
+    asked = frozenset(lexical_tokens(question))
+    _, hit, start, end, text = scored[0]
+    actor = actor_of(text, asked)
+    if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
+        actor, text = actor_of(lead[4], asked), f"{lead[4]} {text}"
+    return (text, actor, subjects[0]) if actor else None
+
+
 def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     """(sentence, its words of what is to come) when, among the `PREMISE_READ` best sentences (those
     within `RUNNER_UP_MARGIN` of the best), one speaks of the act a question takes as done only as
@@ -489,6 +520,8 @@ def extractive_answer(
         return ABSTAIN_TEXT, (), True, None
     if denied := premise_denied(result.query, scored):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
+    if other := someone_else_did(result.query, scored, snapshot):
+        return someone_else_text(*other), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)

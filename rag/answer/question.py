@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -285,6 +285,51 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     )
     stems = [_stem(w) for w in words + ([next(g for g in then.groups() if g)] if then else [])]
     return tuple(dict.fromkeys(s for s in stems if s))
+
+
+def premise_subject(question: str) -> list[str]:
+    """The people a why/what question says did something: names of two or more words among the
+    first six words after its auxiliary ("Why did *Andrey Turchak* say ...?", "Why did Kazakh
+    political scientist *Marat Shibutov* call ...?").
+
+    >>> premise_subject("Why did Kazakh political scientist Marat Shibutov call it indecent?")
+    ['Marat Shibutov']
+    >>> premise_subject("What did Putin say?"), premise_subject("Who is Andrey Turchak?")
+    ([], [])
+    """
+    m = _PREMISE.match(question)
+    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
+        return []
+    start = " ".join(m.group("rest").split()[:6])
+    return [n for n in names_in(start) if " " in n]
+
+
+# Verbs of saying and judging: who did them is who a premise of saying names.
+_ACTS = re.compile(
+    r"\b(said|says|stated|states|called|calls|claimed|claims|noted|notes|told|tells|argued|argues|wrote|writes|"
+    r"warned|warns|added|adds|emphasi[sz]ed|stressed|explained|declared|proposed|labell?ed|dubbed|criticized|"
+    r"criticised|believes|suggested|insisted|accused|demanded|announced|replied|answered)\b",
+    re.I,
+)
+
+
+def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
+    """Who the sentence says spoke or judged: the first name of two or more words, not among the
+    question's words `asked`, that comes before a verb of saying ("Thus, Konstantin Zatulin, ...,
+    stated:"), or None.
+
+    >>> actor_of("Thus, Konstantin Zatulin, a deputy of the Duma, stated:", frozenset())
+    'Konstantin Zatulin'
+    >>> actor_of("“We will comply,” the expert said.", frozenset()) is None
+    True
+    """
+    act = _ACTS.search(sentence)
+    if not act:
+        return None
+    for name in names_in(sentence[: act.start()]):
+        if " " in name and not set(lexical_tokens(name)) & asked:
+            return name
+    return None
 
 
 _NOT_VERBS = frozenset(

@@ -250,6 +250,21 @@ def test_a_who_question_on_a_quotation_by_the_expert_reads_back_to_the_name(tiny
     assert _complement("What did Nikita Mendkovich say about Astana?", *best, snap) is None
 
 
+def test_a_premise_that_gives_a_quotation_to_the_wrong_person_is_refused(tiny):
+    snap, sentence = tiny
+    best = sentence("If we have friendship, then no territorial issues are raised.")
+    question = "Why did Andrey Turchak say that no territorial issues are raised if there is friendship?"
+    said = extractive.someone_else_did(question, [(0.9, *best)], snap)
+    assert said == (f"Thus, Konstantin Zatulin, a deputy of the Duma, stated: {best[3]}", "Konstantin Zatulin",
+                    "Andrey Turchak")  # fmt: skip
+    # The person the question names said it, or the question names no one: nothing to refuse.
+    assert (
+        extractive.someone_else_did(question.replace("Andrey Turchak", "Konstantin Zatulin"), [(0.9, *best)], snap)
+        is None
+    )
+    assert extractive.someone_else_did("Why did he say that?", [(0.9, *best)], snap) is None
+
+
 def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(tiny, tmp_path, fake_embedder):
     """A "Which newspaper ...?" question is read in the sentences that name something it does not,
     and not in one whose next sentence does: a name, unlike a quantity, is not read on to."""
