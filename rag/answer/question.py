@@ -681,23 +681,30 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+(.*)", re.I)
 _NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|%|\$", re.I)
 
 
-_AUXILIARY = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may)\b", re.I)
+# What ends the phrase of the counted thing: a verb's auxiliary, or a clause ("how many if ...").
+_COUNT_ENDS = re.compile(
+    r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|if|when|while|after|"
+    r"before|once|unless|until)\b",
+    re.I,
+)
 
 
 @functools.lru_cache(maxsize=512)
 def _counted_words(question: str) -> tuple[str, ...]:
     """The stems of what a "how many" question counts: the content words after "how many", up to an
-    auxiliary verb and at most six, without the names of peoples and places that qualify them.
+    auxiliary verb or a clause ("if", "when" ...) and at most six, without the names of peoples and places that qualify them.
 
     >>> _counted_words("How many old sea mines were found near the terminal?")
     ('old', 'sea', 'mine')
     >>> _counted_words("How many Russian troops were sent?"), _counted_words("How many people signed the petition?")
     (('trop',), ('peopl', 'sign', 'petit'))
+    >>> _counted_words("The 200 countries could turn into how many if disintegration started?")
+    ()
     """
     m = _HOW_MANY.search(question)
     if not m:
         return ()
-    phrase = _AUXILIARY.split(m.group(1), maxsplit=1)[0]
+    phrase = _COUNT_ENDS.split(m.group(1), maxsplit=1)[0]
     words = re.findall(r"[\w’'-]+", phrase)[:6]
     # "Russian troops", "Russian coal": a people or a place qualifies what is counted; "three and a
     # half million Russians" is no count of Russian troops.
