@@ -589,7 +589,11 @@ UNITS: dict[str, str] = {
     "euros": r"euros?|€",
     "roubles": r"roubles?|rubles?",
     "percent": r"percent|per cent|%",
+    "watts": r"(?:kilo|mega|giga)?watts?|[kmg]w",
+    "cubic metres": r"cubic met(?:er|re)s?|bcm",
+    "tenge": r"tenge|kzt",
 }
+_IN_UNIT = re.compile(rf"\bin\s+({'|'.join(UNITS.values())})(?!\w)", re.I)
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies)"
 _ASKS_TIME_SPAN = re.compile(r"\bhow (long|old)\b|\bfor how\b", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+){0,2}?(\w+)", re.I)
@@ -601,8 +605,13 @@ def asks_date(question: str) -> bool:
 
 
 def asks_quantity(question: str) -> bool:
-    """A question whose answer is a quantity ("how many", "how much", "what share")."""
-    return bool(_ASKS_NUMBER.search(question))
+    """A question whose answer is a quantity ("how many", "how much", "what share"), or one that
+    names the unit to give it in ("What capacity, in megawatts, ...?").
+
+    >>> asks_quantity("What total generating capacity, in megawatts, will the plants have?")
+    True
+    """
+    return bool(_ASKS_NUMBER.search(question) or _IN_UNIT.search(question))
 
 
 def _unit_pattern(text: str) -> re.Pattern | None:
