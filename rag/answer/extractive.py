@@ -362,6 +362,21 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     return out
 
 
+def read_tokens(texts: list[str], i: int) -> frozenset[str]:
+    """The words sentence `i` of a passage is read with: its own, and for a lead-in ending in ':'
+    those of the sentence it introduces ("..., sharply criticized his fellow party member:" says
+    nothing alone of what was said).
+
+    >>> texts = ["Turchak criticized his fellow party member:", "“His statement on territorial issues is wrong.”"]
+    >>> sorted(read_tokens(texts, 0) - read_tokens(texts[:1], 0))
+    ['isu', 'statement', 'teritori', 'vrong']
+    """
+    held = sentence_tokens(texts[i])
+    if texts[i].rstrip().endswith(":") and i + 1 < len(texts):
+        held = held | sentence_tokens(texts[i + 1])
+    return held
+
+
 def score_sentences(
     question: str,
     qv: np.ndarray,
@@ -373,6 +388,7 @@ def score_sentences(
 
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
+    The word overlap of a lead-in ending in ':' counts the words of the sentence it introduces.
     Sentences without what the question asks for (a date for "when", a quantity for "how many", a
     name the question does not give for "which newspaper") are left out, unless the next sentence
     has the quantity asked for: the answer then reads on ("On March 6, rallies were held ...
@@ -411,7 +427,7 @@ def score_sentences(
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
-            lex = _lexical_overlap(q_tokens, sentence_tokens(text), idf)
+            lex = _lexical_overlap(q_tokens, read_tokens(texts, i), idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
             out.append((score + _adjust(asked, text, on_topic), hit, start, end, text))

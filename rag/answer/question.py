@@ -116,7 +116,7 @@ _PERSON_NOUNS = (
     r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
     r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
-    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?"
+    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
 )
 _ASKS_WHO = re.compile(rf"^\s*(who|whom|whose)\b|^\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I)
 
