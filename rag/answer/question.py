@@ -118,7 +118,10 @@ _PERSON_NOUNS = (
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
     r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
 )
-_ASKS_WHO = re.compile(rf"^\s*(who|whom|whose)\b|^\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I)
+# ... at the start of any of the question's sentences: "The piece quotes an expert. Who is he?"
+_ASKS_WHO = re.compile(
+    rf"(?:^|[.?!]\s+)\s*(who|whom|whose)\b|(?:^|[.?!]\s+)\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I
+)
 
 
 _NEGATION = r"not|never|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of"
