@@ -329,7 +329,7 @@ class _Asked:
         names = tuple(key_names(question))
         typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
-        who_did = who and not re.match(r"^\s*who\s+(is|was|are|were)\b", question, re.I)
+        who_did = who and not re.search(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", question.strip(), re.I)
         others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
         return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question))
 
