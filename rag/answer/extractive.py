@@ -664,8 +664,7 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     when the quotation ends in this sentence or one of the next two on a speaker it does not name
     ("...,” the expert emphasized."), the nearest of those sentences back that names someone the
     question does not ("This was also noted by Russian political scientist Nikita Mendkovich, ...")."""
-    ahead = _following(hit, end, snapshot, 2)
-    unnamed = any(unnamed_speaker(s) for s in [text, *(n[4] for n in ahead)])
+    unnamed: bool | None = None  # read the quotation's end only when a sentence back names someone
     pos = start
     for _ in range(QUOTE_LOOKBACK):
         before = _neighbour(hit, pos, snapshot, after=False)
@@ -674,7 +673,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         names = _names_someone_else(question, before[4])
         if before[4].rstrip().endswith(":"):
             return before if names else None
-        if unnamed and names:
+        if names and unnamed is None:
+            ahead = _following(hit, end, snapshot, 2)
+            unnamed = any(unnamed_speaker(s) for s in [text, *(n[4] for n in ahead)])
+        if names and unnamed:
             return before
         pos = before[2]
     return None

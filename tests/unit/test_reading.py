@@ -233,23 +233,25 @@ def test_a_quantity_question_reads_on_past_a_date_to_the_number(tiny):
     assert size[4] == "According to various sources, from three to five thousand people came."
 
 
-def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny):
+@pytest.mark.parametrize(
+    ("quoted", "question", "speaker", "naming_the_speaker"),
+    [  # the lead-in ending in ':' that names the speaker
+     ("If we have friendship, then no territorial issues are raised.",
+      "Which Russian politician said territorial issues could be raised?",
+      "Thus, Konstantin Zatulin, a deputy of the Duma, stated:",
+      "Whom did Konstantin Zatulin warn about territorial issues?"),
+     # a quotation ending on "..., the expert emphasized": the person named last before it, two back
+     ("“Astana remains the main transit point for goods.",
+      "Which economist said Astana remains the main transit point?",
+      "This was also noted by the economist Nikita Mendkovich.",
+      "What did Nikita Mendkovich say about Astana?")],
+)  # fmt: skip
+def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny, quoted, question, speaker, naming_the_speaker):
     snap, sentence = tiny
-    best = sentence("If we have friendship, then no territorial issues are raised.")
-    speaker = _complement("Which Russian politician said territorial issues could be raised?", *best, snap)
-    assert speaker[4] == "Thus, Konstantin Zatulin, a deputy of the Duma, stated:"
-    # The question names the speaker already: the lead-in adds no one, and nothing joins.
-    assert _complement("Whom did Konstantin Zatulin warn about territorial issues?", *best, snap) is None
-
-
-def test_a_who_question_on_a_quotation_by_the_expert_reads_back_to_the_name(tiny):
-    """A quotation that ends on "..., the expert emphasized" was said by the person named last before
-    it, two sentences back here; a quotation that names its speaker does not read back past it."""
-    snap, sentence = tiny
-    best = sentence("“Astana remains the main transit point for goods.")
-    speaker = _complement("Which economist said Astana remains the main transit point?", *best, snap)
-    assert speaker[4] == "This was also noted by the economist Nikita Mendkovich."
-    assert _complement("What did Nikita Mendkovich say about Astana?", *best, snap) is None
+    best = sentence(quoted)
+    assert _complement(question, *best, snap)[4] == speaker
+    # The question names the speaker already: the sentence back adds no one, and nothing joins.
+    assert _complement(naming_the_speaker, *best, snap) is None
 
 
 def test_a_premise_that_gives_a_quotation_to_the_wrong_person_is_refused(tiny):
