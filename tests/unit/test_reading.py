@@ -254,6 +254,30 @@ def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny, quoted, q
     assert _complement(naming_the_speaker, *best, snap) is None
 
 
+def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(
+    tiny, tmp_path, fake_embedder, monkeypatch
+):
+    """A quotation answers "who said ...?" with its lead-in: it scores `QUOTED_PERSON` more, as a
+    sentence naming someone else would; a sentence outside a quotation, or a question that is no
+    "who", gains nothing."""
+    snap, _ = tiny
+    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
+
+    def scores(question: str) -> dict[str, float]:
+        found = search(question, settings, snap, embedder=fake_embedder, k=5, floor=-1.0)
+        return {c[4]: c[0] for c in extractive.score_sentences(question, found.query_vector, found.hits, snap)}
+
+    who = "Which economist said Astana remains the main transit point?"
+    what = "What did the economist say about the transit point?"
+    quoted, plain = "“Astana remains the main transit point for goods.", "He pointed to the profits of local firms."
+    with_bonus, what_with = scores(who), scores(what)
+    monkeypatch.setattr(extractive, "QUOTED_PERSON", 0.0)
+    without, what_without = scores(who), scores(what)
+    assert with_bonus[quoted] - without[quoted] == pytest.approx(0.10)
+    assert with_bonus[plain] == pytest.approx(without[plain])
+    assert what_with == pytest.approx(what_without)
+
+
 def test_a_premise_that_gives_a_quotation_to_the_wrong_person_is_refused(tiny):
     snap, sentence = tiny
     best = sentence("If we have friendship, then no territorial issues are raised.")
