@@ -167,7 +167,8 @@ def passage_quantities(text: str) -> frozenset[float]:
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """What the question names that the articles do not cover: names that no article uses (after
     folding transliterations and stemming; any word of the name counts, and a country's capital,
-    demonym or other names count for it; titles, authors and outlets count), and numbers of two
+    demonym or other names count for it; titles, authors and outlets count, and so does an
+    abbreviation in a passage found: `abbreviated`), and numbers of two
     digits or more that no retrieved passage or its article's date holds (in digits or words).
 
     A question about something the articles never mention ("the population of Mongolia") would
@@ -176,7 +177,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     and not every passage names them all.
     """
     docs = snapshot.manifest.documents
-    missing = [n for n in key_names(question) if not _mentioned(n, snapshot, docs)]
+    missing = [n for n in key_names(question) if not _mentioned(n, snapshot, docs) and not abbreviated(n, hits)]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
     if numbers:
@@ -184,6 +185,25 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         found = set(quantities(dates)).union(*(passage_quantities(h.chunk.text) for h in hits))
         missing += [n for n in numbers if not set(quantities(n)) & found]
     return list(dict.fromkeys(missing))
+
+
+def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
+    """Whether a passage found writes a name of several words as an abbreviation that begins with
+    their initials and is three to seven letters long: "SPIEF" for "the St Petersburg forum",
+    "CSTO" for "Collective Security".
+
+    >>> from types import SimpleNamespace
+    >>> hit = SimpleNamespace(chunk=SimpleNamespace(text="Recall that at the SPIEF, Tokayev said ..."))
+    >>> abbreviated("St Petersburg", (hit,)), abbreviated("St. Petersburg", (hit,)), abbreviated("Petersburg", (hit,))
+    (True, True, False)
+    >>> abbreviated("Shavkat Mirziyoyev", (hit,))
+    False
+    """
+    initials = "".join(w[0] for w in name.split() if w[0].isalpha())
+    if not 2 <= len(initials) <= 7 or not initials.isupper():
+        return False
+    pattern = re.compile(rf"\b{initials}[A-Z]{{{max(0, 3 - len(initials))},{7 - len(initials)}}}\b")
+    return any(pattern.search(h.chunk.text) for h in hits)
 
 
 def _mentioned(name: str, snapshot: StoreReader, docs: Mapping[str, Mapping[str, Any]]) -> bool:
