@@ -119,8 +119,11 @@ _PERSON_NOUNS = (
     r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
 )
 # ... at the start of any of the question's sentences: "The piece quotes an expert. Who is he?"
+# A question sentence's start, after an opening clause that is no question itself: "In the
+# PolitNavigator column, who ...?" (not "What did the expert, who ..., say?").
+_SENTENCE_START = r"(?:^|[.?!]\s+)\s*(?:(?!(?:what|which|who|whom|whose|how|why|when|where)\b)[^,?.!]{1,60},\s+)?"
 _ASKS_WHO = re.compile(
-    rf"(?:^|[.?!]\s+)\s*(who|whom|whose)\b|(?:^|[.?!]\s+)\s*which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I
+    rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I
 )
 
 
