@@ -166,7 +166,8 @@ def passage_quantities(text: str) -> frozenset[float]:
 
 def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> list[str]:
     """What the question names that the articles do not cover: names that no article uses (after
-    folding transliterations and stemming; any word of the name counts, and a country's capital,
+    folding transliterations and stemming; the name's last word counts, so "Chancellor Scholz"
+    mentions "Olaf Scholz" and "Alexander Nevsky" no "Alexander Lukashenko"; a country's capital,
     demonym or other names count for it; titles, authors and outlets count, and so does an
     abbreviation in a passage found: `abbreviated`), and numbers of two
     digits or more that no retrieved passage or its article's date holds (in digits or words).
@@ -207,9 +208,14 @@ def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
 
 
 def _mentioned(name: str, snapshot: StoreReader, docs: Mapping[str, Mapping[str, Any]]) -> bool:
-    """Whether the articles use a word of `name` (text, titles, authors, outlets) or, for a country
-    or a capital, one of its other names whole ("Georgia": "Tbilisi", "Georgian")."""
-    if chunks_mentioning(name, snapshot) or _in_metadata(name, docs):
+    """Whether the articles use the last word of `name` (text, titles, authors, outlets: "Scholz"
+    for "Olaf Scholz"), or any of its words when the last is an acronym or no word ("Russian MP"),
+    or, for a country or a capital, one of its other names whole ("Georgia": "Tbilisi", "Georgian")."""
+    # A name ending in a capitalized word (not an acronym: "Russian MP") is mentioned by that word,
+    # its surname or head: "Alexander Lukashenko" is not mentioned by "the Order of Alexander Nevsky".
+    head = name.split()[-1]
+    said = head if head[:1].isupper() and not head.isupper() else name
+    if chunks_mentioning(said, snapshot) or _in_metadata(said, docs):
         return True
     return any(chunks_mentioning(alias, snapshot, every_word=True) for alias in place_aliases(name))
 

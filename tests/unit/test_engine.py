@@ -113,6 +113,22 @@ def test_a_country_counts_as_mentioned_where_the_articles_name_its_capital(engin
     assert missing_terms("What did Georgia and Mongolia sign?", hits, snapshot) == ["Mongolia"]
 
 
+def test_a_person_is_mentioned_by_surname_and_an_event_by_its_abbreviation(engine):
+    """ "Alexander" of "the Order of Alexander Nevsky" does not mention Alexander Lukashenko, while
+    "Chancellor Scholz" mentions Olaf Scholz; "SPIEF" in a passage found mentions the St Petersburg
+    forum, and an acronym a name ends in ("Russian MP") leaves its other words to count."""
+    snapshot = engine.snapshot()
+    hits = engine.search("Tokayev refused the Order of Alexander Nevsky after the SPIEF", k=10).hits
+    assert any("SPIEF" in h.chunk.text for h in hits)
+    assert missing_terms("Did Alexander Lukashenko speak after the St Petersburg forum?", hits, snapshot) == [
+        "Alexander Lukashenko"
+    ]
+    assert missing_terms("What did Olaf Scholz and Alexander Nevsky have in common?", hits, snapshot) == []
+    assert missing_terms("Which Russian MP spoke of territorial issues?", hits, snapshot) == []
+    without = tuple(h for h in hits if "SPIEF" not in h.chunk.text)
+    assert missing_terms("What did Tokayev say at the St Petersburg forum?", without, snapshot) == ["St Petersburg"]
+
+
 def test_snapshot_is_reused_until_an_ingest_writes_a_new_generation(engine, settings, fake_embedder, corpus):
     first = engine.snapshot()
     assert engine.snapshot() is first
