@@ -123,7 +123,9 @@ _PERSON_NOUNS = (
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?").
 _SENTENCE_START = r"(?:^|[.?!]\s+)\s*(?:(?!(?:what|which|who|whom|whose|how|why|when|where)\b)[^,?.!]{1,60},\s+)?"
 _ASKS_WHO = re.compile(
-    rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b", re.I
+    rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
+    rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",
+    re.I,
 )
 
 
