@@ -21,6 +21,7 @@ FALSE_PREMISES = [
     "Why did Tokayev speak Russian to the Russian delegation?",
     "Why did Kazakhstan recognise Crimea as part of Russia?",
     "When did Kazakhstan leave the EAEU?",
+    "Why did Tokayev announce that Kazakhstan would recognise the DPR and LPR?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -48,4 +49,6 @@ ANSWERABLE_OR_DISPUTED = [
     "Did Kazakhstan join the sanctions against Russia?",
     "Why did Tokayev help Russia circumvent sanctions?",
     "Why did Kazakhstan help Russia circumvent sanctions?",
+    "Why did Tokayev say that Kazakhstan would adhere to the sanctions?",
+    "Why did Mendkovich say that transit schemes will remain unchanged?",
 ]

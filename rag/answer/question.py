@@ -259,7 +259,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """The stems of the verbs a why/when/how/which question takes for granted, if it takes
     something: the first lowercase word after its auxiliary and subject ("did Tokayev *recognise*"),
     or after a "be" or "have" auxiliary the first word in -ed ("was the shipment *limited*"), or the
-    verb of "which N *hosted*"; and the verb after it in "agree *to recognize*". Only verbs: "What
+    verb of "which N *hosted*"; the verb after it in "agree *to recognize*", and after a verb of
+    saying what was said to come ("announce that Kazakhstan *would recognise*"). Only verbs: "What
     did Peskov say about orders?" takes for granted that he said something, not that orders were
     given. A question about what was denied or not done has no premise to contradict.
 
@@ -269,6 +270,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('limit',), ('sai',))
     >>> premise_verbs("On what date did the EU finally adopt it?"), premise_verbs("Why did he agree to join?")
     (('adopt',), ('agre', 'join'))
+    >>> premise_verbs("Why did Tokayev announce at SPIEF that Kazakhstan would recognise the DPR?")
+    ('anounc', 'recognis')
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
@@ -292,7 +295,22 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         rf"\b{re.escape(words[0])}\s+(?:to\s+([a-z]+)|([a-z]+ing)|in\s+favou?r\s+of\s+([a-z]+))\b", m.group(0), re.I
     )
     stems = [_stem(w) for w in words + ([next(g for g in then.groups() if g)] if then else [])]
+    # "announce that Kazakhstan would recognise": what was said to come is taken for granted too.
+    if _SPEECH.fullmatch(words[0]) and (
+        said := _REPORTED.search(question, m.start("rest" if m.group("rest") else "done"))
+    ):
+        stems.append(_stem(said.group(1)))
     return tuple(dict.fromkeys(s for s in stems if s))
+
+
+_SPEECH = re.compile(
+    r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*", re.I
+)
+_REPORTED = re.compile(
+    r"\b(?:would|will|was\s+going\s+to|were\s+going\s+to|is\s+going\s+to|are\s+going\s+to|intend(?:s|ed)?\s+to|"
+    r"plan(?:s|ned)?\s+to)\s+([a-z]+)\b",
+    re.I,
+)
 
 
 def premise_subject(question: str) -> list[str]:
