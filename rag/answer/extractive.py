@@ -169,8 +169,9 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     folding transliterations and stemming; the name's last word counts, so "Chancellor Scholz"
     mentions "Olaf Scholz" and "Alexander Nevsky" no "Alexander Lukashenko"; a country's capital,
     demonym or other names count for it; titles, authors and outlets count, and so does an
-    abbreviation in a passage found: `abbreviated`), and numbers of two
-    digits or more that no retrieved passage or its article's date holds (in digits or words).
+    abbreviation in a passage found: `abbreviated`), and numbers of two digits or more that no
+    retrieved passage or its article's date holds (in digits or words), nor another passage of
+    its article (in digits: "Toqayev put trade at $25 billion; what figure did X give?").
 
     A question about something the articles never mention ("the population of Mongolia") would
     otherwise get the nearest sentences about something else. A name the articles do use but the
@@ -184,8 +185,15 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     if numbers:
         dates = " ".join(str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
         found = set(quantities(dates)).union(*(passage_quantities(h.chunk.text) for h in hits))
-        missing += [n for n in numbers if not set(quantities(n)) & found]
+        missing += [n for n in numbers if not set(quantities(n)) & found and not _in_articles(n, hits, snapshot)]
     return list(dict.fromkeys(missing))
+
+
+def _in_articles(number: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> bool:
+    """Whether another passage of an article found writes the number in digits: a question can
+    recall a figure one part of an article gives while asking about another."""
+    ids = chunks_mentioning(number, snapshot, every_word=True)
+    return bool(ids) and bool(set(snapshot.doc_ids(ids).values()) & {h.chunk.doc_id for h in hits})
 
 
 def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
