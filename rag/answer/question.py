@@ -119,9 +119,13 @@ _PERSON_NOUNS = (
     r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
 )
 # ... at the start of any of the question's sentences: "The piece quotes an expert. Who is he?"
-# A question sentence's start, after an opening clause that is no question itself: "In the
-# PolitNavigator column, who ...?" (not "What did the expert, who ..., say?").
-_SENTENCE_START = r"(?:^|[.?!]\s+)\s*(?:(?!(?:what|which|who|whom|whose|how|why|when|where)\b)[^,?.!]{1,60},\s+)?"
+# A question sentence's start, after an opening phrase of place, source or time: "In the
+# PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative
+# "who" of "Andrey Perla, who wants ..., works for which channel?").
+_OPENING = (
+    r"(?:in|on|at|according\s+to|from|among|after|before|during|within|by|under|then|and|but|so|also|however|finally)"
+)
+_SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
 _ASKS_WHO = re.compile(
     rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
     rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",

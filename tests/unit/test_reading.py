@@ -85,6 +85,7 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "The piece quotes an expert on sanctions. Who is that expert?", True),
      (asks_who, "In the PolitNavigator column, who is quoted as saying trade will go on?", True),
      (asks_who, "What did the expert, who spoke on TV, say about trade?", False),
+     (asks_who, "Andrey Perla, who wants relations reassessed, works for which TV channel?", False),
      (asks_who, "The chancellor called Kazakhstan a partner. What is his name?", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
