@@ -545,7 +545,8 @@ _NAMED_THINGS = (
 )
 _ASKS_NAME = re.compile(
     rf"\bwhat\s+(is|was|are|were)\s+(the\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
-    rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b",
+    rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b|"
+    rf"\b(?:in|on|for|to|from|at|by|with)\s+(?:which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\s*\?",
     re.I,
 )
 

@@ -102,6 +102,8 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_reason, "What did Tokayev say?", False),
      (asks_name, "Which Russian state news agency described the talks?", True),
      (asks_name, "In which city will they meet again?", True),
+     (asks_name, "Andrey Perla works as a political observer for which TV channel?", True),
+     (asks_name, "The channel for which he works praised which minister?", False),
      (asks_name, "What is the name of the arrested agent?", True),
      (asks_name, "What was the street called before?", True),
      (asks_name, "Which goods are not affected by the bans?", False),
