@@ -390,11 +390,29 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += ADDED
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
-        if any(len(t) > 1 and not t & asked.name_tokens for t in named):
+        if any(len(t) > 1 and not t & asked.name_tokens for t in named) or _surname_speaks(sentence, asked):
             out += OTHER_PERSON
         if asked.who_did and any(t & asked.name_tokens for t in named):
             out += SELF_NAMED
     return out
+
+
+_SPEAKS = re.compile(
+    r"\b([A-Z][a-z’'-]+)\s+(?:says|said|answers|answered|suspects|suspected|believes|believed|notes|noted|stressed|"
+    r"stresses|added|adds|told|tells|wrote|writes|thinks|thought|argues|argued|claims|claimed|emphasi[sz]ed|"
+    r"explained|recalled|pointed|stated|warned|insisted)\b"
+)
+_NOT_SURNAMES = {"he", "she", "they", "it", "this", "that", "we", "i", "you", "who", "one", "someone", "everyone"}
+
+
+def _surname_speaks(sentence: str, asked: _Asked) -> bool:
+    """Whether someone the question does not name speaks in the sentence by a surname alone:
+    "However, Suleimenov answers more categorically", "Gerashchenko suspects ..."."""
+    for m in _SPEAKS.finditer(sentence):
+        word = m.group(1)
+        if word.lower() not in _NOT_SURNAMES and not set(lexical_tokens(word)) & asked.name_tokens:
+            return True
+    return False
 
 
 def read_tokens(texts: list[str], i: int) -> frozenset[str]:

@@ -285,6 +285,20 @@ def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(
     assert what_with == pytest.approx(what_without)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "adjustment"),
+    [("However, Suleimenov answers more categorically: “We will comply.”", "OTHER_PERSON"),
+     ("Gerashchenko suspects that it could be a lack of respect.", "OTHER_PERSON"),
+     ("He said that it could be a lack of respect.", None),
+     ("Kuantirov said that trade will continue.", "SELF_NAMED"),  # the question names him
+     ("It could be a lack of respect.", None)],
+)  # fmt: skip
+def test_a_who_question_counts_someone_speaking_by_surname_alone(sentence, adjustment):
+    asked = extractive._Asked.of("Which official, unlike Kuantirov, said it would comply?")
+    expected = getattr(extractive, adjustment) if adjustment else 0.0
+    assert extractive._adjust(asked, sentence, True) == pytest.approx(expected)
+
+
 def test_a_premise_that_gives_a_quotation_to_the_wrong_person_is_refused(tiny):
     snap, sentence = tiny
     best = sentence("If we have friendship, then no territorial issues are raised.")
