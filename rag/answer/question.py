@@ -118,7 +118,6 @@ _PERSON_NOUNS = (
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
     r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
 )
-# ... at the start of any of the question's sentences: "The piece quotes an expert. Who is he?"
 # A question sentence's start, after an opening phrase of place, source or time: "In the
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative
 # "who" of "Andrey Perla, who wants ..., works for which channel?").
@@ -126,6 +125,8 @@ _OPENING = (
     r"(?:in|on|at|according\s+to|from|among|after|before|during|within|by|under|then|and|but|so|also|however|finally)"
 )
 _SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
+# "Who", "which official ..." or "what is his name" at the start of any of the question's
+# sentences: "The piece quotes an expert. Who is he?"
 _ASKS_WHO = re.compile(
     rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
     rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",
