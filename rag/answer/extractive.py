@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer.question import (
+    SPEAKING,
     actor_of,
     addresses_assistant,
     adds_another,
@@ -326,7 +327,7 @@ PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a deni
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
 _CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
-_SAID = re.compile(r"said|says|stated|states|noted|notes|added|adds|wrote|writes|explained|declared|announced", re.I)
+_SAID = re.compile(SPEAKING, re.I)
 
 
 def is_heading(sentence: str) -> bool:
@@ -397,11 +398,7 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     return out
 
 
-_SPEAKS = re.compile(
-    r"\b([A-Z][a-z’'-]+)\s+(?:says|said|answers|answered|suspects|suspected|believes|believed|notes|noted|stressed|"
-    r"stresses|added|adds|told|tells|wrote|writes|thinks|thought|argues|argued|claims|claimed|emphasi[sz]ed|"
-    r"explained|recalled|pointed|stated|warned|insisted)\b"
-)
+_SPEAKS = re.compile(rf"\b([A-Z][a-z’'-]+)\s+{SPEAKING}\b")
 _NOT_SURNAMES = {"he", "she", "they", "it", "this", "that", "we", "i", "you", "who", "one", "someone", "everyone"}
 
 

@@ -45,7 +45,7 @@ def addresses_assistant(sentence: str) -> bool:
 
 
 __all__ = [
-    "INSTRUCTION",
+    "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
     "after_wh_phrase", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
@@ -501,11 +501,16 @@ def adds_another(sentence: str) -> bool:
     return bool(_ADDS.search(sentence))
 
 
+# The verbs that give who speaks: "..., the expert emphasized", "Suleimenov answers", "..., Toqayev said".
+SPEAKING = (
+    r"(?:said|says|stated|states|noted|notes|added|adds|wrote|writes|explained|explains|declared|announced|"
+    r"emphasi[sz]ed|emphasi[sz]es|stressed|stresses|believes|believed|continued|continues|concluded|insisted|"
+    r"insists|answers|answered|suspects|suspected|told|tells|thinks|thought|argues|argued|claims|claimed|"
+    r"recalled|pointed|warned)"
+)
 # The end of a quotation said by someone it does not name: "...,” the expert emphasized."
 _UNNAMED_SPEAKER = re.compile(
-    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+"
-    r"(said|says|stated|states|noted|notes|added|adds|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|explained|"
-    r"explains|believes|continued|continues|concluded|insisted|insists|wrote|writes)\b",
+    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\b",
     re.I,
 )
 
