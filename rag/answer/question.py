@@ -656,7 +656,8 @@ def _unit_pattern(text: str) -> re.Pattern | None:
     return next((unit for unit in _UNIT_WORDS if unit.search(text)), None)
 
 
-_UNIT_WORDS = [re.compile(rf"(?<!\w)({pattern})(?!\w)", re.I) for pattern in UNITS.values()]
+# Bounded by letters, not by \w: "$25 billion" and "20%" have a digit beside their unit.
+_UNIT_WORDS = [re.compile(rf"(?<![^\W\d_])({pattern})(?![^\W\d_])", re.I) for pattern in UNITS.values()]
 _DATES_AND_YEARS = re.compile(rf"\b({_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(1[89]|20)\d\d\b", re.I)
 _TIME_UNIT = re.compile(_TIME_UNITS, re.I)
 _TIME_SPAN = re.compile(rf"(\d[\d,.]*|{_QUANTITY.pattern}|a|an|one)\s+({_TIME_UNITS})\b", re.I)
@@ -664,8 +665,9 @@ _TIME_SPAN = re.compile(rf"(\d[\d,.]*|{_QUANTITY.pattern}|a|an|one)\s+({_TIME_UN
 
 def has_quantity(sentence: str, question: str = "") -> bool:
     """A number that answers a quantity question: not a date ("March 6, 2022"), not a span of time
-    when the question counts something else ("three days before" for "how many members"), and in
-    the unit the question names, if it names one ("in kilometres").
+    when the question counts something else ("three days before" for "how many members"), not only
+    numbers the question itself states, and in the unit the question names, if it names one ("in
+    kilometres").
 
     >>> has_quantity("Three days later, members went on trial.", "How many members are on trial?")
     False
@@ -674,6 +676,10 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> has_quantity("He attended the C5+1 summits in New York.", "What was the total value of the deals?")
     False
     >>> has_quantity("A plan for the next three years and two plants.", "What was the value of the deals?")
+    False
+    >>> has_quantity("Trade reached $25 billion.", "How many dollars did trade reach?")
+    True
+    >>> has_quantity("Trade has reached 23 billion dollars.", "He put trade at 23 billion dollars. What did she say?")
     False
     """
     return _quantity_test(question)(sentence)
@@ -695,9 +701,14 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     # "How many coal-fired power plants ...?": a number must count one of those words, not "the
     # two countries" of the same sentence (a unit the question names does that job instead).
     counts = _counted_words(question) if unit is None else ()
+    # "Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?": the question's
+    # own numbers are what the reader knows, not what is asked.
+    stated = set(quantities(_DATES_AND_YEARS.sub(" ", question)))
 
     def test(sentence: str) -> bool:
         text = _CODED.sub(" ", _DATES_AND_YEARS.sub(" ", sentence))
+        if stated and set(quantities(text)) <= stated:
+            return False
         if spans_of_time:
             text = _TIME_SPAN.sub(" ", text)
         if unit is not None and not unit.search(text):
