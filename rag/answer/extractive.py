@@ -46,6 +46,7 @@ from rag.answer.question import (
     only_to_come,
     premise_subject,
     premise_verbs,
+    pronoun_persons,
     quantities,
     says_not,
     speaks_of_plans,
@@ -366,7 +367,8 @@ class _Asked:
         typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
         who_did = who and not re.search(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", question.strip(), re.I)
-        others = frozenset(lexical_tokens(" ".join(key_names(after_wh_phrase(question)))))
+        asked_about = key_names(after_wh_phrase(question)) + pronoun_persons(question)
+        others = frozenset(lexical_tokens(" ".join(asked_about)))
         return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question))
 
 

@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "before_wh_phrase", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -536,6 +536,35 @@ def after_wh_phrase(question: str) -> str:
     """
     m = _ASKS_WHO.search(question)
     return question[m.end() :] if m else question
+
+
+def before_wh_phrase(question: str) -> str:
+    """What a question says before its "who"/"which official" phrase ("" when it opens with one).
+
+    >>> before_wh_phrase("Zatulin hinted at territorial issues. Which party member rebuked him?")
+    'Zatulin hinted at territorial issues'
+    """
+    m = _ASKS_WHO.search(question)
+    return question[: m.start()] if m else ""
+
+
+_BACK_TO_PERSON = re.compile(r"\b(him|her|his|them|their)\b", re.I)
+
+
+def pronoun_persons(question: str) -> list[str]:
+    """The names (not places) of what a "who" question says before its "who" phrase, when what follows the phrase refers back to them by a pronoun: "Konstantin Zatulin
+    hinted at territorial issues. Which party colleague rebuked him for it?" asks about Zatulin
+    as much as if it named him there.
+
+    >>> pronoun_persons("Konstantin Zatulin hinted at territorial issues. Which party member rebuked him?")
+    ['Zatulin']
+    >>> pronoun_persons("Konstantin Zatulin hinted at territorial issues. Which party member agreed?")
+    []
+    """
+    before = before_wh_phrase(question)
+    if not before or not _BACK_TO_PERSON.search(after_wh_phrase(question)):
+        return []
+    return [n for n in key_names(before) if not place_aliases(n)]  # a pronoun for a person, not a place
 
 
 # ---------------------------------------------------------------- the kind of answer: a name

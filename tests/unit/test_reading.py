@@ -299,6 +299,19 @@ def test_a_who_question_counts_someone_speaking_by_surname_alone(sentence, adjus
     assert extractive._adjust(asked, sentence, True) == pytest.approx(expected)
 
 
+def test_a_who_question_reads_a_pronoun_as_the_person_named_before_it():
+    # "him" is Zatulin: the sentence naming him is what the question tells, not who rebuked him.
+    question = "Konstantin Zatulin hinted at territorial issues. Which party member rebuked him for it?"
+    asked = extractive._Asked.of(question)
+    told = "Thus, Konstantin Zatulin, deputy chairman of the committee, stated:"
+    assert extractive._adjust(asked, told, True) == pytest.approx(extractive.SELF_NAMED)
+    answer = "True, Andrey Turchak, vice speaker of the council, sharply criticized his party member:"
+    assert extractive._adjust(asked, answer, True) == pytest.approx(extractive.OTHER_PERSON)
+    # Without a pronoun back to him, Zatulin is someone else the sentence names.
+    asked = extractive._Asked.of("Konstantin Zatulin hinted at territorial issues. Which party member agreed?")
+    assert extractive._adjust(asked, told, True) == pytest.approx(extractive.OTHER_PERSON)
+
+
 def test_a_premise_that_gives_a_quotation_to_the_wrong_person_is_refused(tiny):
     snap, sentence = tiny
     best = sentence("If we have friendship, then no territorial issues are raised.")
