@@ -641,7 +641,9 @@ _ASKS_DATE = re.compile(
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high)\b|"
     r"\b(what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?:total|exact|overall|approximate|rough)\s+)?"
-    r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b",
+    r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b|"
+    # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
+    r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value)\b",
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -676,6 +678,8 @@ def asks_quantity(question: str) -> bool:
 
     >>> asks_quantity("What total generating capacity, in megawatts, will the plants have?")
     True
+    >>> asks_quantity("What bilateral trade turnover figure did he cite?"), asks_quantity("Which party figure said it?")
+    (True, False)
     """
     return bool(_ASKS_NUMBER.search(question) or _IN_UNIT.search(question))
 
