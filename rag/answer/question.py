@@ -552,9 +552,9 @@ _BACK_TO_PERSON = re.compile(r"\b(him|her|his|them|their)\b", re.I)
 
 
 def pronoun_persons(question: str) -> list[str]:
-    """The names (not places) of what a "who" question says before its "who" phrase, when what follows the phrase refers back to them by a pronoun: "Konstantin Zatulin
-    hinted at territorial issues. Which party colleague rebuked him for it?" asks about Zatulin
-    as much as if it named him there.
+    """The names (not places) a "who" question gives before its "who" phrase, when what follows
+    the phrase refers back to them by a pronoun: "Konstantin Zatulin hinted at territorial issues.
+    Which fellow party member rebuked him for it?" asks about Zatulin as if it named him there.
 
     >>> pronoun_persons("Konstantin Zatulin hinted at territorial issues. Which party member rebuked him?")
     ['Zatulin']
