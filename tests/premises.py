@@ -22,6 +22,7 @@ FALSE_PREMISES = [
     "Why did Kazakhstan recognise Crimea as part of Russia?",
     "When did Kazakhstan leave the EAEU?",
     "Why did Tokayev announce that Kazakhstan would recognise the DPR and LPR?",
+    "Why did Kassym-Jomart Tokayev call Sergei Mardan indecent?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -51,4 +52,6 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Kazakhstan help Russia circumvent sanctions?",
     "Why did Tokayev say that Kazakhstan would adhere to the sanctions?",
     "Why did Mendkovich say that transit schemes will remain unchanged?",
+    "Why did Sergei Mardan call Toqayev's behaviour indecent?",
+    "Why did Andrey Turchak criticize Konstantin Zatulin?",
 ]

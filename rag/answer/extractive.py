@@ -51,6 +51,7 @@ from rag.answer.question import (
     says_not,
     speaks_of_plans,
     still_to_come,
+    swapped_roles,
     taken_as_undone,
     unnamed_speaker,
 )
@@ -593,6 +594,8 @@ def extractive_answer(
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
+    if swapped := swapped_roles(result.query, scored[0][4]):
+        return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)

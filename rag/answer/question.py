@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "before_wh_phrase", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "before_wh_phrase", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -360,6 +360,45 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     for name in names_in(sentence[: act.start()]):
         if " " in name and not set(lexical_tokens(name)) & asked:
             return name
+    return None
+
+
+# Acts one person does to another, which the two cannot swap: "Zatulin criticized Turchak" is
+# not "Turchak criticized Zatulin". ("Met", "talked with" go both ways.)
+_ONE_WAY = re.compile(
+    r"^(critici[sz]|rebuk|accus|call|label|dub|attack|condemn|blam|prais|reproach|slam|mock|scold|insult|"
+    r"thank|congratulat|invit|award|sanction|su(e|ed|es|ing)\b)",
+    re.I,
+)
+
+
+def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
+    """(B, A) when the question says person A did a one-way act to person B ("Why did Konstantin
+    Zatulin criticise Andrey Turchak ...?") and the sentence says B did it, A not named before
+    the act ("True, Andrey Turchak, ..., sharply criticized his fellow party member:").
+
+    >>> q = "Why did Konstantin Zatulin criticise Andrey Turchak over his remarks?"
+    >>> swapped_roles(q, "True, Andrey Turchak, a vice speaker, sharply criticized his fellow party member:")
+    ('Andrey Turchak', 'Konstantin Zatulin')
+    >>> swapped_roles(q, "Thus, Konstantin Zatulin sharply criticized Andrey Turchak."), swapped_roles(
+    ...     q, "Konstantin Zatulin was criticized by Andrey Turchak.")
+    (None, None)
+    """
+    people = [n for n in names_in(question) if " " in n]
+    for a, b in zip(people, people[1:]):
+        between = question[question.find(a) + len(a) : question.find(b)].split()
+        acts = [w for w in between if _ONE_WAY.match(w)] if len(between) <= 3 else []
+        for act in acts:
+            stem = _stem(act)
+            for m in re.finditer(r"[A-Za-z]+", sentence):
+                if not (_ONE_WAY.match(m.group(0)) and stem and _same_stem(_stem(m.group(0)) or "", stem)):
+                    continue
+                if re.match(r"\s+by\b", sentence[m.end() :]):
+                    continue  # "... was criticized by B": B is no actor before the act
+                actors = [set(lexical_tokens(n)) for n in names_in(sentence[: m.start()]) if " " in n]
+                theirs, yours = set(lexical_tokens(b)), set(lexical_tokens(a))
+                if any(t & theirs for t in actors) and not any(t & yours for t in actors):
+                    return b, a
     return None
 
 
