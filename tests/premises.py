@@ -23,6 +23,7 @@ FALSE_PREMISES = [
     "When did Kazakhstan leave the EAEU?",
     "Why did Tokayev announce that Kazakhstan would recognise the DPR and LPR?",
     "Why did Kassym-Jomart Tokayev call Sergei Mardan indecent?",
+    "Why did Tokayev agree in St Petersburg to recognise the DPR and LPR?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

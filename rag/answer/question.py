@@ -277,6 +277,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('adopt',), ('agre', 'join'))
     >>> premise_verbs("Why did Tokayev announce at SPIEF that Kazakhstan would recognise the DPR?")
     ('anounc', 'recognis')
+    >>> premise_verbs("Why did Kazakhstan decide at SPIEF to recognise it?"), premise_verbs("Why did he go to Moscow?")
+    (('decid', 'recognis'), ('go',))
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
@@ -294,10 +296,14 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         words = words[:1]
     if not words:
         return ()
-    # "agree to recognize", "justify recognizing", "vote in favour of suspending": what it leads to
-    # is taken for granted too (and "voting against the suspension" denies it).
+    # "agree to recognize", "decide at SPIEF to recognise", "justify recognizing", "vote in favour
+    # of suspending": what it leads to is taken for granted too (and "voting against the
+    # suspension" denies it). A capitalized word after "to" is a place: "go to Moscow".
     then = re.search(
-        rf"\b{re.escape(words[0])}\s+(?:to\s+([a-z]+)|([a-z]+ing)|in\s+favou?r\s+of\s+([a-z]+))\b", m.group(0), re.I
+        rf"\b{re.escape(words[0])}\s+(?:(?:(?:at|in|on|during|after|before|with|from)\s+(?:[\w’'-]+\s+){{1,3}}?)?"
+        rf"to\s+((?-i:[a-z]+))|([a-z]+ing)|in\s+favou?r\s+of\s+([a-z]+))\b",
+        m.group(0),
+        re.I,
     )
     stems = [_stem(w) for w in words + ([next(g for g in then.groups() if g)] if then else [])]
     # "announce that Kazakhstan would recognise": what was said to come is taken for granted too.
