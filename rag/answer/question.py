@@ -104,8 +104,8 @@ def quantities(text: str) -> list[float]:
 
 
 _ASKS_REASON = re.compile(
-    r"^\s*why\b|\b(reason|reasons|pretext|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|prompted|explain\w*|"
-    r"explanation)\b|\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
+    r"^\s*why\b|\b(reason|reasons|pretext|excuses?|rationale|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|"
+    r"prompted|explain\w*|explanation)\b|\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
     re.I,
 )
 # "Who ...?", or "which" and up to three words before a noun for a person ("Which Russian political
@@ -512,7 +512,11 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
 
 
 def asks_reason(question: str) -> bool:
-    """A why-question, or one asking for the reason, pretext or cause of something."""
+    """A why-question, or one asking for the reason, pretext, excuse or cause of something.
+
+    >>> asks_reason("What excuse was given for restricting the shipments?"), asks_reason("What was restricted?")
+    (True, False)
+    """
     return bool(_ASKS_REASON.search(question))
 
 
