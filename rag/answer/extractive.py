@@ -53,6 +53,7 @@ from rag.answer.question import (
     still_to_come,
     swapped_roles,
     taken_as_undone,
+    told_and_asked,
     unnamed_speaker,
 )
 from rag.config import Settings
@@ -325,6 +326,7 @@ RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at 
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
 NEGATED = 0.06  # the question asks what was denied or not done, and the sentence negates ("does not ...")
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
+TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
@@ -441,7 +443,8 @@ def score_sentences(
 
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
-    The word overlap of a lead-in ending in ':' counts the words of the sentence it introduces.
+    The word overlap of a lead-in ending in ':' counts the words of the sentence it introduces; in
+    a question of several sentences, words only the earlier ones hold (what it tells) weigh `TOLD`.
     Sentences without what the question asks for (a date for "when", a quantity for "how many", a
     name the question does not give for "which newspaper") are left out, unless the next sentence
     has the quantity asked for: the answer then reads on ("On March 6, rallies were held ...
@@ -454,6 +457,12 @@ def score_sentences(
     asked = _Asked.of(question)
     naming = _articles_naming(asked.names, snapshot) if asked.names else set()
     idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
+    told, asked_part = told_and_asked(question)
+    if told:
+        # "Macron visited Astana before Putin. Which minister hunted for headphones?": the words of
+        # what the question tells weigh less than those of what it asks.
+        only_told = q_tokens - set(lexical_tokens(asked_part))
+        idf = {t: idf.get(t, 1.0) * (TOLD if t in only_told else 1.0) for t in q_tokens}
     fits = answer_type_check(question)
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".

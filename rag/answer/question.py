@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "before_wh_phrase", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "before_wh_phrase", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -585,6 +585,26 @@ def after_wh_phrase(question: str) -> str:
     """
     m = _ASKS_WHO.search(question)
     return question[m.end() :] if m else question
+
+
+# The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.".
+_LAST_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]\s+(?=[^.;:]*\?\s*$)")
+
+
+def told_and_asked(question: str) -> tuple[str, str]:
+    """(what a question tells, what it asks): the sentences before its last, asking one, and that
+    one. A question of one sentence tells nothing.
+
+    >>> told_and_asked("Ilya Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?")
+    ('Ilya Grashchenkov put trade at 23 billion dollars', 'What figure did Tokayev give?')
+    >>> told_and_asked("Putin is due in Minsk; which alliance is it?"), told_and_asked("Why did St. Petersburg host it?")
+    (('Putin is due in Minsk', 'which alliance is it?'), ('', 'Why did St. Petersburg host it?'))
+    """
+    text = question.strip()
+    stops = list(_LAST_SENTENCE.finditer(text))
+    if not stops:
+        return "", text
+    return text[: stops[-1].start()], text[stops[-1].end() :]
 
 
 def before_wh_phrase(question: str) -> str:

@@ -285,6 +285,31 @@ def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(
     assert what_with == pytest.approx(what_without)
 
 
+def test_the_words_a_question_only_tells_weigh_less_than_those_it_asks(tiny, tmp_path, fake_embedder, monkeypatch):
+    """In "Oil shipments through the port grew. Why were they limited?", the sentence that restates
+    what the question tells loses against one that holds what it asks; a question of one sentence
+    is scored as before."""
+    snap, _ = tiny
+    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
+
+    def scores(question: str) -> dict[str, float]:
+        found = search(question, settings, snap, embedder=fake_embedder, k=5, floor=-1.0)
+        return {c[4]: c[0] for c in extractive.score_sentences(question, found.query_vector, found.hits, snap)}
+
+    told = "Oil shipments through the port grew for years. What pretext was chosen for limiting them?"
+    one = "What pretext was chosen for limiting oil shipments through the port?"
+    restating, answering = (
+        "Oil shipments through the port grew for years.",
+        ("The pretext chosen for this step sounds strange, since 50 mines were reportedly found in the harbour."),
+    )
+    weighted, one_weighted = scores(told), scores(one)
+    monkeypatch.setattr(extractive, "TOLD", 1.0)
+    plain, one_plain = scores(told), scores(one)
+    assert weighted[restating] < plain[restating]
+    assert weighted[answering] > plain[answering]  # what it holds of the question weighs more now
+    assert one_weighted == pytest.approx(one_plain)
+
+
 @pytest.mark.parametrize(
     ("sentence", "adjustment"),
     [("However, Suleimenov answers more categorically: “We will comply.”", "OTHER_PERSON"),
