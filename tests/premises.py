@@ -24,6 +24,7 @@ FALSE_PREMISES = [
     "Why did Tokayev announce that Kazakhstan would recognise the DPR and LPR?",
     "Why did Kassym-Jomart Tokayev call Sergei Mardan indecent?",
     "Why did Tokayev agree in St Petersburg to recognise the DPR and LPR?",
+    "Why did Sergei Lavrov call Toqayev's behaviour indecent?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

@@ -359,12 +359,15 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     'Konstantin Zatulin'
     >>> actor_of("“We will comply,” the expert said.", frozenset()) is None
     True
+    >>> actor_of("Sergei Mardan called it indecent.", frozenset(lexical_tokens("Why did Sergei Lavrov call it that?")))
+    'Sergei Mardan'
     """
     act = _ACTS.search(sentence)
     if not act:
         return None
     for name in names_in(sentence[: act.start()]):
-        if " " in name and not set(lexical_tokens(name)) & asked:
+        # by surname: "Sergei Mardan" is not the "Sergei Lavrov" a question names
+        if " " in name and not set(lexical_tokens(name.split()[-1])) & asked:
             return name
     return None
 
