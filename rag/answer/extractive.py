@@ -51,6 +51,7 @@ from rag.answer.question import (
     says_not,
     speaks_of_plans,
     still_to_come,
+    surname_tokens,
     swapped_roles,
     taken_as_undone,
     told_and_asked,
@@ -528,7 +529,7 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     if not subjects or not scored:
         return None
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
-    theirs = {t for n in subjects for t in lexical_tokens(n.split()[-1])}  # by surname, as `actor_of`
+    theirs = {t for n in subjects for t in surname_tokens(n)}
     if any(theirs & sentence_tokens(s) for s in best):
         return None
     asked = frozenset(lexical_tokens(question))

@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "before_wh_phrase", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -350,6 +350,16 @@ _ACTS = re.compile(
 )
 
 
+def surname_tokens(name: str) -> set[str]:
+    """The tokens a person is told apart by: those of the last word of the name, so "Sergei
+    Mardan" is not the "Sergei Lavrov" of a question.
+
+    >>> sorted(surname_tokens("Sergei Mardan")), sorted(surname_tokens("Zatulin"))
+    (['mardan'], ['zatulin'])
+    """
+    return set(lexical_tokens(name.split()[-1])) if name.split() else set()
+
+
 def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     """Who the sentence says spoke or judged: the first name of two or more words, not among the
     question's words `asked`, that comes before a verb of saying ("Thus, Konstantin Zatulin, ...,
@@ -366,8 +376,7 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     if not act:
         return None
     for name in names_in(sentence[: act.start()]):
-        # by surname: "Sergei Mardan" is not the "Sergei Lavrov" a question names
-        if " " in name and not set(lexical_tokens(name.split()[-1])) & asked:
+        if " " in name and not surname_tokens(name) & asked:
             return name
     return None
 
@@ -397,6 +406,7 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
     for a, b in zip(people, people[1:]):
         between = question[question.find(a) + len(a) : question.find(b)].split()
         acts = [w for w in between if _ONE_WAY.match(w)] if len(between) <= 3 else []
+        theirs, yours = surname_tokens(b), surname_tokens(a)
         for act in acts:
             stem = _stem(act)
             for m in re.finditer(r"[A-Za-z]+", sentence):
@@ -404,8 +414,7 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
                     continue
                 if re.match(r"\s+by\b", sentence[m.end() :]):
                     continue  # "... was criticized by B": B is no actor before the act
-                actors = [set(lexical_tokens(n)) for n in names_in(sentence[: m.start()]) if " " in n]
-                theirs, yours = set(lexical_tokens(b)), set(lexical_tokens(a))
+                actors = [surname_tokens(n) for n in names_in(sentence[: m.start()]) if " " in n]
                 if any(t & theirs for t in actors) and not any(t & yours for t in actors):
                     return b, a
     return None
@@ -610,16 +619,6 @@ def told_and_asked(question: str) -> tuple[str, str]:
     return text[: stops[-1].start()], text[stops[-1].end() :]
 
 
-def before_wh_phrase(question: str) -> str:
-    """What a question says before its "who"/"which official" phrase ("" when it opens with one).
-
-    >>> before_wh_phrase("Zatulin hinted at territorial issues. Which party member rebuked him?")
-    'Zatulin hinted at territorial issues'
-    """
-    m = _ASKS_WHO.search(question)
-    return question[: m.start()] if m else ""
-
-
 _BACK_TO_PERSON = re.compile(r"\b(him|her|his|them|their)\b", re.I)
 
 
@@ -633,10 +632,10 @@ def pronoun_persons(question: str) -> list[str]:
     >>> pronoun_persons("Konstantin Zatulin hinted at territorial issues. Which party member agreed?")
     []
     """
-    before = before_wh_phrase(question)
-    if not before or not _BACK_TO_PERSON.search(after_wh_phrase(question)):
+    m = _ASKS_WHO.search(question)
+    if not m or not m.start() or not _BACK_TO_PERSON.search(question[m.end() :]):
         return []
-    return [n for n in key_names(before) if not place_aliases(n)]  # a pronoun for a person, not a place
+    return [n for n in key_names(question[: m.start()]) if not place_aliases(n)]  # a pronoun for a person, not a place
 
 
 # ---------------------------------------------------------------- the kind of answer: a name
