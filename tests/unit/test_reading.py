@@ -261,19 +261,23 @@ def test_a_who_question_on_a_quotation_reads_back_to_its_speaker(tiny, quoted, q
     assert _complement(naming_the_speaker, *best, snap) is None
 
 
-def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(
-    tiny, tmp_path, fake_embedder, monkeypatch
-):
-    """A quotation answers "who said ...?" with its lead-in: it scores `QUOTED_PERSON` more, as a
-    sentence naming someone else would; a sentence outside a quotation, or a question that is no
-    "who", gains nothing."""
+@pytest.fixture
+def scores(tiny, tmp_path, fake_embedder):
+    """Scores of the tiny article's sentences for a question, by text, as `score_sentences` gives them."""
     snap, _ = tiny
     settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
 
-    def scores(question: str) -> dict[str, float]:
+    def of(question: str) -> dict[str, float]:
         found = search(question, settings, snap, embedder=fake_embedder, k=5, floor=-1.0)
         return {c[4]: c[0] for c in extractive.score_sentences(question, found.query_vector, found.hits, snap)}
 
+    return of
+
+
+def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(scores, monkeypatch):
+    """A quotation answers "who said ...?" with its lead-in: it scores `QUOTED_PERSON` more, as a
+    sentence naming someone else would; a sentence outside a quotation, or a question that is no
+    "who", gains nothing."""
     who = "Which economist said Astana remains the main transit point?"
     what = "What did the economist say about the transit point?"
     quoted, plain = "“Astana remains the main transit point for goods.", "He pointed to the profits of local firms."
@@ -285,17 +289,10 @@ def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(
     assert what_with == pytest.approx(what_without)
 
 
-def test_the_words_a_question_only_tells_weigh_less_than_those_it_asks(tiny, tmp_path, fake_embedder, monkeypatch):
-    """In "Oil shipments through the port grew. Why were they limited?", the sentence that restates
-    what the question tells loses against one that holds what it asks; a question of one sentence
-    is scored as before."""
-    snap, _ = tiny
-    settings = Settings(corpus_dir=tmp_path / "tiny", index_dir=tmp_path / "tiny-index")
-
-    def scores(question: str) -> dict[str, float]:
-        found = search(question, settings, snap, embedder=fake_embedder, k=5, floor=-1.0)
-        return {c[4]: c[0] for c in extractive.score_sentences(question, found.query_vector, found.hits, snap)}
-
+def test_the_words_a_question_only_tells_weigh_less_than_those_it_asks(scores, monkeypatch):
+    """In "Oil shipments through the port grew for years. What pretext was chosen for limiting
+    them?", the sentence that restates what the question tells scores less, and one that holds
+    what it asks more; a question of one sentence is scored as before."""
     told = "Oil shipments through the port grew for years. What pretext was chosen for limiting them?"
     one = "What pretext was chosen for limiting oil shipments through the port?"
     restating, answering = (
