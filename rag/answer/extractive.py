@@ -364,6 +364,7 @@ class _Asked:
     who_did: bool  # "who criticized X?" rather than "who is X?"
     negated: bool  # asks about what was denied, refused or not done
     other: bool = False  # "Besides X, what else ...?"
+    person_tokens: frozenset[str] = frozenset()  # of those names, the ones not of places
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -373,7 +374,8 @@ class _Asked:
         who_did = who and not re.search(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", question.strip(), re.I)
         asked_about = key_names(after_wh_phrase(question)) + pronoun_persons(question)
         others = frozenset(lexical_tokens(" ".join(asked_about)))
-        return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question))
+        persons = frozenset(lexical_tokens(" ".join(n for n in asked_about if not place_aliases(n))))
+        return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question), persons)
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
@@ -399,9 +401,28 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
         if any(len(t) > 1 and not t & asked.name_tokens for t in named) or _surname_speaks(sentence, asked):
             out += OTHER_PERSON
-        if asked.who_did and any(t & asked.name_tokens for t in named):
+        if asked.who_did and _self_named(named, asked):
             out += SELF_NAMED
     return out
+
+
+def _self_named(named: list[set[str]], asked: _Asked) -> bool:
+    """Whether a sentence, by the tokens of its names `named` in order, tells of what "who did X to
+    Y?" asks about from Y's side: it names a place Y, or a person Y with no one else named before
+    (who would be the doer: "Bogdan Bezpalko ... labeled Toqayev's words" answers "Who dismissed
+    Toqayev's remarks?").
+
+    >>> asked = _Asked.of("Which expert dismissed Toqayev's remarks?")
+    >>> named = [set(lexical_tokens(n)) for n in names_in("Bogdan Bezpalko labeled Toqayev's words a desire")]
+    >>> _self_named(named, asked), _self_named(named[1:], asked)
+    (False, True)
+    """
+    for i, tokens in enumerate(named):
+        if tokens & asked.name_tokens:
+            doer_before = any(len(u) > 1 and not u & asked.name_tokens for u in named[:i])
+            if not (tokens & asked.person_tokens) or not doer_before:
+                return True
+    return False
 
 
 _SPEAKS = re.compile(rf"\b([A-Z][a-z’'-]+)\s+{SPEAKING}\b")

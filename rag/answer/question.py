@@ -126,9 +126,11 @@ _OPENING = (
 )
 _SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
 # "Who", "which official ..." or "what is his name" at the start of any of the question's
-# sentences: "The piece quotes an expert. Who is he?"
+# sentences: "The piece quotes an expert. Who is he?". A name after "who on/in/at/from" says where
+# the person is ("Who on Tsargrad TV ...?", "Who in United Russia ...?"), as "Which Tsargrad pundit" does.
 _ASKS_WHO = re.compile(
-    rf"{_SENTENCE_START}(who|whom|whose)\b|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
+    rf"{_SENTENCE_START}(who|whom|whose)\b(?:\s+(?:on|in|at|from)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+){{1,3}})?"
+    rf"|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
     rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",
     re.I,
 )
@@ -594,6 +596,8 @@ def after_wh_phrase(question: str) -> str:
 
     >>> after_wh_phrase("Which Ukrainian official shared a video of Putin?")
     ' shared a video of Putin?'
+    >>> after_wh_phrase("Who on Tsargrad TV said so of Kazakhstan?")  # where the person is, not whom it is about
+    'said so of Kazakhstan?'
     """
     m = _ASKS_WHO.search(question)
     return question[m.end() :] if m else question
@@ -650,7 +654,7 @@ _NAMED_THINGS = (
     r"streets?|ports?"
 )
 _ASKS_NAME = re.compile(
-    rf"\bwhat\s+(is|was|are|were)\s+(the\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
+    rf"\bwhat(\s+(is|was|are|were)\b|['’]s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
     rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b|"
     rf"\b(?:in|on|for|to|from|at|by|with)\s+(?:which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\s*\?",
     re.I,
@@ -664,6 +668,8 @@ def asks_name(question: str) -> bool:
     True
     >>> asks_name("Which goods does the ban cover?"), asks_name("Which minister said it?")
     (False, False)
+    >>> asks_name("What's the name of the paper?"), asks_name("What was the agent's name?")
+    (True, True)
     """
     return bool(_ASKS_NAME.search(question)) and not asks_who(question)
 
@@ -709,9 +715,11 @@ _ASKS_DATE = re.compile(
     r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\b(what|which) ((exact|precise|specific) )?(date|day|month)\b",
     re.I,
 )
+# "What is", "what was", "what's", "which are" ... before what a question asks for.
+_WHAT_IS = r"\b(?:what|which)(?:\s+(?:is|was|are|were)\b|['’]s)?\s+"
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high)\b|"
-    r"\b(what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?:total|exact|overall|approximate|rough)\s+)?"
+    rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
     r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b|"
     # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
     r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value)\b",
@@ -751,6 +759,8 @@ def asks_quantity(question: str) -> bool:
     True
     >>> asks_quantity("What bilateral trade turnover figure did he cite?"), asks_quantity("Which party figure said it?")
     (True, False)
+    >>> asks_quantity("What's the estimated cost of the plants?")
+    True
     """
     return bool(_ASKS_NUMBER.search(question) or _IN_UNIT.search(question))
 
@@ -827,7 +837,7 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
 
 
 _ASKS_MONEY = re.compile(
-    r"\b(what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth)\b|"
+    rf"{_WHAT_IS}(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth)\b|"
     r"\bhow\s+much\b.*\b(cost|costs|paid|pay|spend|spent|worth)\b",
     re.I,
 )
