@@ -25,6 +25,7 @@ FALSE_PREMISES = [
     "Why did Kassym-Jomart Tokayev call Sergei Mardan indecent?",
     "Why did Tokayev agree in St Petersburg to recognise the DPR and LPR?",
     "Why did Sergei Lavrov call Toqayev's behaviour indecent?",
+    "Why did Andrey Turchak back Konstantin Zatulin's statement about territorial issues?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -56,4 +57,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Mendkovich say that transit schemes will remain unchanged?",
     "Why did Sergei Mardan call Toqayev's behaviour indecent?",
     "Why did Andrey Turchak criticize Konstantin Zatulin?",
+    "Why did Tokayev back the EU sanctions?",
 ]

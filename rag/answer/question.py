@@ -165,6 +165,10 @@ def says_not(sentence: str) -> bool:
 # A question that asks why, when or how something happened, or which thing did it, takes the
 # happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
 # its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
+# "come out in support of" takes for granted what "support" does.
+_STANCE = re.compile(
+    r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
+)
 _PREMISE = re.compile(
     r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which)\b"
     r"(?:\s+[\w’'-]+){0,4}?\s+(?P<aux>did|does|do|has|have|had|was|were|is|are|will|would|could)\s+(?P<rest>.+)$"
@@ -190,7 +194,9 @@ OPPOSITES: dict[str, str] = {
     "agree": "refuse reject disagree decline",
     "approve": "reject veto refuse",
     "recognize": "refuse reject",
-    "support": "oppose condemn refuse",
+    "support": "oppose condemn refuse criticize",
+    "back": "oppose condemn criticize",
+    "defend": "criticize condemn attack",
     "join": "refuse leave quit withdraw withdrew",
     "attend": "skip boycott refuse decline",
     "confirm": "deny denied refute",
@@ -281,12 +287,14 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('anounc', 'recognis')
     >>> premise_verbs("Why did Kazakhstan decide at SPIEF to recognise it?"), premise_verbs("Why did he go to Moscow?")
     (('decid', 'recognis'), ('go',))
+    >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
+    ('suport',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
     if asks_negated(question):
         return ()
-    m = _PREMISE.match(question)
+    m = _PREMISE.match(_STANCE.sub("support", question))
     if not m:
         return ()
     if m.group("rest") is None:
