@@ -165,7 +165,8 @@ def says_not(sentence: str) -> bool:
 # A question that asks why, when or how something happened, or which thing did it, takes the
 # happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
 # its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
-# "come out in support of" takes for granted what "support" does.
+# "come out in support of" takes for granted what "support" does; "end up voting" what "vote" does.
+_END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -289,12 +290,14 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('decid', 'recognis'), ('go',))
     >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
     ('suport',)
+    >>> premise_verbs("How did Kazakhs end up voting in the referendum?")
+    ('vote',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
     if asks_negated(question):
         return ()
-    m = _PREMISE.match(_STANCE.sub("support", question))
+    m = _PREMISE.match(_END_UP.sub(r"\1", _STANCE.sub("support", question)))
     if not m:
         return ()
     if m.group("rest") is None:

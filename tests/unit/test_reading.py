@@ -523,6 +523,16 @@ def test_an_outcome_the_articles_speak_of_only_as_to_come_is_not_answered():
     assert extractive.outcome_pending("When will the EU adopt it?", _scored(debated)) is None
 
 
+def test_how_it_ended_up_is_asked_of_the_verb_after_end_up():
+    """ "How did Kazakhs end up voting?" takes the voting as done, not an ending: "in the end" of a
+    sentence that leaves it to a coming referendum does not say how it ended."""
+    question = "How did Kazakhs end up voting in the referendum on a nuclear power plant?"
+    left = (0.70, "In the end, the topic was never specified, since everything was left to the referendum.")
+    assert extractive.outcome_pending(question, _scored(left)) == (left[1], "left to")
+    voted = (0.66, "Kazakhs voted for the plant in the referendum.")
+    assert extractive.outcome_pending(question, _scored(left, voted)) is None
+
+
 def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
     """Asked "Why did Astana sign the contract?", against "... does not at all guarantee that ... the
     contract will certainly be signed": the act is in doubt, not done. A sentence that says it
