@@ -162,14 +162,14 @@ def says_not(sentence: str) -> bool:
 
 # ---------------------------------------------------------------- what a question takes for granted
 
-# A question that asks why, when or how something happened, or which thing did it, takes the
-# happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
-# its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
 # "come out in support of" takes for granted what "support" does; "end up voting" what "vote" does.
 _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
+# A question that asks why, when or how something happened, or which thing did it, takes the
+# happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
+# its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
 _PREMISE = re.compile(
     r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which)\b"
     r"(?:\s+[\w’'-]+){0,4}?\s+(?P<aux>did|does|do|has|have|had|was|were|is|are|will|would|could)\s+(?P<rest>.+)$"
