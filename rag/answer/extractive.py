@@ -174,7 +174,8 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     folding transliterations and stemming; the name's last word counts, so "Chancellor Scholz"
     mentions "Olaf Scholz" and "Alexander Nevsky" no "Alexander Lukashenko"; a country's capital,
     demonym or other names count for it; titles, authors and outlets count, and so does an
-    abbreviation in a passage found: `abbreviated`), and numbers of two digits or more that no
+    abbreviation in a passage found, `abbreviated`, or one the question uses spelled out there,
+    `spelled_out`), and numbers of two digits or more that no
     retrieved passage or its article's date holds (in digits or words), nor another passage of
     its article (in digits: "Toqayev put trade at $25 billion; what figure did X give?").
 
@@ -184,7 +185,11 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     and not every passage names them all.
     """
     docs = snapshot.manifest.documents
-    missing = [n for n in key_names(question) if not _mentioned(n, snapshot, docs) and not abbreviated(n, hits)]
+    missing = [
+        n
+        for n in key_names(question)
+        if not _mentioned(n, snapshot, docs) and not abbreviated(n, hits) and not spelled_out(n, hits)
+    ]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
     if numbers:
@@ -217,6 +222,22 @@ def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
     if not 2 <= len(initials) <= 7 or not initials.isupper():
         return False
     pattern = re.compile(rf"\b{initials}[A-Z]{{{max(0, 3 - len(initials))},{7 - len(initials)}}}\b")
+    return any(pattern.search(h.chunk.text) for h in hits)
+
+
+def spelled_out(name: str, hits: tuple[Hit, ...]) -> bool:
+    """Whether a passage found spells out an abbreviation of the question: capitalized words whose
+    initials it is, "of", "the", "for" and "and" passed over ("CPC" for "the Caspian Pipeline
+    Consortium").
+
+    >>> from types import SimpleNamespace
+    >>> hit = SimpleNamespace(chunk=SimpleNamespace(text="most of it went through the Caspian Pipeline Consortium"))
+    >>> spelled_out("CPC", (hit,)), spelled_out("CSTO", (hit,)), spelled_out("Caspian", (hit,))
+    (True, False, False)
+    """
+    if not (2 <= len(name) <= 7 and name.isalpha() and name.isupper()):
+        return False
+    pattern = re.compile(r"\b" + r"\s+(?:(?:of|the|for|and)\s+)*".join(rf"{c}[\w’'-]+" for c in name) + r"\b")
     return any(pattern.search(h.chunk.text) for h in hits)
 
 
