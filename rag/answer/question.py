@@ -162,7 +162,14 @@ def says_not(sentence: str) -> bool:
 
 # ---------------------------------------------------------------- what a question takes for granted
 
-# "come out in support of" takes for granted what "support" does; "end up voting" what "vote" does.
+# "come out in support of" takes for granted what "support" does; "end up voting" what "vote" does;
+# "What made Kazakhstan vote ...?" and "What prompted Kazakhstan to withdraw ...?" ask why it did.
+_SUBJECT = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}"
+_CAUSED = re.compile(
+    rf"^\s*what\s+(?:made\s+(?={_SUBJECT}\s+[a-z]+)|(?:prompted|led|drove|caused|forced|pushed|persuaded|convinced)\s+"
+    rf"(?={_SUBJECT}\s+to\s+[a-z]+))",
+    re.I,
+)
 _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
@@ -292,12 +299,14 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('suport',)
     >>> premise_verbs("How did Kazakhs end up voting in the referendum?")
     ('vote',)
+    >>> premise_verbs("What made Kazakhstan vote in favour of suspending Russia?"), premise_verbs("What caused the storm?")
+    (('vote', 'suspend'), ())
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
     if asks_negated(question):
         return ()
-    m = _PREMISE.match(_END_UP.sub(r"\1", _STANCE.sub("support", question)))
+    m = _PREMISE.match(_END_UP.sub(r"\1", _STANCE.sub("support", _CAUSED.sub("Why did ", question))))
     if not m:
         return ()
     if m.group("rest") is None:
@@ -737,6 +746,7 @@ _ASKS_NUMBER = re.compile(
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
+_HOW_LONG_DID = re.compile(r"\bhow long\s+(?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 # Units a question can ask a quantity in, each with the ways an article writes it.
 UNITS: dict[str, str] = {
     "kilometres": r"kilomet(er|re)s?|km",
@@ -806,6 +816,8 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     True
     >>> has_quantity("Trade has reached 23 billion dollars.", "He put trade at 23 billion dollars. What did she say?")
     False
+    >>> has_quantity("He speaks five languages.", "How long did he speak?"), has_quantity("He spoke for two minutes.", "How long did he speak?")
+    (False, True)
     """
     return _quantity_test(question)(sentence)
 
@@ -823,6 +835,9 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     if unit is None and _ASKS_MONEY.search(question):
         unit = _MONEY  # "What was the total value of the agreements?" is answered in money
     duration = bool(_ASKS_DURATION.search(question))
+    # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
+    # in kilometres, is the border?" names its unit).
+    span_only = unit is None and bool(_HOW_LONG_DID.search(question))
     # "How many coal-fired power plants ...?": a number must count one of those words, not "the
     # two countries" of the same sentence (a unit the question names does that job instead).
     counts = _counted_words(question) if unit is None else ()
@@ -840,6 +855,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
             return False
         if duration and _DURATION.search(text):
             return True
+        if span_only:
+            return bool(_TIME_SPAN.search(text))
         if not (_DIGITS.search(text) or _QUANTITY.search(text)):
             return False
         return not counts or _counts_near(text, counts)
@@ -1136,7 +1153,8 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 # A question about how something ended ("What was the outcome of the referendum?", "When did the
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
 _ASKS_OUTCOME = re.compile(
-    r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"\b(outcome|(?<!as a )results?|verdict|sentenced|sentences|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"\bdid\b.*\bend up\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
 )
@@ -1153,6 +1171,8 @@ def asks_outcome(question: str) -> bool:
     >>> asks_outcome("What was the outcome of the referendum?"), asks_outcome("What happened as a result?")
     (True, False)
     >>> asks_outcome("How did the voters decide in the referendum?"), asks_outcome("Why did he decide to go?")
+    (True, False)
+    >>> asks_outcome("Did the referendum end up passing?"), asks_outcome("How many countries might we end up with?")
     (True, False)
     """
     return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)
