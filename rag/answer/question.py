@@ -1153,7 +1153,7 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 # A question about how something ended ("What was the outcome of the referendum?", "When did the
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
 _ASKS_OUTCOME = re.compile(
-    r"\b(outcome|(?<!as a )results?|verdict|sentenced|sentences|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
     r"\bdid\b.*\bend up\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
