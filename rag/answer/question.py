@@ -301,6 +301,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('vote',)
     >>> premise_verbs("What made Kazakhstan vote in favour of suspending Russia?"), premise_verbs("What caused the storm?")
     (('vote', 'suspend'), ())
+    >>> premise_verbs("What sentences did the Workers' Council members receive?")  # after "did", a bare verb
+    ('receiv',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     """
@@ -315,6 +317,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         words = [w for w in re.findall(r"[\w’'-]+", m.group("rest")) if _verb_like(w)]
         if m.group("aux").lower() in ("was", "were", "is", "are", "has", "have", "had"):
             words = [w for w in words if w.lower().endswith("ed")] or words
+        else:  # after "did", "will" ... the verb is bare: "did the Council members *receive*"
+            words = [w for w in words if not _PLURAL.search(w)] or words
         words = words[:1]
     if not words:
         return ()
@@ -336,6 +340,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in stems if s))
 
 
+_PLURAL = re.compile(r"[^suiy’']s$", re.I)  # "members", not "discuss", "focus" or "analysis"
 _SPEECH = re.compile(
     r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*", re.I
 )
@@ -1153,7 +1158,7 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 # A question about how something ended ("What was the outcome of the referendum?", "When did the
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
 _ASKS_OUTCOME = re.compile(
-    r"\b(outcome|(?<!as a )results?|verdict|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"\b(outcome|(?<!as a )results?|verdict|sentences|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
     r"\bdid\b.*\bend up\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
@@ -1174,6 +1179,8 @@ def asks_outcome(question: str) -> bool:
     (True, False)
     >>> asks_outcome("Did the referendum end up passing?"), asks_outcome("How many countries might we end up with?")
     (True, False)
+    >>> asks_outcome("What sentences did the members receive?")
+    True
     """
     return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)
 
