@@ -699,6 +699,46 @@ def asks_name(question: str) -> bool:
     return bool(_ASKS_NAME.search(question)) and not asks_who(question)
 
 
+# "Where ...?", "In which city ...?": the answer is a place (or where something is: "in his
+# Telegram channel", "from the Moscow State Institute ...").
+_ASKS_PLACE = re.compile(
+    r"(?:^|[.?!;]\s+)where\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:city|cities|towns?|capitals?|countr(?:y|ies)|"
+    r"regions?|places?)\b",
+    re.I,
+)
+_AT_PLACE = r"\b(?:in|at|to|from|near|into)\s+(?:[\w’'-]+\s+){0,3}?"
+
+
+def asks_place(question: str) -> bool:
+    """A question whose answer is a place: "Where is he due to meet Putin?", "In which city ...?".
+
+    >>> asks_place("Where is he due to meet Putin next?"), asks_place("In which city did they meet?")
+    (True, True)
+    >>> asks_place("Which newspaper reported it?"), asks_place("Tell me where the money went")
+    (False, False)
+    """
+    return bool(_ASKS_PLACE.search(question))
+
+
+def names_a_place(sentence: str, asked: frozenset[str]) -> bool:
+    """Whether the sentence names a place the question (its words `asked`) does not: a name of a
+    place or a people, or a name after "in", "at", "to", "from" ... ("in the Belarusian capital
+    Minsk", "in his Telegram channel").
+
+    >>> asked = frozenset(lexical_tokens("It was the CSTO, not Russia, that helped. Where is Tokayev due to meet Putin?"))
+    >>> names_a_place("Putin and Tokayev will meet again in the Belarusian capital Minsk.", asked)
+    True
+    >>> names_a_place("Tokayev stressed that it was not Russia but the CSTO that helped.", asked)
+    False
+    >>> names_a_place("Then at a summit of the Collective Security Treaty Organization (CSTO).", asked)
+    False
+    """
+    for name in new_names(sentence, asked):
+        if place_aliases(name) or re.search(_AT_PLACE + re.escape(name), sentence):
+            return True
+    return False
+
+
 def new_names(sentence: str, asked: frozenset[str]) -> list[str]:
     """The sentence's names (`key_names`) at least half of whose words, or others of their family
     (`_same_stem`: "kazakh" and "kazakhstan"), are not among the question's words `asked`: what
@@ -1058,7 +1098,22 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 def answer_type_check(question: str) -> Callable[[str], bool]:
     """`answer_type_fits` for one question, as a test of sentences: what the question asks for is
-    read once, not again for each of its candidate sentences."""
+    read once, not again for each of its candidate sentences. A question for a place ("Where ...?",
+    "In which city ...?") needs a sentence naming one (`names_a_place`) besides.
+
+    >>> fits = answer_type_check("Where is he due to meet Putin next at a CSTO summit?")
+    >>> fits("They will meet again in the Belarusian capital Minsk."), fits("He said the CSTO had helped.")
+    (True, False)
+    """
+    fits = _answer_kind_check(question)
+    if asks_place(question):
+        asked = frozenset(lexical_tokens(question))
+        return lambda sentence: names_a_place(sentence, asked) and fits(sentence)
+    return fits
+
+
+def _answer_kind_check(question: str) -> Callable[[str], bool]:
+    """`answer_type_check` without the test for a place."""
     if asks_name(question):
         asked = frozenset(lexical_tokens(question))
         named = _named_words(question)
