@@ -461,18 +461,28 @@ def _surname_speaks(sentence: str, asked: _Asked) -> bool:
 
 
 def read_tokens(texts: list[str], i: int) -> frozenset[str]:
-    """The words sentence `i` of a passage is read with: its own, and for a lead-in ending in ':'
+    """The words sentence `i` of a passage is read with: its own, for a lead-in ending in ':'
     those of the sentence it introduces ("..., sharply criticized his fellow party member:" says
-    nothing alone of what was said).
+    nothing alone of what was said), and the name of who said it when the next sentence ends on
+    that ("... tanks that shoot at Russians? We need to inform him, Mardan said.").
 
     >>> texts = ["Turchak criticized his fellow party member:", "“His statement on territorial issues is wrong.”"]
     >>> sorted(read_tokens(texts, 0) - read_tokens(texts[:1], 0))
     ['isu', 'statement', 'teritori', 'vrong']
+    >>> texts = ["Maybe he doesn't know that the Germans supply tanks?", "We need to inform him, Mardan said."]
+    >>> sorted(read_tokens(texts, 0) - read_tokens(texts[:1], 0))
+    ['mardan']
     """
     held = sentence_tokens(texts[i])
     if texts[i].rstrip().endswith(":") and i + 1 < len(texts):
         held = held | sentence_tokens(texts[i + 1])
+    if i + 1 < len(texts) and (said := _SAID_BY.search(texts[i + 1])):
+        held = held | sentence_tokens(said.group(1))  # "... shoot at Russians? We must tell him, Mardan said."
     return held
+
+
+# A sentence that ends on who said it: "We need to inform him, Mardan said."
+_SAID_BY = re.compile(rf",[”\"]?\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)\s+{SPEAKING}\W*$")
 
 
 def score_sentences(
