@@ -1154,18 +1154,28 @@ def dates_in(text: str) -> list[tuple[date, str]]:
 
     >>> dates_in("the summit in Minsk on November 23, 2023 and the one in July 2024")
     [(datetime.date(2023, 11, 23), 'November 23, 2023'), (datetime.date(2024, 7, 1), 'July 2024')]
+    >>> dates_in("in late November 2023"), dates_in("by mid-July 2024")  # from the 21st, from the 11th
+    ([(datetime.date(2023, 11, 21), 'late November 2023')], [(datetime.date(2024, 7, 11), 'mid-July 2024')])
     """
     out = []
     for m in _DATE_IN_TEXT.finditer(text):
         month = (m.group(1) or m.group(4) or m.group(5) or "january").lower()
         day = int(m.group(2) or m.group(3) or 1)
+        part = _PART_OF_MONTH.search(text, 0, m.start()) if m.group(5) else None
+        if part:  # "late November 2023" begins on the 21st, "mid-July" on the 11th
+            day = 11 if part.group(1).lower().startswith("mid") else 21
         try:
             when = date(int(m.group(6)), _MONTH_NUMBER[month], day)
         except ValueError:  # "February 30"
             continue
         written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
+        written = text[part.start() : m.start()] + written if part else written
         out.append((when, written.strip(" ,")))
     return out
+
+
+# "late November 2023", "the end of November 2023", "mid-July 2024": a part of the month before it.
+_PART_OF_MONTH = re.compile(r"\b(late|(?:the\s+)?end\s+of|mid-|mid)\s*$", re.I)
 
 
 _DAY_NO_YEAR = re.compile(
