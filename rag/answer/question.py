@@ -231,7 +231,7 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
     return uses and contradicts(verbs, sentence, against) is None
 
 
-_WITHOUT = re.compile(r"\bwithout\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing)\b", re.I)
+_WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing)\b", re.I)
 
 
 def taken_as_undone(question: str) -> tuple[str, ...]:
@@ -240,6 +240,8 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
 
     >>> taken_as_undone("Why did he speak Kazakh without ever switching to Russian?"), taken_as_undone("Why?")
     (('svitch',), ())
+    >>> taken_as_undone("Why did he speak Kazakh, never once switching to Russian?")
+    ('svitch',)
     """
     return tuple(s for m in _WITHOUT.finditer(question) if (s := _stem(m.group(1))))
 
