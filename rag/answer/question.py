@@ -678,7 +678,7 @@ _NAMED_THINGS = (
     r"names?|channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|"
     r"programs?|shows?|compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|"
     r"countr(y|ies)|cit(y|ies)|towns?|capitals?|regions?|languages?|awards?|medals?|prizes?|forums?|summits?|"
-    r"streets?|ports?"
+    r"streets?|ports?|broadcasters?"
 )
 _ASKS_NAME = re.compile(
     rf"\bwhat(\s+(is|was|are|were)\b|['’]s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
@@ -697,6 +697,8 @@ def asks_name(question: str) -> bool:
     (False, False)
     >>> asks_name("What's the name of the paper?"), asks_name("What was the agent's name?")
     (True, True)
+    >>> asks_name("Which broadcaster aired the interview?")
+    True
     """
     return bool(_ASKS_NAME.search(question)) and not asks_who(question)
 
