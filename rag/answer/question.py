@@ -519,6 +519,7 @@ _FUTURE = re.compile(
     re.I,
 )
 _PAST = frozenset({"did", "was", "were", "has", "have", "had"})
+_TO_BE = re.compile(r"\b(?:will|shall|going\s+to|plans?\s+to|intends?\s+to|expected\s+to|due\s+to)\b", re.I)
 
 
 def asks_past_act(question: str) -> bool:
@@ -1108,6 +1109,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     >>> fits = answer_type_check("Where is he due to meet Putin next at a CSTO summit?")
     >>> fits("They will meet again in the Belarusian capital Minsk."), fits("He said the CSTO had helped.")
     (True, False)
+    >>> fits = answer_type_check("On which date did Putin and Tokayev hold their talks?")
+    >>> fits("They met on Thursday (November 9th)."), fits("They will meet again on November 23rd.")
+    (True, False)
     """
     fits = _answer_kind_check(question)
     if asks_place(question):
@@ -1131,7 +1135,11 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))
     if asks_date(question):
-        return lambda sentence: bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence))
+        # "On which date did they hold their talks?" is not answered by when they "will meet again".
+        done = asks_past_act(question)
+        return lambda sentence: (
+            bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence)) and not (done and _TO_BE.search(sentence))
+        )
     if asks_quantity(question):
         return lambda sentence: has_quantity(sentence, question)
     return lambda sentence: True
