@@ -58,4 +58,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Sergei Mardan call Toqayev's behaviour indecent?",
     "Why did Andrey Turchak criticize Konstantin Zatulin?",
     "Why did Tokayev back the EU sanctions?",
+    "Why did Tokayev speak Kazakh to the Russian delegation?",
 ]

@@ -189,7 +189,9 @@ _DENIES = re.compile(
     r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
-_AGAINST = re.compile(r"\bagainst\b", re.I)  # denies what a question says was favoured: `favoured`
+_AGAINST = re.compile(
+    r"\bagainst\b|\binstead\s+of\b|\brather\s+than\b", re.I
+)  # denies what a question says was favoured: `favoured`
 _FAVOUR = re.compile(r"\bin\s+favou?r\s+of\s+([a-z]+)", re.I)
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
@@ -269,13 +271,27 @@ def does(verbs: tuple[str, ...], sentence: str) -> str | None:
 
 
 def favoured(question: str) -> tuple[str, ...]:
-    """Stems of what a question says was voted or argued for ("in favour of *suspending*"): an
-    article saying "against" it denies the premise.
+    """Stems of what a question says was voted or argued for ("in favour of *suspending*"), or
+    chosen as its premise verb's object ("speak *Russian*"): an article saying "against" it, or
+    "instead of" or "rather than" it, denies the premise.
 
     >>> favoured("Why did Kazakhstan vote in favour of suspending Russia?"), favoured("Why did he vote?")
     (('suspend',), ())
+    >>> favoured("Why did Tokayev speak Russian to the Russian delegation?")
+    ('rusian',)
     """
-    return tuple(s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1))))
+    out = [s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1)))]
+    verbs = premise_verbs(question)
+    words = re.findall(r"[\w’'-]+", question)
+    for i, word in enumerate(words[:-1]):
+        if verbs and _same_stem(_stem(word) or "", verbs[0]):
+            if (then := _stem(words[i + 1])) and words[i + 1].lower() not in _NOT_OBJECTS:
+                out.append(then)
+            break
+    return tuple(dict.fromkeys(out))
+
+
+_NOT_OBJECTS = frozenset(["in", "on", "at", "to", "for", "with", "from", "of", "by", "about", "out", "up", "that"])
 
 
 def premise_verbs(question: str) -> tuple[str, ...]:
@@ -450,14 +466,23 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
 
 
 _NOT_VERBS = frozenset(
-    ["still", "also", "even", "ever", "just", "already", "yet", "first", "then", "again", "once", "two", "three"]
-)
+    ["still", "also", "even", "ever", "just", "already", "yet", "first", "then", "again", "once", "two", "three",
+     "against", "about", "after", "before", "during", "over", "under", "into", "through", "between", "despite"]
+)  # fmt: skip
+# Verbs in -ly, which is otherwise an adverb's ending ("finally", "jointly").
+_LY_VERBS = frozenset(["rally", "apply", "reply", "supply", "comply", "rely", "fly", "ally", "imply"])
 
 
 def _verb_like(word: str) -> bool:
-    """A lowercase content word that is not an adverb ("finally", "still") or a number."""
+    """A lowercase content word that is not an adverb ("finally", "still"), a preposition or a
+    number.
+
+    >>> [w for w in "did protesters really rally in Almaty against it".split() if _verb_like(w)]
+    ['protesters', 'rally']
+    """
     lower = word.lower()
-    return not word[:1].isupper() and not lower.endswith("ly") and lower not in _NOT_VERBS and _stem(word) is not None
+    adverb = lower.endswith("ly") and lower not in _LY_VERBS
+    return not word[:1].isupper() and not adverb and lower not in _NOT_VERBS and _stem(word) is not None
 
 
 def _stem(word: str) -> str | None:

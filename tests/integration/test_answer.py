@@ -173,14 +173,15 @@ def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(
 
 @pytest.mark.slow
 def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_embedder):
-    """50 questions written against the seed articles (tests/premises.py): the premise check refuses
+    """51 questions written against the seed articles (tests/premises.py): the premise check refuses
     none the articles answer or disagree on, and catches most false premises (9 of 16 when written;
     the rest the articles neither deny in a close sentence nor, for three, cover at all; 10 of 17
     since "Why did Tokayev announce that Kazakhstan would recognise ...?" joined; 11 of 18 since one
     with two persons' roles swapped joined, "Why did Kassym-Jomart Tokayev call Sergei Mardan
     indecent?"; 12 of 19 since "Why did Tokayev agree in St Petersburg to recognise ...?"; 13 of 20
     since "Why did Sergei Lavrov call ... indecent?", whose speaker shares only a first name; 14 of 21
-    since "Why did Andrey Turchak back ...?", whom the article says criticized)."""
+    since "Why did Andrey Turchak back ...?", whom the article says criticized; 15 since "Why did Tokayev
+    speak Russian to the Russian delegation?" is denied by "... speak Kazakh instead of Russian")."""
     settings, snap = seed_index
 
     def refused(question: str) -> bool:
@@ -190,4 +191,4 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     wrongly = [q for q in ANSWERABLE_OR_DISPUTED if refused(q)]
     assert wrongly == []
     caught = [q for q in FALSE_PREMISES if refused(q)]
-    assert len(caught) >= 14, caught
+    assert len(caught) >= 15, caught
