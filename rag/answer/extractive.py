@@ -342,7 +342,7 @@ QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the qu
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
-REASON_LOOKAHEAD = 2  # sentences after the best one searched for the reason a "why" question asks
+REASON_LOOKAHEAD = 3  # sentences after the best one searched for the reason a "why" question asks
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
@@ -748,8 +748,11 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     after = _neighbour(hit, end, snapshot, after=True)
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
-        ahead = _following(hit, end, snapshot, REASON_LOOKAHEAD)
-        reason = next((n for n in ahead if _GIVES_REASON.search(n[4])), None)
+        ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]
+        # The nearest, unless a later one holds more of the question's words ("... due to geography,
+        # it is locked in ... Obviously, such statements are made in order to ...").
+        asked = set(lexical_tokens(question))
+        reason = max(ahead, key=lambda n: len(asked & sentence_tokens(n[4])), default=None)
         return reason or (before if _LEADS_BACK.match(text) else None)
     if asks_who(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)

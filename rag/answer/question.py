@@ -105,7 +105,8 @@ def quantities(text: str) -> list[float]:
 
 _ASKS_REASON = re.compile(
     r"^\s*why\b|\b(reason|reasons|pretext|excuses?|rationale|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|"
-    r"prompted|explain\w*|explanation)\b|\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
+    r"prompted|explain\w*|explanation|purpose|goal|(?:trying|seeking|hoping|want|wants|wanted)\s+to\s+achieve)\b|"
+    r"\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
     re.I,
 )
 # "Who ...?", or "which" and up to three words before a noun for a person ("Which Russian political
@@ -583,6 +584,8 @@ def asks_reason(question: str) -> bool:
 
     >>> asks_reason("What excuse was given for restricting the shipments?"), asks_reason("What was restricted?")
     (True, False)
+    >>> asks_reason("What is Kazakhstan trying to achieve with such statements?")  # a purpose
+    True
     """
     return bool(_ASKS_REASON.search(question))
 

@@ -191,6 +191,10 @@ territorial issues are raised. And if not, then everything is possible.”
 This was also noted by the economist Nikita Mendkovich. He pointed to the profits of local firms.
 
 “Astana remains the main transit point for goods. Trade will continue,” the expert emphasized.
+
+Bezpalko labeled the words a wish to please the West. The republic wants to diversify its policy. But \
+due to geography, it is locked in by its neighbour. Obviously, such statements are made in order to show \
+loyalty to the West.
 """
 
 
@@ -231,6 +235,15 @@ def test_a_why_question_reads_on_to_the_reason_before_looking_back(tiny):
     # Asked something else, a sentence that leads back ("So, ...") takes the one before it.
     back = _complement("Has the shipment of oil through the port been limited?", *best, snap)
     assert back[4] == "Oil shipments through the port grew for years."
+
+
+def test_the_reason_read_on_to_is_the_one_holding_more_of_the_question(tiny):
+    """Of the reasons in the next three sentences, the one that holds more of the question's words
+    ("statements"), not merely the nearest ("due to geography"); "trying to achieve" asks a reason."""
+    snap, sentence = tiny
+    best = sentence("Bezpalko labeled the words a wish to please the West.")
+    reason = _complement("What is the republic trying to achieve with such statements?", *best, snap)
+    assert reason[4] == "Obviously, such statements are made in order to show loyalty to the West."
 
 
 def test_a_quantity_question_reads_on_past_a_date_to_the_number(tiny):
