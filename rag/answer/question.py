@@ -710,7 +710,7 @@ _NAMED_THINGS = (
     r"streets?|ports?|broadcasters?"
 )
 _ASKS_NAME = re.compile(
-    rf"\bwhat(\s+(is|was|are|were)\b|['’]s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
+    rf"\bwhat(\s+(is|was|are|were)\b|['’]?s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
     rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b|"
     rf"\b(?:in|on|for|to|from|at|by|with)\s+(?:which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\s*\?",
     re.I,
@@ -724,8 +724,8 @@ def asks_name(question: str) -> bool:
     True
     >>> asks_name("Which goods does the ban cover?"), asks_name("Which minister said it?")
     (False, False)
-    >>> asks_name("What's the name of the paper?"), asks_name("What was the agent's name?")
-    (True, True)
+    >>> asks_name("What's the name of the paper?"), asks_name("What was the agent's name?"), asks_name("whats the name?")
+    (True, True, True)
     >>> asks_name("Which broadcaster aired the interview?")
     True
     """
@@ -814,7 +814,7 @@ _ASKS_DATE = re.compile(
     re.I,
 )
 # "What is", "what was", "what's", "which are" ... before what a question asks for.
-_WHAT_IS = r"\b(?:what|which)(?:\s+(?:is|was|are|were)\b|['’]s)?\s+"
+_WHAT_IS = r"\b(?:what|which)(?:\s+(?:is|was|are|were)\b|['’]?s)?\s+"
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high)\b|"
     rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
@@ -944,7 +944,7 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
 
 _ASKS_MONEY = re.compile(
     rf"{_WHAT_IS}(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth)\b|"
-    r"\bhow\s+much\b.*\b(cost|costs|paid|pay|spend|spent|worth)\b",
+    r"\bhow\s+much\b.*\b(cost|costs|paid|pay|spend|spent|worth|lose|lost|earn|earned|revenue|income|profits?)\b",
     re.I,
 )
 _MONEY = re.compile(
