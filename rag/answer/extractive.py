@@ -420,27 +420,29 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += ADDED
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
-        if any(len(t) > 1 and not t & asked.name_tokens for t in named) or _surname_speaks(sentence, asked):
+        speaks = _surname_speaks(sentence, asked)
+        if any(len(t) > 1 and not t & asked.name_tokens for t in named) or speaks:
             out += OTHER_PERSON
-        if asked.who_did and _self_named(named, asked):
+        if asked.who_did and _self_named(named, asked, speaks):
             out += SELF_NAMED
     return out
 
 
-def _self_named(named: list[set[str]], asked: _Asked) -> bool:
+def _self_named(named: list[set[str]], asked: _Asked, speaks: bool = False) -> bool:
     """Whether a sentence, by the tokens of its names `named` in order, tells of what "who did X to
     Y?" asks about from Y's side: it names a place Y, or a person Y with no one else named before
     (who would be the doer: "Bogdan Bezpalko ... labeled Toqayev's words" answers "Who dismissed
-    Toqayev's remarks?").
+    Toqayev's remarks?") and no one else speaking by surname (`speaks`: "Gerashchenko suspects ...
+    a lack of respect for Tokayev").
 
     >>> asked = _Asked.of("Which expert dismissed Toqayev's remarks?")
     >>> named = [set(lexical_tokens(n)) for n in names_in("Bogdan Bezpalko labeled Toqayev's words a desire")]
-    >>> _self_named(named, asked), _self_named(named[1:], asked)
-    (False, True)
+    >>> _self_named(named, asked), _self_named(named[1:], asked), _self_named(named[1:], asked, speaks=True)
+    (False, True, False)
     """
     for i, tokens in enumerate(named):
         if tokens & asked.name_tokens:
-            doer_before = any(len(u) > 1 and not u & asked.name_tokens for u in named[:i])
+            doer_before = speaks or any(len(u) > 1 and not u & asked.name_tokens for u in named[:i])
             if not (tokens & asked.person_tokens) or not doer_before:
                 return True
     return False
