@@ -188,7 +188,9 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     missing = [
         n
         for n in key_names(question)
-        if not _mentioned(n, snapshot, docs) and not abbreviated(n, hits) and not spelled_out(n, hits)
+        if not _mentioned(_WRITTEN_OUT.get(n.upper(), n), snapshot, docs)
+        and not abbreviated(n, hits)
+        and not spelled_out(n, hits)
     ]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
@@ -223,6 +225,11 @@ def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
         return False
     pattern = re.compile(rf"\b{initials}[A-Z]{{{max(0, 3 - len(initials))},{7 - len(initials)}}}\b")
     return any(pattern.search(h.chunk.text) for h in hits)
+
+
+# Abbreviations that no initials spell out: "WWII" is "World War II", which the articles may call
+# "the Second World War" or "the Great Patriotic War" ("War" mentions it).
+_WRITTEN_OUT = {"WWII": "World War II", "WW2": "World War II", "WWI": "World War I", "WW1": "World War I"}
 
 
 def spelled_out(name: str, hits: tuple[Hit, ...]) -> bool:

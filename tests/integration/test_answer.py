@@ -159,6 +159,23 @@ def test_abstained_answer_shows_nearest_passages(seed_index, real_embedder):
 
 
 @pytest.mark.slow
+def test_abbreviations_the_articles_write_out_are_not_missing(seed_index, real_embedder):
+    """ "CPC" (the articles: "the Caspian Pipeline Consortium") and "WWII" (they say "the Great
+    Patriotic War") are covered; a made-up abbreviation is not."""
+    settings, snap = seed_index
+
+    def ask(question: str):
+        return answer_question(question, settings, snap, embedder=real_embedder)
+
+    mines = ask("How many WWII mines were supposedly found near the oil port?")
+    assert not mines.abstained and "50 mines" in mines.text, mines.text
+    cpc = ask("Which port did most of the CPC oil flow go to before the storm?")
+    assert "don't mention CPC" not in cpc.text, cpc.text
+    made_up = ask("How many barrels does the KZPX pipeline carry?")
+    assert made_up.abstained and "KZPX" in made_up.text, made_up.text
+
+
+@pytest.mark.slow
 def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("Why did Tokayev recognise the DPR?", settings, snap, embedder=real_embedder)
