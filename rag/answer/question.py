@@ -127,11 +127,13 @@ _OPENING = (
 )
 _SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
 # "Who", "which official ..." or "what is his name" at the start of any of the question's
-# sentences: "The piece quotes an expert. Who is he?". A name after "who on/in/at/from" says where
+# sentences ("The piece quotes an expert. Who is he?"), or "with / to / next to which official"
+# anywhere in them. A name after "who on/in/at/from" says where
 # the person is ("Who on Tsargrad TV ...?", "Who in United Russia ...?"), as "Which Tsargrad pundit" does.
 _ASKS_WHO = re.compile(
     rf"{_SENTENCE_START}(who|whom|whose)\b(?:\s+(?:on|in|at|from)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+){{1,3}})?"
     rf"|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
+    rf"|\b(?:with|to|by|from|for|alongside|beside|next\s+to)\s+(?:which|whom)\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
     rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",
     re.I,
 )
@@ -591,7 +593,13 @@ def asks_reason(question: str) -> bool:
 
 
 def asks_who(question: str) -> bool:
-    """A question whose answer is a person."""
+    """A question whose answer is a person.
+
+    >>> asks_who("Which Tsargrad pundit said it?"), asks_who("Standing next to which foreign leader did he say it?")
+    (True, True)
+    >>> asks_who("Which law did he refer to?")
+    False
+    """
     return bool(_ASKS_WHO.search(question))
 
 
