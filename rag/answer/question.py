@@ -742,10 +742,11 @@ def asks_name(question: str) -> bool:
 
 # "Where ...?", "In which city ...?": the answer is a place (or where something is: "in his
 # Telegram channel", "from the Moscow State Institute ...").
+_ASKS_WHERE = re.compile(
+    r"(?:^|[.?!;]\s+)where\b(?![^.?!;]*\b(?:stands?|standing|heading|headed|going|leads?)\b)", re.I
+)
 _ASKS_PLACE = re.compile(
-    r"(?:^|[.?!;]\s+)where\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:city|cities|towns?|capitals?|countr(?:y|ies)|"
-    r"regions?|places?)\b",
-    re.I,
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:city|cities|towns?|capitals?|countr(?:y|ies)|regions?|places?)\b", re.I
 )
 _AT_PLACE = r"\b(?:in|at|to|from|near|into)\s+(?:[\w’'-]+\s+){0,3}?"
 
@@ -757,14 +758,17 @@ def asks_place(question: str) -> bool:
     (True, True)
     >>> asks_place("Which newspaper reported it?"), asks_place("Tell me where the money went")
     (False, False)
+    >>> asks_place("Where does Tokayev stand on the war?")  # a stance, not a place
+    False
     """
-    return bool(_ASKS_PLACE.search(question))
+    return bool(_ASKS_WHERE.search(question) or _ASKS_PLACE.search(question))
 
 
-def names_a_place(sentence: str, asked: frozenset[str]) -> bool:
-    """Whether the sentence names a place the question (its words `asked`) does not: a name of a
-    place or a people, or a name after "in", "at", "to", "from" ... ("in the Belarusian capital
-    Minsk", "in his Telegram channel").
+def names_a_place(sentence: str, asked: frozenset[str], known: bool = True) -> bool:
+    """Whether the sentence names a place the question (its words `asked`) does not: a name after
+    "in", "at", "to", "from" ... ("in the Belarusian capital Minsk", "in his Telegram channel"),
+    or, if `known`, that of a place or a people anywhere ("Kazakhstan is ..." for "which country").
+    "Where ...?" asks for the first kind only: "Tokayev switched back to Russian" says nowhere.
 
     >>> asked = frozenset(lexical_tokens("It was the CSTO, not Russia, that helped. Where is Tokayev due to meet Putin?"))
     >>> names_a_place("Putin and Tokayev will meet again in the Belarusian capital Minsk.", asked)
@@ -775,7 +779,7 @@ def names_a_place(sentence: str, asked: frozenset[str]) -> bool:
     False
     """
     for name in new_names(sentence, asked):
-        if place_aliases(name) or re.search(_AT_PLACE + re.escape(name), sentence):
+        if (known and place_aliases(name)) or re.search(_AT_PLACE + re.escape(name), sentence):
             return True
     return False
 
@@ -1152,7 +1156,8 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     fits = _answer_kind_check(question)
     if asks_place(question):
         asked = frozenset(lexical_tokens(question))
-        return lambda sentence: names_a_place(sentence, asked) and fits(sentence)
+        known = bool(_ASKS_PLACE.search(question))  # "which country" is answered by "Kazakhstan is ..."
+        return lambda sentence: names_a_place(sentence, asked, known) and fits(sentence)
     return fits
 
 
