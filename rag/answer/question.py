@@ -128,8 +128,8 @@ _OPENING = (
 _SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
 # "Who", "which official ..." or "what is his name" at the start of any of the question's
 # sentences ("The piece quotes an expert. Who is he?"), or "with / to / next to which official"
-# anywhere in them. A name after "who on/in/at/from" says where
-# the person is ("Who on Tsargrad TV ...?", "Who in United Russia ...?"), as "Which Tsargrad pundit" does.
+# anywhere in them. A name after "who on/in/at/from" says where the person is ("Who on Tsargrad
+# TV ...?", "Who in United Russia ...?"), as "Which Tsargrad pundit" does.
 _ASKS_WHO = re.compile(
     rf"{_SENTENCE_START}(who|whom|whose)\b(?:\s+(?:on|in|at|from)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+){{1,3}})?"
     rf"|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
@@ -192,9 +192,8 @@ _DENIES = re.compile(
     r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
-_AGAINST = re.compile(
-    r"\bagainst\b|\binstead\s+of\b|\brather\s+than\b", re.I
-)  # denies what a question says was favoured: `favoured`
+# Denies what a question says was favoured or chosen (`favoured`): "against", "instead of".
+_AGAINST = re.compile(r"\bagainst\b|\binstead\s+of\b|\brather\s+than\b", re.I)
 _FAVOUR = re.compile(r"\bin\s+favou?r\s+of\s+([a-z]+)", re.I)
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
