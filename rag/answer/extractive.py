@@ -573,7 +573,8 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     undone = taken_as_undone(question)
     if undone and (done := next(((s, w) for s in best if (w := does(undone, s))), None)):
         return done
-    verbs, against = premise_verbs(question), favoured(question)
+    verbs = premise_verbs(question)
+    against = favoured(question, verbs)
     if not verbs:
         return None
     if any(affirms(verbs, sentence, against) for sentence in best):

@@ -272,10 +272,11 @@ def does(verbs: tuple[str, ...], sentence: str) -> str | None:
     )
 
 
-def favoured(question: str) -> tuple[str, ...]:
+def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Stems of what a question says was voted or argued for ("in favour of *suspending*"), or
     chosen as its premise verb's object ("speak *Russian*"): an article saying "against" it, or
-    "instead of" or "rather than" it, denies the premise.
+    "instead of" or "rather than" it, denies the premise. `verbs` are the question's
+    `premise_verbs`, when already read.
 
     >>> favoured("Why did Kazakhstan vote in favour of suspending Russia?"), favoured("Why did he vote?")
     (('suspend',), ())
@@ -283,7 +284,7 @@ def favoured(question: str) -> tuple[str, ...]:
     ('rusian',)
     """
     out = [s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1)))]
-    verbs = premise_verbs(question)
+    verbs = premise_verbs(question) if verbs is None else verbs
     words = re.findall(r"[\w’'-]+", question)
     for i, word in enumerate(words[:-1]):
         if verbs and _same_stem(_stem(word) or "", verbs[0]):
@@ -540,13 +541,11 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
 
 
 # Words that put what follows in the future or in doubt: "will certainly be signed", "plans to sign".
-_FUTURE = re.compile(
-    r"\b(?:will|would|shall|going\s+to|plans?\s+to|planned\s+to|intends?\s+to|expected\s+to|due\s+to|may|might|could|"
-    r"guarantee\w*)\b",
-    re.I,
-)
+# What will be ("will meet again"); and, with what may be or was only planned, what is to come or in doubt.
+_WILL_BE = r"will|shall|going\s+to|plans?\s+to|intends?\s+to|expected\s+to|due\s+to"
+_TO_BE = re.compile(rf"\b(?:{_WILL_BE})\b", re.I)
+_FUTURE = re.compile(rf"\b(?:{_WILL_BE}|would|planned\s+to|may|might|could|guarantee\w*)\b", re.I)
 _PAST = frozenset({"did", "was", "were", "has", "have", "had"})
-_TO_BE = re.compile(r"\b(?:will|shall|going\s+to|plans?\s+to|intends?\s+to|expected\s+to|due\s+to)\b", re.I)
 
 
 def asks_past_act(question: str) -> bool:
