@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from rag.index.lexical import lexical_tokens
-from rag.search.names import key_names, mentioned, names_in, place_aliases
+from rag.search.names import is_language, key_names, mentioned, names_in, place_aliases
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
 # with ..."). It is data, not evidence: no answer quotes it, and a claim that only such a sentence
@@ -1037,6 +1037,41 @@ _NAMES_COUNT = re.compile(
 )
 
 
+_ASKS_LANGUAGE = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?languages?(?:\s*\?|\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)",
+    re.I,
+)
+# A language named as spoken: "in Kazakh", "speak Kazakh", "switched back to Russian", "Kazakh-language";
+# not the people of "the Kazakh head of government" or "the Russian guests".
+_AS_LANGUAGE = r"(?:\b(?:in|into|to|from|speak|speaks|speaking|spoke|spoken|says?|said)\s+)"
+
+
+def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
+    """The languages a sentence names as spoken ("in Kazakh", "speak Kazakh instead of Russian",
+    "Kazakh-language") that the question (its words `asked`) does not name: what answers "In which
+    language did he open his address to the Russian delegation?". "His native language" names none,
+    nor does "the Kazakh head of government".
+
+    >>> asked = frozenset(lexical_tokens("In which language did Tokayev address the Russian delegation?"))
+    >>> spoken_languages("He decided to speak Kazakh instead of Russian.", asked)
+    ['Kazakh']
+    >>> spoken_languages("His decision to address the Russian guests in his native language.", asked)
+    []
+    >>> spoken_languages("A statement from the Kazakh head of government caused a stir.", asked)
+    []
+    """
+    out = []
+    for name in new_names(sentence, asked):
+        if not is_language(name):
+            continue
+        word = re.escape(name)
+        if re.search(
+            rf"{_AS_LANGUAGE}{word}\b|\b{word}[- ]language|\b{word}\s+(?:instead\s+of|rather\s+than|and|or)\b", sentence
+        ):
+            out.append(name)
+    return out
+
+
 def _names_asked(question: str) -> int:
     """How many names "Which five languages ...?" asks for (1 when it gives no number).
 
@@ -1152,6 +1187,13 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     (True, False)
     """
     fits = _answer_kind_check(question)
+    if _ASKS_LANGUAGE.search(question):
+        # "After opening in Kazakh, which language did he switch to?" wants another than Kazakh; "In
+        # which language did he address the Russian delegation?" one the question does not name.
+        named = spoken_languages(question, frozenset())
+        asked = frozenset(lexical_tokens(" ".join(named))) if named else frozenset(lexical_tokens(question))
+        least = _names_asked(told_and_asked(question)[1])
+        return lambda sentence: _lists_names(sentence, spoken_languages(sentence, asked), least) and fits(sentence)
     if asks_place(question):
         asked = frozenset(lexical_tokens(question))
         known = bool(_ASKS_PLACE.search(question))  # "which country" is answered by "Kazakhstan is ..."

@@ -105,6 +105,28 @@ def place_aliases(name: str) -> tuple[str, ...]:
     return tuple(n for n in found if n.casefold() != name.casefold())
 
 
+@functools.cache
+def _languages() -> frozenset[str]:
+    """The names of the 184 languages with a two-letter ISO 639-1 code, folded ("kazakh", "russian",
+    "modern greek"), from `pycountry`'s data, read on first use."""
+    import pycountry
+
+    return frozenset(
+        " ".join(lexical_tokens(re.split(r"[,;(]", lang.name)[0]))
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
+    )
+
+
+def is_language(name: str) -> bool:
+    """Whether `name` is the name of a language.
+
+    >>> is_language("Kazakh"), is_language("Russian"), is_language("Kremlin"), is_language("Kazakhstan")
+    (True, True, False, False)
+    """
+    return " ".join(lexical_tokens(name)) in _languages()
+
+
 def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]:
     """Ids of the passages that use any word of `name` (or, with `every_word`, all of them), read
     from the lexical index's posting lists (no passage text is tokenized)."""

@@ -68,7 +68,13 @@ from rag.search.retrieve import search
      ("What was the total value of the agreements?", "They signed deals worth 2 billion euros.", True),
      ("What was the total value of the agreements?", "A plan for the next three years and two plants.", False),
      ("In which two cities were the summits held?", "He attended the summits in New York and Berlin.", True),
-     ("Which five languages does Tokayev speak?", "Tokayev often speaks to his people in Kazakh and Russian.", False)],
+     ("Which five languages does Tokayev speak?", "Tokayev often speaks to his people in Kazakh and Russian.", False),
+     # a language as spoken, not one the question names, nor "his native language" or a people
+     ("In which language did he greet the Russian guests?", "He greeted the Russian guests in his native language.", False),
+     ("In which language did he greet the Russian guests?", "He decided to speak Kazakh instead of Russian.", True),
+     ("In which language did he greet the Russian guests?", "Soon the Kazakh president switched back to Russian.", False),
+     ("Having opened in Kazakh, which language did he switch to?", "Soon he switched back to Russian.", True),
+     ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False)],
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
