@@ -381,6 +381,11 @@ def is_heading(sentence: str) -> bool:
     return ("©" in sentence or ":" in sentence) and bool(_CREDIT.search(sentence))
 
 
+# "Someone did X to Y. Who was it?": the told sentence describes the doer, then asks who that is.
+_SOMEONE_DID = re.compile(r"\s*(?:a|an|one|some|someone|somebody|another)\b", re.I)
+_WHO_WAS_IT = re.compile(r"\s*who\s+(?:is|was|were|are)\s+(?:it|he|she|they|this|that)\b(?:\s+\w+)?\s*\?\s*$", re.I)
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What a question asks, worked out once per question."""
@@ -396,11 +401,22 @@ class _Asked:
 
     @classmethod
     def of(cls, question: str) -> _Asked:
+        """
+        >>> asked = _Asked.of("A senior party figure slapped down Konstantin Zatulin. Who was it?")
+        >>> asked.who_did, sorted(asked.person_tokens)
+        (True, ['konstantin', 'zatulin'])
+        >>> _Asked.of("Konstantin Zatulin hinted at territorial issues. Who was he?").who_did  # who Zatulin is
+        False
+        """
         names = tuple(key_names(question))
         typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
         who_did = who and not re.search(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", question.strip(), re.I)
         asked_about = key_names(after_wh_phrase(question)) + pronoun_persons(question)
+        told, asked_part = told_and_asked(question)
+        if _SOMEONE_DID.match(told) and _WHO_WAS_IT.match(asked_part):
+            # "A senior party figure slapped down Zatulin. Who was it?" asks who did it to Zatulin.
+            who_did, asked_about = True, key_names(told)
         others = frozenset(lexical_tokens(" ".join(asked_about)))
         persons = frozenset(lexical_tokens(" ".join(n for n in asked_about if not place_aliases(n))))
         return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question), persons)
