@@ -140,7 +140,12 @@ _ASKS_WHO = re.compile(
 
 
 _NEGATION = r"not|never|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of"
-_NEGATED_Q = re.compile(rf"\b(deny|refuse|reject|{_NEGATION})\b|n’t", re.I)  # "did he deny ...?"
+# "did he deny ...?", "was he unwilling to accept ...?", "which award did he turn down?"
+_NEGATED_Q = re.compile(
+    rf"\b(deny|denying|refuse|refusing|reject|rejecting|unwilling|reluctant|declin(?:e|es|ed|ing)\s+to|"
+    rf"turn(?:s|ed|ing)?\s+(?:\w+\s+)?down|snub(?:s|bed|bing)?|{_NEGATION})\b|n’t",
+    re.I,
+)
 _SAYS_NOT = re.compile(rf"\b(no|nor|neither|{_NEGATION})\b|n’t", re.I)
 
 
@@ -150,6 +155,10 @@ def asks_negated(question: str) -> bool:
 
     >>> asks_negated("Which practice did Tokayev deny Kazakhstan takes part in?"), asks_negated("Who denounced it?")
     (True, False)
+    >>> asks_negated("Which decoration was Tokayev unwilling to accept?"), asks_negated("Which award did he turn down?")
+    (True, True)
+    >>> asks_negated("Why did trade decline?")  # to fall, not to refuse
+    False
     """
     return bool(_NEGATED_Q.search(question))
 
