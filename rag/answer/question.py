@@ -1011,6 +1011,7 @@ def _counted_words(question: str) -> tuple[str, ...]:
 # "What is the name of the alleged spy arrested by ...?": the words of the thing named, up to a
 # word that ends its phrase.
 _NAME_OF = re.compile(r"\bname\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(.*)", re.I)
+_NAMES_OWN = re.compile(r"\b(?=(?-i:[a-z]))([\w-]+)['’]s\s+(?:full\s+|real\s+)?names?\b", re.I)
 _PHRASE_END = re.compile(
     r"\b(who|whom|whose|that|which|where|when|why|how|by|in|at|on|for|of|from|with|to|and|or|as|after|before|during|"
     r"the|a|an|this|his|her|its|their)\b|[,;?]",
@@ -1030,10 +1031,14 @@ def _named_words(question: str) -> tuple[str, ...]:
     ('agent',)
     >>> _named_words("Which newspaper reported it?")
     ()
+    >>> _named_words("The committee caught a spy. What was the agent's name?"), _named_words("What is Tokayev's full name?")
+    (('agent',), ())
     """
     m = _NAME_OF.search(question)
     if not m:
-        return ()
+        # "What was the agent's name?" names the agent as "the name of the agent" does.
+        m = _NAMES_OWN.search(question)
+        return tuple(lexical_tokens(m.group(1))) if m and not place_aliases(m.group(1)) else ()
     words = re.findall(r"[\w’'-]+", _PHRASE_END.split(m.group(1), maxsplit=1)[0])[:3]
     words = [w for w in words if not place_aliases(re.sub(r"[’']s$", "", w))]
     while len(words) > 1 and words[-1].lower().endswith("ed"):
