@@ -44,6 +44,7 @@ from rag.answer.question import (
     key_names,
     names_in,
     only_to_come,
+    premise_question,
     premise_subject,
     premise_verbs,
     pronoun_persons,
@@ -589,6 +590,7 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     undone = taken_as_undone(question)
     if undone and (done := next(((s, w) for s in best if (w := does(undone, s))), None)):
         return done
+    question = premise_question(question)  # "Since X signed it, when ...?" takes "X signed it"
     verbs = premise_verbs(question)
     against = favoured(question, verbs)
     if not verbs:
@@ -627,6 +629,7 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     or under way (`still_to_come`), none saying the question's verb undenied: "What was the outcome
     of the referendum?" against "... left to the referendum, which does not at all guarantee ..."."""
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    question = premise_question(question)
     verbs = premise_verbs(question)
     said = verbs and any(affirms(verbs, s) and not only_to_come(verbs, s) for s in best)
     if verbs and asks_past_act(question) and not said:

@@ -557,6 +557,34 @@ _FUTURE = re.compile(rf"\b(?:{_WILL_BE}|would|planned\s+to|may|might|could|guara
 _PAST = frozenset({"did", "was", "were", "has", "have", "had"})
 
 
+# "Since Kazakhstan signed the contract, when will construction begin?" states its premise in
+# the opening clause; the question after the comma takes it for granted.
+_STATED = re.compile(
+    r"^\s*(?:since|now\s+that|given\s+that|seeing\s+that|after|once)\s+(?P<clause>[^,?]{8,}?)\s*,\s*"
+    r"(?:(?:why|when|how|where|what|which|who|whom|whose|in|on|at|for)\b)[^?]*\?\s*$",
+    re.I,
+)
+
+
+def premise_question(question: str) -> str:
+    """The question whose premise to check: for one that states its premise in an opening clause,
+    a "why" question about that clause; else the question itself.
+
+    >>> premise_question("Since Kazakhstan signed the Rosatom contract, when will construction begin?")
+    'Why has Kazakhstan signed the Rosatom contract?'
+    >>> premise_verbs(premise_question("Now that Kazakhstan has quit the EAEU, how will its trade change?"))
+    ('kuit',)
+    >>> premise_question("Why did Tokayev refuse the order?")
+    'Why did Tokayev refuse the order?'
+    >>> premise_question("After the November meeting in Astana, what did Putin say?")  # no act stated
+    'After the November meeting in Astana, what did Putin say?'
+    """
+    m = _STATED.match(question)
+    # A clause with a verb done ("signed", "has quit"), not a noun ("After the November meeting, ...").
+    done = m and re.search(r"^\S+\s.*\b(?:[a-z]{2,}ed|(?:has|have|had)\s+[a-z]+)\b", m.group("clause"))
+    return f"Why has {m.group('clause')}?" if done else question
+
+
 def asks_past_act(question: str) -> bool:
     """A question about something done ("Why did Astana sign ...?", "Which city hosted ...?"), not
     planned ("Why will Astana sign ...?")."""

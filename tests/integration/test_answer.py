@@ -188,6 +188,19 @@ def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(
     assert not b.abstained and "would not recognize" in b.text and b.citations, b.text
 
 
+def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
+    settings, snap = seed_index
+    # The articles leave the contract to a referendum: "... will certainly be signed" is no signing.
+    q = "Since Astana signed the contract for the nuclear power plant, when will construction start?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "only as planned" in a.text, a.text
+    # A clause the articles bear out leaves the question to be answered.
+    b = answer_question(
+        "Since Kazakhstan blocked 1,700 wagons of coal, what did Russia do?", settings, snap, embedder=real_embedder
+    )
+    assert not b.abstained and b.citations, b.text
+
+
 @pytest.mark.slow
 def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_embedder):
     """51 questions written against the seed articles (tests/premises.py): the premise check refuses
