@@ -52,6 +52,7 @@ from rag.answer.question import (
     says_not,
     speaks_of_plans,
     still_to_come,
+    substituted_name,
     surname_tokens,
     swapped_roles,
     taken_as_undone,
@@ -687,6 +688,8 @@ def extractive_answer(
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     if swapped := swapped_roles(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
+    if substituted := substituted_name(result.query, scored[0][4]):
+        return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)

@@ -477,6 +477,77 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
     return None
 
 
+_NAME_RUN = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*"
+# "the Kazakh delegation" (and the word after it: "the Kazakh language policy" is no language)
+_OF_NAME = re.compile(rf"(?<![.?!:;]\s)(?<!^)\b({_NAME_RUN})\s+((?-i:[a-z]){{3,}})\b(?:\s+((?-i:[a-z])+)\b)?")
+_AFTER_WORDS = re.compile(
+    rf"\b((?-i:[a-z])+\s+(?-i:[a-z])+)\s+({_NAME_RUN}\s+{_NAME_RUN})"
+)  # "conference with Olaf Scholz"
+
+
+def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's words, the question's) when the sentence says what the question says with
+    another name in the same place: "his speech to the Russian delegation" for "his speech to the
+    Kazakh delegation", "a joint press conference with German Chancellor Olaf Scholz" for "their
+    joint press conference with Emmanuel Macron". The sentence's name is none of the question's,
+    and the sentence nowhere pairs the question's name with those words.
+
+    >>> substituted_name("Why did Putin open his speech to the Kazakh delegation in Kazakh?",
+    ...     "In his speech to the Russian delegation, the head of government decided to speak Kazakh.")
+    ('“Russian delegation”', '“Kazakh delegation”')
+    >>> substituted_name("What did he say at the joint press conference with Emmanuel Macron?",
+    ...     "Toqayev said at a joint press conference with German Chancellor Olaf Scholz.")
+    ('German Chancellor Olaf Scholz', 'Emmanuel Macron')
+    >>> substituted_name("What share does the new Kazakh language policy set?",
+    ...     "The concept speaks of the development of the Russian language in the republic.") is None
+    True
+    >>> substituted_name("What did the Kazakh president say to the Russian president?",
+    ...     "The Russian president listened as the Kazakh president spoke.") is None
+    True
+    """
+    asked = lexical_tokens(question)
+
+    def kin(a: str, b: str) -> bool:  # "Russia's" and "Russian", "Kazakh" and "Kazakhstani", "Astana" and "Kazakhstan"
+        ta, tb = lexical_tokens(a), lexical_tokens(b)
+        return any(_same_stem(x, y) for x in ta for y in tb) or bool(
+            set(place_aliases(a)) & ({b} | set(place_aliases(b)))
+        )
+
+    def people(name: str) -> bool:  # a person's name, not a place's or a people's
+        return " " in name.strip() and not place_aliases(name) and not is_language(name.split()[-1])
+
+    def then(m: re.Match) -> str:  # the noun after the thing named, if it goes on: "language *policy*"
+        word = m.group(3) or ""
+        return word.lower() if lexical_tokens(word) and word.lower() not in _NOT_VERBS else ""
+
+    pairs = [(m.group(1), m.group(2), "after", then(m)) for m in _OF_NAME.finditer(question)]
+    pairs += [(m.group(2), m.group(1), "before", "") for m in _AFTER_WORDS.finditer(question)]
+    for name, words, side, next_word in pairs:
+        if not lexical_tokens(words) or words.split()[-1].lower() in _NOT_VERBS:
+            continue  # "with the", "Russia through": no words of the question's own for a name to go with
+        if side == "after":
+            if not (place_aliases(name) or is_language(name)):
+                continue  # a people or place named with a thing: "the Kazakh delegation"
+            theirs = [
+                m.group(1)
+                for m in _OF_NAME.finditer(sentence)
+                if m.group(2).lower() == words.lower() and (not next_word or then(m) == next_word)
+            ]
+            theirs = [t for t in theirs if place_aliases(t) or is_language(t)]
+        else:
+            if not people(name):
+                continue  # a person after the same words: "a joint press conference with Emmanuel Macron"
+            theirs = [m.group(2) for m in _AFTER_WORDS.finditer(sentence) if m.group(1).lower() == words.lower()]
+            theirs = [t for t in theirs if people(t)]
+        if not theirs or any(kin(t, name) for t in theirs):
+            continue  # the sentence pairs these words with the question's name too
+        other = theirs[0]
+        if any(_same_stem(t, a) for t in lexical_tokens(other) for a in asked):
+            continue  # a name the question gives elsewhere: no substitution
+        return (f"“{other} {words}”", f"“{name} {words}”") if side == "after" else (other, name)
+    return None
+
+
 _NOT_VERBS = frozenset(
     ["still", "also", "even", "ever", "just", "already", "yet", "first", "then", "again", "once", "two", "three",
      "against", "about", "after", "before", "during", "over", "under", "into", "through", "between", "despite"]

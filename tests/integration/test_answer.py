@@ -188,6 +188,17 @@ def test_a_question_whose_premise_the_articles_deny_abstains_with_what_they_say(
     assert not b.abstained and "would not recognize" in b.text and b.citations, b.text
 
 
+def test_a_question_that_puts_another_name_in_the_articles_words_abstains(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "Why did Putin open his speech to the Kazakh delegation in the Kazakh language?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "“Russian delegation”, not “Kazakh delegation”" in a.text, a.text
+    # With the articles' own words, the same sentence answers it.
+    q = "Why did Tokayev open his speech to the Russian delegation in the Kazakh language?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not b.abstained and "speak Kazakh instead of Russian" in b.text and b.citations, b.text
+
+
 def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
     settings, snap = seed_index
     # The articles leave the contract to a referendum: "... will certainly be signed" is no signing.
