@@ -1095,6 +1095,8 @@ def _counted_words(question: str) -> tuple[str, ...]:
     (('trop',), ('peopl', 'sign', 'petit'))
     >>> _counted_words("The 200 countries could turn into how many if disintegration started?")
     ()
+    >>> _counted_words("How many coal-fired power plants will be built?")
+    ('pover', 'plant')
     """
     m = _HOW_MANY.search(question)
     if not m:
@@ -1103,7 +1105,8 @@ def _counted_words(question: str) -> tuple[str, ...]:
     words = re.findall(r"[\w’'-]+", phrase)[:6]
     # "Russian troops", "Russian coal": a people or a place qualifies what is counted; "three and a
     # half million Russians" is no count of Russian troops.
-    kept = [w for w in words if not place_aliases(w)] or words
+    # So does a compound in -ed or -ing: "coal-fired power plants" are not counted by "1,700 wagons with coal".
+    kept = [w for w in words if not place_aliases(w) and not re.fullmatch(r"\w+-\w+(?:ed|ing)", w)] or words
     return tuple(lexical_tokens(" ".join(kept)))
 
 
