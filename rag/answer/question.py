@@ -134,7 +134,7 @@ _ASKS_WHO = re.compile(
     rf"{_SENTENCE_START}(who|whom|whose)\b(?:\s+(?:on|in|at|from)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+){{1,3}})?"
     rf"|{_SENTENCE_START}which\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
     rf"|\b(?:with|to|by|from|for|alongside|beside|next\s+to)\s+(?:which|whom)\s+([\w-]+\s+){{0,3}}?({_PERSON_NOUNS})\b"
-    rf"|{_SENTENCE_START}what\s+(?:is|was)\s+(?:his|her)\s+(?:full\s+)?name\b",
+    rf"|(?:{_SENTENCE_START}|[—–:;]\s*)what(?:\s+(?:is|was)\b|['’]?s)\s+(?:his|her)\s+(?:(?:full|first|last|real)\s+)?name\b",
     re.I,
 )
 
@@ -1153,6 +1153,7 @@ _NAMES_COUNT = re.compile(
 )
 
 
+_ASKS_FULL_NAME = re.compile(r"\b(?:full|first|given)\s+names?\b", re.I)
 _ASKS_LANGUAGE = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?languages?(?:\s*\?|\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)",
     re.I,
@@ -1303,6 +1304,13 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     (True, False)
     """
     fits = _answer_kind_check(question)
+    if _ASKS_FULL_NAME.search(question):
+        # "What's his first name?" is not answered by "press secretary Peskov said ...".
+        asked = frozenset(lexical_tokens(question))
+        return lambda sentence: (
+            fits(sentence)
+            and any(len(lexical_tokens(n)) > 1 and not place_aliases(n) for n in new_names(sentence, asked))
+        )
     if _ASKS_LANGUAGE.search(question):
         # "After opening in Kazakh, which language did he switch to?" wants another than Kazakh; "In
         # which language did he address the Russian delegation?" one the question does not name.

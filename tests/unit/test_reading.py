@@ -74,7 +74,10 @@ from rag.search.retrieve import search
      ("In which language did he greet the Russian guests?", "He decided to speak Kazakh instead of Russian.", True),
      ("In which language did he greet the Russian guests?", "Soon the Kazakh president switched back to Russian.", False),
      ("Having opened in Kazakh, which language did he switch to?", "Soon he switched back to Russian.", True),
-     ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False)],
+     ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False),
+     # a first or full name is more than a surname
+     ("The spokesman denied it. What is his full name?", "Press secretary Peskov said so.", False),
+     ("The spokesman denied it — what's his first name?", "Kremlin spokesman Dmitry Peskov looked on.", True)],
 )  # fmt: skip
 def test_answer_type_fits(question, sentence, fits):
     assert answer_type_fits(question, sentence) is fits
@@ -93,6 +96,7 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "What did the expert, who spoke on TV, say about trade?", False),
      (asks_who, "Andrey Perla, who wants relations reassessed, works for which TV channel?", False),
      (asks_who, "The chancellor called Kazakhstan a partner. What is his name?", True),
+     (asks_who, "The Kremlin press guy who denied it — what's his first name?", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
      (asks_who, "Which Russian state news agency described the talks?", False),
