@@ -190,7 +190,8 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     missing = [
         n
         for n in key_names(question)
-        if not _mentioned(_WRITTEN_OUT.get(n.upper(), n), snapshot, docs)
+        if n.upper() not in _TITLES
+        and not _mentioned(_WRITTEN_OUT.get(n.upper(), n), snapshot, docs)
         and not abbreviated(n, hits)
         and not spelled_out(n, hits)
     ]
@@ -231,6 +232,9 @@ def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
 
 # Abbreviations that no initials spell out: "WWII" is "World War II", which the articles may call
 # "the Second World War" or "the Great Patriotic War" ("War" mentions it).
+# Abbreviated titles name what someone is, not who: "which United Russia MP ...?" asks about the
+# articles' "State Duma deputy" and is no question about something they never mention.
+_TITLES = frozenset(["MP", "MPS", "MP'S", "MP’S", "MEP", "MEPS", "PM", "CEO", "CEOS", "VP"])
 _WRITTEN_OUT = {"WWII": "World War II", "WW2": "World War II", "WWI": "World War I", "WW1": "World War I"}
 
 

@@ -117,7 +117,7 @@ _PERSON_NOUNS = (
     r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
     r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
-    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?"
+    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?|mps?|meps?"
 )
 # A question sentence's start, after an opening phrase of place, source or time: "In the
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative

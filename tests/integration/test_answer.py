@@ -173,6 +173,9 @@ def test_abbreviations_the_articles_write_out_are_not_missing(seed_index, real_e
     assert "don't mention CPC" not in cpc.text, cpc.text
     made_up = ask("How many barrels does the KZPX pipeline carry?")
     assert made_up.abstained and "KZPX" in made_up.text, made_up.text
+    # A title is no name the articles must use: they call Zatulin a State Duma deputy chairman.
+    mp = ask("Which MP raised 'territorial issues' with Kazakhstan?")
+    assert not mp.abstained and "Zatulin" in mp.text, mp.text
 
 
 @pytest.mark.slow

@@ -97,6 +97,7 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "Andrey Perla, who wants relations reassessed, works for which TV channel?", False),
      (asks_who, "The chancellor called Kazakhstan a partner. What is his name?", True),
      (asks_who, "The Kremlin press guy who denied it — what's his first name?", True),
+     (asks_who, "Which United Russia MP hinted at territorial issues?", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
      (asks_who, "Which Russian state news agency described the talks?", False),
