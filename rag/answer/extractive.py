@@ -354,6 +354,7 @@ OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the ques
 QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the question does not name, named before it
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
+REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 3  # sentences after the best one searched for the reason a "why" question asks
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
@@ -404,6 +405,7 @@ class _Asked:
     negated: bool  # asks about what was denied, refused or not done
     other: bool = False  # "Besides X, what else ...?"
     person_tokens: frozenset[str] = frozenset()  # of those names, the ones not of places
+    reason: bool = False  # asks why
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -425,7 +427,17 @@ class _Asked:
             who_did, asked_about = True, key_names(told)
         others = frozenset(lexical_tokens(" ".join(asked_about)))
         persons = frozenset(lexical_tokens(" ".join(n for n in asked_about if not place_aliases(n))))
-        return cls(names, others, typed, who, who_did, asks_negated(question), asks_else(question), persons)
+        return cls(
+            names,
+            others,
+            typed,
+            who,
+            who_did,
+            asks_negated(question),
+            asks_else(question),
+            persons,
+            asks_reason(question),
+        )
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
@@ -447,6 +459,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += NEGATED
     if asked.other and adds_another(sentence):
         out += ADDED
+    if asked.reason and _GIVES_REASON.search(sentence):
+        out += REASON_GIVEN
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
         speaks = _surname_speaks(sentence, asked)

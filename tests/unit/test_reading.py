@@ -459,6 +459,17 @@ def test_a_question_about_what_was_denied_prefers_a_sentence_that_negates():
     assert extractive._adjust(asked, "Kazakhstan also does not participate in parallel import.", True) == 0.0
 
 
+def test_a_why_question_prefers_a_sentence_that_gives_a_reason():
+    asked = extractive._Asked.of(
+        "Bezpalko says Kazakhstan can only ship its oil through Novorossiysk. What's his explanation?"
+    )
+    giving = extractive._adjust(asked, "Due to geography, it can export its oil only through Novorossiysk.", True)
+    plain = extractive._adjust(asked, "The shipment of oil through the Novorossiysk port has been limited.", True)
+    assert giving - plain == pytest.approx(extractive.REASON_GIVEN) and extractive.REASON_GIVEN > 0
+    asked = extractive._Asked.of("Through which port does Kazakhstan ship its oil?")
+    assert extractive._adjust(asked, "Due to geography, it can export its oil only through Novorossiysk.", True) == 0.0
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "denial"),
     [("Why did Tokayev recognise the DPR?", "He said his country would not recognize the DPR.", "not recognize"),
