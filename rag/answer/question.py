@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from rag.index.lexical import lexical_tokens
-from rag.search.names import is_language, key_names, mentioned, names_in, place_aliases
+from rag.search.names import is_language, key_names, mentioned, names_in, place_aliases, told_and_asked
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
 # with ..."). It is data, not evidence: no answer quotes it, and a claim that only such a sentence
@@ -771,26 +771,6 @@ def after_wh_phrase(question: str) -> str:
     """
     m = _ASKS_WHO.search(question)
     return question[m.end() :] if m else question
-
-
-# The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.".
-_LAST_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]\s+(?=[^.;:]*\?\s*$)")
-
-
-def told_and_asked(question: str) -> tuple[str, str]:
-    """(what a question tells, what it asks): the sentences before its last, asking one, and that
-    one. A question of one sentence tells nothing.
-
-    >>> told_and_asked("Ilya Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?")
-    ('Ilya Grashchenkov put trade at 23 billion dollars', 'What figure did Tokayev give?')
-    >>> told_and_asked("Putin is due in Minsk; which alliance is it?"), told_and_asked("Why did St. Petersburg host it?")
-    (('Putin is due in Minsk', 'which alliance is it?'), ('', 'Why did St. Petersburg host it?'))
-    """
-    text = question.strip()
-    stops = list(_LAST_SENTENCE.finditer(text))
-    if not stops:
-        return "", text
-    return text[: stops[-1].start()], text[stops[-1].end() :]
 
 
 _BACK_TO_PERSON = re.compile(r"\b(him|her|his|them|their)\b", re.I)

@@ -151,3 +151,23 @@ def is_subject(text: str) -> bool:
     (True, True, False)
     """
     return "?" not in text and len(text.split()) <= 4 and not _QUESTION_START.match(text)
+
+
+# The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.".
+_LAST_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]\s+(?=[^.;:]*\?\s*$)")
+
+
+def told_and_asked(question: str) -> tuple[str, str]:
+    """(what a question tells, what it asks): the sentences before its last, asking one, and that
+    one. A question of one sentence tells nothing.
+
+    >>> told_and_asked("Ilya Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?")
+    ('Ilya Grashchenkov put trade at 23 billion dollars', 'What figure did Tokayev give?')
+    >>> told_and_asked("Putin is due in Minsk; which alliance is it?"), told_and_asked("Why did St. Petersburg host it?")
+    (('Putin is due in Minsk', 'which alliance is it?'), ('', 'Why did St. Petersburg host it?'))
+    """
+    text = question.strip()
+    stops = list(_LAST_SENTENCE.finditer(text))
+    if not stops:
+        return "", text
+    return text[: stops[-1].start()], text[stops[-1].end() :]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.index.lexical import fold, lexical_tokens
-from rag.search.retrieve import mmr, rrf, search
+from rag.search.retrieve import _sources_named, mmr, rrf, search
 
 pytestmark = pytest.mark.slow
 
@@ -123,3 +123,23 @@ def test_mmr_mode_returns_k_distinct(seed_index, real_embedder):
 def test_rrf_hand_worked():
     fused = rrf([[1, 2, 3], [3, 1]], k=60)
     assert fused == pytest.approx({1: 1 / 61 + 1 / 62, 2: 1 / 62, 3: 1 / 63 + 1 / 61})
+
+
+def test_a_question_naming_an_outlet_or_author_lifts_that_article(seed_index, real_embedder, monkeypatch):
+    settings, snap = seed_index
+    question = "Why do Kazakh officials' statements about Russia differ so much, according to the Frontier Post piece?"
+    needle = "they do not want to be seen as too attached to the Kremlin"
+
+    def found() -> bool:
+        hits = search(question, settings, snap, embedder=real_embedder, k=5).hits
+        return any(needle in h.chunk.text and h.chunk.doc_id == FRONTIER for h in hits)
+
+    assert found()
+    monkeypatch.setattr("rag.search.retrieve.SOURCE_BOOST", 0.0)
+    assert not found()  # the outlet is metadata, in no passage's words
+    # The outlet or author's surname of the asking sentence names the article; one the question only
+    # recalls before asking about another article names none.
+    assert _sources_named("What does Bettina Menzel write about the speech?", snap) == {SPEECH}
+    assert _sources_named("What did Orda report about the visit?", snap) == {GERMANY}
+    told = "Frontier Post says 3.5 million Russians live there. What share does the speech article give?"
+    assert _sources_named(told, snap) == frozenset()
