@@ -117,7 +117,7 @@ _PERSON_NOUNS = (
     r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
     r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
-    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?|mps?|meps?"
+    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?|mps?|meps?|academics?|scholars?|specialists?"
 )
 # A question sentence's start, after an opening phrase of place, source or time: "In the
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative
@@ -918,7 +918,7 @@ _ASKS_NUMBER = re.compile(
     rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
     r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b|"
     # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
-    r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value)\b",
+    r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value|capacity|turnover|output)\b",
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -937,6 +937,8 @@ UNITS: dict[str, str] = {
     "cubic metres": r"cubic met(?:er|re)s?|bcm",
     "tenge": r"tenge|kzt",
 }
+_ASKS_MEASURE = re.compile(r"\b(capacity|capacities|output)\b", re.I)
+_ANY_UNIT = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(UNITS.values())})(?![^\W\d_])", re.I)
 _IN_UNIT = re.compile(rf"\bin\s+({'|'.join(UNITS.values())})(?!\w)", re.I)
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies)"
 _ASKS_TIME_SPAN = re.compile(r"\bhow (long|old)\b|\bfor how\b", re.I)
@@ -988,6 +990,8 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     False
     >>> has_quantity("A plan for the next three years and two plants.", "What was the value of the deals?")
     False
+    >>> has_quantity("A plan of the two countries for several plants.", "What capacity will the plants have?")
+    False
     >>> has_quantity("Trade reached $25 billion.", "How many dollars did trade reach?")
     True
     >>> has_quantity("Trade has reached 23 billion dollars.", "He put trade at 23 billion dollars. What did she say?")
@@ -1010,6 +1014,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     unit = _unit_pattern(question)
     if unit is None and _ASKS_MONEY.search(question):
         unit = _MONEY  # "What was the total value of the agreements?" is answered in money
+    elif unit is None and _ASKS_MEASURE.search(question):
+        unit = _ANY_UNIT  # "What capacity will the plants have?": in watts or tonnes, not "the two countries"
     duration = bool(_ASKS_DURATION.search(question))
     # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
     # in kilometres, is the border?" names its unit).

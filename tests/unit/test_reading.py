@@ -75,6 +75,9 @@ from rag.search.retrieve import search
      ("In which language did he greet the Russian guests?", "Soon the Kazakh president switched back to Russian.", False),
      ("Having opened in Kazakh, which language did he switch to?", "Soon he switched back to Russian.", True),
      ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False),
+     # a capacity is measured in a unit, not counted
+     ("What total generating capacity will the plants have?", "The memorandum of the two countries covers several plants.", False),
+     ("What total generating capacity will the plants have?", "The plants will have 1,200 megawatts.", True),
      # a first or full name is more than a surname
      ("The spokesman denied it. What is his full name?", "Press secretary Peskov said so.", False),
      ("The spokesman denied it — what's his first name?", "Kremlin spokesman Dmitry Peskov looked on.", True)],
@@ -98,6 +101,7 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "The chancellor called Kazakhstan a partner. What is his name?", True),
      (asks_who, "The Kremlin press guy who denied it — what's his first name?", True),
      (asks_who, "Which United Russia MP hinted at territorial issues?", True),
+     (asks_who, "Which Moscow academic called Tokayev a seasoned diplomat?", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
      (asks_who, "Which Russian state news agency described the talks?", False),
