@@ -44,6 +44,7 @@ from rag.answer.question import (
     key_names,
     names_in,
     only_to_come,
+    planned_at,
     premise_question,
     premise_subject,
     premise_verbs,
@@ -655,6 +656,9 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
         planned = next(((s, w) for s in best if (w := only_to_come(verbs, s))), None)
         if planned:
             return planned
+        # "... at the CSTO summit in Minsk?" against "... will meet again in ... Minsk on November 23rd."
+        if where := next(((s, w) for s in best if (w := planned_at(question, s))), None):
+            return where
     if not asks_outcome(question):
         return None
     if verbs and any(affirms(verbs, sentence) for sentence in best):

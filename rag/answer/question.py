@@ -1460,6 +1460,32 @@ def still_to_come(sentence: str) -> str | None:
     return m.group(0) if m else None
 
 
+_WILL_DO = re.compile(rf"\b(?:{_WILL_BE})\s+(?:[a-z]+\s+){{0,2}}?[a-z]+(?=\s+(?:again\s+)?(?:in|at)\b)", re.I)
+
+
+def planned_at(question: str, sentence: str) -> str | None:
+    """The words by which the sentence speaks of meeting at a place the question names as only to
+    come ("will meet again in the Belarusian capital Minsk"), for a question that has something done
+    there ("Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?").
+
+    >>> q = "Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?"
+    >>> planned_at(q, "Putin and Tokayev will meet again in the Belarusian capital Minsk on November 23rd.")
+    'will meet'
+    >>> planned_at(q, "Putin and Tokayev met in Minsk."), planned_at(q, "They will meet again in Astana.")
+    (None, None)
+    """
+    m = _WILL_DO.search(sentence)
+    if not m:
+        return None
+    after = sentence[m.end() :]
+    for name in key_names(question):
+        if re.search(_AT_PLACE + re.escape(name) + r"\b", question) and re.search(
+            _AT_PLACE + re.escape(name) + r"\b", after
+        ):
+            return m.group(0)
+    return None
+
+
 def speaks_of_plans(question: str) -> bool:
     """A question about what was planned, expected or due ("were due to meet", "will sign"), which
     an article written before the date can answer."""

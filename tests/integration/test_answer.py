@@ -202,6 +202,15 @@ def test_a_question_that_puts_another_name_in_the_articles_words_abstains(seed_i
     assert not b.abstained and "speak Kazakh instead of Russian" in b.text and b.citations, b.text
 
 
+def test_an_act_placed_where_the_articles_only_plan_a_meeting_abstains(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "only as planned" in a.text and "Minsk" in a.text, a.text
+    b = answer_question("Where will Putin and Tokayev meet next?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Minsk" in b.text and b.citations, b.text
+
+
 def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
     settings, snap = seed_index
     # The articles leave the contract to a referendum: "... will certainly be signed" is no signing.
