@@ -244,7 +244,7 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
     return uses and contradicts(verbs, sentence, against) is None
 
 
-_WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing)\b", re.I)
+_WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing|[a-z]{3,}ed)\b", re.I)
 
 
 def taken_as_undone(question: str) -> tuple[str, ...]:
@@ -254,6 +254,8 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     >>> taken_as_undone("Why did he speak Kazakh without ever switching to Russian?"), taken_as_undone("Why?")
     (('svitch',), ())
     >>> taken_as_undone("Why did he speak Kazakh, never once switching to Russian?")
+    ('svitch',)
+    >>> taken_as_undone("He spoke Kazakh and never switched to Russian. Why did he refuse to?")
     ('svitch',)
     """
     return tuple(s for m in _WITHOUT.finditer(question) if (s := _stem(m.group(1))))

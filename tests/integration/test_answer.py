@@ -211,6 +211,13 @@ def test_an_act_placed_where_the_articles_only_plan_a_meeting_abstains(seed_inde
     assert not b.abstained and "Minsk" in b.text and b.citations, b.text
 
 
+def test_a_question_that_takes_as_never_done_what_a_close_sentence_says_was_done_abstains(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "Tokayev gave his whole address to the Russian delegation in Kazakh and never switched to Russian. Why?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "switched back to Russian" in a.text, a.text
+
+
 def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
     settings, snap = seed_index
     # The articles leave the contract to a referendum: "... will certainly be signed" is no signing.
