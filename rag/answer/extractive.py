@@ -67,7 +67,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, place_aliases
+from rag.search.names import chunks_mentioning, place_aliases, truecased
 from rag.search.retrieve import SearchResult, search
 from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
@@ -964,7 +964,8 @@ def stream_answer(
     t0 = time.perf_counter()
     mode = _answer_mode(answer_mode, settings)
     text, notes = clean_question(question, settings.max_question_chars)
-    query = retrieval_query(text, history)
+    # A question typed without capitals is read with the articles' capitals ("tokayev", "Tokayev").
+    query = truecased(retrieval_query(text, history), snapshot)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes
     timings = dict(result.timings_ms)

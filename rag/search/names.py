@@ -171,3 +171,47 @@ def told_and_asked(question: str) -> tuple[str, str]:
     if not stops:
         return "", text
     return text[: stops[-1].start()], text[stops[-1].end() :]
+
+
+_WORD_TYPED = re.compile(r"(?<![\w’'-])[a-z][\w’'-]*")
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;“\"(]\s*)$")
+TRUECASE_PASSAGES = 20  # passages read per word to see how the articles write it
+
+
+def truecased(question: str, snapshot) -> str:
+    """A question typed without capitals ("why did tokayev refuse the order of alexander nevsky?")
+    with the words the articles write capitalized, or in capitals, written so ("Tokayev", "Order",
+    "Alexander Nevsky", "DPR"): the readings of names (who, which premise, what is not mentioned) go
+    by capitals. A question with a capital after its first letter is left as typed; so is a word the
+    articles write lowercase in more than one place of five (away from a sentence's start).
+
+    Retrieval does not see the difference (the embedder and BM25 fold case)."""
+    if any(ch.isupper() for ch in question[1:]):
+        return question
+
+    def written(m: re.Match) -> str:
+        word = m.group(0)
+        tokens = lexical_tokens(word)
+        if len(word) < 2 or len(tokens) != 1 or word in STOPWORDS:
+            return word
+        ids = sorted(snapshot.passages_with(tokens[0]))[:TRUECASE_PASSAGES]
+        capital = caps = lower = 0
+        pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", re.I)
+        for chunk in snapshot.chunks(ids).values() if ids else ():
+            for found in pattern.finditer(chunk.text):
+                if _SENTENCE_OPENS.search(chunk.text[max(0, found.start() - 3) : found.start()]):
+                    continue  # a sentence's first word says nothing of how the word is written
+                seen = found.group(0)
+                if len(seen) > 1 and seen.isupper():
+                    caps += 1
+                elif seen[0].isupper():
+                    capital += 1
+                else:
+                    lower += 1
+        if caps and caps > 4 * (capital + lower):
+            return word.upper()
+        if capital + caps and capital + caps > 4 * lower:
+            return word[0].upper() + word[1:]
+        return word
+
+    return question[:1] + _WORD_TYPED.sub(written, question[1:]) if question else question

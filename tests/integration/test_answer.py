@@ -18,6 +18,7 @@ from rag.answer.extractive import (
     retrieval_query,
 )
 from rag.index.chunk import sentence_spans
+from rag.search.names import truecased
 from tests.conftest import ROOT
 from tests.premises import ANSWERABLE_OR_DISPUTED, FALSE_PREMISES
 
@@ -216,6 +217,18 @@ def test_a_question_that_takes_as_never_done_what_a_close_sentence_says_was_done
     q = "Tokayev gave his whole address to the Russian delegation in Kazakh and never switched to Russian. Why?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert a.abstained and a.citations == () and "switched back to Russian" in a.text, a.text
+
+
+def test_a_question_typed_without_capitals_is_read_with_the_articles_capitals(seed_index, real_embedder):
+    settings, snap = seed_index
+    typed = "why did kazakhstan accept the order of alexander nevsky in the dpr dispute"
+    assert truecased(typed, snap) == "why did Kazakhstan accept the order of Alexander Nevsky in the DPR dispute"
+    assert truecased("Why did Putin meet tokayev?", snap) == "Why did Putin meet tokayev?"  # typed with capitals
+    # The premise check reads names by their capitals: lowercase, it missed the refusal.
+    a = answer_question(
+        "why did tokayev accept the order of alexander nevsky from putin", settings, snap, embedder=real_embedder
+    )
+    assert a.abstained and "refused" in a.text, a.text
 
 
 def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
