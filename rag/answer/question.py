@@ -805,6 +805,12 @@ _NAMED_THINGS = (
     r"countr(y|ies)|cit(y|ies)|towns?|capitals?|regions?|languages?|awards?|medals?|prizes?|forums?|summits?|"
     r"streets?|ports?|broadcasters?"
 )
+# Things named that are no place or people: "Which TV channel ...?", "Which company ...?"
+_BODIES = (
+    r"channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|programs?|shows?|"
+    r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?"
+)
+_ASKS_BODY = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_BODIES})\b", re.I)
 _ASKS_NAME = re.compile(
     rf"\bwhat(\s+(is|was|are|were)\b|['’]?s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
     rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b|"
@@ -1324,6 +1330,11 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
         least = _names_asked(question)
         if least > 1:
             return lambda sentence: _lists_names(sentence, new_names(sentence, asked), least)
+        if _ASKS_BODY.search(question):
+            # "Which TV channel ...?" is not answered by "... after Russia's victory in Ukraine".
+            return lambda sentence: any(
+                not place_aliases(n) and not is_language(n.split()[0]) for n in new_names(sentence, asked)
+            )
         return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))

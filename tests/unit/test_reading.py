@@ -75,6 +75,9 @@ from rag.search.retrieve import search
      ("In which language did he greet the Russian guests?", "Soon the Kazakh president switched back to Russian.", False),
      ("Having opened in Kazakh, which language did he switch to?", "Soon he switched back to Russian.", True),
      ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False),
+     # a channel, a company or a party is no place or people
+     ("Andrey Perla comments for which TV channel?", "Andrey Perla proposed it after Russia's victory in Ukraine.", False),
+     ("Andrey Perla comments for which TV channel?", "The political observer of the Tsargrad TV channel agreed.", True),
      # a capacity is measured in a unit, not counted
      ("What total generating capacity will the plants have?", "The memorandum of the two countries covers several plants.", False),
      ("What total generating capacity will the plants have?", "The plants will have 1,200 megawatts.", True),
