@@ -609,9 +609,9 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
     if undone:
-        # Saying it was done is plain enough to be read in any of the best sentences, not only those
-        # within the margin: "... never switched to Russian?" against "Tokayev switched back to Russian."
-        near = [c[4] for c in scored[:PREMISE_READ]]
+        # Saying it was done is plain enough to be read twice as far below the best sentence: "...
+        # never switched to Russian?" against "Tokayev switched back to Russian." (0.09 below).
+        near = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
         if done := next(((s, w) for s in near if (w := does(undone, s))), None):
             return done
     question = premise_question(question)  # "Since X signed it, when ...?" takes "X signed it"

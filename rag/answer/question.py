@@ -1332,9 +1332,7 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
             return lambda sentence: _lists_names(sentence, new_names(sentence, asked), least)
         if _ASKS_BODY.search(question):
             # "Which TV channel ...?" is not answered by "... after Russia's victory in Ukraine".
-            return lambda sentence: any(
-                not place_aliases(n) and not is_language(n.split()[0]) for n in new_names(sentence, asked)
-            )
+            return lambda sentence: any(not place_aliases(n) and not is_language(n) for n in new_names(sentence, asked))
         return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))
