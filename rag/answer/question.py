@@ -125,7 +125,9 @@ _PERSON_NOUNS = (
 _OPENING = (
     r"(?:in|on|at|according\s+to|from|among|after|before|during|within|by|under|then|and|but|so|also|however|finally)"
 )
-_SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
+# Words a question typed as speech opens with: "wait who was the guy ...?", "ok but who said it?"
+_FILLERS = r"(?:so|wait|ok|okay|hey|um|uh|hmm|well|oh|and|but|also|now)"
+_SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_FILLERS}\b[\s,]+){{0,2}}(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
 # "Who", "which official ..." or "what is his name" at the start of any of the question's
 # sentences ("The piece quotes an expert. Who is he?"), or "with / to / next to which official"
 # anywhere in them. A name after "who on/in/at/from" says where the person is ("Who on Tsargrad

@@ -105,6 +105,8 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "The Kremlin press guy who denied it — what's his first name?", True),
      (asks_who, "Which United Russia MP hinted at territorial issues?", True),
      (asks_who, "Which Moscow academic called Tokayev a seasoned diplomat?", True),
+     (asks_who, "wait who was the guy saying tokayev is a really experienced diplomat?", True),
+     (asks_who, "ok but who said it", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
      (asks_who, "Which Russian state news agency described the talks?", False),
