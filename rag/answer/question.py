@@ -1083,27 +1083,32 @@ _COUNT_ENDS = re.compile(
 @functools.lru_cache(maxsize=512)
 def _counted_words(question: str) -> tuple[str, ...]:
     """The stems of what a "how many" question counts: the content words after "how many", up to an
-    auxiliary verb or a clause ("if", "when" ...) and at most six, without the names of peoples and places that qualify them.
+    auxiliary verb or a clause ("if", "when" ...) and at most six, without the names of peoples and
+    places that qualify them; of a phrase of up to four words that its verb ends, the last word only.
 
-    >>> _counted_words("How many old sea mines were found near the terminal?")
-    ('old', 'sea', 'mine')
+    >>> _counted_words("How many old sea mines were found near the terminal?")  # ended by its verb: the thing
+    ('mine',)
     >>> _counted_words("How many Russian troops were sent?"), _counted_words("How many people signed the petition?")
     (('trop',), ('peopl', 'sign', 'petit'))
     >>> _counted_words("The 200 countries could turn into how many if disintegration started?")
     ()
-    >>> _counted_words("How many coal-fired power plants will be built?")
-    ('pover', 'plant')
+    >>> _counted_words("How many coal-fired power plants will be built?"), _counted_words("How many coal-fired plants")
+    (('plant',), ('plant',))
     """
     m = _HOW_MANY.search(question)
     if not m:
         return ()
-    phrase = _COUNT_ENDS.split(m.group(1), maxsplit=1)[0]
+    parts = _COUNT_ENDS.split(m.group(1), maxsplit=1)
+    phrase = parts[0]
     words = re.findall(r"[\w’'-]+", phrase)[:6]
     # "Russian troops", "Russian coal": a people or a place qualifies what is counted; "three and a
     # half million Russians" is no count of Russian troops.
     # So does a compound in -ed or -ing: "coal-fired power plants" are not counted by "1,700 wagons with coal".
     kept = [w for w in words if not place_aliases(w) and not re.fullmatch(r"\w+-\w+(?:ed|ing)", w)] or words
-    return tuple(lexical_tokens(" ".join(kept)))
+    tokens = tuple(lexical_tokens(" ".join(kept)))
+    # Ended by its verb ("how many coal power plants *will* ..."), the phrase is what is counted and
+    # its last word the thing: "coal power plants" are not counted by "1,700 wagons with coal".
+    return tokens[-1:] if len(parts) > 1 and len(words) <= 4 else tokens
 
 
 # "What is the name of the alleged spy arrested by ...?": the words of the thing named, up to a
