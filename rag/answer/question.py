@@ -917,8 +917,15 @@ _QUANTITY = re.compile(
 )
 _DURATION = re.compile(r"\b(a|an|one)\s+(day|week|month|year|decade|century)\b", re.I)
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.I)
+# "When did ...?" asks a date; "When Putin's delegation sat down, what language did he ...?" opens
+# with a clause of time and asks something else.
+_WHEN_CLAUSE = (
+    r"(?!\s+(?:did|does|do|was|were|is|are|will|would|has|have|had|can|could)\b)[^,?]*,\s*"
+    r"(?:what|which|who|whom|whose|how|why|where|in\s+which|on\s+which)\b"
+)
 _ASKS_DATE = re.compile(
-    r"^\s*(in )?(what|which) year\b|^\s*when\b|\bdate of\b|\b(what|which) ((exact|precise|specific) )?(date|day|month)\b",
+    rf"^\s*(in )?(what|which) year\b|^\s*when\b(?!{_WHEN_CLAUSE})|\bdate of\b|"
+    r"\b(what|which) ((exact|precise|specific) )?(date|day|month)\b",
     re.I,
 )
 # "What is", "what was", "what's", "which are" ... before what a question asks for.
@@ -956,7 +963,13 @@ _COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+){0,2}?(\w+)", re.I)
 
 
 def asks_date(question: str) -> bool:
-    """A question whose answer is a date or a year ("when", "in which year", "on what date")."""
+    """A question whose answer is a date or a year ("when", "in which year", "on what date").
+
+    >>> asks_date("When, according to Tokaev, was the unrest?"), asks_date("when was the summit held, where?")
+    (True, True)
+    >>> asks_date("When Putin's delegation sat down in Astana, what language did Tokayev open in?")
+    False
+    """
     return bool(_ASKS_DATE.search(question))
 
 

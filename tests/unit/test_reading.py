@@ -12,6 +12,7 @@ from rag.answer import extractive
 from rag.answer.extractive import _complement, after_the_articles, is_heading
 from rag.answer.question import (
     answer_type_fits,
+    asks_date,
     asks_name,
     asks_outcome,
     asks_reason,
@@ -106,6 +107,8 @@ def test_answer_type_fits(question, sentence, fits):
      (asks_who, "Which United Russia MP hinted at territorial issues?", True),
      (asks_who, "Which Moscow academic called Tokayev a seasoned diplomat?", True),
      (asks_who, "wait who was the guy saying tokayev is a really experienced diplomat?", True),
+     (asks_date, "When did Putin visit Astana?", True),
+     (asks_date, "When Putin's delegation sat down in Astana, what language did Tokayev open in?", False),
      (asks_who, "ok but who said it", True),
      (asks_who, "What is the name of the street?", False),
      (asks_who, "Which country won the World Cup?", False),
