@@ -37,6 +37,8 @@ def names_in(text: str) -> list[str]:
     ['Uzbek', 'Shavkat Mirziyoyev', 'Olaf Scholz']
     >>> names_in("Did Mr. Putin fly to St. Petersburg with J. Smith?")
     ['Putin', 'St. Petersburg', 'J. Smith']
+    >>> names_in("How did Gazprom's Alexei Miller describe it?")
+    ['Gazprom', 'Alexei Miller']
     """
     out = []
     for m in _NAME_RUN.finditer(text):
@@ -44,6 +46,9 @@ def names_in(text: str) -> list[str]:
         for w in [*m.group(0).split(), ""]:
             if w and w.lower().strip("’'.") not in _NOT_NAMES:
                 run.append(re.sub(r"[’']s?$", "", w))
+                if re.search(r"[’']s$", w):  # a possessive ends a name: "Gazprom's Alexei Miller"
+                    out.append(" ".join(run))
+                    run = []
             elif run:
                 out.append(" ".join(run))
                 run = []
