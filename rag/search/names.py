@@ -179,7 +179,8 @@ def told_and_asked(question: str) -> tuple[str, str]:
 
 
 _WORD_TYPED = re.compile(r"(?<![\w’'-])[a-z][\w’'-]*")
-_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;“\"(]\s*)$")
+# Before a sentence's first word: a stop (not that of "St." or an initial), a colon, an opening quote.
+_SENTENCE_OPENS = re.compile(r"(?:^|(?<![A-Z][a-z])(?<![A-Z])[.!?]|[:;“\"(])\s*$")
 TRUECASE_PASSAGES = 20  # passages read per word to see how the articles write it
 
 
@@ -204,7 +205,7 @@ def truecased(question: str, snapshot) -> str:
         pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", re.I)
         for chunk in snapshot.chunks(ids).values() if ids else ():
             for found in pattern.finditer(chunk.text):
-                if _SENTENCE_OPENS.search(chunk.text[max(0, found.start() - 3) : found.start()]):
+                if _SENTENCE_OPENS.search(chunk.text[max(0, found.start() - 6) : found.start()]):
                     continue  # a sentence's first word says nothing of how the word is written
                 seen = found.group(0)
                 if len(seen) > 1 and seen.isupper():
