@@ -801,16 +801,15 @@ def pronoun_persons(question: str) -> list[str]:
 # Things known by their names: "Which Russian newspaper ...?", "In which city ...?". Not "which
 # goods" or "which sides", whose answers are common words; a "which" question about a person is a
 # "who" question (`asks_who`), answered by the sentence that names someone else.
-_NAMED_THINGS = (
-    r"names?|channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|"
-    r"programs?|shows?|compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|"
-    r"countr(y|ies)|cit(y|ies)|towns?|capitals?|regions?|languages?|awards?|medals?|prizes?|forums?|summits?|"
-    r"streets?|ports?|broadcasters?"
-)
 # Things named that are no place or people: "Which TV channel ...?", "Which company ...?"
 _BODIES = (
     r"channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|programs?|shows?|"
     r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?"
+)
+# Everything a "which ...?" question asks the name of: the bodies above, places, languages, awards ...
+_NAMED_THINGS = (
+    rf"names?|{_BODIES}|countr(y|ies)|cit(y|ies)|towns?|capitals?|regions?|languages?|awards?|medals?|prizes?|"
+    r"forums?|summits?|streets?|ports?"
 )
 _ASKS_BODY = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_BODIES})\b", re.I)
 _ASKS_NAME = re.compile(
