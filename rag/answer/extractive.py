@@ -67,7 +67,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, place_aliases, truecased
+from rag.search.names import chunks_mentioning, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
 from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
@@ -195,6 +195,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         and not _mentioned(_WRITTEN_OUT.get(n.upper(), n), snapshot, docs)
         and not abbreviated(n, hits)
         and not spelled_out(n, hits)
+        and not coded(n, hits)
     ]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
@@ -237,6 +238,27 @@ def abbreviated(name: str, hits: tuple[Hit, ...]) -> bool:
 # articles' "State Duma deputy" and is no question about something they never mention.
 _TITLES = frozenset(["MP", "MPS", "MP'S", "MP’S", "MEP", "MEPS", "PM", "CEO", "CEOS", "VP"])
 _WRITTEN_OUT = {"WWII": "World War II", "WW2": "World War II", "WWI": "World War I", "WW1": "World War I"}
+
+
+def coded(name: str, hits: tuple[Hit, ...]) -> bool:
+    """Whether a passage found writes the country of a name by its code, in capitals among words
+    that are not ("US war experts" for "Which American think tank ...?").
+
+    >>> from types import SimpleNamespace
+    >>> hit = SimpleNamespace(chunk=SimpleNamespace(text="according to US war experts at the think tank"))
+    >>> coded("American", (hit,)), coded("British", (hit,)), coded("Scholz", (hit,))
+    (True, False, False)
+    >>> shout = SimpleNamespace(chunk=SimpleNamespace(text="TALKS WITH US END"))
+    >>> coded("American", (shout,))
+    False
+    """
+    for code in place_codes(name):
+        pattern = re.compile(rf"\b{code}\b")
+        for h in hits:
+            text = h.chunk.text
+            if any(re.search(r"[a-z]", text[max(0, m.start() - 15) : m.end() + 15]) for m in pattern.finditer(text)):
+                return True
+    return False
 
 
 def spelled_out(name: str, hits: tuple[Hit, ...]) -> bool:

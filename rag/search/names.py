@@ -88,16 +88,30 @@ def mentioned(name: str, tokens: set[str]) -> bool:
 @functools.cache
 def _places() -> dict[str, tuple[str, ...]]:
     """Each country's names: its name, capital and demonym and other spellings (no ISO codes),
-    keyed by each of them folded (`countryinfo`'s data, read on first use: about 2 MB)."""
+    keyed by each of them folded (`countryinfo`'s data, read on first use: about 2 MB). A name two
+    countries share goes to the more populous: "American" is the United States's, not the Northern
+    Mariana Islands', and "Indian" India's, not the British Indian Ocean Territory's."""
+    return {key: names for key, (names, _codes) in _countries().items()}
+
+
+@functools.cache
+def _countries() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(names, codes) of the country each folded name belongs to (`_places`); the codes are its
+    upper-case abbreviations of two or three letters ("US", "USA")."""
     from countryinfo import all_countries
 
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
     for country in all_countries():
-        names = [country.name(), country.capital(), country.demonym(), *country.alt_spellings()]
-        names = list(dict.fromkeys(n for n in names if n and len(n) > 3 and not n.isupper()))
+        every = [country.name(), country.capital(), country.demonym(), *country.alt_spellings()]
+        every = [n for n in every if isinstance(n, str)]  # a few entries hold lists
+        names = tuple(dict.fromkeys(n for n in every if n and len(n) > 3 and not n.isupper()))
+        codes = tuple(dict.fromkeys(n for n in every if n and n.isalpha() and n.isupper() and len(n) <= 3))
+        people = country.population() or 0
         for n in names:
-            out.setdefault(" ".join(lexical_tokens(n)), tuple(names))
-    return out
+            key = " ".join(lexical_tokens(n))
+            if key not in out or people > out[key][0]:
+                out[key] = (people, names, codes)
+    return {key: (names, codes) for key, (_people, names, codes) in out.items()}
 
 
 def place_aliases(name: str) -> tuple[str, ...]:
@@ -105,9 +119,21 @@ def place_aliases(name: str) -> tuple[str, ...]:
 
     >>> "Tbilisi" in place_aliases("Georgia"), "Turkey" in place_aliases("Ankara"), place_aliases("Scholz")
     (True, True, ())
+    >>> "United States" in place_aliases("American"), "India" in place_aliases("Indian")
+    (True, True)
     """
     found = _places().get(" ".join(lexical_tokens(name)), ())
     return tuple(n for n in found if n.casefold() != name.casefold())
+
+
+def place_codes(name: str) -> tuple[str, ...]:
+    """The upper-case abbreviations of the country a name belongs to, which news writes for it
+    ("US war experts" for "American"); to be looked for with their case, since "US" folds to "us".
+
+    >>> place_codes("American"), place_codes("Scholz")
+    (('US', 'USA'), ())
+    """
+    return _countries().get(" ".join(lexical_tokens(name)), ((), ()))[1]
 
 
 @functools.cache

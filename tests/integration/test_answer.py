@@ -177,6 +177,11 @@ def test_abbreviations_the_articles_write_out_are_not_missing(seed_index, real_e
     # A title is no name the articles must use: they call Zatulin a State Duma deputy chairman.
     mp = ask("Which MP raised 'territorial issues' with Kazakhstan?")
     assert not mp.abstained and "Zatulin" in mp.text, mp.text
+    # A country's demonym is covered by its code: the articles write "US war experts".
+    us = ask("Which American think tank reported that Russia may be trying to get gas to Iran?")
+    assert not us.abstained and "Institute for the Study of War" in us.text, us.text
+    made_up = ask("Which Brazilian think tank reported that Russia may be trying to get gas to Iran?")
+    assert made_up.abstained and "Brazilian" in made_up.text, made_up.text
 
 
 @pytest.mark.slow
