@@ -123,7 +123,8 @@ _PERSON_NOUNS = (
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative
 # "who" of "Andrey Perla, who wants ..., works for which channel?").
 _OPENING = (
-    r"(?:in|on|at|according\s+to|from|among|after|before|during|within|by|under|then|and|but|so|also|however|finally)"
+    r"(?:in|on|at|according\s+to|from|among|after|before|during|within|by|under|then|and|but|so|also|however|finally|"
+    r"when|while|once|as|since|until|if)"
 )
 # Words a question typed as speech opens with: "wait who was the guy ...?", "ok but who said it?"
 _FILLERS = r"(?:so|wait|ok|okay|hey|um|uh|hmm|well|oh|and|but|also|now)"
@@ -709,6 +710,8 @@ def asks_who(question: str) -> bool:
     (True, True)
     >>> asks_who("Which law did he refer to?")
     False
+    >>> asks_who("When Tokayev began in Kazakh, which Russian minister was seen hunting for headphones?")
+    True
     """
     return bool(_ASKS_WHO.search(question))
 
