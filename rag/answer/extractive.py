@@ -69,6 +69,7 @@ from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
+from rag.search.spelling import respelled, respelled_note
 from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
 
@@ -988,6 +989,10 @@ def stream_answer(
     text, notes = clean_question(question, settings.max_question_chars)
     # A question typed without capitals is read with the articles' capitals ("tokayev", "Tokayev").
     query = truecased(retrieval_query(text, history), snapshot)
+    # A slip in a lowercase word is read as the word the articles use ("langauges": "languages").
+    query, slips = respelled(query, snapshot)
+    if slips:
+        notes += (respelled_note(slips),)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes
     timings = dict(result.timings_ms)

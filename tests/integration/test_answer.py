@@ -270,3 +270,14 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     assert wrongly == []
     caught = [q for q in FALSE_PREMISES if refused(q)]
     assert len(caught) >= 15, caught
+
+
+def test_a_slip_in_a_lowercase_word_is_read_as_the_word_the_articles_use(seed_index, real_embedder):
+    """ "langauges" is no word: the question is read with "languages", and the answer says so."""
+    settings, snap = seed_index
+    a = answer_question("how many langauges does tokayev speak supposedly", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "five languages" in a.text, a.text
+    assert "Read “langauges” as “languages”." in a.notes, a.notes
+    # An English word is left as typed, though the articles do not use it.
+    b = answer_question("how big was the crowd at the rallies in almaty", settings, snap, embedder=real_embedder)
+    assert not any(n.startswith("Read “") for n in b.notes), b.notes

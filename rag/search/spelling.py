@@ -1,0 +1,92 @@
+"""Typing slips in a question: "how many langauges does he speak" is read as "languages".
+
+A lowercase word that no passage holds and that is no English word is replaced by the English
+word one edit away (a letter added, dropped, changed, or two swapped; the first letter kept)
+that the most text uses and that the articles use too. Only words the articles hold can help retrieval and the answer,
+and an English word is never changed: "crowd" stays "crowd" though the articles may say "crown".
+Names are left alone: a name the articles do not use is what "The articles don't mention ..."
+reports.
+
+The English words and their counts are symspellpy's frequency dictionary (82,765 words, in its
+wheel); symspellpy finds the words one edit away. The dictionary is read on first use (about a
+second), and only for a question with a lowercase word that no passage holds.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from rag.index.lexical import STOPWORDS, lexical_tokens
+
+MIN_LETTERS = 5  # shorter slips have too many words one edit away ("fro": "for", "from", "fry")
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+
+
+@functools.cache
+def _english():
+    """symspellpy's English dictionary, for lookups one edit away."""
+    from importlib.resources import files
+
+    from symspellpy import SymSpell
+
+    speller = SymSpell(max_dictionary_edit_distance=1)
+    speller.load_dictionary(str(files("symspellpy") / "frequency_dictionary_en_82_765.txt"), 0, 1)
+    return speller
+
+
+def respelled(question: str, snapshot) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(the question with its slips mended, the (typed, read) pairs).
+
+    >>> class Index:  # an index whose passages hold these words
+    ...     def passages_with(self, token):
+    ...         return frozenset([1]) if token in lexical_tokens("languages Tokayev speaks crown sent") else frozenset()
+    >>> respelled("how many langauges does tokayev speak?", Index())
+    ('how many languages does tokayev speak?', (('langauges', 'languages'),))
+    >>> respelled("how big was the crowd?", Index())  # an English word, though the articles say "crown"
+    ('how big was the crowd?', ())
+    >>> respelled("boiled al dente", Index())  # no English word, but "sente" is not one edit in from its start
+    ('boiled al dente', ())
+    """
+    found: dict[str, str] = {}
+
+    def mend(m: re.Match) -> str:
+        word = m.group(0)
+        if word in found:
+            return found[word]
+        tokens = lexical_tokens(word)
+        if len(word) < MIN_LETTERS or word in STOPWORDS or len(tokens) != 1 or snapshot.passages_with(tokens[0]):
+            return word
+        read = _nearest_used(word, snapshot)
+        if read:
+            found[word] = read
+        return read or word
+
+    mended = _LOWER_WORD.sub(mend, question)
+    return mended, tuple(found.items())
+
+
+def _nearest_used(word: str, snapshot) -> str | None:
+    """The commonest English word one edit from `word` that the articles use, when `word` is no
+    English word itself."""
+    from symspellpy import Verbosity
+
+    near = _english().lookup(word, Verbosity.ALL, max_edit_distance=1)
+    if any(s.distance == 0 for s in near):
+        return None  # an English word the articles do not use: nothing to mend
+    for s in sorted(near, key=lambda s: -s.count):
+        if s.term[:1] != word[:1]:
+            continue  # a slip seldom hits the first letter: "al dente" is not "al sente"
+        tokens = lexical_tokens(s.term)
+        if len(tokens) == 1 and snapshot.passages_with(tokens[0]):
+            return s.term
+    return None
+
+
+def respelled_note(pairs: tuple[tuple[str, str], ...]) -> str:
+    """What the answer says it read differently.
+
+    >>> respelled_note((("langauges", "languages"),))
+    'Read “langauges” as “languages”.'
+    """
+    return "Read " + ", ".join(f"“{typed}” as “{read}”" for typed, read in pairs) + "."
