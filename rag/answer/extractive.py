@@ -51,6 +51,7 @@ from rag.answer.question import (
     pronoun_persons,
     quantities,
     says_not,
+    says_set_aside,
     speaks_of_plans,
     still_to_come,
     substituted_name,
@@ -827,6 +828,8 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     speaker of a quotation: `_speaker`), the quantity of a "how many" one."""
     before = _neighbour(hit, start, snapshot, after=False)
     after = _neighbour(hit, end, snapshot, after=True)
+    if after and adds_another(after[4]) and says_set_aside(question, text):
+        return after  # "Besides seeing it as a provocation, how ...?": "... a “provocation” ... Others saw it as ..."
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
         ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]

@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "says_set_aside", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -730,6 +730,24 @@ def asks_else(question: str) -> bool:
     (True, False)
     """
     return bool(_ASKS_ELSE.search(question))
+
+
+_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|in addition to)\s+([^,?;]+)", re.I)
+
+
+def says_set_aside(question: str, sentence: str) -> bool:
+    """Whether the sentence says what a "Besides X, ...?" question sets aside (half of X's words or
+    more): X is known, and the answer is what the articles add to it.
+
+    >>> q = "Apart from reading it as a provocation, how did people explain it?"
+    >>> says_set_aside(q, "It was seen as a “provocation” towards the Kremlin."), says_set_aside(q, "Others saw it as a reaction.")
+    (True, False)
+    >>> says_set_aside("How did people explain it?", "It was seen as a provocation.")
+    False
+    """
+    m = _BESIDES.search(question)
+    aside = set(lexical_tokens(m.group(1))) if m else set()
+    return bool(aside) and 2 * len(aside & set(lexical_tokens(sentence))) >= len(aside)
 
 
 def adds_another(sentence: str) -> bool:

@@ -281,3 +281,11 @@ def test_a_slip_in_a_lowercase_word_is_read_as_the_word_the_articles_use(seed_in
     # An English word is left as typed, though the articles do not use it.
     b = answer_question("how big was the crowd at the rallies in almaty", settings, snap, embedder=real_embedder)
     assert not any(n.startswith("Read “") for n in b.notes), b.notes
+
+
+def test_besides_what_a_question_sets_aside_the_answer_reads_on_to_what_the_articles_add(seed_index, real_embedder):
+    """The best sentence says what "Apart from X" sets aside; the next one, "Others saw it as ...", answers."""
+    settings, snap = seed_index
+    q = "Apart from calling it a provocation, how did people explain Tokayev opening his address in Kazakh?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "difficulty pronouncing" in a.text, a.text
