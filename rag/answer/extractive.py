@@ -56,6 +56,7 @@ from rag.answer.question import (
     still_to_come,
     substituted_name,
     surname_tokens,
+    swapped_parties,
     swapped_roles,
     taken_as_undone,
     told_and_asked,
@@ -736,7 +737,7 @@ def extractive_answer(
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
-    if swapped := swapped_roles(result.query, scored[0][4]):
+    if swapped := swapped_roles(result.query, scored[0][4]) or swapped_parties(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE

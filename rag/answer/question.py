@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "says_set_aside", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -490,6 +490,47 @@ _AFTER_WORDS = re.compile(
 )  # "conference with Olaf Scholz"
 
 
+def _kin(a: str, b: str) -> bool:
+    """Whether two names name one place or people: "Russia's" and "Russian", "Kazakh" and
+    "Kazakhstani", "Astana" and "Kazakhstan"."""
+    ta, tb = lexical_tokens(a), lexical_tokens(b)
+    return any(_same_stem(x, y) for x in ta for y in tb) or bool(set(place_aliases(a)) & ({b} | set(place_aliases(b))))
+
+
+# A name that does what its verb says: "Kazakhstan blocked ...", not "... was blocked by Kazakhstan".
+_DOER = re.compile(rf"({_NAME_RUN})\s+((?-i:[a-z])+ed)\b(?!\s+by\b)")
+
+
+def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
+    """(B, A) when the question says country A did something to B's ("Why did Russia hold up
+    1,700 railcars of Kazakh-owned coal?") and the sentence says B did it, to A's ("Kazakhstan
+    blocked 1,700 wagons with coal belonging to Russia"): A opens what follows the question's
+    auxiliary, B is named with a verb in -ed right after it, and A only after that.
+
+    >>> q = "Why did Russia hold up 1,700 railcars of Kazakh-owned coal?"
+    >>> swapped_parties(q, "In response, Kazakhstan blocked 1,700 wagons with coal belonging to Russia.")
+    ('Kazakhstan', 'Russia')
+    >>> swapped_parties("Why did Kazakhstan hold up Russian coal?", "Kazakhstan blocked coal belonging to Russia.")
+    >>> swapped_parties(q, "Coal belonging to Kazakhstan was blocked by Russia.")
+    """
+    m = _PREMISE.match(question)
+    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
+        return None
+    rest = m.group("rest")
+    doers = names_in(rest)
+    if not doers or not rest.startswith(doers[0]) or not place_aliases(doers[0]):
+        return None  # a country (or its capital) opens what the question says was done
+    asked = doers[0]
+    others = [n for n in key_names(question) if not _kin(n, asked)]
+    for found in _DOER.finditer(sentence):
+        names = names_in(found.group(1))
+        if not names or _kin(names[-1], asked) or not any(_kin(names[-1], o) for o in others):
+            continue
+        if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
+            return names[-1], asked
+    return None
+
+
 def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's words, the question's) when the sentence says what the question says with
     another name in the same place: "his speech to the Russian delegation" for "his speech to the
@@ -511,12 +552,6 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     True
     """
     asked = lexical_tokens(question)
-
-    def kin(a: str, b: str) -> bool:  # "Russia's" and "Russian", "Kazakh" and "Kazakhstani", "Astana" and "Kazakhstan"
-        ta, tb = lexical_tokens(a), lexical_tokens(b)
-        return any(_same_stem(x, y) for x in ta for y in tb) or bool(
-            set(place_aliases(a)) & ({b} | set(place_aliases(b)))
-        )
 
     def people(name: str) -> bool:  # a person's name, not a place's or a people's
         return " " in name.strip() and not place_aliases(name) and not is_language(name.split()[-1])
@@ -544,7 +579,7 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
                 continue  # a person after the same words: "a joint press conference with Emmanuel Macron"
             theirs = [m.group(2) for m in _AFTER_WORDS.finditer(sentence) if m.group(1).lower() == words.lower()]
             theirs = [t for t in theirs if people(t)]
-        if not theirs or any(kin(t, name) for t in theirs):
+        if not theirs or any(_kin(t, name) for t in theirs):
             continue  # the sentence pairs these words with the question's name too
         other = theirs[0]
         if any(_same_stem(t, a) for t in lexical_tokens(other) for a in asked):

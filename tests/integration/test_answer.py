@@ -289,3 +289,14 @@ def test_besides_what_a_question_sets_aside_the_answer_reads_on_to_what_the_arti
     q = "Apart from calling it a provocation, how did people explain Tokayev opening his address in Kazakh?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert not a.abstained and "difficulty pronouncing" in a.text, a.text
+
+
+def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_index, real_embedder):
+    settings, snap = seed_index
+    a = answer_question("Why did Russia block 1,700 wagons of Kazakh coal?", settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "of Kazakhstan, not Russia" in a.text, a.text
+    # Asked the articles' way round, the same sentence answers it.
+    b = answer_question(
+        "Why did Kazakhstan block 1,700 wagons of Russian coal?", settings, snap, embedder=real_embedder
+    )
+    assert not b.abstained and "1,700 wagons" in b.text, b.text
