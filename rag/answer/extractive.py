@@ -25,6 +25,7 @@ from rag.answer.question import (
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
+    asks_comparison,
     asks_date,
     asks_else,
     asks_name,
@@ -788,7 +789,15 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
             return not complete and c[0] >= best - OTHER_PASSAGE_MARGIN
         return c[0] >= best - RUNNER_UP_MARGIN
 
-    for cand in [c for c in scored if close(c)][:MAX_SENTENCES]:
+    candidates = [c for c in scored if close(c)][:MAX_SENTENCES]
+    if asks_comparison(question):
+        # "Which figure is higher?", "Do the two articles agree?": the best sentence of another
+        # article within the margin answers with it, before other runners-up.
+        docs = {c[1].chunk.doc_id for c in candidates}
+        second = next((c for c in scored if c[1].chunk.doc_id not in docs and c[0] >= best - RUNNER_UP_MARGIN), None)
+        if second:
+            candidates = [candidates[0], second, *candidates[1 : MAX_SENTENCES - 1]]
+    for cand in candidates:
         add(cand)
         neighbour = _complement(question, *cand[1:], snapshot)
         if neighbour:

@@ -47,7 +47,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -736,6 +736,27 @@ def asks_reason(question: str) -> bool:
     True
     """
     return bool(_ASKS_REASON.search(question))
+
+
+# "Which is higher?", "Which figure is larger?", "Do the Frontier Post and the Menzel article agree?"
+_COMPARES = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:is|was|are|were)\s+(?:the\s+)?(?:higher|larger|bigger|greater|lower|"
+    r"smaller|more|less|fewer)\b|\b(?:do|does|did)\s+[^?.]{0,80}\band\s+[^?.]{0,80}\b(?:agree|differ|disagree)\b",
+    re.I,
+)
+
+
+def asks_comparison(question: str) -> bool:
+    """A question that compares what two sources say: the answer gives both.
+
+    >>> asks_comparison("Grashchenkov gives one trade figure and Toqayev another. Which is the higher figure?")
+    True
+    >>> asks_comparison("Do the Frontier Post and the Menzel article roughly agree on the share?")
+    True
+    >>> asks_comparison("What kind of power plants did the two countries' ministries agree to build?")
+    False
+    """
+    return bool(_COMPARES.search(question))
 
 
 def asks_who(question: str) -> bool:

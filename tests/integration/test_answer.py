@@ -300,3 +300,11 @@ def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_i
         "Why did Kazakhstan block 1,700 wagons of Russian coal?", settings, snap, embedder=real_embedder
     )
     assert not b.abstained and "1,700 wagons" in b.text, b.text
+
+
+def test_a_question_comparing_two_sources_is_answered_with_both(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "Grashchenkov and Toqayev give different figures for trade between Kazakhstan and Russia. Which one is bigger?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "$25 billion" in a.text and "23 billion" in a.text, a.text
+    assert len({c.hit.chunk.doc_id for c in a.citations}) == 2, a.citations
