@@ -1000,12 +1000,12 @@ def stream_answer(
     t0 = time.perf_counter()
     mode = _answer_mode(answer_mode, settings)
     text, notes = clean_question(question, settings.max_question_chars)
-    # A question typed without capitals is read with the articles' capitals ("tokayev", "Tokayev").
-    query = truecased(retrieval_query(text, history), snapshot)
-    # A slip in a lowercase word is read as the word the articles use ("langauges": "languages").
-    query, slips = respelled(query, snapshot)
+    # A slip in a lowercase word is read as the word the articles use ("langauges": "languages"),
+    # and a question typed without capitals with the articles' capitals ("tokayev", "Tokayev").
+    query, slips = respelled(retrieval_query(text, history), snapshot)
     if slips:
         notes += (respelled_note(slips),)
+    query = truecased(query, snapshot)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes
     timings = dict(result.timings_ms)
