@@ -22,6 +22,7 @@ from datetime import date
 
 from rag.index.lexical import lexical_tokens
 from rag.search.names import is_language, key_names, mentioned, names_in, place_aliases, told_and_asked
+from rag.search.when import MONTH_WORD, month_number
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
 # with ..."). It is data, not evidence: no answer quotes it, and a claim that only such a sentence
@@ -1445,10 +1446,11 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
 
 # ---------------------------------------------------------------- dates a question asks about
 
-_MONTH_NUMBER = {m: n for n, m in enumerate(_MONTHS.split("|"), start=1)}
+# A month written out or cut short: "November 23, 2023", "Nov. 23, 2023", "23 Nov 2023".
+_ANY_MONTH = rf"(?:{MONTH_WORD})\b\.?"
 _DATE_IN_TEXT = re.compile(
-    rf"\b(?:({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+|"
-    rf"({_MONTHS}),?\s+|in\s+)((?:19|20)\d\d)\b",
+    rf"\b(?:({_ANY_MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ANY_MONTH}),?\s+|"
+    rf"({_ANY_MONTH}),?\s+|in\s+)((?:19|20)\d\d)\b",
     re.I,
 )
 _PLANS = re.compile(
@@ -1466,16 +1468,18 @@ def dates_in(text: str) -> list[tuple[date, str]]:
     [(datetime.date(2023, 11, 23), 'November 23, 2023'), (datetime.date(2024, 7, 1), 'July 2024')]
     >>> dates_in("in late November 2023"), dates_in("by mid-July 2024")  # from the 21st, from the 11th
     ([(datetime.date(2023, 11, 21), 'late November 2023')], [(datetime.date(2024, 7, 11), 'mid-July 2024')])
+    >>> dates_in("what happened on Nov. 23, 2023?"), dates_in("in sept 2024")  # months cut short
+    ([(datetime.date(2023, 11, 23), 'Nov. 23, 2023')], [(datetime.date(2024, 9, 1), 'sept 2024')])
     """
     out = []
     for m in _DATE_IN_TEXT.finditer(text):
-        month = (m.group(1) or m.group(4) or m.group(5) or "january").lower()
+        month = month_number(m.group(1) or m.group(4) or m.group(5) or "january")
         day = int(m.group(2) or m.group(3) or 1)
         part = _PART_OF_MONTH.search(text, 0, m.start()) if m.group(5) else None
         if part:  # "late November 2023" begins on the 21st, "mid-July" on the 11th
             day = 11 if part.group(1).lower().startswith("mid") else 21
         try:
-            when = date(int(m.group(6)), _MONTH_NUMBER[month], day)
+            when = date(int(m.group(6)), month, day)
         except ValueError:  # "February 30"
             continue
         written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)
@@ -1489,7 +1493,7 @@ _PART_OF_MONTH = re.compile(r"\b(late|(?:the\s+)?end\s+of|mid-|mid)\s*$", re.I)
 
 
 _DAY_NO_YEAR = re.compile(
-    rf"\b(?:({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS}))\b"
+    rf"\b(?:({_ANY_MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_ANY_MONTH}))(?!\w)"
     r"(?!,?\s+(?:19|20)\d\d)",
     re.I,
 )
@@ -1507,12 +1511,14 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
     []
     >>> days_late("What happened on March 6?", "2023-11-10", [])
     []
+    >>> days_late("so did the summit on nov 23 happen?", "2023-11-10", ["They will meet on November 23rd."])
+    ['nov 23']
     """
     out: list[str] = []
     texts: list[str] | None = None  # read only for a question with such a day
     for m in _DAY_NO_YEAR.finditer(question):
         texts = list(passages) if texts is None else texts
-        month = _MONTH_NUMBER[(m.group(1) or m.group(4)).lower()]
+        month = month_number(m.group(1) or m.group(4))
         day = int(m.group(2) or m.group(3))
         try:
             when = date(int(newest[:4]), month, day)

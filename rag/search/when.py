@@ -38,7 +38,9 @@ REPORTING_LAG_DAYS = 31
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+# A month's name or its abbreviation ("Nov", "Sept."): `month_number` reads either.
+MONTH_WORD = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"  # noqa: E501
+_MONTH = rf"(?P<month>{MONTH_WORD})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _PARTS = {  # part of a year -> (first month, last month)
@@ -145,7 +147,8 @@ def _place(day: date | None, lo: date | None, hi: date | None, order: Order) -> 
     return x if order == "newest" else 1.0 - x
 
 
-def _month_number(word: str) -> int:
+def month_number(word: str) -> int:
+    """1 to 12 for a month's name or abbreviation ("Nov.", "September")."""
     w = word.lower().rstrip(".")
     return next(i for i, m in enumerate(_MONTHS, start=1) if m.startswith(w[:3]))
 
@@ -170,7 +173,7 @@ def _absolute(text: str) -> tuple[list[Period], str]:
         return " " * len(m.group(0))
 
     def day(m: re.Match[str]) -> Period | None:
-        month = _month_number(m.group("month") or m.group("month2"))
+        month = month_number(m.group("month") or m.group("month2"))
         try:
             d = date(int(m.group("year")), month, int(m.group("d1") or m.group("d2")))
         except ValueError:
@@ -179,7 +182,7 @@ def _absolute(text: str) -> tuple[list[Period], str]:
 
     text = _DAY_MONTH_YEAR.sub(lambda m: take(m, day(m)), text)
     text = _MONTH_YEAR.sub(
-        lambda m: take(m, _month(int(m.group("year")), _month_number(m.group("month")), m.group(0).strip(" ,"))), text
+        lambda m: take(m, _month(int(m.group("year")), month_number(m.group("month")), m.group(0).strip(" ,"))), text
     )
     text = _SEASON_YEAR.sub(
         lambda m: take(m, _months(int(m.group("year")), *_SEASONS[m.group("season").lower()], m.group(0))), text
