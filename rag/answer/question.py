@@ -187,6 +187,8 @@ _CAUSED = re.compile(
     re.I,
 )
 _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
+# "... ended up with the contract": got it ("in the end" says nothing of getting it).
+_END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b", re.I)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -333,8 +335,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('decid', 'recognis'), ('go',))
     >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
     ('suport',)
-    >>> premise_verbs("How did Kazakhs end up voting in the referendum?")
-    ('vote',)
+    >>> premise_verbs("How did Kazakhs end up voting in the referendum?"), premise_verbs("Which firm ended up with it?")
+    (('vote',), ('receiv',))
     >>> premise_verbs("What made Kazakhstan vote in favour of suspending Russia?"), premise_verbs("What caused the storm?")
     (('vote', 'suspend'), ())
     >>> premise_verbs("What sentences did the Workers' Council members receive?")  # after "did", a bare verb
@@ -344,7 +346,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """
     if asks_negated(question):
         return ()
-    m = _PREMISE.match(_END_UP.sub(r"\1", _STANCE.sub("support", _CAUSED.sub("Why did ", question))))
+    m = _PREMISE.match(
+        _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", _CAUSED.sub("Why did ", question))))
+    )
     if not m:
         return ()
     if m.group("rest") is None:

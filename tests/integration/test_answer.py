@@ -249,6 +249,14 @@ def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embed
     assert not b.abstained and b.citations, b.text
 
 
+def test_which_company_ended_up_with_a_contract_left_to_a_referendum_abstains(seed_index, real_embedder):
+    settings, snap = seed_index
+    # "in the end" in the articles' sentence is no getting of the contract.
+    q = "Which company ended up with the contract for the nuclear power plant after the referendum?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "only as planned" in a.text, a.text
+
+
 @pytest.mark.slow
 def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_embedder):
     """51 questions written against the seed articles (tests/premises.py): the premise check refuses
