@@ -43,6 +43,7 @@ from rag.answer.question import (
     favoured,
     has_quantity,
     key_names,
+    left_unnamed,
     names_in,
     only_to_come,
     planned_at,
@@ -697,6 +698,14 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     return pending[0] if len(pending) == len(best) else None
 
 
+def unnamed_text(sentence: str, words: str) -> str:
+    """The abstention for "which X ...?" when the closest sentence speaks of "an X" without naming it."""
+    return (
+        f"The articles don't say which: the closest passage speaks only of “{words}”: “{sentence}” "
+        "None of the passages found names it."
+    )
+
+
 def pending_text(sentence: str, words: str) -> str:
     """The abstention for a question about something done, or how it ended, that the articles
     speak of only as planned, in doubt or under way."""
@@ -744,6 +753,8 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
+    if unnamed := left_unnamed(result.query, scored[0][4]):
+        return unnamed_text(scored[0][4], unnamed), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))

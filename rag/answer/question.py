@@ -48,7 +48,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -749,6 +749,51 @@ _COMPARES = re.compile(
     r"smaller|more|less|fewer)\b|\b(?:do|does|did)\s+[^?.]{0,80}\band\s+[^?.]{0,80}\b(?:agree|differ|disagree)\b",
     re.I,
 )
+
+
+# "Which elite school did he attend ...?": the words between "which" and the auxiliary name the kind.
+_WHICH_KIND = re.compile(
+    r"\bwhich\s+((?:(?-i:[a-z])[\w-]*\s+){0,2}?(?-i:[a-z])[\w-]*)\s+(?:did|does|do|was|were|is|are|has|have|had)\b",
+    re.I,
+)
+
+
+def left_unnamed(question: str, sentence: str) -> str | None:
+    """The sentence's words when a "which X ...?" question asks which one, and the sentence speaks
+    of "an X" and names none right after it ("After attending an elite school, he graduated ..."
+    for "Which elite school did Tokayev attend?"): the writer did not say which.
+
+    >>> q = "Which elite school did Tokayev attend before the Moscow institute?"
+    >>> left_unnamed(q, "After attending an elite school, he graduated from the Moscow Institute.")
+    'an elite school'
+    >>> left_unnamed(q, "He attended an elite school, Lyceum No. 5, in Moscow.") is None
+    True
+    >>> left_unnamed("Which port did the oil go through?", "The oil went through a port, Novorossiysk.") is None
+    True
+    >>> left_unnamed("From which diplomatic school did he graduate?", "After an elite school, he went to MGIMO.") is None
+    True
+    """
+    m = _WHICH_KIND.search(question)
+    if not m:
+        return None
+    kind = m.group(1).split()
+    head = lexical_tokens(kind[-1])
+    if not head:
+        return None
+    wanted = set(lexical_tokens(" ".join(kind)))  # "elite school": an elite one, not any school
+    for article in re.finditer(r"\b(?-i:an?)\s+", sentence):
+        words = list(re.finditer(r"[\w-]+", sentence[article.end() :]))[:3]
+        at = next((w for w in words if set(lexical_tokens(w.group(0))) & set(head)), None)
+        if at is None or not wanted <= set(lexical_tokens(sentence[article.end() : article.end() + at.end()])):
+            continue
+        end = article.end() + at.end()
+        if _NAMED_AFTER.match(sentence[end : end + 40]):
+            continue  # "a port, Novorossiysk", "an operation called ...": named right after
+        return sentence[article.start() : end]
+    return None
+
+
+_NAMED_AFTER = re.compile(r"\s*(?:,|\(|—|–|-|:)?\s*(?:called|named|known as|the\s+)?\s*[“\"«]?(?-i:[A-Z0-9])", re.I)
 
 
 def asks_comparison(question: str) -> bool:
