@@ -325,3 +325,9 @@ def test_which_one_the_articles_speak_of_only_as_a_one_abstains(seed_index, real
     assert a.abstained and a.citations == () and "“an elite school”" in a.text, a.text
     b = answer_question("From which diplomatic school did Tokayev graduate?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "Moscow Institute of International Relations" in b.text, b.text
+
+
+def test_where_is_answered_by_a_place_after_in_or_from_not_by_a_name_after_with(seed_index, real_embedder):
+    settings, snap = seed_index
+    a = answer_question("where did tokayev study diplomacy?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Moscow Institute of International Relations" in a.text, a.text
