@@ -71,7 +71,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, place_aliases, place_codes, truecased
+from rag.search.names import chunks_mentioning, cities_also_named, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
 from rag.search.spelling import respelled, respelled_note
 from rag.search.when import spread_note
@@ -589,6 +589,11 @@ def score_sentences(
         # what the question tells weigh less than those of what it asks.
         only_told = q_tokens - set(lexical_tokens(asked_part))
         idf = {t: idf.get(t, 1.0) * (TOLD if t in only_told else 1.0) for t in q_tokens}
+    # A sentence that writes a city as the articles do holds the question's name for it ("Alma-Ata").
+    aliases = [
+        (frozenset(lexical_tokens(w)), frozenset(lexical_tokens(a)))
+        for a, w in cities_also_named(question, snapshot)[1]
+    ]
     fits = answer_type_check(question)
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
@@ -615,7 +620,10 @@ def score_sentences(
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
-            lex = _lexical_overlap(q_tokens, read_tokens(texts, i), idf)
+            held = read_tokens(texts, i)
+            for written, asked_as in aliases:
+                held = held | asked_as if written <= held else held
+            lex = _lexical_overlap(q_tokens, held, idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
             score += _adjust(asked, text, on_topic)
@@ -696,6 +704,15 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
         return None
     pending = [(s, w) for s in best if (w := still_to_come(s))]
     return pending[0] if len(pending) == len(best) else None
+
+
+def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
+    """What the answer says it read as the question's words.
+
+    >>> cities_note((("Almaty", "Alma-Ata"),))
+    'Read “Alma-Ata” in the articles as Almaty.'
+    """
+    return "Read " + ", ".join(f"“{w}” in the articles as {a}" for a, w in pairs) + "."
 
 
 def unnamed_text(sentence: str, words: str) -> str:
@@ -1017,6 +1034,9 @@ def stream_answer(
     if slips:
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)
+    # A city the articles call otherwise is read in their name too ("Almaty": "Alma-Ata").
+    if cities := cities_also_named(query, snapshot)[1]:
+        notes += (cities_note(cities),)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes
     timings = dict(result.timings_ms)

