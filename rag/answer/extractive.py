@@ -44,6 +44,7 @@ from rag.answer.question import (
     has_quantity,
     key_names,
     left_unnamed,
+    moved_city,
     names_in,
     only_to_come,
     planned_at,
@@ -766,6 +767,8 @@ def extractive_answer(
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     if swapped := swapped_roles(result.query, scored[0][4]) or swapped_parties(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
+    if moved := moved_city(result.query, scored[0][4]):
+        return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):

@@ -21,7 +21,16 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from rag.index.lexical import lexical_tokens
-from rag.search.names import is_language, key_names, mentioned, names_in, place_aliases, told_and_asked
+from rag.search.names import (
+    is_city,
+    is_language,
+    key_names,
+    mentioned,
+    names_in,
+    place_aliases,
+    same_city,
+    told_and_asked,
+)
 from rag.search.when import MONTH_WORD, month_number
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
@@ -48,7 +57,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "moved_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -534,6 +543,32 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
         if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
             return names[-1], asked
     return None
+
+
+_IN_CITY = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+(?:capital|city)\s+)?({_NAME_RUN})")
+
+
+def moved_city(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's city, the question's) when the question puts what it asks about in one city
+    ("the March 6 protest in Nur-Sultan") and the sentence in another ("rallies were held in
+    Alma-Ata"), naming the question's city nowhere, by none of its names.
+
+    >>> q = "How many people joined the March 6 protest in Nur-Sultan?"
+    >>> moved_city(q, "On March 6, rallies were held in Alma-Ata against the war.")
+    ('Alma-Ata', 'Nur-Sultan')
+    >>> moved_city(q, "On March 6, rallies were held in Astana against the war.") is None  # Astana's other name
+    True
+    >>> moved_city("What did they sign in Astana?", "They signed it in Astana and Almaty.") is None
+    True
+    """
+    asked = [m.group(1) for m in _IN_CITY.finditer(question) if is_city(m.group(1))]
+    if not asked:
+        return None
+    named = names_in(sentence)
+    if any(same_city(n, a) or _kin(n, a) for n in named for a in asked):
+        return None  # the sentence names the question's city too
+    theirs = [m.group(1) for m in _IN_CITY.finditer(sentence) if is_city(m.group(1))]
+    return (theirs[0], asked[0]) if theirs else None
 
 
 def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:

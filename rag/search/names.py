@@ -177,6 +177,24 @@ def city_names(name: str) -> tuple[str, ...]:
     return tuple(n for n in found if n.casefold() != name.casefold())
 
 
+def is_city(name: str) -> bool:
+    """Whether `name` is one of the names of a city of `CITY_MIN_POPULATION` or more people.
+
+    >>> is_city("Alma-Ata"), is_city("Minsk"), is_city("Kazakhstan"), is_city("Tokayev")
+    (True, True, False, False)
+    """
+    return " ".join(lexical_tokens(name)) in _cities()
+
+
+def same_city(a: str, b: str) -> bool:
+    """Whether two names name one city ("Nur-Sultan" and "Astana").
+
+    >>> same_city("Nur-Sultan", "Astana"), same_city("Almaty", "Astana")
+    (True, False)
+    """
+    return " ".join(lexical_tokens(a)) == " ".join(lexical_tokens(b)) or b in city_names(a)
+
+
 def cities_also_named(question: str, snapshot) -> tuple[str, tuple[tuple[str, str], ...]]:
     """(the question, with the names the articles write for a city it names otherwise added in
     brackets, the (asked, written) pairs): for "... protests in Almaty?", a passage that writes

@@ -339,3 +339,12 @@ def test_a_city_the_articles_call_by_another_name_is_read_in_that_name(seed_inde
     a = answer_question("how big were the anti war protests in almaty", settings, snap, embedder=real_embedder)
     assert not a.abstained and "from three to five thousand people" in a.text, a.text
     assert "Read “Alma-Ata” in the articles as Almaty." in a.notes, a.notes
+
+
+def test_a_question_that_moves_an_event_to_another_city_abstains_with_where(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "How many people joined the March 6 rally in Nur-Sultan against the war in Ukraine?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "of Alma-Ata, not Nur-Sultan" in a.text, a.text
+    b = answer_question(q.replace("Nur-Sultan", "Almaty"), settings, snap, embedder=real_embedder)
+    assert not b.abstained and "three to five thousand" in b.text, b.text
