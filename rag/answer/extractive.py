@@ -41,6 +41,7 @@ from rag.answer.question import (
     days_late,
     does,
     favoured,
+    foreign_city,
     has_quantity,
     key_names,
     left_unnamed,
@@ -767,7 +768,7 @@ def extractive_answer(
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     if swapped := swapped_roles(result.query, scored[0][4]) or swapped_parties(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
-    if moved := moved_city(result.query, scored[0][4]):
+    if moved := moved_city(result.query, scored[0][4]) or foreign_city(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE

@@ -22,6 +22,8 @@ from datetime import date
 
 from rag.index.lexical import lexical_tokens
 from rag.search.names import (
+    city_country,
+    country_names,
     is_city,
     is_language,
     key_names,
@@ -57,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "moved_city", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -569,6 +571,36 @@ def moved_city(question: str, sentence: str) -> tuple[str, str] | None:
         return None  # the sentence names the question's city too
     theirs = [m.group(1) for m in _IN_CITY.finditer(sentence) if is_city(m.group(1))]
     return (theirs[0], asked[0]) if theirs else None
+
+
+_WHICH_CITY = re.compile(r"\bwhich\s+((?-i:[A-Z])[\w’'-]+)\s+(?:city|capital|town)\b", re.I)
+
+
+def foreign_city(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's city and its country, what the question asks for) when "Which Kazakh city
+    ...?" is met by a sentence whose cities are all of another country ("in the Belarusian capital
+    Minsk"): the articles put it outside the country the question takes for granted.
+
+    >>> q = "Which Kazakh city hosted the CSTO summit?"
+    >>> foreign_city(q, "They will meet again in the Belarusian capital Minsk on November 23rd.")
+    ('Minsk (Belarus)', 'a Kazakh city')
+    >>> foreign_city(q, "The summit was held in Almaty."), foreign_city("Which city hosted it?", "It was in Minsk.")
+    (None, None)
+    """
+    m = _WHICH_CITY.search(question)
+    if not m or not _country_words(m.group(1)):
+        return None  # "Which Soviet city ...?" names no country of today
+    people = m.group(1)
+    cities = [c.group(1) for c in _IN_CITY.finditer(sentence) if is_city(c.group(1))]
+    countries = [city_country(c) for c in cities]
+    if not cities or not all(countries) or any(_kin(people, n) for names in countries for n in names):
+        return None
+    return f"{cities[0]} ({countries[0][0]})", f"a {people} city"
+
+
+def _country_words(word: str) -> tuple[str, ...]:
+    """The country names `word` is kin to ("Kazakh": "Kazakhstan"), if any."""
+    return tuple(n for n in country_names() if _kin(word, n))
 
 
 def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:

