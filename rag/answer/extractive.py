@@ -75,7 +75,7 @@ from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, cities_also_named, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
-from rag.search.spelling import respelled, respelled_note
+from rag.search.spelling import respelled, respelled_note, unknown_names
 from rag.search.when import spread_note
 from rag.serialize import answer_json  # noqa: F401
 
@@ -204,6 +204,7 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         and not spelled_out(n, hits)
         and not coded(n, hits)
     ]
+    missing += unknown_names(question, snapshot)  # "what did murat nurtleu say?"
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
     numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
     if numbers:

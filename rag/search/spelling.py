@@ -19,6 +19,7 @@ import re
 
 from rag.index.lexical import STOPWORDS, lexical_tokens
 
+COMMON_COUNT = 1_000_000  # uses in the dictionary's counts from which a word is common English
 MIN_LETTERS = 5  # shorter slips have too many words one edit away ("fro": "for", "from", "fry")
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 
@@ -81,6 +82,51 @@ def _nearest_used(word: str, snapshot) -> str | None:
         if len(tokens) == 1 and snapshot.passages_with(tokens[0]):
             return s.term
     return None
+
+
+_LOWER_RUN = re.compile(r"(?<![\w’'-])[a-z]{3,}(?:\s+[a-z]{3,})*(?:\s+[a-z]{3,}(?:['’]s)?)(?![\w’'-])")
+
+
+def unknown_names(question: str, snapshot) -> list[str]:
+    """Names typed without capitals that no article uses: two or more lowercase words in a row
+    that no passage holds, one at least in no English dictionary and none common English
+    (`COMMON_COUNT`): "murat nurtleu", "josep borrell". One word alone is not read so: "railcars"
+    and "digitalisation" are English words the dictionary lacks; "railcars loaded" holds a common
+    word, and "lawmaker hinted" only English ones.
+
+    >>> class Index:  # an index whose passages hold only these words
+    ...     def passages_with(self, token):
+    ...         return frozenset([1]) if token in lexical_tokens("what did minister say about visit") else frozenset()
+    >>> unknown_names("what did foreign minister murat nurtleu say about the visit", Index())
+    ['murat nurtleu']
+    >>> unknown_names("how many railcars were held", Index()), unknown_names("the railcars loaded", Index())
+    ([], [])
+    >>> unknown_names("a lawmaker hinted", Index()), unknown_names("what was josep borrell's reaction", Index())
+    ([], ['josep borrell'])
+    """
+    out = []
+    for m in _LOWER_RUN.finditer(question):
+        run: list[str] = []
+        for word in [*(re.sub(r"['’]s$", "", w) for w in m.group(0).split()), ""]:
+            tokens = lexical_tokens(word)
+            unknown = word not in STOPWORDS and len(tokens) == 1 and not snapshot.passages_with(tokens[0])
+            if word and unknown:
+                run.append(word)
+                continue
+            if len(run) > 1 and not all(_is_english(w) for w in run) and not any(_is_common(w) for w in run):
+                out.append(" ".join(run))
+            run = []
+    return out
+
+
+def _is_english(word: str) -> bool:
+    return word in _english().words
+
+
+def _is_common(word: str) -> bool:
+    """Whether `word` is an English word of `COMMON_COUNT` uses or more in the dictionary's counts
+    ("loaded", not "murat")."""
+    return _english().words.get(word, 0) >= COMMON_COUNT
 
 
 def respelled_note(pairs: tuple[tuple[str, str], ...]) -> str:

@@ -357,3 +357,14 @@ def test_which_city_of_a_country_abstains_when_the_articles_put_it_in_another(se
     assert a.abstained and a.citations == () and "Minsk (Belarus), not a Kazakh city" in a.text, a.text
     b = answer_question(q.replace("Kazakh city", "Belarusian city"), settings, snap, embedder=real_embedder)
     assert not b.abstained and "Minsk" in b.text, b.text
+
+
+def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index, real_embedder):
+    settings, snap = seed_index
+    a = answer_question(
+        "what did the minister daniyar kassenov say about putin's visit", settings, snap, embedder=real_embedder
+    )
+    assert a.abstained and "The articles don't mention daniyar kassenov." in a.text, a.text
+    # English words the articles do not use are no name: "railcars" is the articles' "wagons".
+    b = answer_question("how many railcars of coal did kazakhstan block", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "1,700 wagons" in b.text, b.text
