@@ -1708,12 +1708,17 @@ def planned_at(question: str, sentence: str) -> str | None:
     'will meet'
     >>> planned_at(q, "Putin and Tokayev met in Minsk."), planned_at(q, "They will meet again in Astana.")
     (None, None)
+    >>> planned_at("What did they agree at the Minsk CSTO summit?", "They will meet again in the capital Minsk.")
+    'will meet'
     """
     m = _WILL_DO.search(sentence)
     if not m:
         return None
     after = sentence[m.end() :]
-    for name in key_names(question):
+    names = key_names(question)
+    # "at the Minsk CSTO summit": the city inside a longer name counts on its own.
+    names += [w for n in names if " " in n for w in n.split() if is_city(w)]
+    for name in names:
         if re.search(_AT_PLACE + re.escape(name) + r"\b", question) and re.search(
             _AT_PLACE + re.escape(name) + r"\b", after
         ):

@@ -215,6 +215,11 @@ def test_an_act_placed_where_the_articles_only_plan_a_meeting_abstains(seed_inde
     assert a.abstained and a.citations == () and "only as planned" in a.text and "Minsk" in a.text, a.text
     b = answer_question("Where will Putin and Tokayev meet next?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "Minsk" in b.text and b.citations, b.text
+    # The city inside a longer name: "at the Minsk CSTO summit".
+    c = answer_question(
+        "What did Putin and Tokayev sign at the Minsk CSTO summit?", settings, snap, embedder=real_embedder
+    )
+    assert c.abstained and c.citations == () and "only as planned" in c.text, c.text
 
 
 def test_a_question_that_takes_as_never_done_what_a_close_sentence_says_was_done_abstains(seed_index, real_embedder):
