@@ -73,7 +73,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, cities_also_named, place_aliases, place_codes, truecased
+from rag.search.names import chunks_mentioning, cities_written_otherwise, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
 from rag.search.spelling import respelled, respelled_note, unknown_names
 from rag.search.when import spread_note
@@ -595,7 +595,7 @@ def score_sentences(
     # A sentence that writes a city as the articles do holds the question's name for it ("Alma-Ata").
     aliases = [
         (frozenset(lexical_tokens(w)), frozenset(lexical_tokens(a)))
-        for a, w in cities_also_named(question, snapshot)[1]
+        for a, w in cities_written_otherwise(question, snapshot)
     ]
     fits = answer_type_check(question)
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
@@ -1040,7 +1040,7 @@ def stream_answer(
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)
     # A city the articles call otherwise is read in their name too ("Almaty": "Alma-Ata").
-    if cities := cities_also_named(query, snapshot)[1]:
+    if cities := cities_written_otherwise(query, snapshot):
         notes += (cities_note(cities),)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes

@@ -212,20 +212,21 @@ def same_city(a: str, b: str) -> bool:
     return " ".join(lexical_tokens(a)) == " ".join(lexical_tokens(b)) or b in city_names(a)
 
 
-def cities_also_named(question: str, snapshot) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(the question, with the names the articles write for a city it names otherwise added in
-    brackets, the (asked, written) pairs): for "... protests in Almaty?", a passage that writes
-    "Alma-Ata", as it is written there. The answer reads those names as the question's.
+def cities_written_otherwise(question: str, snapshot) -> tuple[tuple[str, str], ...]:
+    """(the question's name, the articles' name) for each city the question names otherwise than a
+    passage writes it, as it is written there: ("Almaty", "Alma-Ata") for "... protests in Almaty?"
+    where a passage says "rallies were held in Alma-Ata". The answer reads those names as the
+    question's.
 
     >>> class Index:  # an index whose passage 1 says "rallies were held in Alma-Ata"
     ...     def passages_with(self, token):
     ...         return frozenset([1]) if token in lexical_tokens("held in Alma-Ata") else frozenset()
     ...     def chunks(self, ids):
     ...         return {1: type("Chunk", (), {"text": "rallies were held in Alma-Ata"})()}
-    >>> cities_also_named("How many came to the rally in Almaty?", Index())
-    ('How many came to the rally in Almaty? (Alma-Ata)', (('Almaty', 'Alma-Ata'),))
-    >>> cities_also_named("How many came to the rally in Minsk?", Index())
-    ('How many came to the rally in Minsk?', ())
+    >>> cities_written_otherwise("How many came to the rally in Almaty?", Index())
+    (('Almaty', 'Alma-Ata'),)
+    >>> cities_written_otherwise("How many came to the rally in Minsk?", Index())
+    ()
     """
     pairs: list[tuple[str, str]] = []
     for name in key_names(question):
@@ -236,9 +237,7 @@ def cities_also_named(question: str, snapshot) -> tuple[str, tuple[tuple[str, st
             written = re.compile(rf"(?<![\w’'-]){re.escape(other)}(?![\w’'-])")
             if ids and any(written.search(c.text) for c in snapshot.chunks(ids).values()):
                 pairs.append((name, other))
-    if not pairs:
-        return question, ()
-    return f"{question} ({', '.join(o for _, o in pairs)})", tuple(pairs)
+    return tuple(pairs)
 
 
 def place_codes(name: str) -> tuple[str, ...]:

@@ -2,10 +2,10 @@
 
 A lowercase word that no passage holds and that is no English word is replaced by the English
 word one edit away (a letter added, dropped, changed, or two swapped; the first letter kept)
-that the most text uses and that the articles use too. Only words the articles hold can help retrieval and the answer,
-and an English word is never changed: "crowd" stays "crowd" though the articles may say "crown".
-Names are left alone: a name the articles do not use is what "The articles don't mention ..."
-reports.
+that the most text uses and that the articles use too: only words the articles hold can help
+retrieval and the answer. An English word is never changed: "crowd" stays "crowd" though the
+articles may say "crown". Names are left alone: a name the articles do not use is what "The
+articles don't mention ..." reports, and `unknown_names` finds those typed without capitals.
 
 The English words and their counts are symspellpy's frequency dictionary (82,765 words, in its
 wheel); symspellpy finds the words one edit away. The dictionary is read on first use (about a
