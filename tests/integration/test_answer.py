@@ -97,10 +97,11 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                 abstained_unanswerable.append(q["id"])
                 assert a.citations == ()
                 # The plain abstention, one saying the articles predate the day asked about, one quoting
-                # the passage shown that denies the question's premise or speaks of its outcome as still
-                # to come, or one naming what no article mentions (all of which is in the question).
+                # the passage shown that denies the question's premise, speaks of its outcome as still
+                # to come or of "an X" it does not name, or one naming what no article mentions (all of
+                # which is in the question).
                 denied = re.fullmatch(
-                    r"The articles (?:don't say that;|speak of this only as planned or under way) .*?: “(.+)” "
+                    r"The articles (?:don't say that;|don't say which:|speak of this only as planned or under way) .*?: “(.+)” "
                     r"None of the passages .*",
                     a.text,
                 )
@@ -293,7 +294,7 @@ def test_a_slip_in_a_lowercase_word_is_read_as_the_word_the_articles_use(seed_in
     assert "Read “langauges” as “languages”." in a.notes, a.notes
     # An English word is left as typed, though the articles do not use it.
     b = answer_question("how big was the crowd at the rallies in almaty", settings, snap, embedder=real_embedder)
-    assert not any(n.startswith("Read “") for n in b.notes), b.notes
+    assert not any("crowd" in n for n in b.notes), b.notes
 
 
 def test_besides_what_a_question_sets_aside_the_answer_reads_on_to_what_the_articles_add(seed_index, real_embedder):
