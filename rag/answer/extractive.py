@@ -1040,8 +1040,7 @@ def stream_answer(
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)
     # A city the articles call otherwise is read in their name too ("Almaty": "Alma-Ata").
-    if cities := cities_written_otherwise(query, snapshot):
-        notes += (cities_note(cities),)
+    cities = cities_written_otherwise(query, snapshot)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
     notes += result.notes
     timings = dict(result.timings_ms)
@@ -1077,6 +1076,8 @@ def stream_answer(
                 )  # fmt: skip
                 written_by = "llm"
         timings["llm_ms"] = _ms(t)
+    if quoted := tuple((a, w) for a, w in cities if not abstained and w in answer_text):
+        notes += (cities_note(quoted),)  # said where the answer quotes the articles' name
     if not abstained and (spread := spread_note(c.hit.doc_date for c in citations)):
         notes += (spread,)  # an answer drawn from articles years apart says when each was written
     timings["total_ms"] = _ms(t0)
