@@ -567,6 +567,7 @@ def score_sentences(
     hits: tuple[Hit, ...],
     snapshot: StoreReader,
     passages: int = PASSAGES_FOR_SENTENCES,
+    cities: tuple[tuple[str, str], ...] | None = None,
 ) -> list[tuple[float, Hit, int, int, str]]:
     """(score, hit, start, end, text) for every sentence of the top `passages` passages, best first.
 
@@ -595,7 +596,7 @@ def score_sentences(
     # A sentence that writes a city as the articles do holds the question's name for it ("Alma-Ata").
     aliases = [
         (frozenset(lexical_tokens(w)), frozenset(lexical_tokens(a)))
-        for a, w in cities_written_otherwise(question, snapshot)
+        for a, w in (cities_written_otherwise(question, snapshot) if cities is None else cities)
     ]
     fits = answer_type_check(question)
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
@@ -751,16 +752,21 @@ SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
 
 
 def extractive_answer(
-    question: str, result: SearchResult, snapshot: StoreReader, settings: Settings
+    question: str,
+    result: SearchResult,
+    snapshot: StoreReader,
+    settings: Settings,
+    cities: tuple[tuple[str, str], ...] | None = None,
 ) -> tuple[str, tuple[Citation, ...], bool, str | None]:
     """(text, citations, abstained, refused) from the best one to three sentences of the top
     passages. `refused` says why no writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`), None
-    when it answered or only found nothing close enough (an LLM may still read the passages)."""
+    when it answered or only found nothing close enough (an LLM may still read the passages).
+    `cities`: the question's `cities_written_otherwise`, when the caller has them already."""
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
         return refusal, (), True, NOT_COVERED
-    scored = score_sentences(result.query, result.query_vector, result.hits, snapshot)
+    scored = score_sentences(result.query, result.query_vector, result.hits, snapshot, cities=cities)
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True, None
     if denied := premise_denied(result.query, scored):
@@ -1045,7 +1051,7 @@ def stream_answer(
     notes += result.notes
     timings = dict(result.timings_ms)
     t = time.perf_counter()
-    extract_text, citations, abstained, refused = extractive_answer(query, result, snapshot, settings)
+    extract_text, citations, abstained, refused = extractive_answer(query, result, snapshot, settings, cities)
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
