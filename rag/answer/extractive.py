@@ -11,7 +11,7 @@ import functools
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ from rag.answer.question import (
     left_unnamed,
     moved_city,
     names_in,
+    new_names,
     only_to_come,
     planned_at,
     premise_question,
@@ -568,6 +569,7 @@ def score_sentences(
     snapshot: StoreReader,
     passages: int = PASSAGES_FOR_SENTENCES,
     cities: tuple[tuple[str, str], ...] | None = None,
+    typed: bool = True,
 ) -> list[tuple[float, Hit, int, int, str]]:
     """(score, hit, start, end, text) for every sentence of the top `passages` passages, best first.
 
@@ -598,7 +600,7 @@ def score_sentences(
         (frozenset(lexical_tokens(w)), frozenset(lexical_tokens(a)))
         for a, w in (cities_written_otherwise(question, snapshot) if cities is None else cities)
     ]
-    fits = answer_type_check(question)
+    fits = answer_type_check(question) if typed else (lambda _text: True)
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
     reads_on = not asks_name(question)
@@ -749,6 +751,27 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
+
+
+def bridging_names(question: str, result: SearchResult, snapshot: StoreReader, settings: Settings) -> list[str]:
+    """The names of the best sentence found, whatever it answers, that the question does not give
+    (`new_names`), when that sentence scores above the answer floor: what to search with next when
+    no sentence found has the kind of answer asked for."""
+    if not result.hits or result.query_vector is None:
+        return []
+    scored = score_sentences(question, result.query_vector, result.hits, snapshot, typed=False)
+    if not scored or scored[0][0] < settings.answer_floor:
+        return []
+    return new_names(scored[0][4], frozenset(lexical_tokens(question)))
+
+
+def bridged_note(names: list[str]) -> str:
+    """The note on an answer found by searching again with `bridging_names`.
+
+    >>> bridged_note(["Olaf Scholz"])
+    'Searched again with Olaf Scholz, named in the sentence closest to the question.'
+    """
+    return f"Searched again with {', '.join(names)}, named in the sentence closest to the question."
 
 
 def extractive_answer(
@@ -1052,6 +1075,19 @@ def stream_answer(
     timings = dict(result.timings_ms)
     t = time.perf_counter()
     extract_text, citations, abstained, refused = extractive_answer(query, result, snapshot, settings, cities)
+    if abstained and refused is None and (bridge := bridging_names(query, result, snapshot, settings)):
+        # Nothing found has the kind of answer asked for, but the closest sentence names someone
+        # or something the question does not ("the press conference with the German chancellor":
+        # Olaf Scholz): searched again with those names, another article may have it ("At a
+        # meeting between Tokayev and Chancellor Olaf Scholz in September").
+        wider = search(f"{query} {' '.join(bridge)}", settings, snapshot, embedder=embedder, k=k,
+                       mode=retrieval_mode, filters=filters)  # fmt: skip
+        wider = replace(wider, query=query, query_vector=result.query_vector, notes=result.notes)
+        answered = extractive_answer(query, wider, snapshot, settings, cities)
+        if not answered[2]:
+            extract_text, citations, abstained, refused = answered
+            result = wider
+            notes += (bridged_note(bridge),)
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text

@@ -374,3 +374,14 @@ def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index,
     # English words the articles do not use are no name: "railcars" is the articles' "wagons".
     b = answer_question("how many railcars of coal did kazakhstan block", settings, snap, embedder=real_embedder)
     assert not b.abstained and "1,700 wagons" in b.text, b.text
+
+
+def test_a_name_in_the_closest_sentence_finds_the_answer_in_another_article(seed_index, real_embedder):
+    """The press conference's article names the chancellor but no month; the article that has the
+    month does not speak of a press conference: searched again with Olaf Scholz, it is found."""
+    settings, snap = seed_index
+    q = "In which month was Toqayev's press conference with the German chancellor?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Olaf Scholz (SPD) in September" in a.text, a.text
+    assert "Searched again with Olaf Scholz, named in the sentence closest to the question." in a.notes, a.notes
+    assert {c.hit.chunk.doc_id for c in a.citations} == {"putin-and-tokayev-meet-speech-in-kazakh.txt"}
