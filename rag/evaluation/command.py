@@ -4,12 +4,14 @@ rag eval                      measure, print the tables, write eval/reports/
 rag eval --check              ... and exit 1 if questions were lost against the baseline (gate.py)
 rag eval --update-baseline    accept this run's per-question outcomes as the new baseline
 rag eval --beir ../shared/benchmarks/scifact --split test
+rag eval --record-queries F / --embed-queries F --query-vectors V / --query-vectors V   another CPU (replay.py)
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from rag.config import add_common, settings_from_args
 from rag.engine import Engine
 from rag.evaluation.beir import BEIR_MODES, build_index, load_beir, run_beir
 from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, compare, failures, read_baseline, write_baseline
-from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, evaluate, load_questions
+from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, QueryCache, evaluate, load_questions
+from rag.evaluation.replay import read_texts, read_vectors, write_texts, write_vectors
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
+from rag.machine import machine
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", type=Path, default=Path("eval/baseline.json"), help="the accepted outcomes")
     parser.add_argument("--allowed-loss", type=int, default=None, metavar="N",
                         help="questions an outcome may lose net of those it wins (default: the baseline's)")  # fmt: skip
+    other = parser.add_argument_group("another CPU's vectors (rag/evaluation/replay.py; make test-avx2)")
+    other.add_argument("--record-queries", type=Path, default=None, metavar="FILE",
+                       help="also write every text this run embedded as a question to FILE (JSON)")  # fmt: skip
+    other.add_argument("--embed-queries", type=Path, default=None, metavar="FILE",
+                       help="only build the index and embed FILE's texts on this CPU into --query-vectors")  # fmt: skip
+    other.add_argument("--query-vectors", type=Path, default=None, metavar="NPZ",
+                       help="use these recorded question vectors (with --embed-queries: write them there)")  # fmt: skip
     beir = parser.add_argument_group("public benchmark (BEIR format)")
     beir.add_argument("--beir", type=Path, default=None, metavar="DIR", help="corpus.jsonl, queries.jsonl, qrels/")
     beir.add_argument("--split", default="test", help="qrels split (default test; tune on train)")
@@ -60,18 +71,45 @@ def run(args: argparse.Namespace) -> int:
     if args.beir is not None:
         return run_beir_command(args, settings)
 
+    if args.embed_queries is not None:
+        return embed_recorded(args, settings)
     questions = [q for q in load_questions(args.questions) if args.part in (None, q.split)]
     if not questions:
         raise EvalError(f'no question of {args.questions} is in the {args.part} part; give questions a "split"')
     modes = parse_modes(args.modes, EVAL_MODES) if args.modes else list(EVAL_MODES)
     engine = Engine(settings)
     snapshot = engine.ensure(note=lambda m: print(m, file=sys.stderr))
-    report = evaluate(questions, settings, snapshot, engine.embedder, modes, answers=not args.no_answers)
+    known, where = read_vectors(args.query_vectors, engine.embedder.name) if args.query_vectors else (None, {})
+    queries = QueryCache(engine.embedder, known)
+    report = evaluate(questions, settings, snapshot, queries, modes, answers=not args.no_answers)
     print_report(report)
+    if known is not None:
+        flags = " ".join(f for f, on in where.get("cpu_flags", {}).items() if on) or "unknown"
+        print(f"question vectors: {len(queries.asked) - len(queries.missed)} of {len(queries.asked)} from "
+              f"{args.query_vectors} (embedded with CPU flags: {flags}); {len(queries.missed)} embedded here",
+              file=sys.stderr)  # fmt: skip
+    if args.record_queries is not None:
+        write_texts(args.record_queries, list(queries.asked))
+        print(f"wrote {args.record_queries} ({len(queries.asked)} question texts)", file=sys.stderr)
     if not args.no_write:
         for path in write_reports(report, args.reports):
             print(f"wrote {path}", file=sys.stderr)
     return gate(args, report)
+
+
+def embed_recorded(args: argparse.Namespace, settings) -> int:
+    """--embed-queries: build the index if needed and embed the recorded texts, both on this CPU."""
+    if args.query_vectors is None:
+        raise EvalError("--embed-queries needs --query-vectors FILE.npz: where to write the vectors")
+    texts = read_texts(args.embed_queries)
+    engine = Engine(settings)
+    engine.ensure(note=lambda m: print(m, file=sys.stderr))
+    t = time.perf_counter()
+    vectors = engine.embedder.embed_documents(texts)  # one text per run: what embed_query gives
+    write_vectors(args.query_vectors, texts, vectors, engine.embedder.name, machine())
+    print(f"embedded {len(texts)} question texts in {time.perf_counter() - t:.1f}s into {args.query_vectors}",
+          file=sys.stderr)  # fmt: skip
+    return 0
 
 
 def gate(args: argparse.Namespace, report: EvalReport) -> int:

@@ -99,11 +99,18 @@ def load_questions(path: Path) -> list[Question]:
 
 
 class QueryCache(Embedder):
-    """Wraps an embedder so each distinct question is embedded once across modes."""
+    """Wraps an embedder so each distinct question is embedded once across modes.
 
-    def __init__(self, inner: Embedder) -> None:
+    `known` (text -> vector, recorded on another CPU: rag/evaluation/replay.py) answers first;
+    a text it lacks is embedded here and listed in `missed`. `asked` lists every text asked for.
+    """
+
+    def __init__(self, inner: Embedder, known: dict[str, Any] | None = None) -> None:
         self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
-        self._seen: dict[str, Any] = {}
+        self._seen: dict[str, Any] = dict(known or {})
+        self._known = known is not None
+        self.asked: dict[str, None] = {}  # in order, once each
+        self.missed: list[str] = []
 
     def embed_batch(self, texts: Sequence[str]):
         return self.inner.embed_batch(texts)
@@ -115,7 +122,10 @@ class QueryCache(Embedder):
         return self.inner.embed_documents(texts, batch_size, progress)
 
     def embed_query(self, text: str):
+        self.asked.setdefault(text)
         if text not in self._seen:
+            if self._known:
+                self.missed.append(text)
             self._seen[text] = self.inner.embed_query(text)
         return self._seen[text]
 
@@ -388,7 +398,7 @@ def group_summaries(
 def evaluate(questions, settings, snapshot, embedder, modes=EVAL_MODES, answers: bool = True) -> EvalReport:
     """Run the whole eval set through retrieval (every mode) and, if available, the answerer."""
     t = time.perf_counter()
-    embedder = QueryCache(embedder)
+    embedder = embedder if isinstance(embedder, QueryCache) else QueryCache(embedder)
     by_id = {q.id: q for q in questions}
     runs = retrieval_runs(questions, settings, snapshot, embedder, modes)
     rows, note = (

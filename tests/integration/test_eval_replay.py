@@ -1,0 +1,87 @@
+"""Another CPU's question vectors replayed here (rag/evaluation/replay.py, `make test-avx2`), with the
+real model: recording, embedding and replaying give the plain run's outcomes, and bad files say
+what to run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.evaluation.harness import EvalError
+from rag.evaluation.replay import read_texts, read_vectors, write_vectors
+
+ROOT = Path(__file__).resolve().parents[2]
+RAG = [sys.executable, "-m", "rag.cli"]
+
+
+def rag(*args, cwd, ok=True):
+    proc = subprocess.run([*RAG, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert (proc.returncode == 0) == ok, proc.stderr
+    return proc
+
+
+def test_a_batch_gives_each_question_the_vector_a_single_call_gives(real_embedder):
+    texts = ["Who criticized Zatulin's remarks?", "how many langauges does tokayev speak", "x", "coal " * 60]
+    batch = real_embedder.embed_documents(texts)
+    assert np.array_equal(batch, np.stack([real_embedder.embed_query(t) for t in texts]))
+
+
+@pytest.mark.slow
+def test_recorded_vectors_replay_the_plain_runs_outcomes(tmp_path, corpus, real_embedder):
+    name = real_embedder.name
+    lines = (ROOT / "eval" / "questions.jsonl").read_text().splitlines()
+    picked = [line for line in lines if '"unanswerable": true' in line][:4] + lines[:8]
+    (tmp_path / "q.jsonl").write_text("\n".join(picked) + "\n")
+    common = ("--questions", "q.jsonl", "--modes", "dense,hybrid")
+
+    rag("eval", *common, "--reports", "plain", "--record-queries", "texts.json", cwd=tmp_path)
+    texts = read_texts(tmp_path / "texts.json")
+    assert len(texts) >= len(picked)  # every question, and the answerer's rewritten searches
+    embedded = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
+    assert f"embedded {len(texts)} question texts" in embedded.stderr
+    replayed = rag("eval", *common, "--reports", "replayed", "--query-vectors", "v.npz", cwd=tmp_path)
+    assert f"{len(texts)} of {len(texts)} from v.npz" in replayed.stderr and "; 0 embedded here" in replayed.stderr
+
+    def outcomes(folder):
+        report = json.loads((tmp_path / folder / "eval.json").read_text())
+        return report["per_question"], report["answer_outcomes"], report["best_cosine"]
+
+    assert outcomes("replayed") == outcomes("plain")
+
+    # A text the file lacks is embedded here, and counted.
+    vectors, machine = read_vectors(tmp_path / "v.npz", name)
+    assert machine["cpu_flags"]["avx2"] is True
+    write_vectors(
+        tmp_path / "short.npz",
+        texts[1:],
+        np.stack([vectors[t] for t in texts[1:]]),
+        name,
+        machine,
+    )
+    short = rag("eval", *common, "--no-write", "--query-vectors", "short.npz", cwd=tmp_path)
+    assert f"{len(texts) - 1} of {len(texts)} from short.npz" in short.stderr and "; 1 embedded here" in short.stderr
+
+    # Another embedder's vectors, and a file that is not ours: refused, saying what to run.
+    write_vectors(tmp_path / "other.npz", texts, np.stack([vectors[t] for t in texts]), "other-model", machine)
+    other = rag("eval", *common, "--no-write", "--query-vectors", "other.npz", cwd=tmp_path, ok=False)
+    assert "embed the questions again with the same settings" in other.stderr and "Traceback" not in other.stderr
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    bad = rag("eval", "--embed-queries", "bad.json", "--query-vectors", "w.npz", cwd=tmp_path, ok=False)
+    assert "rag eval --record-queries" in bad.stderr and not (tmp_path / "w.npz").exists()
+
+
+def test_bad_files_say_what_to_run(tmp_path):
+    (tmp_path / "t.json").write_text(json.dumps({"texts": ["a"]}))  # no format: not ours
+    with pytest.raises(EvalError, match="--record-queries"):
+        read_texts(tmp_path / "t.json")
+    (tmp_path / "v.npz").write_bytes(b"not a zip")
+    with pytest.raises(EvalError, match="--embed-queries"):
+        read_vectors(tmp_path / "v.npz", "m")
+    with pytest.raises(ValueError, match="2 texts but 1 vectors"):
+        write_vectors(tmp_path / "w.npz", ["a", "b"], np.zeros((1, 3)), "m", {})
+    assert not (tmp_path / "w.npz").exists()
