@@ -696,14 +696,17 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     question = premise_question(question)
     verbs = premise_verbs(question)
-    said = verbs and any(affirms(verbs, s) and not only_to_come(verbs, s) for s in best)
-    if verbs and asks_past_act(question) and not said:
+    done = [s for s in best if verbs and affirms(verbs, s) and not only_to_come(verbs, s)]
+    if verbs and asks_past_act(question):
         planned = next(((s, w) for s in best if (w := only_to_come(verbs, s))), None)
-        if planned:
+        if planned and not done:
             return planned
-        # "... at the CSTO summit in Minsk?" against "... will meet again in ... Minsk on November 23rd."
-        if where := next(((s, w) for s in best if (w := planned_at(question, s))), None):
-            return where
+        # "... at the CSTO summit in Minsk?" against "... will meet again in ... Minsk on November
+        # 23rd.", unless a sentence says it was done there: one that says it was done elsewhere
+        # ("Tokayev's decision to address the Russian guests in his native language") does not count.
+        for s in best:
+            if (where := planned_at(question, s)) and not any(where[1] in d for d in done):
+                return s, where[0]
     if not asks_outcome(question):
         return None
     if verbs and any(affirms(verbs, sentence) for sentence in best):

@@ -1698,18 +1698,18 @@ def still_to_come(sentence: str) -> str | None:
 _WILL_DO = re.compile(rf"\b(?:{_WILL_BE})\s+(?:[a-z]+\s+){{0,2}}?[a-z]+(?=\s+(?:again\s+)?(?:in|at)\b)", re.I)
 
 
-def planned_at(question: str, sentence: str) -> str | None:
-    """The words by which the sentence speaks of meeting at a place the question names as only to
-    come ("will meet again in the Belarusian capital Minsk"), for a question that has something done
-    there ("Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?").
+def planned_at(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the words, the place) by which the sentence speaks of meeting at a place the question names
+    as only to come ("will meet again in the Belarusian capital Minsk"), for a question that has
+    something done there ("Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?").
 
     >>> q = "Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?"
     >>> planned_at(q, "Putin and Tokayev will meet again in the Belarusian capital Minsk on November 23rd.")
-    'will meet'
+    ('will meet', 'Minsk')
     >>> planned_at(q, "Putin and Tokayev met in Minsk."), planned_at(q, "They will meet again in Astana.")
     (None, None)
     >>> planned_at("What did they agree at the Minsk CSTO summit?", "They will meet again in the capital Minsk.")
-    'will meet'
+    ('will meet', 'Minsk')
     """
     m = _WILL_DO.search(sentence)
     if not m:
@@ -1722,7 +1722,7 @@ def planned_at(question: str, sentence: str) -> str | None:
         if re.search(_AT_PLACE + re.escape(name) + r"\b", question) and re.search(
             _AT_PLACE + re.escape(name) + r"\b", after
         ):
-            return m.group(0)
+            return m.group(0), name
     return None
 
 

@@ -221,6 +221,14 @@ def test_an_act_placed_where_the_articles_only_plan_a_meeting_abstains(seed_inde
         "What did Putin and Tokayev sign at the Minsk CSTO summit?", settings, snap, embedder=real_embedder
     )
     assert c.abstained and c.citations == () and "only as planned" in c.text, c.text
+    # A close sentence saying the act was done elsewhere ("Tokayev's decision to address the Russian
+    # guests in his native language", in Astana) does not make it done in Minsk.
+    for q in (
+        "Why did Tokayev address Putin in Kazakh at the Minsk summit?",
+        "Why did Tokayev decide to address Putin's delegation in Kazakh at the CSTO summit in Minsk?",
+    ):
+        d = answer_question(q, settings, snap, embedder=real_embedder)
+        assert d.abstained and d.citations == () and "only as planned" in d.text and "Minsk" in d.text, d.text
 
 
 def test_a_question_that_takes_as_never_done_what_a_close_sentence_says_was_done_abstains(seed_index, real_embedder):
