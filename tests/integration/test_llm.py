@@ -221,11 +221,12 @@ def test_llm_mode_without_server_is_a_config_error(fake_index, fake_embedder):
 
 class _StreamHandler(http.server.BaseHTTPRequestHandler):
     """An OpenAI-compatible server that streams `pieces`, `delay` seconds apart, and ends with
-    `finish` (None: the connection drops instead, with no finish reason and no [DONE])."""
+    `finish_reason` (None: the connection drops instead, with no finish reason and no [DONE]). Not
+    named `finish`: that is the handler's own method, which the server calls after each request."""
 
     pieces: tuple[str, ...] = ()
     delay = 0.0
-    finish: str | None = "stop"
+    finish_reason: str | None = "stop"
     prompts: list = []  # the user message of each request
 
     def do_POST(self):  # noqa: N802
@@ -238,8 +239,8 @@ class _StreamHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(self.delay)
             self.wfile.write(sse_chunk(piece))
             self.wfile.flush()
-        if self.finish is not None:
-            self.wfile.write(sse_chunk(finish=self.finish) + SSE_DONE)
+        if self.finish_reason is not None:
+            self.wfile.write(sse_chunk(finish=self.finish_reason) + SSE_DONE)
         self.close_connection = True
 
     def log_message(self, *args):
@@ -251,7 +252,7 @@ def stream_server():
     servers = []
 
     def start(pieces, delay=0.0, finish="stop"):
-        handler = type("S", (_StreamHandler,), {"pieces": tuple(pieces), "delay": delay, "finish": finish,
+        handler = type("S", (_StreamHandler,), {"pieces": tuple(pieces), "delay": delay, "finish_reason": finish,
                                                 "prompts": []})  # fmt: skip
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
