@@ -868,9 +868,27 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
         if neighbour:
             # The reason, person or quantity asked for joins its sentence even one past the limit:
             # a runner-up's "In any case, relations will need to be rebuilt." needs its "based on ...".
-            extra = _carries_asked(question, neighbour[4])
+            extra = _carries_asked(question, neighbour[4]) or _reason_before(question, cand[4], cand[2], neighbour[2])
             add((cand[0], cand[1], *neighbour[2:]), MAX_SENTENCES + extra)
     return picked
+
+
+# "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
+# the translated articles also use for "for instance" ("Thus, Konstantin Zatulin ... stated:").
+_CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
+
+
+def _reason_before(question: str, text: str, start: int, neighbour_start: int) -> bool:
+    """Whether the neighbour is the reason a "why" question asks for: the sentence just before one
+    that opens with a consequence ("He takes into account that his words will be parsed to pieces.
+    Therefore, his statements are always neutral.").
+
+    >>> _reason_before("Why are his statements neutral?", "Therefore, his statements are neutral.", 40, 0)
+    True
+    >>> _reason_before("Why are his statements neutral?", "Therefore, his statements are neutral.", 40, 80)
+    False
+    """
+    return neighbour_start < start and asks_reason(question) and bool(_CONSEQUENCE.match(text))
 
 
 _LEADS_BACK = re.compile(

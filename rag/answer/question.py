@@ -118,7 +118,7 @@ def quantities(text: str) -> list[float]:
 _ASKS_REASON = re.compile(
     r"^\s*why\b|\b(reason|reasons|pretext|excuses?|rationale|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|"
     r"prompted|explain\w*|explanation|purpose|goal|(?:trying|seeking|hoping|want|wants|wanted)\s+to\s+achieve)\b|"
-    r"\bwhat (led|drove)\b|\bwhat (was|is|were|are) behind\b",
+    r"\bwhat (led|drove|makes|made)\b(?! up)|\bwhat (was|is|were|are) behind\b",
     re.I,
 )
 # "Who ...?", or "which" and up to three words before a noun for a person ("Which Russian political
@@ -806,6 +806,8 @@ def asks_reason(question: str) -> bool:
     (True, False)
     >>> asks_reason("What is Kazakhstan trying to achieve with such statements?")  # a purpose
     True
+    >>> asks_reason("What makes his statements so neutral?"), asks_reason("What makes up the union?")
+    (True, False)
     """
     return bool(_ASKS_REASON.search(question))
 

@@ -393,3 +393,12 @@ def test_a_name_in_the_closest_sentence_finds_the_answer_in_another_article(seed
     assert not a.abstained and "Olaf Scholz (SPD) in September" in a.text, a.text
     assert "Searched again with Olaf Scholz, named in the sentence closest to the question." in a.notes, a.notes
     assert {c.hit.chunk.doc_id for c in a.citations} == {"putin-and-tokayev-meet-speech-in-kazakh.txt"}
+
+
+def test_why_reads_back_from_a_therefore_to_the_sentence_it_follows_from(seed_index, real_embedder):
+    """ "Therefore, his statements are always or almost always neutral." answers a "why" only with
+    the sentence before it, the reason: it joins even when three sentences are picked already."""
+    settings, snap = seed_index
+    q = "What made Tokayev's statements neutral, according to Pritchin?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "parsed to pieces" in a.text and "Therefore, his statements" in a.text, a.text
