@@ -299,17 +299,21 @@ def is_subject(text: str) -> bool:
 
 
 # The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.".
-_LAST_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]\s+(?=[^.;:]*\?\s*$)")
+_LAST_SENTENCE = re.compile(r"(?:(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]|\s[—–-])\s+(?=[^.;:—–]*\?\s*$)")
 
 
 def told_and_asked(question: str) -> tuple[str, str]:
     """(what a question tells, what it asks): the sentences before its last, asking one, and that
-    one. A question of one sentence tells nothing.
+    one; a dash stops a sentence as a full stop does. A question of one sentence tells nothing.
 
     >>> told_and_asked("Ilya Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?")
     ('Ilya Grashchenkov put trade at 23 billion dollars', 'What figure did Tokayev give?')
     >>> told_and_asked("Putin is due in Minsk; which alliance is it?"), told_and_asked("Why did St. Petersburg host it?")
     (('Putin is due in Minsk', 'which alliance is it?'), ('', 'Why did St. Petersburg host it?'))
+    >>> told_and_asked("The spokesman who denied it — what's his first name?")  # a dash before the asking part
+    ('The spokesman who denied it', "what's his first name?")
+    >>> told_and_asked("Did the Kazakh-Russian trade grow?")
+    ('', 'Did the Kazakh-Russian trade grow?')
     """
     text = question.strip()
     stops = list(_LAST_SENTENCE.finditer(text))

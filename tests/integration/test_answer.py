@@ -402,3 +402,13 @@ def test_why_reads_back_from_a_therefore_to_the_sentence_it_follows_from(seed_in
     q = "What made Tokayev's statements neutral, according to Pritchin?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert not a.abstained and "parsed to pieces" in a.text and "Therefore, his statements" in a.text, a.text
+
+
+def test_what_a_question_tells_before_a_dash_weighs_less_than_what_it_asks(seed_index, real_embedder):
+    """ "... back in 2022 - which award was it?": the words before the dash tell, as a sentence
+    before the question does, and weigh less than "award" (the sentence matching "back in 2022 ...
+    Tokayev" alone says he switched back to Russian)."""
+    settings, snap = seed_index
+    q = "I heard Tokayev turned down some Russian decoration back in 2022 - which award was it?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Order of Alexander Nevsky" in a.text, a.text
