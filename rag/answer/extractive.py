@@ -35,6 +35,7 @@ from rag.answer.question import (
     asks_quantity,
     asks_reason,
     asks_who,
+    asks_words,
     contradicts,
     counts_asked,
     dates_in,
@@ -55,6 +56,7 @@ from rag.answer.question import (
     premise_verbs,
     pronoun_persons,
     quantities,
+    reports_words,
     says_not,
     says_set_aside,
     speaks_of_plans,
@@ -82,6 +84,7 @@ from rag.serialize import answer_json  # noqa: F401
 
 ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
+WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -810,6 +813,16 @@ def extractive_answer(
     if unnamed := left_unnamed(result.query, scored[0][4]):
         return unnamed_text(scored[0][4], unnamed), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
+    if asks_words(result.query) and not any(reports_words(p[4]) for p in picked):
+        # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
+        # afterwards, Tokayev switched back to Russian.": the answer is someone's words. They may
+        # follow the best sentence ("Marat Shibutov in his Telegram channel reflected on the
+        # propagandists' logic ... I understand that ..., the political scientist writes.").
+        _, hit, _, end, _ = scored[0]
+        words = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if reports_words(n[4])), None)
+        if words is None:
+            return WORDS_TEXT, (), True, None
+        picked = [scored[0], (scored[0][0], hit, *words[2:])]
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
     numbers: dict[int, int] = {}

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "key_names",
+    "after_wh_phrase", "moved_city", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1542,6 +1542,55 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
 
 def _answer_kind_check(question: str) -> Callable[[str], bool]:
     """`answer_type_check` without the test for a place."""
+    return _kind_check(question)
+
+
+# "What did Lavrov say at the press conference?", "What exactly did Zatulin tell reporters?": the
+# answer is someone's words; "What did Toqayev say the trade reached?" asks a quantity besides.
+_ASKS_WORDS = re.compile(
+    r"\bwhat\s+(?:exactly\s+)?(?:did|does|do|has|have|had)\s+(?:[\w’'.-]+\s+){1,6}?(?:say|said|tell|told|write|written|wrote)\b",
+    re.I,
+)
+# Words reported: a verb of saying, "according to", a quotation, or a lead-in to one (":").
+_REPORTS_WORDS = re.compile(
+    rf"\b{SPEAKING}\b|\b(?:say|saying|according\s+to|call\w*|dubbed|labell?ed)\b|[“”\"«»:]", re.I
+)
+
+
+def asks_words(question: str) -> bool:
+    """A question asking what someone said, told or wrote.
+
+    >>> asks_words("What did Sergei Lavrov say at the Berlin press conference?"), asks_words("What is the stated purpose?")
+    (True, False)
+    >>> asks_words("What exactly did Zatulin tell reporters?"), asks_words("Who said it?")
+    (True, False)
+    """
+    return bool(_ASKS_WORDS.search(question))
+
+
+def reports_words(sentence: str) -> bool:
+    """Whether a sentence reports someone's words: a verb of saying, "according to", a quotation.
+    A heading reports none ("What Tokayev's speech in Kazakh says – and what it doesn't").
+
+    >>> reports_words("Shortly afterwards, Tokayev switched back to Russian.")
+    False
+    >>> reports_words("Peskov said that the Russian president was not going to present any orders.")
+    True
+    >>> reports_words("What Tokayev’s speech in Kazakh says – and what it doesn’t – about the relationship")
+    False
+    >>> reports_words("Last year the volume of trade reached $25 billion, Toqayev said")
+    True
+    """
+    ends = sentence.rstrip()[-1:] in _ENDS_SENTENCE or bool(_ENDS_SAID.search(sentence))
+    return ends and bool(_REPORTS_WORDS.search(sentence))
+
+
+_ENDS_SENTENCE = frozenset('.!?:…”"»')
+_ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion, Toqayev said"
+
+
+def _kind_check(question: str) -> Callable[[str], bool]:
+    """`_answer_kind_check` without the test for reported words."""
     if asks_name(question):
         asked = frozenset(lexical_tokens(question))
         named = _named_words(question)
