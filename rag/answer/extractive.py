@@ -47,6 +47,7 @@ from rag.answer.question import (
     key_names,
     left_unnamed,
     moved_city,
+    moved_month,
     names_in,
     new_names,
     only_to_come,
@@ -367,9 +368,18 @@ def premise_text(sentence: str, denial: str) -> str:
 
 def someone_else_text(sentence: str, actor: str, subject: str) -> str:
     """The abstention for a question that gives to one person what the articles give to another."""
+    return _said_otherwise(f"says it of {actor}, not {subject}", sentence)
+
+
+def month_text(sentence: str, theirs: str, asked: str) -> str:
+    """The abstention for a question that puts in one month what the articles put in another."""
+    return _said_otherwise(f"speaks of {theirs}, not {asked}", sentence)
+
+
+def _said_otherwise(how: str, sentence: str) -> str:
     quote = " ".join(sentence.split())
     return (
-        f"The articles don't say that; the closest passage says it of {actor}, not {subject}: “{quote}” "
+        f"The articles don't say that; the closest passage {how}: “{quote}” "
         "None of the passages found answers the question as asked."
     )
 
@@ -806,6 +816,8 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if moved := moved_city(result.query, scored[0][4]) or foreign_city(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
+    if month := moved_month(result.query, scored[0][4]):
+        return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1620,6 +1620,37 @@ def _kind_check(question: str) -> Callable[[str], bool]:
 # ---------------------------------------------------------------- dates a question asks about
 
 # A month written out or cut short: "November 23, 2023", "Nov. 23, 2023", "23 Nov 2023".
+# "... sign with the French president in October?": the month a question puts its event in.
+_IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?:early\s+|late\s+|mid-?\s*)?({_MONTHS})\b(?!\s*\d{{1,2}}\b)", re.I)
+# A month as a sentence writes one: capitalized, whole ("on November 1", "in September").
+_MONTH_NAMED = re.compile(rf"\b({'|'.join(m.capitalize() for m in _MONTHS.split('|'))})\b")
+
+
+def moved_month(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's months, the question's) when the question puts what it asks about in a
+    month ("... signed with the French president in October?") and the sentence names other months
+    only ("... were signed with the President of France on November 1"). A month in what the
+    question tells (`told_and_asked`) may be another event's.
+
+    >>> q = "Which agreements did Kazakhstan sign with the French president in October?"
+    >>> moved_month(q, "Agreements were signed with the President of France on November 1.")
+    ('November', 'October')
+    >>> moved_month(q, "In October, agreements were signed."), moved_month(q, "Agreements were signed.")
+    (None, None)
+    >>> moved_month("What was signed on October 5?", "It was signed on November 1.") is None  # a day, not a month
+    True
+    >>> moved_month("It helped in January. Where is the summit?", "They meet on November 23rd.") is None  # told
+    True
+    """
+    asked = {m.group(1).lower() for m in _IN_MONTH.finditer(told_and_asked(question)[1])}
+    if not asked:
+        return None
+    theirs = [m.group(1) for m in _MONTH_NAMED.finditer(sentence)]
+    if not theirs or any(t.lower() in asked for t in theirs):
+        return None
+    return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(m.capitalize() for m in asked))
+
+
 _ANY_MONTH = rf"(?:{MONTH_WORD})\b\.?"
 _DATE_IN_TEXT = re.compile(
     rf"\b(?:({_ANY_MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ANY_MONTH}),?\s+|"

@@ -432,3 +432,15 @@ def test_what_someone_said_abstains_when_no_sentence_found_reports_words(seed_in
     c = answer_question("What did Marat Shibutov write in his Telegram channel about masochism?", settings, snap,
                         embedder=real_embedder)  # fmt: skip
     assert not c.abstained and "masochism" in c.text and "the political scientist writes." in c.text, c.text
+
+
+def test_a_question_that_moves_an_event_to_another_month_abstains_with_when(seed_index, real_embedder):
+    """The agreements with the President of France were signed "on November 1": a question putting
+    them in October abstains, quoting the sentence; one putting them in November is answered."""
+    settings, snap = seed_index
+    q = "Which deals in the energy sphere did Tokayev sign with the President of France in {}?"
+    a = answer_question(q.format("October"), settings, snap, embedder=real_embedder)
+    assert a.abstained and a.text.startswith("The articles don't say that; the closest passage speaks of "), a.text
+    assert "November, not October: “" in a.text and "on November 1" in a.text and not a.citations, a.text
+    b = answer_question(q.format("November"), settings, snap, embedder=real_embedder)
+    assert not b.abstained and "signed with the President of France on November 1" in b.text, b.text
