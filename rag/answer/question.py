@@ -1540,11 +1540,6 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     return fits
 
 
-def _answer_kind_check(question: str) -> Callable[[str], bool]:
-    """`answer_type_check` without the test for a place."""
-    return _kind_check(question)
-
-
 # "What did Lavrov say at the press conference?", "What exactly did Zatulin tell reporters?": the
 # answer is someone's words; "What did Toqayev say the trade reached?" asks a quantity besides.
 _ASKS_WORDS = re.compile(
@@ -1589,8 +1584,8 @@ _ENDS_SENTENCE = frozenset('.!?:…”"»')
 _ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion, Toqayev said"
 
 
-def _kind_check(question: str) -> Callable[[str], bool]:
-    """`_answer_kind_check` without the test for reported words."""
+def _answer_kind_check(question: str) -> Callable[[str], bool]:
+    """`answer_type_check` without the test for a place."""
     if asks_name(question):
         asked = frozenset(lexical_tokens(question))
         named = _named_words(question)
@@ -1619,7 +1614,6 @@ def _kind_check(question: str) -> Callable[[str], bool]:
 
 # ---------------------------------------------------------------- dates a question asks about
 
-# A month written out or cut short: "November 23, 2023", "Nov. 23, 2023", "23 Nov 2023".
 # "... sign with the French president in October?": the month a question puts its event in.
 _IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?:early\s+|late\s+|mid-?\s*)?({_MONTHS})\b(?!\s*\d{{1,2}}\b)", re.I)
 # A month as a sentence writes one: capitalized, whole ("on November 1", "in September").
@@ -1651,6 +1645,7 @@ def moved_month(question: str, sentence: str) -> tuple[str, str] | None:
     return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(m.capitalize() for m in asked))
 
 
+# A month written out or cut short: "November 23, 2023", "Nov. 23, 2023", "23 Nov 2023".
 _ANY_MONTH = rf"(?:{MONTH_WORD})\b\.?"
 _DATE_IN_TEXT = re.compile(
     rf"\b(?:({_ANY_MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ANY_MONTH}),?\s+|"
