@@ -298,13 +298,17 @@ def is_subject(text: str) -> bool:
     return "?" not in text and len(text.split()) <= 4 and not _QUESTION_START.match(text)
 
 
-# The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.".
-_LAST_SENTENCE = re.compile(r"(?:(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]|\s[—–-])\s+(?=[^.;:—–]*\?\s*$)")
+# The stop before a question's last sentence, when that one asks: not the stop of "St." or "J.";
+# or a dash before a question word ("... back in 2022 - which award was it?"), not one that sets a
+# phrase apart ("Did Tokayev – unlike Nazarbayev – recognise the DPR?").
+_ASKING = r"(?i:(?:so\s+|and\s+|but\s+)?(?:(?:in|on|at|for|from|to|by|with)\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b)"
+_LAST_SENTENCE = re.compile(rf"(?:(?<![A-Z][a-z])(?<!\b[A-Z])[.;:]|\s[—–-](?=\s+{_ASKING}))\s+(?=[^.;:—–]*\?\s*$)")
 
 
 def told_and_asked(question: str) -> tuple[str, str]:
     """(what a question tells, what it asks): the sentences before its last, asking one, and that
-    one; a dash stops a sentence as a full stop does. A question of one sentence tells nothing.
+    one; a dash before a question word stops a sentence as a full stop does. A question of one
+    sentence tells nothing.
 
     >>> told_and_asked("Ilya Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?")
     ('Ilya Grashchenkov put trade at 23 billion dollars', 'What figure did Tokayev give?')
@@ -314,6 +318,8 @@ def told_and_asked(question: str) -> tuple[str, str]:
     ('The spokesman who denied it', "what's his first name?")
     >>> told_and_asked("Did the Kazakh-Russian trade grow?")
     ('', 'Did the Kazakh-Russian trade grow?')
+    >>> told_and_asked("Did Tokayev – unlike Nazarbayev – recognise the DPR?")  # a phrase set apart
+    ('', 'Did Tokayev – unlike Nazarbayev – recognise the DPR?')
     """
     text = question.strip()
     stops = list(_LAST_SENTENCE.finditer(text))
