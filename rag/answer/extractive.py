@@ -402,6 +402,7 @@ ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was s
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 3  # sentences after the best one searched for the reason a "why" question asks
+OWN_WORDS_LOOKAHEAD = 5  # ... and for the end of a quotation by whom the question asks about ("..., Mardan said.")
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
@@ -942,7 +943,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
 def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
     "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
-    before a "Therefore ..."), the person of a "who" question (next to it, or the lead-in naming the
+    before a "Therefore ...", else the words of the one it asks about: `_own_words`), the person of a "who" question (next to it, or the lead-in naming the
     speaker of a quotation: `_speaker`), the quantity of a "how many" one."""
     before = _neighbour(hit, start, snapshot, after=False)
     after = _neighbour(hit, end, snapshot, after=True)
@@ -955,12 +956,27 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         # it is locked in ... Obviously, such statements are made in order to ...").
         asked = set(lexical_tokens(question))
         reason = max(ahead, key=lambda n: len(asked & sentence_tokens(n[4])), default=None)
-        return reason or (before if _LEADS_BACK.match(text) else None)
+        return reason or (before if _LEADS_BACK.match(text) else None) or _own_words(question, hit, end, snapshot)
     if asks_who(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
         return found or _speaker(question, hit, start, end, text, snapshot)
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
+    return None
+
+
+def _own_words(question: str, hit: Hit, end: int, snapshot: StoreReader):
+    """For a "why" question about someone, when no reason follows the best sentence: the first
+    statement of the quotation after it that ends on that person's name ("... called Toqayev's
+    behavior “indecent". | Is Kazakhstan really teaching Russia ...? It is not very decent to discuss
+    our affairs with our enemies. ... We need to inform him, Mardan said."). A rhetorical question
+    gives no reason, and a quotation that ends on someone the question does not name is not theirs."""
+    ahead = _following(hit, end, snapshot, OWN_WORDS_LOOKAHEAD)
+    asked = set(lexical_tokens(question))
+    for i, n in enumerate(ahead):
+        said = _SAID_BY.search(n[4])
+        if said and set(lexical_tokens(said.group(1).split()[-1])) & asked:
+            return next((s for s in ahead[: i + 1] if not s[4].rstrip(_CLOSERS + " ").endswith("?")), None)
     return None
 
 

@@ -117,7 +117,7 @@ def quantities(text: str) -> list[float]:
 
 _ASKS_REASON = re.compile(
     r"^\s*why\b|\b(reason|reasons|pretext|excuses?|rationale|cause|caused|justif\w*|grounds|basis|motive|motivat\w*|"
-    r"prompted|explain\w*|explanation|purpose|goal|(?:trying|seeking|hoping|want|wants|wanted)\s+to\s+achieve)\b|"
+    r"prompted|explain\w*|explanation|objections?|purpose|goal|(?:trying|seeking|hoping|want|wants|wanted)\s+to\s+achieve)\b|"
     r"\bwhat (led|drove|makes|made)\b(?! up)|\bwhat (was|is|were|are) behind\b",
     re.I,
 )
@@ -800,7 +800,7 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
 
 
 def asks_reason(question: str) -> bool:
-    """A why-question, or one asking for the reason, pretext, excuse or cause of something.
+    """A why-question, or one asking for the reason, pretext, excuse, objection or cause of something.
 
     >>> asks_reason("What excuse was given for restricting the shipments?"), asks_reason("What was restricted?")
     (True, False)
@@ -808,6 +808,8 @@ def asks_reason(question: str) -> bool:
     True
     >>> asks_reason("What makes his statements so neutral?"), asks_reason("What makes up the union?")
     (True, False)
+    >>> asks_reason("Mardan called the appearance 'indecent'. What was his objection?")
+    True
     """
     return bool(_ASKS_REASON.search(question))
 

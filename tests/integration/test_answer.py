@@ -444,3 +444,15 @@ def test_a_question_that_moves_an_event_to_another_month_abstains_with_when(seed
     assert "November, not October: “" in a.text and "on November 1" in a.text and not a.citations, a.text
     b = answer_question(q.format("November"), settings, snap, embedder=real_embedder)
     assert not b.abstained and "signed with the President of France on November 1" in b.text, b.text
+
+
+def test_why_reads_on_to_the_words_of_the_one_it_asks_about(seed_index, real_embedder):
+    """Mardan "called Toqayev's behavior “indecent"", and his reason is in his words after it,
+    which end "..., Mardan said.": the answer reads on to their first statement, past the
+    rhetorical "Is Kazakhstan really teaching Russia how to do business ...?"."""
+    settings, snap = seed_index
+    q = "What was Sergei Mardan's reason for calling Toqayev's behaviour in Berlin indecent?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "called Toqayev's behavior" in a.text, a.text
+    assert "It is not very decent to discuss our affairs with our enemies." in a.text, a.text
+    assert "Is Kazakhstan really teaching" not in a.text, a.text
