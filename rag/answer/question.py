@@ -419,11 +419,12 @@ def premise_subject(question: str) -> list[str]:
     return [n for n in names_in(start) if " " in n]
 
 
-# Verbs of saying and judging: who did them is who a premise of saying names.
+# Verbs of saying and judging, and a colon opening a quotation ("... sounds quite mild: “..."):
+# who did them is who a premise of saying names.
 _ACTS = re.compile(
     r"\b(said|says|stated|states|called|calls|claimed|claims|noted|notes|told|tells|argued|argues|wrote|writes|"
     r"warned|warns|added|adds|emphasi[sz]ed|stressed|explained|declared|proposed|labell?ed|dubbed|criticized|"
-    r"criticised|believes|suggested|insisted|accused|demanded|announced|replied|answered)\b",
+    r"criticised|believes|suggested|insisted|accused|demanded|announced|replied|answered)\b|:\s*[“\"«]",
     re.I,
 )
 
@@ -441,7 +442,8 @@ def surname_tokens(name: str) -> set[str]:
 def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     """Who the sentence says spoke or judged: the first name of two or more words, not among the
     question's words `asked`, that comes before a verb of saying ("Thus, Konstantin Zatulin, ...,
-    stated:"), or None.
+    stated:") or a colon opening a quotation ("The position of the minister, Alibek Kuantirov,
+    sounds quite mild: “Trade will continue ...”"), or None.
 
     >>> actor_of("Thus, Konstantin Zatulin, a deputy of the Duma, stated:", frozenset())
     'Konstantin Zatulin'
@@ -449,6 +451,8 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     True
     >>> actor_of("Sergei Mardan called it indecent.", frozenset(lexical_tokens("Why did Sergei Lavrov call it that?")))
     'Sergei Mardan'
+    >>> actor_of("The position of the minister, Alibek Kuantirov, sounds quite mild: “Trade will go on.”", frozenset())
+    'Alibek Kuantirov'
     """
     act = _ACTS.search(sentence)
     if not act:

@@ -456,3 +456,15 @@ def test_why_reads_on_to_the_words_of_the_one_it_asks_about(seed_index, real_emb
     assert not a.abstained and "called Toqayev's behavior" in a.text, a.text
     assert "It is not very decent to discuss our affairs with our enemies." in a.text, a.text
     assert "Is Kazakhstan really teaching" not in a.text, a.text
+
+
+def test_a_quotation_after_a_colon_is_the_words_of_the_one_named_before_it(seed_index, real_embedder):
+    """ "The position of the minister of economy ..., Alibek Kuantirov, sounds quite mild: “Trade with
+    Russia will continue ...”": the words are Kuantirov's, so a question giving them to Timur
+    Suleimenov abstains, naming both; one giving them to Kuantirov is answered."""
+    settings, snap = seed_index
+    q = "Why did {} say that trade with Russia will continue for the products not affected by the bans?"
+    a = answer_question(q.format("Timur Suleimenov"), settings, snap, embedder=real_embedder)
+    assert a.abstained and "says it of Alibek Kuantirov, not Timur Suleimenov" in a.text and not a.citations, a.text
+    b = answer_question(q.format("Alibek Kuantirov"), settings, snap, embedder=real_embedder)
+    assert not b.abstained and "sounds quite mild" in b.text, b.text
