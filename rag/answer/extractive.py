@@ -681,15 +681,16 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
 
 def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tuple[str, str, str] | None:
     """(sentence, who it says did it, who the question says did it) when the question says a named
-    person said or did something ("Why did Andrey Turchak say ...?"), none of the `PREMISE_READ`
-    best sentences names them, and the best, or the lead-in of its quotation (`_speaker`), says
-    someone else did (`actor_of`: "Thus, Konstantin Zatulin, ..., stated:")."""
+    person said or did something ("Why did Andrey Turchak say ...?"), the best sentence does not
+    name them, and it, or the lead-in of its quotation (`_speaker`), says someone else did
+    (`actor_of`: "Thus, Konstantin Zatulin, ..., stated:"). A runner-up naming them elsewhere does
+    not count: "What did Sergei Lavrov say at the Berlin press conference?" is not answered by his
+    hunt for headphones in Astana."""
     subjects = premise_subject(question)
     if not subjects or not scored:
         return None
-    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     theirs = {t for n in subjects for t in surname_tokens(n)}
-    if any(theirs & sentence_tokens(s) for s in best):
+    if theirs & sentence_tokens(scored[0][4]):
         return None
     asked = frozenset(lexical_tokens(question))
     _, hit, start, end, text = scored[0]

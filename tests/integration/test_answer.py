@@ -468,3 +468,15 @@ def test_a_quotation_after_a_colon_is_the_words_of_the_one_named_before_it(seed_
     assert a.abstained and "says it of Alibek Kuantirov, not Timur Suleimenov" in a.text and not a.citations, a.text
     b = answer_question(q.format("Alibek Kuantirov"), settings, snap, embedder=real_embedder)
     assert not b.abstained and "sounds quite mild" in b.text, b.text
+
+
+def test_someone_the_best_sentence_does_not_name_did_not_say_it(seed_index, real_embedder):
+    """Sergei Mardan spoke of the Berlin press conference; Lavrov is named only in a runner-up about
+    headphones in Astana, which does not make the words his: the question abstains, naming Mardan."""
+    settings, snap = seed_index
+    for q in (
+        "What did Sergei Lavrov say at the Berlin press conference he gave together with Toqayev and Olaf Scholz?",
+        "What did Sergei Lavrov tell reporters at the joint Berlin press conference with Toqayev and Chancellor Scholz?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and "says it of Sergei Mardan, not Sergei Lavrov" in a.text and not a.citations, a.text
