@@ -129,7 +129,7 @@ _PERSON_NOUNS = (
     r"commentators?|columnists?|economists?|diplomats?|ambassadors?|envoys?|advis[eo]rs?|lawmakers?|senators?|"
     r"governors?|mayors?|bloggers?|presenters?|hosts?|editors?|historians?|activists?|chairman|chairwoman|"
     r"representatives?|propagandists?|professors?|aides?|secretar(y|ies)|critics?|reporters?|correspondents?|"
-    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?|mps?|meps?|academics?|scholars?|specialists?"
+    r"authors?|writers?|candidates?|generals?|officers?|agents?|spy|spies|members?|figures?|mps?|meps?|academics?|scholars?|specialists?|speakers?"
 )
 # A question sentence's start, after an opening phrase of place, source or time: "In the
 # PolitNavigator column, who ...?" (not "What did the expert, who ..., say?", nor the relative
@@ -893,6 +893,8 @@ def asks_who(question: str) -> bool:
     False
     >>> asks_who("When Tokayev began in Kazakh, which Russian minister was seen hunting for headphones?")
     True
+    >>> asks_who("Which Federation Council vice speaker rebuked him?")  # a person, not a council
+    True
     """
     return bool(_ASKS_WHO.search(question))
 
@@ -1006,7 +1008,8 @@ def pronoun_persons(question: str) -> list[str]:
 # Things named that are no place or people: "Which TV channel ...?", "Which company ...?"
 _BODIES = (
     r"channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|programs?|shows?|"
-    r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?"
+    r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?|"
+    r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
 )
 # Everything a "which ...?" question asks the name of: the bodies above, places, languages, awards ...
 _NAMED_THINGS = (
@@ -1014,6 +1017,40 @@ _NAMED_THINGS = (
     r"forums?|summits?|streets?|ports?"
 )
 _ASKS_BODY = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_BODIES})\b", re.I)
+# Institutions, whose names say what they are ("National Security Committee", "CSTO"): "Which
+# intelligence service ...?" is not answered by "... an assassination attempt on Tokayev".
+_INSTITUTIONS = r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
+_ASKS_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_INSTITUTIONS})\b", re.I)
+_INSTITUTION_WORDS = (
+    r"Committee|Council|Service|Ministry|Union|Organi[sz]ation|Alliance|Commission|Treaty|Institute|Bank|Bureau|"
+    r"Agency|Directorate|Department|Office|Assembly|Parliament|Duma|Court|Fund|Forum|Consortium|Group|Cent(?:re|er)|"
+    r"Foundation|Federation"
+)
+# An institution's name: an abbreviation ("CSTO"), or capitalized words around an institution's
+# word ("National Security Committee", "Council on Interethnic Relations").
+_INSTITUTION_NAME = re.compile(
+    rf"\b[A-Z]{{2,}}\b|(?:\b[A-Z][\w’'-]*\s+)*\b(?:{_INSTITUTION_WORDS})s?\b"
+    r"(?:\s+(?:of|on|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+)?"
+)
+
+
+def _names_institution(sentence: str, asked: frozenset[str]) -> bool:
+    """Whether the sentence names an institution (`_INSTITUTION_NAME`) with words the question does
+    not hold: "the Council on Interethnic Relations" answers "Which council ...?"; "the National
+    Security Committee" does not answer "Which service did the agent held by the National Security
+    Committee work for?", nor does "an assassination attempt on Tokayev".
+
+    >>> asked = frozenset(lexical_tokens("Which service did the agent held by the National Security Committee work for?"))
+    >>> _names_institution("The National Security Committee reports the arrest of an agent who planned an attempt on Tokayev.", asked)
+    False
+    >>> _names_institution("The agent worked for the SBU, the committee said.", asked)
+    True
+    >>> _names_institution("Bezpalko, a member of the Council on Interethnic Relations, said it.", frozenset(["council"]))
+    True
+    """
+    return any(set(lexical_tokens(m.group(0))) - asked for m in _INSTITUTION_NAME.finditer(sentence))
+
+
 _ASKS_NAME = re.compile(
     rf"\bwhat(\s+(is|was|are|were)\b|['’]?s)\s+(the\s+)?([\w-]+['’]s\s+)?names?\b|\bwhat\s+(is|was|are|were)\b.*\bcalled\b|"
     rf"^\s*(\w+\s+)?(which|what)\s+([\w-]+\s+){{0,3}}?({_NAMED_THINGS})\b|"
@@ -1601,6 +1638,8 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
         least = _names_asked(question)
         if least > 1:
             return lambda sentence: _lists_names(sentence, new_names(sentence, asked), least)
+        if _ASKS_INSTITUTION.search(question) and not asks_who(question):
+            return lambda sentence: _names_institution(sentence, asked)
         if _ASKS_BODY.search(question):
             # "Which TV channel ...?" is not answered by "... after Russia's victory in Ukraine".
             return lambda sentence: any(not place_aliases(n) and not is_language(n) for n in new_names(sentence, asked))

@@ -480,3 +480,15 @@ def test_someone_the_best_sentence_does_not_name_did_not_say_it(seed_index, real
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert a.abstained and "says it of Sergei Mardan, not Sergei Lavrov" in a.text and not a.citations, a.text
+
+
+def test_which_institution_is_answered_only_by_an_institution_the_question_does_not_name(seed_index, real_embedder):
+    """The articles say the National Security Committee arrested an agent, never whom he worked
+    for: "Which intelligence service ...?" naming the committee abstains, as no sentence names
+    another institution; "Which council ...?" is answered by "the Council on Interethnic Relations"."""
+    settings, snap = seed_index
+    q = "Which foreign intelligence service employed the agent that Kazakhstan's National Security Committee detained?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and not a.citations, a.text
+    b = answer_question("Which council does Bogdan Bezpalko belong to?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Council on Interethnic Relations" in b.text, b.text
