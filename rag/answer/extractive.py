@@ -944,8 +944,9 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
 def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
     "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
-    before a "Therefore ...", else the words of the one it asks about: `_own_words`), the person of a "who" question (next to it, or the lead-in naming the
-    speaker of a quotation: `_speaker`), the quantity of a "how many" one."""
+    before a "Therefore ...", else the words of the one it asks about: `_own_words`), the person of
+    a "who" question (next to it, or the lead-in naming the speaker of a quotation: `_speaker`), the
+    quantity of a "how many" one."""
     before = _neighbour(hit, start, snapshot, after=False)
     after = _neighbour(hit, end, snapshot, after=True)
     if after and adds_another(after[4]) and says_set_aside(question, text):

@@ -1005,11 +1005,14 @@ def pronoun_persons(question: str) -> list[str]:
 # Things known by their names: "Which Russian newspaper ...?", "In which city ...?". Not "which
 # goods" or "which sides", whose answers are common words; a "which" question about a person is a
 # "who" question (`asks_who`), answered by the sentence that names someone else.
+# Institutions, whose names say what they are ("National Security Committee", "CSTO"): "Which
+# intelligence service ...?" is not answered by "... an assassination attempt on Tokayev".
+_INSTITUTIONS = r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
 # Things named that are no place or people: "Which TV channel ...?", "Which company ...?"
 _BODIES = (
     r"channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|programs?|shows?|"
     r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?|"
-    r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
+    rf"{_INSTITUTIONS}"
 )
 # Everything a "which ...?" question asks the name of: the bodies above, places, languages, awards ...
 _NAMED_THINGS = (
@@ -1017,9 +1020,6 @@ _NAMED_THINGS = (
     r"forums?|summits?|streets?|ports?"
 )
 _ASKS_BODY = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_BODIES})\b", re.I)
-# Institutions, whose names say what they are ("National Security Committee", "CSTO"): "Which
-# intelligence service ...?" is not answered by "... an assassination attempt on Tokayev".
-_INSTITUTIONS = r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
 _ASKS_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_INSTITUTIONS})\b", re.I)
 _INSTITUTION_WORDS = (
     r"Committee|Council|Service|Ministry|Union|Organi[sz]ation|Alliance|Commission|Treaty|Institute|Bank|Bureau|"
