@@ -977,7 +977,7 @@ def _own_words(question: str, hit: Hit, end: int, snapshot: StoreReader):
     asked = set(lexical_tokens(question))
     for i, n in enumerate(ahead):
         said = _SAID_BY.search(n[4])
-        if said and set(lexical_tokens(said.group(1).split()[-1])) & asked:
+        if said and surname_tokens(said.group(1)) & asked:
             return next((s for s in ahead[: i + 1] if not s[4].rstrip(_CLOSERS + " ").endswith("?")), None)
     return None
 
