@@ -61,6 +61,7 @@ from rag.answer.question import (
     says_not,
     says_set_aside,
     speaks_of_plans,
+    standalone_ask,
     still_to_come,
     substituted_name,
     surname_tokens,
@@ -584,11 +585,15 @@ def score_sentences(
     passages: int = PASSAGES_FOR_SENTENCES,
     cities: tuple[tuple[str, str], ...] | None = None,
     typed: bool = True,
+    asked_vector: np.ndarray | None = None,
 ) -> list[tuple[float, Hit, int, int, str]]:
     """(score, hit, start, end, text) for every sentence of the top `passages` passages, best first.
 
     score = 0.55 cosine(question, sentence) + 0.30 idf-weighted word overlap
             + 0.15 cosine(question, passage) + the reading adjustments of `_adjust`.
+    `asked_vector`: the vector of the question's asking part when it reads alone (`standalone_ask`);
+    a sentence's cosine is then the higher of its cosines with the question and with that part, so
+    the sentence answering what is asked is not outscored by one on what the question only tells.
     The word overlap of a lead-in ending in ':' counts the words of the sentence it introduces; in
     a question of several sentences, words only the earlier ones hold (what it tells) weigh `TOLD`.
     Sentences without what the question asks for (a date for "when", a quantity for "how many", a
@@ -640,6 +645,8 @@ def score_sentences(
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
+            if asked_vector is not None:
+                cos = max(cos, float(vectors[i] @ asked_vector))
             held = read_tokens(texts, i)
             for written, asked_as in aliases:
                 held = held | asked_as if written <= held else held
@@ -798,16 +805,20 @@ def extractive_answer(
     snapshot: StoreReader,
     settings: Settings,
     cities: tuple[tuple[str, str], ...] | None = None,
+    asked_vector: np.ndarray | None = None,
 ) -> tuple[str, tuple[Citation, ...], bool, str | None]:
     """(text, citations, abstained, refused) from the best one to three sentences of the top
     passages. `refused` says why no writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`), None
     when it answered or only found nothing close enough (an LLM may still read the passages).
-    `cities`: the question's `cities_written_otherwise`, when the caller has them already."""
+    `cities`: the question's `cities_written_otherwise`, when the caller has them already;
+    `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
         return refusal, (), True, NOT_COVERED
-    scored = score_sentences(result.query, result.query_vector, result.hits, snapshot, cities=cities)
+    scored = score_sentences(
+        result.query, result.query_vector, result.hits, snapshot, cities=cities, asked_vector=asked_vector
+    )
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True, None
     if denied := premise_denied(result.query, scored):
@@ -1138,7 +1149,13 @@ def stream_answer(
     notes += result.notes
     timings = dict(result.timings_ms)
     t = time.perf_counter()
-    extract_text, citations, abstained, refused = extractive_answer(query, result, snapshot, settings, cities)
+    # "Macron visited Astana before Putin. Which minister hunted for headphones?": sentences are
+    # also compared with the asking part alone, else the one on Putin's visit wins.
+    asked_alone = standalone_ask(query) if result.hits else None
+    asked_vector = embedder.embed_query(asked_alone) if asked_alone else None
+    extract_text, citations, abstained, refused = extractive_answer(
+        query, result, snapshot, settings, cities, asked_vector
+    )
     if abstained and refused is None and (bridge := bridging_names(query, result, snapshot, settings)):
         # Nothing found has the kind of answer asked for, but the closest sentence names someone
         # or something the question does not ("the press conference with the German chancellor":
@@ -1147,7 +1164,7 @@ def stream_answer(
         wider = search(f"{query} {' '.join(bridge)}", settings, snapshot, embedder=embedder, k=k,
                        mode=retrieval_mode, filters=filters)  # fmt: skip
         wider = replace(wider, query=query, query_vector=result.query_vector, notes=result.notes)
-        answered = extractive_answer(query, wider, snapshot, settings, cities)
+        answered = extractive_answer(query, wider, snapshot, settings, cities, asked_vector)
         if not answered[2]:
             extract_text, citations, abstained, refused = answered
             result = wider

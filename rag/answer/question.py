@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -998,6 +998,28 @@ def pronoun_persons(question: str) -> list[str]:
     if not m or not m.start() or not _BACK_TO_PERSON.search(question[m.end() :]):
         return []
     return [n for n in key_names(question[: m.start()]) if not place_aliases(n)]  # a pronoun for a person, not a place
+
+
+# A pronoun that stands for someone or something named before: "... in which month did he meet Tokayev?"
+_REFERS_BACK = re.compile(r"\b(he|she|him|it|they|them)\b", re.I)
+
+
+def standalone_ask(question: str) -> str | None:
+    """The asking part of a question that first tells something (`told_and_asked`), when it can be
+    read alone: it refers back by no pronoun. "Emmanuel Macron visited Astana shortly before Putin
+    did. When Tokayev began his speech in Kazakh, which Russian foreign minister was seen hunting
+    for headphones?" asks only what its last sentence says; "The German Chancellor appears in two of
+    the articles: in which month did he meet Tokayev?" needs the first part to say who "he" is.
+
+    >>> standalone_ask("Macron visited Astana before Putin. Which minister hunted for headphones?")
+    'Which minister hunted for headphones?'
+    >>> standalone_ask("The German Chancellor appears twice: in which month did he meet Tokayev?") is None
+    True
+    >>> standalone_ask("Which minister hunted for headphones?") is None  # it tells nothing first
+    True
+    """
+    told, asked = told_and_asked(question)
+    return asked if told and asked.strip() and not _REFERS_BACK.search(asked) else None
 
 
 # ---------------------------------------------------------------- the kind of answer: a name

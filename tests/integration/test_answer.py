@@ -492,3 +492,18 @@ def test_which_institution_is_answered_only_by_an_institution_the_question_does_
     assert a.abstained and not a.citations, a.text
     b = answer_question("Which council does Bogdan Bezpalko belong to?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "Council on Interethnic Relations" in b.text, b.text
+
+
+def test_a_question_that_tells_first_is_answered_on_what_it_asks(seed_index, real_embedder):
+    """A question that first tells something (Macron's visit before Putin's, the "historic"
+    visits) and then asks who hunted for headphones is answered by the headphones sentence, not by
+    the sentence on what it only tells: sentences are also compared with the asking part alone."""
+    settings, snap = seed_index
+    for q in (
+        "Emmanuel Macron visited Astana shortly before Putin did. When Tokayev began speaking Kazakh, "
+        "which Russian foreign minister hunted for translation headphones?",
+        "Tokayev called the visits of Macron and Putin historic. When Tokayev began his speech in Kazakh, "
+        "who was seen hunting for translation headphones?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Sergei Lavrov" in a.text, a.text
