@@ -35,6 +35,7 @@ from rag.answer.question import (
     asks_quantity,
     asks_reason,
     asks_who,
+    asks_who_said,
     asks_words,
     contradicts,
     counts_asked,
@@ -399,6 +400,7 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the question does not name, named before it
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
+WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
@@ -453,6 +455,7 @@ class _Asked:
     other: bool = False  # "Besides X, what else ...?"
     person_tokens: frozenset[str] = frozenset()  # of those names, the ones not of places
     reason: bool = False  # asks why
+    said: bool = False  # "who said X?": the act asked about is saying something
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -484,6 +487,7 @@ class _Asked:
             asks_else(question),
             persons,
             asks_reason(question),
+            asks_who_said(question),
         )
 
 
@@ -552,6 +556,21 @@ def _surname_speaks(sentence: str, asked: _Asked) -> bool:
     return False
 
 
+# Words someone said, called by a pronoun: "“His “statement <…> about some possible ...”".
+_WORDS_OF_ANOTHER = re.compile(r"\b(his|her|their)\s+\W*(statement|words|remarks?|claims?|comments?)\b", re.I)
+
+
+def with_quotation(texts: list[str], i: int) -> str:
+    """Sentence `i` of a passage's `texts`, and for a lead-in ending in ':' the sentence it opens.
+
+    >>> with_quotation(["Turchak criticized his fellow party member:", "“His statement is wrong.”"], 0)
+    'Turchak criticized his fellow party member: “His statement is wrong.”'
+    """
+    if texts[i].rstrip().endswith(":") and i + 1 < len(texts):
+        return f"{texts[i]} {texts[i + 1]}"
+    return texts[i]
+
+
 def read_tokens(texts: list[str], i: int) -> frozenset[str]:
     """The words sentence `i` of a passage is read with: its own, for a lead-in ending in ':'
     those of the sentence it introduces ("..., sharply criticized his fellow party member:" says
@@ -565,9 +584,7 @@ def read_tokens(texts: list[str], i: int) -> frozenset[str]:
     >>> sorted(read_tokens(texts, 0) - read_tokens(texts[:1], 0))
     ['mardan']
     """
-    held = sentence_tokens(texts[i])
-    if texts[i].rstrip().endswith(":") and i + 1 < len(texts):
-        held = held | sentence_tokens(texts[i + 1])
+    held = sentence_tokens(with_quotation(texts, i))
     if i + 1 < len(texts) and (said := _SAID_BY.search(texts[i + 1])):
         held = held | sentence_tokens(said.group(1))  # "... shoot at Russians? We must tell him, Mardan said."
     return held
@@ -654,6 +671,10 @@ def score_sentences(
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
             score += _adjust(asked, text, on_topic)
+            if asked.who_did and asked.said and _WORDS_OF_ANOTHER.search(with_quotation(texts, i)):
+                # "Which MP hinted at 'territorial issues'?" is not answered by the critic of "his
+                # statement about 'territorial issues'", whose words repeat the question's.
+                score += WORDS_OF_ANOTHER
             if asked.who and _quoted_unnamed(question, hit, start, end, text, snapshot):
                 score += QUOTED_PERSON
             out.append((score, hit, start, end, text))

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -897,6 +897,24 @@ def asks_who(question: str) -> bool:
     True
     """
     return bool(_ASKS_WHO.search(question))
+
+
+# After the "who" phrase, an act of saying: "Which MP hinted that ...?", "Who publicly claimed ...?".
+_SAYING_ACT = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:hint|said|say|claim|suggest|state|declar|argu|assert|propos|spoke|talk|raise|warn)", re.I
+)
+
+
+def asks_who_said(question: str) -> bool:
+    """A "who" question whose act is saying something, not what someone did about it.
+
+    >>> asks_who_said("Which United Russia MP hinted at territorial issues with Kazakhstan?")
+    True
+    >>> asks_who_said("Which party figure slapped down Zatulin for hinting at territorial claims?")
+    False
+    """
+    m = _ASKS_WHO.search(question)
+    return bool(m and _SAYING_ACT.match(question[m.end() :]))
 
 
 # "Besides X, what else ...?", "How else ...?", "Apart from X, ...": the answer is something more.

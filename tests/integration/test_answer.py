@@ -507,3 +507,16 @@ def test_a_question_that_tells_first_is_answered_on_what_it_asks(seed_index, rea
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and "Sergei Lavrov" in a.text, a.text
+
+
+def test_who_said_it_is_not_answered_by_the_critic_of_his_statement(seed_index, real_embedder):
+    """Turchak's words "“His “statement <…> about some possible “territorial issues” with Kazakhstan
+    does not stand up to scrutiny." repeat the question's, but he criticized the statement: "Which
+    deputy hinted ...?" is answered by Zatulin, who made it; "Who criticized ...?" still by Turchak."""
+    settings, snap = seed_index
+    q = "Which United Russia deputy hinted that there could be 'territorial issues' with Kazakhstan?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Konstantin Zatulin" in a.text and "Turchak" not in a.text, a.text
+    q = "Who criticized the statement about territorial issues with Kazakhstan?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Andrey Turchak" in b.text, b.text
