@@ -26,6 +26,8 @@ FALSE_PREMISES = [
     "Why did Tokayev agree in St Petersburg to recognise the DPR and LPR?",
     "Why did Sergei Lavrov call Toqayev's behaviour indecent?",
     "Why did Andrey Turchak back Konstantin Zatulin's statement about territorial issues?",
+    "Why did Tokayev refuse to switch back to Russian during his speech to Putin's delegation?",
+    "Why did Suleimenov say Kazakhstan would ignore the sanctions?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -59,4 +61,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Andrey Turchak criticize Konstantin Zatulin?",
     "Why did Tokayev back the EU sanctions?",
     "Why did Tokayev speak Kazakh to the Russian delegation?",
+    "Why did Kazakhstan refuse to cooperate with Sber?",
 ]

@@ -245,6 +245,8 @@ OPPOSITES: dict[str, str] = {
     "allow": "ban forbid forbade prohibit",
     "permit": "ban forbid forbade prohibit",
     "lift": "impose extend",
+    "ignore": "comply adhere follow observe respect",
+    "violate": "comply adhere follow observe respect",
 }
 _OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
 
@@ -262,6 +264,8 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
 
 
 _WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing|[a-z]{3,}ed)\b", re.I)
+# "Why did he refuse to switch back to Russian?" takes for granted that he did not switch back.
+_REFUSED_TO = re.compile(r"\b(?:refus|declin|fail)\w*\s+to\s+([a-z]{3,})\b", re.I)
 
 
 def taken_as_undone(question: str) -> tuple[str, ...]:
@@ -274,8 +278,11 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     ('svitch',)
     >>> taken_as_undone("He spoke Kazakh and never switched to Russian. Why did he refuse to?")
     ('svitch',)
+    >>> taken_as_undone("Why did Tokayev refuse to switch back to Russian?")  # he is said to have switched back
+    ('svitch',)
     """
-    return tuple(s for m in _WITHOUT.finditer(question) if (s := _stem(m.group(1))))
+    found = [*_WITHOUT.finditer(question), *_REFUSED_TO.finditer(question)]
+    return tuple(s for m in found if (s := _stem(m.group(1))))
 
 
 def does(verbs: tuple[str, ...], sentence: str) -> str | None:
@@ -710,6 +717,8 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     True
     >>> contradicts(premise_verbs("Why did he accept the order?"), "He refused to be awarded the order.")
     'refused'
+    >>> contradicts(premise_verbs("Why did he say they would ignore the sanctions?"), "“We will comply with the sanctions.”")
+    'comply'
     """
     if not verbs:
         return None
