@@ -1314,8 +1314,18 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     False
     >>> has_quantity("He speaks five languages.", "How long did he speak?"), has_quantity("He spoke for two minutes.", "How long did he speak?")
     (False, True)
+    >>> q = "How many people were detained at the rallies?"
+    >>> has_quantity("From three to five thousand people came.", q), has_quantity("Police detained 40 people.", q)
+    (False, True)
     """
     return _quantity_test(question)(sentence)
+
+
+# What befalls people counted: arrested, detained, killed, injured ... ("died" and "dies" share "die").
+_FATES = re.compile(
+    r"\b(arrest|detain|kill|injur|wound|die|dead|jail|imprison|fined|convict|sentenc|deport|evacuat|hospitali[sz])\w*",
+    re.I,
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -1342,10 +1352,15 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     # "Grashchenkov put trade at 23 billion dollars. What figure did Tokayev give?": the question's
     # own numbers are what the reader knows, not what is asked.
     stated = set(quantities(_DATES_AND_YEARS.sub(" ", question)))
+    # "How many people were detained at the rallies?" is not answered by how many "came": what
+    # befell those counted must be said of them.
+    fate = _FATES.search(question)
 
     def test(sentence: str) -> bool:
         text = _CODED.sub(" ", _DATES_AND_YEARS.sub(" ", sentence))
         if stated and set(quantities(text)) <= stated:
+            return False
+        if fate and not any(m.group(1).lower() == fate.group(1).lower() for m in _FATES.finditer(text)):
             return False
         if spans_of_time:
             text = _TIME_SPAN.sub(" ", text)

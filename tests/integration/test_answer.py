@@ -522,3 +522,16 @@ def test_who_said_it_is_not_answered_by_the_critic_of_his_statement(seed_index, 
     q = "Who criticized the statement about territorial issues with Kazakhstan?"
     b = answer_question(q, settings, snap, embedder=real_embedder)
     assert not b.abstained and "Andrey Turchak" in b.text, b.text
+
+
+def test_how_many_were_arrested_is_not_answered_by_how_many_came(seed_index, real_embedder):
+    """ "From three to five thousand people came" to the rallies in Alma-Ata; the articles never say
+    how many were arrested: that question abstains, and "how many came" is still answered."""
+    settings, snap = seed_index
+    a = answer_question("How many people were arrested at the March 6 rallies in Alma-Ata?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert a.abstained and not a.citations, a.text
+    b = answer_question(
+        "How many people came to the March 6 rallies in Alma-Ata?", settings, snap, embedder=real_embedder
+    )
+    assert not b.abstained and "from three to five thousand people came" in b.text, b.text
