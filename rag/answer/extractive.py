@@ -41,6 +41,7 @@ from rag.answer.question import (
     counts_asked,
     dates_in,
     days_late,
+    described_otherwise,
     does,
     favoured,
     foreign_city,
@@ -1075,9 +1076,10 @@ def in_quotation(passage: str, start: int) -> bool:
 def _quoted_unnamed(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader) -> bool:
     """Whether the sentence is part of a quotation that names no one the question does not, and
     a sentence before it names who speaks (`_speaker`): it answers "who said ...?" with that one."""
-    if _names_someone_else(question, text) or not in_quotation(hit.chunk.text, start):
+    if _names_someone_else(question, text) or not (in_quotation(hit.chunk.text, start) or unnamed_speaker(text)):
         return False
-    return _speaker(question, hit, start, end, text, snapshot) is not None
+    speaker = _speaker(question, hit, start, end, text, snapshot)
+    return speaker is not None and described_otherwise(question, speaker[4]) is None
 
 
 def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot: StoreReader) -> bool:
@@ -1092,9 +1094,10 @@ def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot:
 
 
 def _names_someone_else(question: str, sentence: str) -> bool:
-    """Whether the sentence names a person (a name of two or more words) the question does not."""
+    """Whether the sentence names a person (a name of two or more words, not a place's: "the
+    Russian Federation") the question does not."""
     asked = set(lexical_tokens(question))
-    return any(" " in n and not set(lexical_tokens(n)) & asked for n in names_in(sentence))
+    return any(" " in n and not set(lexical_tokens(n)) & asked and not place_aliases(n) for n in names_in(sentence))
 
 
 def _gives_quantity(question: str, sentence: str) -> bool:

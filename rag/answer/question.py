@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -978,7 +978,9 @@ SPEAKING = (
 )
 # The end of a quotation said by someone it does not name: "...,” the expert emphasized."
 _UNNAMED_SPEAKER = re.compile(
-    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\b",
+    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\b"
+    # Translations may drop the quotation marks: "..., the political scientist writes."
+    rf"|,\s+(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\W*$",
     re.I,
 )
 
@@ -991,8 +993,37 @@ def unnamed_speaker(sentence: str) -> bool:
     True
     >>> unnamed_speaker("Trade will continue,” Nikita Mendkovich said."), unnamed_speaker("He said it.")
     (False, False)
+    >>> unnamed_speaker("Kazakhstan will be similar to Belarus under sanctions, the political scientist writes.")
+    True
     """
     return bool(_UNNAMED_SPEAKER.search(sentence))
+
+
+# A person described by a country's adjective and a role: "Kazakhstani political scientist".
+_DESCRIBED = re.compile(rf"\b((?-i:[A-Z])[\w-]+)\s+(?:[a-z-]+\s+)?({_PERSON_NOUNS})\b", re.I)
+
+
+def described_otherwise(question: str, sentence: str) -> str | None:
+    """The sentence's description of someone in the role the "which ...?" phrase asks for, when
+    it gives them another country: "Kazakhstani political scientist" for "Which Russian political
+    scientist said ...?"; else None.
+
+    >>> q = "Which Russian political scientist said Astana is the main transit hub?"
+    >>> described_otherwise(q, "Kazakhstani political scientist Marat Shibutov reflected on it")
+    'Kazakhstani political scientist'
+    >>> described_otherwise(q, "Russian political scientist Nikita Mendkovich noted it") is None
+    True
+    """
+    m = _ASKS_WHO.search(question)
+    asked = [(d.group(1), d.group(2).lower()) for d in _DESCRIBED.finditer(m.group(0))] if m else []
+    for adjective, role in asked:
+        countries = set(place_aliases(adjective))
+        if not countries:
+            continue
+        for d in _DESCRIBED.finditer(sentence):
+            if d.group(2).lower() == role and (theirs := set(place_aliases(d.group(1)))) and not theirs & countries:
+                return d.group(0)
+    return None
 
 
 def after_wh_phrase(question: str) -> str:

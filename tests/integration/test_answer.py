@@ -535,3 +535,21 @@ def test_how_many_were_arrested_is_not_answered_by_how_many_came(seed_index, rea
         "How many people came to the March 6 rallies in Alma-Ata?", settings, snap, embedder=real_embedder
     )
     assert not b.abstained and "from three to five thousand people came" in b.text, b.text
+
+
+def test_who_said_finds_the_speaker_of_words_given_without_quotation_marks(seed_index, real_embedder):
+    """The translated "... Kazakhstan will be similar to Belarus under sanctions ..., the political
+    scientist writes." has no quotation marks; its speaker is named two sentences before ("Kazakhstani
+    political scientist Marat Shibutov in his Telegram channel reflected ..."), and the answer gives
+    him, not the Russian political scientist of another article or "the Russian Federation" after it."""
+    settings, snap = seed_index
+    for q in (
+        "Which Kazakh analyst warned that Kazakhstan would end up like Belarus under sanctions?",
+        "Which political scientist warned that Kazakhstan could end up like Belarus under sanctions?",
+        "Which expert warned Kazakhstan would end up similar to Belarus under sanctions?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Marat Shibutov" in a.text and "Mendkovich" not in a.text, a.text
+    q = "Which Russian political scientist said Astana remains the main transit point for getting around the sanctions?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Nikita Mendkovich" in b.text, b.text
