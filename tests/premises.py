@@ -28,6 +28,7 @@ FALSE_PREMISES = [
     "Why did Andrey Turchak back Konstantin Zatulin's statement about territorial issues?",
     "Why did Tokayev refuse to switch back to Russian during his speech to Putin's delegation?",
     "Why did Suleimenov say Kazakhstan would ignore the sanctions?",
+    "Which Russian TV channels did Kazakhstan ban in 2022?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -62,4 +63,6 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Tokayev back the EU sanctions?",
     "Why did Tokayev speak Kazakh to the Russian delegation?",
     "Why did Kazakhstan refuse to cooperate with Sber?",
+    "How many signatures did the petition to ban Russian TV channels in Kazakhstan collect?",
+    "Which TV channels did the petition demand to ban?",
 ]

@@ -52,6 +52,7 @@ from rag.answer.question import (
     moved_month,
     names_in,
     new_names,
+    only_asked_for,
     only_to_come,
     planned_at,
     premise_question,
@@ -703,6 +704,10 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     against = favoured(question, verbs)
     if not verbs:
         return None
+    # "Which TV channels did Kazakhstan ban?" against "A petition appeared demanding to ban ...".
+    asked_for = {s: w for s in best if (w := only_asked_for(question, verbs, s))}
+    if asked_for and not any(affirms(verbs, s, against) for s in best if s not in asked_for):
+        return next(iter(asked_for.items()))
     if any(affirms(verbs, sentence, against) for sentence in best):
         return None
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -703,6 +703,40 @@ def _same_stem(a: str, b: str) -> bool:
         return True
     shared = len(os.path.commonprefix([a, b]))
     return shared >= 6 and shared >= min(len(a), len(b)) - 1
+
+
+# Asking for what a premise verb says was done is not doing it: "a petition demanding to ban ...".
+_ONLY_ASKED = re.compile(r"\b(?:demand\w*|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+for|petition\w*)", re.I)
+# A question that itself speaks of a request or a wish: "the petition to ban", "want to ban".
+_ASKS_OF_REQUEST = re.compile(rf"{_ONLY_ASKED.pattern}|\b(?:wants?|wanted|wish\w*|seek\w*|sought|hop\w*)\b", re.I)
+
+
+def only_asked_for(question: str, verbs: tuple[str, ...], sentence: str) -> str | None:
+    """The words of `sentence` that only ask for what the question's premise verbs say was done
+    ("demanding to ban" for "Which TV channels did Kazakhstan ban?"), or None; none for a question
+    that itself speaks of the request ("How many signatures did the petition to ban them collect?").
+
+    >>> q = "Which Russian TV channels did Kazakhstan ban in 2022?"
+    >>> only_asked_for(q, premise_verbs(q), "A petition appeared demanding to ban the TV channels Rossiya 1, NTV.")
+    'demanding to ban'
+    >>> q = "Which TV channels did the petition want to ban?"
+    >>> only_asked_for(q, premise_verbs(q), "A petition appeared demanding to ban the TV channels Rossiya 1, NTV.") is None
+    True
+    """
+    if not verbs or _ASKS_OF_REQUEST.search(question):
+        return None
+    for m in _ONLY_ASKED.finditer(sentence):
+        following = re.findall(r"[\w’'-]+", sentence[m.end() :])[:8]
+        reached = 0
+        for i, word in enumerate(following):
+            if word.lower() in _PASSED_OVER:
+                continue
+            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+                return " ".join([m.group(0), *following[: i + 1]])
+            reached += 1
+            if reached == _DENY_SPAN:
+                break
+    return None
 
 
 def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()) -> str | None:
