@@ -29,6 +29,7 @@ FALSE_PREMISES = [
     "Why did Tokayev refuse to switch back to Russian during his speech to Putin's delegation?",
     "Why did Suleimenov say Kazakhstan would ignore the sanctions?",
     "Which Russian TV channels did Kazakhstan ban in 2022?",
+    "Why did Kazakhstan vote for the suspension of Russia's membership in the UN Human Rights Council?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -65,4 +66,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Kazakhstan refuse to cooperate with Sber?",
     "How many signatures did the petition to ban Russian TV channels in Kazakhstan collect?",
     "Which TV channels did the petition demand to ban?",
+    "How did Kazakhstan vote on the suspension of Russia from the UN Human Rights Council?",
 ]
