@@ -25,6 +25,7 @@ from rag.answer.question import (
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
+    asks_author,
     asks_comparison,
     asks_date,
     asks_else,
@@ -803,6 +804,7 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
+BYLINE = "the article's byline answers it, and the passages do not hold bylines"
 
 
 def bridging_names(question: str, result: SearchResult, snapshot: StoreReader, settings: Settings) -> list[str]:
@@ -835,10 +837,13 @@ def extractive_answer(
     asked_vector: np.ndarray | None = None,
 ) -> tuple[str, tuple[Citation, ...], bool, str | None]:
     """(text, citations, abstained, refused) from the best one to three sentences of the top
-    passages. `refused` says why no writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`), None
-    when it answered or only found nothing close enough (an LLM may still read the passages).
+    passages. `refused` says why no other writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`;
+    `BYLINE`: answered from the article's byline), None when it answered from the passages or only
+    found nothing close enough (an LLM may still read the passages).
     `cities`: the question's `cities_written_otherwise`, when the caller has them already;
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
+    if asks_author(result.query) and (named := article_named(result.query, snapshot)):
+        return byline_answer(named, result, snapshot)  # "Who wrote the Frontier Post piece?"
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
@@ -848,6 +853,8 @@ def extractive_answer(
     )
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True, None
+    if asks_author(result.query):
+        return byline_answer(result.hits[0].chunk.doc_id, result, snapshot)  # the article of the best passage
     if denied := premise_denied(result.query, scored):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
@@ -888,6 +895,42 @@ def extractive_answer(
     hits_by_id = {h.chunk.chunk_id: h for h in result.hits}
     citations = tuple(Citation(n=n, hit=hits_by_id[cid], quote=quotes[cid][1]) for cid, n in numbers.items())
     return " ".join(parts), citations, False, None
+
+
+def article_named(question: str, snapshot: StoreReader) -> str | None:
+    """The article a question names by its title's or outlet's words: two or more of them, more
+    than any other article has ("the Frontier Post piece", "the article on Putin in Kazakhstan and
+    what Russian TV is silent about"), or None."""
+    docs = snapshot.manifest.documents
+    asked = set(lexical_tokens(question))
+    shared = {
+        d: len(asked & set(lexical_tokens(f"{m.get('title') or ''} {m.get('source') or ''}"))) for d, m in docs.items()
+    }
+    ranked = sorted(shared.values(), reverse=True) + [0, 0]
+    return max(shared, key=shared.__getitem__) if ranked[0] >= 2 and ranked[0] > ranked[1] else None
+
+
+def byline_answer(
+    doc_id: str, result: SearchResult, snapshot: StoreReader
+) -> tuple[str, tuple[Citation, ...], bool, str | None]:
+    """The answer to "Who wrote the article about ...?" (`asks_author`): the article's byline.
+    Bylines are cleaned out of the passages, so it comes from the article's record, cited with the
+    article's first passage found (or its first passage); an abstention when it has no byline."""
+    meta = snapshot.manifest.documents[doc_id]
+    title = meta.get("title") or doc_id
+    if not meta.get("author"):
+        return f"The article “{title}” gives no author.", (), True, NOT_COVERED
+    found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id == doc_id]
+    if found:
+        hit = min(found, key=lambda h: h.chunk.char_start)
+    else:
+        first = meta["chunk_ids"][0]
+        hit = Hit(chunk=snapshot.chunks([first])[first], score=0.0, rank=1, doc_title=title,
+                  doc_path=meta.get("path", ""), doc_date=meta.get("date") or "")  # fmt: skip
+    outlet = f" ({meta['source']})" if meta.get("source") else ""
+    quote = hit.chunk.text.strip().splitlines()[0]
+    text = f"“{title}”{outlet} is by {meta['author']}, by its byline. [1]"
+    return text, (Citation(n=1, hit=hit, quote=quote),), False, BYLINE
 
 
 # A sentence that gives a reason: "because", "since", "due to", "the pretext ...", "citing", ...
@@ -1205,8 +1248,9 @@ def stream_answer(
     # An LLM is not asked what the articles do not cover: it would answer from passages on other
     # things (the population of Kazakhstan for Mongolia's), and the check would find them supported.
     # Nor a question the articles contradict ("Why did Tokayev recognise the DPR?"): it would
-    # explain the premise, and its sentences on the topic could pass the check.
-    if mode == "llm" and result.hits and refused:
+    # explain the premise, and its sentences on the topic could pass the check. Nor who wrote an
+    # article: the byline is not in the passages it reads.
+    if mode == "llm" and refused:
         notes += (f"The LLM was not asked: {refused}.",)
     elif mode == "llm" and result.hits:
         from rag.answer.llm import generate_checked

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -942,6 +942,26 @@ def asks_who(question: str) -> bool:
     True
     """
     return bool(_ASKS_WHO.search(question))
+
+
+# "Who wrote the article about ...?", "Which journalist wrote the piece ...?": the article's byline.
+_ASKS_AUTHOR = re.compile(
+    r"\b(?:who\s+(?:wrote|authored|penned|is\s+the\s+author\s+of|was\s+the\s+author\s+of)|"
+    r"which\s+(?:journalist|reporter|author|writer|columnist|correspondent)\s+wrote|whose\s+byline)\b"
+    r".*\b(?:articles?|pieces?|story|stories|reports?|columns?|texts?|op-ed)\b",
+    re.I,
+)
+
+
+def asks_author(question: str) -> bool:
+    """A question for who wrote an article, which its byline answers.
+
+    >>> asks_author("Who wrote the article about Tokayev's speech in Kazakh?")
+    True
+    >>> asks_author("Who wrote the novel One Hundred Years of Solitude?"), asks_author("Who wrote to Putin?")
+    (False, False)
+    """
+    return bool(_ASKS_AUTHOR.search(question))
 
 
 # After the "who" phrase, an act of saying: "Which MP hinted that ...?", "Who publicly claimed ...?".

@@ -555,3 +555,21 @@ def test_who_said_finds_the_speaker_of_words_given_without_quotation_marks(seed_
     q = "Which Russian political scientist said Astana remains the main transit point for getting around the sanctions?"
     b = answer_question(q, settings, snap, embedder=real_embedder)
     assert not b.abstained and "Nikita Mendkovich" in b.text, b.text
+
+
+def test_who_wrote_an_article_is_answered_from_its_byline(seed_index, real_embedder):
+    """Bylines are cleaned out of the passages, so "Who wrote ...?" is answered from the article's
+    record: the article the question names by its title's or outlet's words, or else that of the
+    best passage, cited with one of its passages. A book is no article of the collection."""
+    settings, snap = seed_index
+    cases = [
+        ("Who wrote the article about Tokayev's speech in Kazakh?", "Bettina Menzel", "putin-and-tokayev"),
+        ("Who is the author of the Frontier Post piece?", "Alena Kazakova", "frontier-post"),
+        ("Who wrote the article about the disagreements between Astana and Moscow?", "Ivan Zubov", "astana-is-staying"),
+    ]
+    for q, author, doc in cases:
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and f"is by {author}, by its byline" in a.text, a.text
+        assert [c.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
+    b = answer_question("Who wrote the novel One Hundred Years of Solitude?", settings, snap, embedder=real_embedder)
+    assert b.abstained and not b.citations, b.text
