@@ -30,6 +30,9 @@ FALSE_PREMISES = [
     "Why did Suleimenov say Kazakhstan would ignore the sanctions?",
     "Which Russian TV channels did Kazakhstan ban in 2022?",
     "Why did Kazakhstan vote for the suspension of Russia's membership in the UN Human Rights Council?",
+    "Why did Putin open his speech to the delegation in Kazakh?",
+    "Why did Lavrov speak Kazakh to the Russian delegation?",
+    "Why did Zatulin apologise for what he said about territorial issues?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -67,4 +70,8 @@ ANSWERABLE_OR_DISPUTED = [
     "How many signatures did the petition to ban Russian TV channels in Kazakhstan collect?",
     "Which TV channels did the petition demand to ban?",
     "How did Kazakhstan vote on the suspension of Russia from the UN Human Rights Council?",
+    "Why did Peskov say Putin would not present any orders?",
+    "Why did Bezpalko say Kazakhstan can export oil only through Novorossiysk?",
+    "Why did Gerashchenko share the video?",
+    "Why did Scholz call Kazakhstan an important partner?",
 ]

@@ -55,6 +55,7 @@ from rag.answer.question import (
     new_names,
     only_asked_for,
     only_to_come,
+    owner_before,
     planned_at,
     premise_question,
     premise_subject,
@@ -732,6 +733,12 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     actor = actor_of(text, asked)
     if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
         actor, text = actor_of(lead[4], asked), f"{lead[4]} {text}"
+    before = _neighbour(hit, start, snapshot, after=False) if actor is None else None
+    if before and (owner := owner_before(text, before[4], asked)):
+        # "Why did Putin speak Kazakh ...?" against "Tokayev’s speech during Putin’s recent visit
+        # ... In his speech to the Russian delegation, the head of government ... decided to speak
+        # Kazakh instead of Russian.": his speech is Tokayev's.
+        actor, text = owner, f"{before[4]} {text}"
     return (text, actor, subjects[0]) if actor else None
 
 

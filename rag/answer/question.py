@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -414,18 +414,26 @@ _REPORTED = re.compile(
 def premise_subject(question: str) -> list[str]:
     """The people a why/what question says did something: names of two or more words among the
     first six words after its auxiliary ("Why did *Andrey Turchak* say ...?", "Why did Kazakh
-    political scientist *Marat Shibutov* call ...?").
+    political scientist *Marat Shibutov* call ...?"), or in a why question without one, names of
+    one word ("Why did *Putin* speak Kazakh ...?"; in "How does Mendkovich describe X, and what did
+    the president deny?" the best sentence may answer the second part).
 
     >>> premise_subject("Why did Kazakh political scientist Marat Shibutov call it indecent?")
     ['Marat Shibutov']
     >>> premise_subject("What did Putin say?"), premise_subject("Who is Andrey Turchak?")
     ([], [])
+    >>> premise_subject("Why did Putin speak Kazakh in Astana?")  # in a why question, a surname alone
+    ['Putin']
     """
     m = _PREMISE.match(question)
     if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
         return []
     start = " ".join(m.group("rest").split()[:6])
-    return [n for n in names_in(start) if " " in n]
+    names = [n for n in names_in(start) if " " in n]
+    if not names and re.match(r"\s*why\b", question, re.I):
+        # Not a country, a city, a language or an abbreviation ("Why did NATO ...?").
+        names = [n for n in names_in(start) if not (place_aliases(n) or is_city(n) or is_language(n) or n.isupper())]
+    return names
 
 
 # Verbs of saying and judging, and a colon opening a quotation ("... sounds quite mild: “..."):
@@ -1053,6 +1061,30 @@ def unnamed_speaker(sentence: str) -> bool:
     True
     """
     return bool(_UNNAMED_SPEAKER.search(sentence))
+
+
+# "his speech", "her words": a thing of someone the sentence before names ("Tokayev's speech").
+_HIS_THING = re.compile(r"\b(?:his|her)\s+([a-z]{3,})\b", re.I)
+
+
+def owner_before(sentence: str, before: str, asked: frozenset[str]) -> str | None:
+    """Whose "his <thing>" the sentence speaks of, when the sentence before names the same thing
+    as someone's ("Tokayev’s speech during Putin’s recent visit ... In his speech to the Russian
+    delegation, the head of government ... decided to speak Kazakh"): that name, if the question's
+    words `asked` do not hold it; else None.
+
+    >>> before = "Tokayev’s speech during Putin’s recent visit should be seen against this background."
+    >>> owner_before("In his speech to the delegation, the head of government spoke Kazakh.", before, frozenset())
+    'Tokayev'
+    >>> owner_before("In his speech, he spoke Kazakh.", before, frozenset(lexical_tokens("Tokayev"))) is None
+    True
+    """
+    for m in _HIS_THING.finditer(sentence):
+        thing = re.escape(m.group(1))
+        for found in re.finditer(rf"\b((?-i:[A-Z])[\w-]+)[’']s\s+(?:[a-z-]+\s+)?{thing}\b", before, re.I):
+            if not set(lexical_tokens(found.group(1))) & asked:
+                return found.group(1)
+    return None
 
 
 # A person described by a country's adjective and a role: "Kazakhstani political scientist".
