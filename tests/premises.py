@@ -74,4 +74,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Bezpalko say Kazakhstan can export oil only through Novorossiysk?",
     "Why did Gerashchenko share the video?",
     "Why did Scholz call Kazakhstan an important partner?",
+    "How did Shibutov describe Kazakhstan's role for Russia since the war began?",
 ]

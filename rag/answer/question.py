@@ -769,7 +769,9 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     denials = [(m, verbs) for m in _DENIES.finditer(sentence)]
     denials += [(m, against) for m in _AGAINST.finditer(sentence)] if against else []
     for m, denied in denials:
-        following = re.findall(r"[\w’'-]+", sentence[m.end() :])[:8]
+        # Within its clause: "after Russia's war against Ukraine, Kazakhstan has remained" is not
+        # "against Kazakhstan".
+        following = re.findall(r"[\w’'-]+", re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0])[:8]
         reached = 0
         for i, word in enumerate(following):
             if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
@@ -1512,6 +1514,10 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+(.*)", re.I)
 _NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|%|\$", re.I)
 
 
+# What sets something apart from the counted thing: "How many countries *besides* Russia are ...?"
+_EXCEPT = re.compile(
+    r"\b(?:besides|apart\s+from|aside\s+from|other\s+than|except|excluding|including|in\s+addition\s+to)\b", re.I
+)
 # What ends the phrase of the counted thing: a verb's auxiliary, or a clause ("how many if ...").
 _COUNT_ENDS = re.compile(
     r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|if|when|while|after|"
@@ -1534,12 +1540,14 @@ def _counted_words(question: str) -> tuple[str, ...]:
     ()
     >>> _counted_words("How many coal-fired power plants will be built?"), _counted_words("How many coal-fired plants")
     (('plant',), ('plant',))
+    >>> _counted_words("How many countries besides Russia are in the CSTO?")
+    ('countri',)
     """
     m = _HOW_MANY.search(question)
     if not m:
         return ()
     parts = _COUNT_ENDS.split(m.group(1), maxsplit=1)
-    phrase = parts[0]
+    phrase = _EXCEPT.split(parts[0], maxsplit=1)[0]  # "how many countries besides Russia": countries
     words = re.findall(r"[\w’'-]+", phrase)[:6]
     # "Russian troops", "Russian coal": a people or a place qualifies what is counted; "three and a
     # half million Russians" is no count of Russian troops.

@@ -574,3 +574,12 @@ def test_who_wrote_an_article_is_answered_from_its_byline(seed_index, real_embed
         assert [c.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
     b = answer_question("Who wrote the novel One Hundred Years of Solitude?", settings, snap, embedder=real_embedder)
     assert b.abstained and not b.citations, b.text
+
+
+def test_how_many_counts_the_thing_not_what_it_is_set_apart_from(seed_index, real_embedder):
+    """ "How many countries besides Russia ...?" counts countries, not "besides": Tokayev's "the
+    CSTO, which, in addition to it, includes 5 more countries" answers it."""
+    settings, snap = seed_index
+    q = "How many countries besides Russia are in the CSTO, according to Tokayev?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "includes 5 more countries" in a.text, a.text
