@@ -735,17 +735,24 @@ def only_asked_for(question: str, verbs: tuple[str, ...], sentence: str) -> str 
     """
     if not verbs or _ASKS_OF_REQUEST.search(question):
         return None
-    for m in _ONLY_ASKED.finditer(sentence):
-        following = re.findall(r"[\w’'-]+", sentence[m.end() :])[:8]
-        reached = 0
-        for i, word in enumerate(following):
-            if word.lower() in _PASSED_OVER:
-                continue
-            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
-                return " ".join([m.group(0), *following[: i + 1]])
-            reached += 1
-            if reached == _DENY_SPAN:
-                break
+    return next((words for m in _ONLY_ASKED.finditer(sentence) if (words := _reaches(m, sentence, verbs))), None)
+
+
+def _reaches(m: re.Match, sentence: str, verbs: tuple[str, ...]) -> str | None:
+    """The words from `m` (a denial, a request) of `sentence` to the first of `verbs` it governs,
+    or None: within its clause ("after Russia's war against Ukraine, Kazakhstan has remained" is not
+    "against Kazakhstan"), past words it passes over ("not to be awarded", "not officially
+    joined"), and at most `_DENY_SPAN` other words on."""
+    following = re.findall(r"[\w’'-]+", re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0])[:8]
+    reached = 0
+    for i, word in enumerate(following):
+        if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
+            continue
+        if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+            return " ".join([m.group(0).strip(), *following[: i + 1]])
+        reached += 1
+        if reached == _DENY_SPAN:
+            break
     return None
 
 
@@ -769,18 +776,8 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     denials = [(m, verbs) for m in _DENIES.finditer(sentence)]
     denials += [(m, against) for m in _AGAINST.finditer(sentence)] if against else []
     for m, denied in denials:
-        # Within its clause: "after Russia's war against Ukraine, Kazakhstan has remained" is not
-        # "against Kazakhstan".
-        following = re.findall(r"[\w’'-]+", re.split(r"[,;:]", sentence[m.end() :], maxsplit=1)[0])[:8]
-        reached = 0
-        for i, word in enumerate(following):
-            if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
-                continue
-            if any(_same_stem(t, v) for t in lexical_tokens(word) for v in denied):
-                return " ".join([m.group(0).strip(), *following[: i + 1]])
-            reached += 1
-            if reached == _DENY_SPAN:
-                break
+        if words := _reaches(m, sentence, denied):
+            return words
     for stem, opposites in _OPPOSITE_STEMS:
         if any(_same_stem(v, stem) for v in verbs):
             words = re.findall(r"[\w’'-]+", sentence)
