@@ -849,8 +849,9 @@ def extractive_answer(
     found nothing close enough (an LLM may still read the passages).
     `cities`: the question's `cities_written_otherwise`, when the caller has them already;
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
-    if asks_author(result.query) and (named := article_named(result.query, snapshot)):
-        return byline_answer(named, result, snapshot)  # "Who wrote the Frontier Post piece?"
+    named = article_named(result.query, snapshot) if asks_author(result.query) else None
+    if named and (byline := byline_answer(named, result, snapshot)):
+        return byline  # "Who wrote the Frontier Post piece?"
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
@@ -860,8 +861,8 @@ def extractive_answer(
     )
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True, None
-    if asks_author(result.query):
-        return byline_answer(result.hits[0].chunk.doc_id, result, snapshot)  # the article of the best passage
+    if asks_author(result.query) and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot)):
+        return byline  # the article of the best passage
     if denied := premise_denied(result.query, scored):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
@@ -919,21 +920,19 @@ def article_named(question: str, snapshot: StoreReader) -> str | None:
 
 def byline_answer(
     doc_id: str, result: SearchResult, snapshot: StoreReader
-) -> tuple[str, tuple[Citation, ...], bool, str | None]:
+) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
     """The answer to "Who wrote the article about ...?" (`asks_author`): the article's byline.
     Bylines are cleaned out of the passages, so it comes from the article's record, cited with the
-    article's first passage found (or its first passage); an abstention when it has no byline."""
-    meta = snapshot.manifest.documents[doc_id]
+    article's first passage among those found or nearest; an abstention when it has no byline; None
+    when the search brought none of its passages to cite."""
+    meta = snapshot.manifest.documents.get(doc_id, {})
     title = meta.get("title") or doc_id
+    found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id == doc_id]
+    if not found:
+        return None
     if not meta.get("author"):
         return f"The article “{title}” gives no author.", (), True, NOT_COVERED
-    found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id == doc_id]
-    if found:
-        hit = min(found, key=lambda h: h.chunk.char_start)
-    else:
-        first = meta["chunk_ids"][0]
-        hit = Hit(chunk=snapshot.chunks([first])[first], score=0.0, rank=1, doc_title=title,
-                  doc_path=meta.get("path", ""), doc_date=meta.get("date") or "")  # fmt: skip
+    hit = min(found, key=lambda h: h.chunk.char_start)
     outlet = f" ({meta['source']})" if meta.get("source") else ""
     quote = hit.chunk.text.strip().splitlines()[0]
     text = f"“{title}”{outlet} is by {meta['author']}, by its byline. [1]"

@@ -594,3 +594,24 @@ def test_a_past_act_the_articles_speak_of_only_as_to_come_is_not_answered():
     assert extractive.outcome_pending(question, _scored(doubt, done)) is None
     assert extractive.outcome_pending("Why will Astana sign the contract?", _scored(doubt)) is None
     assert extractive.outcome_pending(question, _scored((0.7, "Astana praised Rosatom."))) is None
+
+
+def test_a_byline_answer_cites_a_passage_of_its_article_or_gives_way():
+    """ "Who wrote ...?" is answered from the article's record only with one of its passages to cite
+    (found or nearest); with none at hand the ordinary answer is left to run."""
+    docs = {"a.txt": {"title": "Diplomatic confusion", "author": "Alena Kazakova", "source": "The Frontier Post"},
+            "b.txt": {"title": "Untitled"}}  # fmt: skip
+    snap = SimpleNamespace(manifest=SimpleNamespace(documents=docs))
+
+    def hit(doc_id: str, start: int) -> SimpleNamespace:
+        return SimpleNamespace(
+            chunk=SimpleNamespace(doc_id=doc_id, char_start=start, text=f"Passage at {start}.\nMore.")
+        )
+
+    result = SimpleNamespace(hits=(hit("b.txt", 0),), nearest=(hit("a.txt", 900), hit("a.txt", 40)))
+    text, citations, abstained, refused = extractive.byline_answer("a.txt", result, snap)
+    assert text == "“Diplomatic confusion” (The Frontier Post) is by Alena Kazakova, by its byline. [1]"
+    assert [c.hit.chunk.char_start for c in citations] == [40] and citations[0].quote == "Passage at 40."
+    assert not abstained and refused == extractive.BYLINE
+    assert extractive.byline_answer("b.txt", result, snap)[:3] == ("The article “Untitled” gives no author.", (), True)
+    assert extractive.byline_answer("a.txt", SimpleNamespace(hits=(hit("b.txt", 0),), nearest=()), snap) is None
