@@ -5,7 +5,6 @@ nothing rather than noise.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -99,14 +98,9 @@ def mmr(candidates: list[int], relevance: np.ndarray, vectors: np.ndarray, k: in
     return [candidates[i] for i in picked]
 
 
-# The word a "how many" question counts first: "How many *mines* were found ...?".
-_HOW_MANY_OF = re.compile(r"\bhow\s+many\s+([a-z]{3,})\b", re.I)
-
-
 def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
     """Candidates under the relevance floor that mention a name the question is about, or, for
-    a subject rather than a question (`is_subject`: "coal", "coal wagons"), all of its words, or
-    the word a "how many" question counts ("mines").
+    a subject rather than a question (`is_subject`: "coal", "coal wagons"), all of its words.
 
     The floor is on cosine, and a short question about a person can sit under it for the very
     passage that names them ("Who criticized Zatulin's remarks?": 0.246 for the passage with
@@ -116,8 +110,6 @@ def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> s
     names = key_names(query) if below else []
     if below and is_subject(query):
         names.append(query)
-    if below and (counted := _HOW_MANY_OF.search(query)):
-        names.append(counted.group(1))  # "How many mines were supposedly found near the port?": 0.233
     named: set[int] = set()
     for name in names:  # every word: "World Cup" is not named by a passage that says "world"
         named |= chunks_mentioning(name, snapshot, every_word=True)
