@@ -985,12 +985,13 @@ def asks_who_said(question: str) -> bool:
     >>> asks_who_said("Which party figure slapped down Zatulin for hinting at territorial claims?")
     False
     """
-    m = _ASKS_WHO.search(question)
-    return bool(m and _SAYING_ACT.match(question[m.end() :]))
+    return asks_who(question) and bool(_SAYING_ACT.match(after_wh_phrase(question)))
 
 
+# Words that set something apart: "besides X", "other than X".
+_SET_APART = r"besides|apart\s+from|aside\s+from|other\s+than|in\s+addition\s+to"
 # "Besides X, what else ...?", "How else ...?", "Apart from X, ...": the answer is something more.
-_ASKS_ELSE = re.compile(r"\b(?:besides|apart from|aside from|other than|in addition to|else)\b", re.I)
+_ASKS_ELSE = re.compile(rf"\b(?:{_SET_APART}|else)\b", re.I)
 # A sentence that adds something to what was said: "Others saw it as ...", "the spy also had to ...".
 _ADDS = re.compile(r"\b(also|others?|another|further|furthermore|additionally|in addition|as well|besides)\b", re.I)
 
@@ -1040,12 +1041,9 @@ SPEAKING = (
     r"recalled|pointed|warned)"
 )
 # The end of a quotation said by someone it does not name: "...,” the expert emphasized."
-_UNNAMED_SPEAKER = re.compile(
-    rf"[”\"]\s*,?\s*(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\b"
-    # Translations may drop the quotation marks: "..., the political scientist writes."
-    rf"|,\s+(he|she|the\s+([\w-]+\s+){{0,2}}?({_PERSON_NOUNS}))\s+{SPEAKING}\W*$",
-    re.I,
-)
+_SPOKEN_BY_UNNAMED = rf"(?:he|she|the\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS}))\s+{SPEAKING}"
+# Translations may drop the quotation marks: "..., the political scientist writes."
+_UNNAMED_SPEAKER = re.compile(rf"[”\"]\s*,?\s*{_SPOKEN_BY_UNNAMED}\b|,\s+{_SPOKEN_BY_UNNAMED}\W*$", re.I)
 
 
 def unnamed_speaker(sentence: str) -> bool:
@@ -1512,9 +1510,7 @@ _NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|
 
 
 # What sets something apart from the counted thing: "How many countries *besides* Russia are ...?"
-_EXCEPT = re.compile(
-    r"\b(?:besides|apart\s+from|aside\s+from|other\s+than|except|excluding|including|in\s+addition\s+to)\b", re.I
-)
+_EXCEPT = re.compile(rf"\b(?:{_SET_APART}|except|excluding|including)\b", re.I)
 # What ends the phrase of the counted thing: a verb's auxiliary, or a clause ("how many if ...").
 _COUNT_ENDS = re.compile(
     r"\b(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|if|when|while|after|"
