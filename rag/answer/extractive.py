@@ -35,6 +35,7 @@ from rag.answer.question import (
     asks_past_act,
     asks_quantity,
     asks_reason,
+    asks_which_kind,
     asks_who,
     asks_who_said,
     asks_words,
@@ -728,7 +729,9 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     theirs = {t for n in subjects for t in surname_tokens(n)}
     if theirs & sentence_tokens(scored[0][4]):
         return None
-    asked = frozenset(lexical_tokens(question))
+    # Another person the question names can be who the sentence says did it: "Why did Anatoly
+    # Nesmiyan call Tokayev anti-Russian?" against "..., Tokayev even called on Western countries".
+    asked = frozenset(theirs)
     _, hit, start, end, text = scored[0]
     actor = actor_of(text, asked)
     if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
@@ -861,9 +864,22 @@ def extractive_answer(
     )
     if not scored or scored[0][0] < settings.answer_floor:
         return ABSTAIN_TEXT, (), True, None
+
+    untyped: list = []
+
+    def untyped_scores() -> list:
+        # "When did Kazakhstan officially join the sanctions?": the sentence denying it ("has not
+        # officially joined") holds no date, so the sentences fit to answer "when" leave it out.
+        if not untyped:
+            untyped.extend(score_sentences(
+                result.query, result.query_vector, result.hits, snapshot, cities=cities, typed=False,
+                asked_vector=asked_vector,
+            ))  # fmt: skip
+        return untyped
+
     if asks_author(result.query) and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot)):
         return byline  # the article of the best passage
-    if denied := premise_denied(result.query, scored):
+    if denied := premise_denied(result.query, scored) or premise_denied(result.query, untyped_scores()):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
@@ -877,8 +893,11 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
-    if unnamed := left_unnamed(result.query, scored[0][4]):
-        return unnamed_text(scored[0][4], unnamed), (), True, NOT_COVERED
+    # "Which elite school did he attend?": "After attending an elite school, ..." names none, and
+    # so is not among the sentences fit to answer it.
+    for sentence in (scored[0][4], untyped_scores()[0][4]) if asks_which_kind(result.query) else ():
+        if unnamed := left_unnamed(result.query, sentence):
+            return unnamed_text(sentence, unnamed), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
     if asks_words(result.query) and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
@@ -1093,9 +1112,14 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     in ':' at most `QUOTE_LOOKBACK` sentences back ("Thus, Konstantin Zatulin, ..., stated:"); or,
     when the quotation ends in this sentence or one of the next two on a speaker it does not name
     ("...,” the expert emphasized."), the nearest of those sentences back that names someone the
-    question does not ("This was also noted by Russian political scientist Nikita Mendkovich, ...")."""
+    question does not ("This was also noted by Russian political scientist Nikita Mendkovich, ...");
+    or, for "who said ...?", the last sentence of the paragraph before this one's, when it names
+    someone the question does not and says what he said: translations drop the quotation marks of a
+    paragraph of someone's words ("Bogdan Bezpalko ... labeled Toqayev's words ... | Kazakhstan
+    obviously wants ... But due to geography, it is locked in by Russia ...")."""
     unnamed: bool | None = None  # read the quotation's end only when a sentence back names someone
     pos = start
+    same_paragraph = True  # no paragraph break yet between the sentence and the one read back
     for _ in range(QUOTE_LOOKBACK):
         before = _neighbour(hit, pos, snapshot, after=False)
         if before is None:
@@ -1103,6 +1127,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         names = _names_someone_else(question, before[4])
         if before[4].rstrip().endswith(":"):
             return before if names else None
+        if "\n" in hit.chunk.text[before[3] : pos]:
+            if same_paragraph and names and asks_who_said(question) and _WORDS_NAMED.search(before[4]):
+                return before
+            same_paragraph = False
         if names and unnamed is None:
             ahead = _following(hit, end, snapshot, 2)
             unnamed = any(unnamed_speaker(s) for s in [text, *(n[4] for n in ahead)])
@@ -1110,6 +1138,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
             return before
         pos = before[2]
     return None
+
+
+# A sentence that names whose words follow: "... labeled Toqayev's words ...", "..., he said in an interview".
+_WORDS_NAMED = re.compile(rf"\b(?:{SPEAKING}|label\w*|call\w*|dubbed|propos\w*|words?|statements?)\b", re.I)
 
 
 def in_quotation(passage: str, start: int) -> bool:

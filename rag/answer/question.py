@@ -470,13 +470,13 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     'Sergei Mardan'
     >>> actor_of("The position of the minister, Alibek Kuantirov, sounds quite mild: “Trade will go on.”", frozenset())
     'Alibek Kuantirov'
+    >>> actor_of("Having called Russia an ally, Kassym-Jomart Tokayev even called for it.", frozenset())
+    'Kassym-Jomart Tokayev'
     """
-    act = _ACTS.search(sentence)
-    if not act:
-        return None
-    for name in names_in(sentence[: act.start()]):
-        if " " in name and not surname_tokens(name) & asked:
-            return name
+    for act in _ACTS.finditer(sentence):  # "Having called Russia an ally, Tokayev even called on ..."
+        for name in names_in(sentence[: act.start()]):
+            if " " in name and not surname_tokens(name) & asked:
+                return name
     return None
 
 
@@ -885,6 +885,25 @@ _WHICH_KIND = re.compile(
 )
 
 
+# "What is the name of the elite school Tokayev attended?": the words after "name of the" up to a
+# name, a relative word or the end.
+_NAME_OF_KIND = re.compile(
+    r"\bname\s+of\s+(?:the|that|this)\s+((?:(?-i:[a-z])[\w-]*\s+){0,2}?(?-i:[a-z])[\w-]*)"
+    r"(?=\s+(?-i:[A-Z])|\s+(?:that|which|where|he|she|they|it|did|does|do|was|were|is|are|has|had)\b|\s*\?)",
+    re.I,
+)
+
+
+def asks_which_kind(question: str) -> bool:
+    """Whether the question asks which one of a kind ("Which elite school ...?", "the name of the
+    elite school ...?"), which `left_unnamed` reads.
+
+    >>> asks_which_kind("What is the name of the elite school Tokayev attended?"), asks_which_kind("Who is he?")
+    (True, False)
+    """
+    return bool(_WHICH_KIND.search(question) or _NAME_OF_KIND.search(question))
+
+
 def left_unnamed(question: str, sentence: str) -> str | None:
     """The sentence's words when a "which X ...?" question asks which one, and the sentence speaks
     of "an X" and names none right after it ("After attending an elite school, he graduated ..."
@@ -899,8 +918,10 @@ def left_unnamed(question: str, sentence: str) -> str | None:
     True
     >>> left_unnamed("From which diplomatic school did he graduate?", "After an elite school, he went to MGIMO.") is None
     True
+    >>> left_unnamed("What was the name of the elite school he attended?", "After attending an elite school, he left.")
+    'an elite school'
     """
-    m = _WHICH_KIND.search(question)
+    m = _WHICH_KIND.search(question) or _NAME_OF_KIND.search(question)
     if not m:
         return None
     kind = m.group(1).split()
@@ -1340,7 +1361,7 @@ _ASKS_DATE = re.compile(
 # "What is", "what was", "what's", "which are" ... before what a question asks for.
 _WHAT_IS = r"\b(?:what|which)(?:\s+(?:is|was|are|were)\b|['’]?s)?\s+"
 _ASKS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old|big|large|high)\b|"
+    r"\bhow (many|much|long|far|old|big|large|high|deep|wide|tall)\b|"
     rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
     r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b|"
     # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
@@ -1364,6 +1385,9 @@ UNITS: dict[str, str] = {
     "tenge": r"tenge|kzt",
 }
 _ASKS_MEASURE = re.compile(r"\b(capacity|capacities|output)\b", re.I)
+# "How deep were the mines found?" is answered by a length, not by "50 mines".
+_ASKS_LENGTH = re.compile(r"\bhow\s+(?:deep|far|wide|tall)\b", re.I)
+_LENGTH = re.compile(r"(?<![^\W\d_])(?:(?:kilo|centi)?met(?:er|re)s?|km|miles?|feet|foot|ft|yards?)(?![^\W\d_])", re.I)
 _ANY_UNIT = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(UNITS.values())})(?![^\W\d_])", re.I)
 _IN_UNIT = re.compile(rf"\bin\s+({'|'.join(UNITS.values())})(?!\w)", re.I)
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies)"
@@ -1433,6 +1457,9 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> q = "How many people were detained at the rallies?"
     >>> has_quantity("From three to five thousand people came.", q), has_quantity("Police detained 40 people.", q)
     (False, True)
+    >>> q = "How deep in the water were the 50 mines found?"
+    >>> has_quantity("Since 50 mines were found in the water area.", q), has_quantity("They lay 12 metres deep.", q)
+    (False, True)
     """
     return _quantity_test(question)(sentence)
 
@@ -1458,6 +1485,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
         unit = _MONEY  # "What was the total value of the agreements?" is answered in money
     elif unit is None and _ASKS_MEASURE.search(question):
         unit = _ANY_UNIT  # "What capacity will the plants have?": in watts or tonnes, not "the two countries"
+    elif unit is None and _ASKS_LENGTH.search(question):
+        unit = _LENGTH
     duration = bool(_ASKS_DURATION.search(question))
     # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
     # in kilometres, is the border?" names its unit).

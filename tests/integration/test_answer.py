@@ -587,3 +587,69 @@ def test_how_many_counts_the_thing_not_what_it_is_set_apart_from(seed_index, rea
     q = "How many countries besides Russia are in the CSTO, according to Tokayev?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert not a.abstained and "includes 5 more countries" in a.text, a.text
+
+
+def test_a_premise_denied_by_a_sentence_without_the_answer_type_abstains(seed_index, real_embedder):
+    """ "When did Kazakhstan officially join the sanctions?" asks a date; the sentence denying it
+    ("has not officially joined the anti-Russian sanctions") has none, so the sentences fit to
+    answer "when" left it out and another was given. The premise is now read among all sentences."""
+    settings, snap = seed_index
+    for q in (
+        "When did Kazakhstan officially join the anti-Russian sanctions?",
+        "On what date did Kazakhstan officially join the anti-Russian sanctions?",
+        "When exactly did Kazakhstan officially join the sanctions against Russia?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and "not officially joined" in a.text and not a.citations, a.text
+    b = answer_question("When were the rallies against the Russian military operation held in Alma-Ata?", settings,
+                        snap, embedder=real_embedder)  # fmt: skip
+    assert not b.abstained and "March 6" in b.text, b.text
+
+
+def test_how_deep_or_far_is_answered_only_by_a_length(seed_index, real_embedder):
+    """The articles say 50 mines were found in the water area, not how deep or how far from the
+    port: "50 mines" answers "how many", not "how deep"."""
+    settings, snap = seed_index
+    for q in (
+        "How deep in the water were the 50 mines found near Novorossiysk?",
+        "How far from the Novorossiysk port were the 50 mines found?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and not a.citations, a.text
+    b = answer_question("How many mines were found in the water area near Novorossiysk?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert not b.abstained and "50 mines" in b.text, b.text
+
+
+def test_who_said_finds_the_speaker_named_in_the_paragraph_before_his_words(seed_index, real_embedder):
+    """The translation gives Bezpalko's words as a paragraph of their own, without quotation marks,
+    after "Bogdan Bezpalko, ..., labeled Toqayev's words ...": "Who said ...?" about its second
+    sentence names him."""
+    settings, snap = seed_index
+    for q in (
+        "Who said Kazakhstan is locked in by Russia from the north and west?",
+        "Which expert said Kazakhstan can export its oil only through the port of Novorossiysk?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Bogdan Bezpalko" in a.text, a.text
+
+
+def test_why_did_someone_abstains_when_the_sentence_says_another_named_person_did_it(seed_index, real_embedder):
+    """Anatoly Nesmiyan never called Tokayev anti-Russian; the closest sentence says Tokayev himself
+    "called on Western countries", and Tokayev is in the question only as whom it was said of."""
+    settings, snap = seed_index
+    a = answer_question("Why did Anatoly Nesmiyan call Tokayev anti-Russian?", settings, snap, embedder=real_embedder)
+    assert a.abstained and "not Anatoly Nesmiyan" in a.text and not a.citations, a.text
+
+
+def test_the_name_of_something_the_articles_leave_unnamed_abstains(seed_index, real_embedder):
+    """ "After attending an elite school, he graduated from the Moscow Institute ...": the articles
+    never name the school, and the sentence saying so names none, so it was not among the sentences
+    fit to answer a name; "the name of the school" abstains saying so, as "Which elite school" did."""
+    settings, snap = seed_index
+    for q in (
+        "What is the name of the elite school Tokayev attended?",
+        "What was the name of the school that Tokayev attended before the Moscow institute?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and "an elite school" in a.text and not a.citations, a.text
