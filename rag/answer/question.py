@@ -1762,6 +1762,42 @@ def answer_type_fits(question: str, sentence: str) -> bool:
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
+# What two countries have with each other: "Kazakhstan's trade with Uzbekistan".
+_BILATERAL = r"trade|turnover|relations|cooperation|ties|partnership|border"
+_WITH_PARTNER = re.compile(rf"\b({_BILATERAL})\s+(?:[\w’']+\s+){{0,3}}?with\s+(?:the\s+)?({_NAME_RUN})", re.I)
+_COUNTRY_WORD = re.compile(r"\b(?-i:[A-Z])[\w’']+")  # "Kazakh-Russian": two
+
+
+def other_partner(question: str) -> Callable[[str], bool]:
+    """A test of sentences for a question about what a country has with another ("How large was
+    Kazakhstan's trade with Uzbekistan?"): whether the sentence names a country the question does
+    not and not the one asked about ("the volume of Kazakh-Russian trade reached $25 billion", "70%
+    of all goods go through Russia"), which answers nothing about Uzbekistan. Always False for
+    other questions.
+
+    >>> test = other_partner("How large was Kazakhstan's trade with Uzbekistan?")
+    >>> test("Last year the volume of Kazakh-Russian trade reached $25 billion.")
+    True
+    >>> test("In cooperation with Uzbekistan, trade grew."), test("Trade is growing, he said.")
+    (False, False)
+    >>> other_partner("What did Tokayev say about trade?")("Kazakh-Russian trade reached $25 billion.")
+    False
+    """
+    m = _WITH_PARTNER.search(question)
+    if not m or not (place_aliases(m.group(2)) or _country_words(m.group(2))):
+        return lambda _sentence: False
+    partner = m.group(2)
+    sides = [partner, *(n for n in names_in(question[: m.start()]) if place_aliases(n) or _country_words(n))]
+
+    def test(sentence: str) -> bool:
+        countries = [w for w in _COUNTRY_WORD.findall(sentence) if place_aliases(w) or _country_words(w)]
+        if any(_kin(c, partner) for c in countries):
+            return False
+        return any(not any(_kin(c, side) for side in sides) for c in countries)
+
+    return test
+
+
 def answer_type_check(question: str) -> Callable[[str], bool]:
     """`answer_type_fits` for one question, as a test of sentences: what the question asks for is
     read once, not again for each of its candidate sentences. A question for a place ("Where ...?",
@@ -1774,7 +1810,12 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     >>> fits("They met on Thursday (November 9th)."), fits("They will meet again on November 23rd.")
     (True, False)
     """
-    fits = _answer_kind_check(question)
+    kind = _answer_kind_check(question)
+    elsewhere = other_partner(question)
+
+    def fits(sentence: str) -> bool:
+        return kind(sentence) and not elsewhere(sentence)
+
     if _ASKS_FULL_NAME.search(question):
         # "What's his first name?" is not answered by "press secretary Peskov said ...".
         asked = frozenset(lexical_tokens(question))

@@ -653,3 +653,14 @@ def test_the_name_of_something_the_articles_leave_unnamed_abstains(seed_index, r
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert a.abstained and "an elite school" in a.text and not a.citations, a.text
+
+
+def test_trade_with_one_country_is_not_answered_by_trade_with_another(seed_index, real_embedder):
+    """ "Kazakh-Russian trade reached $25 billion" says nothing of Kazakhstan's trade with China or
+    Uzbekistan: China's is in the editor's note "(17 billion dollars of trade. – Approx. Ed.)", and
+    no article gives Uzbekistan's, so that question abstains."""
+    settings, snap = seed_index
+    a = answer_question("How much was Kazakhstan's trade with China?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "17 billion dollars" in a.text and "25 billion" not in a.text, a.text
+    b = answer_question("How large was Kazakhstan's trade with Uzbekistan?", settings, snap, embedder=real_embedder)
+    assert b.abstained and not b.citations, b.text
