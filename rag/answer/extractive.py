@@ -56,6 +56,7 @@ from rag.answer.question import (
     new_names,
     only_asked_for,
     only_to_come,
+    other_contents,
     owner_before,
     planned_at,
     premise_question,
@@ -379,7 +380,8 @@ def someone_else_text(sentence: str, actor: str, subject: str) -> str:
 
 
 def month_text(sentence: str, theirs: str, asked: str) -> str:
-    """The abstention for a question that puts in one month what the articles put in another."""
+    """The abstention for a question that puts in one month what the articles put in another, or
+    speaks of one thing where they speak of another ("wagons of grain": “wagons with coal”)."""
     return _said_otherwise(f"speaks of {theirs}, not {asked}", sentence)
 
 
@@ -887,7 +889,7 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if moved := moved_city(result.query, scored[0][4]) or foreign_city(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
-    if month := moved_month(result.query, scored[0][4]):
+    if month := moved_month(result.query, scored[0][4]) or other_contents(result.query, scored[0][4]):
         return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from rag.index.lexical import lexical_tokens
+from rag.index.lexical import STOPWORDS, lexical_tokens
 from rag.search.names import (
     city_country,
     country_names,
@@ -1760,6 +1760,38 @@ def answer_type_fits(question: str, sentence: str) -> bool:
 
 
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+
+
+# "1,700 wagons of Russian grain", "wagons with coal": a count of containers and what they hold.
+_HOLDING = re.compile(
+    r"\b((?-i:[a-z]){3,}s)\s+(?:of|with|carrying|full\s+of|loaded\s+with)\s+(?:[\w-]+\s+)??((?-i:[a-z]){3,})\b",
+    re.I,
+)
+
+
+def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's words, the question's) when both speak of the same things holding something
+    ("wagons") and the sentence says they held something else, which the question does not name:
+    "Why did Kazakhstan block 1,700 wagons of Russian grain?" against "Kazakhstan blocked 1,700
+    wagons with coal belonging to Russia".
+
+    >>> other_contents("Why did Kazakhstan block 1,700 wagons of Russian grain?",
+    ...     "In response, Kazakhstan blocked 1,700 wagons with coal belonging to Russia.")
+    ('“wagons with coal”', '“wagons of Russian grain”')
+    >>> other_contents("Why did Kazakhstan block wagons of coal?", "Kazakhstan blocked 1,700 wagons with coal.") is None
+    True
+    >>> other_contents("How many wagons with Russian coal?", "Kazakhstan blocked 1,700 wagons with coal.") is None
+    True
+    """
+    held = set(lexical_tokens(sentence))
+    for asked in _HOLDING.finditer(question):
+        what = lexical_tokens(asked.group(2))
+        if not what or what[0] in held or what[0] in STOPWORDS:
+            continue
+        for theirs in _HOLDING.finditer(sentence):
+            if _same_stem(theirs.group(1).lower(), asked.group(1).lower()) and theirs.group(2).lower() not in STOPWORDS:
+                return f"“{theirs.group(0)}”", f"“{asked.group(0)}”"
+    return None
 
 
 # What two countries have with each other: "Kazakhstan's trade with Uzbekistan".

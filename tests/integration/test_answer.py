@@ -664,3 +664,18 @@ def test_trade_with_one_country_is_not_answered_by_trade_with_another(seed_index
     assert not a.abstained and "17 billion dollars" in a.text and "25 billion" not in a.text, a.text
     b = answer_question("How large was Kazakhstan's trade with Uzbekistan?", settings, snap, embedder=real_embedder)
     assert b.abstained and not b.citations, b.text
+
+
+def test_wagons_of_something_else_than_the_articles_say_abstains(seed_index, real_embedder):
+    """Kazakhstan blocked "1,700 wagons with coal belonging to Russia": a question about wagons of
+    grain or wheat abstains saying what the wagons held; one about wagons of coal is answered."""
+    settings, snap = seed_index
+    for q in (
+        "Why did Kazakhstan block 1,700 wagons of Russian grain?",
+        "Why did Kazakhstan hold up 1,700 wagons carrying Russian wheat?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and "speaks of “wagons with coal”" in a.text and not a.citations, a.text
+    b = answer_question("Why did Kazakhstan block 1,700 wagons with Russian coal?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert not b.abstained and "1,700 wagons with coal" in b.text, b.text
