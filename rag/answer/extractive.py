@@ -29,6 +29,7 @@ from rag.answer.question import (
     asks_comparison,
     asks_date,
     asks_else,
+    asks_holder,
     asks_name,
     asks_negated,
     asks_outcome,
@@ -94,6 +95,7 @@ from rag.serialize import answer_json  # noqa: F401
 ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
 WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
+HOLDER_TEXT = "The articles don't say. None of the sentences found names who it is."
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -901,6 +903,9 @@ def extractive_answer(
         if unnamed := left_unnamed(result.query, sentence):
             return unnamed_text(sentence, unnamed), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
+    if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
+        # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
+        return HOLDER_TEXT, (), True, None
     if asks_words(result.query) and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
         # afterwards, Tokayev switched back to Russian.": the answer is someone's words. They may

@@ -972,6 +972,24 @@ def asks_who(question: str) -> bool:
     return bool(_ASKS_WHO.search(question))
 
 
+_ASKS_HOLDER = re.compile(
+    rf"^\W*(?:{_FILLERS}\b[\s,]+)?who\s+(?:is|was|are|were)\s+(?:the\s+|(?-i:[A-Z])[\w.-]*['’]s\s+)", re.I
+)
+
+
+def asks_holder(question: str) -> bool:
+    """A "who is the ...?" question: it asks who holds a role ("Who is Kazakhstan's minister of
+    energy?", "Who was the aide that told Euractiv ...?"), and only a sentence naming someone the
+    question does not answers it; "Who is Anatoly Nesmiyan?" asks what the one named is.
+
+    >>> asks_holder("Who is the editor-in-chief of Orda.kz?"), asks_holder("Who is Kazakhstan's minister of energy?")
+    (True, True)
+    >>> asks_holder("Who is Anatoly Nesmiyan?"), asks_holder("Who said it was the CSTO?")
+    (False, False)
+    """
+    return bool(_ASKS_HOLDER.search(question))
+
+
 # "Who wrote the article about ...?", "Which journalist wrote the piece ...?": the article's byline.
 _ASKS_AUTHOR = re.compile(
     r"\b(?:who\s+(?:wrote|authored|penned|is\s+the\s+author\s+of|was\s+the\s+author\s+of)|"
