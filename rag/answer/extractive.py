@@ -796,6 +796,32 @@ def unnamed_text(sentence: str, words: str) -> str:
     )
 
 
+def undated(question: str, scored: list, untyped: Callable[[], list]) -> str | None:
+    """The sentence telling what a "when" question asks about without a date, when the sentences
+    fit to answer it (`scored`: those with a date) do not tell it: "When did Tokayev graduate from
+    the Moscow Institute ...?" against "After attending an elite school, he graduated from the
+    Moscow Institute ..." (the best sentence with a date is about something else)."""
+    if not asks_date(question):
+        return None
+    verbs = premise_verbs(premise_question(question))
+    if not verbs:
+        return None
+    if any(affirms(verbs, c[4]) for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN):
+        return None
+    plain = untyped()
+    best = [c[4] for c in plain[:PREMISE_READ] if c[0] >= plain[0][0] - RUNNER_UP_MARGIN]
+    # Told as done, in the past: "graduated" (not "press" in "a joint press conference", which
+    # "When did he have the press conference?" does not ask about as an act).
+    done = re.compile(rf"\b(?:{'|'.join(map(re.escape, verbs))})\w*ed\b", re.I)
+    return next((s for s in best if affirms(verbs, s) and done.search(s)), None)
+
+
+def undated_text(sentence: str) -> str:
+    """The abstention for a "when" question whose event the articles tell without a date."""
+    quote = " ".join(sentence.split())
+    return f"The articles don't say when; the closest passage tells of it without a date: “{quote}”"
+
+
 def pending_text(sentence: str, words: str) -> str:
     """The abstention for a question about something done, or how it ended, that the articles
     speak of only as planned, in doubt or under way."""
@@ -897,6 +923,8 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored):
         return pending_text(*pending), (), True, NOT_COVERED
+    if told := undated(result.query, scored, untyped_scores):
+        return undated_text(told), (), True, NOT_COVERED
     # "Which elite school did he attend?": "After attending an elite school, ..." names none, and
     # so is not among the sentences fit to answer it.
     for sentence in (scored[0][4], untyped_scores()[0][4]) if asks_which_kind(result.query) else ():

@@ -693,3 +693,22 @@ def test_who_holds_a_role_is_answered_only_by_a_sentence_naming_someone(seed_ind
     b = answer_question("Who is the deputy head of Kazakhstan's presidential administration?", settings, snap,
                         embedder=real_embedder)  # fmt: skip
     assert not b.abstained and "Timur Suleimenov" in b.text, b.text
+
+
+def test_when_abstains_if_the_articles_tell_the_event_without_a_date(seed_index, real_embedder):
+    """ "After attending an elite school, he graduated from the Moscow Institute ..." gives no date,
+    so "When did Tokayev graduate ...?" is not answered by another sentence that has one (on his
+    meeting with Putin "on Thursday (November 9th)"); a dated event is still answered."""
+    settings, snap = seed_index
+    for q in (
+        "When did Tokayev graduate from the Moscow Institute of International Relations?",
+        "In which year did Tokayev graduate from the Moscow institute?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and not a.citations, a.text
+    for q, when in (
+        ("When did Putin claim that Kazakhstan never had sovereignty?", "2013"),
+        ("What month did Tokayev have the press conference with the German chancellor?", "September"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and when in b.text, b.text
