@@ -1403,6 +1403,8 @@ UNITS: dict[str, str] = {
     "tenge": r"tenge|kzt",
 }
 _ASKS_MEASURE = re.compile(r"\b(capacity|capacities|output)\b", re.I)
+_ASKS_PERCENTAGE = re.compile(r"\bpercentage\b", re.I)
+_PART_OF = re.compile(r"%|\bper\s*cent\b|\b(?:half|quarter|third|fifth|tenth)s?\b", re.I)
 # "How deep were the mines found?" is answered by a length, not by "50 mines".
 _ASKS_LENGTH = re.compile(r"\bhow\s+(?:deep|far|wide|tall)\b", re.I)
 _LENGTH = re.compile(r"(?<![^\W\d_])(?:(?:kilo|centi)?met(?:er|re)s?|km|miles?|feet|foot|ft|yards?)(?![^\W\d_])", re.I)
@@ -1475,6 +1477,9 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> q = "How many people were detained at the rallies?"
     >>> has_quantity("From three to five thousand people came.", q), has_quantity("Police detained 40 people.", q)
     (False, True)
+    >>> q = "What percentage of Kazakhstan's oil exports goes through the pipeline?"
+    >>> has_quantity("Since 50 mines were found.", q), has_quantity("Half went to Russia.", q)
+    (False, True)
     >>> q = "How deep in the water were the 50 mines found?"
     >>> has_quantity("Since 50 mines were found in the water area.", q), has_quantity("They lay 12 metres deep.", q)
     (False, True)
@@ -1505,6 +1510,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
         unit = _ANY_UNIT  # "What capacity will the plants have?": in watts or tonnes, not "the two countries"
     elif unit is None and _ASKS_LENGTH.search(question):
         unit = _LENGTH
+    elif unit is None and _ASKS_PERCENTAGE.search(question):
+        unit = _PART_OF  # "What percentage of oil exports ...?" is not answered by "50 mines"
     duration = bool(_ASKS_DURATION.search(question))
     # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
     # in kilometres, is the border?" names its unit).

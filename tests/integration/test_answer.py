@@ -712,3 +712,22 @@ def test_when_abstains_if_the_articles_tell_the_event_without_a_date(seed_index,
     ):
         b = answer_question(q, settings, snap, embedder=real_embedder)
         assert not b.abstained and when in b.text, b.text
+
+
+def test_what_percentage_is_answered_only_by_a_share(seed_index, real_embedder):
+    """No article gives the share of Kazakh oil that goes through the pipeline or Novorossiysk;
+    "50 mines" after "the main route for transporting Kazakh oil" is no percentage, so the
+    questions abstain. "Almost 20% of the population" and "70 % of all goods" still answer."""
+    settings, snap = seed_index
+    for q in (
+        "What percentage of Kazakhstan's oil exports goes through the Caspian Pipeline Consortium?",
+        "What percentage of Kazakh oil is shipped through Novorossiysk?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and not a.citations, a.text
+    for q, share in (
+        ("What percentage of Kazakhstan's population is Russian?", "20%"),
+        ("What percentage of goods go through Russia and the EAEU?", "70"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and share in b.text, b.text
