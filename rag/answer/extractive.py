@@ -819,7 +819,10 @@ def undated(question: str, scored: list, untyped: Callable[[], list]) -> str | N
 def undated_text(sentence: str) -> str:
     """The abstention for a "when" question whose event the articles tell without a date."""
     quote = " ".join(sentence.split())
-    return f"The articles don't say when; the closest passage tells of it without a date: “{quote}”"
+    return (
+        f"The articles don't say when; the closest passage tells of it without a date: “{quote}” "
+        "None of the passages found dates it."
+    )
 
 
 def pending_text(sentence: str, words: str) -> str:
