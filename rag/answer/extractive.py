@@ -66,6 +66,7 @@ from rag.answer.question import (
     pronoun_persons,
     quantities,
     reports_words,
+    role_asked,
     says_not,
     says_set_aside,
     speaks_of_plans,
@@ -941,12 +942,18 @@ def extractive_answer(
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
         # afterwards, Tokayev switched back to Russian.": the answer is someone's words. They may
         # follow the best sentence ("Marat Shibutov in his Telegram channel reflected on the
-        # propagandists' logic ... I understand that ..., the political scientist writes.").
-        _, hit, _, end, _ = scored[0]
-        words = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if reports_words(n[4])), None)
-        if words is None:
-            return WORDS_TEXT, (), True, None
-        picked = [scored[0], (scored[0][0], hit, *words[2:])]
+        # propagandists' logic ... I understand that ..., the political scientist writes."), or the
+        # best sentence may be in a paragraph of words that the one before introduces.
+        _, hit, start, end, _ = scored[0]
+        lead = _paragraph_lead(hit, start, snapshot)
+        asked = set(lexical_tokens(result.query))
+        if lead and any(" " in n and surname_tokens(n) & asked for n in names_in(lead[4])):
+            picked = [(scored[0][0], hit, *lead[2:]), scored[0]]
+        else:
+            words = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if reports_words(n[4])), None)
+            if words is None:
+                return WORDS_TEXT, (), True, None
+            picked = [scored[0], (scored[0][0], hit, *words[2:])]
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
     numbers: dict[int, int] = {}
@@ -1156,8 +1163,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     paragraph of someone's words ("Bogdan Bezpalko ... labeled Toqayev's words ... | Kazakhstan
     obviously wants ... But due to geography, it is locked in by Russia ...")."""
     unnamed: bool | None = None  # read the quotation's end only when a sentence back names someone
+    lead = _paragraph_lead(hit, start, snapshot, QUOTE_LOOKBACK) if asks_who_said(question) else None
+    if lead and _names_someone_else(question, lead[4]):
+        return lead
     pos = start
-    same_paragraph = True  # no paragraph break yet between the sentence and the one read back
     for _ in range(QUOTE_LOOKBACK):
         before = _neighbour(hit, pos, snapshot, after=False)
         if before is None:
@@ -1165,10 +1174,6 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         names = _names_someone_else(question, before[4])
         if before[4].rstrip().endswith(":"):
             return before if names else None
-        if "\n" in hit.chunk.text[before[3] : pos]:
-            if same_paragraph and names and asks_who_said(question) and _WORDS_NAMED.search(before[4]):
-                return before
-            same_paragraph = False
         if names and unnamed is None:
             ahead = _following(hit, end, snapshot, 2)
             unnamed = any(unnamed_speaker(s) for s in [text, *(n[4] for n in ahead)])
@@ -1180,6 +1185,41 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
 
 # A sentence that names whose words follow: "... labeled Toqayev's words ...", "..., he said in an interview".
 _WORDS_NAMED = re.compile(rf"\b(?:{SPEAKING}|label\w*|call\w*|dubbed|propos\w*|words?|statements?)\b", re.I)
+PARAGRAPH_LOOKBACK = 10  # sentences of a paragraph of someone's words read back to the paragraph before it
+LEAD_SENTENCES = 2  # ... whose last sentence introduces them only in a paragraph of this many sentences at most
+
+
+def _paragraph_lead(hit: Hit, start: int, snapshot: StoreReader, reach: int = PARAGRAPH_LOOKBACK):
+    """The last sentence of the paragraph before the one of the sentence at `start`, at most `reach`
+    sentences back, when it speaks of someone's words (`_WORDS_NAMED`): translations drop the
+    quotation marks of a paragraph of someone's words, which the sentence before it introduces
+    ("Andrey Perla proposed to “reassess” relations ... | Toqayev is a product of 35 years of Western
+    propaganda. ... And former provinces are no more than former provinces.")."""
+    pos = start
+    for _ in range(reach):
+        before = _neighbour(hit, pos, snapshot, after=False)
+        if before is None:
+            return None
+        if "\n" in hit.chunk.text[before[3] : pos]:
+            words = _WORDS_NAMED.search(before[4]) and names_in(before[4])
+            return before if words and _short_paragraph(hit, before[2], snapshot) else None
+        pos = before[2]
+    return None
+
+
+def _short_paragraph(hit: Hit, start: int, snapshot: StoreReader) -> bool:
+    """Whether the sentence at `start` ends a paragraph of at most `LEAD_SENTENCES` sentences: one
+    that introduces the words of the next (a long one tells a story: "The relationship between
+    Russia and Kazakhstan has many facets. ... Back in 2013, Vladimir Putin ... claimed that ...")."""
+    pos = start
+    for _ in range(LEAD_SENTENCES):
+        before = _neighbour(hit, pos, snapshot, after=False)
+        if before is None:  # the passage starts here: a paragraph only if the article does
+            return hit.chunk.char_start == 0
+        if "\n" in hit.chunk.text[before[3] : pos]:
+            return True
+        pos = before[2]
+    return False
 
 
 def in_quotation(passage: str, start: int) -> bool:
@@ -1291,6 +1331,9 @@ def stream_answer(
     if slips:
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)
+    # "What position does Askar Zhambakin hold?" asks who he is; "position" and "hold" are the
+    # articles' words for other things ("Kazakhstan's position").
+    query = role_asked(query) or query
     # A city the articles call otherwise is read in their name too ("Almaty": "Alma-Ata").
     cities = cities_written_otherwise(query, snapshot)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)

@@ -1204,6 +1204,30 @@ def standalone_ask(question: str) -> str | None:
     return asked if told and asked.strip() and not _REFERS_BACK.search(asked) else None
 
 
+_ROLE = r"position|post|title|job|role|office|rank"
+_ASKS_ROLE = re.compile(
+    rf"^\W*(?:what|which)\s+(?:{_ROLE})\s+(?:does|did|do)\s+({_NAME_RUN})\s+(?:hold|have|occupy)\b|"
+    rf"^\W*what\s+(?:is|was)\s+({_NAME_RUN})['’]s?\s+(?:{_ROLE})\b",
+    re.I,
+)
+
+
+def role_asked(question: str) -> str | None:
+    """ "Who is X?" for a question about the post a person named holds ("What position does Askar
+    Zhambakin hold?"): the sentence giving it ("..., Askar Zhambakin, Vice Minister of Digital
+    Development, said") answers "who is he", and the question's own words ("position", "hold") are
+    the articles' words for other things.
+
+    >>> role_asked("What position does Askar Zhambakin hold?"), role_asked("What is Timur Suleimenov's job?")
+    ('Who is Askar Zhambakin?', 'Who is Timur Suleimenov?')
+    >>> role_asked("What position does Kazakhstan take?") is None  # no person's name of two words
+    True
+    """
+    m = _ASKS_ROLE.search(question)
+    name = m and (m.group(1) or m.group(2))
+    return f"Who is {name}?" if name and " " in name.strip() else None
+
+
 # ---------------------------------------------------------------- the kind of answer: a name
 
 # Things known by their names: "Which Russian newspaper ...?", "In which city ...?". Not "which
@@ -1866,6 +1890,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     >>> fits = answer_type_check("On which date did Putin and Tokayev hold their talks?")
     >>> fits("They met on Thursday (November 9th)."), fits("They will meet again on November 23rd.")
     (True, False)
+    >>> told = "Three days before Putin's arrival, a trial began."
+    >>> answer_type_check("When did the trial begin?")(told), answer_type_check("On what date did it begin?")(told)
+    (True, False)
     """
     kind = _answer_kind_check(question)
     elsewhere = other_partner(question)
@@ -1938,6 +1965,14 @@ _ENDS_SENTENCE = frozenset('.!?:…”"»')
 _ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion, Toqayev said"
 
 
+_PLAIN_WHEN = re.compile(r"^\W*(?:and\s+|so\s+)?when\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a\s+few|several|some)\s+(?:days?|weeks?|months?|years?)\s+"
+    r"(?:before|after|earlier|later|ago)\b|\b(?:the\s+day|the\s+week)\s+(?:before|after)\b",
+    re.I,
+)
+
+
 def _answer_kind_check(question: str) -> Callable[[str], bool]:
     """`answer_type_check` without the test for a place."""
     if asks_name(question):
@@ -1960,8 +1995,12 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
     if asks_date(question):
         # "On which date did they hold their talks?" is not answered by when they "will meet again".
         done = asks_past_act(question)
+        # A plain "when" is answered by a time told by another event too: "Three days before Vladimir
+        # Putin's arrival in the country, a trial began ..."; "on which date" is not.
+        relative = bool(_PLAIN_WHEN.match(question))
         return lambda sentence: (
-            bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence)) and not (done and _TO_BE.search(sentence))
+            bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence) or (relative and _RELATIVE.search(sentence)))
+            and not (done and _TO_BE.search(sentence))
         )
     if asks_quantity(question):
         return lambda sentence: has_quantity(sentence, question)

@@ -731,3 +731,41 @@ def test_what_percentage_is_answered_only_by_a_share(seed_index, real_embedder):
     ):
         b = answer_question(q, settings, snap, embedder=real_embedder)
         assert not b.abstained and share in b.text, b.text
+
+
+def test_what_position_someone_holds_is_read_as_who_he_is(seed_index, real_embedder):
+    """ "What position does Askar Zhambakin hold?" is "Who is Askar Zhambakin?": the sentence that
+    gives his post ("..., Askar Zhambakin, Vice Minister of Digital Development, ..., said") shares no
+    word with "position" or "hold", which the articles use for other things, and fell under the floor."""
+    settings, snap = seed_index
+    for q, post in (
+        ("What position does Askar Zhambakin hold?", "Vice Minister of Digital Development"),
+        ("What post does Timur Suleimenov hold?", "deputy head of the presidential administration"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and post in a.text, a.text
+
+
+def test_when_is_answered_by_a_time_told_by_another_event(seed_index, real_embedder):
+    """ "Three days before Vladimir Putin's arrival in the country, a trial began ..." answers
+    "When did the trial begin?" (before, only a date did); "On what date ...?" still wants a date."""
+    settings, snap = seed_index
+    q = "When did the trial of the Petropavlovsk Workers' Council members begin?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Three days before Vladimir Putin’s arrival" in a.text, a.text
+    q = "On what date did the trial of the Petropavlovsk Workers' Council members begin?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert b.abstained and not b.citations, b.text
+
+
+def test_what_someone_said_is_found_in_a_paragraph_of_his_words_without_quotation_marks(seed_index, real_embedder):
+    """The translation gives Perla's words as a paragraph without quotation marks after "Andrey Perla
+    proposed to “reassess” relations ...": its last sentence is what he said, given with that lead."""
+    settings, snap = seed_index
+    a = answer_question("what did perla say about former provinces", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Andrey Perla proposed" in a.text and "no more than former provinces" in a.text, a.text
+    # A paragraph that tells a story is no one's words: "Back in 2013, Vladimir Putin ... claimed ..."
+    # does not make the next paragraph Putin's.
+    q = "What exactly did Tokayev say in Kazakh before he switched back to Russian during Putin's visit?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert "Back in 2013" not in b.text, b.text
