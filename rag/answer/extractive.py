@@ -913,7 +913,9 @@ def extractive_answer(
 
     if asks_author(result.query) and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot)):
         return byline  # the article of the best passage
-    if denied := premise_denied(result.query, scored) or premise_denied(result.query, untyped_scores()):
+    # Scored again only for a question that takes something for granted.
+    takes = taken_as_undone(result.query) or premise_verbs(premise_question(result.query))
+    if denied := premise_denied(result.query, scored) or (takes and premise_denied(result.query, untyped_scores())):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
