@@ -699,38 +699,47 @@ def test_when_abstains_if_the_articles_tell_the_event_without_a_date(seed_index,
     """ "After attending an elite school, he graduated from the Moscow Institute ..." gives no date,
     so "When did Tokayev graduate ...?" is not answered by another sentence that has one (on his
     meeting with Putin "on Thursday (November 9th)"); a dated event is still answered."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            "When did Tokayev graduate from the Moscow Institute of International Relations?",
+            "In which year did Tokayev graduate from the Moscow institute?",
+        ],
+        [
+            ("When did Putin claim that Kazakhstan never had sovereignty?", "2013"),
+            ("What month did Tokayev have the press conference with the German chancellor?", "September"),
+        ],
+    )
+
+
+def _abstains_then_answers(seed_index, embedder, abstaining: list[str], answered: list[tuple[str, str]]) -> None:
+    """Each of `abstaining` abstains without citations; each of `answered` is answered with its words."""
     settings, snap = seed_index
-    for q in (
-        "When did Tokayev graduate from the Moscow Institute of International Relations?",
-        "In which year did Tokayev graduate from the Moscow institute?",
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
+    for q in abstaining:
+        a = answer_question(q, settings, snap, embedder=embedder)
         assert a.abstained and not a.citations, a.text
-    for q, when in (
-        ("When did Putin claim that Kazakhstan never had sovereignty?", "2013"),
-        ("What month did Tokayev have the press conference with the German chancellor?", "September"),
-    ):
-        b = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not b.abstained and when in b.text, b.text
+    for q, words in answered:
+        b = answer_question(q, settings, snap, embedder=embedder)
+        assert not b.abstained and words in b.text, b.text
 
 
 def test_what_percentage_is_answered_only_by_a_share(seed_index, real_embedder):
     """No article gives the share of Kazakh oil that goes through the pipeline or Novorossiysk;
     "50 mines" after "the main route for transporting Kazakh oil" is no percentage, so the
     questions abstain. "Almost 20% of the population" and "70 % of all goods" still answer."""
-    settings, snap = seed_index
-    for q in (
-        "What percentage of Kazakhstan's oil exports goes through the Caspian Pipeline Consortium?",
-        "What percentage of Kazakh oil is shipped through Novorossiysk?",
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert a.abstained and not a.citations, a.text
-    for q, share in (
-        ("What percentage of Kazakhstan's population is Russian?", "20%"),
-        ("What percentage of goods go through Russia and the EAEU?", "70"),
-    ):
-        b = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not b.abstained and share in b.text, b.text
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            "What percentage of Kazakhstan's oil exports goes through the Caspian Pipeline Consortium?",
+            "What percentage of Kazakh oil is shipped through Novorossiysk?",
+        ],
+        [
+            ("What percentage of Kazakhstan's population is Russian?", "20%"),
+            ("What percentage of goods go through Russia and the EAEU?", "70"),
+        ],
+    )
 
 
 def test_what_position_someone_holds_is_read_as_who_he_is(seed_index, real_embedder):
