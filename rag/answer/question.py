@@ -1956,11 +1956,15 @@ def reports_words(sentence: str) -> bool:
     False
     >>> reports_words("Last year the volume of trade reached $25 billion, Toqayev said")
     True
+    >>> reports_words("Despite the formation of the same triple “gas union”, contradictions remain.")
+    False
     """
     ends = sentence.rstrip()[-1:] in _ENDS_SENTENCE or bool(_ENDS_SAID.search(sentence))
-    return ends and bool(_REPORTS_WORDS.search(sentence))
+    # A name or term in quotation marks ("the triple “gas union”") is nobody's words.
+    return ends and bool(_REPORTS_WORDS.search(_QUOTED_TERM.sub(r"\1", sentence)))
 
 
+_QUOTED_TERM = re.compile(r"[“«]((?:[^\s“”«»\"]+\s){0,2}[^\s“”«»\"]+?)[”»](?=[\s,;)]|$)")
 _ENDS_SENTENCE = frozenset('.!?:…”"»')
 _ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion, Toqayev said"
 

@@ -778,3 +778,18 @@ def test_what_someone_said_is_found_in_a_paragraph_of_his_words_without_quotatio
     q = "What exactly did Tokayev say in Kazakh before he switched back to Russian during Putin's visit?"
     b = answer_question(q, settings, snap, embedder=real_embedder)
     assert "Back in 2013" not in b.text, b.text
+
+
+def test_a_term_in_quotation_marks_is_not_someone_s_words(seed_index, real_embedder):
+    """No article says what Macron said in Astana: the sentence after his visit quotes only a term
+    ("the same triple “gas union”"), which reports no one's words, so the question abstains. Words
+    told with a verb of saying still answer ("We need to inform him, Mardan said.")."""
+    settings, snap = seed_index
+    for q in (
+        "What did Macron say during his visit to Astana?",
+        "What did Emmanuel Macron say when he visited Astana?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and a.text == WORDS_TEXT and not a.citations, a.text
+    b = answer_question("What did Mardan say the Germans supply?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "tanks" in b.text, b.text
