@@ -69,6 +69,7 @@ from rag.answer.question import (
     role_asked,
     says_not,
     says_set_aside,
+    says_undone,
     speaks_of_plans,
     standalone_ask,
     still_to_come,
@@ -97,6 +98,7 @@ ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
 WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
 HOLDER_TEXT = "The articles don't say. None of the sentences found names who it is."
+UNDONE_TEXT = "The articles don't say. None of the sentences found says it was not done."
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -940,6 +942,10 @@ def extractive_answer(
     if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
         # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
         return HOLDER_TEXT, (), True, None
+    if taken_as_undone(result.query) and not any(says_undone(p[4]) for p in picked):
+        # "Why did Lavrov refuse to wear the headphones?" is not answered by "Lavrov ... tried to
+        # find the headphones": an answer to why something was not done says it was not.
+        return UNDONE_TEXT, (), True, None
     if asks_words(result.query) and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
         # afterwards, Tokayev switched back to Russian.": the answer is someone's words. They may

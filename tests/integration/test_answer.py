@@ -10,6 +10,7 @@ import pytest
 from rag.answer.extractive import (
     ABSTAIN_TEXT,
     HOLDER_TEXT,
+    UNDONE_TEXT,
     WORDS_TEXT,
     BadQuestion,
     answer_json,
@@ -109,7 +110,7 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                 )
                 if denied:
                     assert any(denied.group(1) in " ".join(h.chunk.text.split()) for h in a.hits), a.text
-                elif a.text not in (ABSTAIN_TEXT, WORDS_TEXT, HOLDER_TEXT) and not a.text.startswith(
+                elif a.text not in (ABSTAIN_TEXT, WORDS_TEXT, HOLDER_TEXT, UNDONE_TEXT) and not a.text.startswith(
                     "The articles were published by "
                 ):
                     named = re.fullmatch(
@@ -793,3 +794,16 @@ def test_a_term_in_quotation_marks_is_not_someone_s_words(seed_index, real_embed
         assert a.abstained and a.text == WORDS_TEXT and not a.citations, a.text
     b = answer_question("What did Mardan say the Germans supply?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "tanks" in b.text, b.text
+
+
+def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_done(seed_index, real_embedder):
+    """Lavrov, Peskov and Putin "tried to find the headphones": no sentence says anyone refused them,
+    so why they refused abstains; why Kazakhstan refuses to recognise breakaway territories is
+    answered by "Kazakhstan ... does not recognize any self-determined territories"."""
+    settings, snap = seed_index
+    for q in ("Why did Lavrov refuse to wear the headphones?", "Why did Peskov refuse to put on the headphones?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and a.text == UNDONE_TEXT and not a.citations, a.text
+    q = "Why does Kazakhstan refuse to recognise self-proclaimed territories?"
+    b = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not b.abstained and "does not recognize any self-determined territories" in b.text, b.text
