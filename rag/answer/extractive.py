@@ -669,8 +669,10 @@ def score_sentences(
             start, end, text = starts[i], ends[i], texts[i]
             if len(text.split()) < 4 or addresses_assistant(text):
                 continue  # headings and fragments are not answers, nor text addressing the assistant
-            if not fitting[i] and not (
-                reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1])
+            if (
+                not fitting[i]
+                and not (reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1]))
+                and not (i > 0 and fitting[i - 1] and _LEADS_BACK.match(text))
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
@@ -1078,7 +1080,7 @@ def _reason_before(question: str, text: str, start: int, neighbour_start: int) -
 
 
 _LEADS_BACK = re.compile(
-    r"^\W*(he|she|they|it|this|these|those|his|her|their|therefore|thus|hence|so|that is why|this is why|under it)\b",
+    r"^\W*(he|she|they|it|this|these|those|his|her|their|therefore|thus|hence|so|that is why|this is why|under it|then)\b",
     re.I,
 )
 

@@ -807,3 +807,13 @@ def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_do
     q = "Why does Kazakhstan refuse to recognise self-proclaimed territories?"
     b = answer_question(q, settings, snap, embedder=real_embedder)
     assert not b.abstained and "does not recognize any self-determined territories" in b.text, b.text
+
+
+def test_a_sentence_opening_with_then_reads_back_to_the_one_before(seed_index, real_embedder):
+    """ "Putin and Tokayev will meet again in the Belarusian capital Minsk on November 23rd. Then at a
+    summit of the Collective Security Treaty Organization (CSTO), ...": the second sentence is the one
+    about the summit, and names no city; the first gives it."""
+    settings, snap = seed_index
+    for q in ("In which city will the CSTO summit take place?", "Where will the CSTO summit be held?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Minsk" in a.text and "Then at a summit" in a.text, a.text
