@@ -91,7 +91,7 @@ from rag.search.filters import Filters
 from rag.search.names import chunks_mentioning, cities_written_otherwise, place_aliases, place_codes, truecased
 from rag.search.retrieve import SearchResult, search
 from rag.search.spelling import respelled, respelled_note, unknown_names
-from rag.search.when import spread_note
+from rag.search.when import MONTH_WORD, spread_note
 from rag.serialize import answer_json  # noqa: F401
 
 ANSWER_MODES = ("extractive", "llm")
@@ -223,13 +223,44 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         and not coded(n, hits)
     ]
     missing += unknown_names(question, snapshot)  # "what did murat nurtleu say?"
+    # "the 13th package" is not "13 million": an ordinal counts only as an ordinal (a day of a month
+    # is a date: "November 23rd" is "23 November").
+    days = [d.span() for d in _DAY_OF_MONTH.finditer(question)]
+    ordinals = [m.group(0) for m in _ORDINAL.finditer(question) if not any(a <= m.start() < b for a, b in days)]
+    missing += [o for o in ordinals if not _ordinal_found(o, hits, snapshot)]
     # A lone digit is ordinary speech ("the 2 countries", a pasted "(1)") more often than a fact to look up.
-    numbers = [n for n in _DIGITS.findall(question) if len(n) > 1]
+    numbers = [n for n in _DIGITS.findall(_ORDINAL.sub(" ", question)) if len(n) > 1]
     if numbers:
         dates = " ".join(str(docs.get(h.chunk.doc_id, {}).get("date", "")) for h in hits)
         found = set(quantities(dates)).union(*(passage_quantities(h.chunk.text) for h in hits))
         missing += [n for n in numbers if not set(quantities(n)) & found and not _in_articles(n, hits, snapshot)]
     return list(dict.fromkeys(missing))
+
+
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.I)
+_ORDINAL_WORDS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                  "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+                  "seventeenth", "eighteenth", "nineteenth", "twentieth")  # fmt: skip
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:{MONTH_WORD})\.?\s+\d+(?:st|nd|rd|th)\b|\b\d+(?:st|nd|rd|th)\s+(?:of\s+)?(?:{MONTH_WORD})\b", re.I
+)
+
+
+def _ordinal_found(ordinal: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> bool:
+    """Whether a passage found, or another of its articles', has the ordinal, in digits ("12th") or
+    in words ("twelfth").
+
+    >>> _ordinal_found("13th", (), None), _ordinal_found("0th", (), None)
+    (False, False)
+    """
+    n = int(_ORDINAL.match(ordinal).group(1))
+    forms = [rf"\b{n}(?:st|nd|rd|th)\b"] + ([rf"\b{_ORDINAL_WORDS[n]}\b"] if 0 < n < len(_ORDINAL_WORDS) else [])
+    written = re.compile("|".join(forms), re.I)
+    if any(written.search(h.chunk.text) for h in hits):
+        return True
+    return snapshot is not None and any(
+        _in_articles(f"{n}{suffix}", hits, snapshot) for suffix in ("st", "nd", "rd", "th")
+    )
 
 
 def _in_articles(number: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> bool:

@@ -817,3 +817,22 @@ def test_a_sentence_opening_with_then_reads_back_to_the_one_before(seed_index, r
     for q in ("In which city will the CSTO summit take place?", "Where will the CSTO summit be held?"):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and "Minsk" in a.text and "Then at a summit" in a.text, a.text
+
+
+def test_an_ordinal_the_articles_do_not_use_is_named_as_not_mentioned(seed_index, real_embedder):
+    """The articles speak of the EU's "12th package of sanctions"; a question about the 13th was
+    answered, since a passage found has "13 million" (tonnes of oil). An ordinal counts only as an
+    ordinal; "the 10th summit" and "the twelfth package" are still answered."""
+    settings, snap = seed_index
+    for q, ordinal in (
+        ("Did Kazakhstan join the 13th package of EU sanctions?", "13th"),
+        ("What did the 5th package of sanctions ban?", "5th"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and a.text.startswith(f"The articles don't mention {ordinal}.") and not a.citations, a.text
+    for q, words in (
+        ("When did Astana host the 10th summit of the Organization of Turkic States?", "November 3"),
+        ("What was discussed about the twelfth package of sanctions?", "12th package"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and words in b.text, b.text
