@@ -767,12 +767,20 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     if not subjects or not scored:
         return None
     theirs = {t for n in subjects for t in surname_tokens(n)}
-    if theirs & sentence_tokens(scored[0][4]):
+    # The sentence that tells the act: the best one, or a close runner-up that has the question's
+    # verb when the best does not ("Why did Putin speak Kazakh at the meeting?": "Putin and his
+    # Kazakh counterpart met on Thursday." is closest; "... decided to speak Kazakh" tells it).
+    verbs = premise_verbs(premise_question(question))
+    told = scored[0]
+    if verbs and not affirms(verbs, told[4]):
+        near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+        told = next((c for c in near if affirms(verbs, c[4])), told)
+    if theirs & sentence_tokens(told[4]):
         return None
     # Another person the question names can be who the sentence says did it: "Why did Anatoly
     # Nesmiyan call Tokayev anti-Russian?" against "..., Tokayev even called on Western countries".
     asked = frozenset(theirs)
-    _, hit, start, end, text = scored[0]
+    _, hit, start, end, text = told
     actor = actor_of(text, asked)
     if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
         actor, text = actor_of(lead[4], asked), f"{lead[4]} {text}"

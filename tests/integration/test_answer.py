@@ -836,3 +836,19 @@ def test_an_ordinal_the_articles_do_not_use_is_named_as_not_mentioned(seed_index
     ):
         b = answer_question(q, settings, snap, embedder=real_embedder)
         assert not b.abstained and words in b.text, b.text
+
+
+def test_why_did_someone_reads_the_sentence_that_tells_the_act(seed_index, real_embedder):
+    """The closest sentence to "Why did Putin speak Kazakh at the meeting?" is "Russian President
+    Putin and his Kazakh counterpart met on Thursday.", which names Putin but tells no speaking; a
+    close runner-up tells it ("... decided to speak Kazakh instead of Russian") of Tokayev, so the
+    question abstains saying whom it is told of. Asked of Tokayev, it is answered."""
+    settings, snap = seed_index
+    for q, asked in (
+        ("Why did Putin speak Kazakh at the meeting?", "Putin"),
+        ("Why did Peskov speak Kazakh to the delegation?", "Peskov"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and f"says it of Tokayev, not {asked}" in a.text and not a.citations, a.text
+    b = answer_question("Why did Tokayev speak Kazakh at the meeting?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "decided to speak Kazakh instead of Russian" in b.text, b.text
