@@ -459,6 +459,9 @@ _ACTS = re.compile(
 )
 
 
+_NAMED_BY = re.compile(r",[”\"»]?\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+$")
+
+
 def surname_tokens(name: str) -> set[str]:
     """The tokens a person is told apart by: those of the last word of the name, so "Sergei
     Mardan" is not the "Sergei Lavrov" of a question.
@@ -485,8 +488,14 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     'Alibek Kuantirov'
     >>> actor_of("Having called Russia an ally, Kassym-Jomart Tokayev even called for it.", frozenset())
     'Kassym-Jomart Tokayev'
+    >>> actor_of("It was a signal to the Russian Federation and Germany, Chebotarev writes in his channel.", frozenset())
+    'Chebotarev'
     """
     for act in _ACTS.finditer(sentence):  # "Having called Russia an ally, Tokayev even called on ..."
+        # "..., Chebotarev writes in his telegram channel.": the name just before the verb after a
+        # comma is who said it, not a name in the words said ("the Russian Federation").
+        if (by := _NAMED_BY.search(sentence[: act.start()])) and not surname_tokens(by.group(1)) & asked:
+            return by.group(1)
         for name in names_in(sentence[: act.start()]):
             if " " in name and not surname_tokens(name) & asked:
                 return name

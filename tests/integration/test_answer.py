@@ -852,3 +852,13 @@ def test_why_did_someone_reads_the_sentence_that_tells_the_act(seed_index, real_
         assert a.abstained and f"says it of Tokayev, not {asked}" in a.text and not a.citations, a.text
     b = answer_question("Why did Tokayev speak Kazakh at the meeting?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "decided to speak Kazakh instead of Russian" in b.text, b.text
+
+
+def test_the_one_said_to_write_is_the_name_before_the_verb(seed_index, real_embedder):
+    """ "... a clear signal to both the leadership of the Russian Federation and ..., Chebotarev
+    writes in his telegram channel.": asked what a newspaper wrote, the abstention names Chebotarev
+    as the writer, not "Russian Federation" (the first name of the sentence)."""
+    settings, snap = seed_index
+    q = "What did the Washington Post write about Tokayev's visit to Germany?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "says it of Chebotarev, not Washington Post" in a.text, a.text
