@@ -1449,7 +1449,7 @@ UNITS: dict[str, str] = {
     "tenge": r"tenge|kzt",
 }
 _ASKS_MEASURE = re.compile(r"\b(capacity|capacities|output)\b", re.I)
-_ASKS_PERCENTAGE = re.compile(r"\bpercentage\b", re.I)
+_ASKS_PERCENTAGE = re.compile(r"\bpercentage\b|\b(?:what|which)\s+(?:share|proportion|portion|fraction)\s+of\b", re.I)
 _PART_OF = re.compile(r"%|\bper\s*cent\b|\b(?:half|quarter|third|fifth|tenth)s?\b", re.I)
 # "How deep were the mines found?" is answered by a length, not by "50 mines".
 _ASKS_LENGTH = re.compile(r"\bhow\s+(?:deep|far|wide|tall)\b", re.I)

@@ -735,10 +735,13 @@ def test_what_percentage_is_answered_only_by_a_share(seed_index, real_embedder):
         [
             "What percentage of Kazakhstan's oil exports goes through the Caspian Pipeline Consortium?",
             "What percentage of Kazakh oil is shipped through Novorossiysk?",
+            "What share of Kazakh oil goes to China?",  # a share asked as "what share / proportion of"
+            "What proportion of Kazakhstan's oil exports goes through Novorossiysk?",
         ],
         [
             ("What percentage of Kazakhstan's population is Russian?", "20%"),
             ("What percentage of goods go through Russia and the EAEU?", "70"),
+            ("What proportion of schools in Kazakhstan are Russian-speaking?", "a quarter"),
         ],
     )
 
