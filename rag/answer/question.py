@@ -1980,13 +1980,18 @@ def reports_words(sentence: str) -> bool:
     True
     >>> reports_words("Despite the formation of the same triple “gas union”, contradictions remain.")
     False
+    >>> reports_words('The president put forward the motto “Turkic era!” or "TURKTIME!" at the summit.')
+    False
     """
     ends = sentence.rstrip()[-1:] in _ENDS_SENTENCE or bool(_ENDS_SAID.search(sentence))
     # A name or term in quotation marks ("the triple “gas union”") is nobody's words.
-    return ends and bool(_REPORTS_WORDS.search(_QUOTED_TERM.sub(r"\1", sentence)))
+    return ends and bool(_REPORTS_WORDS.search(_QUOTED_TERM.sub(lambda m: m.group(1) or m.group(2), sentence)))
 
 
-_QUOTED_TERM = re.compile(r"[“«]((?:[^\s“”«»\"]+\s){0,2}[^\s“”«»\"]+?)[”»](?=[\s,;)]|$)")
+_QUOTED_TERM = re.compile(
+    r"[“«]((?:[^\s“”«»\"]+\s){0,2}[^\s“”«»\"]+?)[”»](?=[\s,;)]|$)"
+    r"|(?<![\w,.!?])\"((?:[^\s“”«»\"]+\s){0,2}[^\s“”«»\"]+?)\"(?=[\s,;)]|$)"
+)
 _ENDS_SENTENCE = frozenset('.!?:…”"»')
 _ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion, Toqayev said"
 
