@@ -38,6 +38,7 @@ from rag.answer.question import (
     asks_reason,
     asks_which_kind,
     asks_who,
+    asks_who_did,
     asks_who_said,
     asks_words,
     contradicts,
@@ -53,6 +54,7 @@ from rag.answer.question import (
     left_unnamed,
     moved_city,
     moved_month,
+    names_anyone,
     names_in,
     new_names,
     only_asked_for,
@@ -512,7 +514,7 @@ class _Asked:
         names = tuple(key_names(question))
         typed = asks_date(question) or asks_quantity(question)
         who = asks_who(question)
-        who_did = who and not re.search(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", question.strip(), re.I)
+        who_did = asks_who_did(question)
         asked_about = key_names(after_wh_phrase(question)) + pronoun_persons(question)
         told, asked_part = told_and_asked(question)
         if _SOMEONE_DID.match(told) and _WHO_WAS_IT.match(asked_part):
@@ -982,6 +984,10 @@ def extractive_answer(
     picked = _pick(result.query, scored, snapshot)
     if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
         # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
+        return HOLDER_TEXT, (), True, None
+    if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
+        # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
+        # Alma-Ata ...", which names no one.
         return HOLDER_TEXT, (), True, None
     if taken_as_undone(result.query) and not any(says_undone(p[4]) for p in picked):
         # "Why did Lavrov refuse to wear the headphones?" is not answered by "Lavrov ... tried to

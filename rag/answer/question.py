@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -997,6 +997,49 @@ def asks_who(question: str) -> bool:
 _ASKS_HOLDER = re.compile(
     rf"^\W*(?:{_FILLERS}\b[\s,]+)?who\s+(?:is|was|are|were)\s+(?:the\s+|(?-i:[A-Z])[\w.-]*['’]s\s+)", re.I
 )
+
+
+# Who a "who did it?" answer can be without a name: "political observers", "the authorities".
+_AGENTS = re.compile(
+    r"\b(?:observers?|experts?|analysts?|officials?|authorities|activists?|protesters?|opposition|deputies|deputy|"
+    r"lawmakers?|government|ministry|ministers?|police|residents?|citizens?|students?|journalists?|media|press|"
+    r"propagandists?|bloggers?|scientists?|politicians?|leaders?|leadership|part(?:y|ies)|council|committee|"
+    r"organi[sz]ers?|users?|people|he|she|they|someone|somebody)\b",
+    re.I,
+)
+
+
+def asks_who_did(question: str) -> bool:
+    """A "who" question about who did something ("Who criticized Zatulin?"), not who someone is
+    ("Who is Anatoly Nesmiyan?").
+
+    >>> asks_who_did("Who organized the rallies in Alma-Ata?"), asks_who_did("Who is Anatoly Nesmiyan?")
+    (True, False)
+    """
+    return asks_who(question) and not _WHO_IS.search(question.strip())
+
+
+_WHO_IS = re.compile(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", re.I)
+
+
+def names_anyone(sentence: str) -> bool:
+    """Whether a sentence names someone who could have done what a "who did it?" question asks: a
+    name that is not a place's, a language's or a day's, or a word for people ("observers", "the
+    authorities"). "On March 6, rallies were held in Alma-Ata against the Russian military
+    operation in Ukraine." names no one who held them.
+
+    >>> names_anyone("On March 6, rallies were held in Alma-Ata against the Russian military operation in Ukraine.")
+    False
+    >>> names_anyone("Rallies were organised by Oleg Ivanov."), names_anyone("Political observers saw it as a ploy.")
+    (True, True)
+    """
+    if _AGENTS.search(sentence):
+        return True
+    return any(
+        not (place_aliases(n) or is_city(n) or is_language(n) or is_language(n.split()[-1]))
+        and n.lower() not in _CALENDAR_WORDS
+        for n in names_in(sentence)
+    )
 
 
 def asks_holder(question: str) -> bool:

@@ -865,3 +865,18 @@ def test_the_one_said_to_write_is_the_name_before_the_verb(seed_index, real_embe
     q = "What did the Washington Post write about Tokayev's visit to Germany?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert a.abstained and "says it of Chebotarev, not Washington Post" in a.text, a.text
+
+
+def test_who_did_it_is_not_answered_by_a_sentence_naming_no_one(seed_index, real_embedder):
+    """ "On March 6, rallies were held in Alma-Ata against the Russian military operation in
+    Ukraine." names a day, places and a language but no one who held them; words for people count
+    ("Political observers ... saw the offer ... as a “Trojan horse”"), and so do names."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        ["Who organized the rallies in Alma-Ata?", "Who held the rallies against the war in Alma-Ata on March 6?"],
+        [
+            ("Who saw the offer of oil and gas deliveries to the EU as a Trojan horse?", "Political observers"),
+            ("Who criticized Zatulin?", "Andrey Turchak"),
+        ],
+    )
