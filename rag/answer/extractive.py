@@ -80,8 +80,10 @@ from rag.answer.question import (
     swapped_parties,
     swapped_roles,
     taken_as_undone,
+    tells_of,
     told_and_asked,
     unnamed_speaker,
+    why_subject,
 )
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError, RagError
@@ -101,6 +103,9 @@ ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this 
 WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
 HOLDER_TEXT = "The articles don't say. None of the sentences found names who it is."
 UNDONE_TEXT = "The articles don't say. None of the sentences found says it was not done."
+NOT_TOLD_TEXT = (
+    "The articles don't say. None of the sentences found tells of the one the question names, or of that act."
+)
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -985,6 +990,11 @@ def extractive_answer(
     if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
         # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
         return HOLDER_TEXT, (), True, None
+    who, verbs = why_subject(result.query)
+    if who and not any(_tells_of(p, who, verbs, snapshot) for p in picked):
+        # "Why did Putin skip the opening of the forum?" is not answered by sentences that speak
+        # neither of Putin nor of skipping ("... opening of the forum by the presidents ...").
+        return NOT_TOLD_TEXT, (), True, None
     if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
         # Alma-Ata ...", which names no one.
@@ -1109,6 +1119,18 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
 # the translated articles also use for "for instance" ("Thus, Konstantin Zatulin ... stated:").
 _CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
+
+
+def _tells_of(picked, who: frozenset[str], verbs: tuple[str, ...], snapshot: StoreReader) -> bool:
+    """`tells_of` for a picked sentence, read with the sentence before it, which may name the one
+    it calls "the head of government" or "he" ("Tokayev’s speech during Putin’s recent visit ...
+    In his speech ..., the head of government ... decided to speak Kazakh"); a quotation is the
+    words of someone its lead-in names."""
+    _, hit, start, _, text = picked
+    if tells_of(text, who, verbs) or in_quotation(hit.chunk.text, start):
+        return True
+    before = _neighbour(hit, start, snapshot, after=False)
+    return before is not None and tells_of(before[4], who, ())
 
 
 def _reason_before(question: str, text: str, start: int, neighbour_start: int) -> bool:

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "why_subject", "tells_of", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1007,6 +1007,51 @@ _AGENTS = re.compile(
     r"organi[sz]ers?|users?|people|he|she|they|someone|somebody)\b",
     re.I,
 )
+
+
+_WHY_DID = re.compile(r"^\W*why\s+(?:did|does|do|has|have|had)\s+(.+)$", re.I)
+
+
+def why_subject(question: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(tokens of who did it, premise verbs) of "Why did <name> <verb> ...?", when the words before
+    the verb are a name (a person, a country, an organisation; not a language: "Why did Kazakh oil
+    shipments fall?"), else empty. A country counts by its other names too ("Kazakhstan": "Astana").
+
+    >>> sorted(why_subject("Why did Putin skip the opening of the forum?")[0])
+    ['putin']
+    >>> why_subject("Why did Kazakh oil and gas shipments fall?"), why_subject("Why did he go?")
+    ((frozenset(), ()), (frozenset(), ()))
+    """
+    m = _WHY_DID.match(question)
+    verbs = premise_verbs(premise_question(question)) if m else ()
+    if not verbs:
+        return frozenset(), ()
+    words = re.findall(r"[\w’'-]+", m.group(1))
+    at = next((i for i, w in enumerate(words) if _same_stem(_stem(w) or "", verbs[0])), None)
+    phrase = " ".join(words[:at]) if at else ""
+    names = names_in(phrase)
+    rest = set(phrase.lower().split()) - {w.lower() for n in names for w in n.split()}
+    if not names or rest - {"the", "of", "for", "and"} or any(is_language(n) for n in names):
+        return frozenset(), ()
+    tokens = set(lexical_tokens(phrase))
+    for n in names:
+        tokens |= {t for a in place_aliases(n) for t in lexical_tokens(a)}
+    return frozenset(tokens - STOPWORDS), verbs
+
+
+def tells_of(sentence: str, tokens: frozenset[str], verbs: tuple[str, ...]) -> bool:
+    """Whether a sentence speaks of who a why question names (`why_subject`) or of the act it
+    takes as done: "Why did Putin skip the forum?" is not answered by "During the opening of the
+    forum by the presidents of the two countries ...", which does neither.
+
+    >>> tokens, verbs = why_subject("Why did Putin skip the opening of the forum?")
+    >>> tells_of("The forum was opened by the presidents of the two countries.", tokens, verbs)
+    False
+    >>> tells_of("Putin was in Moscow.", tokens, verbs), tells_of("He skipped it.", tokens, verbs)
+    (True, True)
+    """
+    held = set(lexical_tokens(sentence))
+    return bool(held & tokens) or any(_same_stem(t, v) for t in held for v in verbs)
 
 
 def asks_who_did(question: str) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from rag.answer.extractive import (
     ABSTAIN_TEXT,
     HOLDER_TEXT,
+    NOT_TOLD_TEXT,
     UNDONE_TEXT,
     WORDS_TEXT,
     BadQuestion,
@@ -110,9 +111,13 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                 )
                 if denied:
                     assert any(denied.group(1) in " ".join(h.chunk.text.split()) for h in a.hits), a.text
-                elif a.text not in (ABSTAIN_TEXT, WORDS_TEXT, HOLDER_TEXT, UNDONE_TEXT) and not a.text.startswith(
-                    "The articles were published by "
-                ):
+                elif a.text not in (
+                    ABSTAIN_TEXT,
+                    WORDS_TEXT,
+                    HOLDER_TEXT,
+                    UNDONE_TEXT,
+                    NOT_TOLD_TEXT,
+                ) and not a.text.startswith("The articles were published by "):
                     named = re.fullmatch(
                         r"The articles don't mention (.+)\. None of the passages found answers this question\.", a.text
                     )
@@ -880,3 +885,22 @@ def test_who_did_it_is_not_answered_by_a_sentence_naming_no_one(seed_index, real
             ("Who criticized Zatulin?", "Andrey Turchak"),
         ],
     )
+
+
+def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_nor_of_the_act(seed_index, real_embedder):
+    """ "During the opening of the Interregional Cooperation Forum in Kostanay by the presidents of
+    the two countries ..." speaks neither of Putin nor of skipping anything, so "Why did Putin skip
+    the opening ...?" abstains; a sentence naming the one asked about, or telling the act, answers."""
+    settings, snap = seed_index
+    for q in (
+        "Why did Putin skip the opening of the Interregional Cooperation Forum in Kostanay?",
+        "Why did Peskov praise Tokayev's speech in Kazakh?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and a.text == NOT_TOLD_TEXT and not a.citations, a.text
+    for q, words in (
+        ("Why did Kazakhstan refuse to cooperate with Sber?", "Due to the geopolitical situation"),
+        ("Why did Mardan criticize Toqayev?", "indecent"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and words in b.text, b.text
