@@ -779,7 +779,9 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     # Kazakh counterpart met on Thursday." is closest; "... decided to speak Kazakh" tells it).
     verbs = premise_verbs(premise_question(question))
     told = scored[0]
-    if verbs and not affirms(verbs, told[4]):
+    # Quoted words are the act of saying ("Why did Scholz call Kazakhstan an important partner?":
+    # “Kazakhstan is an important partner for us ...”), though they have no verb of it.
+    if verbs and not affirms(verbs, told[4]) and not in_quotation(told[1].chunk.text, told[2]):
         near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
         told = next((c for c in near if affirms(verbs, c[4])), told)
     if theirs & sentence_tokens(told[4]):

@@ -860,16 +860,27 @@ def test_why_did_someone_reads_the_sentence_that_tells_the_act(seed_index, real_
         assert a.abstained and f"says it of Tokayev, not {asked}" in a.text and not a.citations, a.text
     b = answer_question("Why did Tokayev speak Kazakh at the meeting?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "decided to speak Kazakh instead of Russian" in b.text, b.text
+    # Quoted words are the saying itself: Scholz's “Kazakhstan is an important partner for us ...”
+    # answers, though a runner-up has "called" (Tokayev "having called Russia a strategic partner").
+    q = "Why did Scholz call Kazakhstan an important partner?"
+    c = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not c.abstained and "Kazakhstan is an important partner for us" in c.text, c.text
 
 
 def test_the_one_said_to_write_is_the_name_before_the_verb(seed_index, real_embedder):
     """ "... a clear signal to both the leadership of the Russian Federation and ..., Chebotarev
-    writes in his telegram channel.": asked what a newspaper wrote, the abstention names Chebotarev
+    writes in his telegram channel.": asked why another wrote it, the abstention names Chebotarev
     as the writer, not "Russian Federation" (the first name of the sentence)."""
     settings, snap = seed_index
-    q = "What did the Washington Post write about Tokayev's visit to Germany?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "says it of Chebotarev, not Washington Post" in a.text, a.text
+    for q, asked in (
+        ("Why did Marat Shibutov write that Toqayev gave a clear signal to Germany?", "Marat Shibutov"),
+        (
+            "Why did Peskov write that Tokayev gave a clear signal to the leadership of the Russian Federation?",
+            "Peskov",
+        ),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and f"says it of Chebotarev, not {asked}" in a.text, a.text
 
 
 def test_who_did_it_is_not_answered_by_a_sentence_naming_no_one(seed_index, real_embedder):
