@@ -61,6 +61,8 @@ from rag.answer.question import (
     only_to_come,
     other_contents,
     owner_before,
+    owner_place,
+    place_names,
     planned_at,
     premise_question,
     premise_subject,
@@ -463,6 +465,7 @@ NEGATED = 0.06  # the question asks what was denied or not done, and the sentenc
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
+OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
 _CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
@@ -992,6 +995,12 @@ def extractive_answer(
     if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
         # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
         return HOLDER_TEXT, (), True, None
+    owner = owner_place(result.query)
+    if owner and not any(_of_place(p[1], owner, snapshot) for p in picked):
+        # "What is the official language of Uzbekistan?" is not answered by "Russian is the official
+        # language in the republic" of a passage that does not name Uzbekistan, in an article about
+        # Kazakhstan that names Uzbekistan once.
+        return ABSTAIN_TEXT, (), True, None
     who, verbs = why_subject(result.query)
     if who and not any(_tells_of(p, who, verbs, snapshot) for p in picked):
         # "Why did Putin skip the opening of the forum?" is not answered by sentences that speak
@@ -1121,6 +1130,19 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
 # the translated articles also use for "for instance" ("Thus, Konstantin Zatulin ... stated:").
 _CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
+
+
+def _of_place(hit: Hit, place: str, snapshot: StoreReader) -> bool:
+    """Whether a passage can speak of the place a question asks something of: it names it (or its
+    other names), or its article names it `OWNER_MENTIONS` times or more, so that a passage may
+    call it "the republic"."""
+    names = place_names(place)
+    held = sentence_tokens(hit.chunk.text)
+    if any(set(lexical_tokens(n)) <= held for n in names if lexical_tokens(n)):
+        return True
+    doc = snapshot.document(hit.chunk.doc_id)
+    text = doc.text if doc else ""
+    return sum(len(re.findall(rf"\b{re.escape(n)}", text)) for n in names) >= OWNER_MENTIONS
 
 
 def _tells_of(picked, who: frozenset[str], verbs: tuple[str, ...], snapshot: StoreReader) -> bool:

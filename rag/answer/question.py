@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "why_subject", "tells_of", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1957,6 +1957,33 @@ def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
 _BILATERAL = r"trade|turnover|relations|cooperation|ties|partnership|border"
 _WITH_PARTNER = re.compile(rf"\b({_BILATERAL})\s+(?:[\w’']+\s+){{0,3}}?with\s+(?:the\s+)?({_NAME_RUN})", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?-i:[A-Z])[\w’']+")  # "Kazakh-Russian": two
+
+
+_OWNER = re.compile(
+    r"\b(?:of|in)\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+)\W*$|\b((?-i:[A-Z])[\w-]+)['’]s\s+(?-i:[a-z])", re.I
+)
+
+
+def owner_place(question: str) -> str | None:
+    """The country a question asks something of, by "of X" or "in X" at its end or "X's": "What
+    is the official language of Uzbekistan?", "What is Uzbekistan's population?".
+
+    >>> owner_place("What is the official language of Uzbekistan?"), owner_place("What is Uzbekistan's population?")
+    ('Uzbekistan', 'Uzbekistan')
+    >>> owner_place("What did Tokayev say about sanctions?") is None
+    True
+    """
+    for m in _OWNER.finditer(told_and_asked(question)[1]):  # not in what it only tells
+        name = m.group(1) or m.group(2)
+        if place_aliases(name) or _country_words(name):
+            return name
+    return None
+
+
+def place_names(name: str) -> tuple[str, ...]:
+    """A place's names: its own, its other names (`place_aliases`) and the countries it is kin to
+    ("Kazakh": "Kazakhstan")."""
+    return tuple(dict.fromkeys((name, *place_aliases(name), *_country_words(name))))
 
 
 def other_partner(question: str) -> Callable[[str], bool]:

@@ -915,3 +915,18 @@ def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_no
     ):
         b = answer_question(q, settings, snap, embedder=real_embedder)
         assert not b.abstained and words in b.text, b.text
+
+
+def test_what_a_country_has_is_not_answered_from_a_passage_about_another(seed_index, real_embedder):
+    """ "Russian is the official language in the republic" is about Kazakhstan, in an article that
+    names Uzbekistan once and not in that passage: it does not answer what Uzbekistan's official
+    language is. Asked of Kazakhstan, which the articles name throughout, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        ["What is the official language of Uzbekistan?", "What is Uzbekistan's official language?"],
+        [
+            ("What is the official language of Kazakhstan?", "Russian is also the official language in Kazakhstan"),
+            ("How many Russians live in Kazakhstan?", "Three and a half million"),
+        ],
+    )
