@@ -247,7 +247,22 @@ OPPOSITES: dict[str, str] = {
     "lift": "impose extend",
     "ignore": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
+    "release": "arrest detain jail imprison",
+    "free": "arrest detain jail imprison",
 }
+# Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
+# import?" against "Kazakhstan ... does not participate in the so-called parallel import".
+SAME_AS: dict[str, str] = {
+    "join": "participate enter",
+    "participate": "join take",
+    "ban": "prohibit forbid",
+    "prohibit": "ban forbid",
+    "leave": "quit exit withdraw",
+    "quit": "leave exit withdraw",
+    "support": "back endorse",
+    "back": "support endorse",
+}
+_SAME_STEMS = {lexical_tokens(k)[0]: tuple(lexical_tokens(v)) for k, v in SAME_AS.items()}
 _OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
 
 
@@ -792,10 +807,17 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     'refused'
     >>> contradicts(premise_verbs("Why did he say they would ignore the sanctions?"), "“We will comply with the sanctions.”")
     'comply'
+    >>> contradicts(premise_verbs("Why did Kazakhstan join the scheme?"), "Kazakhstan does not participate in the scheme.")
+    'not participate'
+    >>> contradicts(premise_verbs("Why was the spy released?"), "The committee reports the arrest of an agent.")
+    'arrest'
     """
     if not verbs:
         return None
-    denials = [(m, verbs) for m in _DENIES.finditer(sentence)]
+    same = tuple(
+        dict.fromkeys((*verbs, *(t for v in verbs for k, ts in _SAME_STEMS.items() if _same_stem(v, k) for t in ts)))
+    )
+    denials = [(m, same) for m in _DENIES.finditer(sentence)]
     denials += [(m, against) for m in _AGAINST.finditer(sentence)] if against else []
     for m, denied in denials:
         if words := _reaches(m, sentence, denied):

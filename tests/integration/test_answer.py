@@ -930,3 +930,22 @@ def test_what_a_country_has_is_not_answered_from_a_passage_about_another(seed_in
             ("How many Russians live in Kazakhstan?", "Three and a half million"),
         ],
     )
+
+
+def test_a_premise_is_denied_by_the_denial_of_a_verb_of_the_same_meaning_or_by_its_opposite(seed_index, real_embedder):
+    """ "Kazakhstan also does not participate in the so-called parallel import" denies that it
+    joined it; "the arrest of an intelligence agent" denies that he was released. Without the false
+    premise, the same sentences answer."""
+    settings, snap = seed_index
+    for q, words in (
+        ("Why did Kazakhstan join the parallel import scheme to Russia?", "(“not participate”)"),
+        ("Why was the spy released by the National Security Committee?", "(“arrest”)"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and words in a.text and not a.citations, a.text
+    for q, words in (
+        ("What does Kazakhstan say about parallel imports to Russia?", "does not participate"),
+        ("Why did the National Security Committee arrest the agent?", "assassination attempt"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and words in b.text, b.text
