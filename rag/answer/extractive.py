@@ -465,6 +465,7 @@ NEGATED = 0.06  # the question asks what was denied or not done, and the sentenc
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
+SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
 
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
@@ -1180,8 +1181,9 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     """The sentence next to a picked one that carries what the question asks and it lacks: the
     sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
     (`_asked_neighbour`); what a sentence opening with "He", "This" or "Therefore" refers back to;
-    or else the next sentence when it holds much of the question that the picked one does not
-    (`_adds_question_words`: "... the EAEU before the end of the year. Islam Kuraev believes ...")."""
+    the next sentence, when it refers back to a short one (`SHORT_LEAD_WORDS`); or else the next
+    sentence when it holds much of the question that the picked one does not (`_adds_question_words`:
+    "... the EAEU before the end of the year. Islam Kuraev believes ...")."""
     after = _neighbour(hit, end, snapshot, after=True)
     if text.rstrip().endswith(":"):
         return after
@@ -1190,6 +1192,11 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
         return found
     if _LEADS_BACK.match(text):
         return _neighbour(hit, start, snapshot, after=False)
+    if after and _LEADS_BACK.match(after[4]) and len(text.split()) <= SHORT_LEAD_WORDS:
+        # "Russian political scientists and journalists have put forward new accusations against
+        # Kazakhstan. This time around they expressed dissatisfaction with ...": a short sentence
+        # whose next one refers back to it announces what that one tells.
+        return after
     return after if after and _adds_question_words(question, text, after[4], snapshot) else None
 
 

@@ -949,3 +949,16 @@ def test_a_premise_is_denied_by_the_denial_of_a_verb_of_the_same_meaning_or_by_i
     ):
         b = answer_question(q, settings, snap, embedder=real_embedder)
         assert not b.abstained and words in b.text, b.text
+
+
+def test_a_short_sentence_reads_on_to_the_next_that_refers_back_to_it(seed_index, real_embedder):
+    """ "Russian political scientists and journalists have put forward new accusations against
+    Kazakhstan." says what follows only in the next sentence: "This time around they expressed
+    dissatisfaction with Astana allegedly supporting sanctions ..."."""
+    settings, snap = seed_index
+    for q in (
+        "What are Russian journalists now accusing Kazakhstan of?",
+        "What new accusations did Russian political scientists make against Kazakhstan?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "allegedly supporting sanctions" in a.text and len(a.citations) == 1, a.text
