@@ -725,6 +725,20 @@ def _abstains_then_answers(seed_index, embedder, abstaining: list[str], answered
     for q in abstaining:
         a = answer_question(q, settings, snap, embedder=embedder)
         assert a.abstained and not a.citations, a.text
+    _answers_with(seed_index, embedder, answered)
+
+
+def _abstains_with(seed_index, embedder, questions, text: str) -> None:
+    """Each of `questions` abstains with exactly `text`, citing nothing."""
+    settings, snap = seed_index
+    for q in questions:
+        a = answer_question(q, settings, snap, embedder=embedder)
+        assert a.abstained and a.text == text and not a.citations, a.text
+
+
+def _answers_with(seed_index, embedder, answered) -> None:
+    """Each question of `answered` is answered (not abstained), with its words in the answer."""
+    settings, snap = seed_index
     for q, words in answered:
         b = answer_question(q, settings, snap, embedder=embedder)
         assert not b.abstained and words in b.text, b.text
@@ -755,13 +769,14 @@ def test_what_position_someone_holds_is_read_as_who_he_is(seed_index, real_embed
     """ "What position does Askar Zhambakin hold?" is "Who is Askar Zhambakin?": the sentence that
     gives his post ("..., Askar Zhambakin, Vice Minister of Digital Development, ..., said") shares no
     word with "position" or "hold", which the articles use for other things, and fell under the floor."""
-    settings, snap = seed_index
-    for q, post in (
-        ("What position does Askar Zhambakin hold?", "Vice Minister of Digital Development"),
-        ("What post does Timur Suleimenov hold?", "deputy head of the presidential administration"),
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not a.abstained and post in a.text, a.text
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("What position does Askar Zhambakin hold?", "Vice Minister of Digital Development"),
+            ("What post does Timur Suleimenov hold?", "deputy head of the presidential administration"),
+        ],
+    )
 
 
 def test_when_is_answered_by_a_time_told_by_another_event(seed_index, real_embedder):
@@ -793,13 +808,16 @@ def test_a_term_in_quotation_marks_is_not_someone_s_words(seed_index, real_embed
     """No article says what Macron said in Astana: the sentence after his visit quotes only a term
     ("the same triple “gas union”"), which reports no one's words, so the question abstains. Words
     told with a verb of saying still answer ("We need to inform him, Mardan said.")."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        [
+            "What did Macron say during his visit to Astana?",
+            "What did Emmanuel Macron say when he visited Astana?",
+        ],
+        WORDS_TEXT,
+    )
     settings, snap = seed_index
-    for q in (
-        "What did Macron say during his visit to Astana?",
-        "What did Emmanuel Macron say when he visited Astana?",
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert a.abstained and a.text == WORDS_TEXT and not a.citations, a.text
     b = answer_question("What did Mardan say the Germans supply?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "tanks" in b.text, b.text
 
@@ -838,12 +856,14 @@ def test_an_ordinal_the_articles_do_not_use_is_named_as_not_mentioned(seed_index
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert a.abstained and a.text.startswith(f"The articles don't mention {ordinal}.") and not a.citations, a.text
-    for q, words in (
-        ("When did Astana host the 10th summit of the Organization of Turkic States?", "November 3"),
-        ("What was discussed about the twelfth package of sanctions?", "12th package"),
-    ):
-        b = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not b.abstained and words in b.text, b.text
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("When did Astana host the 10th summit of the Organization of Turkic States?", "November 3"),
+            ("What was discussed about the twelfth package of sanctions?", "12th package"),
+        ],
+    )
 
 
 def test_why_did_someone_reads_the_sentence_that_tells_the_act(seed_index, real_embedder):
@@ -902,19 +922,23 @@ def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_no
     """ "During the opening of the Interregional Cooperation Forum in Kostanay by the presidents of
     the two countries ..." speaks neither of Putin nor of skipping anything, so "Why did Putin skip
     the opening ...?" abstains; a sentence naming the one asked about, or telling the act, answers."""
-    settings, snap = seed_index
-    for q in (
-        "Why did Putin skip the opening of the Interregional Cooperation Forum in Kostanay?",
-        "Why did Peskov praise Tokayev's speech in Kazakh?",
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert a.abstained and a.text == NOT_TOLD_TEXT and not a.citations, a.text
-    for q, words in (
-        ("Why did Kazakhstan refuse to cooperate with Sber?", "Due to the geopolitical situation"),
-        ("Why did Mardan criticize Toqayev?", "indecent"),
-    ):
-        b = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not b.abstained and words in b.text, b.text
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        [
+            "Why did Putin skip the opening of the Interregional Cooperation Forum in Kostanay?",
+            "Why did Peskov praise Tokayev's speech in Kazakh?",
+        ],
+        NOT_TOLD_TEXT,
+    )
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("Why did Kazakhstan refuse to cooperate with Sber?", "Due to the geopolitical situation"),
+            ("Why did Mardan criticize Toqayev?", "indecent"),
+        ],
+    )
 
 
 def test_what_a_country_has_is_not_answered_from_a_passage_about_another(seed_index, real_embedder):
@@ -943,12 +967,14 @@ def test_a_premise_is_denied_by_the_denial_of_a_verb_of_the_same_meaning_or_by_i
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert a.abstained and words in a.text and not a.citations, a.text
-    for q, words in (
-        ("What does Kazakhstan say about parallel imports to Russia?", "does not participate"),
-        ("Why did the National Security Committee arrest the agent?", "assassination attempt"),
-    ):
-        b = answer_question(q, settings, snap, embedder=real_embedder)
-        assert not b.abstained and words in b.text, b.text
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("What does Kazakhstan say about parallel imports to Russia?", "does not participate"),
+            ("Why did the National Security Committee arrest the agent?", "assassination attempt"),
+        ],
+    )
 
 
 def test_a_short_sentence_reads_on_to_the_next_that_refers_back_to_it(seed_index, real_embedder):
