@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer.question import (
+    NAME_AFTER_COMMA,
     SPEAKING,
     actor_of,
     addresses_assistant,
@@ -73,7 +74,6 @@ from rag.answer.question import (
     role_asked,
     says_not,
     says_set_aside,
-    says_undone,
     speaks_of_plans,
     standalone_ask,
     still_to_come,
@@ -645,7 +645,7 @@ def read_tokens(texts: list[str], i: int) -> frozenset[str]:
 
 
 # A sentence that ends on who said it: "We need to inform him, Mardan said."
-_SAID_BY = re.compile(rf",[”\"]?\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)\s+{SPEAKING}\W*$")
+_SAID_BY = re.compile(rf"{NAME_AFTER_COMMA}{SPEAKING}\W*$")
 
 
 def score_sentences(
@@ -1011,7 +1011,7 @@ def extractive_answer(
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
         # Alma-Ata ...", which names no one.
         return HOLDER_TEXT, (), True, None
-    if taken_as_undone(result.query) and not any(says_undone(p[4]) for p in picked):
+    if taken_as_undone(result.query) and not any(says_not(p[4]) for p in picked):
         # "Why did Lavrov refuse to wear the headphones?" is not answered by "Lavrov ... tried to
         # find the headphones": an answer to why something was not done says it was not.
         return UNDONE_TEXT, (), True, None

@@ -57,9 +57,9 @@ def addresses_assistant(sentence: str) -> bool:
 
 
 __all__ = [
-    "SPEAKING", "INSTRUCTION",
+    "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "says_undone", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -179,10 +179,13 @@ def asks_negated(question: str) -> bool:
 
 
 def says_not(sentence: str) -> bool:
-    """A sentence that denies or negates something ("does not participate", "not Russia ... but").
+    """A sentence that denies or negates something ("does not participate", "not Russia ... but"):
+    also what answers why something was not done (`taken_as_undone`).
 
     >>> says_not("Kazakhstan also does not participate in parallel import."), says_not("Notably, it grew.")
     (True, False)
+    >>> says_not("Lavrov and the others tried to find the headphones."), says_not("He refused to be awarded.")
+    (False, True)
     """
     return bool(_SAYS_NOT.search(sentence))
 
@@ -298,19 +301,6 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     """
     found = [*_WITHOUT.finditer(question), *_REFUSED_TO.finditer(question)]
     return tuple(s for m in found if (s := _stem(m.group(1))))
-
-
-def says_undone(sentence: str) -> bool:
-    """Whether a sentence says something was not done, refused or declined: the answer to "Why did
-    Lavrov refuse to wear the headphones?" (`taken_as_undone`) says so, and "Lavrov ... tried to
-    find the headphones" does not.
-
-    >>> says_undone("Lavrov and the others tried to find the headphones."), says_undone("He refused to be awarded.")
-    (False, True)
-    >>> says_undone("Kazakhstan does not recognize any self-determined territories.")
-    True
-    """
-    return bool(_DENIES.search(sentence))
 
 
 def does(verbs: tuple[str, ...], sentence: str) -> str | None:
@@ -474,7 +464,10 @@ _ACTS = re.compile(
 )
 
 
-_NAMED_BY = re.compile(r",[”\"»]?\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+$")
+# A name of one to three capitalised words after a comma, before what it said or wrote: "...,
+# Chebotarev writes", "... to inform him, Mardan said." (`actor_of`; extractive.py's `_SAID_BY`).
+NAME_AFTER_COMMA = r",[”\"»]?\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+"
+_NAMED_BY = re.compile(rf"{NAME_AFTER_COMMA}$")
 
 
 def surname_tokens(name: str) -> set[str]:
