@@ -767,13 +767,15 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 
 
-def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tuple[str, str, str] | None:
+def someone_else_did(
+    question: str, verbs: tuple[str, ...], scored: list, snapshot: StoreReader
+) -> tuple[str, str, str] | None:
     """(sentence, who it says did it, who the question says did it) when the question says a named
     person said or did something ("Why did Andrey Turchak say ...?"), the best sentence does not
     name them, and it, or the lead-in of its quotation (`_speaker`), says someone else did
     (`actor_of`: "Thus, Konstantin Zatulin, ..., stated:"). A runner-up naming them elsewhere does
     not count: "What did Sergei Lavrov say at the Berlin press conference?" is not answered by his
-    hunt for headphones in Astana."""
+    hunt for headphones in Astana. `verbs` are the question's premise verbs (`premise_verbs`)."""
     subjects = premise_subject(question)
     if not subjects or not scored:
         return None
@@ -781,7 +783,6 @@ def someone_else_did(question: str, scored: list, snapshot: StoreReader) -> tupl
     # The sentence that tells the act: the best one, or a close runner-up that has the question's
     # verb when the best does not ("Why did Putin speak Kazakh at the meeting?": "Putin and his
     # Kazakh counterpart met on Thursday." is closest; "... decided to speak Kazakh" tells it).
-    verbs = premise_verbs(premise_question(question))
     told = scored[0]
     # Quoted words are the act of saying ("Why did Scholz call Kazakhstan an important partner?":
     # “Kazakhstan is an important partner for us ...”), though they have no verb of it.
@@ -970,10 +971,11 @@ def extractive_answer(
     if asks_author(result.query) and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot)):
         return byline  # the article of the best passage
     # Scored again only for a question that takes something for granted.
-    takes = taken_as_undone(result.query) or premise_verbs(premise_question(result.query))
+    assumed = premise_verbs(premise_question(result.query))
+    takes = taken_as_undone(result.query) or assumed
     if denied := premise_denied(result.query, scored) or (takes and premise_denied(result.query, untyped_scores())):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
-    if other := someone_else_did(result.query, scored, snapshot):
+    if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     if swapped := swapped_roles(result.query, scored[0][4]) or swapped_parties(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
