@@ -257,7 +257,7 @@ OPPOSITES: dict[str, str] = {
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
 SAME_AS: dict[str, str] = {
     "join": "participate enter",
-    "participate": "join take",
+    "participate": "join",
     "ban": "prohibit forbid",
     "prohibit": "ban forbid",
     "leave": "quit exit withdraw",
