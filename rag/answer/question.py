@@ -1970,7 +1970,13 @@ def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
 
 # What two countries have with each other: "Kazakhstan's trade with Uzbekistan".
 _BILATERAL = r"trade|turnover|relations|cooperation|ties|partnership|border"
-_WITH_PARTNER = re.compile(rf"\b({_BILATERAL})\s+(?:[\w’']+\s+){{0,3}}?with\s+(?:the\s+)?({_NAME_RUN})", re.I)
+# "trade with Uzbekistan", "the trade turnover between Kazakhstan and Turkey": the partner is the
+# last name (group 2 or 4), the other side is said before it (group 3).
+_WITH_PARTNER = re.compile(
+    rf"\b({_BILATERAL})\s+(?:[\w’']+\s+){{0,3}}?(?:with\s+(?:the\s+)?({_NAME_RUN})|"
+    rf"between\s+(?:the\s+)?({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN}))",
+    re.I,
+)
 _COUNTRY_WORD = re.compile(r"\b(?-i:[A-Z])[\w’']+")  # "Kazakh-Russian": two
 
 
@@ -2015,12 +2021,16 @@ def other_partner(question: str) -> Callable[[str], bool]:
     (False, False)
     >>> other_partner("What did Tokayev say about trade?")("Kazakh-Russian trade reached $25 billion.")
     False
+    >>> test = other_partner("How large is the trade turnover between Kazakhstan and Turkey?")
+    >>> test("Despite the trade turnover of 23 billion dollars, Russia is not the main center for Kazakhstan."), test("Kazakhstan's trade grew.")
+    (True, False)
     """
     m = _WITH_PARTNER.search(question)
-    if not m or not (place_aliases(m.group(2)) or _country_words(m.group(2))):
+    partner = m and (m.group(2) or m.group(4))
+    if not partner or not (place_aliases(partner) or _country_words(partner)):
         return lambda _sentence: False
-    partner = m.group(2)
-    sides = [partner, *(n for n in names_in(question[: m.start()]) if place_aliases(n) or _country_words(n))]
+    told = names_in(question[: m.start()]) + ([m.group(3)] if m.group(3) else [])
+    sides = [partner, *(n for n in told if place_aliases(n) or _country_words(n))]
 
     def test(sentence: str) -> bool:
         countries = [w for w in _COUNTRY_WORD.findall(sentence) if place_aliases(w) or _country_words(w)]

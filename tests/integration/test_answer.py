@@ -988,3 +988,19 @@ def test_a_short_sentence_reads_on_to_the_next_that_refers_back_to_it(seed_index
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and "allegedly supporting sanctions" in a.text and len(a.citations) == 1, a.text
+
+
+def test_trade_between_two_countries_is_not_answered_by_trade_with_a_third(seed_index, real_embedder):
+    """ "The trade turnover between Kazakhstan and Turkey" is not Grashchenkov's 23 billion dollars
+    with Russia; trade between Kazakhstan and China is the 17 billion dollars alone, and the 23
+    billion still answers for Russia."""
+    settings, snap = seed_index
+    a = answer_question("How large is the trade turnover between Kazakhstan and Turkey?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert a.abstained and not a.citations, a.text
+    china = answer_question("How much trade is there between Kazakhstan and China?", settings, snap,
+                            embedder=real_embedder)  # fmt: skip
+    assert "17 billion" in china.text and "23 billion" not in china.text, china.text
+    _answers_with(
+        seed_index, real_embedder, [("How large is the trade turnover between Kazakhstan and Russia?", "23 billion")]
+    )
