@@ -223,7 +223,7 @@ _DENIES = re.compile(
 )
 # Denies what a question says was favoured or chosen (`favoured`): "against", "instead of".
 _AGAINST = re.compile(r"\bagainst\b|\binstead\s+of\b|\brather\s+than\b", re.I)
-_FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|vot(?:e|es|ed|ing)\s+for)\s+(?:the\s+)?([a-z]+)", re.I)
+_FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|vot(?:e|es|ed|ing)\s+(?:for|to))\s+(?:the\s+)?([a-z]+)", re.I)
 _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize", "refused to be awarded"
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
 _PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "the", "a", "an",
@@ -333,8 +333,8 @@ def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, 
 
     >>> favoured("Why did Kazakhstan vote in favour of suspending Russia?"), favoured("Why did he vote?")
     (('suspend',), ())
-    >>> favoured("Why did Kazakhstan vote for suspending Russia?")
-    ('suspend',)
+    >>> favoured("Why did Kazakhstan vote for suspending Russia?"), favoured("Why did it vote to suspend Russia?")
+    (('suspend',), ('suspend',))
     >>> favoured("Why did Tokayev speak Russian to the Russian delegation?")
     ('rusian',)
     """

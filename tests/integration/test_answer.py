@@ -1004,3 +1004,17 @@ def test_trade_between_two_countries_is_not_answered_by_trade_with_a_third(seed_
     _answers_with(
         seed_index, real_embedder, [("How large is the trade turnover between Kazakhstan and Russia?", "23 billion")]
     )
+
+
+def test_a_vote_to_do_something_is_denied_by_a_vote_against_it(seed_index, real_embedder):
+    """ "Why did Kazakhstan vote to suspend Russia ...?" takes for granted what "the authorities are
+    voting against the suspension ..." denies; asked how it voted, the same sentence answers."""
+    settings, snap = seed_index
+    q = "Why did Kazakhstan vote to suspend Russia from the UN Human Rights Council?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“against the suspension”)" in a.text and not a.citations, a.text
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("How did Kazakhstan vote on suspending Russia from the UN Human Rights Council?", "against the suspension")],
+    )
