@@ -85,6 +85,7 @@ from rag.answer.question import (
     tells_of,
     told_and_asked,
     unnamed_speaker,
+    whether_done,
     why_subject,
 )
 from rag.config import Settings
@@ -817,9 +818,12 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
     of the referendum?" against "... left to the referendum, which does not at all guarantee ..."."""
     best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
     question = premise_question(question)
-    verbs = premise_verbs(question)
+    # "Did Kazakhstan leave the EAEU?" against "... the republic will leave the EAEU before the end
+    # of the year.": asked whether it was done, told only that it is to come.
+    taken = whether_done(question)
+    verbs = premise_verbs(taken)
     done = [s for s in best if verbs and affirms(verbs, s) and not only_to_come(verbs, s)]
-    if verbs and asks_past_act(question):
+    if verbs and asks_past_act(taken):
         planned = next(((s, w) for s in best if (w := only_to_come(verbs, s))), None)
         if planned and not done:
             return planned
@@ -827,10 +831,11 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
         # 23rd.", unless a sentence says it was done there: one that says it was done elsewhere
         # ("Tokayev's decision to address the Russian guests in his native language") does not count.
         for s in best:
-            if (where := planned_at(question, s)) and not any(where[1] in d for d in done):
+            if (where := planned_at(taken, s)) and not any(where[1] in d for d in done):
                 return s, where[0]
     if not asks_outcome(question):
         return None
+    verbs = premise_verbs(question)  # "Did the referendum end up passing?" takes nothing as done
     if verbs and any(affirms(verbs, sentence) for sentence in best):
         return None
     pending = [(s, w) for s in best if (w := still_to_come(s))]

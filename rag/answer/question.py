@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -859,6 +859,23 @@ def premise_question(question: str) -> str:
     # A clause with a verb done ("signed", "has quit"), not a noun ("After the November meeting, ...").
     done = m and re.search(r"^\S+\s.*\b(?:[a-z]{2,}ed|(?:has|have|had)\s+[a-z]+)\b", m.group("clause"))
     return f"Why has {m.group('clause')}?" if done else question
+
+
+_WHETHER_DONE = re.compile(r"^\s*(?:did|has|have|had)\s+\S", re.I)
+
+
+def whether_done(question: str) -> str:
+    """For a question whether something was done ("Did Kazakhstan leave the EAEU?"), the "why"
+    question that takes it as done, whose act an article may tell only as to come ("will leave");
+    else the question itself. A denial answers such a question, so this is read for plans only.
+
+    >>> whether_done("Did Kazakhstan leave the EAEU at the end of 2022?")
+    'Why did Kazakhstan leave the EAEU at the end of 2022?'
+    >>> whether_done("Why did it leave?"), whether_done("Does it trade?")
+    ('Why did it leave?', 'Does it trade?')
+    """
+    stripped = question.strip()
+    return f"Why {stripped[0].lower()}{stripped[1:]}" if _WHETHER_DONE.match(stripped) else question
 
 
 def asks_past_act(question: str) -> bool:
