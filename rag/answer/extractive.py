@@ -808,15 +808,18 @@ def someone_else_did(
     return (text, actor, subjects[0]) if actor else None
 
 
-def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
+def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = None) -> tuple[str, str] | None:
     """(sentence, its words of what is to come) when, among the `PREMISE_READ` best sentences (those
     within `RUNNER_UP_MARGIN` of the best), one speaks of the act a question takes as done only as
     to come or in doubt (`only_to_come`: "Why did Astana sign the contract?" against "... does not
     at all guarantee that the contract will certainly be signed") and none says it plainly; or when
     the question asks how something ended (`asks_outcome`) and each of them speaks of it as planned
     or under way (`still_to_come`), none saying the question's verb undenied: "What was the outcome
-    of the referendum?" against "... left to the referendum, which does not at all guarantee ..."."""
-    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    of the referendum?" against "... left to the referendum, which does not at all guarantee ...".
+    With the `snapshot`, a sentence that refers back ("Then at a summit of the CSTO ...") is read
+    with the one before it ("Putin and Tokayev will meet again in ... Minsk on November 23rd.")."""
+    near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    best = [c[4] for c in near]
     question = premise_question(question)
     # "Did Kazakhstan leave the EAEU?" against "... the republic will leave the EAEU before the end
     # of the year.": asked whether it was done, told only that it is to come.
@@ -830,7 +833,7 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
         # "... at the CSTO summit in Minsk?" against "... will meet again in ... Minsk on November
         # 23rd.", unless a sentence says it was done there: one that says it was done elsewhere
         # ("Tokayev's decision to address the Russian guests in his native language") does not count.
-        for s in best:
+        for s in (_with_lead(c, snapshot) for c in near) if snapshot else best:
             if (where := planned_at(taken, s)) and not any(where[1] in d for d in done):
                 return s, where[0]
     if not asks_outcome(question):
@@ -840,6 +843,14 @@ def outcome_pending(question: str, scored: list) -> tuple[str, str] | None:
         return None
     pending = [(s, w) for s in best if (w := still_to_come(s))]
     return pending[0] if len(pending) == len(best) else None
+
+
+def _with_lead(candidate, snapshot: StoreReader) -> str:
+    """A candidate sentence's text, after the sentence before it when it refers back to that one
+    ("Then at a summit ...", "This ...": `_LEADS_BACK`)."""
+    _, hit, start, _, text = candidate
+    before = _neighbour(hit, start, snapshot, after=False) if _LEADS_BACK.match(text) else None
+    return f"{before[4]} {text}" if before else text
 
 
 def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -990,7 +1001,7 @@ def extractive_answer(
         return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
-    if pending := outcome_pending(result.query, scored):
+    if pending := outcome_pending(result.query, scored, snapshot):
         return pending_text(*pending), (), True, NOT_COVERED
     if told := undated(result.query, scored, untyped_scores):
         return undated_text(told), (), True, NOT_COVERED

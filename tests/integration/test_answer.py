@@ -1040,3 +1040,13 @@ def test_whether_something_was_done_is_not_answered_by_its_plan(seed_index, real
             ("Did Kazakhstan block Russian coal wagons?", "1,700 wagons"),
         ],
     )
+
+
+def test_a_sentence_that_refers_back_is_read_with_the_plan_before_it(seed_index, real_embedder):
+    """ "Then at a summit of the CSTO ..." is closest to "What was decided at the CSTO summit in
+    Minsk?"; read with the sentence before it ("Putin and Tokayev will meet again in ... Minsk on
+    November 23rd."), it tells the summit only as to come. Asked where it will be, both answer."""
+    settings, snap = seed_index
+    a = answer_question("What was decided at the CSTO summit in Minsk?", settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“will meet”)" in a.text and "Then at a summit" in a.text and not a.citations, a.text
+    _answers_with(seed_index, real_embedder, [("Where will the CSTO summit take place?", "Minsk")])
