@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2226,6 +2226,28 @@ def moved_month(question: str, sentence: str) -> tuple[str, str] | None:
     if not theirs or any(t.lower() in asked for t in theirs):
         return None
     return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(m.capitalize() for m in asked))
+
+
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def moved_year(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's years, the question's) when the question asks about a year ("How many tons
+    went through the seaports in 2022?") and the sentence names other years only ("In 2021, more
+    than 81 million tons were delivered this way."). A year in what the question only tells
+    (`told_and_asked`) may be another event's.
+
+    >>> q = "How many tons of cargo went through Kazakh seaports in 2022?"
+    >>> moved_year(q, "In 2021, more than 81 million tons were delivered this way.")
+    ('2021', '2022')
+    >>> moved_year(q, "In January 2022, unrest broke out."), moved_year(q, "Through seaports, 13 million.")
+    (None, None)
+    """
+    asked = set(_YEAR.findall(told_and_asked(question)[1]))
+    theirs = _YEAR.findall(sentence)
+    if not asked or not theirs or asked & set(theirs):
+        return None
+    return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(asked))
 
 
 # A month written out or cut short: "November 23, 2023", "Nov. 23, 2023", "23 Nov 2023".

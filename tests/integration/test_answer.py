@@ -1050,3 +1050,18 @@ def test_a_sentence_that_refers_back_is_read_with_the_plan_before_it(seed_index,
     a = answer_question("What was decided at the CSTO summit in Minsk?", settings, snap, embedder=real_embedder)
     assert a.abstained and "(“will meet”)" in a.text and "Then at a summit" in a.text and not a.citations, a.text
     _answers_with(seed_index, real_embedder, [("Where will the CSTO summit take place?", "Minsk")])
+
+
+def test_a_year_asked_is_not_answered_by_another_year(seed_index, real_embedder):
+    """The articles give the cargo through the seaports for 2021 ("In 2021, more than 81 million
+    tons ... Through seaports – a little more than 13 million."), which answers for 2021 only."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        ["How many tons of cargo went through Kazakh seaports in 2022?"],
+        "The articles don't say that; the closest passage speaks of 2021, not 2022: “In 2021, more than 81 million "
+        "tons were delivered this way.” None of the passages found answers the question as asked.",
+    )
+    _answers_with(
+        seed_index, real_embedder, [("How many tons of cargo went through Kazakh seaports in 2021?", "13 million")]
+    )
