@@ -337,8 +337,12 @@ def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, 
     (('suspend',), ('suspend',))
     >>> favoured("Why did Tokayev speak Russian to the Russian delegation?")
     ('rusian',)
+    >>> favoured("Why did Tokayev open his speech in Russian?"), favoured("Why did he open it in Astana?")
+    (('rusian',), ())
     """
     out = [s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1)))]
+    # "... open his speech in Russian?": the language chosen ("speak Kazakh instead of Russian").
+    out += [s for m in _IN_LANGUAGE.finditer(question) if is_language(m.group(1)) and (s := _stem(m.group(1)))]
     verbs = premise_verbs(question) if verbs is None else verbs
     words = re.findall(r"[\w’'-]+", question)
     for i, word in enumerate(words[:-1]):
@@ -349,6 +353,7 @@ def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, 
     return tuple(dict.fromkeys(out))
 
 
+_IN_LANGUAGE = re.compile(r"\bin\s+((?-i:[A-Z])[a-z]+)\b(?!\s+(?-i:[A-Z]))")
 _NOT_OBJECTS = frozenset(["in", "on", "at", "to", "for", "with", "from", "of", "by", "about", "out", "up", "that"])
 
 

@@ -1065,3 +1065,17 @@ def test_a_year_asked_is_not_answered_by_another_year(seed_index, real_embedder)
     _answers_with(
         seed_index, real_embedder, [("How many tons of cargo went through Kazakh seaports in 2021?", "13 million")]
     )
+
+
+def test_a_language_asked_as_chosen_is_denied_by_instead_of_it(seed_index, real_embedder):
+    """ "Why did Tokayev open his speech ... in Russian?" takes for granted what "decided to speak
+    Kazakh instead of Russian" denies; asked in Kazakh, the same sentence answers."""
+    settings, snap = seed_index
+    q = "Why did Tokayev open his speech to the Russian delegation in Russian?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“instead of Russian”)" in a.text and not a.citations, a.text
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("Why did Tokayev open his speech to the Russian delegation in Kazakh?", "speak Kazakh instead of Russian")],
+    )
