@@ -1079,3 +1079,10 @@ def test_a_language_asked_as_chosen_is_denied_by_instead_of_it(seed_index, real_
         real_embedder,
         [("Why did Tokayev open his speech to the Russian delegation in Kazakh?", "speak Kazakh instead of Russian")],
     )
+
+
+def test_urgently_is_no_request(seed_index, real_embedder):
+    """ "... the EU-sanctioned semiconductors that Russia urgently needs for weapons production"
+    asks for nothing: "urge" inside "urgently" made it read as only asked for, so the question was
+    refused as taking for granted what the sentence says."""
+    _answers_with(seed_index, real_embedder, [("Why does Russia need the semiconductors?", "weapons production")])
