@@ -2128,8 +2128,19 @@ def asks_words(question: str) -> bool:
     (True, False)
     >>> asks_words("What exactly did Zatulin tell reporters?"), asks_words("Who said it?")
     (True, False)
+    >>> asks_words("What does the new language policy say about the status of Russian?")  # a text's words
+    False
     """
-    return bool(_ASKS_WORDS.search(question))
+    m = _ASKS_WORDS.search(question)
+    return bool(m) and not _DOCUMENT.search(m.group(0))
+
+
+# What a document "says" is its text, not someone's words: "What does the language policy say ...?"
+_DOCUMENT = re.compile(
+    r"\b(?:polic(?:y|ies)|concept|law|laws|decree|report|document|declaration|charter|resolution|memorandum|"
+    r"agreement|plan|petition|constitution|treaty|census)\b",
+    re.I,
+)
 
 
 def reports_words(sentence: str) -> bool:

@@ -1086,3 +1086,14 @@ def test_urgently_is_no_request(seed_index, real_embedder):
     asks for nothing: "urge" inside "urgently" made it read as only asked for, so the question was
     refused as taking for granted what the sentence says."""
     _answers_with(seed_index, real_embedder, [("Why does Russia need the semiconductors?", "weapons production")])
+
+
+def test_what_a_document_says_is_its_text_not_someones_words(seed_index, real_embedder):
+    """ "What does the new language policy say ...?" is answered by what the policy holds ("there is
+    not a word about maintaining the status of the Russian language"), which no verb of saying
+    reports."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("What does the new language policy say about the status of Russian inside Kazakhstan?", "not a word")],
+    )
