@@ -1097,3 +1097,13 @@ def test_what_a_document_says_is_its_text_not_someones_words(seed_index, real_em
         real_embedder,
         [("What does the new language policy say about the status of Russian inside Kazakhstan?", "not a word")],
     )
+
+
+def test_agreeing_with_someone_is_denied_by_criticizing_them(seed_index, real_embedder):
+    """ "Why did Turchak agree with Zatulin ...?" takes for granted what "sharply criticized his
+    fellow party member" denies; asked why he criticized him, the same sentences answer."""
+    settings, snap = seed_index
+    q = "Why did Turchak agree with Zatulin about territorial issues?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“criticized”)" in a.text and not a.citations, a.text
+    _answers_with(seed_index, real_embedder, [("Why did Turchak criticize Zatulin?", "sharply criticized")])
