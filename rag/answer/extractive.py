@@ -1216,12 +1216,44 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
         return found
     if _LEADS_BACK.match(text):
         return _neighbour(hit, start, snapshot, after=False)
+    if after and asks_words(question) and _their_quotation_next(question, text, after[4]):
+        # "What did Scholz say about Kazakhstan?": "At a meeting between Tokayev and Chancellor Olaf
+        # Scholz ..., the two countries emphasized ..." is followed by his words: "“Kazakhstan is an
+        # important partner for us ...,” said the Chancellor at the time."
+        return after
     if after and _LEADS_BACK.match(after[4]) and len(text.split()) <= SHORT_LEAD_WORDS:
         # "Russian political scientists and journalists have put forward new accusations against
         # Kazakhstan. This time around they expressed dissatisfaction with ...": a short sentence
         # whose next one refers back to it announces what that one tells.
         return after
     return after if after and _adds_question_words(question, text, after[4], snapshot) else None
+
+
+# The end of a quotation given to someone by a title, the verb first: "...,” said the Chancellor."
+_SAID_THE = re.compile(rf"[”\"]\s*,?\s*{SPEAKING}\s+the\s+(?:[\w-]+\s+){{0,2}}?((?-i:[A-Z])?[\w-]+)\b", re.I)
+
+
+def _their_quotation_next(question: str, text: str, after: str) -> bool:
+    """Whether `after` is a quotation its end gives to "the <title>" (`_SAID_THE`) by which `text`,
+    naming someone the question names, calls them ("Chancellor Olaf Scholz" ... "said the
+    Chancellor"): the words of the one a "What did X say?" question asks about.
+
+    >>> q = "What did Scholz say about Kazakhstan?"
+    >>> text = "At a meeting between Tokayev and Chancellor Olaf Scholz in September, they emphasized it."
+    >>> _their_quotation_next(q, text, "“Kazakhstan is an important partner,” said the Chancellor at the time.")
+    True
+    >>> _their_quotation_next(q, text, "“Kazakhstan is an important partner,” said the minister.")
+    False
+    """
+    said = _SAID_THE.search(after)
+    if not said or not after.lstrip().startswith(("“", '"')):
+        return False
+    asked = set(lexical_tokens(question))
+    title = re.escape(said.group(1))
+    return any(
+        surname_tokens(name) & asked and re.search(rf"\b{title}\s+{re.escape(name)}", text, re.I)
+        for name in names_in(text)
+    )
 
 
 def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):

@@ -1107,3 +1107,17 @@ def test_agreeing_with_someone_is_denied_by_criticizing_them(seed_index, real_em
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert a.abstained and "(“criticized”)" in a.text and not a.citations, a.text
     _answers_with(seed_index, real_embedder, [("Why did Turchak criticize Zatulin?", "sharply criticized")])
+
+
+def test_what_someone_said_reads_on_to_the_quotation_given_to_their_title(seed_index, real_embedder):
+    """ "What did Scholz say about Kazakhstan?": the sentence naming him ("At a meeting between
+    Tokayev and Chancellor Olaf Scholz ...") is followed by his words, which end "said the
+    Chancellor at the time"; the answer gives them too."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("What did Scholz say about Kazakhstan?", "important partner for us"),
+            ("What did Scholz say Kazakhstan could help Germany with?", "expanding our supply routes"),
+        ],
+    )
