@@ -1969,11 +1969,26 @@ _HOLDING = re.compile(
 )
 
 
+# Goods, each a kind of its own (plural or singular): what a question asks of one is not told by a
+# sentence about another.
+_GOODS = re.compile(
+    r"\b(?:oil|gas|coal|grain|wheat|uranium|electricity|fertili[sz]ers?|steel|metals?|gold|cars?|"
+    r"semiconductors?|weapons?)\b",
+    re.I,
+)
+
+
+def _kind(goods: str) -> str:
+    """One spelling of a kind of goods, singular: "fertilizers" and "fertiliser" are one."""
+    return goods.lower().replace("z", "s").rstrip("s")
+
+
 def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's words, the question's) when both speak of the same things holding something
     ("wagons") and the sentence says they held something else, which the question does not name:
     "Why did Kazakhstan block 1,700 wagons of Russian grain?" against "Kazakhstan blocked 1,700
-    wagons with coal belonging to Russia".
+    wagons with coal belonging to Russia"; or when the sentence speaks only of goods of another kind
+    (`_GOODS`) than those the question asks about ("Kazakh oil" for "Kazakh gas").
 
     >>> other_contents("Why did Kazakhstan block 1,700 wagons of Russian grain?",
     ...     "In response, Kazakhstan blocked 1,700 wagons with coal belonging to Russia.")
@@ -1981,6 +1996,10 @@ def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
     >>> other_contents("Why did Kazakhstan block wagons of coal?", "Kazakhstan blocked 1,700 wagons with coal.") is None
     True
     >>> other_contents("How many wagons with Russian coal?", "Kazakhstan blocked 1,700 wagons with coal.") is None
+    True
+    >>> other_contents("How much Kazakh gas went to Europe?", "This is the main route for Kazakh oil to Europe.")
+    ('oil', 'gas')
+    >>> other_contents("What about fertiliser?", "Lift sanctions on fertilizers and seeds.") is None
     True
     """
     held = set(lexical_tokens(sentence))
@@ -1991,6 +2010,12 @@ def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
         for theirs in _HOLDING.finditer(sentence):
             if _same_stem(theirs.group(1).lower(), asked.group(1).lower()) and theirs.group(2).lower() not in STOPWORDS:
                 return f"“{theirs.group(0)}”", f"“{asked.group(0)}”"
+    # "How much Kazakh gas went to Europe ...?" against "... the main route for transporting Kazakh
+    # oil to Europe": goods of one kind are not another's.
+    goods_asked = [m.group(0) for m in _GOODS.finditer(told_and_asked(question)[1])]
+    goods_told = [m.group(0) for m in _GOODS.finditer(sentence)]
+    if goods_asked and goods_told and not {_kind(g) for g in goods_asked} & {_kind(g) for g in goods_told}:
+        return ", ".join(dict.fromkeys(goods_told)), ", ".join(dict.fromkeys(goods_asked))
     return None
 
 

@@ -1121,3 +1121,13 @@ def test_what_someone_said_reads_on_to_the_quotation_given_to_their_title(seed_i
             ("What did Scholz say Kazakhstan could help Germany with?", "expanding our supply routes"),
         ],
     )
+
+
+def test_goods_of_one_kind_do_not_answer_for_another(seed_index, real_embedder):
+    """ "How much Kazakh gas went to Europe ...?" is not answered by "And this is the main route for
+    transporting Kazakh oil to Europe."; asked about the oil, the articles answer."""
+    settings, snap = seed_index
+    a = answer_question("How much Kazakh gas went to Europe through the Caspian corridor last year?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert a.abstained and "speaks of oil, not gas" in a.text and not a.citations, a.text
+    _answers_with(seed_index, real_embedder, [("Through which port does Kazakh oil go to Europe?", "Novorossiysk")])
