@@ -2388,7 +2388,8 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 # A question about how something ended ("What was the outcome of the referendum?", "When did the
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
 _ASKS_OUTCOME = re.compile(
-    r"\b(outcome|(?<!as a )results?|verdict|sentences|finally|eventually|in the end|ended|turn(?:ed)? out)\b|"
+    r"\b(outcome|(?<!as a )results?|verdict|sentences|finally|eventually|in the end|ended|turn(?:ed)? out|"
+    r"acquit\w*|convict\w*|sentenced|found guilty)\b|"
     r"\bdid\b.*\bend up\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
@@ -2410,6 +2411,8 @@ def asks_outcome(question: str) -> bool:
     >>> asks_outcome("Did the referendum end up passing?"), asks_outcome("How many countries might we end up with?")
     (True, False)
     >>> asks_outcome("What sentences did the members receive?")
+    True
+    >>> asks_outcome("Why were the members of the Workers' Council acquitted?")  # a verdict
     True
     """
     return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)

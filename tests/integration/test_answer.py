@@ -1131,3 +1131,16 @@ def test_goods_of_one_kind_do_not_answer_for_another(seed_index, real_embedder):
                         embedder=real_embedder)  # fmt: skip
     assert a.abstained and "speaks of oil, not gas" in a.text and not a.citations, a.text
     _answers_with(seed_index, real_embedder, [("Through which port does Kazakh oil go to Europe?", "Novorossiysk")])
+
+
+def test_a_verdict_is_not_answered_by_a_trial_that_began(seed_index, real_embedder):
+    """ "Why were the members of the Petropavlovsk Workers' Council acquitted?" asks how a trial
+    ended; "... a trial began against members of the Petropavlovsk Workers' Council" tells only that
+    it began. Asked what they were charged with, the same passage answers."""
+    settings, snap = seed_index
+    q = "Why were the members of the Petropavlovsk Workers' Council acquitted?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“began”)" in a.text and not a.citations, a.text
+    _answers_with(
+        seed_index, real_embedder, [("What are the Petropavlovsk Workers' Council members charged with?", "separatism")]
+    )
