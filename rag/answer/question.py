@@ -247,7 +247,7 @@ OPPOSITES: dict[str, str] = {
     "won": "lost lose defeat",
     "allow": "ban forbid forbade prohibit",
     "permit": "ban forbid forbade prohibit",
-    "lift": "impose extend",
+    "lift": "impose extend limit restrict",
     "ignore": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
     "release": "arrest detain jail imprison",

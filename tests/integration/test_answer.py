@@ -1144,3 +1144,16 @@ def test_a_verdict_is_not_answered_by_a_trial_that_began(seed_index, real_embedd
     _answers_with(
         seed_index, real_embedder, [("What are the Petropavlovsk Workers' Council members charged with?", "separatism")]
     )
+
+
+def test_lifting_is_denied_by_limiting(seed_index, real_embedder):
+    """ "Why did Russia lift the restrictions on Kazakh oil at Novorossiysk?" takes for granted what
+    "the shipment of oil ... through the Novorossiysk port has already been limited" denies; asked
+    why it was limited, the articles answer."""
+    settings, snap = seed_index
+    q = "Why did Russia lift the restrictions on Kazakh oil at Novorossiysk?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert a.abstained and "(“limited”)" in a.text and not a.citations, a.text
+    _answers_with(
+        seed_index, real_embedder, [("Why was the shipment of Kazakh oil through Novorossiysk limited?", "50 mines")]
+    )
