@@ -1157,3 +1157,16 @@ def test_lifting_is_denied_by_limiting(seed_index, real_embedder):
     _answers_with(
         seed_index, real_embedder, [("Why was the shipment of Kazakh oil through Novorossiysk limited?", "50 mines")]
     )
+
+
+def test_which_school_is_answered_by_the_school_the_sentence_names(seed_index, real_embedder):
+    """ "After attending an elite school, he graduated from the Moscow Institute of International
+    Relations diplomatic school ..." leaves the elite school unnamed, but names the school he
+    graduated from."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("Which school did Tokayev graduate from?", "Moscow Institute of International Relations")],
+    )
+    a = answer_question("Which elite school did Tokayev attend?", *seed_index, embedder=real_embedder)
+    assert a.abstained and "“an elite school”" in a.text and not a.citations, a.text
