@@ -986,6 +986,8 @@ def left_unnamed(question: str, sentence: str) -> str | None:
     >>> told = "After attending an elite school, he graduated from the Moscow Institute diplomatic school."
     >>> left_unnamed("Which school did he graduate from?", told), left_unnamed("Which elite school did he attend?", told)
     (None, 'an elite school')
+    >>> left_unnamed("What was the name of the school he attended before the Moscow institute?", told)
+    'an elite school'
     """
     m = _WHICH_KIND.search(question) or _NAME_OF_KIND.search(question)
     if not m:
@@ -995,10 +997,13 @@ def left_unnamed(question: str, sentence: str) -> str | None:
     if not head:
         return None
     wanted = set(lexical_tokens(" ".join(kind)))  # "elite school": an elite one, not any school
-    # "... graduated from the Moscow Institute of International Relations diplomatic school" names one.
-    named = rf"(?-i:[A-Z])[\w’'-]+\s+(?:(?-i:[a-z])[\w-]*\s+){{0,2}}{re.escape(kind[-1])}\b"
-    if any(wanted <= set(lexical_tokens(n.group(0))) for n in re.finditer(named, sentence, re.I)):
-        return None
+    # "... graduated from the Moscow Institute of International Relations diplomatic school" names one,
+    # unless the question names it as another ("... the school he attended before the Moscow institute?").
+    named = rf"((?:(?-i:[A-Z])[\w’'-]+\s+(?:of\s+)?)+)(?:(?-i:[a-z])[\w-]*\s+){{0,2}}{re.escape(kind[-1])}\b"
+    asked = set(lexical_tokens(question))
+    for n in re.finditer(named, sentence, re.I):
+        if wanted <= set(lexical_tokens(n.group(0))) and not set(lexical_tokens(n.group(1))) & asked:
+            return None
     for article in re.finditer(r"\b(?-i:an?)\s+", sentence):
         words = list(re.finditer(r"[\w-]+", sentence[article.end() :]))[:3]
         at = next((w for w in words if set(lexical_tokens(w.group(0))) & set(head)), None)
