@@ -719,12 +719,14 @@ def test_when_abstains_if_the_articles_tell_the_event_without_a_date(seed_index,
     )
 
 
-def _abstains_then_answers(seed_index, embedder, abstaining: list[str], answered: list[tuple[str, str]]) -> None:
-    """Each of `abstaining` abstains without citations; each of `answered` is answered with its words."""
+def _abstains_then_answers(seed_index, embedder, abstaining: list, answered: list[tuple[str, str]]) -> None:
+    """Each of `abstaining` (a question, or a question and words its abstention must hold) abstains
+    without citations; each of `answered` is answered with its words."""
     settings, snap = seed_index
-    for q in abstaining:
+    for item in abstaining:
+        q, words = (item, "") if isinstance(item, str) else item
         a = answer_question(q, settings, snap, embedder=embedder)
-        assert a.abstained and not a.citations, a.text
+        assert a.abstained and words in a.text and not a.citations, a.text
     _answers_with(seed_index, embedder, answered)
 
 
@@ -1009,13 +1011,10 @@ def test_trade_between_two_countries_is_not_answered_by_trade_with_a_third(seed_
 def test_a_vote_to_do_something_is_denied_by_a_vote_against_it(seed_index, real_embedder):
     """ "Why did Kazakhstan vote to suspend Russia ...?" takes for granted what "the authorities are
     voting against the suspension ..." denies; asked how it voted, the same sentence answers."""
-    settings, snap = seed_index
-    q = "Why did Kazakhstan vote to suspend Russia from the UN Human Rights Council?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "(“against the suspension”)" in a.text and not a.citations, a.text
-    _answers_with(
+    _abstains_then_answers(
         seed_index,
         real_embedder,
+        [("Why did Kazakhstan vote to suspend Russia from the UN Human Rights Council?", "(“against the suspension”)")],
         [("How did Kazakhstan vote on suspending Russia from the UN Human Rights Council?", "against the suspension")],
     )
 
@@ -1025,16 +1024,13 @@ def test_whether_something_was_done_is_not_answered_by_its_plan(seed_index, real
     before the end of the year", nor "Did Putin and Tokayev meet in Minsk?" by "... will meet again
     in ... Minsk": the articles tell them only as to come. Asked about the plan, or about what was
     done, the articles answer."""
-    settings, snap = seed_index
-    for q, words in (
-        ("Did Kazakhstan leave the EAEU at the end of 2022?", "(“will leave”)"),
-        ("Did Putin and Tokayev meet in Minsk?", "(“will meet”)"),
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert a.abstained and words in a.text and not a.citations, a.text
-    _answers_with(
+    _abstains_then_answers(
         seed_index,
         real_embedder,
+        [
+            ("Did Kazakhstan leave the EAEU at the end of 2022?", "(“will leave”)"),
+            ("Did Putin and Tokayev meet in Minsk?", "(“will meet”)"),
+        ],
         [
             ("Will Kazakhstan leave the EAEU?", "will leave the EAEU"),
             ("Did Kazakhstan block Russian coal wagons?", "1,700 wagons"),
@@ -1070,13 +1066,10 @@ def test_a_year_asked_is_not_answered_by_another_year(seed_index, real_embedder)
 def test_a_language_asked_as_chosen_is_denied_by_instead_of_it(seed_index, real_embedder):
     """ "Why did Tokayev open his speech ... in Russian?" takes for granted what "decided to speak
     Kazakh instead of Russian" denies; asked in Kazakh, the same sentence answers."""
-    settings, snap = seed_index
-    q = "Why did Tokayev open his speech to the Russian delegation in Russian?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "(“instead of Russian”)" in a.text and not a.citations, a.text
-    _answers_with(
+    _abstains_then_answers(
         seed_index,
         real_embedder,
+        [("Why did Tokayev open his speech to the Russian delegation in Russian?", "(“instead of Russian”)")],
         [("Why did Tokayev open his speech to the Russian delegation in Kazakh?", "speak Kazakh instead of Russian")],
     )
 
@@ -1102,11 +1095,12 @@ def test_what_a_document_says_is_its_text_not_someones_words(seed_index, real_em
 def test_agreeing_with_someone_is_denied_by_criticizing_them(seed_index, real_embedder):
     """ "Why did Turchak agree with Zatulin ...?" takes for granted what "sharply criticized his
     fellow party member" denies; asked why he criticized him, the same sentences answer."""
-    settings, snap = seed_index
-    q = "Why did Turchak agree with Zatulin about territorial issues?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "(“criticized”)" in a.text and not a.citations, a.text
-    _answers_with(seed_index, real_embedder, [("Why did Turchak criticize Zatulin?", "sharply criticized")])
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Turchak agree with Zatulin about territorial issues?", "(“criticized”)")],
+        [("Why did Turchak criticize Zatulin?", "sharply criticized")],
+    )
 
 
 def test_what_someone_said_reads_on_to_the_quotation_given_to_their_title(seed_index, real_embedder):
@@ -1137,12 +1131,11 @@ def test_a_verdict_is_not_answered_by_a_trial_that_began(seed_index, real_embedd
     """ "Why were the members of the Petropavlovsk Workers' Council acquitted?" asks how a trial
     ended; "... a trial began against members of the Petropavlovsk Workers' Council" tells only that
     it began. Asked what they were charged with, the same passage answers."""
-    settings, snap = seed_index
-    q = "Why were the members of the Petropavlovsk Workers' Council acquitted?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "(“began”)" in a.text and not a.citations, a.text
-    _answers_with(
-        seed_index, real_embedder, [("What are the Petropavlovsk Workers' Council members charged with?", "separatism")]
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why were the members of the Petropavlovsk Workers' Council acquitted?", "(“began”)")],
+        [("What are the Petropavlovsk Workers' Council members charged with?", "separatism")],
     )
 
 
@@ -1150,12 +1143,11 @@ def test_lifting_is_denied_by_limiting(seed_index, real_embedder):
     """ "Why did Russia lift the restrictions on Kazakh oil at Novorossiysk?" takes for granted what
     "the shipment of oil ... through the Novorossiysk port has already been limited" denies; asked
     why it was limited, the articles answer."""
-    settings, snap = seed_index
-    q = "Why did Russia lift the restrictions on Kazakh oil at Novorossiysk?"
-    a = answer_question(q, settings, snap, embedder=real_embedder)
-    assert a.abstained and "(“limited”)" in a.text and not a.citations, a.text
-    _answers_with(
-        seed_index, real_embedder, [("Why was the shipment of Kazakh oil through Novorossiysk limited?", "50 mines")]
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Russia lift the restrictions on Kazakh oil at Novorossiysk?", "(“limited”)")],
+        [("Why was the shipment of Kazakh oil through Novorossiysk limited?", "50 mines")],
     )
 
 
