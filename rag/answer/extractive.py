@@ -1230,7 +1230,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
 
 
 # The end of a quotation given to someone by a title, the verb first: "...,” said the Chancellor."
-_SAID_THE = re.compile(rf"[”\"]\s*,?\s*{SPEAKING}\s+the\s+(?:[\w-]+\s+){{0,2}}?((?-i:[A-Z])?[\w-]+)\b", re.I)
+_SAID_THE = re.compile(rf"[”\"]\s*,?\s*{SPEAKING}\s+the\s+(?:[\w-]+\s+){{0,2}}?([\w-]+)\b", re.I)
 
 
 def _their_quotation_next(question: str, text: str, after: str) -> bool:
