@@ -2401,7 +2401,7 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 # EU finally adopt the package?"), and words for what had not ended when an article was written.
 _ASKS_OUTCOME = re.compile(
     r"\b(outcome|(?<!as a )results?|verdict|sentences|finally|eventually|in the end|ended|turn(?:ed)? out|"
-    r"acquit\w*|convict\w*|sentenced|found guilty)\b|"
+    r"won(?!['’])|acquit\w*|convict\w*|sentenced|found guilty)\b|"
     r"\bdid\b.*\bend up\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
@@ -2426,6 +2426,8 @@ def asks_outcome(question: str) -> bool:
     True
     >>> asks_outcome("Why were the members of the Workers' Council acquitted?")  # a verdict
     True
+    >>> asks_outcome("Who won the contract?"), asks_outcome("Who said Kazakhstan won't risk it?")
+    (True, False)
     """
     return bool(_ASKS_OUTCOME.search(question)) and not speaks_of_plans(question)
 

@@ -1162,3 +1162,15 @@ def test_which_school_is_answered_by_the_school_the_sentence_names(seed_index, r
     )
     a = answer_question("Which elite school did Tokayev attend?", *seed_index, embedder=real_embedder)
     assert a.abstained and "“an elite school”" in a.text and not a.citations, a.text
+
+
+def test_who_won_asks_how_it_ended(seed_index, real_embedder):
+    """ "Who won the contract to build the nuclear power plant?" asks how something ended; the
+    articles leave it "to the “referendum”, which does not at all guarantee that ... the contract
+    ... will certainly be signed with Rosatom". Asked with whom it might be signed, they answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Who won the contract to build the nuclear power plant?", "only as planned or under way")],
+        [("With which company might the nuclear plant contract be signed?", "Rosatom")],
+    )
