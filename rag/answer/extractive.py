@@ -48,6 +48,7 @@ from rag.answer.question import (
     days_late,
     described_otherwise,
     does,
+    examples_wanted,
     favoured,
     foreign_city,
     has_quantity,
@@ -1266,6 +1267,8 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     after = _neighbour(hit, end, snapshot, after=True)
     if after and adds_another(after[4]) and says_set_aside(question, text):
         return after  # "Besides seeing it as a provocation, how ...?": "... a “provocation” ... Others saw it as ..."
+    if after and examples_wanted(question, text, after[4]):
+        return after  # "What household appliances ...?": "... household appliances ... Devices such as washing machines ..."
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
         ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -965,6 +965,37 @@ def asks_which_kind(question: str) -> bool:
     (True, False)
     """
     return bool(_WHICH_KIND.search(question) or _NAME_OF_KIND.search(question))
+
+
+# "What household appliances is Kazakhstan said to ship?": a kind in the plural, whose members the
+# answer names.
+_WHAT_KINDS = re.compile(
+    r"^\W*(?:what|which)\s+((?:(?-i:[a-z])[\w-]*\s+){0,2}?(?-i:[a-z])[\w-]*s)\s+"
+    r"(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would)\b",
+    re.I,
+)
+_EXAMPLES = re.compile(r"\b(?:such as|including|for example|for instance|e\.g\.)", re.I)
+
+
+def examples_wanted(question: str, sentence: str, after: str) -> bool:
+    """Whether the question asks which things of a kind ("What household appliances ...?"), the
+    sentence speaks of the kind without giving any ("Kazakhstan is reportedly sending household
+    appliances to Russia on a large scale."), and the sentence after it gives examples ("Electrical
+    devices such as washing machines or breast pumps contain ...").
+
+    >>> q = "What household appliances is Kazakhstan said to ship to Russia?"
+    >>> told = "Kazakhstan is reportedly sending household appliances to Russia on a large scale."
+    >>> examples_wanted(q, told, "The trick: Electrical devices such as washing machines contain chips.")
+    True
+    >>> examples_wanted(q, told, "The trick: they contain chips."), examples_wanted(q, "It sends fridges.", "Such as ovens.")
+    (False, False)
+    >>> examples_wanted("What household appliance is shipped?", told, "Devices such as washing machines.")
+    False
+    """
+    m = _WHAT_KINDS.search(question)
+    if not m or _EXAMPLES.search(sentence) or not _EXAMPLES.search(after):
+        return False
+    return set(lexical_tokens(m.group(1))) <= set(lexical_tokens(sentence))
 
 
 def left_unnamed(question: str, sentence: str) -> str | None:

@@ -1174,3 +1174,14 @@ def test_who_won_asks_how_it_ended(seed_index, real_embedder):
         [("Who won the contract to build the nuclear power plant?", "only as planned or under way")],
         [("With which company might the nuclear plant contract be signed?", "Rosatom")],
     )
+
+
+def test_a_kind_asked_is_answered_with_the_examples_after_it(seed_index, real_embedder):
+    """ "Which household appliances does Kazakhstan reportedly send to Russia?" is closest to the
+    sentence that says only "household appliances"; the next one names them ("Electrical devices
+    such as washing machines or breast pumps ...") and joins it."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("Which household appliances does Kazakhstan reportedly send to Russia?", "washing machines")],
+    )
