@@ -1257,6 +1257,9 @@ def _their_quotation_next(question: str, text: str, after: str) -> bool:
     )
 
 
+_INSTEAD = re.compile(r"\binstead\s+of\b", re.I)
+
+
 def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The neighbour with what the question asks for and the picked sentence lacks: the reason of a
     "why" question (one of the next sentences with "because", "pretext", "since" ..., else the one
@@ -1265,8 +1268,13 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     quantity of a "how many" one."""
     before = _neighbour(hit, start, snapshot, after=False)
     after = _neighbour(hit, end, snapshot, after=True)
-    if after and adds_another(after[4]) and says_set_aside(question, text):
-        return after  # "Besides seeing it as a provocation, how ...?": "... a “provocation” ... Others saw it as ..."
+    # "Besides seeing it as a provocation, how ...?": "... a “provocation” ... Others saw it as ...";
+    # "Which company will build it instead of Sber?": "... refused to cooperate with the Russian
+    # company Sber ... it was decided with NIT JSC to make a platform on its own".
+    instead = _INSTEAD.search(question)
+    adds = after and (adds_another(after[4]) or instead and new_names(after[4], frozenset(lexical_tokens(question))))
+    if adds and says_set_aside(question, text):
+        return after
     if after and examples_wanted(question, text, after[4]):
         return after  # "What household appliances ...?": "... household appliances ... Devices such as washing machines ..."
     if asks_reason(question) and not _GIVES_REASON.search(text):

@@ -557,6 +557,7 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
 _NAME_RUN = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*"
 # "the Kazakh delegation" (and the word after it: "the Kazakh language policy" is no language)
 _OF_NAME = re.compile(rf"(?<![.?!:;]\s)(?<!^)\b({_NAME_RUN})\s+((?-i:[a-z]){{3,}})\b(?:\s+((?-i:[a-z])+)\b)?")
+_NAME_NEXT = re.compile(r"\s+((?-i:[A-Z])[\w-]+)")
 _AFTER_WORDS = re.compile(
     rf"\b((?-i:[a-z])+\s+(?-i:[a-z])+)\s+({_NAME_RUN}\s+{_NAME_RUN})"
 )  # "conference with Olaf Scholz"
@@ -678,6 +679,9 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     >>> substituted_name("What did the Kazakh president say to the Russian president?",
     ...     "The Russian president listened as the Kazakh president spoke.") is None
     True
+    >>> substituted_name("Which Kazakh company will build the platform instead of Sber?",
+    ...     "Kazakhstan refused to cooperate with the Russian company Sber.") is None
+    True
     """
     asked = lexical_tokens(question)
 
@@ -699,7 +703,15 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
             theirs = [
                 m.group(1)
                 for m in _OF_NAME.finditer(sentence)
-                if m.group(2).lower() == words.lower() and (not next_word or then(m) == next_word)
+                if m.group(2).lower() == words.lower()
+                and (not next_word or then(m) == next_word)
+                # "the Russian company Sber" is Sber, which the question names apart: "Which Kazakh
+                # company will build the platform instead of Sber?"
+                and not (
+                    m.group(3) is None
+                    and (after := _NAME_NEXT.match(sentence, m.end()))
+                    and set(lexical_tokens(after.group(1))) & set(asked)
+                )
             ]
             theirs = [t for t in theirs if place_aliases(t) or is_language(t)]
         else:
@@ -1239,7 +1251,7 @@ def asks_else(question: str) -> bool:
     return bool(_ASKS_ELSE.search(question))
 
 
-_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|in addition to)\s+([^,?;]+)", re.I)
+_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|in addition to|instead of)\s+([^,?;]+)", re.I)
 
 
 def says_set_aside(question: str, sentence: str) -> bool:
@@ -1251,6 +1263,8 @@ def says_set_aside(question: str, sentence: str) -> bool:
     (True, False)
     >>> says_set_aside("How did people explain it?", "It was seen as a provocation.")
     False
+    >>> says_set_aside("Which company will build it instead of Sber?", "Kazakhstan refused to work with Sber.")
+    True
     """
     m = _BESIDES.search(question)
     aside = set(lexical_tokens(m.group(1))) if m else set()

@@ -1185,3 +1185,17 @@ def test_a_kind_asked_is_answered_with_the_examples_after_it(seed_index, real_em
         real_embedder,
         [("Which household appliances does Kazakhstan reportedly send to Russia?", "washing machines")],
     )
+
+
+def test_instead_of_is_answered_by_the_one_named_next(seed_index, real_embedder):
+    """ "Which Kazakh company is building the platform instead of Sber?": the closest sentence says
+    only that Kazakhstan refused "the Russian company Sber" (no substitution of "Kazakh company",
+    since the question names Sber itself); the next names the one chosen, NIT JSC."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("Which Kazakh company is building the platform instead of Sber?", "NIT JSC"),
+            ("Instead of Sber, which company is Kazakhstan making its digital platform with?", "NIT JSC"),
+        ],
+    )
