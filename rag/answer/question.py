@@ -563,6 +563,14 @@ _AFTER_WORDS = re.compile(
 )  # "conference with Olaf Scholz"
 
 
+_AFTER_WORDS_ONE = re.compile(rf"\b((?-i:[a-z])+\s+(?-i:[a-z])+)\s+({_NAME_RUN})")
+
+
+def _surname(name: str) -> bool:
+    """A name of one word that is no place, city, language or abbreviation: a person's surname."""
+    return " " not in name and not (place_aliases(name) or is_city(name) or is_language(name) or name.isupper())
+
+
 def _kin(a: str, b: str) -> bool:
     """Whether two names name one place or people: "Russia's" and "Russian", "Kazakh" and
     "Kazakhstani", "Astana" and "Kazakhstan"."""
@@ -679,6 +687,11 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     >>> substituted_name("What did the Kazakh president say to the Russian president?",
     ...     "The Russian president listened as the Kazakh president spoke.") is None
     True
+    >>> substituted_name("Which monument to Pushkin will go up in Astana?",  # a surname alone
+    ...     "They announced the erection of a monument to Mustafa Kemal Ataturk.")
+    ('Mustafa Kemal Ataturk', 'Pushkin')
+    >>> substituted_name("Which monument to Ataturk will go up?", "... a monument to Mustafa Kemal Ataturk.") is None
+    True
     >>> substituted_name("Which Kazakh company will build the platform instead of Sber?",
     ...     "Kazakhstan refused to cooperate with the Russian company Sber.") is None
     True
@@ -693,7 +706,8 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
         return word.lower() if lexical_tokens(word) and word.lower() not in _NOT_VERBS else ""
 
     pairs = [(m.group(1), m.group(2), "after", then(m)) for m in _OF_NAME.finditer(question)]
-    pairs += [(m.group(2), m.group(1), "before", "") for m in _AFTER_WORDS.finditer(question)]
+    # The question may name the person by one word: "Which monument to Pushkin will be erected?"
+    pairs += [(m.group(2), m.group(1), "before", "") for m in _AFTER_WORDS_ONE.finditer(question)]
     for name, words, side, next_word in pairs:
         if not lexical_tokens(words) or words.split()[-1].lower() in _NOT_VERBS:
             continue  # "with the", "Russia through": no words of the question's own for a name to go with
@@ -715,7 +729,7 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
             ]
             theirs = [t for t in theirs if place_aliases(t) or is_language(t)]
         else:
-            if not people(name):
+            if not (people(name) or _surname(name)):
                 continue  # a person after the same words: "a joint press conference with Emmanuel Macron"
             theirs = [m.group(2) for m in _AFTER_WORDS.finditer(sentence) if m.group(1).lower() == words.lower()]
             theirs = [t for t in theirs if people(t)]

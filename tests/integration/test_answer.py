@@ -1199,3 +1199,15 @@ def test_instead_of_is_answered_by_the_one_named_next(seed_index, real_embedder)
             ("Instead of Sber, which company is Kazakhstan making its digital platform with?", "NIT JSC"),
         ],
     )
+
+
+def test_a_person_named_by_surname_is_not_another_person(seed_index, real_embedder):
+    """ "Which monument to Pushkin is going to be erected in Astana?": the articles speak of "a
+    monument to Mustafa Kemal Ataturk", another person in the same place; asked about Ataturk's
+    monument, they answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Which monument to Pushkin is going to be erected in Astana?", "of Mustafa Kemal Ataturk, not Pushkin")],
+        [("Which monument to Ataturk will be erected in Astana?", "Mustafa Kemal Ataturk")],
+    )
