@@ -63,6 +63,7 @@ from rag.answer.question import (
     only_asked_for,
     only_to_come,
     other_contents,
+    other_parties,
     owner_before,
     owner_place,
     place_names,
@@ -995,7 +996,12 @@ def extractive_answer(
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
-    if swapped := swapped_roles(result.query, scored[0][4]) or swapped_parties(result.query, scored[0][4]):
+    best_text = scored[0][4]
+    if swapped := (
+        swapped_roles(result.query, best_text)
+        or swapped_parties(result.query, best_text)
+        or other_parties(result.query, best_text)
+    ):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if moved := moved_city(result.query, scored[0][4]) or foreign_city(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE

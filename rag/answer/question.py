@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -610,6 +610,32 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
         if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
             return names[-1], asked
     return None
+
+
+# "... signed it together with Moscow?": the partner the question gives to what was done.
+_TOGETHER = re.compile(rf"\b(?:together|jointly|along)\s+with\s+(?:the\s+)?({_NAME_RUN})")
+# "the signing by Tbilisi, Baku, Ankara and Nur-Sultan": a list of three names or more.
+_NAME_LIST = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)+{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
+
+
+def other_parties(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's list, the question's partner) when the question says something was done
+    together with someone ("Why did Kazakhstan sign the declaration together with Moscow?") and the
+    sentence lists who did it without them, by any of their names: "the signing by Tbilisi, Baku,
+    Ankara and Nur-Sultan of the declaration". Only the list counts: in "... the Russian media
+    practically went unnoticed by the signing by Tbilisi, ...", the Russian media signed nothing.
+
+    >>> q = "Why did Kazakhstan sign the Trans-Caspian declaration together with Moscow?"
+    >>> other_parties(q, "It was signed by Tbilisi, Baku, Ankara and Nur-Sultan.")
+    ('Tbilisi, Baku, Ankara and Nur-Sultan', 'Moscow')
+    >>> other_parties(q, "It was signed by Tbilisi, Baku, Ankara and Russia."), other_parties(q, "Baku signed it.")
+    (None, None)
+    """
+    m = _TOGETHER.search(question)
+    listed = _NAME_LIST.search(sentence) if m else None
+    if not m or not listed or any(_kin(n, m.group(1)) for n in names_in(listed.group(0))):
+        return None
+    return listed.group(0), m.group(1)
 
 
 _IN_CITY = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w’'-]*\s+(?:capital|city)\s+)?({_NAME_RUN})")

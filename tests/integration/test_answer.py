@@ -1211,3 +1211,15 @@ def test_a_person_named_by_surname_is_not_another_person(seed_index, real_embedd
         [("Which monument to Pushkin is going to be erected in Astana?", "of Mustafa Kemal Ataturk, not Pushkin")],
         [("Which monument to Ataturk will be erected in Astana?", "Mustafa Kemal Ataturk")],
     )
+
+
+def test_a_partner_the_list_of_signers_leaves_out(seed_index, real_embedder):
+    """ "Why did Kazakhstan sign the Trans-Caspian declaration jointly with Russia?": the articles
+    list who signed it ("by Tbilisi, Baku, Ankara and Nur-Sultan"), and Russia is not among them.
+    Asked who signed it, they answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Kazakhstan sign the Trans-Caspian declaration jointly with Russia?", "Nur-Sultan, not Russia")],
+        [("Who signed the declaration on the East-West Trans-Caspian Corridor?", "Tbilisi, Baku")],
+    )
