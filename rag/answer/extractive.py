@@ -59,6 +59,7 @@ from rag.answer.question import (
     moved_year,
     names_anyone,
     names_in,
+    names_post,
     new_names,
     only_asked_for,
     only_to_come,
@@ -1024,8 +1025,11 @@ def extractive_answer(
         # 81 million tons were delivered this way. Through seaports – a little more than 13 million."
         told = next(p[4] for p in picked if moved_year(result.query, p[4]))
         return month_text(told, *year), (), True, SAYS_OTHERWISE
-    if asks_holder(result.query) and not any(_names_someone_else(result.query, p[4]) for p in picked):
-        # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one.
+    if asks_holder(result.query) and not any(
+        _names_someone_else(result.query, p[4]) and names_post(result.query, p[4]) for p in picked
+    ):
+        # "Who is the editor-in-chief of Orda.kz?" is not answered by a sentence naming no one, nor
+        # by one that speaks of no editor-in-chief.
         return HOLDER_TEXT, (), True, None
     owner = owner_place(result.query)
     if owner and not any(_of_place(p[1], owner, snapshot) for p in picked):

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1234,6 +1234,25 @@ def asks_holder(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_HOLDER.search(question))
+
+
+# "Who is the editor-in-chief of Kazakhstanskaya Pravda?": a post (group 1) of a body named.
+_POST_OF = re.compile(r"^\W*who\s+(?:is|was)\s+the\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+of\s+(?:the\s+)?(?-i:[A-Z])", re.I)
+
+
+def names_post(question: str, sentence: str) -> bool:
+    """For "Who is the <post> of <a body>?": whether the sentence speaks of that post at all ("...
+    the Kazakh president gave an interview to ... Kazakhstanskaya Pravda" names no editor). True
+    for other questions.
+
+    >>> q = "Who is the editor-in-chief of Kazakhstanskaya Pravda?"
+    >>> names_post(q, "He gave an interview to Kazakhstanskaya Pravda."), names_post(q, "Its editor-in-chief, Ivan Petrov, said.")
+    (False, True)
+    >>> names_post("Who is the aide that told Euractiv it?", "Timur Suleimenov said it.")
+    True
+    """
+    m = _POST_OF.search(question)
+    return not m or set(lexical_tokens(m.group(1))) <= set(lexical_tokens(sentence))
 
 
 # "Who wrote the article about ...?", "Which journalist wrote the piece ...?": the article's byline.

@@ -1223,3 +1223,15 @@ def test_a_partner_the_list_of_signers_leaves_out(seed_index, real_embedder):
         [("Why did Kazakhstan sign the Trans-Caspian declaration jointly with Russia?", "Nur-Sultan, not Russia")],
         [("Who signed the declaration on the East-West Trans-Caspian Corridor?", "Tbilisi, Baku")],
     )
+
+
+def test_who_holds_a_post_needs_a_sentence_about_that_post(seed_index, real_embedder):
+    """ "Who is the editor-in-chief of Kazakhstanskaya Pravda?" is not answered by the sentence
+    naming Putin and the paper's interview, which speaks of no editor-in-chief; a post the
+    articles give ("Andrey Turchak, Vice Speaker of the Federation Council") is answered."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Who is the editor-in-chief of Kazakhstanskaya Pravda?", "names who it is")],
+        [("Who is the Vice Speaker of the Federation Council?", "Andrey Turchak")],
+    )
