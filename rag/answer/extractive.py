@@ -457,6 +457,9 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the question does not name, named before it
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
+OTHER_SOURCE = (
+    -0.05
+)  # "..., according to Bezpalko?", and the sentence gives another's account ("according to Kommersant")
 WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
@@ -501,6 +504,10 @@ _SOMEONE_DID = re.compile(r"\s*(?:a|an|one|some|someone|somebody|another)\b", re
 _WHO_WAS_IT = re.compile(r"\s*who\s+(?:is|was|were|are)\s+(?:it|he|she|they|this|that)\b(?:\s+\w+)?\s*\?\s*$", re.I)
 
 
+# "According to Kommersant, ...", "..., according to Bezpalko?": whose account it is.
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*)", re.I)
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What a question asks, worked out once per question."""
@@ -515,6 +522,7 @@ class _Asked:
     person_tokens: frozenset[str] = frozenset()  # of those names, the ones not of places
     reason: bool = False  # asks why
     said: bool = False  # "who said X?": the act asked about is saying something
+    source: frozenset[str] = frozenset()  # of the name in "according to <name>"
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -547,6 +555,7 @@ class _Asked:
             persons,
             asks_reason(question),
             asks_who_said(question),
+            frozenset(lexical_tokens(m.group(1))) if (m := _ACCORDING_TO.search(question)) else frozenset(),
         )
 
 
@@ -571,6 +580,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):
         out += REASON_GIVEN
+    if asked.source and (m := _ACCORDING_TO.search(sentence)) and not set(lexical_tokens(m.group(1))) & asked.source:
+        out += OTHER_SOURCE
     if asked.who:
         named = [set(lexical_tokens(n)) for n in names_in(sentence)]
         speaks = _surname_speaks(sentence, asked)

@@ -1235,3 +1235,15 @@ def test_who_holds_a_post_needs_a_sentence_about_that_post(seed_index, real_embe
         [("Who is the editor-in-chief of Kazakhstanskaya Pravda?", "names who it is")],
         [("Who is the Vice Speaker of the Federation Council?", "Andrey Turchak")],
     )
+
+
+def test_according_to_someone_prefers_their_account(seed_index, real_embedder):
+    """ "According to Bezpalko, through which port alone can Kazakh oil be exported?": the closest
+    sentence is Kommersant's account ("So, according to Kommersant, the shipment of oil ... through
+    the Novorossiysk port has already been limited."); Bezpalko's own words answer instead."""
+    a = answer_question(
+        "According to Bezpalko, through which port alone can Kazakh oil be exported?",
+        *seed_index,
+        embedder=real_embedder,
+    )
+    assert not a.abstained and "locked in by Russia" in a.text and "Kommersant" not in a.text, a.text
