@@ -284,6 +284,8 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
 _WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing|[a-z]{3,}ed)\b", re.I)
 # "Why did he refuse to switch back to Russian?" takes for granted that he did not switch back.
 _REFUSED_TO = re.compile(r"\b(?:refus|declin|fail)\w*\s+to\s+([a-z]{3,})\b", re.I)
+# "Why did Kazakhstan stop sending appliances to Russia?" takes for granted that it no longer does.
+_STOPPED = re.compile(r"\b(?:stop(?:s|ped)?|quit|ceased?)\s+([a-z]{3,}ing)\b", re.I)
 
 
 def taken_as_undone(question: str) -> tuple[str, ...]:
@@ -298,8 +300,10 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     ('svitch',)
     >>> taken_as_undone("Why did Tokayev refuse to switch back to Russian?")  # he is said to have switched back
     ('svitch',)
+    >>> taken_as_undone("Why did Kazakhstan stop sending household appliances to Russia?")
+    ('send',)
     """
-    found = [*_WITHOUT.finditer(question), *_REFUSED_TO.finditer(question)]
+    found = [*_WITHOUT.finditer(question), *_REFUSED_TO.finditer(question), *_STOPPED.finditer(question)]
     return tuple(s for m in found if (s := _stem(m.group(1))))
 
 
@@ -312,9 +316,14 @@ def does(verbs: tuple[str, ...], sentence: str) -> str | None:
     'switched'
     >>> does(switch, "He spoke for ten minutes without switching."), does(switch, "He did not switch.")
     (None, None)
+    >>> send = taken_as_undone("Why did Kazakhstan stop sending them?")
+    >>> does(send, "Kazakhstan is reportedly sending them on a large scale."), does(send, "It stopped sending them.")
+    ('sending', None)
     """
     if not verbs or contradicts(verbs, sentence) is not None:
         return None
+    if any(_same_stem(_stem(m.group(1)) or "", v) for m in _STOPPED.finditer(sentence) for v in verbs):
+        return None  # "Kazakhstan has stopped sending them" says it is no longer done
     return next(
         (
             w

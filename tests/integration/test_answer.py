@@ -1247,3 +1247,15 @@ def test_according_to_someone_prefers_their_account(seed_index, real_embedder):
         embedder=real_embedder,
     )
     assert not a.abstained and "locked in by Russia" in a.text and "Kommersant" not in a.text, a.text
+
+
+def test_stopped_doing_is_denied_by_doing(seed_index, real_embedder):
+    """ "Why has Kazakhstan stopped sending household appliances to Russia?" takes for granted that
+    it no longer sends them; "Kazakhstan is reportedly sending household appliances to Russia on a
+    large scale" says it does. Asked what it sends, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why has Kazakhstan stopped sending household appliances to Russia?", "(“sending”)")],
+        [("What is Kazakhstan reportedly sending to Russia on a large scale?", "household appliances")],
+    )
