@@ -2398,8 +2398,6 @@ def moved_month(question: str, sentence: str) -> tuple[str, str] | None:
     return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(m.capitalize() for m in asked))
 
 
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-
 
 def moved_year(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's years, the question's) when the question asks about a year ("How many tons
