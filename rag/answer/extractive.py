@@ -45,6 +45,7 @@ from rag.answer.question import (
     contradicts,
     counts_asked,
     dates_in,
+    day_in_year,
     days_late,
     described_otherwise,
     does,
@@ -1036,6 +1037,11 @@ def extractive_answer(
         # 81 million tons were delivered this way. Through seaports – a little more than 13 million."
         told = next(p[4] for p in picked if moved_year(result.query, p[4]))
         return month_text(told, *year), (), True, SAYS_OTHERWISE
+    docs = snapshot.manifest.documents
+    if dated := day_in_year(result.query, picked[0][4], docs.get(picked[0][1].chunk.doc_id, {}).get("date")):
+        # "Which city hosted the Turkic summit in 2022?" against "... on November 3, the 10th summit
+        # of the Organization of Turkic States (OTS) was held in Astana" in an article of 2023-11-10.
+        return month_text(picked[0][4], *dated), (), True, SAYS_OTHERWISE
     if asks_holder(result.query) and not any(
         _names_someone_else(result.query, p[4]) and names_post(result.query, p[4]) for p in picked
     ):

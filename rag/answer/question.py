@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2398,7 +2398,6 @@ def moved_month(question: str, sentence: str) -> tuple[str, str] | None:
     return ", ".join(dict.fromkeys(theirs)), " or ".join(sorted(m.capitalize() for m in asked))
 
 
-
 def moved_year(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's years, the question's) when the question asks about a year ("How many tons
     went through the seaports in 2022?") and the sentence names other years only ("In 2021, more
@@ -2469,6 +2468,31 @@ _DAY_NO_YEAR = re.compile(
     r"(?!,?\s+(?:19|20)\d\d)",
     re.I,
 )
+
+
+_IN_YEAR = re.compile(r"\bin\s+(1[89]\d\d|20\d\d)\b", re.I)
+
+
+def day_in_year(question: str, sentence: str, published: str | None) -> tuple[str, str] | None:
+    """(the sentence's day in the year its article was `published`, the question's year) when the
+    question asks about a year ("Which city hosted the Turkic summit in 2022?") and the sentence
+    names no year but a day ("on November 3, the 10th summit ... was held in Astana"), which in a
+    news article of 2023-11-10 is a day of 2023.
+
+    >>> q = "Which city hosted the Turkic summit in 2022?"
+    >>> day_in_year(q, "On November 3, the summit was held in Astana.", "2023-11-10")
+    ('November 3, 2023', '2022')
+    >>> day_in_year(q, "On November 3, 2022, it was held.", "2023-11-10"), day_in_year(q, "It was held in Astana.", "2023-11-10")
+    (None, None)
+    >>> day_in_year("Which city hosted it in 2023?", "On November 3, it was held.", "2023-11-10")
+    >>> day_in_year(q, "On November 3, the summit was held in Astana.", None)
+    >>> day_in_year("Who helped during the January 2022 unrest?", "On November 3, it was held.", "2023-11-10")
+    """
+    asked = set(_IN_YEAR.findall(told_and_asked(question)[1]))  # not another event's ("the January 2022 unrest")
+    day = _DAY_NO_YEAR.search(sentence)
+    if not asked or not day or not published or _YEAR.search(sentence) or published[:4] in asked:
+        return None
+    return f"{day.group(0)}, {published[:4]}", " or ".join(sorted(asked))
 
 
 def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:

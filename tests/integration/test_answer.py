@@ -1259,3 +1259,20 @@ def test_stopped_doing_is_denied_by_doing(seed_index, real_embedder):
         [("Why has Kazakhstan stopped sending household appliances to Russia?", "(“sending”)")],
         [("What is Kazakhstan reportedly sending to Russia on a large scale?", "household appliances")],
     )
+
+
+def test_a_day_without_a_year_is_in_the_year_of_its_article(seed_index, real_embedder):
+    """ "... the summit of the Organization of Turkic States held in 2022?": "on November 3, the 10th
+    summit ... was held in Astana" names no year, and its article is of 2023-11-10, so it speaks of
+    2023. Asked about 2023, the same sentence answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            (
+                "In which city was the summit of the Organization of Turkic States held in 2022?",
+                "November 3, 2023, not 2022",
+            )
+        ],
+        [("In which city was the summit of the Organization of Turkic States held in 2023?", "Astana")],
+    )
