@@ -1768,6 +1768,9 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     False
     >>> has_quantity("A plan of the two countries for several plants.", "What capacity will the plants have?")
     False
+    >>> q = "What is the trade turnover between Kazakhstan and France?"  # a sum of money
+    >>> has_quantity("At a meeting, the two countries emphasized cooperation.", q), has_quantity("It reached $25 billion.", q)
+    (False, True)
     >>> has_quantity("Trade reached $25 billion.", "How many dollars did trade reach?")
     True
     >>> has_quantity("Trade has reached 23 billion dollars.", "He put trade at 23 billion dollars. What did she say?")
@@ -1848,7 +1851,7 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
 
 
 _ASKS_MONEY = re.compile(
-    rf"{_WHAT_IS}(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth)\b|"
+    rf"{_WHAT_IS}(?:the\s+)?(?:\w+\s+)?(value|cost|price|sum|worth|turnover)\b|"
     r"\bhow\s+much\b.*\b(cost|costs|paid|pay|spend|spent|worth|lose|lost|earn|earned|revenue|income|profits?)\b",
     re.I,
 )

@@ -1276,3 +1276,15 @@ def test_a_day_without_a_year_is_in_the_year_of_its_article(seed_index, real_emb
         ],
         [("In which city was the summit of the Organization of Turkic States held in 2023?", "Astana")],
     )
+
+
+def test_a_trade_turnover_is_a_sum_of_money(seed_index, real_embedder):
+    """ "What is the trade turnover between Kazakhstan and France?" is not answered by "... the two
+    countries emphasized their good and cooperative cooperation" (two is no turnover); the turnover
+    with Russia is given in dollars and answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        ["What is the trade turnover between Kazakhstan and France?"],
+        [("What is the trade turnover between Kazakhstan and Russia?", "23 billion dollars")],
+    )
