@@ -66,6 +66,7 @@ from rag.answer.question import (
     only_to_come,
     other_contents,
     other_parties,
+    other_place_of,
     owner_before,
     owner_place,
     place_names,
@@ -1020,7 +1021,7 @@ def extractive_answer(
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
     if month := moved_month(result.query, scored[0][4]) or other_contents(result.query, scored[0][4]):
         return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
-    if substituted := substituted_name(result.query, scored[0][4]):
+    if substituted := substituted_name(result.query, scored[0][4]) or other_place_of(result.query, scored[0][4]):
         return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):
         return pending_text(*pending), (), True, NOT_COVERED

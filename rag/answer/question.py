@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -618,6 +618,33 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
             continue
         if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
             return names[-1], asked
+    return None
+
+
+# "president of Kyrgyzstan": a post, or anything, of a place named.
+_OF_PLACE = re.compile(rf"\b([a-z][\w-]*)\s+of\s+(?:the\s+)?({_NAME_RUN})", re.I)
+
+
+def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's words, the question's) when the question speaks of something of one place
+    ("Who was president of Kyrgyzstan during the SPIEF?") and the sentence of the same of another
+    ("the President of Kazakhstan, Kassym-Jomart Tokayev"), naming the question's place nowhere.
+
+    >>> q = "Who was president of Kyrgyzstan during the SPIEF?"
+    >>> other_place_of(q, "At the SPIEF, the President of Kazakhstan, Kassym-Jomart Tokayev, said so.")
+    ('“President of Kazakhstan”', '“president of Kyrgyzstan”')
+    >>> other_place_of(q, "The President of Kazakhstan met the leader of Kyrgyzstan.") is None
+    True
+    >>> other_place_of("What is the population of Kazakhstan?", "Almost 20% of the population.") is None
+    True
+    """
+    for m in _OF_PLACE.finditer(question):
+        word, place = m.group(1).lower(), m.group(2)
+        if word in _NOT_VERBS or not place_aliases(place) or any(_kin(n, place) for n in names_in(sentence)):
+            continue
+        for t in _OF_PLACE.finditer(sentence):
+            if t.group(1).lower() == word and place_aliases(t.group(2)) and not _kin(t.group(2), place):
+                return f"“{t.group(0)}”", f"“{m.group(0)}”"
     return None
 
 

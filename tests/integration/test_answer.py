@@ -1288,3 +1288,14 @@ def test_a_trade_turnover_is_a_sum_of_money(seed_index, real_embedder):
         ["What is the trade turnover between Kazakhstan and France?"],
         [("What is the trade turnover between Kazakhstan and Russia?", "23 billion dollars")],
     )
+
+
+def test_the_same_post_of_another_country_does_not_answer(seed_index, real_embedder):
+    """ "Who was the president of Uzbekistan at the SPIEF?" is not answered by "... at the SPIEF,
+    the President of Kazakhstan, Kassym-Jomart Tokayev, ...": the same post, of another country."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Who was the president of Uzbekistan at the SPIEF?", "not “president of Uzbekistan”")],
+        [("Who was the President of Kazakhstan at the SPIEF?", "Kassym-Jomart Tokayev")],
+    )
