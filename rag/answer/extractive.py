@@ -90,6 +90,7 @@ from rag.answer.question import (
     taken_as_undone,
     tells_of,
     told_and_asked,
+    topic_place_missing,
     unnamed_speaker,
     whether_done,
     why_subject,
@@ -1084,6 +1085,10 @@ def extractive_answer(
             if words is None:
                 return WORDS_TEXT, (), True, None
             picked = [scored[0], (scored[0][0], hit, *words[2:])]
+    if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
+        # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
+        # passage of his words that names China nowhere.
+        return f"The articles don't say. None of the words found speaks of {place}.", (), True, None
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
     numbers: dict[int, int] = {}

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -645,6 +645,28 @@ def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
         for t in _OF_PLACE.finditer(sentence):
             if t.group(1).lower() == word and place_aliases(t.group(2)) and not _kin(t.group(2), place):
                 return f"“{t.group(0)}”", f"“{m.group(0)}”"
+    return None
+
+
+_ABOUT = re.compile(r"\babout\s+([^?.;]+)", re.I)
+
+
+def topic_place_missing(question: str, text: str) -> str | None:
+    """For "What did X say about <a place's ...>?": the place, when `text` (the words found)
+    names it nowhere, by none of its names ("What did Pritchin say about Kazakhstan's relations
+    with China?" against his words on relations with Russia).
+
+    >>> q = "What did Pritchin say about Kazakhstan's relations with China?"
+    >>> topic_place_missing(q, "Kazakh diplomacy has found a balance in relations with Russia.")
+    'China'
+    >>> topic_place_missing(q, "Kazakhstan trades with China and Russia.") is None
+    True
+    """
+    m = _ABOUT.search(question) if asks_words(question) else None
+    named = names_in(text) if m else []
+    for place in names_in(m.group(1)) if m else ():
+        if place_aliases(place) and not any(_kin(n, place) for n in named):
+            return place
     return None
 
 

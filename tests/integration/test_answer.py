@@ -1299,3 +1299,14 @@ def test_the_same_post_of_another_country_does_not_answer(seed_index, real_embed
         [("Who was the president of Uzbekistan at the SPIEF?", "not “president of Uzbekistan”")],
         [("Who was the President of Kazakhstan at the SPIEF?", "Kassym-Jomart Tokayev")],
     )
+
+
+def test_words_about_a_place_need_a_passage_naming_it(seed_index, real_embedder):
+    """ "What did Stanislav Pritchin say about ties with China?": the passage of his words names
+    China nowhere; asked about the relations with Russia, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did Stanislav Pritchin say about ties with China?", "speaks of China")],
+        [("What did Pritchin say about Kazakhstan's relations with Russia?", "Pritchin")],
+    )
