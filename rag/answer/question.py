@@ -1575,7 +1575,7 @@ _NAMED_THINGS = (
 _ASKS_BODY = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_BODIES})\b", re.I)
 _ASKS_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_INSTITUTIONS})\b", re.I)
 _INSTITUTION_WORDS = (
-    r"Committee|Council|Service|Ministry|Union|Organi[sz]ation|Alliance|Commission|Treaty|Institute|Bank|Bureau|"
+    r"Committee|Council|Service|Ministry|Minister|Union|Organi[sz]ation|Alliance|Commission|Treaty|Institute|Bank|Bureau|"
     r"Agency|Directorate|Department|Office|Assembly|Parliament|Duma|Court|Fund|Forum|Consortium|Group|Cent(?:re|er)|"
     r"Foundation|Federation"
 )
@@ -1599,6 +1599,9 @@ def _names_institution(sentence: str, asked: frozenset[str]) -> bool:
     >>> _names_institution("The agent worked for the SBU, the committee said.", asked)
     True
     >>> _names_institution("Bezpalko, a member of the Council on Interethnic Relations, said it.", frozenset(["council"]))
+    True
+    >>> asked = frozenset(lexical_tokens("Which ministry's vice minister spoke about the platform?"))
+    >>> _names_institution("..., Askar Zhambakin, Vice Minister of Digital Development, said.", asked)  # its ministry
     True
     """
     return any(set(lexical_tokens(m.group(0))) - asked for m in _INSTITUTION_NAME.finditer(sentence))

@@ -1310,3 +1310,14 @@ def test_words_about_a_place_need_a_passage_naming_it(seed_index, real_embedder)
         [("What did Stanislav Pritchin say about ties with China?", "speaks of China")],
         [("What did Pritchin say about Kazakhstan's relations with Russia?", "Pritchin")],
     )
+
+
+def test_a_ministers_title_names_the_ministry(seed_index, real_embedder):
+    """ "which ministry's vice minister talked about the platform?": "Askar Zhambakin, Vice
+    Minister of Digital Development, Innovation and Aerospace Industry" names the ministry by
+    the title of its vice minister."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("which ministry's vice minister talked about the platform?", "Vice Minister of Digital Development")],
+    )
