@@ -57,6 +57,7 @@ from rag.answer.question import (
     left_unnamed,
     moved_city,
     moved_month,
+    moved_route,
     moved_year,
     names_anyone,
     names_in,
@@ -1018,7 +1019,11 @@ def extractive_answer(
         or other_parties(result.query, best_text)
     ):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
-    if moved := moved_city(result.query, scored[0][4]) or foreign_city(result.query, scored[0][4]):
+    if moved := (
+        moved_city(result.query, best_text)
+        or foreign_city(result.query, best_text)
+        or moved_route(result.query, best_text)
+    ):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
     if month := moved_month(result.query, scored[0][4]) or other_contents(result.query, scored[0][4]):
         return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -619,6 +619,34 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
         if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
             return names[-1], asked
     return None
+
+
+# "... goes through China?": the place a question sends something through.
+_THROUGH = re.compile(rf"\b(?:through|via)\s+(?:the\s+)?(?:port\s+of\s+)?({_NAME_RUN})")
+
+
+def moved_route(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's place, the question's) when the question sends something through one place
+    ("What share of all goods goes through China?") and the sentence through another ("70 % of all
+    goods go through Russia and the EAEU"), naming the question's place nowhere.
+
+    >>> q = "What share of all goods goes through China?"
+    >>> moved_route(q, "Since 70 % of all goods go through Russia and the EAEU.")
+    ('Russia', 'China')
+    >>> moved_route(q, "Goods go through Russia to China."), moved_route("What goes through Russia?", "It goes via Moscow.")
+    (None, None)
+    """
+
+    def places(text: str) -> list[str]:
+        # A place, not a people's word for a thing of theirs ("via Russian railways").
+        found = [m.group(1) for m in _THROUGH.finditer(text) if not is_language(m.group(1))]
+        return [p for p in found if place_aliases(p) or is_city(p)]
+
+    asked = places(question)
+    if not asked or any(_kin(n, a) or same_city(n, a) for n in names_in(sentence) for a in asked):
+        return None
+    theirs = places(sentence)
+    return (theirs[0], asked[0]) if theirs else None
 
 
 # "president of Kyrgyzstan": a post, or anything, of a place named.

@@ -1321,3 +1321,14 @@ def test_a_ministers_title_names_the_ministry(seed_index, real_embedder):
         real_embedder,
         [("which ministry's vice minister talked about the platform?", "Vice Minister of Digital Development")],
     )
+
+
+def test_goods_through_another_country_do_not_answer(seed_index, real_embedder):
+    """ "What percentage of all goods goes through Turkey?" is not answered by "70 % of all goods
+    go through Russia and the EAEU"; asked about Russia and the EAEU, the sentence answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What percentage of all goods goes through Turkey?", "of Russia, not Turkey")],
+        [("What percentage of all goods goes through Russia and the EAEU?", "70")],
+    )
