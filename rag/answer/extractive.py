@@ -758,13 +758,19 @@ def score_sentences(
     return out
 
 
+def close_to_best(scored: list) -> list:
+    """The `PREMISE_READ` best sentences within `RUNNER_UP_MARGIN` of the best: those read for what
+    the question takes for granted."""
+    return [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+
+
 def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
     """(sentence, its denying words) when one of the `PREMISE_READ` best sentences (those within
     `RUNNER_UP_MARGIN` of the best) denies what the question takes for granted (`contradicts`) and
     none of them says it (`affirms`): "Why did Kazakhstan help Russia circumvent sanctions?" is not
     refused on "... does not intend to help circumvent them" while another sentence found says it
     "is presumably helping to circumvent"."""
-    best = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    best = [c[4] for c in close_to_best(scored)]
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
     if undone:
@@ -807,7 +813,7 @@ def someone_else_did(
     # Quoted words are the act of saying ("Why did Scholz call Kazakhstan an important partner?":
     # “Kazakhstan is an important partner for us ...”), though they have no verb of it.
     if verbs and not affirms(verbs, told[4]) and not in_quotation(told[1].chunk.text, told[2]):
-        near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+        near = close_to_best(scored)
         told = next((c for c in near if affirms(verbs, c[4])), told)
     if theirs & sentence_tokens(told[4]):
         return None
@@ -837,7 +843,7 @@ def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = 
     of the referendum?" against "... left to the referendum, which does not at all guarantee ...".
     With the `snapshot`, a sentence that refers back ("Then at a summit of the CSTO ...") is read
     with the one before it ("Putin and Tokayev will meet again in ... Minsk on November 23rd.")."""
-    near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+    near = close_to_best(scored)
     best = [c[4] for c in near]
     question = premise_question(question)
     # "Did Kazakhstan leave the EAEU?" against "... the republic will leave the EAEU before the end
@@ -899,7 +905,7 @@ def undated(question: str, scored: list, untyped: Callable[[], list]) -> str | N
     verbs = premise_verbs(premise_question(question))
     if not verbs:
         return None
-    if any(affirms(verbs, c[4]) for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN):
+    if any(affirms(verbs, c[4]) for c in close_to_best(scored)):
         return None
     plain = untyped()
     best = [c[4] for c in plain[:PREMISE_READ] if c[0] >= plain[0][0] - RUNNER_UP_MARGIN]
