@@ -77,6 +77,7 @@ from rag.answer.question import (
     premise_verbs,
     pronoun_persons,
     quantities,
+    renamed_otherwise,
     reports_words,
     role_asked,
     says_not,
@@ -1031,6 +1032,11 @@ def extractive_answer(
         or moved_route(result.query, best_text)
     ):
         return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
+    # "Why did Kazakhstan rename a street in Astana after Putin?": a close sentence renames it to
+    # “Anadoly”, and none names Putin.
+    if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in close_to_best(scored))):
+        told = next(c[4] for c in close_to_best(scored) if renamed_otherwise(result.query, c[4]))
+        return someone_else_text(told, *renamed), (), True, SAYS_OTHERWISE
     if month := moved_month(result.query, scored[0][4]) or other_contents(result.query, scored[0][4]):
         return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
     if substituted := substituted_name(result.query, scored[0][4]) or other_place_of(result.query, scored[0][4]):

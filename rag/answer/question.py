@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -619,6 +619,30 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
         if any(_kin(n, asked) for n in names_in(sentence[found.end() :])):
             return names[-1], asked
     return None
+
+
+# "renamed after Pushkin": whom a question has something named after; "the renaming of one of the
+# streets of Astana to “Anadoly”": the name a sentence gives it.
+_NAMED_FOR = re.compile(rf"\b(?:re)?nam\w*\b[^?]*?\bafter\s+(?:the\s+)?({_NAME_RUN})", re.I)
+_RENAMED_TO = re.compile(rf"\b(?:re)?nam\w*\b[^.;]*?\bto\s+[“\"«]?({_NAME_RUN})", re.I)
+
+
+def renamed_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's new name, the question's) when the question has something named after
+    someone ("Which street in Astana was renamed after Pushkin?") and the sentence gives it another
+    name ("the renaming of one of the streets of Astana to “Anadoly”"), naming theirs nowhere.
+
+    >>> q = "Which street in Astana was renamed after Pushkin?"
+    >>> renamed_otherwise(q, "They announced the renaming of one of the streets of Astana to “Anadoly”.")
+    ('Anadoly', 'Pushkin')
+    >>> renamed_otherwise(q, "A street was renamed to “Pushkin Street”."), renamed_otherwise(q, "It was renamed.")
+    (None, None)
+    """
+    asked = _NAMED_FOR.search(question)
+    given = _RENAMED_TO.search(sentence) if asked else None
+    if not asked or not given or any(_kin(n, asked.group(1)) for n in names_in(sentence)):
+        return None
+    return given.group(1), asked.group(1)
 
 
 # "... goes through China?": the place a question sends something through.

@@ -1332,3 +1332,15 @@ def test_goods_through_another_country_do_not_answer(seed_index, real_embedder):
         [("What percentage of all goods goes through Turkey?", "of Russia, not Turkey")],
         [("What percentage of all goods goes through Russia and the EAEU?", "70")],
     )
+
+
+def test_renamed_after_someone_is_not_answered_by_another_name(seed_index, real_embedder):
+    """ "Which street in Astana was renamed after Putin?": the articles tell of "the renaming of
+    one of the streets of Astana to “Anadoly”", and name Putin nowhere near it. Asked what it was
+    renamed to, they answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Which street in Astana was renamed after Putin?", "of Anadoly, not Putin")],
+        [("What was one of the streets of Astana renamed to?", "Anadoly")],
+    )
