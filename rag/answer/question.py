@@ -713,11 +713,14 @@ def topic_place_missing(question: str, text: str) -> str | None:
     'China'
     >>> topic_place_missing(q, "Kazakhstan trades with China and Russia.") is None
     True
+    >>> topic_place_missing("What did RIA Novosti say about Kyrgyz-Russian relations?", "On Kazakh-Russian relations.")
+    'Kyrgyz'
     """
     m = _ABOUT.search(question) if asks_words(question) else None
     named = names_in(text) if m else []
-    for place in names_in(m.group(1)) if m else ():
-        if place_aliases(place) and not any(_kin(n, place) for n in named):
+    # Each side of "Kyrgyz-Russian relations" is a place asked about.
+    for place in (part for name in names_in(m.group(1)) for part in name.split("-")) if m else ():
+        if (place_aliases(place) or _country_words(place)) and not any(_kin(n, place) for n in named):
             return place
     return None
 

@@ -1344,3 +1344,15 @@ def test_renamed_after_someone_is_not_answered_by_another_name(seed_index, real_
         [("Which street in Astana was renamed after Putin?", "of Anadoly, not Putin")],
         [("What was one of the streets of Astana renamed to?", "Anadoly")],
     )
+
+
+def test_each_side_of_a_relation_asked_about_must_be_named(seed_index, real_embedder):
+    """ "What did RIA Novosti say about Uzbek-Russian relations?": the passage of its words is on
+    "Kaza-kh-Russian relations" and names Uzbekistan nowhere; asked about the Kazakh-Russian
+    relations, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did RIA Novosti say about Uzbek-Russian relations?", "speaks of Uzbek")],
+        [("What did RIA Novosti say about Kazakh-Russian relations?", "RIA Novosti")],
+    )
