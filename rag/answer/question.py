@@ -250,6 +250,7 @@ OPPOSITES: dict[str, str] = {
     "lift": "impose extend limit restrict",
     "ignore": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
+    "stop": "continue resume",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
 }

@@ -1356,3 +1356,14 @@ def test_each_side_of_a_relation_asked_about_must_be_named(seed_index, real_embe
         [("What did RIA Novosti say about Uzbek-Russian relations?", "speaks of Uzbek")],
         [("What did RIA Novosti say about Kazakh-Russian relations?", "RIA Novosti")],
     )
+
+
+def test_stopping_is_denied_by_continuing(seed_index, real_embedder):
+    """ "Why did Alibek Kuantirov say that trade with Russia would stop?": he said "Trade with
+    Russia will continue for those products that were not affected by the bans"."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Alibek Kuantirov say that trade with Russia would stop?", "(“continue”)")],
+        [("What did Kuantirov say about trade with Russia?", "will continue")],
+    )
