@@ -66,6 +66,7 @@ from rag.answer.question import (
     only_asked_for,
     only_to_come,
     other_contents,
+    other_pair,
     other_parties,
     other_place_of,
     owner_before,
@@ -1024,6 +1025,7 @@ def extractive_answer(
         swapped_roles(result.query, best_text)
         or swapped_parties(result.query, best_text)
         or other_parties(result.query, best_text)
+        or other_pair(result.query, best_text)
     ):
         return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
     if moved := (

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -730,6 +730,37 @@ def topic_place_missing(question: str, text: str) -> str | None:
 _TOGETHER = re.compile(rf"\b(?:together|jointly|along)\s+with\s+(?:the\s+)?({_NAME_RUN})")
 # "the signing by Tbilisi, Baku, Ankara and Nur-Sultan": a list of three names or more.
 _NAME_LIST = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)+{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
+
+
+_PLACE_PAIR = re.compile(rf"\b({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN})\b")
+
+
+def other_pair(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's pair, the question's) when the question pairs two countries ("Which blocs
+    are Kazakhstan and China both part of?") and the sentence pairs one of them with another
+    ("Kazakhstan and Russia are key allies and are part of several blocs"), naming the question's
+    other one nowhere.
+
+    >>> q = "Which blocs are Kazakhstan and China both part of?"
+    >>> other_pair(q, "Kazakhstan and Russia are key allies and are part of several blocs at once.")
+    ('Kazakhstan and Russia', 'Kazakhstan and China')
+    >>> other_pair(q, "Kazakhstan and Russia are allies; China trades with both.") is None
+    True
+    """
+
+    def pairs(text: str) -> list[re.Match]:
+        return [m for m in _PLACE_PAIR.finditer(text) if all(place_aliases(m.group(i)) for i in (1, 2))]
+
+    for asked in pairs(question):
+        for told in pairs(sentence):
+            a, b = asked.group(1, 2)
+            shared = [x for x in (a, b) if any(_kin(x, t) for t in told.group(1, 2))]
+            if len(shared) != 1:
+                continue
+            missing = b if shared[0] == a else a
+            if not any(_kin(n, missing) for n in names_in(sentence)):
+                return told.group(0), asked.group(0)
+    return None
 
 
 def other_parties(question: str, sentence: str) -> tuple[str, str] | None:

@@ -1367,3 +1367,15 @@ def test_stopping_is_denied_by_continuing(seed_index, real_embedder):
         [("Why did Alibek Kuantirov say that trade with Russia would stop?", "(“continue”)")],
         [("What did Kuantirov say about trade with Russia?", "will continue")],
     )
+
+
+def test_a_pair_of_countries_is_not_answered_by_another_pair(seed_index, real_embedder):
+    """ "Which blocs are Kazakhstan and Turkey both members of?" is not answered by "Kazakhstan and
+    Russia are key allies and are part of several blocs at once: the EAEU, the CIS and the CSTO";
+    asked about Kazakhstan and Russia, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Which blocs are Kazakhstan and Turkey both members of?", "not Kazakhstan and Turkey")],
+        [("Which blocs are Kazakhstan and Russia both members of?", "the EAEU, the CIS and the CSTO")],
+    )
