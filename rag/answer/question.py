@@ -974,6 +974,9 @@ def only_asked_for(question: str, verbs: tuple[str, ...], sentence: str) -> str 
     return next((words for m in _ONLY_ASKED.finditer(sentence) if (words := _reaches(m, sentence, verbs))), None)
 
 
+_WANTING = frozenset(["want", "wants", "wanted", "wish", "wishes", "wished", "intend", "intends", "intended"])
+
+
 def _reaches(m: re.Match, sentence: str, verbs: tuple[str, ...]) -> str | None:
     """The words from `m` (a denial, a request) of `sentence` to the first of `verbs` it governs,
     or None: within its clause ("after Russia's war against Ukraine, Kazakhstan has remained" is not
@@ -985,6 +988,11 @@ def _reaches(m: re.Match, sentence: str, verbs: tuple[str, ...]) -> str | None:
         if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
             continue
         if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+            # "do not want to be seen as ..." denies another wish than "want to leave room".
+            wanted = following[i + 1 : i + 3]
+            wish = word.lower() in _WANTING and len(wanted) == 2 and wanted[0].lower() == "to"
+            if wish and not any(_same_stem(t, v) for t in lexical_tokens(wanted[1]) for v in verbs):
+                return None
             return " ".join([m.group(0).strip(), *following[: i + 1]])
         reached += 1
         if reached == _DENY_SPAN:
@@ -1010,6 +1018,11 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     'not participate'
     >>> contradicts(premise_verbs("Why was the spy released?"), "The committee reports the arrest of an agent.")
     'arrest'
+    >>> verbs = premise_verbs("What do Kazakh officials want to leave room for?")
+    >>> contradicts(verbs, "They do not want to be seen as too attached; it is better to leave room.") is None
+    True
+    >>> contradicts(verbs, "They do not want to leave room for maneuver.")
+    'not want'
     """
     if not verbs:
         return None

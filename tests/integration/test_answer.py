@@ -1379,3 +1379,14 @@ def test_a_pair_of_countries_is_not_answered_by_another_pair(seed_index, real_em
         [("Which blocs are Kazakhstan and Turkey both members of?", "not Kazakhstan and Turkey")],
         [("Which blocs are Kazakhstan and Russia both members of?", "the EAEU, the CIS and the CSTO")],
     )
+
+
+def test_not_wanting_one_thing_does_not_deny_wanting_another(seed_index, real_embedder):
+    """ "What do the officials of Kazakhstan want to leave room for?": "they do not want to be seen
+    as too attached to the Kremlin, it is better to leave room for maneuver" denies another wish, not
+    this one, and answers."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("What do the officials of Kazakhstan want to leave room for?", "room for maneuver")],
+    )
