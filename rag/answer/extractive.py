@@ -42,6 +42,8 @@ from rag.answer.question import (
     asks_who_did,
     asks_who_said,
     asks_words,
+    called_otherwise,
+    called_thing,
     contradicts,
     counts_asked,
     dates_in,
@@ -1018,6 +1020,15 @@ def extractive_answer(
     takes = taken_as_undone(result.query) or assumed
     if denied := premise_denied(result.query, scored) or (takes and premise_denied(result.query, untyped_scores())):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
+    # "Why did Tokayev call Russia an enemy ...?" against "... having called Russia a strategic
+    # partner and ally", unless a close sentence uses the question's word of the same thing ("Germany
+    # is our enemy" is said of Germany).
+    near = close_to_best(scored)
+    if called := next(((c[4], w) for c in near if (w := called_otherwise(result.query, c[4]))), None):
+        told, (theirs, asked) = called
+        word, thing = set(lexical_tokens(asked)), set(lexical_tokens(called_thing(result.query) or ""))
+        if not any(word & sentence_tokens(c[4]) and thing & sentence_tokens(c[4]) for c in near):
+            return premise_text(told, theirs), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     best_text = scored[0][4]

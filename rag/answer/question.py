@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -730,6 +730,51 @@ def topic_place_missing(question: str, text: str) -> str | None:
 _TOGETHER = re.compile(rf"\b(?:together|jointly|along)\s+with\s+(?:the\s+)?({_NAME_RUN})")
 # "the signing by Tbilisi, Baku, Ankara and Nur-Sultan": a list of three names or more.
 _NAME_LIST = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)+{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
+
+
+# "call Russia an enemy", "calls what is happening in Ukraine a war": what (group 1) is called what
+# (group 2). Not "called on Western countries to ...".
+_CALLS = re.compile(
+    r"\b(?:call|calls|called|calling)\s+(?!on\b|for\b|upon\b)(.+?)\s+(?:an?|the)\s+([\w-]+(?:\s+[\w-]+){0,3}?)"
+    r"(?=\s+(?:and|at|in|on|to|for|during|after|before|because|when|while)\b|\s*[,.;:?!”\"]|\s*$)",
+    re.I,
+)
+
+
+def called_thing(question: str) -> str | None:
+    """What the question has someone call something ("Russia" in "Why did he call Russia an enemy?").
+
+    >>> called_thing("Why did Tokayev call Russia an enemy?"), called_thing("Who called it?")
+    ('Russia', None)
+    """
+    m = _CALLS.search(question)
+    return m.group(1) if m else None
+
+
+def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's word, the question's) when the question has someone call something one thing
+    ("Why did Tokayev call Russia an enemy at the Kostanay forum?") and the sentence has it called
+    another ("having called Russia a strategic partner and ally").
+
+    >>> q = "Why does Tokayev call the war in Ukraine a special military operation?"
+    >>> called_otherwise(q, "Tokayev unequivocally calls what is happening in Ukraine a war and wishes it to end.")
+    ('war', 'special military operation')
+    >>> called_otherwise("Why did Tokayev call Russia an enemy?", "Having called Russia a strategic partner and ally, he left.")
+    ('strategic partner', 'enemy')
+    >>> called_otherwise("Why did Tokayev call Russia an ally?", "Having called Russia a strategic partner and ally, he left.")
+    >>> called_otherwise("Why did he call Russia an enemy?", "He called on Western countries to lift the sanctions.")
+    """
+    asked = _CALLS.search(question)
+    if not asked:
+        return None
+    what, word = set(lexical_tokens(asked.group(1))), set(lexical_tokens(asked.group(2)))
+    if word & set(lexical_tokens(sentence)):
+        return None  # the sentence uses the question's word too
+    for m in _CALLS.finditer(sentence):
+        theirs = set(lexical_tokens(m.group(2)))
+        if what & set(lexical_tokens(m.group(1))) and theirs and not theirs & word:
+            return m.group(2), asked.group(2)
+    return None
 
 
 _PLACE_PAIR = re.compile(rf"\b({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN})\b")

@@ -1390,3 +1390,18 @@ def test_not_wanting_one_thing_does_not_deny_wanting_another(seed_index, real_em
         real_embedder,
         [("What do the officials of Kazakhstan want to leave room for?", "room for maneuver")],
     )
+
+
+def test_called_one_thing_is_denied_by_being_called_another(seed_index, real_embedder):
+    """ "Why did Tokayev call Russia a hostile state ...?" against "having called Russia a strategic
+    partner and ally"; "Why does Tokayev call the events in Ukraine a special operation?" against
+    "... calls what is happening in Ukraine a war". Asked what he calls it, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("Why did Tokayev call Russia a hostile state at the forum in Kostanay?", "(“strategic partner”)"),
+            ("Why does Tokayev call the events in Ukraine a special operation?", "(“war”)"),
+        ],
+        [("What does Tokayev call what is happening in Ukraine?", "a war")],
+    )
