@@ -778,6 +778,7 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
 
 
 _PLACE_PAIR = re.compile(rf"\b({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN})\b")
+_HYPHEN_PAIR = re.compile(r"\b((?-i:[A-Z])[\w’']+)-((?-i:[A-Z])[\w’']+)\b")
 
 
 def other_pair(question: str, sentence: str) -> tuple[str, str] | None:
@@ -791,12 +792,16 @@ def other_pair(question: str, sentence: str) -> tuple[str, str] | None:
     ('Kazakhstan and Russia', 'Kazakhstan and China')
     >>> other_pair(q, "Kazakhstan and Russia are allies; China trades with both.") is None
     True
+    >>> other_pair("How many years does the Kazakhstan-France action plan cover?",
+    ...     "An action plan between the Russian Federation and Kazakhstan for three years was signed.")
+    ('Russian Federation and Kazakhstan', 'Kazakhstan-France')
     """
 
-    def pairs(text: str) -> list[re.Match]:
-        return [m for m in _PLACE_PAIR.finditer(text) if all(place_aliases(m.group(i)) for i in (1, 2))]
+    def pairs(text: str, pattern: re.Pattern = _PLACE_PAIR) -> list[re.Match]:
+        return [m for m in pattern.finditer(text) if all(place_aliases(m.group(i)) for i in (1, 2))]
 
-    for asked in pairs(question):
+    # The question may join the two by a hyphen: "the Kazakhstan-France action plan".
+    for asked in pairs(question) + pairs(question, _HYPHEN_PAIR):
         for told in pairs(sentence):
             a, b = asked.group(1, 2)
             shared = [x for x in (a, b) if any(_kin(x, t) for t in told.group(1, 2))]

@@ -1405,3 +1405,15 @@ def test_called_one_thing_is_denied_by_being_called_another(seed_index, real_emb
         ],
         [("What does Tokayev call what is happening in Ukraine?", "a war")],
     )
+
+
+def test_a_hyphenated_pair_is_not_answered_by_another_pair(seed_index, real_embedder):
+    """ "How many years does the Kazakhstan-Germany action plan cover?" is not answered by "an action
+    plan for cooperation between the Russian Federation and Kazakhstan for the next three years";
+    asked about that plan, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("How many years does the Kazakhstan-Germany action plan cover?", "not Kazakhstan-Germany")],
+        [("How many years does the action plan between Russia and Kazakhstan cover?", "three years")],
+    )
