@@ -251,6 +251,7 @@ OPPOSITES: dict[str, str] = {
     "ignore": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
     "stop": "continue resume",
+    "increase": "limit restrict reduce decrease cut",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
 }
@@ -384,6 +385,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('adopt',), ('agre', 'join'))
     >>> premise_verbs("Why did Tokayev announce at SPIEF that Kazakhstan would recognise the DPR?")
     ('anounc', 'recognis')
+    >>> premise_verbs("Why did Kommersant say oil shipments through Novorossiysk had increased?")
+    ('sai', 'increas')
     >>> premise_verbs("Why did Kazakhstan decide at SPIEF to recognise it?"), premise_verbs("Why did he go to Moscow?")
     (('decid', 'recognis'), ('go',))
     >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
@@ -439,7 +442,7 @@ _SPEECH = re.compile(
 )
 _REPORTED = re.compile(
     r"\b(?:would|will|was\s+going\s+to|were\s+going\s+to|is\s+going\s+to|are\s+going\s+to|intend(?:s|ed)?\s+to|"
-    r"plan(?:s|ned)?\s+to)\s+([a-z]+)\b",
+    r"plan(?:s|ned)?\s+to|had|has|have)\s+(?:been\s+)?([a-z]+)\b",  # "say shipments had increased"
     re.I,
 )
 

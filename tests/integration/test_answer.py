@@ -1417,3 +1417,15 @@ def test_a_hyphenated_pair_is_not_answered_by_another_pair(seed_index, real_embe
         [("How many years does the Kazakhstan-Germany action plan cover?", "not Kazakhstan-Germany")],
         [("How many years does the action plan between Russia and Kazakhstan cover?", "three years")],
     )
+
+
+def test_what_was_said_to_have_been_done_is_a_premise_too(seed_index, real_embedder):
+    """ "Why did Kommersant say Kazakh oil shipments via Novorossiysk have increased?" takes for
+    granted what was said to have been done; "... according to Kommersant, the shipment of oil ...
+    has already been limited" says otherwise. Asked what Kommersant said, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Kommersant say Kazakh oil shipments via Novorossiysk have increased?", "(“limited”)")],
+        [("What did Kommersant say about Kazakh oil shipments via Novorossiysk?", "limited")],
+    )
