@@ -1457,13 +1457,22 @@ def names_post(question: str, sentence: str) -> bool:
     for other questions.
 
     >>> q = "Who is the editor-in-chief of Kazakhstanskaya Pravda?"
-    >>> names_post(q, "He gave an interview to Kazakhstanskaya Pravda."), names_post(q, "Its editor-in-chief, Ivan Petrov, said.")
+    >>> names_post(q, "He gave an interview to Kazakhstanskaya Pravda."), names_post(q, "Its editor-in-chief, Ivan Petrov of Kazakhstanskaya Pravda, said.")
     (False, True)
     >>> names_post("Who is the aide that told Euractiv it?", "Timur Suleimenov said it.")
     True
+    >>> q = "Who is the Secretary of the General Council of the Communist Party?"
+    >>> names_post(q, "Andrey Turchak, Secretary of the General Council of United Russia, said it.")
+    False
     """
     m = _POST_OF.search(question)
-    return not m or set(lexical_tokens(m.group(1))) <= set(lexical_tokens(sentence))
+    if not m:
+        return True
+    held = set(lexical_tokens(sentence))
+    # ... and of that body: "the Secretary of the General Council of United Russia" is no answer to
+    # "Who is the Secretary of the General Council of the Communist Party?"
+    body = names_in(question[m.end() - 1 :])
+    return set(lexical_tokens(m.group(1))) <= held and all(set(lexical_tokens(n)) <= held for n in body)
 
 
 # "Who wrote the article about ...?", "Which journalist wrote the piece ...?": the article's byline.

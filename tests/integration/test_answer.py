@@ -1429,3 +1429,15 @@ def test_what_was_said_to_have_been_done_is_a_premise_too(seed_index, real_embed
         [("Why did Kommersant say Kazakh oil shipments via Novorossiysk have increased?", "(“limited”)")],
         [("What did Kommersant say about Kazakh oil shipments via Novorossiysk?", "limited")],
     )
+
+
+def test_the_same_post_of_another_body_does_not_answer(seed_index, real_embedder):
+    """ "Who is the Secretary of the General Council of the Liberal Democratic Party?" is not
+    answered by "Andrey Turchak, ... Secretary of the General Council of United Russia"; asked
+    about United Russia's, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Who is the Secretary of the General Council of the Liberal Democratic Party?", "names who it is")],
+        [("Who is the Secretary of the General Council of United Russia?", "Andrey Turchak")],
+    )
