@@ -370,12 +370,12 @@ def test_evaluate_and_reports_on_the_seed_corpus(fake_index, fake_embedder, tmp_
     settings, snap = fake_index
     qs = load_questions(QUESTIONS)
     report = evaluate(qs, settings, snap, fake_embedder, modes=["bm25", "hybrid"], answers=False)
-    assert report.questions == len(qs) and report.answerable == sum(not q.unanswerable for q in qs) == 1439
+    assert report.questions == len(qs) and report.answerable == sum(not q.unanswerable for q in qs) == 1469
     # The time questions (kind "time") are also reported apart, on their own.
     time_group = report.groups["time"]
-    assert (time_group["questions"], time_group["answerable"]) == (148, 147)
+    assert (time_group["questions"], time_group["answerable"]) == (149, 148)
     assert set(time_group["retrieval"]) == {"bm25", "hybrid"} and time_group["answers"] is None
-    assert "### Time questions: 148 (147 answerable)" in markdown(report)
+    assert "### Time questions: 149 (148 answerable)" in markdown(report)
     assert list(report.retrieval) == ["bm25", "hybrid"]
     assert set(report.per_question) == {q.id for q in qs if not q.unanswerable}
     assert report.answers is None and report.answers_note == "answer metrics not asked for"
