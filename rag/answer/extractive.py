@@ -465,9 +465,7 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the question does not name, named before it
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
-OTHER_SOURCE = (
-    -0.05
-)  # "..., according to Bezpalko?", and the sentence gives another's account ("according to Kommersant")
+OTHER_SOURCE = -0.05  # "..., according to Bezpalko?", and the sentence is "according to Kommersant"
 WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
@@ -912,7 +910,7 @@ def undated(question: str, scored: list, untyped: Callable[[], list]) -> str | N
     if any(affirms(verbs, c[4]) for c in close_to_best(scored)):
         return None
     plain = untyped()
-    best = [c[4] for c in plain[:PREMISE_READ] if c[0] >= plain[0][0] - RUNNER_UP_MARGIN]
+    best = [c[4] for c in close_to_best(plain)]
     # Told as done, in the past: "graduated" (not "press" in "a joint press conference", which
     # "When did he have the press conference?" does not ask about as an act).
     done = re.compile(rf"\b(?:{'|'.join(map(re.escape, verbs))})\w*ed\b", re.I)
@@ -1038,22 +1036,22 @@ def extractive_answer(
         or other_parties(result.query, best_text)
         or other_pair(result.query, best_text)
     ):
-        return someone_else_text(scored[0][4], *swapped), (), True, SAYS_OTHERWISE
+        return someone_else_text(best_text, *swapped), (), True, SAYS_OTHERWISE
     if moved := (
         moved_city(result.query, best_text)
         or foreign_city(result.query, best_text)
         or moved_route(result.query, best_text)
     ):
-        return someone_else_text(scored[0][4], *moved), (), True, SAYS_OTHERWISE
+        return someone_else_text(best_text, *moved), (), True, SAYS_OTHERWISE
     # "Why did Kazakhstan rename a street in Astana after Putin?": a close sentence renames it to
     # “Anadoly”, and none names Putin.
-    if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in close_to_best(scored))):
-        told = next(c[4] for c in close_to_best(scored) if renamed_otherwise(result.query, c[4]))
+    if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in near)):
+        told = next(c[4] for c in near if renamed_otherwise(result.query, c[4]))
         return someone_else_text(told, *renamed), (), True, SAYS_OTHERWISE
-    if month := moved_month(result.query, scored[0][4]) or other_contents(result.query, scored[0][4]):
-        return month_text(scored[0][4], *month), (), True, SAYS_OTHERWISE
-    if substituted := substituted_name(result.query, scored[0][4]) or other_place_of(result.query, scored[0][4]):
-        return someone_else_text(scored[0][4], *substituted), (), True, SAYS_OTHERWISE
+    if month := moved_month(result.query, best_text) or other_contents(result.query, best_text):
+        return month_text(best_text, *month), (), True, SAYS_OTHERWISE
+    if substituted := substituted_name(result.query, best_text) or other_place_of(result.query, best_text):
+        return someone_else_text(best_text, *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):
         return pending_text(*pending), (), True, NOT_COVERED
     if told := undated(result.query, scored, untyped_scores):
