@@ -1452,9 +1452,9 @@ _POST_OF = re.compile(r"^\W*who\s+(?:is|was)\s+the\s+((?:[\w-]+\s+){0,2}?[\w-]+)
 
 
 def names_post(question: str, sentence: str) -> bool:
-    """For "Who is the <post> of <a body>?": whether the sentence speaks of that post at all ("...
-    the Kazakh president gave an interview to ... Kazakhstanskaya Pravda" names no editor). True
-    for other questions.
+    """For "Who is the <post> of <a body>?": whether the sentence speaks of that post and names that
+    body ("... the Kazakh president gave an interview to ... Kazakhstanskaya Pravda" names no
+    editor). True for other questions.
 
     >>> q = "Who is the editor-in-chief of Kazakhstanskaya Pravda?"
     >>> names_post(q, "He gave an interview to Kazakhstanskaya Pravda."), names_post(q, "Its editor-in-chief, Ivan Petrov of Kazakhstanskaya Pravda, said.")
