@@ -26,6 +26,7 @@ from rag.answer.question import (
     after_wh_phrase,
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
+    asked_kind,
     asks_author,
     asks_comparison,
     asks_date,
@@ -63,6 +64,7 @@ from rag.answer.question import (
     moved_year,
     names_anyone,
     names_in,
+    names_of_kind,
     names_post,
     new_names,
     only_asked_for,
@@ -468,6 +470,7 @@ SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y
 OTHER_SOURCE = -0.05  # "..., according to Bezpalko?", and the sentence is "according to Kommersant"
 WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
+NAMED_KIND = 0.04  # "Which portal ...?", and the sentence names one ("the Euractiv portal")
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 3  # sentences after the best one searched for the reason a "why" question asks
@@ -529,6 +532,8 @@ class _Asked:
     reason: bool = False  # asks why
     said: bool = False  # "who said X?": the act asked about is saying something
     source: frozenset[str] = frozenset()  # of the name in "according to <name>"
+    kind: frozenset[str] = frozenset()  # of the noun in "which <kind> ...?"
+    tokens: frozenset[str] = frozenset()  # of the question
 
     @classmethod
     def of(cls, question: str) -> _Asked:
@@ -562,6 +567,8 @@ class _Asked:
             asks_reason(question),
             asks_who_said(question),
             frozenset(lexical_tokens(m.group(1))) if (m := _ACCORDING_TO.search(question)) else frozenset(),
+            asked_kind(question),
+            frozenset(lexical_tokens(question)),
         )
 
 
@@ -586,6 +593,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):
         out += REASON_GIVEN
+    if asked.kind and names_of_kind(sentence, asked.kind, asked.tokens):
+        out += NAMED_KIND
     if asked.source and (m := _ACCORDING_TO.search(sentence)) and not set(lexical_tokens(m.group(1))) & asked.source:
         out += OTHER_SOURCE
     if asked.who:

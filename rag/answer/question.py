@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1445,6 +1445,54 @@ def asks_holder(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_HOLDER.search(question))
+
+
+# "Which portal did Suleimenov talk to?", "Which Russian port ...?": the kind of thing asked for
+# (group 1, its last word the noun); unlike `_WHICH_KIND`, its words may be capitalised.
+_WHICH_NOUN = re.compile(
+    r"^\W*(?:(?:in|to|from|on|at|for|with|by|of|through)\s+)?which\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+    r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b",
+    re.I,
+)
+_PLAIN_WORD = re.compile(r"[\w’'-]+")
+
+
+def asked_kind(question: str) -> frozenset[str]:
+    """The tokens of the noun of a "which <kind> ...?" question ("portal" in "Which portal did Timur
+    Suleimenov give an interview to?"), or none.
+
+    >>> sorted(asked_kind("Which portal did Timur Suleimenov give an interview to?")), asked_kind("Who said it?")
+    (['portal'], frozenset())
+    >>> sorted(asked_kind("In which Russian TV channels did he speak?"))
+    ['chanel']
+    """
+    m = _WHICH_NOUN.search(question)
+    return frozenset(lexical_tokens(m.group(1).split()[-1])) if m else frozenset()
+
+
+def names_of_kind(sentence: str, kind: frozenset[str], given: frozenset[str]) -> bool:
+    """Whether the sentence names one of the kind asked for, by a name the question does not give
+    (`given`, its tokens): "the Euractiv portal", "the think tank Institute for the Study of War".
+
+    >>> kind = frozenset(lexical_tokens("portal"))
+    >>> names_of_kind("He said in an interview with the Euractiv portal.", kind, frozenset())
+    True
+    >>> names_of_kind("It exports only through the port of Novorossiysk.", frozenset(lexical_tokens("port")), frozenset())
+    True
+    >>> names_of_kind("The portal was closed.", kind, frozenset()), names_of_kind("the Euractiv portal", kind, frozenset(["euractiv"]))
+    (False, False)
+    """
+    words = _PLAIN_WORD.findall(sentence)
+    for i, word in enumerate(words):
+        if not kind & set(lexical_tokens(word)):
+            continue
+        after = i + 1
+        while after < len(words) and words[after].lower() in ("of", "the"):
+            after += 1  # "the port of Novorossiysk"
+        for j in (i - 1, after):
+            if 0 < j < len(words) and words[j][0].isupper() and not set(lexical_tokens(words[j])) & given:
+                return True
+    return False
 
 
 # "Who is the editor-in-chief of Kazakhstanskaya Pravda?": a post (group 1) of a body named.

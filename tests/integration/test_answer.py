@@ -1441,3 +1441,11 @@ def test_the_same_post_of_another_body_does_not_answer(seed_index, real_embedder
         [("Who is the Secretary of the General Council of the Liberal Democratic Party?", "names who it is")],
         [("Who is the Secretary of the General Council of United Russia?", "Andrey Turchak")],
     )
+
+
+def test_which_kind_prefers_a_sentence_naming_one(seed_index, real_embedder):
+    """ "To which portal did Suleimenov give an interview?": "... Timur Suleimenov, ..., said in an
+    interview with the Euractiv portal" names a portal; it scored under the answer floor before
+    "which <kind>" counted a sentence naming one of that kind."""
+    a = answer_question("To which portal did Suleimenov give an interview?", *seed_index, embedder=real_embedder)
+    assert not a.abstained and "Euractiv portal" in a.text, a.text
