@@ -399,8 +399,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('receiv',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
+    >>> premise_verbs("How did the nuclear power plant referendum turn out?")  # takes only that it ended
+    ()
     """
-    if asks_negated(question):
+    if asks_negated(question) or _HOW_ENDED.match(question):
         return ()
     m = _PREMISE.match(
         _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", _CAUSED.sub("Why did ", question))))
@@ -436,6 +438,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in stems if s))
 
 
+# "How did the nuclear power plant referendum turn out?": its subject's words are no verbs it takes
+# for granted.
+_HOW_ENDED = re.compile(r"^\s*how\s+did\s+.+?\s+(?:turn\s+out|end|go|play\s+out|work\s+out)\W*$", re.I)
 _PLURAL = re.compile(r"[^suiy’']s$", re.I)  # "members", not "discuss", "focus" or "analysis"
 _SPEECH = re.compile(
     r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*", re.I

@@ -1449,3 +1449,16 @@ def test_which_kind_prefers_a_sentence_naming_one(seed_index, real_embedder):
     "which <kind>" counted a sentence naming one of that kind."""
     a = answer_question("To which portal did Suleimenov give an interview?", *seed_index, embedder=real_embedder)
     assert not a.abstained and "Euractiv portal" in a.text, a.text
+
+
+def test_how_it_turned_out_is_not_answered_by_what_was_left_to_it(seed_index, real_embedder):
+    """ "How did the referendum on building a nuclear power plant turn out?" asks how it ended; the
+    articles only say the plant "was again left to the “referendum”". The question's subject
+    ("nuclear", "power") was read as a verb it takes for granted, and the sentence using it
+    "affirmed" it. Asked what the plant was left to, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("How did the referendum on building a nuclear power plant turn out?", "(“left to”)")],
+        [("What was the construction of a nuclear power plant left to?", "referendum")],
+    )
