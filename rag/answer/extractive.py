@@ -65,6 +65,7 @@ from rag.answer.question import (
     names_anyone,
     names_in,
     names_of_kind,
+    ministries,
     names_post,
     new_names,
     only_asked_for,
@@ -247,6 +248,8 @@ def missing_terms(question: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
         and not coded(n, hits)
     ]
     missing += unknown_names(question, snapshot)  # "what did murat nurtleu say?"
+    # "the minister of finance", when the articles speak only of "the minister of economy"
+    missing += [f"a {words}" for words, domain in ministries(question) if not _ministry_found(domain, hits, snapshot)]
     # "the 13th package" is not "13 million": an ordinal counts only as an ordinal (a day of a month
     # is a date: "November 23rd" is "23 November").
     days = [d.span() for d in _DAY_OF_MONTH.finditer(question)]
@@ -268,6 +271,15 @@ _ORDINAL_WORDS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixt
 _DAY_OF_MONTH = re.compile(
     rf"\b(?:{MONTH_WORD})\.?\s+\d+(?:st|nd|rd|th)\b|\b\d+(?:st|nd|rd|th)\s+(?:of\s+)?(?:{MONTH_WORD})\b", re.I
 )
+
+
+def _ministry_found(domain: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> bool:
+    """Whether a passage found, or else any passage of the articles, speaks of a minister or
+    ministry of `domain` ("economy": "the minister of economy of the republic")."""
+    if any(domain == d for h in hits for _, d in ministries(h.chunk.text)):
+        return True
+    ids = set().union(*(chunks_mentioning(f"{domain} {w}", snapshot, every_word=True) for w in ("minister", "ministry")))
+    return any(domain == d for c in snapshot.chunks(sorted(ids)).values() for _, d in ministries(c.text))
 
 
 def _ordinal_found(ordinal: str, hits: tuple[Hit, ...], snapshot: StoreReader) -> bool:

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1450,6 +1450,29 @@ def asks_holder(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_HOLDER.search(question))
+
+
+# What a ministry is of: "the minister of finance", "Foreign Minister Lavrov", "the energy ministries".
+_DOMAINS = (
+    "foreign|interior|internal|home|energy|economy|economic|finance|financial|defence|defense|health|education|"
+    "justice|agriculture|transport|trade|culture|labour|labor|emergency|emergencies|industry|digital|"
+    "environment|ecology|information|tourism|sport|sports"
+)
+_MINISTRY = re.compile(
+    rf"\b(?:({_DOMAINS})\s+minist(?:er|ers|ry|ries)\b|minist(?:er|ers|ry|ries)\s+(?:of|for)\s+(?:the\s+)?({_DOMAINS})\b)",
+    re.I,
+)
+
+
+def ministries(text: str) -> list[tuple[str, str]]:
+    """(the words, the domain in lowercase) of each minister or ministry of a named domain in `text`.
+
+    >>> ministries("What did the Kazakh minister of finance and Foreign Minister Lavrov say?")
+    [('minister of finance', 'finance'), ('Foreign Minister', 'foreign')]
+    >>> ministries("the Vice Minister of Digital Development"), ministries("Prime Minister")
+    ([('Minister of Digital', 'digital')], [])
+    """
+    return [(m.group(0), (m.group(1) or m.group(2)).lower()) for m in _MINISTRY.finditer(text)]
 
 
 # "Which portal did Suleimenov talk to?", "Which Russian port ...?": the kind of thing asked for
