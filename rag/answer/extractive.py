@@ -1189,7 +1189,7 @@ def byline_answer(
 
 # A sentence that gives a reason: "because", "since", "due to", "the pretext ...", "citing", ...
 _GIVES_REASON = re.compile(
-    r"\b(because|since|due to|owing to|as a result|caused by|pretext|reason|in order to|so as to|citing|"
+    r"\b(because|since|due to|owing to|as a result|caused by|pretext|(?<!some )(?<!unknown )reason|in order to|so as to|citing|"
     r"explained|justif\w+|on the grounds|based on|on the basis)\b",
     re.I,
 )

@@ -203,6 +203,8 @@ _CAUSED = re.compile(
 _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
 # "... ended up with the contract": got it ("in the end" says nothing of getting it).
 _END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b", re.I)
+# "sign up to the sanctions": join them.
+_SIGN_UP = re.compile(r"\bsign(?:s|ed|ing)?\s+up\s+(?:to|for|with)\b", re.I)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -210,7 +212,7 @@ _STANCE = re.compile(
 # happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
 # its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
 _PREMISE = re.compile(
-    r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which)\b"
+    r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which|for what|for which)\b"
     r"(?:\s+[\w’'-]+){0,4}?\s+(?P<aux>did|does|do|has|have|had|was|were|is|are|will|would|could)\s+(?P<rest>.+)$"
     r"|^\s*(?:which|what)\s+(?:[\w’'-]+\s+){1,3}?(?P<done>[a-z]+ed)\b(?P<after>.*)$",
     re.I,
@@ -397,6 +399,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('vote', 'suspend'), ())
     >>> premise_verbs("What sentences did the Workers' Council members receive?")  # after "did", a bare verb
     ('receiv',)
+    >>> premise_verbs("For what reason did Kazakhstan formally sign up to the sanctions?")  # joining them
+    ('join',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     >>> premise_verbs("How did the nuclear power plant referendum turn out?")  # takes only that it ended
@@ -405,7 +409,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     if asks_negated(question) or _HOW_ENDED.match(question):
         return ()
     m = _PREMISE.match(
-        _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", _CAUSED.sub("Why did ", question))))
+        _END_UP_WITH.sub(
+            "received",
+            _END_UP.sub(r"\1", _STANCE.sub("support", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question)))),
+        )
     )
     if not m:
         return ()

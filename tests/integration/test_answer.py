@@ -1480,3 +1480,19 @@ def test_a_ministry_the_articles_never_speak_of_is_not_covered(seed_index, real_
     )
     a = answer_question("What did the Foreign Minister say about trade with Russia?", *seed_index, embedder=real_embedder)
     assert "mention a Foreign Minister" not in a.text, a.text
+
+
+def test_for_what_reason_takes_its_premise_as_why_does(seed_index, real_embedder):
+    """ "For what reason did Tokayev recognise the DPR?" takes as much for granted as "Why did ...?",
+    and "sign up to the sanctions" is joining them ("Kazakhstan has not officially joined the
+    anti-Russian sanctions"). "For some reason, the Russian media ..." gives no reason. Asked for
+    the reason of what was done, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("For what reason did Tokayev recognise the DPR?", "(“not recognize”)"),
+            ("Why did Kazakhstan sign up to the anti-Russian sanctions?", "(“not officially joined”)"),
+        ],
+        [("For what reason was the shipment of oil through Novorossiysk limited?", "50 mines")],
+    )
