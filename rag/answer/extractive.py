@@ -27,6 +27,7 @@ from rag.answer.question import (
     answer_type_check,
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asked_kind,
+    asks_advice,
     asks_author,
     asks_comparison,
     asks_date,
@@ -121,6 +122,9 @@ ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this 
 WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
 HOLDER_TEXT = "The articles don't say. None of the sentences found names who it is."
 UNDONE_TEXT = "The articles don't say. None of the sentences found says it was not done."
+ADVICE_TEXT = (
+    "The articles are news reports and give no advice on this. None of the passages found answers this question."
+)
 NOT_TOLD_TEXT = (
     "The articles don't say. None of the sentences found tells of the one the question names, or of that act."
 )
@@ -278,7 +282,9 @@ def _ministry_found(domain: str, hits: tuple[Hit, ...], snapshot: StoreReader) -
     ministry of `domain` ("economy": "the minister of economy of the republic")."""
     if any(domain == d for h in hits for _, d in ministries(h.chunk.text)):
         return True
-    ids = set().union(*(chunks_mentioning(f"{domain} {w}", snapshot, every_word=True) for w in ("minister", "ministry")))
+    ids = set().union(
+        *(chunks_mentioning(f"{domain} {w}", snapshot, every_word=True) for w in ("minister", "ministry"))
+    )
     return any(domain == d for c in snapshot.chunks(sorted(ids)).values() for _, d in ministries(c.text))
 
 
@@ -959,7 +965,10 @@ def pending_text(sentence: str, words: str) -> str:
 
 def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
     """Why the articles cannot answer the question, whoever writes the answer: a name or number it
-    asks about is in no passage found, or the time it asks about is after the articles; else None."""
+    asks about is in no passage found, the time it asks about is after the articles, or it asks
+    advice for the one asking ("What is the best way to learn Kazakh?"); else None."""
+    if asks_advice(result.query):
+        return ADVICE_TEXT
     if missing := missing_terms(result.query, result.hits, snapshot):
         return abstain_text(missing)
     if late := after_the_articles(result.query, result.hits, snapshot):

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1457,6 +1457,26 @@ def asks_holder(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_HOLDER.search(question))
+
+
+# Advice for the one asking: "How do I ...?", "Should I ...?", "What's the best way to ...?".
+_ADVICE = re.compile(
+    r"\b(?:how\s+(?:do|can|should|could|would)\s+i|should\s+i|what(?:'s|’s|s|\s+is)\s+the\s+best\s+way\s+to|"
+    r"tips\s+(?:for|on))\b",
+    re.I,
+)
+
+
+def asks_advice(question: str) -> bool:
+    """Whether the question asks advice for the one asking, which news reports do not give; not
+    what someone advised ("..., according to Kuraev?").
+
+    >>> asks_advice("What is the best way to learn the Kazakh language quickly?"), asks_advice("how do i renew my passport")
+    (True, True)
+    >>> asks_advice("What is the best way to end the war, according to Kuraev?"), asks_advice("Why should Kazakhstan leave?")
+    (False, False)
+    """
+    return bool(_ADVICE.search(question)) and not re.search(r"\baccording\s+to\b", question, re.I)
 
 
 # What a ministry is of: "the minister of finance", "Foreign Minister Lavrov", "the energy ministries".

@@ -9,6 +9,7 @@ import pytest
 
 from rag.answer.extractive import (
     ABSTAIN_TEXT,
+    ADVICE_TEXT,
     HOLDER_TEXT,
     NOT_TOLD_TEXT,
     UNDONE_TEXT,
@@ -117,12 +118,15 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                     HOLDER_TEXT,
                     UNDONE_TEXT,
                     NOT_TOLD_TEXT,
+                    ADVICE_TEXT,
                 ) and not a.text.startswith("The articles were published by "):
                     named = re.fullmatch(
                         r"The articles don't mention (.+)\. None of the passages found answers this question\.", a.text
                     ) or re.fullmatch(r"The articles don't say\. None of the words found speaks of (.+)\.", a.text)
                     assert named, a.text
-                    assert all(n in q["question"] for n in re.split(r", | or ", named.group(1))), (q["id"], a.text)
+                    # "a minister of finance": a ministry the question names, with an article before it
+                    names = [n.removeprefix("a ") for n in re.split(r", | or ", named.group(1))]
+                    assert all(n in q["question"] for n in names), (q["id"], a.text)
         elif _norm(q["answer"]) in _norm(a.text):
             correct += 1
     answerable = sum(1 for q in QUESTIONS if not q["unanswerable"])
@@ -1478,7 +1482,9 @@ def test_a_ministry_the_articles_never_speak_of_is_not_covered(seed_index, real_
         ],
         [("What did the minister of economy say about trade with Russia?", "Trade with Russia will continue")],
     )
-    a = answer_question("What did the Foreign Minister say about trade with Russia?", *seed_index, embedder=real_embedder)
+    a = answer_question(
+        "What did the Foreign Minister say about trade with Russia?", *seed_index, embedder=real_embedder
+    )
     assert "mention a Foreign Minister" not in a.text, a.text
 
 
@@ -1495,4 +1501,19 @@ def test_for_what_reason_takes_its_premise_as_why_does(seed_index, real_embedder
             ("Why did Kazakhstan sign up to the anti-Russian sanctions?", "(“not officially joined”)"),
         ],
         [("For what reason was the shipment of oil through Novorossiysk limited?", "50 mines")],
+    )
+
+
+def test_advice_for_the_one_asking_is_not_in_news_reports(seed_index, real_embedder):
+    """ "What is the best way to learn the Kazakh language quickly?" was answered with "Russian is the
+    official language in the republic, it can be used on a par with the state Kazakh."; news reports
+    give no advice for the one asking. What someone advised is still answered."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        ["What is the best way to learn the Kazakh language quickly?", "How do I renew a Kazakh passport?"],
+        ADVICE_TEXT,
+    )
+    _answers_with(
+        seed_index, real_embedder, [("What does Kuraev say Kazakhstan should do to get better conditions?", "transit")]
     )
