@@ -1127,9 +1127,14 @@ def extractive_answer(
         # "Why did Lavrov refuse to wear the headphones?" is not answered by "Lavrov ... tried to
         # find the headphones": an answer to why something was not done says it was not.
         return UNDONE_TEXT, (), True, None
-    if asks_words(result.query) and not any(reports_words(p[4]) for p in picked):
+    speaker = _Asked.of(result.query).person_tokens if asks_words(result.query) else frozenset()
+    authored = speaker and any(
+        speaker <= sentence_tokens(str(docs.get(p[1].chunk.doc_id, {}).get("author", ""))) for p in picked
+    )
+    if asks_words(result.query) and not authored and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
-        # afterwards, Tokayev switched back to Russian.": the answer is someone's words. They may
+        # afterwards, Tokayev switched back to Russian.": the answer is someone's words (every sentence
+        # of an article is its author's: "What did Kurmanov say ...?"). They may
         # follow the best sentence ("Marat Shibutov in his Telegram channel reflected on the
         # propagandists' logic ... I understand that ..., the political scientist writes."), or the
         # best sentence may be in a paragraph of words that the one before introduces.
@@ -1143,6 +1148,11 @@ def extractive_answer(
             if words is None:
                 return WORDS_TEXT, (), True, None
             picked = [scored[0], (scored[0][0], hit, *words[2:])]
+    if speaker and not any(speaker & _passage_and_author(p[1], docs) for p in picked):
+        # "What did Bezpalko say about Kazakhstan's gas exports?" is not answered by "..., according to
+        # US war experts at the think tank ...", in a passage that names Bezpalko nowhere (the author
+        # of an article need not be named in it).
+        return WORDS_TEXT, (), True, None
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.
@@ -1247,6 +1257,11 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
 # the translated articles also use for "for instance" ("Thus, Konstantin Zatulin ... stated:").
 _CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
+
+
+def _passage_and_author(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
+    """The tokens of a passage's text and of its article's author."""
+    return sentence_tokens(hit.chunk.text) | sentence_tokens(str(docs.get(hit.chunk.doc_id, {}).get("author", "")))
 
 
 def _of_place(hit: Hit, place: str, snapshot: StoreReader) -> bool:

@@ -1517,3 +1517,14 @@ def test_advice_for_the_one_asking_is_not_in_news_reports(seed_index, real_embed
     _answers_with(
         seed_index, real_embedder, [("What does Kuraev say Kazakhstan should do to get better conditions?", "transit")]
     )
+
+
+def test_words_asked_of_someone_are_theirs(seed_index, real_embedder):
+    """ "What did Bezpalko say about gas deliveries from Kazakhstan?" was answered with "..., according
+    to US war experts at the think tank ...", a passage that names Bezpalko nowhere. An article's
+    author is not named in it, yet every sentence of it is theirs: "What did Kurmanov say about the
+    nuclear power plant?" was refused, though his column speaks of it."""
+    _abstains_with(
+        seed_index, real_embedder, ["What did Bezpalko say about gas deliveries from Kazakhstan?"], WORDS_TEXT
+    )
+    _answers_with(seed_index, real_embedder, [("What did Kurmanov say about the nuclear power plant?", "referendum")])
