@@ -832,6 +832,8 @@ def someone_else_did(
     not count: "What did Sergei Lavrov say at the Berlin press conference?" is not answered by his
     hunt for headphones in Astana. `verbs` are the question's premise verbs (`premise_verbs`)."""
     subjects = premise_subject(question)
+    # A heading tells no act: "Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh".
+    scored = [c for c in scored if not is_heading(c[4])]
     if not subjects or not scored:
         return None
     theirs = {t for n in subjects for t in surname_tokens(n)}

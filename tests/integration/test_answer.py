@@ -1528,3 +1528,15 @@ def test_words_asked_of_someone_are_theirs(seed_index, real_embedder):
         seed_index, real_embedder, ["What did Bezpalko say about gas deliveries from Kazakhstan?"], WORDS_TEXT
     )
     _answers_with(seed_index, real_embedder, [("What did Kurmanov say about the nuclear power plant?", "referendum")])
+
+
+def test_a_heading_does_not_tell_who_did_it(seed_index, real_embedder):
+    """ "Why did Putin speak in Kazakh at the meeting with Tokayev?": the closest line is the heading
+    "Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", which names Putin;
+    the sentence that tells the act says it of Tokayev. Asked of Tokayev, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Putin speak in Kazakh at the meeting with Tokayev?", "says it of Tokayev, not Putin")],
+        [("In which language did Tokayev begin his speech to the Russian delegation?", "Kazakh")],
+    )
