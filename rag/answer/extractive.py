@@ -79,6 +79,7 @@ from rag.answer.question import (
     owner_place,
     place_names,
     planned_at,
+    prefixed_opposite,
     premise_question,
     premise_subject,
     premise_verbs,
@@ -909,6 +910,14 @@ def _with_lead(candidate, snapshot: StoreReader) -> str:
     return f"{before[4]} {text}" if before else text
 
 
+def _with_quoted(candidate, snapshot: StoreReader) -> str:
+    """A candidate sentence's text, with the sentence after it when it is a lead-in ending in ':'
+    ("Stanislav Pritchin, ..., explained:" says nothing alone)."""
+    _, hit, _, end, text = candidate
+    after = _neighbour(hit, end, snapshot, after=True) if text.rstrip().endswith(":") else None
+    return f"{text} {after[4]}" if after else text
+
+
 def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
     """What the answer says it read as the question's words.
 
@@ -1059,6 +1068,10 @@ def extractive_answer(
         word, thing = set(lexical_tokens(asked)), set(lexical_tokens(called_thing(result.query) or ""))
         if not any(word & sentence_tokens(c[4]) and thing & sentence_tokens(c[4]) for c in near):
             return premise_text(told, theirs), (), True, SAYS_OTHERWISE
+    # "Why did Pritchin call Tokayev an inexperienced diplomat?" against "... Tokayev is a very
+    # experienced diplomat", unless a close sentence uses the question's word.
+    if assumed and (opposite := prefixed_opposite(result.query, [_with_quoted(c, snapshot) for c in near])):
+        return premise_text(*opposite), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     best_text = scored[0][4]

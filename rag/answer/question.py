@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -789,6 +789,39 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
         theirs = set(lexical_tokens(m.group(2)))
         if what & set(lexical_tokens(m.group(1))) and theirs and not theirs & word:
             return m.group(2), asked.group(2)
+    return None
+
+
+# A negative prefix: "inexperienced" is the opposite of "experienced", "unreliable" of "reliable".
+# Only after an article or a word of degree, where it describes: "an inexperienced diplomat", not
+# "was dismissed" ("missed") or "discovered" ("covered").
+_NEGATIVE_PREFIXED = re.compile(
+    r"\b(?:an?|the|very|so|too|most|more|quite|rather|totally|completely|entirely|deeply|highly)\s+"
+    r"(?:un|in|im|il|ir|dis|non-?)([a-z]{6,})\b",
+    re.I,
+)
+
+
+def prefixed_opposite(question: str, sentences: list[str]) -> tuple[str, str] | None:
+    """(a sentence, its word) when the question uses a word with a negative prefix and the sentence
+    uses it without, none of `sentences` using the question's: "Why did Pritchin call Tokayev an
+    inexperienced diplomat?" against "Tokayev is a very experienced diplomat".
+
+    >>> q = "Why did Pritchin call Tokayev an inexperienced diplomat?"
+    >>> prefixed_opposite(q, ["He spoke.", "Tokayev is a very experienced diplomat."])
+    ('Tokayev is a very experienced diplomat.', 'experienced')
+    >>> prefixed_opposite(q, ["Tokayev is a very experienced diplomat.", "Others call him an inexperienced one."]) is None
+    True
+    >>> prefixed_opposite("Why was the bill dismissed?", ["He missed the vote."]) is None  # "dis-missed" is no opposite
+    True
+    """
+    words = [{w.lower() for w in re.findall(r"[\w’'-]+", s)} for s in sentences]
+    for m in _NEGATIVE_PREFIXED.finditer(question):
+        prefixed, base = m.group(0).split()[-1].lower(), m.group(1).lower()
+        if any(prefixed in held for held in words):
+            continue
+        if told := next((s for s, held in zip(sentences, words) if base in held), None):
+            return told, m.group(1)
     return None
 
 

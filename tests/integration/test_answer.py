@@ -1540,3 +1540,15 @@ def test_a_heading_does_not_tell_who_did_it(seed_index, real_embedder):
         [("Why did Putin speak in Kazakh at the meeting with Tokayev?", "says it of Tokayev, not Putin")],
         [("In which language did Tokayev begin his speech to the Russian delegation?", "Kazakh")],
     )
+
+
+def test_a_word_with_a_negative_prefix_is_denied_by_the_word_without(seed_index, real_embedder):
+    """ "Why does Pritchin consider Tokayev an inexperienced diplomat?" against Pritchin's "Tokayev is
+    a very experienced diplomat", in the quotation his lead-in ("..., explained:") opens. Asked
+    why he calls Tokayev experienced, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why does Pritchin consider Tokayev an inexperienced diplomat?", "(“experienced”)")],
+        [("Why does Pritchin say Tokayev is a very experienced diplomat?", "parsed to pieces")],
+    )
