@@ -234,6 +234,7 @@ _PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "th
 # contradicted by a sentence using a word of its right side. Read as stems (`lexical_tokens`).
 OPPOSITES: dict[str, str] = {
     "accept": "refuse reject decline",
+    "take": "refuse reject decline",
     "agree": "refuse reject disagree decline criticize criticise",
     "approve": "reject veto refuse",
     "recognize": "refuse reject",

@@ -1552,3 +1552,15 @@ def test_a_word_with_a_negative_prefix_is_denied_by_the_word_without(seed_index,
         [("Why does Pritchin consider Tokayev an inexperienced diplomat?", "(“experienced”)")],
         [("Why does Pritchin say Tokayev is a very experienced diplomat?", "parsed to pieces")],
     )
+
+
+def test_taking_is_denied_by_refusing(seed_index, real_embedder):
+    """ "Why did Tokayev take the Order of Alexander Nevsky?" against "... he refused to be awarded
+    the Russian Order of Alexander Nevsky": to take is the opposite of to refuse, as to accept is.
+    Asked what he refused, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Tokayev take the Order of Alexander Nevsky?", "(“refused”)")],
+        [("Which Russian order did Tokayev refuse, according to the Kazakh media?", "Alexander Nevsky")],
+    )
