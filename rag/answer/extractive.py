@@ -1144,7 +1144,7 @@ def extractive_answer(
         return UNDONE_TEXT, (), True, None
     speaker = _Asked.of(result.query).person_tokens if asks_words(result.query) else frozenset()
     authored = speaker and any(
-        speaker <= sentence_tokens(str(docs.get(p[1].chunk.doc_id, {}).get("author", ""))) for p in picked
+        speaker & sentence_tokens(str(docs.get(p[1].chunk.doc_id, {}).get("author", ""))) for p in picked
     )
     if asks_words(result.query) and not authored and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly

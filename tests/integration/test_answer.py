@@ -1527,7 +1527,15 @@ def test_words_asked_of_someone_are_theirs(seed_index, real_embedder):
     _abstains_with(
         seed_index, real_embedder, ["What did Bezpalko say about gas deliveries from Kazakhstan?"], WORDS_TEXT
     )
-    _answers_with(seed_index, real_embedder, [("What did Kurmanov say about the nuclear power plant?", "referendum")])
+    # The author is asked about with a place besides ("What does Kurmanov say Astana wants ...?").
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("What did Kurmanov say about the nuclear power plant?", "referendum"),
+            ("What does Kurmanov say Astana wants to sit on?", "two chairs"),
+        ],
+    )
 
 
 def test_a_heading_does_not_tell_who_did_it(seed_index, real_embedder):
