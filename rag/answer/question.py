@@ -263,6 +263,7 @@ OPPOSITES: dict[str, str] = {
 SAME_AS: dict[str, str] = {
     "join": "participate enter",
     "participate": "join",
+    "award": "present grant",
     "ban": "prohibit forbid",
     "prohibit": "ban forbid",
     "leave": "quit exit withdraw",
@@ -451,7 +452,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
 _HOW_ENDED = re.compile(r"^\s*how\s+did\s+.+?\s+(?:turn\s+out|end|go|play\s+out|work\s+out)\W*$", re.I)
 _PLURAL = re.compile(r"[^suiy’']s$", re.I)  # "members", not "discuss", "focus" or "analysis"
 _SPEECH = re.compile(
-    r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*", re.I
+    r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*|confirm\w*", re.I
 )
 _REPORTED = re.compile(
     r"\b(?:would|will|was\s+going\s+to|were\s+going\s+to|is\s+going\s+to|are\s+going\s+to|intend(?:s|ed)?\s+to|"

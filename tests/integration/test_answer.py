@@ -1572,3 +1572,15 @@ def test_taking_is_denied_by_refusing(seed_index, real_embedder):
         [("Why did Tokayev take the Order of Alexander Nevsky?", "(“refused”)")],
         [("Which Russian order did Tokayev refuse, according to the Kazakh media?", "Alexander Nevsky")],
     )
+
+
+def test_what_was_confirmed_to_come_is_a_premise_too(seed_index, real_embedder):
+    """ "Why did Peskov confirm Putin would award an order to Tokayev?" takes for granted that Putin
+    would award one; Peskov "said that the Russian president was not going to present any orders
+    to Tokayev" (to present an order is to award it). Asked what Peskov said, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Peskov confirm Putin would award an order to Tokayev?", "(“not going to present”)")],
+        [("What did Peskov say about presenting orders to Tokayev?", "not going to present any orders")],
+    )
