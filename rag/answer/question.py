@@ -722,9 +722,10 @@ _ABOUT = re.compile(r"\babout\s+([^?.;]+)", re.I)
 
 
 def topic_place_missing(question: str, text: str) -> str | None:
-    """For "What did X say about <a place's ...>?": the place, when `text` (the words found)
-    names it nowhere, by none of its names ("What did Pritchin say about Kazakhstan's relations
-    with China?" against his words on relations with Russia).
+    """For "What did X say about <a place's ...>?": the place (or an organisation named by its
+    acronym: "the CSTO"), when `text` (the words found) names it nowhere, by none of its names
+    ("What did Pritchin say about Kazakhstan's relations with China?" against his words on
+    relations with Russia).
 
     >>> q = "What did Pritchin say about Kazakhstan's relations with China?"
     >>> topic_place_missing(q, "Kazakh diplomacy has found a balance in relations with Russia.")
@@ -733,12 +734,16 @@ def topic_place_missing(question: str, text: str) -> str | None:
     True
     >>> topic_place_missing("What did RIA Novosti say about Kyrgyz-Russian relations?", "On Kazakh-Russian relations.")
     'Kyrgyz'
+    >>> topic_place_missing("What does Nesmiyan say about the CSTO?", "Kazakhstan does not recognize any territories.")
+    'CSTO'
     """
     m = _ABOUT.search(question) if asks_words(question) else None
     named = names_in(text) if m else []
     # Each side of "Kyrgyz-Russian relations" is a place asked about.
     for place in (part for name in names_in(m.group(1)) for part in name.split("-")) if m else ():
-        if (place_aliases(place) or _country_words(place)) and not any(_kin(n, place) for n in named):
+        if (place_aliases(place) or _country_words(place) or place.isupper()) and not any(
+            _kin(n, place) for n in named
+        ):
             return place
     return None
 

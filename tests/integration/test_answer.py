@@ -1584,3 +1584,15 @@ def test_what_was_confirmed_to_come_is_a_premise_too(seed_index, real_embedder):
         [("Why did Peskov confirm Putin would award an order to Tokayev?", "(“not going to present”)")],
         [("What did Peskov say about presenting orders to Tokayev?", "not going to present any orders")],
     )
+
+
+def test_words_on_an_organisation_must_speak_of_it(seed_index, real_embedder):
+    """ "What did Nesmiyan say about the CSTO?" was answered with his words on self-determined
+    territories, which name no CSTO; Tokayev's words name it."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        ["What did Nesmiyan say about the CSTO?"],
+        "The articles don't say. None of the words found speaks of CSTO.",
+    )
+    _answers_with(seed_index, real_embedder, [("What did Tokayev say about the CSTO?", "5 more countries")])
