@@ -1596,3 +1596,15 @@ def test_words_on_an_organisation_must_speak_of_it(seed_index, real_embedder):
         "The articles don't say. None of the words found speaks of CSTO.",
     )
     _answers_with(seed_index, real_embedder, [("What did Tokayev say about the CSTO?", "5 more countries")])
+
+
+def test_an_irregular_past_says_it_was_done(seed_index, real_embedder):
+    """ "Why did Kazakhstan refuse to hold the Turkic summit?" takes for granted it was not held;
+    "... the 10th summit of the Organization of Turkic States (OTS) was held in Astana" says it
+    was, by the irregular past of "hold". Asked where it was held, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Kazakhstan refuse to hold the Turkic summit?", "(“held”)")],
+        [("Where was the 10th summit of the Organization of Turkic States held?", "Astana")],
+    )
