@@ -254,6 +254,7 @@ OPPOSITES: dict[str, str] = {
     "ignore": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
     "stop": "continue resume",
+    "close": "open opening",
     "increase": "limit restrict reduce decrease cut",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",

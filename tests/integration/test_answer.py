@@ -1608,3 +1608,15 @@ def test_an_irregular_past_says_it_was_done(seed_index, real_embedder):
         [("Why did Kazakhstan refuse to hold the Turkic summit?", "(“held”)")],
         [("Where was the 10th summit of the Organization of Turkic States held?", "Astana")],
     )
+
+
+def test_closing_is_denied_by_opening(seed_index, real_embedder):
+    """ "Why did Putin and Tokayev close the forum in Kostanay?" against "During the opening of the
+    Interregional Cooperation Forum in Kostanay by the presidents ...". Asked what they did there,
+    the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Putin and Tokayev close the forum in Kostanay?", "(“opening”)")],
+        [("What did the presidents do at the Interregional Cooperation Forum in Kostanay?", "opening")],
+    )
