@@ -88,6 +88,7 @@ from rag.answer.question import (
     renamed_otherwise,
     reports_words,
     role_asked,
+    said_is_denied,
     says_not,
     says_set_aside,
     speaks_of_plans,
@@ -1072,6 +1073,10 @@ def extractive_answer(
     # experienced diplomat", unless a close sentence uses the question's word.
     if assumed and (opposite := prefixed_opposite(result.query, [_with_quoted(c, snapshot) for c in near])):
         return premise_text(*opposite), (), True, SAYS_OTHERWISE
+    # "Why did Grashchenkov say Russia is the most significant center ...?" against "... Russia is not
+    # the most significant center for Kazakhstan now."
+    if denied := next(((c[4], w) for c in near if (w := said_is_denied(result.query, c[4]))), None):
+        return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     best_text = scored[0][4]

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -819,6 +819,42 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
         theirs = set(lexical_tokens(m.group(2)))
         if what & set(lexical_tokens(m.group(1))) and theirs and not theirs & word:
             return m.group(2), asked.group(2)
+    return None
+
+
+# What a question has someone say something is: "Why did Grashchenkov say Russia is the most
+# significant center ...?" (group 1 the thing, group 2 what it is said to be).
+_SAID_IS = re.compile(
+    r"\b(?:say|said|says|claim\w*|think|thinks|thought|believe\w*|argue\w*|insist\w*|call\w*\s+it)\s+(?:that\s+)?"
+    r"((?:[\w’'-]+\s+){1,4}?)(?:is|are|was|were)\s+(?!not\b|no\b|never\b)((?:[\w’'-]+\s*){1,4})",
+    re.I,
+)
+
+
+def said_is_denied(question: str, sentence: str) -> str | None:
+    """The sentence's words when it says not what the question has someone say a thing is: "Why did
+    Grashchenkov say Russia is the most significant center for Kazakhstan?" against "..., Russia is
+    not the most significant center for Kazakhstan now."
+
+    >>> q = "Why did Grashchenkov say Russia is the most significant center for Kazakhstan?"
+    >>> said_is_denied(q, "Despite the trade, Russia is not the most significant center for Kazakhstan now.")
+    'is not the most significant center'
+    >>> said_is_denied(q, "Russia is the most significant center, not China.") is None
+    True
+    """
+    m = _SAID_IS.search(question)
+    if not m:
+        return None
+    thing = set(lexical_tokens(m.group(1)))
+    said = [t for t in lexical_tokens(m.group(2))][:2]
+    if not thing or not said:
+        return None
+    for d in re.finditer(
+        r"\b(?:is|are|was|were)\s+(?:not|no\s+longer|never)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", sentence, re.I
+    ):
+        before = set(lexical_tokens(sentence[max(0, d.start() - 60) : d.start()]))
+        if thing <= before and set(said) <= set(lexical_tokens(d.group(1))):
+            return d.group(0)
     return None
 
 

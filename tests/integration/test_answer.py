@@ -1620,3 +1620,26 @@ def test_closing_is_denied_by_opening(seed_index, real_embedder):
         [("Why did Putin and Tokayev close the forum in Kostanay?", "(“opening”)")],
         [("What did the presidents do at the Interregional Cooperation Forum in Kostanay?", "opening")],
     )
+
+
+def test_what_someone_is_said_to_call_a_thing_is_denied_by_is_not(seed_index, real_embedder):
+    """ "Why does Grashchenkov think Russia is the most significant center for Kazakhstan?" against
+    "..., Russia is not the most significant center for Kazakhstan now." Asked whether it is, the
+    articles answer with that sentence."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("Why does Grashchenkov think Russia is the most significant center for Kazakhstan?", "(“is not the most"),
+            (
+                "Why did Grashchenkov claim that Russia was the most significant center for Kazakhstan?",
+                "(“is not the most",
+            ),
+        ],
+        [
+            (
+                "Is Russia the most significant center for Kazakhstan, according to Grashchenkov?",
+                "not the most significant",
+            )
+        ],
+    )
