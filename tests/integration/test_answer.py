@@ -1622,7 +1622,7 @@ def test_closing_is_denied_by_opening(seed_index, real_embedder):
     )
 
 
-def test_what_someone_is_said_to_call_a_thing_is_denied_by_is_not(seed_index, real_embedder):
+def test_what_someone_says_a_thing_is_is_denied_by_is_not(seed_index, real_embedder):
     """ "Why does Grashchenkov think Russia is the most significant center for Kazakhstan?" against
     "..., Russia is not the most significant center for Kazakhstan now." Asked whether it is, the
     articles answer with that sentence."""
