@@ -692,7 +692,14 @@ def read_tokens(texts: list[str], i: int) -> frozenset[str]:
     held = sentence_tokens(with_quotation(texts, i))
     if i + 1 < len(texts) and (said := _SAID_BY.search(texts[i + 1])):
         held = held | sentence_tokens(said.group(1))  # "... shoot at Russians? We must tell him, Mardan said."
+    if i > 0 and _HE_DID.match(texts[i]):
+        # "Viktor Shatskikh’s statements ... turned out to be just as tactless. He dubbed the matter ...":
+        # "he" is the one the sentence before names.
+        held = held | frozenset(t for n in names_in(texts[i - 1]) if not place_aliases(n) for t in sentence_tokens(n))
     return held
+
+
+_HE_DID = re.compile(r"\s*(?:he|she)\s+(?-i:[a-z]+ed)\b", re.I)
 
 
 # A sentence that ends on who said it: "We need to inform him, Mardan said."

@@ -1643,3 +1643,10 @@ def test_what_someone_says_a_thing_is_is_denied_by_is_not(seed_index, real_embed
             )
         ],
     )
+
+
+def test_he_is_the_one_the_sentence_before_names(seed_index, real_embedder):
+    """ "What did Shatskikh dub it?": "He dubbed the matter “the five Central Asian Cats twitching their
+    tails.”" names no one; the sentence before names Viktor Shatskikh, whom "he" is. The answer was
+    where Shatskikh studied and worked."""
+    _answers_with(seed_index, real_embedder, [("What did Shatskikh dub it?", "Central Asian Cats")])
