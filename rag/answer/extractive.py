@@ -77,6 +77,7 @@ from rag.answer.question import (
     other_place_of,
     owner_before,
     owner_place,
+    place_attribute,
     place_names,
     planned_at,
     prefixed_opposite,
@@ -1136,6 +1137,11 @@ def extractive_answer(
         # by one that speaks of no editor-in-chief.
         return HOLDER_TEXT, (), True, None
     owner = owner_place(result.query)
+    attribute = place_attribute(result.query) if owner else frozenset()
+    if attribute and not any(attribute <= sentence_tokens(p[4]) for p in picked):
+        # "What is the official language of Turkmenistan?" is not answered by "Kazakhstan, Kyrgyzstan,
+        # Tajikistan, Turkmenistan, Uzbekistan are former republics of the USSR.", which speaks of no language.
+        return ABSTAIN_TEXT, (), True, None
     if owner and not any(_of_place(p[1], owner, snapshot) for p in picked):
         # "What is the official language of Uzbekistan?" is not answered by "Russian is the official
         # language in the republic" of a passage that does not name Uzbekistan, in an article about

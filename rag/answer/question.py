@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2594,6 +2594,28 @@ def owner_place(question: str) -> str | None:
         if place_aliases(name) or _country_words(name):
             return name
     return None
+
+
+# "What is the official language of Turkmenistan?": the attribute (group 1) asked of a place that
+# ends the question.
+_ATTRIBUTE_OF = re.compile(
+    r"^\W*what\s+(?:is|was|are|were)\s+(?:the\s+)?((?-i:[a-z-]+\s+){0,2}?(?-i:[a-z-]+))\s+of\s+(?:the\s+)?"
+    r"(?-i:[A-Z])[\w’'-]*\W*$",
+    re.I,
+)
+
+
+def place_attribute(question: str) -> frozenset[str]:
+    """The tokens of what a question asks of a place ("official language" in "What is the official
+    language of Turkmenistan?"), or none; not a name or a view ("What is the name of ...?").
+
+    >>> sorted(place_attribute("What is the official language of Turkmenistan?")), place_attribute("What is the name of the school?")
+    (['languag', 'ofici'], frozenset())
+    """
+    m = _ATTRIBUTE_OF.search(question)
+    if not m or m.group(1).split()[-1].lower() in ("name", "names", "title", "view", "position", "role", "stance"):
+        return frozenset()
+    return frozenset(lexical_tokens(m.group(1)))
 
 
 def place_names(name: str) -> tuple[str, ...]:

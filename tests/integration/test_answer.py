@@ -1650,3 +1650,16 @@ def test_he_is_the_one_the_sentence_before_names(seed_index, real_embedder):
     tails.”" names no one; the sentence before names Viktor Shatskikh, whom "he" is. The answer was
     where Shatskikh studied and worked."""
     _answers_with(seed_index, real_embedder, [("What did Shatskikh dub it?", "Central Asian Cats")])
+
+
+def test_what_a_place_has_must_be_spoken_of(seed_index, real_embedder):
+    """ "What is the official language of Tajikistan?" was answered with "Kazakhstan, Kyrgyzstan,
+    Tajikistan, Turkmenistan, Uzbekistan are former republics of the USSR.", which names the place
+    and no language. Asked of Kazakhstan, the articles answer."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        ["What is the official language of Tajikistan?", "What is the currency of Kyrgyzstan?"],
+        ABSTAIN_TEXT,
+    )
+    _answers_with(seed_index, real_embedder, [("What is the official language of Kazakhstan?", "Russian")])
