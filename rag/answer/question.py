@@ -252,6 +252,7 @@ OPPOSITES: dict[str, str] = {
     "permit": "ban forbid forbade prohibit",
     "lift": "impose extend limit restrict",
     "ignore": "comply adhere follow observe respect",
+    "disregard": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
     "stop": "continue resume",
     "close": "open opening",

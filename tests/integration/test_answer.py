@@ -1663,3 +1663,15 @@ def test_what_a_place_has_must_be_spoken_of(seed_index, real_embedder):
         ABSTAIN_TEXT,
     )
     _answers_with(seed_index, real_embedder, [("What is the official language of Kazakhstan?", "Russian")])
+
+
+def test_disregarding_is_denied_by_complying(seed_index, real_embedder):
+    """ "Why did Suleimenov say Kazakhstan would disregard the sanctions?" against his “We will comply
+    with the sanctions.” (the abstention quoted Toqayev's words before). Asked what he said, the
+    articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Suleimenov say Kazakhstan would disregard the sanctions?", "(“comply”)")],
+        [("What did Suleimenov say about the sanctions?", "We will comply with the sanctions")],
+    )
