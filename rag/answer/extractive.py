@@ -1186,6 +1186,10 @@ def extractive_answer(
         # US war experts at the think tank ...", in a passage that names Bezpalko nowhere (the author
         # of an article need not be named in it).
         return WORDS_TEXT, (), True, None
+    if speaker:
+        # ... and the sentences of passages that do not name them are another's words ("What did
+        # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
+        picked = [p for p in picked if speaker & _passage_and_author(p[1], docs)]
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.

@@ -1675,3 +1675,17 @@ def test_disregarding_is_denied_by_complying(seed_index, real_embedder):
         [("Why did Suleimenov say Kazakhstan would disregard the sanctions?", "(“comply”)")],
         [("What did Suleimenov say about the sanctions?", "We will comply with the sanctions")],
     )
+
+
+def test_words_of_others_leave_the_answer_to_what_someone_said(seed_index, real_embedder):
+    """ "What did Scholz say Kazakhstan could help Germany with?" quoted Scholz and then Chebotarev's
+    words in a passage that names no Scholz; "What did Kuantirov say about trade with China?" was
+    answered with Grashchenkov's "... go under China" before Kuantirov's words on trade with Russia."""
+    a = answer_question("What did Scholz say Kazakhstan could help Germany with?", *seed_index, embedder=real_embedder)
+    assert "supply routes" in a.text and "Chebotarev" not in a.text, a.text
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        ["What did Kuantirov say about trade with China?"],
+        "The articles don't say. None of the words found speaks of China.",
+    )
