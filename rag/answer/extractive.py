@@ -842,8 +842,10 @@ def someone_else_did(
     not count: "What did Sergei Lavrov say at the Berlin press conference?" is not answered by his
     hunt for headphones in Astana. `verbs` are the question's premise verbs (`premise_verbs`)."""
     subjects = premise_subject(question)
-    # A heading tells no act: "Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh".
-    scored = [c for c in scored if not is_heading(c[4])]
+    # An article's title tells no act: "Meeting between Putin and Tokayev: Prime Minister begins
+    # speech in Kazakh" (a lead-in without a full stop may: "... Shibutov ... reflected on ...").
+    docs = snapshot.manifest.documents
+    scored = [c for c in scored if " ".join(c[4].split()) != docs.get(c[1].chunk.doc_id, {}).get("title")]
     if not subjects or not scored:
         return None
     theirs = {t for n in subjects for t in surname_tokens(n)}
@@ -1161,9 +1163,7 @@ def extractive_answer(
         # find the headphones": an answer to why something was not done says it was not.
         return UNDONE_TEXT, (), True, None
     speaker = _Asked.of(result.query).person_tokens if asks_words(result.query) else frozenset()
-    authored = speaker and any(
-        speaker & sentence_tokens(str(docs.get(p[1].chunk.doc_id, {}).get("author", ""))) for p in picked
-    )
+    authored = bool(speaker) and any(speaker & _author_tokens(p[1], docs) for p in picked)
     if asks_words(result.query) and not authored and not any(reports_words(p[4]) for p in picked):
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
         # afterwards, Tokayev switched back to Russian.": the answer is someone's words (every sentence
@@ -1181,15 +1181,14 @@ def extractive_answer(
             if words is None:
                 return WORDS_TEXT, (), True, None
             picked = [scored[0], (scored[0][0], hit, *words[2:])]
-    if speaker and not any(speaker & _passage_and_author(p[1], docs) for p in picked):
+    if speaker:
         # "What did Bezpalko say about Kazakhstan's gas exports?" is not answered by "..., according to
         # US war experts at the think tank ...", in a passage that names Bezpalko nowhere (the author
-        # of an article need not be named in it).
-        return WORDS_TEXT, (), True, None
-    if speaker:
-        # ... and the sentences of passages that do not name them are another's words ("What did
+        # of an article need not be named in it); such sentences are another's words ("What did
         # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
-        picked = [p for p in picked if speaker & _passage_and_author(p[1], docs)]
+        picked = [p for p in picked if speaker & (sentence_tokens(p[1].chunk.text) | _author_tokens(p[1], docs))]
+        if not picked:
+            return WORDS_TEXT, (), True, None
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.
@@ -1296,9 +1295,9 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 _CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
 
 
-def _passage_and_author(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
-    """The tokens of a passage's text and of its article's author."""
-    return sentence_tokens(hit.chunk.text) | sentence_tokens(str(docs.get(hit.chunk.doc_id, {}).get("author", "")))
+def _author_tokens(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
+    """The tokens of the name of a passage's article's author."""
+    return sentence_tokens(str(docs.get(hit.chunk.doc_id, {}).get("author", "")))
 
 
 def _of_place(hit: Hit, place: str, snapshot: StoreReader) -> bool:

@@ -847,7 +847,7 @@ def said_is_denied(question: str, sentence: str) -> str | None:
     if not m:
         return None
     thing = set(lexical_tokens(m.group(1)))
-    said = [t for t in lexical_tokens(m.group(2))][:2]
+    said = lexical_tokens(m.group(2))[:2]  # what it is said to be, by its first words
     if not thing or not said:
         return None
     for d in re.finditer(

@@ -1538,10 +1538,10 @@ def test_words_asked_of_someone_are_theirs(seed_index, real_embedder):
     )
 
 
-def test_a_heading_does_not_tell_who_did_it(seed_index, real_embedder):
-    """ "Why did Putin speak in Kazakh at the meeting with Tokayev?": the closest line is the heading
-    "Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", which names Putin;
-    the sentence that tells the act says it of Tokayev. Asked of Tokayev, the articles answer."""
+def test_an_articles_title_does_not_tell_who_did_it(seed_index, real_embedder):
+    """ "Why did Putin speak in Kazakh at the meeting with Tokayev?": the closest line is the article's
+    title, "Meeting between Putin and Tokayev: Prime Minister begins speech in Kazakh", which names
+    Putin; the sentence that tells the act says it of Tokayev. Asked of Tokayev, the articles answer."""
     _abstains_then_answers(
         seed_index,
         real_embedder,
