@@ -2704,7 +2704,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
 # "What did Lavrov say at the press conference?", "What exactly did Zatulin tell reporters?": the
 # answer is someone's words; "What did Toqayev say the trade reached?" asks a quantity besides.
 _ASKS_WORDS = re.compile(
-    r"\bwhat\s+(?:exactly\s+)?(?:did|does|do|has|have|had)\s+(?:[\w’'.-]+\s+){1,6}?(?:say|said|tell|told|write|written|wrote)\b",
+    r"\bwhat\s+(?:exactly\s+)?(?:did|does|do|has|have|had)\s+(?:[\w’'.-]+\s+){1,6}?(?:say|said|tell|told|write|written|wrote|think|thought)\b|"
+    # "What was Nikita Mendkovich's view on ...?": their words too.
+    r"\bwhat\s+(?:is|was)\s+(?:[\w’'.-]+\s+){0,4}?[\w.-]+['’]s\s+(?:view|views|opinion|stance|position)\b",
     re.I,
 )
 # Words reported: a verb of saying, "according to", a quotation, or a lead-in to one (":").
@@ -2722,6 +2724,8 @@ def asks_words(question: str) -> bool:
     (True, False)
     >>> asks_words("What does the new language policy say about the status of Russian?")  # a text's words
     False
+    >>> asks_words("What was Nikita Mendkovich's view on the plant?"), asks_words("What is the policy's view?")
+    (True, False)
     """
     m = _ASKS_WORDS.search(question)
     return bool(m) and not _DOCUMENT.search(m.group(0))

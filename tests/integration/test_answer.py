@@ -1689,3 +1689,21 @@ def test_words_of_others_leave_the_answer_to_what_someone_said(seed_index, real_
         ["What did Kuantirov say about trade with China?"],
         "The articles don't say. None of the words found speaks of China.",
     )
+
+
+def test_a_view_asked_of_someone_is_their_words(seed_index, real_embedder):
+    """ "What was Nikita Mendkovich's view on building the nuclear plant?" was answered with the
+    author's sentence on the plant, in a passage that quotes Mendkovich on transit schemes only: a
+    view, an opinion, what someone thinks, is asked of their words as "What did X say" is."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        [
+            "What was Bezpalko's opinion on gas deliveries from Kazakhstan?",
+            "What was Nikita Mendkovich's view on building the nuclear plant?",
+        ],
+        WORDS_TEXT,
+    )
+    _answers_with(
+        seed_index, real_embedder, [("What is Kuraev's view of Kazakhstan leaving the EAEU?", "hardly possible")]
+    )
