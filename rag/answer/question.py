@@ -1605,7 +1605,7 @@ def ministries(text: str) -> list[tuple[str, str]]:
 # "Which portal did Suleimenov talk to?", "Which Russian port ...?": the kind of thing asked for
 # (group 1, its last word the noun); unlike `_WHICH_KIND`, its words may be capitalised.
 _WHICH_NOUN = re.compile(
-    r"^\W*(?:(?:in|to|from|on|at|for|with|by|of|through)\s+)?which\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+    r"^\W*(?:(?:in|to|from|on|at|for|with|by|of|through|under|after|before|about|during|against|between|among)\s+)?which\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
     r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b",
     re.I,
 )
@@ -1620,6 +1620,8 @@ def asked_kind(question: str) -> frozenset[str]:
     (['portal'], frozenset())
     >>> sorted(asked_kind("In which Russian TV channels did he speak?"))
     ['chanel']
+    >>> sorted(asked_kind("Under which president did Kazakhstan not recognise the DPR?"))
+    ['presid']
     """
     m = _WHICH_NOUN.search(question)
     return frozenset(lexical_tokens(m.group(1).split()[-1])) if m else frozenset()
@@ -1636,6 +1638,8 @@ def names_of_kind(sentence: str, kind: frozenset[str], given: frozenset[str]) ->
     True
     >>> names_of_kind("The portal was closed.", kind, frozenset()), names_of_kind("the Euractiv portal", kind, frozenset(["euractiv"]))
     (False, False)
+    >>> names_of_kind("under the president of Kazakhstan, Nazarbayev,", frozenset(lexical_tokens("president")), frozenset(lexical_tokens("Kazakhstan")))
+    True
     """
     words = _PLAIN_WORD.findall(sentence)
     for i, word in enumerate(words):
@@ -1644,6 +1648,8 @@ def names_of_kind(sentence: str, kind: frozenset[str], given: frozenset[str]) ->
         after = i + 1
         while after < len(words) and words[after].lower() in ("of", "the"):
             after += 1  # "the port of Novorossiysk"
+        if after < len(words) and words[after][0].isupper() and set(lexical_tokens(words[after])) & given:
+            after += 1  # "the previous president of Kazakhstan, Nazarbayev": the name after the one given
         for j in (i - 1, after):
             if 0 < j < len(words) and words[j][0].isupper() and not set(lexical_tokens(words[j])) & given:
                 return True

@@ -1707,3 +1707,14 @@ def test_a_view_asked_of_someone_is_their_words(seed_index, real_embedder):
     _answers_with(
         seed_index, real_embedder, [("What is Kuraev's view of Kazakhstan leaving the EAEU?", "hardly possible")]
     )
+
+
+def test_which_kind_after_a_preposition_names_one_after_the_place_given(seed_index, real_embedder):
+    """ "Under which president did Kazakhstan already not recognise the DPR and LPR?" was answered with
+    "the statement of the President of Kazakhstan that ...", which names no president; the sentence
+    naming one ("the previous president of Kazakhstan, Nazarbayev") now scores as a named one does."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("Under which president did Kazakhstan already not recognise the DPR and LPR?", "Nazarbayev")],
+    )
