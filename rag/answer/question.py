@@ -235,6 +235,9 @@ _PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "th
 OPPOSITES: dict[str, str] = {
     "accept": "refuse reject decline",
     "take": "refuse reject decline",
+    "ask": "refuse reject decline",
+    "invite": "refuse reject decline",
+    "choose": "refuse reject decline",
     "agree": "refuse reject disagree decline criticize criticise",
     "approve": "reject veto refuse",
     "recognize": "refuse reject",

@@ -1718,3 +1718,15 @@ def test_which_kind_after_a_preposition_names_one_after_the_place_given(seed_ind
         real_embedder,
         [("Under which president did Kazakhstan already not recognise the DPR and LPR?", "Nazarbayev")],
     )
+
+
+def test_asking_or_inviting_is_denied_by_refusing(seed_index, real_embedder):
+    """ "Why did Kazakhstan ask Sber to build its digital platform?" was answered with "Kazakhstan
+    refused to cooperate with the Russian company Sber ..."; to ask, invite or choose is the opposite
+    of to refuse, as to accept is. Asked whom it refused, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Kazakhstan invite Sber to digitalise its government?", "(“refused”)")],
+        [("Which Russian company did Kazakhstan refuse to cooperate with?", "Sber")],
+    )
