@@ -237,7 +237,6 @@ OPPOSITES: dict[str, str] = {
     "take": "refuse reject decline",
     "ask": "refuse reject decline",
     "invite": "refuse reject decline",
-    "choose": "refuse reject decline",
     "agree": "refuse reject disagree decline criticize criticise",
     "approve": "reject veto refuse",
     "recognize": "refuse reject",
