@@ -205,6 +205,7 @@ _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b",
 _END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b", re.I)
 # "sign up to the sanctions": join them.
 _SIGN_UP = re.compile(r"\bsign(?:s|ed|ing)?\s+up\s+(?:to|for|with)\b", re.I)
+_SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set free": freed
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -261,6 +262,7 @@ OPPOSITES: dict[str, str] = {
     "increase": "limit restrict reduce decrease cut",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
+    "freed": "arrest detain jail imprison",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
@@ -411,6 +413,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('recognis',), ('host',))
     >>> premise_verbs("Why was the shipment of oil limited?"), premise_verbs("What did Peskov say about orders?")
     (('limit',), ('sai',))
+    >>> premise_verbs("Why was the summit held in Astana?"), premise_verbs("Why was the spy set free?")  # not "summit"
+    (('hold',), ('fred',))
     >>> premise_verbs("On what date did the EU finally adopt it?"), premise_verbs("Why did he agree to join?")
     (('adopt',), ('agre', 'join'))
     >>> premise_verbs("Why did Tokayev announce at SPIEF that Kazakhstan would recognise the DPR?")
@@ -439,7 +443,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     m = _PREMISE.match(
         _END_UP_WITH.sub(
             "received",
-            _END_UP.sub(r"\1", _STANCE.sub("support", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question)))),
+            _END_UP.sub(
+                r"\1",
+                _STANCE.sub("support", _SIGN_UP.sub("join", _SET_FREE.sub("freed", _CAUSED.sub("Why did ", question)))),
+            ),
         )
     )
     if not m:
@@ -449,7 +456,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     else:
         words = [w for w in re.findall(r"[\w’'-]+", m.group("rest")) if _verb_like(w)]
         if m.group("aux").lower() in ("was", "were", "is", "are", "has", "have", "had"):
-            words = [w for w in words if w.lower().endswith("ed")] or words
+            # "was the summit *held*": an irregular participle is the verb, not the subject's noun.
+            done = [w for w in words if w.lower().endswith("ed") or w.lower() in _IRREGULAR]
+            words = [_IRREGULAR.get(w.lower(), w) for w in done] or words
         else:  # after "did", "will" ... the verb is bare: "did the Council members *receive*"
             words = [w for w in words if not _PLURAL.search(w)] or words
         words = words[:1]

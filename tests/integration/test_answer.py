@@ -1730,3 +1730,16 @@ def test_asking_or_inviting_is_denied_by_refusing(seed_index, real_embedder):
         [("Why did Kazakhstan invite Sber to digitalise its government?", "(“refused”)")],
         [("Which Russian company did Kazakhstan refuse to cooperate with?", "Sber")],
     )
+
+
+def test_set_free_is_denied_by_an_arrest(seed_index, real_embedder):
+    """ "Why was the intelligence agent set free by the National Security Committee?" took "intelligence"
+    for its verb (a passive question's verb was only a word in -ed) and was answered with the
+    report of the agent's arrest; an irregular participle ("held", "given") is the verb, and "set
+    free" is "freed", which an arrest denies. Asked what the committee reported, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why was the spy set free by the National Security Committee?", "(“arrest”)")],
+        [("What did the National Security Committee report about the intelligence agent?", "arrest")],
+    )
