@@ -2690,6 +2690,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     >>> told = "Three days before Putin's arrival, a trial began."
     >>> answer_type_check("When did the trial begin?")(told), answer_type_check("On what date did it begin?")(told)
     (True, False)
+    >>> if_so = "If sanctions are imposed by the UN, Kazakhstan will support them."
+    >>> answer_type_check("When would Kazakhstan support sanctions?")(if_so), answer_type_check("When did it?")(if_so)
+    (True, False)
     """
     kind = _answer_kind_check(question)
     elsewhere = other_partner(question)
@@ -2787,6 +2790,10 @@ _ENDS_SAID = re.compile(rf"\b{SPEAKING}\W*$", re.I)  # "... reached $25 billion,
 
 
 _PLAIN_WHEN = re.compile(r"^\W*(?:and\s+|so\s+)?when\b", re.I)
+# "When would Kazakhstan support sanctions?" asks a time or the condition it waits for: "If sanctions
+# are imposed ... in accordance with the UN resolution, official Kazakhstan will support them."
+_WHEN_WOULD = re.compile(r"^\W*when\s+(?:would|will|could|might|should|can)\b", re.I)
+_CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|as\s+soon\s+as)\b", re.I)
 _RELATIVE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a\s+few|several|some)\s+(?:days?|weeks?|months?|years?)\s+"
     r"(?:before|after|earlier|later|ago)\b|\b(?:the\s+day|the\s+week)\s+(?:before|after)\b",
@@ -2819,8 +2826,14 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
         # A plain "when" is answered by a time told by another event too: "Three days before Vladimir
         # Putin's arrival in the country, a trial began ..."; "on which date" is not.
         relative = bool(_PLAIN_WHEN.match(question))
+        conditional = bool(_WHEN_WOULD.match(question))
         return lambda sentence: (
-            bool(_DATE.search(sentence) or _NUMERIC_DATE.search(sentence) or (relative and _RELATIVE.search(sentence)))
+            bool(
+                _DATE.search(sentence)
+                or _NUMERIC_DATE.search(sentence)
+                or (relative and _RELATIVE.search(sentence))
+                or (conditional and _CONDITION.search(sentence))
+            )
             and not (done and _TO_BE.search(sentence))
         )
     if asks_quantity(question):

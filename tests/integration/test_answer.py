@@ -1743,3 +1743,15 @@ def test_set_free_is_denied_by_an_arrest(seed_index, real_embedder):
         [("Why was the spy set free by the National Security Committee?", "(“arrest”)")],
         [("What did the National Security Committee report about the intelligence agent?", "arrest")],
     )
+
+
+def test_when_it_would_happen_is_answered_by_its_condition(seed_index, real_embedder):
+    """ "When would Kazakhstan support sanctions against Russia, according to Kuraev?" asks a time or
+    the condition it waits for; no sentence with a date says it, and Tokayev's "supports the EU
+    sanctions" was given. Kuraev's "If sanctions are imposed ... in accordance with the UN
+    resolution, official Kazakhstan will support them" answers."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [("When will Kazakhstan back sanctions against Russia, in Islam Kuraev's view?", "UN resolution")],
+    )
