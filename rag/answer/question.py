@@ -921,14 +921,19 @@ def other_pair(question: str, sentence: str) -> tuple[str, str] | None:
     >>> other_pair("How many years does the Kazakhstan-France action plan cover?",
     ...     "An action plan between the Russian Federation and Kazakhstan for three years was signed.")
     ('Russian Federation and Kazakhstan', 'Kazakhstan-France')
+    >>> other_pair("How large was Kazakh-Chinese trade?", "The volume of Kazakh-Russian trade reached $25 billion.")
+    ('Kazakh-Russian', 'Kazakh-Chinese')
     """
 
-    def pairs(text: str, pattern: re.Pattern = _PLACE_PAIR) -> list[re.Match]:
-        return [m for m in pattern.finditer(text) if all(place_aliases(m.group(i)) for i in (1, 2))]
+    def place(word: str) -> bool:  # "Kazakh" in "Kazakh-Chinese trade" is of Kazakhstan
+        return bool(place_aliases(word) or place_aliases(f"{word}stan"))
 
-    # The question may join the two by a hyphen: "the Kazakhstan-France action plan".
+    def pairs(text: str, pattern: re.Pattern = _PLACE_PAIR) -> list[re.Match]:
+        return [m for m in pattern.finditer(text) if all(place(m.group(i)) for i in (1, 2))]
+
+    # Either may join the two by a hyphen: "the Kazakhstan-France action plan", "Kazakh-Russian trade".
     for asked in pairs(question) + pairs(question, _HYPHEN_PAIR):
-        for told in pairs(sentence):
+        for told in pairs(sentence) + pairs(sentence, _HYPHEN_PAIR):
             a, b = asked.group(1, 2)
             shared = [x for x in (a, b) if any(_kin(x, t) for t in told.group(1, 2))]
             if len(shared) != 1:

@@ -1755,3 +1755,15 @@ def test_when_it_would_happen_is_answered_by_its_condition(seed_index, real_embe
         real_embedder,
         [("When will Kazakhstan back sanctions against Russia, in Islam Kuraev's view?", "UN resolution")],
     )
+
+
+def test_a_hyphenated_pair_of_peoples_is_not_answered_by_another(seed_index, real_embedder):
+    """ "How large was Kazakh-Chinese trade last year, according to Toqayev?" was answered with "the
+    volume of Kazakh-Russian trade reached $25 billion": a sentence's hyphenated pair is a pair too,
+    and "Kazakh" is of Kazakhstan. Asked about Kazakh-Russian trade, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did Kazakh-Chinese trade reach last year, according to Toqayev?", "not Kazakh-Chinese")],
+        [("What did Kazakh-Russian trade reach last year, according to Toqayev?", "$25 billion")],
+    )
