@@ -205,6 +205,7 @@ _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b",
 _END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b", re.I)
 # "sign up to the sanctions": join them.
 _SIGN_UP = re.compile(r"\bsign(?:s|ed|ing)?\s+up\s+(?:to|for|with)\b", re.I)
+_TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\s+in\b", re.I)  # "participate in"
 _SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set free": freed
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
@@ -400,6 +401,12 @@ _IN_LANGUAGE = re.compile(r"\bin\s+((?-i:[A-Z])[a-z]+)\b(?!\s+(?-i:[A-Z]))")
 _NOT_OBJECTS = frozenset(["in", "on", "at", "to", "for", "with", "from", "of", "by", "about", "out", "up", "that"])
 
 
+def _participate(m: re.Match) -> str:
+    """ "take part in" as "participate in", in its tense: "takes part in" -> "participates in"."""
+    tense = {"takes": "participates", "took": "participated", "taken": "participated", "taking": "participating"}
+    return f"{tense.get(m.group(0).split()[0].lower(), 'participate')} in"
+
+
 def premise_verbs(question: str) -> tuple[str, ...]:
     """The stems of the verbs a why/when/how/which question takes for granted, if it takes
     something: the first lowercase word after its auxiliary and subject ("did Tokayev *recognise*"),
@@ -421,6 +428,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('anounc', 'recognis')
     >>> premise_verbs("Why did Kommersant say oil shipments through Novorossiysk had increased?")
     ('sai', 'increas')
+    >>> premise_verbs("Why did Toqayev say that Kazakhstan takes part in the parallel import?")  # participates
+    ('sai', 'particip')
     >>> premise_verbs("Why did Kazakhstan decide at SPIEF to recognise it?"), premise_verbs("Why did he go to Moscow?")
     (('decid', 'recognis'), ('go',))
     >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
@@ -440,15 +449,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """
     if asks_negated(question) or _HOW_ENDED.match(question):
         return ()
-    m = _PREMISE.match(
-        _END_UP_WITH.sub(
-            "received",
-            _END_UP.sub(
-                r"\1",
-                _STANCE.sub("support", _SIGN_UP.sub("join", _SET_FREE.sub("freed", _CAUSED.sub("Why did ", question)))),
-            ),
-        )
-    )
+    read = _TAKE_PART.sub(_participate, _SET_FREE.sub("freed", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question))))
+    read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
+    m = _PREMISE.match(read)
     if not m:
         return ()
     if m.group("rest") is None:
@@ -475,10 +478,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     )
     stems = [_stem(w) for w in words + ([next(g for g in then.groups() if g)] if then else [])]
     # "announce that Kazakhstan would recognise": what was said to come is taken for granted too.
-    if _SPEECH.fullmatch(words[0]) and (
-        said := _REPORTED.search(question, m.start("rest" if m.group("rest") else "done"))
-    ):
-        stems.append(_stem(said.group(1)))
+    if _SPEECH.fullmatch(words[0]) and (said := _REPORTED.search(read, m.start("rest" if m.group("rest") else "done"))):
+        stems.append(_stem(said.group(1) or said.group(2)))
     return tuple(dict.fromkeys(s for s in stems if s))
 
 
@@ -491,7 +492,9 @@ _SPEECH = re.compile(
 )
 _REPORTED = re.compile(
     r"\b(?:would|will|was\s+going\s+to|were\s+going\s+to|is\s+going\s+to|are\s+going\s+to|intend(?:s|ed)?\s+to|"
-    r"plan(?:s|ned)?\s+to|had|has|have)\s+(?:been\s+)?([a-z]+)\b",  # "say shipments had increased"
+    r"plan(?:s|ned)?\s+to|had|has|have)\s+(?:been\s+)?([a-z]+)\b|"  # "say shipments had increased"
+    # "say that Kazakhstan participates in ...": a named subject and its verb.
+    r"\bthat\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)?\s+((?-i:[a-z]+)(?:es|ed|s))\b",
     re.I,
 )
 

@@ -1767,3 +1767,16 @@ def test_a_hyphenated_pair_of_peoples_is_not_answered_by_another(seed_index, rea
         [("What did Kazakh-Chinese trade reach last year, according to Toqayev?", "not Kazakh-Chinese")],
         [("What did Kazakh-Russian trade reach last year, according to Toqayev?", "$25 billion")],
     )
+
+
+def test_what_was_said_to_be_taken_part_in_is_a_premise_too(seed_index, real_embedder):
+    """ "Why did Toqayev say that Kazakhstan takes part in the parallel import to Russia?" was
+    answered with "Kazakhstan also does not participate in the so-called parallel import": what a
+    named subject is said to do ("that Kazakhstan takes part") is taken for granted, and to take
+    part is to participate. Asked what Toqayev said of it, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Toqayev claim that Kazakhstan took part in the so-called parallel import?", "(“not participate”)")],
+        [("What did Toqayev say about the parallel import to Russia?", "does not participate")],
+    )
