@@ -846,17 +846,47 @@ _SAID_IS = re.compile(
 )
 
 
+# What a question has someone say (group 1): "Why did Tokayev say that Russia saved Kazakhstan?"
+_SAID_THAT = re.compile(
+    r"\b(?:did|does|do|has|have|had)\s+(?:the\s+[\w-]+\s+|(?-i:[A-Z])[\w’'.-]*\s+){1,4}?(?:say|said|claim(?:ed)?|think|thought|believe[d]?|"
+    r"argue[d]?|insist(?:ed)?|state[d]?)\s+(?:that\s+)?([^?]+)",
+    re.I,
+)
+# A claim a sentence calls untrue (group 1 the claim, group 2 its verdict): "the reasoning that
+# Russia saved Kazakhstan in January 2022 ... is far from reality".
+_CLAIM_DENIED = re.compile(
+    r"\b(?:reasoning|claims?|assertions?|ideas?|notions?|talk|beliefs?|arguments?|allegations?|statements?|myth)\s+"
+    r"that\s+([^.;]{5,200}?)\s+(?:is|was|are|were)\s+(far\s+from\s+(?:reality|the\s+truth)|not\s+true|untrue|false|"
+    r"a\s+myth|groundless|baseless|nonsense|a\s+lie|wrong)\b",
+    re.I,
+)
+
+
 def said_is_denied(question: str, sentence: str) -> str | None:
     """The sentence's words when it says not what the question has someone say a thing is: "Why did
     Grashchenkov say Russia is the most significant center for Kazakhstan?" against "..., Russia is
-    not the most significant center for Kazakhstan now."
+    not the most significant center for Kazakhstan now"; or when it calls untrue the very claim the
+    question has someone make: "Why did Tokayev say that Russia saved Kazakhstan in January 2022?"
+    against "... the reasoning that Russia saved Kazakhstan in January 2022 ... is far from reality".
 
     >>> q = "Why did Grashchenkov say Russia is the most significant center for Kazakhstan?"
     >>> said_is_denied(q, "Despite the trade, Russia is not the most significant center for Kazakhstan now.")
     'is not the most significant center'
     >>> said_is_denied(q, "Russia is the most significant center, not China.") is None
     True
+    >>> q = "Why did Tokayev say that Russia saved Kazakhstan in January 2022?"
+    >>> said_is_denied(q, "He said that the reasoning that Russia saved Kazakhstan in January 2022 by its troops is far from reality.")
+    'far from reality'
+    >>> said_is_denied(q, "He said that Russia saved Kazakhstan in January 2022.") is None
+    True
+    >>> said_is_denied("How did Tokayev describe the claim that Russia saved Kazakhstan in January 2022?",
+    ...     "He said that the reasoning that Russia saved Kazakhstan in January 2022 is far from reality.") is None
+    True
     """
+    if (said := _SAID_THAT.search(question)) and (claimed := set(lexical_tokens(said.group(1)))):
+        for d in _CLAIM_DENIED.finditer(sentence):
+            if claimed <= set(lexical_tokens(d.group(1))):
+                return d.group(2)
     m = _SAID_IS.search(question)
     if not m:
         return None

@@ -1780,3 +1780,20 @@ def test_what_was_said_to_be_taken_part_in_is_a_premise_too(seed_index, real_emb
         [("Why did Toqayev claim that Kazakhstan took part in the so-called parallel import?", "(“not participate”)")],
         [("What did Toqayev say about the parallel import to Russia?", "does not participate")],
     )
+
+
+def test_a_claim_called_untrue_denies_saying_it(seed_index, real_embedder):
+    """ "Why did Tokayev say that Russia saved Kazakhstan in January 2022?" was answered with his
+    words that "the reasoning that Russia saved Kazakhstan in January 2022 ... is far from reality":
+    the sentence holds the claim, and calls it untrue. Asked how he described the claim, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            (
+                "Why did Tokaev claim that Russia saved Kazakhstan during the unrest in January 2022?",
+                "(“far from reality”)",
+            )
+        ],
+        [("How did Tokayev describe the claim that Russia saved Kazakhstan in January 2022?", "far from reality")],
+    )
