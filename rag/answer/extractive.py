@@ -74,6 +74,7 @@ from rag.answer.question import (
     other_contents,
     other_pair,
     other_parties,
+    other_people,
     other_place_of,
     owner_before,
     owner_place,
@@ -1110,7 +1111,11 @@ def extractive_answer(
         return someone_else_text(told, *renamed), (), True, SAYS_OTHERWISE
     if month := moved_month(result.query, best_text) or other_contents(result.query, best_text):
         return month_text(best_text, *month), (), True, SAYS_OTHERWISE
-    if substituted := substituted_name(result.query, best_text) or other_place_of(result.query, best_text):
+    if substituted := (
+        substituted_name(result.query, best_text)
+        or other_place_of(result.query, best_text)
+        or other_people(result.query, best_text)
+    ):
         return someone_else_text(best_text, *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):
         return pending_text(*pending), (), True, NOT_COVERED

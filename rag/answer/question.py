@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2629,6 +2629,35 @@ _WITH_PARTNER = re.compile(
     re.I,
 )
 _COUNTRY_WORD = re.compile(r"\b(?-i:[A-Z])[\w’']+")  # "Kazakh-Russian": two
+
+
+# The people a question counts, by their country's word: "How many Uzbeks ...?", "What share of the
+# population are Ukrainians?". Not "Which Russian paper ...?": a Russian paper is named without it.
+_PEOPLE_ASKED = re.compile(
+    r"\bhow\s+many\s+((?-i:[A-Z])[\w’'-]+s)\b|\b(?:are|were)\s+((?-i:[A-Z])[\w’'-]+s)\s*\?", re.I
+)
+
+
+def other_people(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's people, the question's) when the question counts the people of one country
+    ("What share of Kazakhstan's population are Ukrainians?") and the sentence names another's and
+    nothing of the one asked about ("Three and a half million Russians live in Kazakhstan").
+
+    >>> other_people("What share of Kazakhstan's population are Ukrainians?", "Three million Russians live in Kazakhstan.")
+    ('Russians', 'Ukrainians')
+    >>> other_people("How many Russians live in Kazakhstan?", "Three million Russians live in Kazakhstan.") is None
+    True
+    >>> other_people("Which Russian paper reported it?", "According to Kommersant, shipments from Kazakhstan fell.") is None
+    True
+    """
+    m = _PEOPLE_ASKED.search(question)
+    asked = m and (m.group(1) or m.group(2))
+    if not asked or not _country_words(asked):
+        return None
+    countries = [w for w in _COUNTRY_WORD.findall(sentence) if _country_words(w)]
+    if any(_kin(c, asked) for c in countries):
+        return None
+    return next(((c, asked) for c in countries if c not in question), None)
 
 
 _OWNER = re.compile(

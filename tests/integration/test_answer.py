@@ -1797,3 +1797,15 @@ def test_a_claim_called_untrue_denies_saying_it(seed_index, real_embedder):
         ],
         [("How did Tokayev describe the claim that Russia saved Kazakhstan in January 2022?", "far from reality")],
     )
+
+
+def test_a_count_of_one_people_is_not_answered_by_anothers(seed_index, real_embedder):
+    """ "How many percent of Kazakhstan's population are Ukrainians?" was answered with "Three and a
+    half million Russians live in Kazakhstan, which is almost 20% of the population." Asked about
+    the Russians, the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What percentage of Kazakhstan's population are Belarusians?", "not Belarusians")],
+        [("What percentage of Kazakhstan's population are Russians?", "20%")],
+    )
