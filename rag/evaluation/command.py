@@ -18,7 +18,7 @@ from pathlib import Path
 from rag.config import add_common, settings_from_args
 from rag.engine import Engine
 from rag.evaluation.beir import BEIR_MODES, build_index, load_beir, run_beir
-from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, compare, failures, read_baseline, write_baseline
+from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, GateError, compare, failures, read_baseline, write_baseline
 from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, QueryCache, evaluate, load_questions
 from rag.evaluation.replay import read_texts, read_vectors, write_texts, write_vectors
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
@@ -112,10 +112,19 @@ def embed_recorded(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def _recorded_allowance(path: Path) -> int:
+    """The allowance a baseline already records, which an update keeps (it was measured across
+    CPUs: README, "The eval gate"); the default when there is none yet or it cannot be read."""
+    try:
+        return read_baseline(path).allowed_net_loss
+    except GateError:
+        return DEFAULT_ALLOWED_NET_LOSS
+
+
 def gate(args: argparse.Namespace, report: EvalReport) -> int:
     """--update-baseline records this run; --check compares it question by question (rag/eval_gate.py)."""
     if args.update_baseline:
-        allowed = args.allowed_loss if args.allowed_loss is not None else DEFAULT_ALLOWED_NET_LOSS
+        allowed = args.allowed_loss if args.allowed_loss is not None else _recorded_allowance(args.baseline)
         extra = {"settings": report.settings, "machine": report.machine}
         write_baseline(args.baseline, report.outcomes(), allowed, report.headline(), extra)
         print(f"baseline written to {args.baseline}")

@@ -328,6 +328,16 @@ def test_gate_passes_noise_and_fails_five_questions_pushed_to_miss(tmp_path, cap
     assert gate(_gate_args(tmp_path, check=True, allowed_loss=5), _report(pushed)) == 0  # a looser allowance
 
 
+def test_updating_the_baseline_keeps_its_recorded_allowance(tmp_path):
+    """An allowance measured across CPUs and recorded is not lost when the baseline is updated for
+    new questions; --allowed-loss still sets another."""
+    assert gate(_gate_args(tmp_path, update_baseline=True, allowed_loss=3), _report()) == 0
+    assert gate(_gate_args(tmp_path, update_baseline=True), _report()) == 0
+    assert read_baseline(tmp_path / "baseline.json").allowed_net_loss == 3
+    assert gate(_gate_args(tmp_path, update_baseline=True, allowed_loss=4), _report()) == 0
+    assert read_baseline(tmp_path / "baseline.json").allowed_net_loss == 4
+
+
 def test_missing_or_old_baseline_says_what_to_run(tmp_path):
     with pytest.raises(GateError, match="rag eval --update-baseline"):
         read_baseline(tmp_path / "none.json")
