@@ -114,7 +114,7 @@ def embed_recorded(args: argparse.Namespace, settings) -> int:
 
 def _recorded_allowance(path: Path) -> int:
     """The allowance a baseline already records, which an update keeps (it was measured across
-    CPUs: README, "The eval gate"); the default when there is none yet or it cannot be read."""
+    CPUs: README, Evaluation, "Regression gate"); the default when there is none yet or unreadable."""
     try:
         return read_baseline(path).allowed_net_loss
     except GateError:
