@@ -356,7 +356,7 @@ def test_committed_baseline_covers_every_question_and_outcome():
             assert set(baseline.outcomes[f"{mode}/{k}"]) == answerable
     assert set(baseline.outcomes["answers/correct_and_cited"]) == answerable
     assert set(baseline.outcomes["answers/abstained"]) == {q.id for q in qs if q.unanswerable}
-    assert baseline.allowed_net_loss == 3  # the emulated AVX2 CPU lost 3 net in dense hit@1 on 2,686 questions
+    assert baseline.allowed_net_loss == 4  # the emulated AVX2 CPU lost 4 net in dense hit@1 on 2,954 questions
     data = json.loads((ROOT / "eval" / "baseline.json").read_text())
     assert {"avx2", "avx512_vnni"} <= set(data["machine"]["cpu_flags"])  # recorded beside the numbers
 
