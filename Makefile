@@ -53,33 +53,11 @@ test: install-test browser
 	$(BIN)/rag eval --check --reports build/eval
 	$(MAKE) --no-print-directory test-avx2
 
-# The other kind of CPU. ONNX Runtime runs other float kernels with AVX-512 than with AVX2, so the vectors
-# differ slightly between them (README, The embedder). On a host with VNNI the eval gate runs a second time
-# with the vectors of an AVX2-only CPU emulated by QEMU (Debian's qemu-user; it reproduced a real AVX2 CPU's
-# eval outcomes, but gets np.argsort wrong on large arrays: README, The embedder): the index is built there
-# and the questions are embedded there, then the eval runs here on those vectors, since only the embedder
-# depends on the CPU (rag/evaluation/replay.py; the whole eval under emulation took 40 minutes). First the
-# texts to embed are recorded here (the questions and the answerer's rewritten searches, about 1 minute).
-# qemu-user once crashed (SIGSEGV) right after building the index in a fresh clone (2026-12-05), where the
-# same step had passed before and 20 texts embedded fine in a new process: a second run reuses the index.
-# On an AVX2 host the gate above already compares its outcomes with eval/baseline.json, recorded on VNNI.
-AVX2_CPU := Haswell-noTSX,-pcid,-x2apic,-tsc-deadline,-invpcid
+# The other kind of CPU: on a host with VNNI, the eval gate again with the index and question vectors of an
+# AVX2-only CPU emulated by qemu-user (about 45 minutes; a run the emulator crashes goes on from what it wrote).
+# Why and how: scripts/avx2gate.sh, README, The embedder.
 test-avx2: install-test
-	@if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then \
-	  command -v qemu-x86_64 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user \
-	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user; }; \
-	  rm -rf build/avx2-index build/avx2-queries.npz build/avx2-texts.json; \
-	  $(BIN)/rag eval --no-write --record-queries build/avx2-texts.json >/dev/null \
-	  && echo "eval gate with the index and question vectors of an emulated AVX2 CPU (qemu-x86_64 -cpu $(AVX2_CPU))" \
-	  && { qemu-x86_64 -cpu $(AVX2_CPU) $(BIN)/python $(BIN)/rag eval --index build/avx2-index \
-	    --embed-queries build/avx2-texts.json --query-vectors build/avx2-queries.npz \
-	  || { echo "qemu-user stopped (exit $$?); running it once more: the index it built is kept, the texts are embedded again"; \
-	    qemu-x86_64 -cpu $(AVX2_CPU) $(BIN)/python $(BIN)/rag eval --index build/avx2-index \
-	    --embed-queries build/avx2-texts.json --query-vectors build/avx2-queries.npz; }; } \
-	  && $(BIN)/rag eval --check --index build/avx2-index --query-vectors build/avx2-queries.npz --reports build/eval-avx2; \
-	else \
-	  echo "test-avx2: this CPU has no VNNI; the eval gate above ran on AVX2 against eval/baseline.json (recorded on VNNI)"; \
-	fi
+	@BIN=$(BIN) bash scripts/avx2gate.sh
 
 # The PostgreSQL store against a real server: pgvector installed once (scripts/pgserver.sh install: Debian's
 # trixie source package built against the installed PostgreSQL 15; needs root), a throwaway server in a temp

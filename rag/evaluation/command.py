@@ -15,14 +15,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from rag.config import add_common, settings_from_args
 from rag.engine import Engine
 from rag.evaluation.beir import BEIR_MODES, build_index, load_beir, run_beir
 from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, GateError, compare, failures, read_baseline, write_baseline
 from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, QueryCache, evaluate, load_questions
-from rag.evaluation.replay import read_texts, read_vectors, write_texts, write_vectors
+from rag.evaluation.replay import earlier_vectors, read_texts, read_vectors, write_texts, write_vectors
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
 from rag.machine import machine
+
+# Texts embedded between two writes of --query-vectors: the most a stopped --embed-queries run loses
+# (about 100 s under qemu-user, `make test-avx2`).
+RESUME_BLOCK = 200
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,16 +104,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 def embed_recorded(args: argparse.Namespace, settings) -> int:
-    """--embed-queries: build the index if needed and embed the recorded texts, both on this CPU."""
+    """--embed-queries: build the index if needed and embed the recorded texts, both on this CPU.
+
+    The vectors are written every RESUME_BLOCK texts; those a stopped run of this embedder on this
+    CPU already wrote there are kept, and only the rest are embedded."""
     if args.query_vectors is None:
         raise EvalError("--embed-queries needs --query-vectors FILE.npz: where to write the vectors")
-    texts = read_texts(args.embed_queries)
+    texts = list(dict.fromkeys(read_texts(args.embed_queries)))
     engine = Engine(settings)
     engine.ensure(note=lambda m: print(m, file=sys.stderr))
+    embedder, here = engine.embedder, machine()
+    done = earlier_vectors(args.query_vectors, embedder.name, here["cpu_flags"])
+    todo = [text for text in texts if text not in done]
+    kept = len(texts) - len(todo)
+
+    def write() -> None:
+        have = [text for text in texts if text in done]
+        vectors = np.stack([done[text] for text in have]) if have else np.zeros((0, embedder.dim), np.float32)
+        write_vectors(args.query_vectors, have, vectors, embedder.name, here)
+
     t = time.perf_counter()
-    vectors = engine.embedder.embed_documents(texts)  # one text per run: what embed_query gives
-    write_vectors(args.query_vectors, texts, vectors, engine.embedder.name, machine())
-    print(f"embedded {len(texts)} question texts in {time.perf_counter() - t:.1f}s into {args.query_vectors}",
+    for start in range(0, len(todo), RESUME_BLOCK):
+        block = todo[start : start + RESUME_BLOCK]
+        done.update(zip(block, embedder.embed_documents(block)))  # one text per run: what embed_query gives
+        write()
+    if not todo:
+        write()
+    again = f"; {kept} kept from the run that wrote it before" if kept else ""
+    print(f"embedded {len(todo)} question texts in {time.perf_counter() - t:.1f}s into {args.query_vectors}{again}",
           file=sys.stderr)  # fmt: skip
     return 0
 

@@ -15,7 +15,9 @@ answerer's Python is the slow part under emulation). So:
    is embedded here and counted.
 
 Texts are embedded by `embed_documents`, one text per run on single-threaded sessions: the same
-vectors, bit for bit, as `embed_query` gives (tests/integration/test_eval_replay.py).
+vectors, bit for bit, as `embed_query` gives (tests/integration/test_eval_replay.py). A vector
+depends only on its text, the embedder and the CPU, so step 2 writes its file every few hundred
+texts and a run that stopped (qemu-user crashed once) goes on from the vectors already written.
 """
 
 from __future__ import annotations
@@ -86,6 +88,18 @@ def read_vectors(path: Path, embedder: str) -> tuple[dict[str, np.ndarray], dict
             "embed the questions again with the same settings"
         )
     return {str(t): v for t, v in zip(texts, vectors)}, about.get("machine", {})
+
+
+def earlier_vectors(path: Path, embedder: str, cpu_flags: dict) -> dict[str, np.ndarray]:
+    """The vectors an earlier `--embed-queries` run wrote to `path`, if the same embedder made them
+    on a CPU with the same flags; none otherwise (no file, not ours, another embedder or CPU)."""
+    if not Path(path).exists():
+        return {}
+    try:
+        vectors, where = read_vectors(path, embedder)
+    except EvalError:
+        return {}
+    return vectors if where.get("cpu_flags") == cpu_flags else {}
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from rag.evaluation.harness import EvalError
-from rag.evaluation.replay import read_texts, read_vectors, write_vectors
+from rag.evaluation.replay import read_texts, read_vectors, write_texts, write_vectors
+from rag.machine import machine
 
 ROOT = Path(__file__).resolve().parents[2]
 RAG = [sys.executable, "-m", "rag.cli"]
@@ -73,6 +74,29 @@ def test_recorded_vectors_replay_the_plain_runs_outcomes(tmp_path, corpus, real_
     (tmp_path / "bad.json").write_text("[1, 2]")
     bad = rag("eval", "--embed-queries", "bad.json", "--query-vectors", "w.npz", cwd=tmp_path, ok=False)
     assert "rag eval --record-queries" in bad.stderr and not (tmp_path / "w.npz").exists()
+
+
+@pytest.mark.slow
+def test_a_stopped_embedding_goes_on_from_the_vectors_it_wrote(tmp_path, corpus, real_embedder):
+    texts = ["Who criticized Zatulin's remarks?", "What is the population of Mongolia?", "how many mines", "Tokayev"]
+    write_texts(tmp_path / "texts.json", texts)
+    name, here = real_embedder.name, machine()
+    mark = np.full((2, real_embedder.dim), 0.5, np.float32)  # what no text embeds to: kept, not embedded again
+    write_vectors(tmp_path / "v.npz", texts[:2], mark, name, here)
+    resumed = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
+    assert "embedded 2 question texts" in resumed.stderr and "; 2 kept from the run" in resumed.stderr
+    vectors, _ = read_vectors(tmp_path / "v.npz", name)
+    assert list(vectors) == texts
+    assert all(np.array_equal(vectors[t], mark[0]) for t in texts[:2])
+    assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts[2:])
+
+    # Vectors of a CPU with other flags are not this CPU's: every text is embedded again.
+    other = here | {"cpu_flags": here["cpu_flags"] | {"avx512f": not here["cpu_flags"]["avx512f"]}}
+    write_vectors(tmp_path / "v.npz", texts[:2], mark, name, other)
+    again = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
+    assert "embedded 4 question texts" in again.stderr and "kept" not in again.stderr
+    vectors, _ = read_vectors(tmp_path / "v.npz", name)
+    assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts)
 
 
 def test_bad_files_say_what_to_run(tmp_path):
