@@ -206,7 +206,7 @@ _END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b"
 # "sign up to the sanctions": join them.
 _SIGN_UP = re.compile(r"\bsign(?:s|ed|ing)?\s+up\s+(?:to|for|with)\b", re.I)
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\s+in\b", re.I)  # "participate in"
-_SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set free": freed
+_SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set free": released
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -263,7 +263,6 @@ OPPOSITES: dict[str, str] = {
     "increase": "limit restrict reduce decrease cut",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
-    "freed": "arrest detain jail imprison",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
@@ -421,7 +420,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     >>> premise_verbs("Why was the shipment of oil limited?"), premise_verbs("What did Peskov say about orders?")
     (('limit',), ('sai',))
     >>> premise_verbs("Why was the summit held in Astana?"), premise_verbs("Why was the spy set free?")  # not "summit"
-    (('hold',), ('fred',))
+    (('hold',), ('releas',))
     >>> premise_verbs("On what date did the EU finally adopt it?"), premise_verbs("Why did he agree to join?")
     (('adopt',), ('agre', 'join'))
     >>> premise_verbs("Why did Tokayev announce at SPIEF that Kazakhstan would recognise the DPR?")
@@ -449,7 +448,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """
     if asks_negated(question) or _HOW_ENDED.match(question):
         return ()
-    read = _TAKE_PART.sub(_participate, _SET_FREE.sub("freed", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question))))
+    read = _TAKE_PART.sub(_participate, _SET_FREE.sub("released", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question))))
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
     m = _PREMISE.match(read)
     if not m:
