@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from rag.evaluation.harness import EvalError
-from rag.evaluation.replay import read_texts, read_vectors, write_texts, write_vectors
-from rag.machine import machine
+from rag.evaluation.replay import made_on, read_texts, read_vectors, write_texts, write_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 RAG = [sys.executable, "-m", "rag.cli"]
@@ -77,26 +76,34 @@ def test_recorded_vectors_replay_the_plain_runs_outcomes(tmp_path, corpus, real_
 
 
 @pytest.mark.slow
-def test_a_stopped_embedding_goes_on_from_the_vectors_it_wrote(tmp_path, corpus, real_embedder):
+def test_embedding_keeps_what_the_file_holds_only_if_this_run_would_embed_the_same(tmp_path, corpus, real_embedder):
     texts = ["Who criticized Zatulin's remarks?", "What is the population of Mongolia?", "how many mines", "Tokayev"]
     write_texts(tmp_path / "texts.json", texts)
-    name, here = real_embedder.name, machine()
-    mark = np.full((2, real_embedder.dim), 0.5, np.float32)  # what no text embeds to: kept, not embedded again
-    write_vectors(tmp_path / "v.npz", texts[:2], mark, name, here)
-    resumed = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
-    assert "embedded 2 question texts" in resumed.stderr and "; 2 kept from the run" in resumed.stderr
-    vectors, _ = read_vectors(tmp_path / "v.npz", name)
-    assert list(vectors) == texts
-    assert all(np.array_equal(vectors[t], mark[0]) for t in texts[:2])
-    assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts[2:])
+    name, here = real_embedder.name, made_on()
+    held = np.stack([real_embedder.embed_query(t) for t in texts[:2]])
 
-    # Vectors of a CPU with other flags are not this CPU's: every text is embedded again.
-    other = here | {"cpu_flags": here["cpu_flags"] | {"avx512f": not here["cpu_flags"]["avx512f"]}}
-    write_vectors(tmp_path / "v.npz", texts[:2], mark, name, other)
-    again = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
-    assert "embedded 4 question texts" in again.stderr and "kept" not in again.stderr
-    vectors, _ = read_vectors(tmp_path / "v.npz", name)
-    assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts)
+    def embed():
+        proc = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
+        vectors, _ = read_vectors(tmp_path / "v.npz", name)
+        assert list(vectors) == texts
+        assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts)
+        return proc.stderr
+
+    # What a stopped run (or eval/avx2-queries.npz) holds is kept: only the other texts are embedded.
+    write_vectors(tmp_path / "v.npz", texts[:2], held, name, here)
+    assert "embedded 2 question texts" in (out := embed()) and "; 2 kept from what the file held" in out
+
+    # Vectors this run would not give (other embedding code wrote them, say) fail the spot check.
+    write_vectors(tmp_path / "v.npz", texts[:2], np.full_like(held, 0.5), name, here)
+    out = embed()
+    assert "2 of 2 vectors v.npz holds differ" in out and "embedded 4 question texts" in out and "kept" not in out
+
+    # Another CPU's flags, or other versions of what a vector depends on: embedded again, unchecked.
+    flags = here["cpu_flags"] | {"avx512f": not here["cpu_flags"]["avx512f"]}
+    for other in (here | {"cpu_flags": flags}, here | {"versions": here["versions"] | {"onnxruntime": "1.0"}}):
+        write_vectors(tmp_path / "v.npz", texts[:2], held, name, other)
+        out = embed()
+        assert "embedded 4 question texts" in out and "kept" not in out and "differ" not in out
 
 
 def test_bad_files_say_what_to_run(tmp_path):
