@@ -20,7 +20,15 @@ import numpy as np
 from rag.config import add_common, settings_from_args
 from rag.engine import Engine
 from rag.evaluation.beir import BEIR_MODES, build_index, load_beir, run_beir
-from rag.evaluation.gate import DEFAULT_ALLOWED_NET_LOSS, GateError, compare, failures, read_baseline, write_baseline
+from rag.evaluation.gate import (
+    DEFAULT_ALLOWED_NET_LOSS,
+    SIGNIFICANCE,
+    GateError,
+    compare,
+    failures,
+    read_baseline,
+    write_baseline,
+)
 from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, QueryCache, evaluate, load_questions
 from rag.evaluation.replay import earlier_vectors, made_on, read_texts, read_vectors, write_texts, write_vectors
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
@@ -50,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     gate.add_argument("--update-baseline", action="store_true", help="record this run's outcomes as the baseline")
     parser.add_argument("--baseline", type=Path, default=Path("eval/baseline.json"), help="the accepted outcomes")
     parser.add_argument("--allowed-loss", type=int, default=None, metavar="N",
-                        help="questions an outcome may lose net of those it wins (default: the baseline's)")  # fmt: skip
+                        help=f"questions an outcome may lose net of those it wins, or more at McNemar p >= {SIGNIFICANCE} "
+                             "(default: the baseline's)")  # fmt: skip
     other = parser.add_argument_group("another CPU's vectors (rag/evaluation/replay.py; make test-avx2)")
     other.add_argument("--record-queries", type=Path, default=None, metavar="FILE",
                        help="also write every text this run embedded as a question to FILE (JSON)")  # fmt: skip
@@ -187,7 +196,7 @@ def gate(args: argparse.Namespace, report: EvalReport) -> int:
         print(f"eval check FAILED against {args.baseline}:", *failed, sep="\n  ")
         return 1
     print(f"eval check passed: {len(changes)} outcomes, none lost more than {allowed} question(s) net of "
-          f"those it won, against {args.baseline}", *moved, sep="\n  ")  # fmt: skip
+          f"those it won at McNemar p < {SIGNIFICANCE}, against {args.baseline}", *moved, sep="\n  ")  # fmt: skip
     return 0
 
 

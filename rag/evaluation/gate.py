@@ -7,9 +7,11 @@ loose enough for noise, misses a real loss hidden by an unrelated gain.
 
 So the baseline stores, for each watched outcome, which questions passed; the check counts the
 questions lost (passed in the baseline, fail now) against the questions won, per outcome, and
-fails when the net loss of any outcome exceeds `allowed_net_loss`. That allowance comes from the
-measured spread between embedder variants (README, Evaluation); the one-sided exact McNemar
-p-value of the lost/won split is printed beside it.
+fails when the net loss of any outcome exceeds `allowed_net_loss` and is unlikely to be near ties
+tipping both ways: the one-sided exact McNemar p-value of its lost/won split is under SIGNIFICANCE.
+Near ties grow with the questions: another CPU's vectors lose 7 and win 3 in dense hit@1 of 2,954
+questions (p=0.17), a shuffle the allowance alone had to be raised for by hand; 5 questions pushed
+to miss (p=0.03) still fail (README, Evaluation, "Regression gate").
 
 >>> c = OutcomeChange("hybrid/hit@1", lost=("q1", "q2", "q3"), won=("q9",), passed_before=60, passed_now=58, total=70)
 >>> (c.net_loss, round(c.p_value, 3))
@@ -28,9 +30,11 @@ from typing import Any
 from rag.errors import RagError
 
 DEFAULT_ALLOWED_NET_LOSS = 2
+SIGNIFICANCE = 0.05  # a net loss fails only when its McNemar p-value is under this
 BASELINE_NOTE = (
     "Accepted outcomes of `rag eval`, question by question. `rag eval --check` fails when, for any outcome, "
-    "the questions lost against this file outnumber the questions won by more than allowed_net_loss. "
+    "the questions lost against this file outnumber the questions won by more than allowed_net_loss, "
+    f"with a one-sided exact McNemar p-value under {SIGNIFICANCE}. "
     "metrics holds the means, for reading only. Rewrite only with `rag eval --update-baseline`."
 )
 
@@ -110,11 +114,11 @@ def compare(current: Outcomes, baseline: Outcomes) -> list[OutcomeChange]:
 
 
 def failures(changes: list[OutcomeChange], allowed_net_loss: int) -> list[str]:
-    """One line per outcome whose net loss exceeds the allowance."""
+    """One line per outcome whose net loss exceeds the allowance, at a McNemar p under SIGNIFICANCE."""
     return [
-        f"{c.describe()}: net loss {c.net_loss} > {allowed_net_loss} allowed"
+        f"{c.describe()}: net loss {c.net_loss} > {allowed_net_loss} allowed, p < {SIGNIFICANCE}"
         for c in changes
-        if c.net_loss > allowed_net_loss
+        if c.net_loss > allowed_net_loss and c.p_value < SIGNIFICANCE
     ]
 
 
