@@ -16,8 +16,10 @@ answerer's Python is the slow part under emulation). So:
 
 Texts are embedded by `embed_documents`, one text per run on single-threaded sessions: the same
 vectors, bit for bit, as `embed_query` gives (tests/integration/test_eval_replay.py). A vector
-depends only on its text, the embedder and the CPU, so step 2 writes its file every few hundred
-texts and a run that stopped (qemu-user crashed once) goes on from the vectors already written.
+depends only on its text, the embedder, the CPU and the versions of `STACK`, so step 2 writes its
+file every few hundred texts and a run that stopped (qemu-user crashed once) goes on from the vectors
+already written; and `make test-avx2` starts it from eval/avx2-queries.npz, the vectors of an earlier
+emulated run, so only texts new since then are embedded under emulation (command.py, SPOT_CHECK).
 """
 
 from __future__ import annotations
