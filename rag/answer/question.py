@@ -448,7 +448,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """
     if asks_negated(question) or _HOW_ENDED.match(question):
         return ()
-    read = _TAKE_PART.sub(_participate, _SET_FREE.sub("released", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question))))
+    read = _TAKE_PART.sub(
+        _participate, _SET_FREE.sub("released", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question)))
+    )
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
     m = _PREMISE.match(read)
     if not m:
