@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,24 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
     }
+
+
+# Module names whose distribution on PyPI is named otherwise.
+_DISTRIBUTIONS = {"faiss": "faiss-cpu", "sentence_transformers": "sentence-transformers"}
+
+
+def versions(packages: Sequence[str]) -> dict[str, str]:
+    """The installed version of each package (a distribution's name, or a module's that
+    _DISTRIBUTIONS maps to one); "not installed" where there is none."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in packages:
+        try:
+            out[name] = version(_DISTRIBUTIONS.get(name, name))
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
 
 
 def describe(m: dict[str, Any]) -> str:

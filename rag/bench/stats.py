@@ -84,7 +84,7 @@ def machine_info() -> dict[str, Any]:
     """What the numbers were taken on: CPU, cores, memory, versions, and how busy it was."""
     import psutil
 
-    from rag.machine import cpu_flags, int8_kernel
+    from rag.machine import cpu_flags, int8_kernel, versions
 
     return {
         "cpu": _cpu_model(),
@@ -95,7 +95,7 @@ def machine_info() -> dict[str, Any]:
         "gpu": "none (CPU only)",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "versions": _versions(("torch", "onnxruntime", "faiss", "sentence_transformers", "numpy", "bm25s")),
+        "versions": versions(("torch", "onnxruntime", "faiss", "sentence_transformers", "numpy", "bm25s")),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -108,19 +108,6 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
-
-
-def _versions(modules: Sequence[str]) -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    dist = {"faiss": "faiss-cpu", "sentence_transformers": "sentence-transformers"}
-    out = {}
-    for m in modules:
-        try:
-            out[m] = version(dist.get(m, m))
-        except PackageNotFoundError:
-            out[m] = "not installed"
-    return out
 
 
 def busy(load: Sequence[float], cores: int | None) -> bool:

