@@ -29,31 +29,12 @@ import numpy as np
 
 from rag.bench.stats import timed
 from rag.config import Settings
-from rag.index.embed import Embedder, WrappedEmbedder
+from rag.index.embed import Embedder, MemoEmbedder
 
 NDCG_TOLERANCE = 0.005  # the bench's quality gate for embedder changes (report.targets)
 BEIR_MODES = ("dense", "bm25", "hybrid")
 CHUNK_DEPTH = 300  # passages asked per claim, as `rag eval --beir`
 DOC_DEPTH = 100
-
-
-class MemoEmbedder(WrappedEmbedder):
-    """The model, with every passage vector kept in memory by its text: the second and third
-    ingest of a corpus embed nothing, so their times are the store's and the parser's."""
-
-    def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner)
-        self.memo: dict[str, np.ndarray] = {}
-
-    def embed_documents(self, texts, batch_size=32, progress=None) -> np.ndarray:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.memo))
-        if todo:
-            self.memo.update(zip(todo, self.inner.embed_documents(todo, batch_size)))
-        if progress:
-            progress(len(texts))
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        return np.stack([self.memo[t] for t in texts])
 
 
 def schema_url(url: str, schema: str) -> str:

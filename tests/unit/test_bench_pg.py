@@ -12,6 +12,7 @@ from rag.bench import DEFAULT_PARTS, PARTS, POSTGRES_PARTS, pgscale, report, sto
 from rag.bench.runner import Runner
 from rag.config import Settings
 from rag.errors import ConfigError
+from rag.index.embed import MemoEmbedder
 
 
 def test_exact_top_k_in_blocks_equals_a_full_sort():
@@ -35,7 +36,7 @@ def test_build_extrapolation_is_n_log_n_and_absent_once_built():
 
 
 def test_memo_embedder_embeds_each_text_once_and_gives_the_models_vectors(fake_embedder):
-    memo = stores.MemoEmbedder(fake_embedder)
+    memo = MemoEmbedder(fake_embedder)
     texts = ["coal wagons", "grain exports", "coal wagons"]
     first = memo.embed_documents(texts)
     assert fake_embedder.embedded == 2
@@ -45,6 +46,11 @@ def test_memo_embedder_embeds_each_text_once_and_gives_the_models_vectors(fake_e
     np.testing.assert_allclose(first, fake_embedder.embed_documents(texts), atol=1e-6)
     assert memo.embed_documents([]).shape == (0, fake_embedder.dim)
     assert (memo.name, memo.dim) == (fake_embedder.name, fake_embedder.dim)
+    assert list(memo.asked) == ["coal wagons", "grain exports"]
+    # Started from vectors embedded before: only the texts it lacks go to the model.
+    started, before = MemoEmbedder(fake_embedder, {"coal wagons": first[0]}), fake_embedder.embedded
+    np.testing.assert_array_equal(started.embed_documents(["grain exports", "coal wagons"]), first[[1, 0]])
+    assert fake_embedder.embedded == before + 1 and list(started.asked) == ["grain exports", "coal wagons"]
 
 
 def test_scifact_comparison_by_hand():
