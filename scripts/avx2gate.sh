@@ -11,8 +11,8 @@
 # searches, about 1 minute).
 #
 # qemu-user once crashed (SIGSEGV) in a fresh clone where the same step had passed before. A run
-# killed by a signal is run again, at most twice: it keeps the index it built and the question
-# vectors it wrote (every 200 texts), so it loses a few minutes, not the half hour of a new start.
+# killed by a signal is run again, at most twice: it keeps the index it built and the vectors it
+# wrote (after the index, and every 200 question texts), so it loses minutes, not a new start.
 # Any other failure stops at once.
 #
 # On an AVX2 host the eval gate before this already compares its outcomes with eval/baseline.json,
@@ -35,20 +35,21 @@ if ! command -v qemu-x86_64 >/dev/null; then
     || { apt-get update -q && apt-get install -y -q --no-install-recommends qemu-user; }
 fi
 
-rm -rf "$OUT/avx2-index" "$OUT/avx2-queries.npz" "$OUT/avx2-texts.json"
-# The question vectors an emulated run embedded before: a text whose vector is there is not embedded
-# again (30 of the step's 47 minutes when none is), if the file's embedder, CPU flags and versions
-# are this run's and 8 of its vectors embed the same here (rag/evaluation/command.py, SPOT_CHECK).
-# To store this run's for the next: cp "$OUT/avx2-queries.npz" eval/avx2-queries.npz
-if [ -f eval/avx2-queries.npz ]; then
-  mkdir -p "$OUT" && cp eval/avx2-queries.npz "$OUT/avx2-queries.npz"
+rm -rf "$OUT/avx2-index" "$OUT/avx2-vectors.npz" "$OUT/avx2-texts.json"
+# The passage, sentence and question vectors an emulated run embedded before: a text whose vector
+# is there is not embedded again (the index's 17-25 minutes and the questions' 30 when none is), if
+# the file's embedder, CPU flags and versions are this run's and 8 of its vectors embed the same
+# here (rag/evaluation/command.py, SPOT_CHECK). To store this run's for the next:
+# cp "$OUT/avx2-vectors.npz" eval/avx2-vectors.npz
+if [ -f eval/avx2-vectors.npz ]; then
+  mkdir -p "$OUT" && cp eval/avx2-vectors.npz "$OUT/avx2-vectors.npz"
 fi
 "$BIN/rag" eval --no-write --record-queries "$OUT/avx2-texts.json" >/dev/null
 echo "eval gate with the index and question vectors of an emulated AVX2 CPU (qemu-x86_64 -cpu $CPU)"
 for attempt in 1 2 3; do
   status=0
   qemu-x86_64 -cpu "$CPU" "$BIN/python" "$BIN/rag" eval --index "$OUT/avx2-index" \
-    --embed-queries "$OUT/avx2-texts.json" --query-vectors "$OUT/avx2-queries.npz" || status=$?
+    --embed-queries "$OUT/avx2-texts.json" --query-vectors "$OUT/avx2-vectors.npz" || status=$?
   if [ "$status" -eq 0 ]; then
     break
   elif [ "$status" -le 128 ] || [ "$attempt" -eq 3 ]; then
@@ -57,4 +58,4 @@ for attempt in 1 2 3; do
   fi
   echo "qemu-user stopped (exit $status, signal $((status - 128))); running it again: it goes on from what it wrote"
 done
-"$BIN/rag" eval --check --index "$OUT/avx2-index" --query-vectors "$OUT/avx2-queries.npz" --reports "$OUT/eval-avx2"
+"$BIN/rag" eval --check --index "$OUT/avx2-index" --query-vectors "$OUT/avx2-vectors.npz" --reports "$OUT/eval-avx2"

@@ -30,8 +30,17 @@ from rag.evaluation.gate import (
     write_baseline,
 )
 from rag.evaluation.harness import EVAL_MODES, EvalError, EvalReport, QueryCache, evaluate, load_questions
-from rag.evaluation.replay import earlier_vectors, made_on, read_texts, read_vectors, write_texts, write_vectors
+from rag.evaluation.replay import (
+    earlier_vectors,
+    index_vectors,
+    made_on,
+    read_texts,
+    read_vectors,
+    write_texts,
+    write_vectors,
+)
 from rag.evaluation.report import print_beir, print_report, write_beir, write_reports
+from rag.index.embed import MemoEmbedder, get_embedder
 
 # Texts embedded between two writes of --query-vectors: the most a stopped --embed-queries run loses
 # (about 100 s under qemu-user, `make test-avx2`).
@@ -116,33 +125,48 @@ def run(args: argparse.Namespace) -> int:
 
 
 def embed_recorded(args: argparse.Namespace, settings) -> int:
-    """--embed-queries: build the index if needed and embed the recorded texts, both on this CPU.
+    """--embed-queries: build the index and embed the recorded texts, both on this CPU.
 
-    The vectors are written every RESUME_BLOCK texts. Those the file already holds (a stopped run's,
-    or eval/avx2-queries.npz copied there by `make test-avx2`) are kept if the same embedder made
-    them on a CPU with the same flags and the same versions, and SPOT_CHECK of them embed to the
-    same vectors here; only the rest are embedded."""
+    The file written (--query-vectors) holds the vectors of the index's passages and sentences
+    (`index_vectors`), then those of the recorded texts. A vector is a function of its text alone
+    (one text per run), so the vectors the file already holds (a stopped run's, or
+    eval/avx2-vectors.npz copied there by `make test-avx2`) are kept, for the index as for the
+    questions, if the same embedder made them on a CPU with the same flags and the same versions and
+    SPOT_CHECK of them embed to the same vectors here: only texts new since then are embedded. The
+    file is written after the index is built and every RESUME_BLOCK recorded texts."""
     if args.query_vectors is None:
         raise EvalError("--embed-queries needs --query-vectors FILE.npz: where to write the vectors")
     texts = list(dict.fromkeys(read_texts(args.embed_queries)))
-    engine = Engine(settings)
+    model, here = get_embedder(settings), made_on()
+    memo = MemoEmbedder(
+        model, _spot_checked(earlier_vectors(args.query_vectors, model.name, here), model, args.query_vectors)
+    )
+    held = set(memo.memo)
+    t = time.perf_counter()
+    engine = Engine(settings, embedder=memo)
     engine.ensure(note=lambda m: print(m, file=sys.stderr))
-    embedder, here = engine.embedder, made_on()
-    done = _spot_checked(earlier_vectors(args.query_vectors, embedder.name, here), texts, embedder, args.query_vectors)
-    todo = [text for text in texts if text not in done]
-    kept = len(texts) - len(todo)
+    index = index_vectors(engine.snapshot(), settings)
+    memo.memo.update(index)
+    if asked := list(memo.asked):
+        new = sum(text not in held for text in asked)
+        print(f"embedded {new} of the {len(asked)} passage and sentence texts the index asked for in {time.perf_counter() - t:.1f}s"
+              + (f"; {len(asked) - new} kept from what {args.query_vectors} held" if new < len(asked) else ""),
+              file=sys.stderr)  # fmt: skip
+    else:
+        print(f"the index was built before: its {len(index)} passage and sentence vectors go in {args.query_vectors}",
+              file=sys.stderr)  # fmt: skip
 
     def write() -> None:
-        have = [text for text in texts if text in done]
-        vectors = np.stack([done[text] for text in have]) if have else np.zeros((0, embedder.dim), np.float32)
-        write_vectors(args.query_vectors, have, vectors, embedder.name, here)
+        have = [text for text in dict.fromkeys([*index, *texts]) if text in memo.memo]
+        vectors = np.stack([memo.memo[text] for text in have]) if have else np.zeros((0, model.dim), np.float32)
+        write_vectors(args.query_vectors, have, vectors, model.name, here)
 
+    write()  # a run stopped after this builds its index from these vectors
+    todo = [text for text in texts if text not in memo.memo]
+    kept = len(texts) - len(todo)
     t = time.perf_counter()
     for start in range(0, len(todo), RESUME_BLOCK):
-        block = todo[start : start + RESUME_BLOCK]
-        done.update(zip(block, embedder.embed_documents(block)))  # one text per run: what embed_query gives
-        write()
-    if not todo:
+        memo.embed_documents(todo[start : start + RESUME_BLOCK])  # one text per run: what embed_query gives
         write()
     again = f"; {kept} kept from what the file held" if kept else ""
     print(f"embedded {len(todo)} question texts in {time.perf_counter() - t:.1f}s into {args.query_vectors}{again}",
@@ -150,9 +174,9 @@ def embed_recorded(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _spot_checked(done: dict[str, np.ndarray], texts: list[str], embedder, path: Path) -> dict[str, np.ndarray]:
-    """`done`, if SPOT_CHECK of its vectors for `texts`, spread over them, embed the same here; else none."""
-    held = [text for text in texts if text in done]
+def _spot_checked(done: dict[str, np.ndarray], embedder, path: Path) -> dict[str, np.ndarray]:
+    """`done`, if SPOT_CHECK of its vectors, spread over it, embed the same here; else none."""
+    held = list(done)
     sample = held[:: max(1, len(held) // SPOT_CHECK)][:SPOT_CHECK]
     if not sample:
         return done

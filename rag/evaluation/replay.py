@@ -9,7 +9,8 @@ answerer's Python is the slow part under emulation). So:
 1. `rag eval --record-queries FILE` writes every text a run embedded as a question (after
    truecasing, respelling, ...);
 2. `rag eval --embed-queries FILE --query-vectors OUT.npz`, on the other CPU, builds the index
-   there and embeds those texts;
+   there and embeds those texts; OUT.npz holds the vectors of the index's passages and sentences
+   too, so the next such run builds its index from them;
 3. `rag eval --index THAT_INDEX --query-vectors OUT.npz` runs the eval here with those vectors;
    a text that was not recorded (none, unless an answer's second search depends on the vectors)
    is embedded here and counted.
@@ -17,9 +18,10 @@ answerer's Python is the slow part under emulation). So:
 Texts are embedded by `embed_documents`, one text per run on single-threaded sessions: the same
 vectors, bit for bit, as `embed_query` gives (tests/integration/test_eval_replay.py). A vector
 depends only on its text, the embedder, the CPU and the versions of `STACK`, so step 2 writes its
-file every few hundred texts and a run that stopped (qemu-user crashed once) goes on from the vectors
-already written; and `make test-avx2` starts it from eval/avx2-queries.npz, the vectors of an earlier
-emulated run, so only texts new since then are embedded under emulation (command.py, SPOT_CHECK).
+file after the index and every few hundred texts and a run that stopped (qemu-user crashed once) goes
+on from the vectors already written; and `make test-avx2` starts it from eval/avx2-vectors.npz, the
+vectors of an earlier emulated run, so only passages, sentences and questions new since then are
+embedded under emulation (command.py, SPOT_CHECK).
 """
 
 from __future__ import annotations
@@ -115,6 +117,21 @@ def earlier_vectors(path: Path, embedder: str, here: dict) -> dict[str, np.ndarr
         return {}
     same = all(where.get(key) == here.get(key) for key in ("cpu_flags", "versions"))
     return vectors if same else {}
+
+
+def index_vectors(snapshot, settings) -> dict[str, np.ndarray]:
+    """text -> vector of every passage (its `embed_text`) and sentence of the index: each the
+    embedder's vector of that text alone. None when sentence vectors are pooled from their
+    passage's run, which depend on more than their own text."""
+    if settings.sentence_vectors != "separate":
+        return {}
+    chunks = [chunk for rows in snapshot.doc_chunks().values() for chunk, _ in rows]
+    out = dict(zip([c.embed_text for c in chunks], snapshot.vectors_of([c.chunk_id for c in chunks])))
+    table, docs = snapshot.sentences, {d.doc_id: d.text for d in snapshot.documents()}
+    if table is not None:
+        spans = zip(table.doc_ids.tolist(), table.starts.tolist(), table.ends.tolist())
+        out.update(zip([docs[d][a:b] for d, a, b in spans], np.asarray(table.vectors, np.float32)))
+    return out
 
 
 def _replace(path: Path, data: bytes) -> None:

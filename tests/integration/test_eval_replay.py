@@ -5,6 +5,7 @@ what to run."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.config import Settings
+from rag.engine import Engine
 from rag.evaluation.harness import EvalError
 from rag.evaluation.replay import made_on, read_texts, read_vectors, write_texts, write_vectors
 
@@ -85,11 +88,11 @@ def test_embedding_keeps_what_the_file_holds_only_if_this_run_would_embed_the_sa
     def embed():
         proc = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path)
         vectors, _ = read_vectors(tmp_path / "v.npz", name)
-        assert list(vectors) == texts
+        assert list(vectors)[-len(texts) :] == texts  # after the index's passages and sentences
         assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts)
         return proc.stderr
 
-    # What a stopped run (or eval/avx2-queries.npz) holds is kept: only the other texts are embedded.
+    # What a stopped run (or eval/avx2-vectors.npz) holds is kept: only the other texts are embedded.
     write_vectors(tmp_path / "v.npz", texts[:2], held, name, here)
     assert "embedded 2 question texts" in (out := embed()) and "; 2 kept from what the file held" in out
 
@@ -104,6 +107,46 @@ def test_embedding_keeps_what_the_file_holds_only_if_this_run_would_embed_the_sa
         write_vectors(tmp_path / "v.npz", texts[:2], held, name, other)
         out = embed()
         assert "embedded 4 question texts" in out and "kept" not in out and "differ" not in out
+
+
+@pytest.mark.slow
+def test_the_index_is_built_from_the_passage_vectors_the_file_holds(tmp_path, corpus, real_embedder):
+    write_texts(tmp_path / "texts.json", ["Who criticized Zatulin's remarks?"])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+    def embed() -> tuple[str, np.ndarray, np.ndarray]:
+        out = rag("eval", "--embed-queries", "texts.json", "--query-vectors", "v.npz", cwd=tmp_path).stderr
+        snapshot = Engine(settings, embedder=real_embedder).snapshot()
+        return out, snapshot.vectors_of(range(len(snapshot))), np.asarray(snapshot.sentences.vectors)
+
+    out, chunks, sentences = embed()
+    vectors, _ = read_vectors(tmp_path / "v.npz", real_embedder.name)
+    n = len(vectors) - 1  # every passage and sentence text of the index, then the question
+    assert (
+        n == len(chunks) + len(sentences)
+        and f"embedded {n} of the {n} passage and sentence texts the index asked for" in out
+    )
+    # Each text beside its own vector: the one the model gives it alone.
+    texts = list(vectors)
+    assert all(np.array_equal(vectors[t], real_embedder.embed_query(t)) for t in texts[:: len(texts) // 9])
+
+    # Built again from the file into an empty folder: nothing embedded, the same vectors, bit for bit.
+    shutil.rmtree(tmp_path / "index")
+    out, again, again_sentences = embed()
+    assert (
+        f"embedded 0 of the {n} passage and sentence texts the index asked for" in out
+        and f"{n} kept from what v.npz held" in out
+    )
+    assert np.array_equal(again, chunks) and np.array_equal(again_sentences, sentences)
+
+    # A sentence the file lacks (an article edited since, say) is embedded, the others kept.
+    shutil.rmtree(tmp_path / "index")
+    dropped = texts[-2]  # the index's last sentence
+    write_vectors(tmp_path / "v.npz", [t for t in texts if t != dropped], np.stack([vectors[t] for t in texts if t != dropped]),
+                  real_embedder.name, made_on())  # fmt: skip
+    out, again, again_sentences = embed()
+    assert f"embedded 1 of the {n} passage and sentence texts the index asked for" in out
+    assert np.array_equal(again, chunks) and np.array_equal(again_sentences, sentences)
 
 
 def test_bad_files_say_what_to_run(tmp_path):
