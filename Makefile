@@ -16,13 +16,14 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # torch first, pinned: this machine has its CPU build; a range would pull GBs of CUDA packages.
-$(VENV)/.core: pyproject.toml | $(BIN)/python
+# constraints.txt pins what a vector depends on (the stored AVX2 vectors are kept only for the same versions).
+$(VENV)/.core: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.core
-	$(BIN)/pip install -q -e ".[test,llm]"
+$(VENV)/.test: pyproject.toml constraints.txt $(VENV)/.core
+	$(BIN)/pip install -q -c constraints.txt -e ".[test,llm]"
 	touch $@
 
 install: $(VENV)/.core
@@ -54,7 +55,8 @@ test: install-test browser
 	$(MAKE) --no-print-directory test-avx2
 
 # The other kind of CPU: on a host with VNNI, the eval gate again with the index and question vectors of an
-# AVX2-only CPU emulated by qemu-user (about 45 minutes; a run the emulator crashes goes on from what it wrote).
+# AVX2-only CPU emulated by qemu-user (about 5 minutes from eval/avx2-vectors.npz, 45-55 when every text must
+# be embedded under emulation; a run the emulator crashes goes on from what it wrote).
 # Why and how: scripts/avx2gate.sh, README, The embedder.
 test-avx2: install-test
 	@BIN=$(BIN) bash scripts/avx2gate.sh
