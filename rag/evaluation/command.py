@@ -143,9 +143,8 @@ def embed_recorded(args: argparse.Namespace, settings) -> int:
     )
     held = set(memo.memo)
     t = time.perf_counter()
-    engine = Engine(settings, embedder=memo)
-    engine.ensure(note=lambda m: print(m, file=sys.stderr))
-    index = index_vectors(engine.snapshot(), settings)
+    snapshot = Engine(settings, embedder=memo).ensure(note=lambda m: print(m, file=sys.stderr))
+    index = index_vectors(snapshot, settings)
     memo.memo.update(index)
     if asked := list(memo.asked):
         new = sum(text not in held for text in asked)
