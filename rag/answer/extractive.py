@@ -558,6 +558,7 @@ class _Asked:
     tokens: frozenset[str] = frozenset()  # of the question
 
     @classmethod
+    @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
     def of(cls, question: str) -> _Asked:
         """
         >>> asked = _Asked.of("A senior party figure slapped down Konstantin Zatulin. Who was it?")
