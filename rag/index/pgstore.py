@@ -48,6 +48,7 @@ from rag.index.store import (
     Memo,
     SentenceTable,
     bm25_idf,
+    group_chunks,
     group_keys,
     vector_blocks,
 )
@@ -851,14 +852,12 @@ class PgSnapshot:
 
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
         """All chunks grouped by document, with their embed hashes (a copy of the whole index)."""
-        out: dict[str, list[tuple[Chunk, str]]] = {}
-        rows = self._rows(
-            "SELECT chunk_id, doc_id, text, char_start, char_end, n_tokens, title, embed_hash FROM rag_chunks "
-            "WHERE {visible} ORDER BY chunk_id"
+        return group_chunks(
+            self._rows(
+                "SELECT chunk_id, doc_id, text, char_start, char_end, n_tokens, title, embed_hash FROM rag_chunks "
+                "WHERE {visible} ORDER BY chunk_id"
+            )
         )
-        for r in rows:
-            out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
-        return out
 
     def _load_vectors(self) -> None:
         with self._lock:

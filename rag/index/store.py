@@ -647,14 +647,12 @@ class IndexSnapshot:
 
     def doc_chunks(self) -> dict[str, list[tuple[Chunk, str]]]:
         """All chunks grouped by document, with their embed hashes (a copy of the whole index)."""
-        out: dict[str, list[tuple[Chunk, str]]] = {}
-        rows = self._query(
-            "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title, c.embed_hash "
-            "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.chunk_id"
+        return group_chunks(
+            self._query(
+                "SELECT c.chunk_id, c.doc_id, c.text, c.char_start, c.char_end, c.n_tokens, d.title, c.embed_hash "
+                "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.chunk_id"
+            )
         )
-        for r in rows:
-            out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
-        return out
 
 
 # Posting lists a loaded generation keeps once read: 40 bytes an id (the lists asked for are the
@@ -709,6 +707,15 @@ def group_keys(rows: Iterable[tuple[str, int, str, int]]) -> dict[str, list[Chun
     out: dict[str, list[ChunkKey]] = {}
     for doc_id, chunk_id, h, n in rows:
         out.setdefault(doc_id, []).append(ChunkKey(chunk_id, h, n))
+    return out
+
+
+def group_chunks(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Chunk, str]]]:
+    """(chunk_id, doc_id, text, char_start, char_end, n_tokens, title, embed_hash) rows as
+    (Chunk, embed hash) pairs by document."""
+    out: dict[str, list[tuple[Chunk, str]]] = {}
+    for r in rows:
+        out.setdefault(r[1], []).append((Chunk(*r[:7]), r[7]))
     return out
 
 
