@@ -139,7 +139,7 @@ _OPENING = (
     r"when|while|once|as|since|until|if)"
 )
 # The helping verb a "which <kind>" question goes on with: "Which port did ...?", "Which city will ...?"
-_AUXILIARY = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)"
+_AUXILIARY = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|may|might|must|should|shall)"
 # Words a question typed as speech opens with: "wait who was the guy ...?", "ok but who said it?"
 _FILLERS = r"(?:so|wait|ok|okay|hey|um|uh|hmm|well|oh|and|but|also|now)"
 _SENTENCE_START = rf"(?:^|[.?!]\s+)\s*(?:{_FILLERS}\b[\s,]+){{0,2}}(?:{_OPENING}\b[^,?.!]{{0,60}},\s+)?"
@@ -2450,10 +2450,11 @@ _AS_LANGUAGE = r"(?:\b(?:in|into|to|from|speak|speaks|speaking|spoke|spoken|says
 
 
 def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
-    """The languages a sentence names as spoken ("in Kazakh", "speak Kazakh instead of Russian",
-    "Kazakh-language") that the question (its words `asked`) does not name: what answers "In which
-    language did he open his address to the Russian delegation?". "His native language" names none,
-    nor does "the Kazakh head of government".
+    """The languages a sentence names as spoken or used ("in Kazakh", "speak Kazakh instead of
+    Russian", "Kazakh-language", "Russian is ...", "on a par with the state Kazakh.") that the
+    question (its words `asked`) does not name: what answers "In which language did he open his
+    address to the Russian delegation?". "His native language" names none, nor does "the Kazakh
+    head of government".
 
     >>> asked = frozenset(lexical_tokens("In which language did Tokayev address the Russian delegation?"))
     >>> spoken_languages("He decided to speak Kazakh instead of Russian.", asked)
@@ -2462,6 +2463,8 @@ def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
     []
     >>> spoken_languages("A statement from the Kazakh head of government caused a stir.", asked)
     []
+    >>> spoken_languages("Russian is official; it can be used on a par with the state Kazakh.", asked)
+    ['Kazakh']
     """
     out = []
     for name in new_names(sentence, asked):
@@ -2469,7 +2472,9 @@ def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
             continue
         word = re.escape(name)
         if re.search(
-            rf"{_AS_LANGUAGE}{word}\b|\b{word}[- ]language|\b{word}\s+(?:instead\s+of|rather\s+than|and|or)\b", sentence
+            rf"{_AS_LANGUAGE}{word}\b|\b{word}[- ]language|\b{word}\s+(?:instead\s+of|rather\s+than|and|or)\b|"
+            rf"\b{word}(?=\s*[.,;:)]|\s+(?:is|was|remains)\b)",
+            sentence,
         ):
             out.append(name)
     return out
@@ -2766,6 +2771,9 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     >>> fits = answer_type_check("Where is he due to meet Putin next at a CSTO summit?")
     >>> fits("They will meet again in the Belarusian capital Minsk."), fits("He said the CSTO had helped.")
     (True, False)
+    >>> fits = answer_type_check("Which language can be used on a par with Russian in Kazakhstan?")
+    >>> fits("Russian is official; it can be used on a par with the state Kazakh."), fits("Russian is official.")
+    (True, False)
     >>> fits = answer_type_check("On which date did Putin and Tokayev hold their talks?")
     >>> fits("They met on Thursday (November 9th)."), fits("They will meet again on November 23rd.")
     (True, False)
@@ -2792,10 +2800,13 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
     if _ASKS_LANGUAGE.search(question):
         # "After opening in Kazakh, which language did he switch to?" wants another than Kazakh; "In
         # which language did he address the Russian delegation?" one the question does not name.
-        named = spoken_languages(question, frozenset())
-        asked = frozenset(lexical_tokens(" ".join(named))) if named else frozenset(lexical_tokens(question))
+        named = spoken_languages(question, frozenset()) or [n for n in names_in(question) if is_language(n)]
+        asked = frozenset(lexical_tokens(" ".join(named)))
         least = _names_asked(told_and_asked(question)[1])
-        return lambda sentence: _lists_names(sentence, spoken_languages(sentence, asked), least) and fits(sentence)
+        # The language test stands for the name test: the question's "Kazakhstan" gives no "Kazakh".
+        return lambda sentence: (
+            _lists_names(sentence, spoken_languages(sentence, asked), least) and not elsewhere(sentence)
+        )
     if asks_place(question):
         asked = frozenset(lexical_tokens(question))
         known = bool(_ASKS_PLACE.search(question))  # "which country" is answered by "Kazakhstan is ..."

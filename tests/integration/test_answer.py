@@ -1809,3 +1809,19 @@ def test_a_count_of_one_people_is_not_answered_by_anothers(seed_index, real_embe
         [("What percentage of Kazakhstan's population are Belarusians?", "not Belarusians")],
         [("What percentage of Kazakhstan's population are Russians?", "20%")],
     )
+
+
+def test_a_language_is_not_given_by_the_name_of_its_country(seed_index, real_embedder):
+    """ "Which language can be used on a par with Russian in Kazakhstan?" was answered with a
+    sentence on the language policy or the Turkish alphabet: the question's "Kazakhstan" was read
+    as giving "Kazakh", and "the state Kazakh" at a sentence's end was not read as a language used;
+    "may" was no auxiliary, so the question was not even read as asking for a language."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("Which language may be used on a par with Russian in Kazakhstan?", "on a par with the state Kazakh"),
+            ("In Kazakhstan, which language has equal standing with Russian?", "on a par with the state Kazakh"),
+            ("Which language is the state language of Kazakhstan?", "on a par with the state Kazakh"),
+        ],
+    )
