@@ -2451,10 +2451,10 @@ _AS_LANGUAGE = r"(?:\b(?:in|into|to|from|speak|speaks|speaking|spoke|spoken|says
 
 def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
     """The languages a sentence names as spoken or used ("in Kazakh", "speak Kazakh instead of
-    Russian", "Kazakh-language", "Russian is ...", "on a par with the state Kazakh.") that the
-    question (its words `asked`) does not name: what answers "In which language did he open his
-    address to the Russian delegation?". "His native language" names none, nor does "the Kazakh
-    head of government".
+    Russian", "Kazakh-language", "Russian is ...", "Russian had been spoken", "on a par with the
+    state Kazakh.") that the question (its words `asked`) does not name: what answers "In which
+    language did he open his address to the Russian delegation?". "His native language" names
+    none, nor does "the Kazakh head of government".
 
     >>> asked = frozenset(lexical_tokens("In which language did Tokayev address the Russian delegation?"))
     >>> spoken_languages("He decided to speak Kazakh instead of Russian.", asked)
@@ -2465,6 +2465,8 @@ def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
     []
     >>> spoken_languages("Russian is official; it can be used on a par with the state Kazakh.", asked)
     ['Kazakh']
+    >>> spoken_languages("Until now, Kazakh had generally been spoken at such meetings.", frozenset())
+    ['Kazakh']
     """
     out = []
     for name in new_names(sentence, asked):
@@ -2473,7 +2475,7 @@ def spoken_languages(sentence: str, asked: frozenset[str]) -> list[str]:
         word = re.escape(name)
         if re.search(
             rf"{_AS_LANGUAGE}{word}\b|\b{word}[- ]language|\b{word}\s+(?:instead\s+of|rather\s+than|and|or)\b|"
-            rf"\b{word}(?=\s*[.,;:)]|\s+(?:is|was|remains)\b)",
+            rf"\b{word}(?=\s*[.,;:)]|\s+(?:is|was|remains|has|had)\b)",
             sentence,
         ):
             out.append(name)

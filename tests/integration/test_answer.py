@@ -1815,7 +1815,8 @@ def test_a_language_is_not_given_by_the_name_of_its_country(seed_index, real_emb
     """ "Which language can be used on a par with Russian in Kazakhstan?" was answered with a
     sentence on the language policy or the Turkish alphabet: the question's "Kazakhstan" was read
     as giving "Kazakh", and "the state Kazakh" at a sentence's end was not read as a language used;
-    "may" was no auxiliary, so the question was not even read as asking for a language."""
+    "may" was no auxiliary, so the question was not even read as asking for a language. A language
+    as a clause's subject ("Until now, Russian had generally been spoken ...") is one used too."""
     _answers_with(
         seed_index,
         real_embedder,
@@ -1823,5 +1824,8 @@ def test_a_language_is_not_given_by_the_name_of_its_country(seed_index, real_emb
             ("Which language may be used on a par with Russian in Kazakhstan?", "on a par with the state Kazakh"),
             ("In Kazakhstan, which language has equal standing with Russian?", "on a par with the state Kazakh"),
             ("Which language is the state language of Kazakhstan?", "on a par with the state Kazakh"),
+            # A language as a clause's subject is one used: "Until now, Russian had generally been spoken ...".
+            ("Which language had usually been used at such meetings before Tokayev's speech?", "Russian had generally"),
+            ("What language was normally spoken at these meetings until then?", "Russian had generally"),
         ],
     )
