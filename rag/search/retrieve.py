@@ -116,6 +116,39 @@ def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> s
     return named & set(below)
 
 
+# Candidates under the floor (the first this many by fused score) in which one sentence holds the
+# question's words (`_worded_below_floor`).
+WORDED_CANDIDATES = 10
+
+
+def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
+    """Candidates under the relevance floor with one sentence holding the question's words: every
+    word of its names and all but one in three of the rest (a question of two or three words needs
+    all of them).
+
+    A passage that says much else has a low cosine to a question about one of its sentences ("Where
+    were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
+    "50 mines ... were accidentally found in the water area"), but a sentence with the question's
+    own words is evidence that cosine blurs. A word the question names is never the one missing:
+    "Where were the 50 mines from the Crimean War found?" is not that sentence's question.
+    """
+    table = snapshot.sentences
+    words = set(lexical_tokens(query))
+    if table is None or len(words) < 2 or not below:
+        return set()
+    named = set(lexical_tokens(" ".join(key_names(query))))
+    allowed = (len(words) - 1) // 3
+    found: set[int] = set()
+    for i, c in snapshot.chunks(below).items():
+        rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
+        for start, end in zip(table.starts[rows].tolist(), table.ends[rows].tolist()):
+            missing = words - set(lexical_tokens(c.text[start - c.char_start : end - c.char_start]))
+            if len(missing) <= allowed and not missing & named:
+                found.add(i)
+                break
+    return found
+
+
 def search(
     question: str,
     settings: Settings,
@@ -173,7 +206,9 @@ def search(
     order = sorted(sc.ids, key=lambda i: (-sc.fused[i], i))
     order, wire = collapse_candidates(order, snapshot, settings.group_wire if group is None else group)
     nearest_ids = order[:k]
-    named = _named_below_floor(query, [i for i in order if sc.cos[i] < floor], snapshot)
+    below = [i for i in order if sc.cos[i] < floor]
+    named = _named_below_floor(query, below, snapshot)
+    named |= _worded_below_floor(query, [i for i in below[:WORDED_CANDIDATES] if i not in named], snapshot)
     passing = [i for i in order if sc.cos[i] >= floor or i in named]
     if use_mmr and passing:
         pos = {i: n for n, i in enumerate(sc.ids)}

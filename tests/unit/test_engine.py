@@ -87,6 +87,20 @@ def test_ask_takes_the_chat_history(engine):
     assert [h.chunk.chunk_id for h in engine.ask("What did he say?", k=5).hits] == [25, 38, 21, 5, 2]
 
 
+def test_a_sentence_holding_the_questions_words_passes_the_relevance_floor(engine):
+    """A passage under the floor passes when one of its sentences holds the question's words (all
+    but one in three, none of its names); `floor=0.99` puts every passage under it."""
+    hits = engine.search("Where were the 50 mines found?", floor=0.99).hits
+    assert [h for h in hits if "50 mines" in h.chunk.text] and len(hits) == 1
+    # The one word missing would be a name ("Crimean"), or the question too short to miss one.
+    assert engine.search("Where were the 50 mines from the Crimean War found?", floor=0.99).hits == ()
+    assert engine.search("Where were the 50 tanks found?", floor=0.99).hits == ()
+    # Seven words, two may be missing: "washing machines or breast pumps contain ... semiconductors".
+    hits = engine.search("Which breast pumps and washing machines contain sanctioned parts?", floor=0.99).hits
+    assert any("breast pumps" in h.chunk.text for h in hits)
+    assert engine.search("Which breast pumps and washing machines hold banned cars?", floor=0.99).hits == ()
+
+
 def test_numbers_of_a_question_are_looked_for_in_the_passages_found(engine):
     # In digits or in words, a range's ends included; a number in none of the passages is named.
     hits = engine.search(
