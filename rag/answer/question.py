@@ -296,6 +296,7 @@ _IRREGULAR = {
     "stood": "stand", "sought": "seek", "caught": "catch", "fought": "fight", "shot": "shoot",
     "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "forbade": "forbid",
     "forbidden": "forbid", "drove": "drive", "driven": "drive", "built": "build", "spent": "spend",
+    "meant": "mean",
 }  # fmt: skip
 
 
@@ -2417,6 +2418,8 @@ def _named_words(question: str) -> tuple[str, ...]:
     ('agent',)
     >>> _named_words("What was the name of the intelligence agent the committee arrested?")
     ('agent',)
+    >>> _named_words("What is the name of the corridor meant to carry Kazakh oil to Europe?")  # "meant": a participle
+    ('coridor',)
     >>> _named_words("Which newspaper reported it?")
     ()
     >>> _named_words("The committee caught a spy. What was the agent's name?"), _named_words("What is Tokayev's full name?")
@@ -2429,7 +2432,7 @@ def _named_words(question: str) -> tuple[str, ...]:
         return tuple(lexical_tokens(m.group(1))) if m and not place_aliases(m.group(1)) else ()
     words = re.findall(r"[\w’'-]+", _PHRASE_END.split(m.group(1), maxsplit=1)[0])[:3]
     words = [w for w in words if not place_aliases(re.sub(r"[’']s$", "", w))]
-    while len(words) > 1 and words[-1].lower().endswith("ed"):
+    while len(words) > 1 and (words[-1].lower().endswith("ed") or words[-1].lower() in _IRREGULAR):
         words.pop()
     return tuple(lexical_tokens(words[-1])) if words else ()
 
