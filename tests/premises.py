@@ -33,6 +33,7 @@ FALSE_PREMISES = [
     "Why did Putin open his speech to the delegation in Kazakh?",
     "Why did Lavrov speak Kazakh to the Russian delegation?",
     "Why did Zatulin apologise for what he said about territorial issues?",
+    "How many railcars of Kazakh-owned coal did Russia hold up?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -75,4 +76,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Gerashchenko share the video?",
     "Why did Scholz call Kazakhstan an important partner?",
     "How did Shibutov describe Kazakhstan's role for Russia since the war began?",
+    "How many railcars of Russian-owned coal did Kazakhstan hold up?",
 ]

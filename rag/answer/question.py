@@ -651,21 +651,31 @@ def _kin(a: str, b: str) -> bool:
 _DOER = re.compile(rf"({_NAME_RUN})\s+((?-i:[a-z])+ed)\b(?!\s+by\b)")
 
 
+# "How many wagons of Kazakh coal did Russia block?": the doer after an auxiliary of doing, however
+# many words ask before it.
+_DOER_ASKED = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?P<rest>(?-i:[A-Z]).*)$", re.I)
+
+
 def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
     """(B, A) when the question says country A did something to B's ("Why did Russia hold up
     1,700 railcars of Kazakh-owned coal?") and the sentence says B did it, to A's ("Kazakhstan
     blocked 1,700 wagons with coal belonging to Russia"): A opens what follows the question's
-    auxiliary, B is named with a verb in -ed right after it, and A only after that.
+    auxiliary, B is named with a verb in -ed right after it, and A only after that. Any question
+    with A after an auxiliary of doing is read so ("How many wagons of Kazakh coal did Russia block?").
 
     >>> q = "Why did Russia hold up 1,700 railcars of Kazakh-owned coal?"
     >>> swapped_parties(q, "In response, Kazakhstan blocked 1,700 wagons with coal belonging to Russia.")
     ('Kazakhstan', 'Russia')
     >>> swapped_parties("Why did Kazakhstan hold up Russian coal?", "Kazakhstan blocked coal belonging to Russia.")
     >>> swapped_parties(q, "Coal belonging to Kazakhstan was blocked by Russia.")
+    >>> swapped_parties("How many wagons of Kazakh coal did Russia block?", "Kazakhstan blocked 1,700 wagons of Russia's.")
+    ('Kazakhstan', 'Russia')
     """
     m = _PREMISE.match(question)
     if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
-        return None
+        m = _DOER_ASKED.search(question)
+        if not m:
+            return None
     rest = m.group("rest")
     doers = names_in(rest)
     if not doers or not rest.startswith(doers[0]) or not place_aliases(doers[0]):
