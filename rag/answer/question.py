@@ -218,7 +218,7 @@ _STANCE = re.compile(
 _PREMISE = re.compile(
     r"^\s*(?:why|when|how|where|what|which|who|whom|whose|in what|in which|on what|on which|for what|for which)\b"
     r"(?:\s+[\w’'-]+){0,4}?\s+(?P<aux>did|does|do|has|have|had|was|were|is|are|will|would|could)\s+(?P<rest>.+)$"
-    r"|^\s*(?:which|what)\s+(?:[\w’'-]+\s+){1,3}?(?P<done>[a-z]+ed)\b(?P<after>.*)$",
+    r"|^\s*(?:(?:which|what)\s+(?:[\w’'-]+\s+){1,3}?|who\s+)(?P<done>[a-z]+ed)\b(?P<after>.*)$",
     re.I,
 )
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
@@ -413,10 +413,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     """The stems of the verbs a why/when/how/which question takes for granted, if it takes
     something: the first lowercase word after its auxiliary and subject ("did Tokayev *recognise*"),
     or after a "be" or "have" auxiliary the first word in -ed ("was the shipment *limited*"), or the
-    verb of "which N *hosted*"; the verb after it in "agree *to recognize*", and after a verb of
-    saying what was said to come ("announce that Kazakhstan *would recognise*"). Only verbs: "What
-    did Peskov say about orders?" takes for granted that he said something, not that orders were
-    given. A question about what was denied or not done has no premise to contradict.
+    verb of "which N *hosted*" or "who *chaired*"; the verb after it in "agree *to recognize*", and
+    after a verb of saying what was said to come ("announce that Kazakhstan *would recognise*").
+    Only verbs: "What did Peskov say about orders?" takes for granted that he said something, not
+    that orders were given. A question about what was denied or not done has no premise to contradict.
 
     >>> premise_verbs("Why did Tokayev recognise the DPR?"), premise_verbs("Which Kazakh city hosted the summit?")
     (('recognis',), ('host',))
@@ -444,6 +444,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('receiv',)
     >>> premise_verbs("For what reason did Kazakhstan formally sign up to the sanctions?")  # joining them
     ('join',)
+    >>> premise_verbs("Who chaired the CSTO summit held in Minsk?")  # "who" and a verb in -ed: it was chaired
+    ('chair',)
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     >>> premise_verbs("How did the nuclear power plant referendum turn out?")  # takes only that it ended
