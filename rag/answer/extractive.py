@@ -596,11 +596,19 @@ class _Asked:
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
-    """Ids of the articles whose passages use a word of any of `names`."""
+    """Ids of the articles whose passages use a word of any of `names`, or whose author has one of
+    them as surname: "according to Kurmanov" is about every sentence of the article Ainur Kurmanov
+    wrote, which names him only in its byline (not in the text indexed)."""
     ids: set[int] = set()
     for name in names:
         ids |= chunks_mentioning(name, snapshot)
-    return set(snapshot.doc_ids(ids).values())
+    words = {t for name in names for t in lexical_tokens(name)}
+    by = {
+        d
+        for d, meta in snapshot.manifest.documents.items()
+        if words & set(lexical_tokens(str(meta.get("author") or ""))[-1:])
+    }
+    return set(snapshot.doc_ids(ids).values()) | by
 
 
 def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:

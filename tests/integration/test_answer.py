@@ -1539,6 +1539,8 @@ def test_words_asked_of_someone_are_theirs(seed_index, real_embedder):
         [
             ("What did Kurmanov say about the nuclear power plant?", "referendum"),
             ("What does Kurmanov say Astana wants to sit on?", "two chairs"),
+            # Not a question about words said: the sentences of his article still speak of what he names.
+            ("Whose language is being pushed out, according to Kurmanov?", "Pushkin’s language"),
         ],
     )
 
