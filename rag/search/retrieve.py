@@ -122,9 +122,9 @@ WORDED_CANDIDATES = 10
 
 
 def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
-    """Candidates under the relevance floor with one sentence holding the question's words: every
-    word of its names and all but one in three of the rest (a question of two or three words needs
-    all of them).
+    """Candidates under the relevance floor with one sentence holding the question's words: of its
+    n words at most (n - 1) // 3 missing (none of two or three words, one of four to six), and none
+    of those a word of its names.
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
