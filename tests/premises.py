@@ -34,6 +34,8 @@ FALSE_PREMISES = [
     "Why did Lavrov speak Kazakh to the Russian delegation?",
     "Why did Zatulin apologise for what he said about territorial issues?",
     "How many railcars of Kazakh-owned coal did Russia hold up?",
+    "Why did Putin cancel his trip to Astana?",
+    "Why did Kazakhstan cancel the Interregional Cooperation Forum in Kostanay?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -77,4 +79,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Scholz call Kazakhstan an important partner?",
     "How did Shibutov describe Kazakhstan's role for Russia since the war began?",
     "How many railcars of Russian-owned coal did Kazakhstan hold up?",
+    "Why did Tokayev call Putin's visit historic?",
 ]

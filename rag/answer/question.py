@@ -265,6 +265,7 @@ OPPOSITES: dict[str, str] = {
     "increase": "limit restrict reduce decrease cut",
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
+    "cancel": "visit hold held meet met open opening",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
