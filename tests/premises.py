@@ -80,4 +80,5 @@ ANSWERABLE_OR_DISPUTED = [
     "How did Shibutov describe Kazakhstan's role for Russia since the war began?",
     "How many railcars of Russian-owned coal did Kazakhstan hold up?",
     "Why did Tokayev call Putin's visit historic?",
+    "What did Tokayev call on Western countries to do?",
 ]

@@ -1351,12 +1351,15 @@ def asks_past_act(question: str) -> bool:
 def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
     """The words by which `sentence` speaks of a premise verb only as to come or in doubt ("will
     certainly be signed"), when each use of the verb's stem has such a word up to three words before
-    it; None when the sentence uses it plainly, or not at all.
+    it, or a request of it up to `REQUEST_REACH` ("called on Western countries to lift"); None when
+    the sentence uses it plainly, or not at all.
 
     >>> only_to_come(premise_verbs("Why did Astana sign the contract?"), "It does not guarantee that it will certainly be signed.")
     'will certainly be signed'
     >>> only_to_come(premise_verbs("Why did Astana sign the contract?"), "Astana signed it, and will sign more.") is None
     True
+    >>> only_to_come(premise_verbs("Why did the West lift the sanctions?"), "He called on Western countries to lift them.")
+    'called on Western countries to lift'
     """
     words = re.findall(r"[\w’'-]+", sentence)
     found = None
@@ -1366,9 +1369,20 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
         before = " ".join(words[max(0, i - 3) : i])
         marks = list(_FUTURE.finditer(before))
         if not marks:
-            return None
+            asked = _ASKED_TO.search(" ".join(words[max(0, i - REQUEST_REACH) : i]))
+            if not asked:
+                return None
+            found = found or " ".join(asked.group(0).split() + [word])
+            continue
         found = found or " ".join(before[marks[-1].start() :].split() + [word])
     return found
+
+
+# "called on Western countries to lift sanctions": asked for, not done.
+_ASKED_TO = re.compile(
+    r"\b(?:call(?:s|ed|ing)?\s+on|urg\w*|appeal\w*\s+to|demand\w*|ask(?:s|ed|ing)?)\b(?:\s+[\w’'-]+){0,4}?\s+to$", re.I
+)
+REQUEST_REACH = 8  # words before a verb searched for a request of it ("called on Western countries to")
 
 
 def asks_reason(question: str) -> bool:
