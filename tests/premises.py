@@ -36,6 +36,7 @@ FALSE_PREMISES = [
     "How many railcars of Kazakh-owned coal did Russia hold up?",
     "Why did Putin cancel his trip to Astana?",
     "Why did Kazakhstan cancel the Interregional Cooperation Forum in Kostanay?",
+    "Why did Kazakhstan withdraw from the CSTO?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

@@ -266,6 +266,9 @@ OPPOSITES: dict[str, str] = {
     "release": "arrest detain jail imprison",
     "free": "arrest detain jail imprison",
     "cancel": "visit hold held meet met open opening",
+    "leave": "remain stay member part",
+    "quit": "remain stay member part",
+    "withdraw": "remain stay member part",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
