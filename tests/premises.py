@@ -37,6 +37,7 @@ FALSE_PREMISES = [
     "Why did Putin cancel his trip to Astana?",
     "Why did Kazakhstan cancel the Interregional Cooperation Forum in Kostanay?",
     "Why did Kazakhstan withdraw from the CSTO?",
+    "Why did the Turkic states ban the Latin alphabet?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

@@ -269,6 +269,7 @@ OPPOSITES: dict[str, str] = {
     "leave": "remain stay member part",
     "quit": "remain stay member part",
     "withdraw": "remain stay member part",
+    "ban": "allow permit introduce adopt",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
