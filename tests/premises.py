@@ -38,6 +38,7 @@ FALSE_PREMISES = [
     "Why did Kazakhstan cancel the Interregional Cooperation Forum in Kostanay?",
     "Why did Kazakhstan withdraw from the CSTO?",
     "Why did the Turkic states ban the Latin alphabet?",
+    "Why has Kazakhstan become less important to Russia since the sanctions?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -83,4 +84,5 @@ ANSWERABLE_OR_DISPUTED = [
     "How many railcars of Russian-owned coal did Kazakhstan hold up?",
     "Why did Tokayev call Putin's visit historic?",
     "What did Tokayev call on Western countries to do?",
+    "Why has Kazakhstan become more important for Russia?",
 ]

@@ -947,9 +947,10 @@ _NEGATIVE_PREFIXED = re.compile(
 
 
 def prefixed_opposite(question: str, sentences: list[str]) -> tuple[str, str] | None:
-    """(a sentence, its word) when the question uses a word with a negative prefix and the sentence
+    """(a sentence, its words) when the question uses a word with a negative prefix and the sentence
     uses it without, none of `sentences` using the question's: "Why did Pritchin call Tokayev an
-    inexperienced diplomat?" against "Tokayev is a very experienced diplomat".
+    inexperienced diplomat?" against "Tokayev is a very experienced diplomat"; or "less X" against
+    "more X" or "increasingly X" (and the other way round).
 
     >>> q = "Why did Pritchin call Tokayev an inexperienced diplomat?"
     >>> prefixed_opposite(q, ["He spoke.", "Tokayev is a very experienced diplomat."])
@@ -958,6 +959,8 @@ def prefixed_opposite(question: str, sentences: list[str]) -> tuple[str, str] | 
     True
     >>> prefixed_opposite("Why was the bill dismissed?", ["He missed the vote."]) is None  # "dis-missed" is no opposite
     True
+    >>> prefixed_opposite("Why did it become less important?", ["It had become increasingly important."])
+    ('It had become increasingly important.', 'increasingly important')
     """
     words = [{w.lower() for w in re.findall(r"[\w’'-]+", s)} for s in sentences]
     for m in _NEGATIVE_PREFIXED.finditer(question):
@@ -966,7 +969,23 @@ def prefixed_opposite(question: str, sentences: list[str]) -> tuple[str, str] | 
             continue
         if told := next((s for s, held in zip(sentences, words) if base in held), None):
             return told, m.group(1)
+    # "Why did Kazakhstan become less important for Russia?" against "... had recently become
+    # increasingly important for Russia": the comparative the other way.
+    for m in _COMPARED.finditer(question):
+        way, word = m.group(1).lower(), m.group(2).lower()
+        other = _MORE if way in ("less", "fewer") else _LESS
+        same = re.compile(rf"\b{way}\s+{re.escape(word)}\b", re.I)
+        flipped = re.compile(rf"\b(?:{other})\s+{re.escape(word)}\b", re.I)
+        if any(same.search(s) for s in sentences):
+            continue
+        if found := next(((s, f.group(0)) for s in sentences if (f := flipped.search(s))), None):
+            return found
     return None
+
+
+_MORE = r"more|increasingly|ever\s+more"
+_LESS = r"less|decreasingly|ever\s+less"
+_COMPARED = re.compile(r"\b(less|more)\s+(?!than\b)([a-z]{4,})\b", re.I)
 
 
 _PLACE_PAIR = re.compile(rf"\b({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN})\b")
