@@ -39,6 +39,7 @@ FALSE_PREMISES = [
     "Why did Kazakhstan withdraw from the CSTO?",
     "Why did the Turkic states ban the Latin alphabet?",
     "Why has Kazakhstan become less important to Russia since the sanctions?",
+    "Why did Tass call the Astana meeting a failure?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -85,4 +86,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why did Tokayev call Putin's visit historic?",
     "What did Tokayev call on Western countries to do?",
     "Why has Kazakhstan become more important for Russia?",
+    "How did TASS describe the meeting between Putin and Tokayev?",
 ]

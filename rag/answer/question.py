@@ -835,7 +835,8 @@ def called_thing(question: str) -> str | None:
 def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's word, the question's) when the question has someone call something one thing
     ("Why did Tokayev call Russia an enemy at the Kostanay forum?") and the sentence has it called
-    another ("having called Russia a strategic partner and ally").
+    another ("having called Russia a strategic partner and ally"), or says it is the opposite
+    (`_OPPOSITE_PAIRS`: "the meeting ... was a success" against "call the meeting a failure").
 
     >>> q = "Why does Tokayev call the war in Ukraine a special military operation?"
     >>> called_otherwise(q, "Tokayev unequivocally calls what is happening in Ukraine a war and wishes it to end.")
@@ -844,6 +845,8 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     ('strategic partner', 'enemy')
     >>> called_otherwise("Why did Tokayev call Russia an ally?", "Having called Russia a strategic partner and ally, he left.")
     >>> called_otherwise("Why did he call Russia an enemy?", "He called on Western countries to lift the sanctions.")
+    >>> called_otherwise("Why did TASS call the meeting a failure?", "TASS said the meeting was a success.")
+    ('success', 'failure')
     """
     asked = _CALLS.search(question)
     if not asked:
@@ -855,7 +858,23 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
         theirs = set(lexical_tokens(m.group(2)))
         if what & set(lexical_tokens(m.group(1))) and theirs and not theirs & word:
             return m.group(2), asked.group(2)
+    # "Why did TASS call the meeting a failure?" against "The meeting ... was a success": the thing
+    # and the opposite of what the question calls it.
+    held = set(lexical_tokens(sentence))
+    if what & held:
+        for other in (o for stem in word for o in _OPPOSITE_NOUNS.get(stem, ()) if o in held):
+            return next(w for w in re.findall(r"[\w-]+", sentence) if other in lexical_tokens(w)), asked.group(2)
     return None
+
+
+# What calling something one thing denies calling it the other: "a success" against "a failure".
+_OPPOSITE_PAIRS = [("success", "failure"), ("friend", "enemy"), ("ally", "enemy"), ("partner", "enemy"),
+                   ("victory", "defeat"), ("ally", "adversary"), ("partner", "adversary"), ("friend", "foe")]  # fmt: skip
+_OPPOSITE_NOUNS: dict[str, tuple[str, ...]] = {}
+for _a, _b in _OPPOSITE_PAIRS:
+    for _x, _y in ((_a, _b), (_b, _a)):
+        _key = lexical_tokens(_x)[0]
+        _OPPOSITE_NOUNS[_key] = (*_OPPOSITE_NOUNS.get(_key, ()), lexical_tokens(_y)[0])
 
 
 # The verbs a question reports what someone said or holds with, in every form: "Why did X say ...?",
