@@ -40,6 +40,8 @@ FALSE_PREMISES = [
     "Why did the Turkic states ban the Latin alphabet?",
     "Why has Kazakhstan become less important to Russia since the sanctions?",
     "Why did Tass call the Astana meeting a failure?",
+    "Which streets of Astana were renamed after Russian writers?",
+    "Which Astana streets were renamed in honour of Russian figures?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

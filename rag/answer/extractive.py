@@ -1115,8 +1115,11 @@ def extractive_answer(
         return someone_else_text(best_text, *moved), (), True, SAYS_OTHERWISE
     # "Why did Kazakhstan rename a street in Astana after Putin?": a close sentence renames it to
     # “Anadoly”, and none names Putin.
-    if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in near)):
-        told = next(c[4] for c in near if renamed_otherwise(result.query, c[4]))
+    # A sentence denying the renaming ("none of the Kazakh officials are renaming anything ... in
+    # honor of Russian figures") names the question's figure without giving it the street.
+    undenied = [c for c in near if not contradicts(assumed, c[4])]
+    if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in undenied)):
+        told = next(c[4] for c in undenied if renamed_otherwise(result.query, c[4]))
         return someone_else_text(told, *renamed), (), True, SAYS_OTHERWISE
     if month := moved_month(result.query, best_text) or other_contents(result.query, best_text):
         return month_text(best_text, *month), (), True, SAYS_OTHERWISE

@@ -224,7 +224,7 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|none\s+of\s+(?:[\w’'-]+\s+){1,4}?(?:are|were|is|was|has|have|had|will|would|can|could|did|do|does)|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
 # Denies what a question says was favoured or chosen (`favoured`): "against", "instead of".
@@ -700,13 +700,13 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
 
 # "renamed after Pushkin": whom a question has something named after; "the renaming of one of the
 # streets of Astana to “Anadoly”": the name a sentence gives it.
-_NAMED_FOR = re.compile(rf"\b(?:re)?nam\w*\b[^?]*?\bafter\s+(?:the\s+)?({_NAME_RUN})", re.I)
+_NAMED_FOR = re.compile(rf"\b(?:re)?nam\w*\b[^?]*?\b(?:after|in\s+hono(?:u)?r\s+of)\s+(?:the\s+)?({_NAME_RUN})", re.I)
 _RENAMED_TO = re.compile(rf"\b(?:re)?nam\w*\b[^.;]*?\bto\s+[“\"«]?({_NAME_RUN})", re.I)
 
 
 def renamed_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     """(the sentence's new name, the question's) when the question has something named after
-    someone ("Which street in Astana was renamed after Pushkin?") and the sentence gives it another
+    someone, or in their honour ("Which street in Astana was renamed after Pushkin?") and the sentence gives it another
     name ("the renaming of one of the streets of Astana to “Anadoly”"), naming theirs nowhere.
 
     >>> q = "Which street in Astana was renamed after Pushkin?"
@@ -714,6 +714,8 @@ def renamed_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     ('Anadoly', 'Pushkin')
     >>> renamed_otherwise(q, "A street was renamed to “Pushkin Street”."), renamed_otherwise(q, "It was renamed.")
     (None, None)
+    >>> renamed_otherwise("Which street was renamed in honour of Pushkin?", "... renaming of a street to “Anadoly”.")
+    ('Anadoly', 'Pushkin')
     """
     asked = _NAMED_FOR.search(question)
     given = _RENAMED_TO.search(sentence) if asked else None
@@ -1303,6 +1305,8 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     'not participate'
     >>> contradicts(premise_verbs("Why was the spy released?"), "The committee reports the arrest of an agent.")
     'arrest'
+    >>> contradicts(premise_verbs("Which streets were renamed?"), "None of the Kazakh officials are renaming anything.")
+    'None of the Kazakh officials are renaming'
     >>> verbs = premise_verbs("What do Kazakh officials want to leave room for?")
     >>> contradicts(verbs, "They do not want to be seen as too attached; it is better to leave room.") is None
     True
