@@ -42,6 +42,8 @@ FALSE_PREMISES = [
     "Why did Tass call the Astana meeting a failure?",
     "Which streets of Astana were renamed after Russian writers?",
     "Which Astana streets were renamed in honour of Russian figures?",
+    "Why did Peskov state that Putin wanted to give Tokayev a Russian order?",
+    "Why did Peskov claim Putin wished to award Tokayev an order?",
 ]
 
 ANSWERABLE_OR_DISPUTED = [

@@ -277,6 +277,7 @@ SAME_AS: dict[str, str] = {
     "join": "participate enter",
     "participate": "join",
     "award": "present grant",
+    "give": "present award grant",
     "ban": "prohibit forbid",
     "prohibit": "ban forbid",
     "leave": "quit exit withdraw",
@@ -435,6 +436,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('anounc', 'recognis')
     >>> premise_verbs("Why did Kommersant say oil shipments through Novorossiysk had increased?")
     ('sai', 'increas')
+    >>> premise_verbs("Why did Peskov confirm that Putin wanted to award Tokayev an order?")  # the wish's act
+    ('confirm', 'avard')
     >>> premise_verbs("Why did Toqayev say that Kazakhstan takes part in the parallel import?")  # participates
     ('sai', 'particip')
     >>> premise_verbs("Why did Kazakhstan decide at SPIEF to recognise it?"), premise_verbs("Why did he go to Moscow?")
@@ -503,9 +506,9 @@ _SPEECH = re.compile(
 )
 _REPORTED = re.compile(
     r"\b(?:would|will|was\s+going\s+to|were\s+going\s+to|is\s+going\s+to|are\s+going\s+to|intend(?:s|ed)?\s+to|"
-    r"plan(?:s|ned)?\s+to|had|has|have)\s+(?:been\s+)?([a-z]+)\b|"  # "say shipments had increased"
+    r"plan(?:s|ned)?\s+to|want(?:s|ed)?\s+to|wish(?:es|ed)?\s+to|had|has|have)\s+(?:been\s+)?([a-z]+)\b|"  # "say shipments had increased"
     # "say that Kazakhstan participates in ...": a named subject and its verb.
-    r"\bthat\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)?\s+((?-i:[a-z]+)(?:es|ed|s))\b",
+    r"\bthat\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)?\s+(?!want|wish)((?-i:[a-z]+)(?:es|ed|s))\b",
     re.I,
 )
 

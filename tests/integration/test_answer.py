@@ -321,7 +321,8 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     denies withdrawing from it; 27 of 33 since introducing denies banning;
     28 of 34 since "increasingly important" denies "less important"; 29 of 35 since "a success"
     denies calling it "a failure"; 31 of 37 since "none of the officials are renaming anything in
-    honor of Russian figures" does not give a street to Russians)."""
+    honor of Russian figures" does not give a street to Russians; 33 of 39 since what someone is
+    said to have wanted to do is taken for granted, and giving is presenting)."""
     settings, snap = seed_index
 
     def refused(question: str) -> bool:
@@ -331,7 +332,7 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     wrongly = [q for q in ANSWERABLE_OR_DISPUTED if refused(q)]
     assert wrongly == []
     caught = [q for q in FALSE_PREMISES if refused(q)]
-    assert len(caught) >= 31, caught
+    assert len(caught) >= 33, caught
 
 
 def test_a_slip_in_a_lowercase_word_is_read_as_the_word_the_articles_use(seed_index, real_embedder):
