@@ -2170,10 +2170,11 @@ def asks_place(question: str) -> bool:
     return bool(_ASKS_WHERE.search(question) or _ASKS_PLACE.search(question))
 
 
-def names_a_place(sentence: str, asked: frozenset[str], known: bool = True) -> bool:
+def names_a_place(sentence: str, asked: frozenset[str], known: bool | str = True) -> bool:
     """Whether the sentence names a place the question (its words `asked`) does not: a name after
     "in", "at", "to", "from" ... ("in the Belarusian capital Minsk", "in his Telegram channel"),
-    or, if `known`, that of a place or a people anywhere ("Kazakhstan is ..." for "which country").
+    or, if `known`, that of a place or a people anywhere ("Kazakhstan is ..." for "which country");
+    `known="city"` for "which city" or "which town", which no country's name answers.
     "Where ...?" asks for the first kind only: "Tokayev switched back to Russian" says nowhere.
 
     >>> asked = frozenset(lexical_tokens("It was the CSTO, not Russia, that helped. Where is Tokayev due to meet Putin?"))
@@ -2185,8 +2186,12 @@ def names_a_place(sentence: str, asked: frozenset[str], known: bool = True) -> b
     False
     >>> names_a_place("Kazakh diplomacy has found a balance in relations with Russia.", asked, known=False)
     False
+    >>> names_a_place("Plants will be built in the Republic of Kazakhstan.", asked, known="city")  # no city
+    False
     """
     for name in new_names(sentence, asked):
+        if known == "city" and not is_city(name) and _country_words(name):
+            continue  # "Which Kazakh city ...?" is not answered by "the Republic of Kazakhstan"
         if (known and place_aliases(name)) or re.search(_AT_PLACE + re.escape(name), sentence):
             return True
     return False
@@ -2890,7 +2895,8 @@ def answer_type_check(question: str) -> Callable[[str], bool]:
         )
     if asks_place(question):
         asked = frozenset(lexical_tokens(question))
-        known = bool(_ASKS_PLACE.search(question))  # "which country" is answered by "Kazakhstan is ..."
+        named = _ASKS_PLACE.search(question)  # "which country" is answered by "Kazakhstan is ..."
+        known = ("city" if re.search(r"cit|town", named.group(0), re.I) else True) if named else False
         return lambda sentence: names_a_place(sentence, asked, known) and fits(sentence)
     return fits
 

@@ -412,6 +412,10 @@ def test_which_city_of_a_country_abstains_when_the_articles_put_it_in_another(se
     assert a.abstained and a.citations == () and "Minsk (Belarus), not a Kazakh city" in a.text, a.text
     b = answer_question(q.replace("Kazakh city", "Belarusian city"), settings, snap, embedder=real_embedder)
     assert not b.abstained and "Minsk" in b.text, b.text
+    # A country's name is no city: "... coal-fired thermal power plants in the Republic of Kazakhstan".
+    q = "In which Kazakh city will Russia build the coal-fired thermal power plants?"
+    c = answer_question(q, settings, snap, embedder=real_embedder)
+    assert c.abstained and c.citations == (), c.text
 
 
 def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index, real_embedder):
