@@ -783,7 +783,7 @@ def score_sentences(
             if (
                 not fitting[i]
                 and not (reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1]))
-                and not (i > 0 and fitting[i - 1] and _LEADS_BACK.match(text))
+                and not (i > 0 and fitting[i - 1] and (_LEADS_BACK.match(text) or _TALKS_OF.match(text)))
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
@@ -923,11 +923,12 @@ def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = 
     return pending[0] if len(pending) == len(best) else None
 
 
-def _with_lead(candidate, snapshot: StoreReader) -> str:
+def _with_lead(candidate, snapshot: StoreReader, also: re.Pattern | None = None) -> str:
     """A candidate sentence's text, after the sentence before it when it refers back to that one
-    ("Then at a summit ...", "This ...": `_LEADS_BACK`)."""
+    ("Then at a summit ...", "This ...": `_LEADS_BACK`; or as `also` says)."""
     _, hit, start, _, text = candidate
-    before = _neighbour(hit, start, snapshot, after=False) if _LEADS_BACK.match(text) else None
+    leads = _LEADS_BACK.match(text) or (also is not None and also.match(text))
+    before = _neighbour(hit, start, snapshot, after=False) if leads else None
     return f"{before[4]} {text}" if before else text
 
 
@@ -1135,9 +1136,12 @@ def extractive_answer(
         return undated_text(told), (), True, NOT_COVERED
     # "Which elite school did he attend?": "After attending an elite school, ..." names none, and
     # so is not among the sentences fit to answer it.
-    for sentence in (scored[0][4], untyped_scores()[0][4]) if asks_which_kind(result.query) else ():
-        if unnamed := left_unnamed(result.query, sentence):
-            return unnamed_text(sentence, unnamed), (), True, NOT_COVERED
+    for best in (scored[0], untyped_scores()[0]) if asks_which_kind(result.query) else ():
+        # "We are talking about creating a transport corridor ..." is read with the sentence before,
+        # which names it (“On the East-West Trans-Caspian Corridor.”).
+        told = _with_lead(best, snapshot, _TALKS_OF)
+        if unnamed := left_unnamed(result.query, told):
+            return unnamed_text(best[4], unnamed), (), True, NOT_COVERED
     picked = _pick(result.query, scored, snapshot)
     if year := moved_year(result.query, " ".join(p[4] for p in picked)):
         # "How many tons went through the seaports in 2022?" is not answered by "In 2021, more than
@@ -1361,6 +1365,11 @@ _LEADS_BACK = re.compile(
 )
 
 
+# "We are talking about creating a transport corridor ...": what the sentence before named (“On the
+# East-West Trans-Caspian Corridor.”), which a question for its name needs.
+_TALKS_OF = re.compile(r"^\W*(?:we\s+are\s+talking\s+about|that\s+is\s+to\s+say)\b", re.I)
+
+
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The sentence next to a picked one that carries what the question asks and it lacks: the
     sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
@@ -1374,7 +1383,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     found = _asked_neighbour(question, hit, start, end, text, snapshot)
     if found:
         return found
-    if _LEADS_BACK.match(text):
+    if _LEADS_BACK.match(text) or (_TALKS_OF.match(text) and asks_name(question)):
         return _neighbour(hit, start, snapshot, after=False)
     if after and asks_words(question) and _their_quotation_next(question, text, after[4]):
         # "What did Scholz say about Kazakhstan?": "At a meeting between Tokayev and Chancellor Olaf

@@ -418,6 +418,16 @@ def test_which_city_of_a_country_abstains_when_the_articles_put_it_in_another(se
     assert c.abstained and c.citations == (), c.text
 
 
+def test_a_sentence_talking_about_what_the_one_before_named_is_read_with_it(seed_index, real_embedder):
+    """ "We are talking about creating a transport corridor bypassing Russia through the Caspian Sea."
+    refers back to the declaration “On the East-West Trans-Caspian Corridor.” the sentence before
+    names: a question for the corridor's name is answered with both, not refused as unnamed."""
+    settings, snap = seed_index
+    q = "What is the name of the corridor that will carry Kazakh gas and oil to Europe?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert not a.abstained and "East-West Trans-Caspian Corridor" in a.text and a.citations, a.text
+
+
 def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question(
