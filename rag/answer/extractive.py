@@ -1453,12 +1453,24 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         asked = set(lexical_tokens(question))
         reason = max(ahead, key=lambda n: len(asked & sentence_tokens(n[4])), default=None)
         return reason or (before if _LEADS_BACK.match(text) else None) or _own_words(question, hit, end, snapshot)
+    if _IN_RESPONSE_TO.search(question) and not _RESPONDS.match(text):
+        # "What did Kazakhstan do in response to the limit on oil shipments?": the sentence on the
+        # limit scores best; the response is told after it ("In response, ... Kazakhstan blocked ...").
+        found = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _RESPONDS.match(n[4])), None)
+        if found:
+            return found
     if asks_who(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
         return found or _speaker(question, hit, start, end, text, snapshot)
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
+
+
+# "... in response to the limit?", "... in retaliation for ...": asks what answered an act.
+_IN_RESPONSE_TO = re.compile(r"\bin\s+(?:response|reply|retaliation|return)\s+(?:to|for)\b", re.I)
+# A sentence telling what answered the act told before it.
+_RESPONDS = re.compile(r"^\W*(?:in\s+(?:response|reply|retaliation|return)\b|in\s+turn\b)", re.I)
 
 
 def _own_words(question: str, hit: Hit, end: int, snapshot: StoreReader):

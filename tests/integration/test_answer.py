@@ -428,6 +428,19 @@ def test_a_sentence_talking_about_what_the_one_before_named_is_read_with_it(seed
     assert not a.abstained and "East-West Trans-Caspian Corridor" in a.text and a.citations, a.text
 
 
+def test_what_was_done_in_response_is_read_after_the_act_it_answers(seed_index, real_embedder):
+    """ "What did Astana do in retaliation for ...?": the sentence on the limited oil shipments scores
+    best, and the answer reads on to the one that tells the response ("In response, ... Kazakhstan
+    blocked 1,700 wagons with coal ...")."""
+    settings, snap = seed_index
+    for q in (
+        "What did Astana do in retaliation for the restrictions on oil shipments via Novorossiysk?",
+        "What did Kazakhstan do in reply to Kommersant's report that its oil shipments were limited?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "blocked 1,700 wagons" in a.text and a.citations, a.text
+
+
 def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question(
