@@ -664,6 +664,7 @@ _DOER = re.compile(rf"({_NAME_RUN})\s+((?-i:[a-z])+ed)\b(?!\s+by\b)")
 # "How many wagons of Kazakh coal did Russia block?": the doer after an auxiliary of doing, however
 # many words ask before it.
 _DOER_ASKED = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?P<rest>(?-i:[A-Z]).*)$", re.I)
+_DOES_WHAT = re.compile(r"^[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]*)*\s+(?:do|done|say|said|think|mean|want)\W*$", re.I)
 
 
 def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
@@ -680,12 +681,13 @@ def swapped_parties(question: str, sentence: str) -> tuple[str, str] | None:
     >>> swapped_parties(q, "Coal belonging to Kazakhstan was blocked by Russia.")
     >>> swapped_parties("How many wagons of Kazakh coal did Russia block?", "Kazakhstan blocked 1,700 wagons of Russia's.")
     ('Kazakhstan', 'Russia')
+    >>> swapped_parties("Since Kazakhstan blocked the wagons, what did Russia do?", "Kazakhstan blocked wagons of Russia's.")
     """
     m = _PREMISE.match(question)
     if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
         m = _DOER_ASKED.search(question)
-        if not m:
-            return None
+        if not m or _DOES_WHAT.search(m.group("rest")):
+            return None  # "Since Kazakhstan blocked the wagons, what did Russia do?" says no act of Russia's
     rest = m.group("rest")
     doers = names_in(rest)
     if not doers or not rest.startswith(doers[0]) or not place_aliases(doers[0]):
