@@ -877,11 +877,18 @@ def called_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
 # What calling something one thing denies calling it the other: "a success" against "a failure".
 _OPPOSITE_PAIRS = [("success", "failure"), ("friend", "enemy"), ("ally", "enemy"), ("partner", "enemy"),
                    ("victory", "defeat"), ("ally", "adversary"), ("partner", "adversary"), ("friend", "foe")]  # fmt: skip
-_OPPOSITE_NOUNS: dict[str, tuple[str, ...]] = {}
-for _a, _b in _OPPOSITE_PAIRS:
-    for _x, _y in ((_a, _b), (_b, _a)):
-        _key = lexical_tokens(_x)[0]
-        _OPPOSITE_NOUNS[_key] = (*_OPPOSITE_NOUNS.get(_key, ()), lexical_tokens(_y)[0])
+
+
+def _opposite_nouns(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Each word's stem -> the stems of its opposites, both ways round."""
+    out: dict[str, tuple[str, ...]] = {}
+    for one, other in (*pairs, *((b, a) for a, b in pairs)):
+        key = lexical_tokens(one)[0]
+        out[key] = (*out.get(key, ()), lexical_tokens(other)[0])
+    return out
+
+
+_OPPOSITE_NOUNS = _opposite_nouns(_OPPOSITE_PAIRS)
 
 
 # The verbs a question reports what someone said or holds with, in every form: "Why did X say ...?",
@@ -1011,7 +1018,7 @@ def prefixed_opposite(question: str, sentences: list[str]) -> tuple[str, str] | 
 
 _MORE = r"more|increasingly|ever\s+more"
 _LESS = r"less|decreasingly|ever\s+less"
-_COMPARED = re.compile(r"\b(less|more)\s+(?!than\b)([a-z]{4,})\b", re.I)
+_COMPARED = re.compile(r"\b(less|fewer|more)\s+(?!than\b)([a-z]{4,})\b", re.I)
 
 
 _PLACE_PAIR = re.compile(rf"\b({_NAME_RUN})\s+and\s+(?:the\s+)?({_NAME_RUN})\b")
