@@ -115,7 +115,14 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Answer, Citation, Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, cities_written_otherwise, place_aliases, place_codes, truecased
+from rag.search.names import (
+    chunks_mentioning,
+    cities_written_otherwise,
+    docs_by_surname,
+    place_aliases,
+    place_codes,
+    truecased,
+)
 from rag.search.retrieve import SearchResult, search
 from rag.search.spelling import respelled, respelled_note, unknown_names
 from rag.search.when import MONTH_WORD, spread_note
@@ -602,12 +609,8 @@ def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
     ids: set[int] = set()
     for name in names:
         ids |= chunks_mentioning(name, snapshot)
-    words = {t for name in names for t in lexical_tokens(name)}
-    by = {
-        d
-        for d, meta in snapshot.manifest.documents.items()
-        if words & set(lexical_tokens(str(meta.get("author") or ""))[-1:])
-    }
+    authors = docs_by_surname(snapshot.manifest.documents)
+    by = {d for name in names for t in lexical_tokens(name) for d in authors.get(t, ())}
     return set(snapshot.doc_ids(ids).values()) | by
 
 

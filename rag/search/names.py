@@ -272,6 +272,30 @@ def is_language(name: str) -> bool:
     return " ".join(lexical_tokens(name)) in _languages()
 
 
+_surnames_cache: tuple[object, dict[str, frozenset[str]]] | None = None
+
+
+def docs_by_surname(docs) -> dict[str, frozenset[str]]:
+    """Each author's surname token -> the ids of the articles they wrote (the manifest's "author",
+    its last word), built once per manifest: an archive has tens of thousands of articles, and the
+    search and the answer both ask it of every question.
+
+    >>> docs_by_surname({"a.txt": {"author": "Ainur Kurmanov"}, "b.txt": {"author": ""}})
+    {'kurmanov': frozenset({'a.txt'})}
+    """
+    global _surnames_cache
+    cached = _surnames_cache
+    if cached is not None and cached[0] is docs:
+        return cached[1]
+    out: dict[str, set[str]] = {}
+    for doc_id, meta in docs.items():
+        for token in lexical_tokens(str(meta.get("author") or ""))[-1:]:
+            out.setdefault(token, set()).add(doc_id)
+    built = {token: frozenset(ids) for token, ids in out.items()}
+    _surnames_cache = (docs, built)
+    return built
+
+
 def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]:
     """Ids of the passages that use any word of `name` (or, with `every_word`, all of them), read
     from the lexical index's posting lists (no passage text is tokenized)."""
