@@ -1246,9 +1246,10 @@ def _same_stem(a: str, b: str) -> bool:
     return shared >= 6 and shared >= min(len(a), len(b)) - 1
 
 
-# Asking for what a premise verb says was done is not doing it: "a petition demanding to ban ...".
-# Whole words only: "urgently needs" asks for nothing.
-_ONLY_ASKED = re.compile(r"\b(?:demand\w*|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+for|petition\w*)\b", re.I)
+# Asking for what a premise verb says was done is not doing it: "a petition demanding to ban ...",
+# "called on Western countries to lift". Whole words only: "urgently needs" asks for nothing.
+_REQUEST = r"demand\w*|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+(?:for|on)|appeal\w*\s+to|ask(?:s|ed|ing)?|petition\w*"
+_ONLY_ASKED = re.compile(rf"\b(?:{_REQUEST})\b", re.I)
 # A question that itself speaks of a request or a wish: "the petition to ban", "want to ban".
 _ASKS_OF_REQUEST = re.compile(rf"{_ONLY_ASKED.pattern}|\b(?:wants?|wanted|wish\w*|seek\w*|sought|hop\w*)\b", re.I)
 
@@ -1437,9 +1438,7 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
 
 
 # "called on Western countries to lift sanctions": asked for, not done.
-_ASKED_TO = re.compile(
-    r"\b(?:call(?:s|ed|ing)?\s+on|urg\w*|appeal\w*\s+to|demand\w*|ask(?:s|ed|ing)?)\b(?:\s+[\w’'-]+){0,4}?\s+to$", re.I
-)
+_ASKED_TO = re.compile(rf"{_ONLY_ASKED.pattern}(?:\s+[\w’'-]+){{0,4}}?\s+to$", re.I)
 REQUEST_REACH = 8  # words before a verb searched for a request of it ("called on Western countries to")
 
 
