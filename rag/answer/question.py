@@ -2258,7 +2258,7 @@ _WHAT_IS = r"\b(?:what|which)(?:\s+(?:is|was|are|were)\b|['’]?s)?\s+"
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high|deep|wide|tall)\b|"
     rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
-    r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size)\b|"
+    r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size|population)\b|"
     # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
     r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value|capacity|turnover|output)\b",
     re.I,
@@ -2284,6 +2284,9 @@ _ASKS_PERCENTAGE = re.compile(r"\bpercentage\b|\b(?:what|which)\s+(?:share|propo
 _PART_OF = re.compile(r"%|\bper\s*cent\b|\b(?:half|quarter|third|fifth|tenth)s?\b", re.I)
 # "How deep were the mines found?" is answered by a length, not by "50 mines".
 _ASKS_LENGTH = re.compile(r"\bhow\s+(?:deep|far|wide|tall)\b", re.I)
+# "What is the population of Kostanay?" is answered by a number of people, not by "the two countries".
+_ASKS_POPULATION = re.compile(r"\bpopulation\b", re.I)
+_PEOPLE_COUNT = re.compile(r"\d[\d,.]*\s*(?:%|per\s*cent)?|\b(?:thousands?|millions?|billions?)\b", re.I)
 _LENGTH = re.compile(r"(?<![^\W\d_])(?:(?:kilo|centi)?met(?:er|re)s?|km|miles?|feet|foot|ft|yards?)(?![^\W\d_])", re.I)
 _ANY_UNIT = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(UNITS.values())})(?![^\W\d_])", re.I)
 _IN_UNIT = re.compile(rf"\bin\s+({'|'.join(UNITS.values())})(?!\w)", re.I)
@@ -2363,6 +2366,9 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> q = "How deep in the water were the 50 mines found?"
     >>> has_quantity("Since 50 mines were found in the water area.", q), has_quantity("They lay 12 metres deep.", q)
     (False, True)
+    >>> q = "What is the population of Kostanay?"
+    >>> has_quantity("In Kostanay the two countries opened a forum.", q), has_quantity("It has 250,000 people.", q)
+    (False, True)
     """
     return _quantity_test(question)(sentence)
 
@@ -2392,6 +2398,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
         unit = _LENGTH
     elif unit is None and _ASKS_PERCENTAGE.search(question):
         unit = _PART_OF  # "What percentage of oil exports ...?" is not answered by "50 mines"
+    elif unit is None and _ASKS_POPULATION.search(question):
+        unit = _PEOPLE_COUNT
     duration = bool(_ASKS_DURATION.search(question))
     # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
     # in kilometres, is the border?" names its unit).
