@@ -119,6 +119,7 @@ from rag.search.names import (
     chunks_mentioning,
     cities_written_otherwise,
     docs_by_surname,
+    per_manifest,
     place_aliases,
     place_codes,
     truecased,
@@ -431,21 +432,16 @@ def _in_metadata(name: str, docs: Mapping[str, Mapping[str, Any]]) -> bool:
     return bool(set(lexical_tokens(name)) & _metadata_words(docs))
 
 
-_metadata_cache: tuple[Mapping[str, Mapping[str, Any]], frozenset[str]] | None = None
-
-
 def _metadata_words(docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
     """The words of every article's title, author and outlet ("source" in the manifest), read once
     per manifest rather than once per question: an archive has tens of thousands of articles."""
-    global _metadata_cache
-    cached = _metadata_cache
-    if cached is not None and cached[0] is docs:
-        return cached[1]
-    words = frozenset(
-        w for d in docs.values() for f in ("title", "author", "source") for w in lexical_tokens(str(d.get(f) or ""))
+    return per_manifest(
+        "metadata words",
+        docs,
+        lambda: frozenset(
+            w for d in docs.values() for f in ("title", "author", "source") for w in lexical_tokens(str(d.get(f) or ""))
+        ),
     )
-    _metadata_cache = (docs, words)
-    return words
 
 
 def after_text(asked: str, newest: str) -> str:

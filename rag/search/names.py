@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from rag.index.lexical import STOPWORDS, lexical_tokens
 
@@ -272,28 +274,56 @@ def is_language(name: str) -> bool:
     return " ".join(lexical_tokens(name)) in _languages()
 
 
-_surnames_cache: tuple[object, dict[str, frozenset[str]]] | None = None
+# Indexes built from the manifest's metadata, each with the manifest it was built from.
+_by_manifest: dict[str, tuple[object, Any]] = {}
+
+
+def per_manifest(kind: str, docs, build: Callable[[], Any]) -> Any:
+    """`build()`, once per manifest: an archive has tens of thousands of articles, and the search
+    and the answer ask these of every question."""
+    cached = _by_manifest.get(kind)
+    if cached is not None and cached[0] is docs:
+        return cached[1]
+    built = build()
+    _by_manifest[kind] = (docs, built)
+    return built
 
 
 def docs_by_surname(docs) -> dict[str, frozenset[str]]:
     """Each author's surname token -> the ids of the articles they wrote (the manifest's "author",
-    its last word), built once per manifest: an archive has tens of thousands of articles, and the
-    search and the answer both ask it of every question.
+    its last word).
 
     >>> docs_by_surname({"a.txt": {"author": "Ainur Kurmanov"}, "b.txt": {"author": ""}})
     {'kurmanov': frozenset({'a.txt'})}
     """
-    global _surnames_cache
-    cached = _surnames_cache
-    if cached is not None and cached[0] is docs:
-        return cached[1]
-    out: dict[str, set[str]] = {}
+    return per_manifest(
+        "surname", docs, lambda: _grouped(docs, lambda meta: lexical_tokens(str(meta.get("author") or ""))[-1:])
+    )
+
+
+def docs_by_source(docs) -> dict[frozenset[str], frozenset[str]]:
+    """Each outlet's words longer than two letters ("Orda" for "Orda.kz") -> the ids of its
+    articles (the manifest's "source").
+
+    >>> by = docs_by_source({"a.txt": {"source": "Frontier Post"}, "b.txt": {"source": "Orda.kz"}, "c.txt": {}})
+    >>> len(by), by[frozenset(["frontier", "post"])], by[frozenset(["orda"])]
+    (2, frozenset({'a.txt'}), frozenset({'b.txt'}))
+    """
+
+    def words(meta) -> list[frozenset[str]]:
+        source = frozenset(t for t in lexical_tokens(str(meta.get("source") or "")) if len(t) > 2)
+        return [source] if source else []
+
+    return per_manifest("source", docs, lambda: _grouped(docs, words))
+
+
+def _grouped(docs, keys: Callable) -> dict:
+    """key -> the ids of the articles whose metadata `keys` gives it."""
+    out: dict = {}
     for doc_id, meta in docs.items():
-        for token in lexical_tokens(str(meta.get("author") or ""))[-1:]:
-            out.setdefault(token, set()).add(doc_id)
-    built = {token: frozenset(ids) for token, ids in out.items()}
-    _surnames_cache = (docs, built)
-    return built
+        for key in keys(meta):
+            out.setdefault(key, set()).add(doc_id)
+    return {key: frozenset(ids) for key, ids in out.items()}
 
 
 def chunks_mentioning(name: str, snapshot, every_word: bool = False) -> set[int]:

@@ -19,7 +19,7 @@ from rag.index.lexical import lexical_tokens
 from rag.index.store import StoreReader
 from rag.records import Hit
 from rag.search.filters import Filters
-from rag.search.names import chunks_mentioning, docs_by_surname, is_subject, key_names, told_and_asked
+from rag.search.names import chunks_mentioning, docs_by_source, docs_by_surname, is_subject, key_names, told_and_asked
 from rag.search.when import NO_TIME, TimeHint, article_dates, needs_today, newest_date, read_time
 from rag.search.wire import collapse_candidates
 
@@ -300,12 +300,10 @@ def _sources_named(query: str, snapshot: StoreReader) -> frozenset[str]:
     "Orda" for "Orda.kz") or author's surname the question's asking sentence names: "Frontier Post
     says ... What share does the article on the speech give?" asks about another article."""
     asked = set(lexical_tokens(told_and_asked(query)[1]))
-    authors = docs_by_surname(snapshot.manifest.documents)
+    docs = snapshot.manifest.documents
+    authors = docs_by_surname(docs)
     out = {d for t in asked for d in authors.get(t, ())}
-    for doc_id, meta in snapshot.manifest.documents.items():
-        source = [t for t in lexical_tokens(str(meta.get("source") or "")) if len(t) > 2]
-        if source and set(source) <= asked:
-            out.add(doc_id)
+    out.update(d for words, ids in docs_by_source(docs).items() if words <= asked for d in ids)
     return frozenset(out)
 
 
