@@ -103,6 +103,7 @@ from rag.answer.question import (
     taken_as_undone,
     tells_of,
     told_and_asked,
+    topic_missing,
     topic_place_missing,
     unnamed_speaker,
     whether_done,
@@ -1213,6 +1214,10 @@ def extractive_answer(
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.
         return f"The articles don't say. None of the words found speaks of {place}.", (), True, None
+    if topic := topic_missing(result.query, " ".join(p[4] for p in picked)):
+        # "What did Chebotarev say about the sanctions regime?" is not answered by his words on
+        # Toqayev's position, which speak of no sanctions.
+        return f"The articles don't say. None of the words found speaks of {topic}.", (), True, None
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
     numbers: dict[int, int] = {}
