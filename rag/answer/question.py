@@ -2382,6 +2382,11 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> q = "How deep in the water were the 50 mines found?"
     >>> has_quantity("Since 50 mines were found in the water area.", q), has_quantity("They lay 12 metres deep.", q)
     (False, True)
+    >>> q = "How large was Kazakhstan's trade with Turkey?"  # "the two countries" points back, counts nothing
+    >>> has_quantity("The presidents of the two countries spoke of trade.", q), has_quantity("It reached $2 billion.", q)
+    (False, True)
+    >>> has_quantity("The two countries met.", "How many countries met?")
+    True
     >>> q = "What is the population of Kostanay?"
     >>> has_quantity("In Kostanay the two countries opened a forum.", q), has_quantity("It has 250,000 people.", q)
     (False, True)
@@ -2394,6 +2399,9 @@ _FATES = re.compile(
     r"\b(arrest|detain|kill|injur|wound|die|dead|jail|imprison|fined|convict|sentenc|deport|evacuat|hospitali[sz])\w*",
     re.I,
 )
+
+
+_THE_FEW = re.compile(r"\b(?:the|both|these|those)\s+(?:two|three|four|five)\s+[^\W\d_]+", re.I)
 
 
 @functools.lru_cache(maxsize=512)
@@ -2432,6 +2440,9 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
 
     def test(sentence: str) -> bool:
         text = _CODED.sub(" ", _DATES_AND_YEARS.sub(" ", sentence))
+        # "the two countries" points back to things named before; it counts nothing asked, unless
+        # it is what the question counts ("How many countries ...?").
+        text = _THE_FEW.sub(lambda m: m.group(0) if counts and _counts_near(m.group(0), counts) else " ", text)
         if stated and set(quantities(text)) <= stated:
             return False
         if fate and not any(m.group(1).lower() == fate.group(1).lower() for m in _FATES.finditer(text)):
