@@ -91,6 +91,7 @@ from rag.answer.question import (
     reports_words,
     role_asked,
     said_is_denied,
+    same_verbs,
     says_not,
     says_set_aside,
     speaks_of_plans,
@@ -450,12 +451,23 @@ def after_text(asked: str, newest: str) -> str:
     return f"The articles were published by {newest}, before {asked}. None of the passages found answers this question."
 
 
+def quoted(sentence: str) -> str:
+    """A sentence in quotation marks, once: one that opens with a quotation mark of its own (a
+    quotation the article continues) keeps its own.
+
+    >>> quoted("It  will be signed."), quoted("“Probably, leaving it will play a cruel joke.")
+    ('“It will be signed.”', '“Probably, leaving it will play a cruel joke.')
+    """
+    text = " ".join(sentence.split())
+    return text if text[:1] in '“"«„' else f"“{text}”"
+
+
 def premise_text(sentence: str, denial: str) -> str:
     """The abstention for a question whose premise the best sentence denies ("Why did Tokayev
     recognise the DPR?" against "... would not recognize ..."): what the article says instead."""
-    quote = " ".join(sentence.split())
+    quote = quoted(sentence)
     return (
-        f"The articles don't say that; the closest passage says otherwise (“{denial}”): “{quote}” "
+        f"The articles don't say that; the closest passage says otherwise (“{denial}”): {quote} "
         "None of the passages found answers the question as asked."
     )
 
@@ -472,9 +484,9 @@ def month_text(sentence: str, theirs: str, asked: str) -> str:
 
 
 def _said_otherwise(how: str, sentence: str) -> str:
-    quote = " ".join(sentence.split())
+    quote = quoted(sentence)
     return (
-        f"The articles don't say that; the closest passage {how}: “{quote}” "
+        f"The articles don't say that; the closest passage {how}: {quote} "
         "None of the passages found answers the question as asked."
     )
 
@@ -902,7 +914,7 @@ def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = 
     # "Did Kazakhstan leave the EAEU?" against "... the republic will leave the EAEU before the end
     # of the year.": asked whether it was done, told only that it is to come.
     taken = whether_done(question)
-    verbs = premise_verbs(taken)
+    verbs = same_verbs(premise_verbs(taken))  # "Did it quit the EAEU?" against "... will leave the EAEU"
     done = [s for s in best if verbs and affirms(verbs, s) and not only_to_come(verbs, s)]
     if verbs and asks_past_act(taken):
         planned = next(((s, w) for s in best if (w := only_to_come(verbs, s))), None)
@@ -952,7 +964,7 @@ def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
 def unnamed_text(sentence: str, words: str) -> str:
     """The abstention for "which X ...?" when the closest sentence speaks of "an X" without naming it."""
     return (
-        f"The articles don't say which: the closest passage speaks only of “{words}”: “{sentence}” "
+        f"The articles don't say which: the closest passage speaks only of “{words}”: {quoted(sentence)} "
         "None of the passages found names it."
     )
 
@@ -979,9 +991,9 @@ def undated(question: str, scored: list, untyped: Callable[[], list]) -> str | N
 
 def undated_text(sentence: str) -> str:
     """The abstention for a "when" question whose event the articles tell without a date."""
-    quote = " ".join(sentence.split())
+    quote = quoted(sentence)
     return (
-        f"The articles don't say when; the closest passage tells of it without a date: “{quote}” "
+        f"The articles don't say when; the closest passage tells of it without a date: {quote} "
         "None of the passages found dates it."
     )
 
@@ -989,9 +1001,9 @@ def undated_text(sentence: str) -> str:
 def pending_text(sentence: str, words: str) -> str:
     """The abstention for a question about something done, or how it ended, that the articles
     speak of only as planned, in doubt or under way."""
-    quote = " ".join(sentence.split())
+    quote = quoted(sentence)
     return (
-        f"The articles speak of this only as planned or under way (“{words}”): “{quote}” "
+        f"The articles speak of this only as planned or under way (“{words}”): {quote} "
         "None of the passages found says it has happened."
     )
 
@@ -1750,8 +1762,8 @@ def stream_answer(
                 )  # fmt: skip
                 written_by = "llm"
         timings["llm_ms"] = _ms(t)
-    if quoted := tuple((a, w) for a, w in cities if not abstained and w in answer_text):
-        notes += (cities_note(quoted),)  # said where the answer quotes the articles' name
+    if spelled := tuple((a, w) for a, w in cities if not abstained and w in answer_text):
+        notes += (cities_note(spelled),)  # said where the answer quotes the articles' name
     if not abstained and (spread := spread_note(c.hit.doc_date for c in citations)):
         notes += (spread,)  # an answer drawn from articles years apart says when each was written
     timings["total_ms"] = _ms(t0)

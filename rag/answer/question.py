@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -282,10 +282,25 @@ SAME_AS: dict[str, str] = {
     "prohibit": "ban forbid",
     "leave": "quit exit withdraw",
     "quit": "leave exit withdraw",
+    "withdraw": "leave quit exit",
+    "exit": "leave quit withdraw",
     "support": "back endorse",
     "back": "support endorse",
 }
 _SAME_STEMS = {lexical_tokens(k)[0]: tuple(lexical_tokens(v)) for k, v in SAME_AS.items()}
+
+
+def same_verbs(verbs: tuple[str, ...]) -> tuple[str, ...]:
+    """The verbs' stems and those of the verbs `SAME_AS` gives for them ("quit": "leave" ...).
+
+    >>> same_verbs(premise_verbs("Why did Kazakhstan quit the EAEU?"))
+    ('kuit', 'leav', 'exit', 'vithdrav')
+    """
+    return tuple(
+        dict.fromkeys((*verbs, *(t for v in verbs for k, ts in _SAME_STEMS.items() if _same_stem(v, k) for t in ts)))
+    )
+
+
 _OPPOSITE_STEMS = [(lexical_tokens(k)[0], tuple(lexical_tokens(v))) for k, v in OPPOSITES.items()]
 
 
@@ -1344,9 +1359,7 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     """
     if not verbs:
         return None
-    same = tuple(
-        dict.fromkeys((*verbs, *(t for v in verbs for k, ts in _SAME_STEMS.items() if _same_stem(v, k) for t in ts)))
-    )
+    same = same_verbs(verbs)
     denials = [(m, same) for m in _DENIES.finditer(sentence)]
     denials += [(m, against) for m in _AGAINST.finditer(sentence)] if against else []
     for m, denied in denials:
@@ -1435,6 +1448,8 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
     True
     >>> only_to_come(premise_verbs("Why did the West lift the sanctions?"), "He called on Western countries to lift them.")
     'called on Western countries to lift'
+    >>> only_to_come(premise_verbs("Why did Kazakhstan leave the EAEU?"), "But leaving the Eurasian Union will play a cruel joke.")
+    'leaving the Eurasian Union will'
     """
     words = re.findall(r"[\w’'-]+", sentence)
     found = None
@@ -1443,6 +1458,10 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
             continue
         before = " ".join(words[max(0, i - 3) : i])
         marks = list(_FUTURE.finditer(before))
+        if not marks and (subject := _GERUND_SUBJECT.match(" ".join(words[i : i + GERUND_REACH + 2]))):
+            # "leaving the Eurasian Union will play a cruel joke": the act is the subject of what is to come.
+            found = found or subject.group(0)
+            continue
         if not marks:
             asked = _ASKED_TO.search(" ".join(words[max(0, i - REQUEST_REACH) : i]))
             if not asked:
@@ -1451,6 +1470,14 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
             continue
         found = found or " ".join(before[marks[-1].start() :].split() + [word])
     return found
+
+
+# A verb in -ing that is the subject of a modal a few words on: "leaving the Eurasian Union will play".
+GERUND_REACH = 5  # words between the -ing form and the modal
+_GERUND_SUBJECT = re.compile(
+    rf"[a-z]+ing(?:\s+(?!is\b|are\b|was\b|were\b)[\w’'-]+){{1,{GERUND_REACH}}}?\s+(?:will|would|could|may|might)\b",
+    re.I,
+)
 
 
 # "called on Western countries to lift sanctions": asked for, not done.
