@@ -471,6 +471,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('chair',)
     >>> premise_verbs("Why did the Kazakh media report that Tokayev accepted the order?")  # "media" is no verb
     ('report', 'acept')
+    >>> premise_verbs("Why did the Russian foreign minister Lavrov begin his speech?")
+    ('begin',)
+    >>> premise_verbs("Why did the video of Tokayev's speech go unnoticed?"), premise_verbs("Why did the elite give up?")
+    (('go',), ('give',))
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     >>> premise_verbs("How did the nuclear power plant referendum turn out?")  # takes only that it ended
@@ -495,13 +499,19 @@ def premise_verbs(question: str) -> tuple[str, ...]:
             words = [_IRREGULAR.get(w.lower(), w) for w in done] or words
         else:  # after "did", "will" ... the verb is bare: "did the Council members *receive*"
             words = [w for w in words if not _PLURAL.search(w)] or words
-            # "did the Kazakh media *report*": after "the", a noun the next word follows at once is
-            # the subject's, and that word the verb.
+            # "did the Kazakh media *report*", "did the Russian foreign minister Lavrov *begin*", "did
+            # the video of Tokayev's speech *go*": after "the", a noun the next word follows at once,
+            # or after names or "of", is the subject's.
             rest = re.findall(r"[\w’'-]+", m.group("rest"))
-            if len(words) > 1 and rest[:1] and rest[0].lower() in _DETERMINERS:
-                at = rest.index(words[0])
-                if at + 1 < len(rest) and rest[at + 1] == words[1]:
-                    words = words[1:]
+            if rest[:1] and rest[0].lower() in _DETERMINERS:
+                at, first = rest.index(words[0]), True
+                while len(words) > 1:
+                    nxt = rest.index(words[1], at + 1)
+                    gap = rest[at + 1 : nxt]
+                    owned = re.search(r"['’]s$", rest[at - 1])  # "Tokayev's speech": a noun
+                    if (gap or not (first or owned)) and not (gap and all(_IN_NAME_PHRASE.fullmatch(w) for w in gap)):
+                        break
+                    words, at, first = words[1:], nxt, False
         words = words[:1]
     if not words:
         return ()
@@ -525,6 +535,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
 # for granted.
 _HOW_ENDED = re.compile(r"^\s*how\s+did\s+.+?\s+(?:turn\s+out|end|go|play\s+out|work\s+out)\W*$", re.I)
 _PLURAL = re.compile(r"[^suiy’']s$", re.I)
+_IN_NAME_PHRASE = re.compile(r"(?-i:[A-Z])[\w’'-]*|of|[\w-]+['’]s", re.I)  # "Lavrov", "of", "Tokayev's"
 _DETERMINERS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their"]
 )  # "members", not "discuss", "focus" or "analysis"
