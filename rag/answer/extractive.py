@@ -61,6 +61,7 @@ from rag.answer.question import (
     left_unnamed,
     ministries,
     moved_city,
+    moved_country,
     moved_month,
     moved_route,
     moved_year,
@@ -1122,6 +1123,7 @@ def extractive_answer(
         return someone_else_text(best_text, *swapped), (), True, SAYS_OTHERWISE
     if moved := (
         moved_city(result.query, best_text)
+        or moved_country(result.query, scored[0][1].chunk.text)
         or foreign_city(result.query, best_text)
         or moved_route(result.query, best_text)
     ):

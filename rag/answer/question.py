@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -317,7 +317,7 @@ _IRREGULAR = {
     "stood": "stand", "sought": "seek", "caught": "catch", "fought": "fight", "shot": "shoot",
     "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "forbade": "forbid",
     "forbidden": "forbid", "drove": "drive", "driven": "drive", "built": "build", "spent": "spend",
-    "meant": "mean",
+    "meant": "mean", "blown": "blow", "blew": "blow",
 }  # fmt: skip
 
 
@@ -1161,6 +1161,39 @@ def moved_city(question: str, sentence: str) -> tuple[str, str] | None:
         return None  # the sentence names the question's city too
     theirs = [m.group(1) for m in _IN_CITY.finditer(sentence) if is_city(m.group(1))]
     return (theirs[0], asked[0]) if theirs else None
+
+
+# "in Russia": where a question puts what it asks about; a leading "After the meeting in
+# Kazakhstan, ..." tells of another event.
+_IN_COUNTRY = re.compile(r"\bin\s+((?-i:[A-Z])[\w’'-]+)")
+_LEADING_CLAUSE = re.compile(r"^\W*(?:after|before|since|following|during|when|while)\b[^,]*,", re.I)
+
+
+def moved_country(question: str, passage: str) -> tuple[str, str] | None:
+    """(a city of the passage and its country, the question's country) when the question puts what
+    it asks about in a country ("the petition to ban Kazakh TV channels in Russia") and the passage
+    places things only in cities of others ("rallies were held in Alma-Ata ... A petition appeared
+    ..."), in neither the question's country nor any of its cities.
+
+    >>> q = "How many signatures did the petition to ban Kazakh TV channels in Russia collect?"
+    >>> moved_country(q, "On March 6, rallies were held in Alma-Ata. A petition appeared.")
+    ('Alma-Ata (Kazakhstan)', 'Russia')
+    >>> moved_country(q, "Rallies were held in Alma-Ata and in Moscow."), moved_country("Why did he speak in Russian?", "In Almaty.")
+    (None, None)
+    >>> moved_country("After the meeting in Kazakhstan, when did they meet?", "They will meet in Minsk.") is None
+    True
+    """
+    asked = [
+        m.group(1) for m in _IN_COUNTRY.finditer(_LEADING_CLAUSE.sub(" ", question)) if m.group(1) in country_names()
+    ]
+    if not asked:
+        return None
+    country = asked[0]
+    places = [m.group(1) for m in _IN_CITY.finditer(passage)]
+    if any(_kin(p, country) or any(_kin(n, country) for n in city_country(p)) for p in places):
+        return None
+    others = [p for p in places if is_city(p) and city_country(p)]
+    return (f"{others[0]} ({city_country(others[0])[0]})", country) if others else None
 
 
 _WHICH_CITY = re.compile(r"\bwhich\s+((?-i:[A-Z])[\w’'-]+)\s+(?:city|capital|town)\b", re.I)
