@@ -122,9 +122,9 @@ WORDED_CANDIDATES = 10
 
 
 def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
-    """Candidates under the relevance floor with one sentence holding the question's words: of its
-    n words at most (n - 1) // 3 missing (none of two or three words, one of four to six), and none
-    of those a word of its names.
+    """Candidates under the relevance floor with one sentence holding the question's words (with
+    those of the sentence before it): of its n words at most (n - 1) // 3 missing (none of two or
+    three words, one of four to six), and none of those a word of its names.
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
@@ -141,8 +141,15 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     found: set[int] = set()
     for i, c in snapshot.chunks(below).items():
         rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
-        for start, end in zip(table.starts[rows].tolist(), table.ends[rows].tolist()):
-            missing = words - set(lexical_tokens(c.text[start - c.char_start : end - c.char_start]))
+        held = [
+            set(lexical_tokens(c.text[a - c.char_start : b - c.char_start]))
+            for a, b in zip(table.starts[rows].tolist(), table.ends[rows].tolist())
+        ]
+        for n, tokens in enumerate(held):
+            # A sentence read with the one before it, whose words it may give to someone: "In his
+            # opinion, the problem is how the statements of officials are broadcast in the media.
+            # “As the question is posed, so it is answered,” the expert says."
+            missing = words - tokens - (held[n - 1] if n else set())
             if len(missing) <= allowed and not missing & named:
                 found.add(i)
                 break
