@@ -278,6 +278,7 @@ SAME_AS: dict[str, str] = {
     "participate": "join",
     "award": "present grant",
     "give": "present award grant",
+    "pin": "award present give grant",  # "pin an order on him"
     "ban": "prohibit forbid",
     "prohibit": "ban forbid",
     "leave": "quit exit withdraw",
