@@ -52,12 +52,14 @@ from rag.answer.question import (
     day_in_year,
     days_late,
     described_otherwise,
+    describes_kind,
     does,
     examples_wanted,
     favoured,
     foreign_city,
     has_quantity,
     key_names,
+    kind_phrase,
     left_unnamed,
     ministries,
     moved_city,
@@ -510,6 +512,7 @@ OTHER_SOURCE = -0.05  # "..., according to Bezpalko?", and the sentence is "acco
 WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
 NAMED_KIND = 0.04  # "Which portal ...?", and the sentence names one ("the Euractiv portal")
+KIND_DESCRIBED = 0.08  # "What kind of foreign policy ...?", and the sentence says "a multi-vector foreign policy"
 REASON_GIVEN = 0.04  # a "why" question, and the sentence gives a reason ("due to", "because", "pretext")
 QUOTE_LOOKBACK = 3  # sentences back searched for the lead-in naming who speaks a quotation ("..., stated:")
 REASON_LOOKAHEAD = 3  # sentences after the best one searched for the reason a "why" question asks
@@ -573,6 +576,7 @@ class _Asked:
     source: frozenset[str] = frozenset()  # of the name in "according to <name>"
     kind: frozenset[str] = frozenset()  # of the noun in "which <kind> ...?"
     tokens: frozenset[str] = frozenset()  # of the question
+    described: tuple[str, ...] = ()  # the words of what "what kind of ...?" asks to have described
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -609,6 +613,7 @@ class _Asked:
             frozenset(lexical_tokens(m.group(1))) if (m := _ACCORDING_TO.search(question)) else frozenset(),
             asked_kind(question),
             frozenset(lexical_tokens(question)),
+            kind_phrase(question),
         )
 
 
@@ -639,6 +644,8 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += REASON_GIVEN
     if asked.kind and names_of_kind(sentence, asked.kind, asked.tokens):
         out += NAMED_KIND
+    if asked.described and describes_kind(sentence, asked.described, asked.tokens):
+        out += KIND_DESCRIBED
     if asked.source and (m := _ACCORDING_TO.search(sentence)) and not set(lexical_tokens(m.group(1))) & asked.source:
         out += OTHER_SOURCE
     if asked.who:

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -1875,6 +1875,55 @@ def asked_kind(question: str) -> frozenset[str]:
     """
     m = _WHICH_NOUN.search(question)
     return frozenset(lexical_tokens(m.group(1).split()[-1])) if m else frozenset()
+
+
+_WHAT_KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+([a-z-]+(?:\s+[a-z-]+){0,2})", re.I)
+_AUXILIARIES = frozenset(
+    ["do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should"]
+)
+
+
+def kind_phrase(question: str) -> tuple[str, ...]:
+    """The words of the thing a "what kind of ...?" question asks to have described, up to a verb's
+    auxiliary or a small word ("foreign policy" in "What kind of foreign policy does Nur-Sultan
+    adhere to?"), or ().
+
+    >>> kind_phrase("What kind of foreign policy does Nur-Sultan adhere to?"), kind_phrase("What kind of comments in the media?")
+    (('foreign', 'policy'), ('comments',))
+    >>> kind_phrase("Which policy?")
+    ()
+    """
+    m = _WHAT_KIND.search(question)
+    words = []
+    for word in m.group(1).split() if m else ():
+        if word.lower() in _AUXILIARIES or word.lower() in STOPWORDS:
+            break
+        words.append(word.lower())
+    return tuple(words)
+
+
+def describes_kind(sentence: str, phrase: tuple[str, ...], given: frozenset[str]) -> bool:
+    """Whether the sentence gives the thing of `phrase` a word of description the question (its
+    tokens `given`) does not: "adhering to a multi-vector foreign policy", "provocative,
+    tendentious comments".
+
+    >>> given = frozenset(lexical_tokens("What kind of foreign policy does Nur-Sultan adhere to?"))
+    >>> describes_kind("It adheres to a multi-vector foreign policy.", ("foreign", "policy"), given)
+    True
+    >>> describes_kind("Another point determines the foreign policy of Nur-Sultan.", ("foreign", "policy"), given)
+    False
+    """
+    if not phrase:
+        return False
+    words = _PLAIN_WORD.findall(sentence)
+    stems = [tuple(lexical_tokens(w)) for w in words]
+    wanted = [tuple(lexical_tokens(w)) for w in phrase]
+    for i in range(1, len(words) - len(phrase) + 1):
+        if stems[i : i + len(phrase)] == wanted:
+            before = words[i - 1]
+            if before.islower() and before not in STOPWORDS and not set(stems[i - 1]) & given and stems[i - 1]:
+                return True
+    return False
 
 
 def names_of_kind(sentence: str, kind: frozenset[str], given: frozenset[str]) -> bool:
