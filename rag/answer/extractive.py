@@ -903,7 +903,17 @@ def someone_else_did(
         # ... In his speech to the Russian delegation, the head of government ... decided to speak
         # Kazakh instead of Russian.": his speech is Tokayev's.
         actor, text = owner, f"{before[4]} {text}"
+    media = _MEDIA_SAY.search(text) if actor is None and asks_reason(question) else None
+    if media and verbs and verbs[0] in _SAYING and not set(lexical_tokens(media.group(1))) & asked:
+        # "Why did Kuraev say Kazakhstan will leave the EAEU?" against "In the Kazakh media, the
+        # opinion is increasingly heard that the republic will leave the EAEU ...".
+        actor = f"the {media.group(1)}"
     return (text, actor, subjects[0]) if actor else None
+
+
+# Words given to the press of a country rather than to a person: "In the Kazakh media, the opinion
+# is increasingly heard that ...", "according to the Kazakh media".
+_MEDIA_SAY = re.compile(r"\b(?:in|according\s+to)\s+the\s+((?-i:[A-Z])[\w’'-]+\s+(?:media|press|newspapers))\b", re.I)
 
 
 def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = None) -> tuple[str, str] | None:
