@@ -1126,7 +1126,10 @@ def extractive_answer(
         return premise_text(*opposite), (), True, SAYS_OTHERWISE
     # "Why did Grashchenkov say Russia is the most significant center ...?" against "... Russia is not
     # the most significant center for Kazakhstan now."
-    if denied := next(((c[4], w) for c in near if (w := said_is_denied(result.query, c[4]))), None):
+    # A lead-in ending in ':' is read with the words it introduces ("Turchak ... criticized his fellow
+    # party member: “His statement ... does not stand up to scrutiny.”").
+    read = (_with_quoted(c, snapshot) for c in near)
+    if denied := next(((t, w) for t in read if (w := said_is_denied(result.query, t))), None):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     if other := someone_else_did(result.query, assumed, scored, snapshot):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE

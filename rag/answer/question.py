@@ -966,6 +966,10 @@ _SAID_IS = re.compile(
 
 
 # What a question has someone say (group 1): "Why did Tokayev say that Russia saved Kazakhstan?"
+# "... say Zatulin's statement stands up to scrutiny?": what is said to do something, the verb, and what follows.
+_SAID_DOES = re.compile(
+    rf"\b(?:{_SAYS_IN_QUESTION})\s+(?:that\s+)?((?:[\w’'-]+\s+){{1,4}}?)((?-i:[a-z]+))s\s+([^?]+)", re.I
+)
 _SAID_THAT = re.compile(
     r"\b(?:did|does|do|has|have|had)\s+(?:the\s+[\w-]+\s+|(?-i:[A-Z])[\w’'.-]*\s+){1,4}?"
     rf"(?:{_SAYS_IN_QUESTION}|state[sd]?)\s+(?:that\s+)?([^?]+)",
@@ -1001,6 +1005,11 @@ def said_is_denied(question: str, sentence: str) -> str | None:
     'far from reality'
     >>> said_is_denied(q, "He said that Russia saved Kazakhstan in January 2022.") is None
     True
+    >>> q = "Why did Turchak say Zatulin's statement stands up to scrutiny?"
+    >>> said_is_denied(q, "“His statement about territorial issues does not stand up to scrutiny.")
+    'does not stand'
+    >>> said_is_denied(q, "His statement stands up to scrutiny.") is None
+    True
     >>> said_is_denied("How did Tokayev describe the claim that Russia saved Kazakhstan in January 2022?",
     ...     "He said that the reasoning that Russia saved Kazakhstan in January 2022 is far from reality.") is None
     True
@@ -1009,6 +1018,13 @@ def said_is_denied(question: str, sentence: str) -> str | None:
         for d in _CLAIM_DENIED.finditer(sentence):
             if claimed <= set(lexical_tokens(d.group(1))):
                 return d.group(2)
+    if (does := _SAID_DOES.search(question)) and (thing_said := lexical_tokens(does.group(1))[-1:]):
+        # "... say Zatulin's statement stands up to scrutiny?" against "His statement ... does not stand up to scrutiny."
+        after = lexical_tokens(does.group(3))[:1]
+        for d in re.finditer(rf"\b(?:does|do|did)\s+not\s+{re.escape(does.group(2))}\b", sentence, re.I):
+            before = set(lexical_tokens(sentence[max(0, d.start() - 80) : d.start()]))
+            if set(thing_said) <= before and set(after) <= set(lexical_tokens(sentence[d.end() : d.end() + 40])):
+                return d.group(0)
     m = _SAID_IS.search(question)
     if not m:
         return None
