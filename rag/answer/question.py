@@ -472,6 +472,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('chair',)
     >>> premise_verbs("Why did the Kazakh media report that Tokayev accepted the order?")  # "media" is no verb
     ('report', 'acept')
+    >>> premise_verbs("What did the 12th EU sanctions package finally include?")
+    ('includ',)
     >>> premise_verbs("Why did the Russian foreign minister Lavrov begin his speech?")
     ('begin',)
     >>> premise_verbs("Why did the video of Tokayev's speech go unnoticed?"), premise_verbs("Why did the elite give up?")
@@ -536,7 +538,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
 # for granted.
 _HOW_ENDED = re.compile(r"^\s*how\s+did\s+.+?\s+(?:turn\s+out|end|go|play\s+out|work\s+out)\W*$", re.I)
 _PLURAL = re.compile(r"[^suiy’']s$", re.I)
-_IN_NAME_PHRASE = re.compile(r"(?-i:[A-Z])[\w’'-]*|of|[\w-]+['’]s", re.I)  # "Lavrov", "of", "Tokayev's"
+# "Lavrov", "of", "Tokayev's", and an adverb before the verb ("did the package finally include")
+_IN_NAME_PHRASE = re.compile(r"(?-i:[A-Z])[\w’'-]*|of|[\w-]+['’]s|[a-z]+ly", re.I)
 _DETERMINERS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their"]
 )  # "members", not "discuss", "focus" or "analysis"
@@ -1334,7 +1337,8 @@ def _verb_like(word: str) -> bool:
     """
     lower = word.lower()
     adverb = lower.endswith("ly") and lower not in _LY_VERBS
-    return not word[:1].isupper() and not adverb and lower not in _NOT_VERBS and _stem(word) is not None
+    digits = any(c.isdigit() for c in word)  # "the 12th package"
+    return not word[:1].isupper() and not adverb and not digits and lower not in _NOT_VERBS and _stem(word) is not None
 
 
 def _stem(word: str) -> str | None:
