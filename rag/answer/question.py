@@ -33,6 +33,7 @@ from rag.search.names import (
     same_city,
     told_and_asked,
 )
+from rag.search.spelling import is_english
 from rag.search.when import MONTH_WORD, month_number
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
@@ -472,6 +473,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     ('chair',)
     >>> premise_verbs("Why did the Kazakh media report that Tokayev accepted the order?")  # "media" is no verb
     ('report', 'acept')
+    >>> premise_verbs("how did tokayev react when putin started his speech in kazakh")
+    ('react',)
     >>> premise_verbs("What did the 12th EU sanctions package finally include?")
     ('includ',)
     >>> premise_verbs("Why did the Russian foreign minister Lavrov begin his speech?")
@@ -496,6 +499,9 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         words = [m.group("done")]
     else:
         words = [w for w in re.findall(r"[\w’'-]+", m.group("rest")) if _verb_like(w)]
+        if question[1:] == question[1:].lower():
+            # "how did tokayev react ...": typed without capitals, a name is a word no dictionary has.
+            words = [w for w in words if is_english(w)] or words
         if m.group("aux").lower() in ("was", "were", "is", "are", "has", "have", "had"):
             # "was the summit *held*": an irregular participle is the verb, not the subject's noun.
             done = [w for w in words if w.lower().endswith("ed") or w.lower() in _IRREGULAR]

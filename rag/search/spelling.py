@@ -113,14 +113,15 @@ def unknown_names(question: str, snapshot) -> list[str]:
             if word and unknown:
                 run.append(word)
                 continue
-            if len(run) > 1 and not all(_is_english(w) for w in run) and not any(_is_common(w) for w in run):
+            if len(run) > 1 and not all(is_english(w) for w in run) and not any(_is_common(w) for w in run):
                 out.append(" ".join(run))
             run = []
     return out
 
 
-def _is_english(word: str) -> bool:
-    return word in _english().words
+def is_english(word: str) -> bool:
+    """Whether `word` is in symspellpy's English dictionary ("react", not "tokayev")."""
+    return word.lower() in _english().words
 
 
 def _is_common(word: str) -> bool:
