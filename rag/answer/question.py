@@ -513,14 +513,16 @@ def premise_verbs(question: str) -> tuple[str, ...]:
             # or after names or "of", is the subject's.
             rest = re.findall(r"[\w’'-]+", m.group("rest"))
             if rest[:1] and rest[0].lower() in _DETERMINERS:
-                at, first = rest.index(words[0]), True
-                while len(words) > 1:
-                    nxt = rest.index(words[1], at + 1)
-                    gap = rest[at + 1 : nxt]
-                    owned = re.search(r"['’]s$", rest[at - 1])  # "Tokayev's speech": a noun
-                    if (gap or not (first or owned)) and not (gap and all(_IN_NAME_PHRASE.fullmatch(w) for w in gap)):
+                kept = set(words)
+                at = [i for i, w in enumerate(rest) if w in kept]  # where each candidate stands
+                k = 0
+                while k + 1 < len(at):
+                    gap = rest[at[k] + 1 : at[k + 1]]
+                    owned = re.search(r"['’]s$", rest[at[k] - 1])  # "Tokayev's speech": a noun
+                    if (gap or not (k == 0 or owned)) and not (gap and all(_IN_NAME_PHRASE.fullmatch(w) for w in gap)):
                         break
-                    words, at, first = words[1:], nxt, False
+                    k += 1
+                words = [rest[at[k]]] if at else words
         words = words[:1]
     if not words:
         return ()
@@ -543,12 +545,10 @@ def premise_verbs(question: str) -> tuple[str, ...]:
 # "How did the nuclear power plant referendum turn out?": its subject's words are no verbs it takes
 # for granted.
 _HOW_ENDED = re.compile(r"^\s*how\s+did\s+.+?\s+(?:turn\s+out|end|go|play\s+out|work\s+out)\W*$", re.I)
-_PLURAL = re.compile(r"[^suiy’']s$", re.I)
+_PLURAL = re.compile(r"[^suiy’']s$", re.I)  # "members", not "discuss", "focus" or "analysis"
 # "Lavrov", "of", "Tokayev's", and an adverb before the verb ("did the package finally include")
 _IN_NAME_PHRASE = re.compile(r"(?-i:[A-Z])[\w’'-]*|of|[\w-]+['’]s|[a-z]+ly", re.I)
-_DETERMINERS = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their"]
-)  # "members", not "discuss", "focus" or "analysis"
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their"])
 _SPEECH = re.compile(
     r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*|confirm\w*|report\w*",
     re.I,
