@@ -455,14 +455,17 @@ def after_text(asked: str, newest: str) -> str:
 
 
 def quoted(sentence: str) -> str:
-    """A sentence in quotation marks, once: one that opens with a quotation mark of its own (a
-    quotation the article continues) keeps its own.
+    """A sentence in quotation marks, once: the opening mark of a quotation the article continues
+    is not doubled.
 
     >>> quoted("It  will be signed."), quoted("“Probably, leaving it will play a cruel joke.")
-    ('“It will be signed.”', '“Probably, leaving it will play a cruel joke.')
+    ('“It will be signed.”', '“Probably, leaving it will play a cruel joke.”')
     """
-    text = " ".join(sentence.split())
-    return text if text[:1] in '“"«„' else f"“{text}”"
+    text = " ".join(sentence.split()).lstrip(_OPENING_MARKS)
+    return f"“{text}”"
+
+
+_OPENING_MARKS = '“«„"'
 
 
 def premise_text(sentence: str, denial: str) -> str:
