@@ -508,21 +508,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
             words = [_IRREGULAR.get(w.lower(), w) for w in done] or words
         else:  # after "did", "will" ... the verb is bare: "did the Council members *receive*"
             words = [w for w in words if not _PLURAL.search(w)] or words
-            # "did the Kazakh media *report*", "did the Russian foreign minister Lavrov *begin*", "did
-            # the video of Tokayev's speech *go*": after "the", a noun the next word follows at once,
-            # or after names or "of", is the subject's.
-            rest = re.findall(r"[\w’'-]+", m.group("rest"))
-            if rest[:1] and rest[0].lower() in _DETERMINERS:
-                kept = set(words)
-                at = [i for i, w in enumerate(rest) if w in kept]  # where each candidate stands
-                k = 0
-                while k + 1 < len(at):
-                    gap = rest[at[k] + 1 : at[k + 1]]
-                    owned = re.search(r"['’]s$", rest[at[k] - 1])  # "Tokayev's speech": a noun
-                    if (gap or not (k == 0 or owned)) and not (gap and all(_IN_NAME_PHRASE.fullmatch(w) for w in gap)):
-                        break
-                    k += 1
-                words = [rest[at[k]]] if at else words
+            words = _past_subject(re.findall(r"[\w’'-]+", m.group("rest")), words)
         words = words[:1]
     if not words:
         return ()
@@ -540,6 +526,26 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     if _SPEECH.fullmatch(words[0]) and (said := _REPORTED.search(read, m.start("rest" if m.group("rest") else "done"))):
         stems.append(_stem(said.group(1) or said.group(2)))
     return tuple(dict.fromkeys(s for s in stems if s))
+
+
+def _past_subject(rest: list[str], words: list[str]) -> list[str]:
+    """The candidate verbs `words` of the words after "did" (`rest`) from the first that is not a
+    noun of a subject opening with "the": "did the Kazakh media *report*", "did the Russian foreign
+    minister Lavrov *begin*", "did the video of Tokayev's speech *go*". A candidate is the subject's
+    when the next follows it at once (the first only, or after a possessive: "Tokayev's speech"),
+    or after names, "of", possessives and adverbs only."""
+    if not rest or rest[0].lower() not in _DETERMINERS:
+        return words
+    kept = set(words)
+    at = [i for i, w in enumerate(rest) if w in kept]  # where each candidate stands
+    k = 0
+    while k + 1 < len(at):
+        gap = rest[at[k] + 1 : at[k + 1]]
+        owned = re.search(r"['’]s$", rest[at[k] - 1])
+        if not (all(_IN_NAME_PHRASE.fullmatch(w) for w in gap) if gap else k == 0 or owned):
+            break
+        k += 1
+    return [rest[at[k]]] if at else words
 
 
 # "How did the nuclear power plant referendum turn out?": its subject's words are no verbs it takes
@@ -1189,9 +1195,7 @@ def moved_city(question: str, sentence: str) -> tuple[str, str] | None:
     return (theirs[0], asked[0]) if theirs else None
 
 
-# "in Russia": where a question puts what it asks about; a leading "After the meeting in
-# Kazakhstan, ..." tells of another event.
-_IN_COUNTRY = re.compile(r"\bin\s+((?-i:[A-Z])[\w’'-]+)")
+# A leading "After the meeting in Kazakhstan, ..." tells of another event than the question asks.
 _LEADING_CLAUSE = re.compile(r"^\W*(?:after|before|since|following|during|when|while)\b[^,]*,", re.I)
 
 
@@ -1209,9 +1213,7 @@ def moved_country(question: str, passage: str) -> tuple[str, str] | None:
     >>> moved_country("After the meeting in Kazakhstan, when did they meet?", "They will meet in Minsk.") is None
     True
     """
-    asked = [
-        m.group(1) for m in _IN_COUNTRY.finditer(_LEADING_CLAUSE.sub(" ", question)) if m.group(1) in country_names()
-    ]
+    asked = [m.group(1) for m in _IN_CITY.finditer(_LEADING_CLAUSE.sub(" ", question)) if m.group(1) in country_names()]
     if not asked:
         return None
     country = asked[0]
@@ -1904,9 +1906,6 @@ def asked_kind(question: str) -> frozenset[str]:
 
 
 _WHAT_KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+([a-z-]+(?:\s+[a-z-]+){0,2})", re.I)
-_AUXILIARIES = frozenset(
-    ["do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should"]
-)
 
 
 def kind_phrase(question: str) -> tuple[str, ...]:
@@ -1922,7 +1921,7 @@ def kind_phrase(question: str) -> tuple[str, ...]:
     m = _WHAT_KIND.search(question)
     words = []
     for word in m.group(1).split() if m else ():
-        if word.lower() in _AUXILIARIES or word.lower() in STOPWORDS:
+        if re.fullmatch(_AUXILIARY, word, re.I) or word.lower() in STOPWORDS:
             break
         words.append(word.lower())
     return tuple(words)

@@ -141,18 +141,17 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     found: set[int] = set()
     for i, c in snapshot.chunks(below).items():
         rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
-        held = [
-            set(lexical_tokens(c.text[a - c.char_start : b - c.char_start]))
-            for a, b in zip(table.starts[rows].tolist(), table.ends[rows].tolist())
-        ]
-        for n, tokens in enumerate(held):
+        before: set[str] = set()
+        for start, end in zip(table.starts[rows].tolist(), table.ends[rows].tolist()):
+            tokens = set(lexical_tokens(c.text[start - c.char_start : end - c.char_start]))
             # A sentence read with the one before it, whose words it may give to someone: "In his
             # opinion, the problem is how the statements of officials are broadcast in the media.
             # “As the question is posed, so it is answered,” the expert says."
-            missing = words - tokens - (held[n - 1] if n else set())
+            missing = words - tokens - before
             if len(missing) <= allowed and not missing & named:
                 found.add(i)
                 break
+            before = tokens
     return found
 
 
