@@ -1876,3 +1876,33 @@ def test_a_language_is_not_given_by_the_name_of_its_country(seed_index, real_emb
             ("What language was normally spoken at these meetings until then?", "Russian had generally"),
         ],
     )
+
+
+def test_questions_the_articles_place_elsewhere_deny_or_tell_as_to_come_abstain(seed_index, real_embedder):
+    """Each abstains with the reason in its text; the true twin of each is still answered."""
+    settings, snap = seed_index
+    refused = {
+        # only to come: "leaving the Eurasian Union will play a cruel joke" ("withdraw" read as "leave")
+        "Why did Kazakhstan withdraw from the Eurasian Union?": "only as planned or under way",
+        # "the Kazakh media report", not "the Kazakh media" as a verb: "accepted" is denied by "refused"
+        "Why did the Kazakh media report that Tokayev accepted the Russian order?": "says otherwise (“refused”)",
+        # the passage places the petition in Alma-Ata, not in Russia
+        "How many signatures did the petition to ban Kazakh TV channels in Russia collect?": "not Russia",
+        # his words found speak of no sanctions
+        "What did Andrey Chebotarev say about the sanctions regime?": "speaks of the sanctions regime",
+        # the Kazakh media say so, Kuraev says it is hardly possible
+        "Why did Kuraev say Kazakhstan will leave the EAEU this year?": "of the Kazakh media, not Kuraev",
+    }
+    for q, reason in refused.items():
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and reason in a.text and a.citations == (), (q, a.text)
+    answered = {
+        "How many signatures did the petition collect?": "six thousand",
+        "What did Islam Kuraev think of the idea that Kazakhstan would leave the EAEU before the end of the year?": (
+            "hardly possible"
+        ),
+        "What kind of comments in the media did Turchak object to?": "tendentious",
+    }
+    for q, gold in answered.items():
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and gold in a.text and a.citations, (q, a.text)
