@@ -129,7 +129,7 @@ from rag.search.names import (
     place_codes,
     truecased,
 )
-from rag.search.retrieve import SearchResult, search
+from rag.search.retrieve import SearchResult, search, sources_named
 from rag.search.spelling import respelled, respelled_note, unknown_names
 from rag.search.when import MONTH_WORD, spread_note
 from rag.serialize import answer_json  # noqa: F401
@@ -511,6 +511,7 @@ TYPED_ANSWER = 0.0  # the sentence holds the kind of answer asked for (a date, a
 OTHER_PERSON = 0.05  # a "who" question, and the sentence names someone the question does not
 QUOTED_PERSON = 0.10  # a "who" question, and the sentence quotes someone the question does not name, named before it
 SELF_NAMED = -0.15  # "who did X to Y?", and the sentence names Y (not "who is Y?", whose answer does)
+NOT_THE_SOURCE = -0.25  # "..., according to Menzel?", and the sentence is from an article Menzel did not write
 OTHER_SOURCE = -0.05  # "..., according to Bezpalko?", and the sentence is "according to Kommersant"
 WORDS_OF_ANOTHER = -0.15  # "who said X?", and the sentence (or the quotation it opens) calls X "his statement"
 ADDED = 0.05  # "Besides X, what else ...?", and the sentence adds to what was said ("also", "others")
@@ -580,6 +581,9 @@ class _Asked:
     kind: frozenset[str] = frozenset()  # of the noun in "which <kind> ...?"
     tokens: frozenset[str] = frozenset()  # of the question
     described: tuple[str, ...] = ()  # the words of what "what kind of ...?" asks to have described
+    # Of the people's names, those of the asking sentence, whose words the question may ask for; none
+    # for "who" or "why" (a lead-in naming them tells neither another's act nor a reason).
+    speakers: frozenset[str] = frozenset()
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -617,6 +621,7 @@ class _Asked:
             asked_kind(question),
             frozenset(lexical_tokens(question)),
             kind_phrase(question),
+            frozenset() if who or asks_reason(question) else persons & set(lexical_tokens(asked_part)),
         )
 
 
@@ -733,6 +738,29 @@ def read_tokens(texts: list[str], i: int) -> frozenset[str]:
     return held
 
 
+def quotation_lead_in(
+    passage: str, sentences: list[tuple[int, str]], i: int, reach: int = QUOTE_LOOKBACK
+) -> int | None:
+    """For the sentence `i` of a passage's (start, text) `sentences`, when it is part of a quotation
+    (`in_quotation`): the index of the lead-in ending in ':' that opens it, at most `reach`
+    sentences back ("Pritchin explained: “Tokayev is a very experienced diplomat. ... Therefore, his
+    statements are always or almost always neutral.”" are Pritchin's words to the last).
+
+    >>> text = "Pritchin explained: “Tokayev is a diplomat. So his statements are neutral.” It rained."
+    >>> sentences = [(text.index(s), s) for s in ("Pritchin explained:", "“Tokayev", "So his", "It rained.")]
+    >>> [quotation_lead_in(text, sentences, i) for i in range(4)]
+    [None, 0, 0, None]
+    """
+    if not in_quotation(passage, sentences[i][0]):
+        return None
+    for k in range(i - 1, max(i - reach, 0) - 1, -1):
+        if sentences[k][1].rstrip().endswith(":"):
+            return k
+        if not in_quotation(passage, sentences[k][0]):
+            return None
+    return None
+
+
 _HE_DID = re.compile(r"\s*(?:he|she)\s+(?-i:[a-z]+ed)\b", re.I)
 
 
@@ -770,6 +798,8 @@ def score_sentences(
     q_tokens = set(lexical_tokens(question))
     asked = _Asked.of(question)
     naming = _articles_naming(asked.names, snapshot) if asked.names else set()
+    # "..., according to Menzel?", "What did Orda report ...?": the article it names is its source.
+    sources = sources_named(question, snapshot)
     idf = snapshot.idf(q_tokens)  # the overlap weighs only the question's tokens
     told, asked_part = told_and_asked(question)
     if told:
@@ -813,12 +843,19 @@ def score_sentences(
             if asked_vector is not None:
                 cos = max(cos, float(vectors[i] @ asked_vector))
             held = read_tokens(texts, i)
+            lead = quotation_lead_in(c.text, list(zip(starts, texts)), i) if asked.speakers else None
+            if lead is not None:
+                # "What does Pritchin say about Tokayev's statements?": "Pritchin explained: “... Therefore,
+                # his statements are always or almost always neutral.”" are his words to the last.
+                held = held | (sentence_tokens(" ".join(names_in(texts[lead]))) & asked.speakers)
             for written, asked_as in aliases:
                 held = held | asked_as if written <= held else held
             lex = _lexical_overlap(q_tokens, held, idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
             score += _adjust(asked, text, on_topic)
+            if sources and c.doc_id not in sources:
+                score += NOT_THE_SOURCE
             if asked.who_did and asked.said and _WORDS_OF_ANOTHER.search(with_quotation(texts, i)):
                 # "Which MP hinted at 'territorial issues'?" is not answered by the critic of "his
                 # statement about 'territorial issues'", whose words repeat the question's.
@@ -899,6 +936,8 @@ def someone_else_did(
     _, hit, start, end, text = told
     actor = actor_of(text, asked)
     if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
+        if theirs & sentence_tokens(lead[4]):
+            return None  # "Stanislav Pritchin, senior researcher at the Center for ..., explained:"
         actor, text = actor_of(lead[4], asked), f"{lead[4]} {text}"
     before = _neighbour(hit, start, snapshot, after=False) if actor is None else None
     if before and (owner := owner_before(text, before[4], asked)):
@@ -1222,7 +1261,8 @@ def extractive_answer(
         return UNDONE_TEXT, (), True, None
     speaker = _Asked.of(result.query).person_tokens if asks_words(result.query) else frozenset()
     authored = bool(speaker) and any(speaker & _author_tokens(p[1], docs) for p in picked)
-    if asks_words(result.query) and not authored and not any(reports_words(p[4]) for p in picked):
+    quoting = any(reports_words(p[4]) or in_quotation(p[1].chunk.text, p[2]) for p in picked)
+    if asks_words(result.query) and not authored and not quoting:
         # "What did Tokayev say in Russian at the start of his speech?" is not answered by "Shortly
         # afterwards, Tokayev switched back to Russian.": the answer is someone's words (every sentence
         # of an article is its author's: "What did Kurmanov say ...?"). They may
@@ -1426,6 +1466,8 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
         return found
     if _LEADS_BACK.match(text) or (_TALKS_OF.match(text) and asks_name(question)):
         return _neighbour(hit, start, snapshot, after=False)
+    if lead := _quoted_persons_lead(question, hit, start, text, snapshot):
+        return lead
     if after and asks_words(question) and _their_quotation_next(question, text, after[4]):
         # "What did Scholz say about Kazakhstan?": "At a meeting between Tokayev and Chancellor Olaf
         # Scholz ..., the two countries emphasized ..." is followed by his words: "“Kazakhstan is an
@@ -1506,6 +1548,19 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
+
+
+def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapshot: StoreReader):
+    """For a sentence of a quotation that names none of the people whose words the question may ask
+    for (`_Asked.speakers`): the lead-in of its quotation (`quotation_lead_in`), when that names one
+    of them ("What does Pritchin say about Tokayev's statements?": "Stanislav Pritchin ...
+    explained:" for "Therefore, his statements are always or almost always neutral.")."""
+    persons = _Asked.of(question).speakers
+    if not persons or sentence_tokens(text) & persons:
+        return None
+    back = _preceding(hit, start, snapshot, QUOTE_LOOKBACK)[::-1]
+    lead = quotation_lead_in(hit.chunk.text, [(n[2], n[4]) for n in back] + [(start, text)], len(back))
+    return back[lead] if lead is not None and sentence_tokens(back[lead][4]) & persons else None
 
 
 # "... in response to the limit?", "... in retaliation for ...": asks what answered an act.
@@ -1677,6 +1732,15 @@ def _following(hit: Hit, pos: int, snapshot: StoreReader, n: int) -> list:
     while len(out) < n and (nxt := _neighbour(hit, pos, snapshot, after=True)):
         out.append(nxt)
         pos = nxt[3]
+    return out
+
+
+def _preceding(hit: Hit, pos: int, snapshot: StoreReader, n: int) -> list:
+    """Up to n sentences of the hit's passage that end at or before position `pos`, nearest first."""
+    out = []
+    while len(out) < n and (prev := _neighbour(hit, pos, snapshot, after=False)):
+        out.append(prev)
+        pos = prev[2]
     return out
 
 

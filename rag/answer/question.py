@@ -2870,9 +2870,10 @@ def answer_type_fits(question: str, sentence: str) -> bool:
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
-# "1,700 wagons of Russian grain", "wagons with coal": a count of containers and what they hold.
+# "1,700 wagons of Russian grain", "wagons with coal": a count of containers and what they hold;
+# not how much ("settlements with a mostly Russian population").
 _HOLDING = re.compile(
-    r"\b((?-i:[a-z]){3,}s)\s+(?:of|with|carrying|full\s+of|loaded\s+with)\s+(?:[\w-]+\s+)??((?-i:[a-z]){3,})\b",
+    r"\b((?-i:[a-z]){3,}s)\s+(?:of|with|carrying|full\s+of|loaded\s+with)\s+(?:[\w-]+\s+)??(?![a-z]+ly\b)((?-i:[a-z]){3,})\b",
     re.I,
 )
 
@@ -2908,6 +2909,9 @@ def other_contents(question: str, sentence: str) -> tuple[str, str] | None:
     >>> other_contents("How much Kazakh gas went to Europe?", "This is the main route for Kazakh oil to Europe.")
     ('oil', 'gas')
     >>> other_contents("What about fertiliser?", "Lift sanctions on fertilizers and seeds.") is None
+    True
+    >>> other_contents("What about settlements with a mostly Russian population?",
+    ...     "Settlements with a predominantly Russian population had little to do with it.") is None
     True
     """
     held = set(lexical_tokens(sentence))

@@ -205,7 +205,7 @@ def search(
         sc, fits = _time_boosted(sc, hint, snapshot, settings.time_boost)
         notes += (f"Passages from {hint.describe()} were preferred.",) if fits else ()
 
-    if named := _sources_named(query, snapshot):
+    if named := sources_named(query, snapshot):
         sc = _source_boosted(sc, named, snapshot, SOURCE_BOOST)
 
     t = time.perf_counter()
@@ -301,7 +301,7 @@ def _time_boosted(sc: _Scores, hint: TimeHint, snapshot: StoreReader, boost: flo
 SOURCE_BOOST = 0.15
 
 
-def _sources_named(query: str, snapshot: StoreReader) -> frozenset[str]:
+def sources_named(query: str, snapshot: StoreReader) -> frozenset[str]:
     """The articles whose outlet (every word of it longer than two letters: "Frontier Post",
     "Orda" for "Orda.kz") or author's surname the question's asking sentence names: "Frontier Post
     says ... What share does the article on the speech give?" asks about another article."""

@@ -1906,3 +1906,17 @@ def test_questions_the_articles_place_elsewhere_deny_or_tell_as_to_come_abstain(
     for q, gold in answered.items():
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and gold in a.text and a.citations, (q, a.text)
+
+
+def test_an_article_named_as_the_source_is_the_one_answering(seed_index, real_embedder):
+    """ "What share of Kazakhstan's population are Russians, according to Menzel?" was answered from
+    the Frontier Post ("almost 20%"): the question names the author of another article, whose own
+    sentence ("around 20 percent") scored lower. Named by its outlet, the Frontier Post answers."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("According to Bettina Menzel, what share of Kazakhstan's people are Russian?", "around 20 percent"),
+            ("What share of the people of Kazakhstan are Russians, according to the Frontier Post?", "almost 20%"),
+        ],
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.index.lexical import fold, lexical_tokens
-from rag.search.retrieve import _sources_named, mmr, rrf, search
+from rag.search.retrieve import mmr, rrf, search, sources_named
 
 pytestmark = pytest.mark.slow
 
@@ -139,7 +139,7 @@ def test_a_question_naming_an_outlet_or_author_lifts_that_article(seed_index, re
     assert not found()  # the outlet is metadata, in no passage's words
     # The outlet or author's surname of the asking sentence names the article; one the question only
     # recalls before asking about another article names none.
-    assert _sources_named("What does Bettina Menzel write about the speech?", snap) == {SPEECH}
-    assert _sources_named("What did Orda report about the visit?", snap) == {GERMANY}
+    assert sources_named("What does Bettina Menzel write about the speech?", snap) == {SPEECH}
+    assert sources_named("What did Orda report about the visit?", snap) == {GERMANY}
     told = "Frontier Post says 3.5 million Russians live there. What share does the speech article give?"
-    assert _sources_named(told, snap) == frozenset()
+    assert sources_named(told, snap) == frozenset()

@@ -311,6 +311,29 @@ def scores(tiny, tmp_path, fake_embedder):
     return of
 
 
+def test_words_asked_of_someone_read_back_to_the_lead_in_naming_them(tiny):
+    """A sentence deep in a quotation is shown with the lead-in naming whose words they are, when the
+    question asks for that person's words; a "why" or "who" question, or one naming someone else,
+    joins nothing of it (the lead-in gives no reason and no one new)."""
+    snap, sentence = tiny
+    best = sentence("And if not, then everything is possible.”")
+    lead = "Thus, Konstantin Zatulin, a deputy of the Duma, stated:"
+    assert _complement("According to Zatulin, what becomes possible without friendship?", *best, snap)[4] == lead
+    for other in ("Why did Zatulin say everything is possible?", "What does Kuraev say is possible?"):
+        joined = _complement(other, *best, snap)
+        assert joined is None or joined[4] != lead, other
+
+
+def test_a_quoted_sentence_is_read_with_the_name_of_its_speaker(scores):
+    """Asked for Zatulin's words, every sentence of his quotation holds his name ("... stated: “They
+    know ... And if not, then everything is possible.”"); the sentence after the quotation does not."""
+    asked, other = scores("What does Zatulin think is possible?"), scores("What does Kuraev think is possible?")
+    inside = "And if not, then everything is possible.”"
+    after = "This was also noted by the economist Nikita Mendkovich."
+    assert asked[inside] - other[inside] > 0.05
+    assert asked[after] == pytest.approx(other[after], abs=0.02)
+
+
 def test_a_who_question_scores_up_a_quotation_whose_speaker_is_named_before_it(scores, monkeypatch):
     """A quotation answers "who said ...?" with its lead-in: it scores `QUOTED_PERSON` more, as a
     sentence naming someone else would; a sentence outside a quotation, or a question that is no
