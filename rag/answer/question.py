@@ -235,6 +235,7 @@ _DENY_SPAN = 2  # content words after a denial that it governs: "not recognize",
 # Words a denial reaches across to its verb: "not to be awarded", "not officially joined".
 _PASSED_OVER = frozenset({"to", "be", "been", "being", "have", "has", "had", "the", "a", "an",
                           "any", "either", "ever", "even", "yet", "also"})  # fmt: skip
+_CRITICISM = "criticize criticise condemn indecent tactless provocation mock ridicule rebuke slam accuse blame insult"
 # Verbs whose opposite an article may use instead of "not ...": a premise word (left) is
 # contradicted by a sentence using a word of its right side. Read as stems (`lexical_tokens`).
 OPPOSITES: dict[str, str] = {
@@ -252,7 +253,10 @@ OPPOSITES: dict[str, str] = {
     "attend": "skip boycott refuse decline",
     "confirm": "deny denied refute",
     "admit": "deny denied",
-    "praise": "criticize condemn",
+    # Praise is denied by criticism and by words that condemn: "called Toqayev's behavior “indecent”".
+    "praise": _CRITICISM,
+    "commend": _CRITICISM,
+    "applaud": _CRITICISM,
     "win": "lost lose defeat",
     "won": "lost lose defeat",
     "allow": "ban forbid forbade prohibit",
@@ -698,6 +702,11 @@ _AFTER_WORDS = re.compile(
 
 
 _AFTER_WORDS_ONE = re.compile(rf"\b((?-i:[a-z])+\s+(?-i:[a-z])+)\s+({_NAME_RUN})")
+
+
+# Peoples of a part of the world rather than of a country: "his European colleagues" are not his
+# Chinese ones.
+_REGION_PEOPLES = frozenset({"european", "asian", "african", "american", "arab", "western", "eastern"})
 
 
 def _surname(name: str) -> bool:
@@ -1273,6 +1282,8 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     >>> substituted_name("What did the Kazakh president say to the Russian president?",
     ...     "The Russian president listened as the Kazakh president spoke.") is None
     True
+    >>> substituted_name("What did Tokayev assure his Chinese colleagues?", "Tokayev assured his European colleagues.")
+    ('“European colleagues”', '“Chinese colleagues”')
     >>> substituted_name("Which monument to Pushkin will go up in Astana?",  # a surname alone
     ...     "They announced the erection of a monument to Mustafa Kemal Ataturk.")
     ('Mustafa Kemal Ataturk', 'Pushkin')
@@ -1313,7 +1324,7 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
                     and set(lexical_tokens(after.group(1))) & set(asked)
                 )
             ]
-            theirs = [t for t in theirs if place_aliases(t) or is_language(t)]
+            theirs = [t for t in theirs if place_aliases(t) or is_language(t) or t.lower() in _REGION_PEOPLES]
         else:
             if not (people(name) or _surname(name)):
                 continue  # a person after the same words: "a joint press conference with Emmanuel Macron"
@@ -1435,6 +1446,8 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     'not participate'
     >>> contradicts(premise_verbs("Why was the spy released?"), "The committee reports the arrest of an agent.")
     'arrest'
+    >>> contradicts(premise_verbs("Why did Mardan praise Toqayev's behaviour?"), "Mardan called it “indecent”.")
+    'indecent'
     >>> contradicts(premise_verbs("Which streets were renamed?"), "None of the Kazakh officials are renaming anything.")
     'None of the Kazakh officials are renaming'
     >>> verbs = premise_verbs("What do Kazakh officials want to leave room for?")
