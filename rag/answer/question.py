@@ -848,7 +848,8 @@ def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
     return None
 
 
-_ABOUT = re.compile(r"\babout\s+([^?.;]+)", re.I)
+# "... say about Y?", "What was X's opinion of Y?": what someone's words are asked on.
+_ABOUT = re.compile(r"\b(?:about|(?:opinion|views?|stance|position)\s+(?:of|on))\s+([^?.;]+)", re.I)
 
 
 def topic_place_missing(question: str, text: str) -> str | None:
@@ -866,6 +867,8 @@ def topic_place_missing(question: str, text: str) -> str | None:
     'Kyrgyz'
     >>> topic_place_missing("What does Nesmiyan say about the CSTO?", "Kazakhstan does not recognize any territories.")
     'CSTO'
+    >>> topic_place_missing("What was Kuraev's opinion of trade with China?", "We want to be friends with everyone.")
+    'China'
     """
     m = _ABOUT.search(question) if asks_words(question) else None
     named = names_in(text) if m else []
