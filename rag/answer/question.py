@@ -25,6 +25,7 @@ from rag.search.names import (
     city_country,
     country_names,
     is_city,
+    is_country_code,
     is_language,
     key_names,
     mentioned,
@@ -2387,10 +2388,12 @@ def names_a_place(sentence: str, asked: frozenset[str], known: bool | str = True
     False
     >>> names_a_place("Plants will be built in the Republic of Kazakhstan.", asked, known="city")  # no city
     False
+    >>> names_a_place("Their leaders went to the USA.", asked, known="city")
+    False
     """
     for name in new_names(sentence, asked):
-        if known == "city" and not is_city(name) and _country_words(name):
-            continue  # "Which Kazakh city ...?" is not answered by "the Republic of Kazakhstan"
+        if known == "city" and not is_city(name) and (_country_words(name) or is_country_code(name)):
+            continue  # "Which Kazakh city ...?" is not answered by "the Republic of Kazakhstan", nor by "the USA"
         if (known and place_aliases(name)) or re.search(_AT_PLACE + re.escape(name), sentence):
             return True
     return False

@@ -252,6 +252,20 @@ def place_codes(name: str) -> tuple[str, ...]:
     return _countries().get(" ".join(lexical_tokens(name)), ((), ()))[1]
 
 
+def is_country_code(name: str) -> bool:
+    """Whether `name` is, as written, a country's upper-case abbreviation ("USA", "UK").
+
+    >>> is_country_code("USA"), is_country_code("usa"), is_country_code("CSTO")
+    (True, False, False)
+    """
+    return name in _country_codes()
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(c for _names, codes in _countries().values() for c in codes)
+
+
 @functools.cache
 def _languages() -> frozenset[str]:
     """The names of the 184 languages with a two-letter ISO 639-1 code, folded ("kazakh", "russian",
