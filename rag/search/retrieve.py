@@ -5,6 +5,7 @@ nothing rather than noise.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -121,10 +122,15 @@ def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> s
 WORDED_CANDIDATES = 10
 
 
+_HEDGES = re.compile(r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b", re.I)
+
+
 def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
     """Candidates under the relevance floor with one sentence holding the question's words (with
-    those of the sentence before it): of its n words at most (n - 1) // 3 missing (none of two or
-    three words, one of four to six), and none of those a word of its names.
+    those of the two sentences before it): of its n words at most (n - 1) // 3 missing (none of two
+    or three words, one of four to six), and none of those a word of its names. "How many" and
+    adverbs in -ly ("supposedly", "roughly") are the question's asking and hedging, no words the
+    evidence need hold.
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
@@ -133,7 +139,8 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     "Where were the 50 mines from the Crimean War found?" is not that sentence's question.
     """
     table = snapshot.sentences
-    words = set(lexical_tokens(query))
+    # "How many" asks, "supposedly" hedges: neither is a word the evidence need hold.
+    words = set(lexical_tokens(_HEDGES.sub(" ", query)))
     if table is None or len(words) < 2 or not below:
         return set()
     named = set(lexical_tokens(" ".join(key_names(query))))
@@ -142,6 +149,7 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     for i, c in snapshot.chunks(below).items():
         rows = table.rows_in(c.doc_id, c.char_start, c.char_end)
         before: set[str] = set()
+        last: set[str] = set()
         for start, end in zip(table.starts[rows].tolist(), table.ends[rows].tolist()):
             tokens = set(lexical_tokens(c.text[start - c.char_start : end - c.char_start]))
             # A sentence read with the one before it, whose words it may give to someone: "In his
@@ -151,7 +159,7 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
             if len(missing) <= allowed and not missing & named:
                 found.add(i)
                 break
-            before = tokens
+            before, last = tokens | last, tokens
     return found
 
 

@@ -1920,3 +1920,11 @@ def test_an_article_named_as_the_source_is_the_one_answering(seed_index, real_em
             ("What share of the people of Kazakhstan are Russians, according to the Frontier Post?", "almost 20%"),
         ],
     )
+
+
+def test_a_passage_under_the_floor_is_found_by_the_words_of_its_sentences(seed_index, real_embedder):
+    """ "Roughly how many mines were found near the port?" abstained: the passage on the oil route
+    has a low cosine to it, and its sentence on the mines ("... since 50 mines from the times of
+    the Great Patriotic War were accidentally found ...") names the port two sentences earlier,
+    while "how many" and "roughly" counted as words the evidence had to hold."""
+    _answers_with(seed_index, real_embedder, [("Roughly how many mines were found near the port?", "50 mines")])
