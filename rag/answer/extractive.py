@@ -813,6 +813,8 @@ def score_sentences(
         for a, w in (cities_written_otherwise(question, snapshot) if cities is None else cities)
     ]
     fits = answer_type_check(question) if typed else (lambda _text: True)
+    # The question's verb of saying, which any verb of saying in a sentence answers.
+    saying = q_tokens & _SAYING_TOKENS if asks_words(question) else frozenset()
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
     reads_on = not asks_name(question)
@@ -850,6 +852,8 @@ def score_sentences(
                 held = held | (sentence_tokens(" ".join(names_in(texts[lead]))) & asked.speakers)
             for written, asked_as in aliases:
                 held = held | asked_as if written <= held else held
+            if saying and _SAID.search(text) and asked.speakers & held:
+                held = held | saying  # "What did Putin say ...?": "Putin explained that ..." says it
             lex = _lexical_overlap(q_tokens, held, idf)
             score = 0.55 * cos + 0.30 * lex + 0.15 * hit.scores_by_method.get("dense", 0.0)
             on_topic = not asked.names or c.doc_id in naming
@@ -865,6 +869,9 @@ def score_sentences(
             out.append((score, hit, start, end, text))
     out.sort(key=lambda x: -x[0])
     return out
+
+
+_SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
 
 
 def close_to_best(scored: list) -> list:

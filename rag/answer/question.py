@@ -586,12 +586,15 @@ def premise_subject(question: str) -> list[str]:
     ([], [])
     >>> premise_subject("Why did Putin speak Kazakh in Astana?")  # in a why question, a surname alone
     ['Putin']
+    >>> premise_subject("What did Askar Zhambakin say about Russian IT companies?")
+    ['Askar Zhambakin']
     """
     m = _PREMISE.match(question)
     if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
         return []
     start = " ".join(m.group("rest").split()[:6])
-    names = [n for n in names_in(start) if " " in n]
+    # Not a people's word and an abbreviation: "What did Zhambakin say about Russian IT companies?"
+    names = [n for n in names_in(start) if " " in n and not all(w.isupper() or place_aliases(w) for w in n.split())]
     if not names and re.match(r"\s*why\b", question, re.I):
         # Not a country, a city, a language or an abbreviation ("Why did NATO ...?").
         names = [n for n in names_in(start) if not (place_aliases(n) or is_city(n) or is_language(n) or n.isupper())]
@@ -891,11 +894,18 @@ def topic_missing(question: str, text: str) -> str | None:
     'the sanctions regime'
     >>> topic_missing(q, "He said it would follow the sanctions.") is None, topic_missing("What did he say?", "No.") is None
     (True, True)
+    >>> topic_missing("What does Mardan say Russians should do about Toqayev?", "We need to inform him, Mardan said.") is None
+    True
     """
     m = _ABOUT.search(question) if asks_words(question) else None
     if not m or not (words := set(lexical_tokens(m.group(1)))):
         return None
+    if _PERSON_ONLY.fullmatch(m.group(1).strip()) and not place_aliases(m.group(1).strip()):
+        return None  # words about a person may call him "he" ("We need to inform him, Mardan said.")
     return None if words & set(lexical_tokens(text)) else m.group(1).strip()
+
+
+_PERSON_ONLY = re.compile(r"(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?")
 
 
 # "... signed it together with Moscow?": the partner the question gives to what was done.

@@ -1928,3 +1928,11 @@ def test_a_passage_under_the_floor_is_found_by_the_words_of_its_sentences(seed_i
     the Great Patriotic War were accidentally found ...") names the port two sentences earlier,
     while "how many" and "roughly" counted as words the evidence had to hold."""
     _answers_with(seed_index, real_embedder, [("Roughly how many mines were found near the port?", "50 mines")])
+
+
+def test_a_question_of_what_someone_said_is_answered_by_any_verb_of_saying(seed_index, real_embedder):
+    """ "What did Tokayev say at SPIEF?" was answered with Turchak's words on "Tokaev's words ...
+    uttered the day before at SPIEF": only the question's own "say" counted as a word held, and
+    "Tokayev, in the presence of Putin, said that his country would not recognize ..." scored lower
+    than a sentence holding "words". Any verb of saying given to the one asked about now holds it."""
+    _answers_with(seed_index, real_embedder, [("What did Tokayev say at SPIEF?", "would not recognize")])
