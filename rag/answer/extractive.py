@@ -54,6 +54,7 @@ from rag.answer.question import (
     described_otherwise,
     describes_kind,
     does,
+    done_in_part,
     examples_wanted,
     favoured,
     foreign_city,
@@ -105,6 +106,7 @@ from rag.answer.question import (
     swapped_parties,
     swapped_roles,
     taken_as_undone,
+    takes_whole,
     tells_of,
     told_and_asked,
     topic_missing,
@@ -895,6 +897,12 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
         near = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
         if done := next(((s, w) for s in near if (w := does(undone, s))), None):
             return done
+    if takes_whole(question):
+        # "Why did Tokayev deliver his entire address in Kazakh?" against "... initially decided to
+        # speak Kazakh instead of Russian": what was done in part was not done whole.
+        near = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
+        if part := next(((s, w) for s in near if (w := done_in_part(s))), None):
+            return part
     question = premise_question(question)  # "Since X signed it, when ...?" takes "X signed it"
     verbs = premise_verbs(question)
     against = favoured(question, verbs)

@@ -376,6 +376,33 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     return tuple(s for m in found if (s := _stem(m.group(1))))
 
 
+# "his whole speech", "the entire address", "throughout": a question taking an act as done whole.
+_WHOLE = re.compile(r"\b(?:whole|entire|throughout)\b", re.I)
+# A sentence telling an act done only in part: "initially decided to speak Kazakh", "switched back".
+_IN_PART = re.compile(
+    r"\b(?:initially|at\s+first|at\s+the\s+(?:start|beginning)|switched\s+back|partly|in\s+part)\b", re.I
+)
+
+
+def takes_whole(question: str) -> bool:
+    """Whether the question takes an act as done whole: "Why did he give his whole speech in Kazakh?".
+
+    >>> takes_whole("Why did Tokayev deliver his entire address in Kazakh?"), takes_whole("Why did he speak Kazakh?")
+    (True, False)
+    """
+    return bool(_WHOLE.search(told_and_asked(question)[1]))
+
+
+def done_in_part(sentence: str) -> str | None:
+    """The words of `sentence` that tell an act done only in part ("initially"), or None.
+
+    >>> done_in_part("He initially decided to speak Kazakh instead of Russian."), done_in_part("He spoke Kazakh.")
+    ('initially', None)
+    """
+    m = _IN_PART.search(sentence)
+    return m.group(0) if m else None
+
+
 def does(verbs: tuple[str, ...], sentence: str) -> str | None:
     """The word of `sentence` that says one of `verbs` was done, undenied ("switched" in "Tokayev
     switched back to Russian", not in "... without switching"), or None.

@@ -1936,3 +1936,15 @@ def test_a_question_of_what_someone_said_is_answered_by_any_verb_of_saying(seed_
     "Tokayev, in the presence of Putin, said that his country would not recognize ..." scored lower
     than a sentence holding "words". Any verb of saying given to the one asked about now holds it."""
     _answers_with(seed_index, real_embedder, [("What did Tokayev say at SPIEF?", "would not recognize")])
+
+
+def test_an_act_taken_as_done_whole_is_denied_by_one_done_in_part(seed_index, real_embedder):
+    """ "Why did Tokayev make his entire speech to the Russian delegation in Kazakh?" was answered
+    with "... initially decided to speak Kazakh instead of Russian": he switched back. Asked without
+    "entire", the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Tokayev make his entire speech to the Russian delegation in Kazakh?", "(“initially”)")],
+        [("Why did Tokayev speak Kazakh to the Russian delegation?", "initially decided to speak Kazakh")],
+    )
