@@ -3002,7 +3002,10 @@ _COUNTRY_WORD = re.compile(r"\b(?-i:[A-Z])[\w’']+")  # "Kazakh-Russian": two
 # The people a question counts, by their country's word: "How many Uzbeks ...?", "What share of the
 # population are Ukrainians?". Not "Which Russian paper ...?": a Russian paper is named without it.
 _PEOPLE_ASKED = re.compile(
-    r"\bhow\s+many\s+((?-i:[A-Z])[\w’'-]+s)\b|\b(?:are|were)\s+((?-i:[A-Z])[\w’'-]+s)\s*\?", re.I
+    r"\bhow\s+many\s+((?-i:[A-Z])[\w’'-]+s)\b|\b(?:are|were)\s+((?-i:[A-Z])[\w’'-]+s)\s*\?|"
+    # "What percentage of Kazakhstan's population is Kazakh?": a people by its adjective.
+    r"\b(?:share|percent(?:age)?|proportion)\b.*\b(?:is|was)\s+((?-i:[A-Z])[\w’'-]+)\s*\?",
+    re.I,
 )
 
 
@@ -3017,15 +3020,23 @@ def other_people(question: str, sentence: str) -> tuple[str, str] | None:
     True
     >>> other_people("Which Russian paper reported it?", "According to Kommersant, shipments from Kazakhstan fell.") is None
     True
+    >>> other_people("What percentage of Kazakhstan's population is Kazakh?", "Three million Russians live in Kazakhstan.")
+    ('Russians', 'Kazakh')
+    >>> other_people("What share of Kazakhstan's population is Russian?", "Three million Russians live in Kazakhstan.") is None
+    True
     """
     m = _PEOPLE_ASKED.search(question)
-    asked = m and (m.group(1) or m.group(2))
-    if not asked or not _country_words(asked):
+    asked = m and (m.group(1) or m.group(2) or m.group(3))
+    if not asked or not _country_words(asked) or asked in country_names():
         return None
     countries = [w for w in _COUNTRY_WORD.findall(sentence) if _country_words(w)]
-    if any(_kin(c, asked) for c in countries):
+    # The country whose population is asked about names no people of it: "Three and a half million
+    # Russians live in Kazakhstan" counts no Kazakhs.
+    owner = owner_place(question)
+    people = [c for c in countries if not (owner and c in country_names() and _kin(c, owner))]
+    if any(_kin(c, asked) for c in people):
         return None
-    return next(((c, asked) for c in countries if c not in question), None)
+    return next(((c, asked) for c in people if c not in question), None)
 
 
 _OWNER = re.compile(
