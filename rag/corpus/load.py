@@ -12,6 +12,7 @@ footers, repeated titles), not rules for particular files.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,9 @@ from rag.errors import BadDocument
 from rag.records import Document, sha256_bytes
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+# What the index records of the cleaning its articles had: an article cleaned by an older version
+# is read again at the next ingest. 2: words a hyphen breaks are joined (`mend_split_words`).
+CLEANER_VERSION = 2
 
 # ---------------------------------------------------------------- loading and decoding
 
@@ -512,7 +516,47 @@ def parse_text(raw: str, hints: dict[str, Any] | None = None) -> dict[str, Any]:
             meta[key] = value
     if meta["date"]:
         meta["date"] = parse_date(str(meta["date"]))  # yyyy-mm-dd or none: "yesterday" dates nothing
-    return {"text": "\n\n".join(kept), **meta}
+    return {"text": mend_split_words("\n\n".join(kept)), **meta}
+
+
+# A word broken by a hyphen, its second part in lower case: "sta-tes", "Kaz-akhstan", "n-or".
+_SPLIT_WORD = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
+ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"  # symspellpy's English word counts
+
+
+def mend_split_words(text: str) -> str:
+    """The text with words that a hyphen breaks joined again: "Kaz-akhstan and Russia, as sta-tes
+    with the longest border" (a line break's hyphen left in the middle of a word). A part is joined
+    to the next when the whole is a word of the text itself or of the English dictionary, and its
+    parts are not both words: "see-saw", "re-export", "non-recognition" and "multi-vector" stay.
+
+    >>> mend_split_words("Kaz-akhstan and Russia, as sta-tes with a see-saw policy, n-or a re-export ban in Kazakhstan.")
+    'Kazakhstan and Russia, as states with a see-saw policy, nor a re-export ban in Kazakhstan.'
+    >>> mend_split_words("Russian-speaking, coal-fired, multi-vector, Alma-Ata, 500-600")
+    'Russian-speaking, coal-fired, multi-vector, Alma-Ata, 500-600'
+    """
+    if "-" not in text:
+        return text
+    own = {w.casefold() for w in _WORD.findall(text)}
+    english = english_words()
+
+    def mend(m: re.Match) -> str:
+        first, second = m.group(1), m.group(2)
+        whole = (first + second).casefold()
+        if not second[0].islower() or whole not in own | english:
+            return m.group(0)
+        return m.group(0) if first.casefold() in english and second in english else first + second
+
+    return _SPLIT_WORD.sub(mend, text)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The 82,765 words of symspellpy's English dictionary, in lower case."""
+    from importlib.resources import files
+
+    lines = (files("symspellpy") / ENGLISH_DICTIONARY).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split(" ", 1)[0] for line in lines if line)
 
 
 def _clean_line(line: str) -> str:

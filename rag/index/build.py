@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from rag.config import Settings
-from rag.corpus.load import SUPPORTED_SUFFIXES, load_document
+from rag.corpus.load import CLEANER_VERSION, SUPPORTED_SUFFIXES, load_document
 from rag.errors import BadDocument, IndexCorrupt, IndexMismatch, RagError
 from rag.index import stores, wire
 from rag.index.chunk import chunk_document, sentence_spans
@@ -430,7 +430,14 @@ def _parse_and_chunk(
             out.skipped[f.doc_id] = {"sha256": f.sha256, "reason": f.error}
             continue
         old = prev_docs.get(f.doc_id)
-        unchanged = bool(old and old["sha256"] == f.sha256 and f.doc_id in prev_chunks and not rebuild)
+        # An article cleaned by an older cleaner is read again: its text may read otherwise now.
+        unchanged = bool(
+            old
+            and old["sha256"] == f.sha256
+            and old.get("cleaner") == CLEANER_VERSION
+            and f.doc_id in prev_chunks
+            and not rebuild
+        )
         if unchanged:
             doc = prev.document(f.doc_id)
         else:
@@ -516,6 +523,7 @@ def _doc_entry(doc: Document, text_hash: str, n_chunks: int) -> dict[str, Any]:
         "text_sha256": text_hash,
         "title": doc.title,
         "chunks": n_chunks,
+        "cleaner": CLEANER_VERSION,
         **doc.meta,
     }
 
@@ -762,7 +770,9 @@ def index_status(settings: Settings) -> IndexStatus:
     new = tuple(sorted(set(files) - set(known)))
     # A skipped file that is gone changes nothing the index serves (it vanished mid-ingest, say).
     removed = tuple(sorted(set(known) - set(files) - set(manifest.skipped)))
-    changed = tuple(sorted(k for k in set(files) & set(known) if files[k] != known[k]))
+    # An article cleaned by an older cleaner (`CLEANER_VERSION`) is read again, as a changed file is.
+    recleaned = {k for k, e in manifest.documents.items() if e.get("cleaner") != CLEANER_VERSION}
+    changed = tuple(sorted(k for k in set(files) & set(known) if files[k] != known[k] or k in recleaned))
     return IndexStatus(True, bool(new or removed or changed), new, changed, removed, manifest)
 
 

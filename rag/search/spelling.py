@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
+from rag.corpus.load import ENGLISH_DICTIONARY
 from rag.index.lexical import STOPWORDS, lexical_tokens
 
 COMMON_COUNT = 1_000_000  # uses in the dictionary's counts from which a word is common English
@@ -32,7 +33,7 @@ def _english():
     from symspellpy import SymSpell
 
     speller = SymSpell(max_dictionary_edit_distance=1)
-    speller.load_dictionary(str(files("symspellpy") / "frequency_dictionary_en_82_765.txt"), 0, 1)
+    speller.load_dictionary(str(files("symspellpy") / ENGLISH_DICTIONARY), 0, 1)
     return speller
 
 

@@ -37,12 +37,13 @@ def _hits(result) -> list[tuple[int, int, str]]:
     return [(h.rank, int(h.chunk.chunk_id), h.chunk.doc_id) for h in result.hits]
 
 
-# Recorded with the functions before the engine existed (search, answer_question on open_index).
+# Recorded with the functions before the engine existed (search, answer_question on open_index); the
+# BM25 score again after words a hyphen breaks were joined (the corpus's word counts changed).
 @pytest.mark.parametrize(
     ("options", "expected", "top_score"),
     [
         ({"k": 5}, [(1, 1, ASTANA), (2, 38, POLIT), (3, 30, POLIT), (4, 5, ASTANA), (5, 33, POLIT)], 0.79822),
-        ({"k": 2, "mode": "bm25"}, [(1, 1, ASTANA), (2, 30, POLIT)], 3.803545),
+        ({"k": 2, "mode": "bm25"}, [(1, 1, ASTANA), (2, 30, POLIT)], 3.782372),
         ({"k": 3, "mode": "dense", "mmr": True}, [(1, 38, POLIT), (2, 5, ASTANA), (3, 24, ORDA)], 0.41964),
     ],
 )
@@ -80,7 +81,9 @@ IDS_WITH_HISTORY = [25, 5, 21, 2, 41]
 def test_ask_takes_the_chat_history(engine):
     # "he" leans on the last turn: the retrieval query gains its names, which the answer reports.
     answer = engine.ask("What did he say?", history=[("Who is Tokayev?", "Tokayev is the president.")], k=5)
-    assert answer.question == "What did he say?" and answer.abstained  # the fake model finds no answer
+    # Tokayev's words: a sentence giving him a verb of saying answers "What did he say?".
+    assert answer.question == "What did he say?" and not answer.abstained
+    assert "Toqayev" in answer.text and "said" in answer.text
     result = engine.search("What did he say? (Tokayev)", k=5)
     searched = result.hits or result.nearest  # an abstention shows the hits, or the nearest when none passed
     assert [h.chunk.chunk_id for h in answer.hits] == [h.chunk.chunk_id for h in searched] == IDS_WITH_HISTORY
