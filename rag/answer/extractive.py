@@ -76,6 +76,7 @@ from rag.answer.question import (
     only_asked_for,
     only_to_come,
     other_contents,
+    other_mode,
     other_pair,
     other_parties,
     other_people,
@@ -1203,6 +1204,7 @@ def extractive_answer(
         or moved_country(result.query, scored[0][1].chunk.text)
         or foreign_city(result.query, best_text)
         or moved_route(result.query, best_text)
+        or other_mode(result.query, best_text, scored[0][1].chunk.text)
     ):
         return someone_else_text(best_text, *moved), (), True, SAYS_OTHERWISE
     # "Why did Kazakhstan rename a street in Astana after Putin?": a close sentence renames it to

@@ -852,6 +852,41 @@ def moved_route(question: str, sentence: str) -> tuple[str, str] | None:
     return (theirs[0], asked[0]) if theirs else None
 
 
+# Ways goods travel, each by its words: a question sending cargo by air is not answered by the
+# tons sent by rail.
+_MODES = {
+    "air": "air airport airports aircraft plane planes flights aviation",
+    "rail": "rail rails railway railways railroad railroads train trains",
+    "sea": "sea seaport seaports ship ships shipping tanker tankers maritime",
+    "road": "road roads truck trucks lorry lorries highway highways",
+    "pipeline": "pipeline pipelines",
+}
+_MODE_WORD = {w: mode for mode, words in _MODES.items() for w in words.split()}
+_ROUTED = re.compile(r"\b(?:through|via|by|over|across)\s+(?:the\s+)?(?:[\w-]+\s+)?([a-z]+)\b", re.I)
+
+
+def other_mode(question: str, sentence: str, passage: str) -> tuple[str, str] | None:
+    """(the sentence's word, the question's) when the question sends something by one way of
+    transport ("How many tons of cargo went through airports?") and the sentence by another ("...
+    was sent via Russian railways"), its passage having no word of the question's way.
+
+    >>> q, told = "How many tons of Kazakh cargo went through airports?", "Most cargo was sent via Russian railways."
+    >>> other_mode(q, told, told + " Through seaports, 13 million.")
+    ('railways', 'airports')
+    >>> other_mode("How much cargo went through seaports?", told, told + " Through seaports, 13 million.") is None
+    True
+    >>> other_mode("What went through the port?", told, told) is None  # "port" is no way of transport
+    True
+    """
+    asked = next((m.group(1) for m in _ROUTED.finditer(question) if m.group(1).lower() in _MODE_WORD), None)
+    if asked is None:
+        return None
+    words = [w for w in re.findall(r"[a-z]+", sentence.lower()) if w in _MODE_WORD]
+    if not words or any(_MODE_WORD.get(w) == _MODE_WORD[asked.lower()] for w in re.findall(r"[a-z]+", passage.lower())):
+        return None
+    return words[0], asked
+
+
 # "president of Kyrgyzstan": a post, or anything, of a place named.
 _OF_PLACE = re.compile(rf"\b([a-z][\w-]*)\s+of\s+(?:the\s+)?({_NAME_RUN})", re.I)
 
