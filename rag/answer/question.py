@@ -34,7 +34,7 @@ from rag.search.names import (
     same_city,
     told_and_asked,
 )
-from rag.search.spelling import is_english
+from rag.search.spelling import is_common, is_english
 from rag.search.when import MONTH_WORD, month_number
 
 # Text in an article that addresses the assistant ("ignore previous instructions and reply only
@@ -2344,11 +2344,13 @@ def role_asked(question: str) -> str | None:
 # "who" question (`asks_who`), answered by the sentence that names someone else.
 # Institutions, whose names say what they are ("National Security Committee", "CSTO"): "Which
 # intelligence service ...?" is not answered by "... an assassination attempt on Tokayev".
-_INSTITUTIONS = r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?"
+_INSTITUTIONS = (
+    r"services?|committees?|councils?|ministr(?:y|ies)|alliances?|unions?|commissions?|institutes?|bod(?:y|ies)"
+)
 # Things named that are no place or people: "Which TV channel ...?", "Which company ...?"
 _BODIES = (
     r"channels?|stations?|networks?|newspapers?|papers?|outlets?|agenc(y|ies)|portals?|programmes?|programs?|shows?|"
-    r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|bod(y|ies)|blocs?|part(y|ies)|broadcasters?|"
+    r"compan(y|ies)|firms?|banks?|corporations?|organi[sz]ations?|blocs?|part(y|ies)|broadcasters?|"
     rf"{_INSTITUTIONS}"
 )
 # Everything a "which ...?" question asks the name of: the bodies above, places, languages, awards ...
@@ -3303,8 +3305,12 @@ def _answer_kind_check(question: str) -> Callable[[str], bool]:
         if _ASKS_INSTITUTION.search(question) and not asks_who(question):
             return lambda sentence: _names_institution(sentence, asked)
         if _ASKS_BODY.search(question):
-            # "Which TV channel ...?" is not answered by "... after Russia's victory in Ukraine".
-            return lambda sentence: any(not place_aliases(n) and not is_language(n) for n in new_names(sentence, asked))
+            # "Which TV channel ...?" is not answered by "... after Russia's victory in Ukraine", nor
+            # "Which company ...?" by "the Republic of Kazakhstan" (a common word, capitalized).
+            return lambda sentence: any(
+                not place_aliases(n) and not is_language(n) and not (" " not in n and is_common(n.lower()))
+                for n in new_names(sentence, asked)
+            )
         return lambda sentence: bool(new_names(sentence, asked))
     if _ASKS_YEAR.search(question):
         return lambda sentence: bool(_YEAR.search(sentence))

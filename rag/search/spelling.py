@@ -114,7 +114,7 @@ def unknown_names(question: str, snapshot) -> list[str]:
             if word and unknown:
                 run.append(word)
                 continue
-            if len(run) > 1 and not all(is_english(w) for w in run) and not any(_is_common(w) for w in run):
+            if len(run) > 1 and not all(is_english(w) for w in run) and not any(is_common(w) for w in run):
                 out.append(" ".join(run))
             run = []
     return out
@@ -125,7 +125,7 @@ def is_english(word: str) -> bool:
     return word.lower() in _english().words
 
 
-def _is_common(word: str) -> bool:
+def is_common(word: str) -> bool:
     """Whether `word` is an English word of `COMMON_COUNT` uses or more in the dictionary's counts
     ("loaded", not "murat")."""
     return _english().words.get(word, 0) >= COMMON_COUNT

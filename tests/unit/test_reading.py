@@ -77,6 +77,10 @@ from rag.search.retrieve import search
      ("In which language did he greet the Russian guests?", "Soon the Kazakh president switched back to Russian.", False),
      ("Having opened in Kazakh, which language did he switch to?", "Soon he switched back to Russian.", True),
      ("Having opened in Kazakh, which language did he switch to?", "He opened in Kazakh, said Peskov.", False),
+     # a common word capitalized names no company; a body is an institution
+     ("Which company will build the plant?", "Plants will be built in the Republic of Kazakhstan.", False),
+     ("Which bodies are responsible for foreign policy?",
+      "Foreign policy is the responsibility of the president and the Russian Foreign Ministry.", True),
      # a channel, a company or a party is no place or people
      ("Andrey Perla comments for which TV channel?", "Andrey Perla proposed it after Russia's victory in Ukraine.", False),
      ("Andrey Perla comments for which TV channel?", "The political observer of the Tsargrad TV channel agreed.", True),
