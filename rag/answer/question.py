@@ -1360,6 +1360,8 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
     True
     >>> substituted_name("What did Tokayev assure his Chinese colleagues?", "Tokayev assured his European colleagues.")
     ('“European colleagues”', '“Chinese colleagues”')
+    >>> substituted_name("What is the Kazakh IT company building the platform called?", "They dropped the Russian company Sber.")
+    ('“Russian company”', '“Kazakh company”')
     >>> substituted_name("Which monument to Pushkin will go up in Astana?",  # a surname alone
     ...     "They announced the erection of a monument to Mustafa Kemal Ataturk.")
     ('Mustafa Kemal Ataturk', 'Pushkin')
@@ -1376,7 +1378,10 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
 
     def then(m: re.Match) -> str:  # the noun after the thing named, if it goes on: "language *policy*"
         word = m.group(3) or ""
-        return word.lower() if lexical_tokens(word) and word.lower() not in _NOT_VERBS else ""
+        # Not a verb: "the Kazakh IT company *building* the platform"
+        return (
+            word.lower() if lexical_tokens(word) and word.lower() not in _NOT_VERBS and not word.endswith("ing") else ""
+        )
 
     pairs = [(m.group(1), m.group(2), "after", then(m)) for m in _OF_NAME.finditer(question)]
     # The question may name the person by one word: "Which monument to Pushkin will be erected?"
@@ -1385,6 +1390,7 @@ def substituted_name(question: str, sentence: str) -> tuple[str, str] | None:
         if not lexical_tokens(words) or words.split()[-1].lower() in _NOT_VERBS:
             continue  # "with the", "Russia through": no words of the question's own for a name to go with
         if side == "after":
+            name = re.sub(r"(?:\s+[A-Z]{2,})+$", "", name)  # "the Kazakh IT company": a Kazakh company
             if not (place_aliases(name) or is_language(name)):
                 continue  # a people or place named with a thing: "the Kazakh delegation"
             theirs = [
