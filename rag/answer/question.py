@@ -357,6 +357,23 @@ _REFUSED_TO = re.compile(r"\b(?:refus|declin|fail)\w*\s+to\s+([a-z]{3,})\b", re.
 _STOPPED = re.compile(r"\b(?:stop(?:s|ped)?|quit|ceased?)\s+([a-z]{3,}ing)\b", re.I)
 
 
+# "Why did Kazakhstan halt its deliveries of appliances to Russia?": what no longer goes, by its noun.
+_HALTED = re.compile(
+    r"\b(?:stop|halt|cease|suspend|end)(?:s|ed|ped)?\s+(?:(?:its|their|the|his|her|all)\s+)?"
+    r"(deliveries|shipments|supplies|exports|sales|imports)\b",
+    re.I,
+)
+# The verbs that tell such goods still going: "Kazakhstan is reportedly sending household appliances".
+_GOODS_VERBS = {
+    "deliveries": "deliver send ship supply",
+    "shipments": "ship send deliver",
+    "supplies": "supply send deliver ship",
+    "exports": "export send ship sell",
+    "sales": "sell",
+    "imports": "import buy",
+}
+
+
 def taken_as_undone(question: str) -> tuple[str, ...]:
     """Stems of what a question takes for granted was not done: "... in Kazakh *without switching*
     to Russian?" (an article saying he "switched back to Russian" denies it).
@@ -371,9 +388,12 @@ def taken_as_undone(question: str) -> tuple[str, ...]:
     ('svitch',)
     >>> taken_as_undone("Why did Kazakhstan stop sending household appliances to Russia?")
     ('send',)
+    >>> taken_as_undone("Why did Kazakhstan halt its deliveries of appliances to Russia?")
+    ('deliv', 'send', 'ship', 'supli')
     """
     found = [*_WITHOUT.finditer(question), *_REFUSED_TO.finditer(question), *_STOPPED.finditer(question)]
-    return tuple(s for m in found if (s := _stem(m.group(1))))
+    halted = [w for m in _HALTED.finditer(question) for w in _GOODS_VERBS[m.group(1).lower()].split()]
+    return tuple(dict.fromkeys(s for w in [*(m.group(1) for m in found), *halted] if (s := _stem(w))))
 
 
 # "his whole speech", "the entire address", "throughout": a question taking an act as done whole.
