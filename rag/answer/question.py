@@ -276,6 +276,9 @@ OPPOSITES: dict[str, str] = {
     "quit": "remain stay member part",
     "withdraw": "remain stay member part",
     "ban": "allow permit introduce adopt",
+    "expel": "chairman chair host admit welcome",
+    "exclude": "chairman chair host admit welcome",
+    "boycott": "attend host participate chairman",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
@@ -1550,6 +1553,8 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     'arrest'
     >>> contradicts(premise_verbs("Why did Mardan praise Toqayev's behaviour?"), "Mardan called it “indecent”.")
     'indecent'
+    >>> contradicts(premise_verbs("Why did the OTS expel Kazakhstan?"), "Kazakhstan became the chairman of the OTS.")
+    'chairman'
     >>> contradicts(premise_verbs("Which streets were renamed?"), "None of the Kazakh officials are renaming anything.")
     'None of the Kazakh officials are renaming'
     >>> verbs = premise_verbs("What do Kazakh officials want to leave room for?")
