@@ -279,6 +279,8 @@ OPPOSITES: dict[str, str] = {
     "expel": "chairman chair host admit welcome",
     "exclude": "chairman chair host admit welcome",
     "boycott": "attend host participate chairman",
+    "delete": "viral",  # "the video ... went viral on social media"
+    "remove": "viral",
 }
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
