@@ -1302,7 +1302,7 @@ def extractive_answer(
         # of an article need not be named in it); such sentences are another's words ("What did
         # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
         picked = [p for p in picked if speaker & (sentence_tokens(p[1].chunk.text) | _author_tokens(p[1], docs))]
-        if not picked:
+        if not picked or not any(_gives_words_of(speaker, p, snapshot, docs) for p in picked):
             return WORDS_TEXT, (), True, None
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
@@ -1412,6 +1412,29 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
 # the translated articles also use for "for instance" ("Thus, Konstantin Zatulin ... stated:").
 _CONSEQUENCE = re.compile(r"^\W*(therefore|hence|consequently|that is why|this is why|which is why)\b", re.I)
+
+
+def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReader, docs) -> bool:
+    """Whether a picked sentence gives the words of someone named by `speaker` (tokens): they wrote
+    its article, or it, the sentence after it or one of the `QUOTE_LOOKBACK` before it reports
+    words (`reports_words`) and names them, or gives them to "he", "the expert", "the Chancellor"
+    (a passage that names them: see the caller). "What did Tokayev say in his interview with
+    Kommersant?" is not answered by "So, according to Kommersant, the shipment of oil ... has
+    already been limited", nor "What did Putin say in Kazakh?" by Tokayev's speech."""
+    _, hit, start, end, text = picked
+    if speaker & _author_tokens(hit, docs):
+        return True
+    after = _neighbour(hit, end, snapshot, after=True)
+    window = [n[4] for n in _preceding(hit, start, snapshot, QUOTE_LOOKBACK)] + [text] + ([after[4]] if after else [])
+    return any(
+        reports_words(s)
+        and (speaker & sentence_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _SAID_THE.search(s))
+        for s in window
+    )
+
+
+# "He recalled that ...": words given to the one named before.
+_HE_SAID = re.compile(rf"\s*(?:he|she)\s+(?:\w+ly\s+)?{SPEAKING}\b", re.I)
 
 
 def _author_tokens(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:

@@ -1948,3 +1948,15 @@ def test_an_act_taken_as_done_whole_is_denied_by_one_done_in_part(seed_index, re
         [("Why did Tokayev make his entire speech to the Russian delegation in Kazakh?", "(“initially”)")],
         [("Why did Tokayev speak Kazakh to the Russian delegation?", "initially decided to speak Kazakh")],
     )
+
+
+def test_what_someone_said_is_answered_only_by_sentences_giving_their_words(seed_index, real_embedder):
+    """ "What did Putin say in Kazakh at the Astana meeting?" was answered with the information
+    campaign before his visit: a passage naming Putin, no sentence of it giving his words. Words
+    given to someone by name, or to "the expert" in a passage naming him, still answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did Putin say in Kazakh at the Astana meeting?", "None of the sentences found reports what was said.")],
+        [("What did Peskov say about the order?", "was not going to present any orders")],
+    )
