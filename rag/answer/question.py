@@ -1919,7 +1919,7 @@ def asks_who_did(question: str) -> bool:
     >>> asks_who_did("Who organized the rallies in Alma-Ata?"), asks_who_did("Who is Anatoly Nesmiyan?")
     (True, False)
     """
-    return asks_who(question) and not _WHO_IS.search(question.strip())
+    return asks_who(question) and not (_WHO_IS.search(question.strip()) and not _WHO_WAS_THE.search(question))
 
 
 _WHO_IS = re.compile(r"(?:^|[.?!]\s+)who\s+(is|was|are|were)\b", re.I)
@@ -2300,9 +2300,17 @@ def after_wh_phrase(question: str) -> str:
     ' shared a video of Putin?'
     >>> after_wh_phrase("Who on Tsargrad TV said so of Kazakhstan?")  # where the person is, not whom it is about
     'said so of Kazakhstan?'
+    >>> after_wh_phrase("who was the duma guy that hinted at territorial issues")
+    'hinted at territorial issues'
     """
     m = _ASKS_WHO.search(question)
-    return question[m.end() :] if m else question
+    rest = question[m.end() :] if m else question
+    # "who was the duma guy that hinted at ...?" asks as "which duma member hinted at ...?" does.
+    return rest[w.end() :] if m and (w := _WHO_WAS_THE.match(rest)) else rest
+
+
+# "Who was the duma guy that ...", "who is the official who ...": a "which" question by another name.
+_WHO_WAS_THE = re.compile(r"\s*(?:is|was|are|were)\s+the\s+(?:[\w'’-]+\s+){1,4}?(?:that|who)\s+", re.I)
 
 
 _BACK_TO_PERSON = re.compile(r"\b(him|her|his|them|their)\b", re.I)
