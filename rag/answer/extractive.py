@@ -1303,7 +1303,15 @@ def extractive_answer(
         # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
         picked = [p for p in picked if speaker & (sentence_tokens(p[1].chunk.text) | _author_tokens(p[1], docs))]
         if not picked or not any(_gives_words_of(speaker, p, snapshot, docs) for p in picked):
-            return WORDS_TEXT, (), True, None
+            # A close runner-up may give them, by name: "What did Tokayev say about the DPR at SPIEF?" is
+            # closest to Turchak's words on "Tokaev's words about the status of the DPR and LPR,
+            # uttered the day before at SPIEF"; "... Tokayev ... said that his country would not
+            # recognize ..." gives his.
+            near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+            theirs = next((c for c in near if speaker & sentence_tokens(c[4]) and reports_words(c[4])), None)
+            if theirs is None:
+                return WORDS_TEXT, (), True, None
+            picked = _pick(result.query, [theirs], snapshot)
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.

@@ -3306,10 +3306,17 @@ def reports_words(sentence: str) -> bool:
     False
     >>> reports_words('The president put forward the motto “Turkic era!” or "TURKTIME!" at the summit.')
     False
+    >>> reports_words("Fuel to the fire was added by the words of Tokaev, uttered by him in an interview.")
+    False
     """
     ends = sentence.rstrip()[-1:] in _ENDS_SENTENCE or bool(_ENDS_SAID.search(sentence))
-    # A name or term in quotation marks ("the triple “gas union”") is nobody's words.
-    return ends and bool(_REPORTS_WORDS.search(_QUOTED_TERM.sub(lambda m: m.group(1) or m.group(2), sentence)))
+    # A name or term in quotation marks ("the triple “gas union”") is nobody's words, and a verb of
+    # saying in the passive says nothing of words ("Fuel to the fire was added by ...").
+    plain = _PASSIVE_SAID.sub(" ", _QUOTED_TERM.sub(lambda m: m.group(1) or m.group(2), sentence))
+    return ends and bool(_REPORTS_WORDS.search(plain))
+
+
+_PASSIVE_SAID = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:added|noted|continued|pointed)\b", re.I)
 
 
 _QUOTED_TERM = re.compile(
