@@ -141,6 +141,7 @@ ANSWER_MODES = ("extractive", "llm")
 ABSTAIN_TEXT = "The articles don't say. None of the passages found answers this question."
 WORDS_TEXT = "The articles don't say. None of the sentences found reports what was said."
 HOLDER_TEXT = "The articles don't say. None of the sentences found names who it is."
+PHOTO_TEXT = "The articles don't say. None of the photo credits found is for a photo of that."
 UNDONE_TEXT = "The articles don't say. None of the sentences found says it was not done."
 ADVICE_TEXT = (
     "The articles are news reports and give no advice on this. None of the passages found answers this question."
@@ -528,12 +529,17 @@ QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence m
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
 NEGATED = 0.06  # the question asks what was denied or not done, and the sentence negates ("does not ...")
+PHOTO_CREDIT = 0.20  # the question asks about a photo, and the sentence is a caption with its credit
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
 
+_ASKS_PHOTOGRAPHER = re.compile(
+    r"\bwho\s+(?:took|shot|made|is\s+credited\s+(?:with|for))\b.*\b(?:photo|photograph|picture|image)s?\b", re.I
+)
+_ASKS_PHOTO = re.compile(r"\b(?:photo|photograph|picture|image|caption)s?\b", re.I)
 _CREDIT = re.compile(r"©|\bphoto\s*:|\bphotograph\s*:|\bimage\s*:", re.I)
 _CLOSERS = "\"'”»’)]"  # after a sentence's last stop: "...said.” (Reuters.)"
 _SAID = re.compile(SPEAKING, re.I)
@@ -587,6 +593,7 @@ class _Asked:
     # Of the people's names, those of the asking sentence, whose words the question may ask for; none
     # for "who" or "why" (a lead-in naming them tells neither another's act nor a reason).
     speakers: frozenset[str] = frozenset()
+    photo: bool = False  # asks about a photo: its caption and credit answer, not headings to pass over
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -625,6 +632,7 @@ class _Asked:
             frozenset(lexical_tokens(question)),
             kind_phrase(question),
             frozenset() if who or asks_reason(question) else persons & set(lexical_tokens(asked_part)),
+            bool(_ASKS_PHOTO.search(question)),
         )
 
 
@@ -642,7 +650,13 @@ def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
 
 def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     """Score changes for what the question asks, beyond similarity (see the constants)."""
-    out = HEADING if is_heading(sentence) else 0.0
+    if asked.photo and _CREDIT.search(sentence) and asked.person_tokens <= sentence_tokens(sentence):
+        # "Who took the photo of Putin and Tokayev?": "Russian President Vladimir Putin ... with his
+        # Kazakh counterpart Kassym-Jomart Tokayev. © IMAGO/Pavel Bednyakov/ITAR-TASS", not the photo
+        # of Toqayev and Scholz.
+        out = PHOTO_CREDIT
+    else:
+        out = HEADING if is_heading(sentence) else 0.0
     if not on_topic:
         out += OFF_TOPIC_ARTICLE
     if asked.typed:
@@ -1246,6 +1260,12 @@ def extractive_answer(
         # "Which city hosted the Turkic summit in 2022?" against "... on November 3, the 10th summit
         # of the Organization of Turkic States (OTS) was held in Astana" in an article of 2023-11-10.
         return month_text(picked[0][4], *dated), (), True, SAYS_OTHERWISE
+    pictured = _Asked.of(result.query).person_tokens
+    if _ASKS_PHOTOGRAPHER.search(result.query) and not any(
+        _CREDIT.search(c[4]) and pictured <= sentence_tokens(c[4]) for c in scored
+    ):
+        # "Who took the photo of Macron and Tokayev?": no credit found is for a photo of them.
+        return PHOTO_TEXT, (), True, None
     if asks_holder(result.query) and not any(
         _names_someone_else(result.query, p[4]) and names_post(result.query, p[4]) for p in picked
     ):

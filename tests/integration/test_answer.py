@@ -1960,3 +1960,18 @@ def test_what_someone_said_is_answered_only_by_sentences_giving_their_words(seed
         [("What did Putin say in Kazakh at the Astana meeting?", "None of the sentences found reports what was said.")],
         [("What did Peskov say about the order?", "was not going to present any orders")],
     )
+
+
+def test_a_question_about_a_photo_is_answered_by_its_caption_and_credit(seed_index, real_embedder):
+    """ "Who took the picture of Putin with Tokayev?" was answered with the information campaign
+    before Putin's visit: captions were read as headings, passed over. The caption naming both
+    answers with its credit; a photo of people no caption names is refused."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Who took the photo of Erdogan and Tokayev?", "None of the photo credits found")],
+        [
+            ("Who took the picture of Putin with Tokayev?", "IMAGO/Pavel Bednyakov"),
+            ("Who took the photo of Toqayev and Scholz?", "photo: Akorda"),
+        ],
+    )
