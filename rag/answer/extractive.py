@@ -1187,9 +1187,15 @@ def extractive_answer(
     # partner and ally", unless a close sentence uses the question's word of the same thing ("Germany
     # is our enemy" is said of Germany).
     near = close_to_best(scored)
-    if called := next(((c[4], w) for c in near if (w := called_otherwise(result.query, c[4]))), None):
+    # The best sentence's complement is read too: "At a meeting between Tokayev and Chancellor Olaf
+    # Scholz ..." is shown with his words after it ("“Kazakhstan is an important partner for us ...”").
+    joined = _complement(result.query, *scored[0][1:], snapshot) if called_thing(result.query) else None
+    told_with = [c[4] for c in near] + ([joined[4]] if joined else [])
+    if called := next(((t, w) for t in told_with if (w := called_otherwise(result.query, t))), None):
         told, (theirs, asked) = called
-        word, thing = set(lexical_tokens(asked)), set(lexical_tokens(called_thing(result.query) or ""))
+        # The word it is called, not whose ("an enemy of Germany": "enemy").
+        word = set(lexical_tokens(re.split(r"\s+(?:of|for|to)\s+", asked)[0]))
+        thing = set(lexical_tokens(called_thing(result.query) or ""))
         if not any(word & sentence_tokens(c[4]) and thing & sentence_tokens(c[4]) for c in near):
             return premise_text(told, theirs), (), True, SAYS_OTHERWISE
     # "Why did Pritchin call Tokayev an inexperienced diplomat?" against "... Tokayev is a very

@@ -1975,3 +1975,16 @@ def test_a_question_about_a_photo_is_answered_by_its_caption_and_credit(seed_ind
             ("Who took the photo of Toqayev and Scholz?", "photo: Akorda"),
         ],
     )
+
+
+def test_what_the_question_calls_something_is_read_against_the_words_shown_with_the_answer(seed_index, real_embedder):
+    """ "Why did Chancellor Olaf Scholz call Kazakhstan an enemy of Germany?" was answered with his
+    meeting with Tokayev, shown with his words after it: "“Kazakhstan is an important partner for
+    us ...”". The words joined to the best sentence are read for what it is called, and "Germany"
+    in another sentence is not the question's word for Kazakhstan ("enemy" is)."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Chancellor Olaf Scholz call Kazakhstan an enemy of Germany?", "(“partner”)")],
+        [("Why did Scholz call Kazakhstan an important partner?", "important partner for us")],
+    )
