@@ -897,13 +897,16 @@ def close_to_best(scored: list) -> list:
     return [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
 
 
-def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
+def premise_denied(question: str, scored: list, snapshot: StoreReader | None = None) -> tuple[str, str] | None:
     """(sentence, its denying words) when one of the `PREMISE_READ` best sentences (those within
     `RUNNER_UP_MARGIN` of the best) denies what the question takes for granted (`contradicts`) and
     none of them says it (`affirms`): "Why did Kazakhstan help Russia circumvent sanctions?" is not
     refused on "... does not intend to help circumvent them" while another sentence found says it
-    "is presumably helping to circumvent"."""
+    "is presumably helping to circumvent". With `snapshot`, the sentence the answer would join to
+    the best one is read too ("He dubbed the matter ..." is shown with "Viktor Shatskikh's
+    statements ... turned out to be just as tactless")."""
     best = [c[4] for c in close_to_best(scored)]
+    asked = question
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
     if undone:
@@ -929,6 +932,10 @@ def premise_denied(question: str, scored: list) -> tuple[str, str] | None:
         return next(iter(asked_for.items()))
     if any(affirms(verbs, sentence, against) for sentence in best):
         return None
+    # Only a denial is read in the joined sentence: what it says was done may be another act ("...
+    # refused to cooperate with Sber ... | it was decided with NIT JSC to make a platform ...").
+    if snapshot is not None and (joined := _complement(asked, *scored[0][1:], snapshot)):
+        best = [*best, joined[4]]
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 
 
@@ -1181,7 +1188,9 @@ def extractive_answer(
     # Scored again only for a question that takes something for granted.
     assumed = premise_verbs(premise_question(result.query))
     takes = taken_as_undone(result.query) or assumed
-    if denied := premise_denied(result.query, scored) or (takes and premise_denied(result.query, untyped_scores())):
+    if denied := premise_denied(result.query, scored, snapshot) or (
+        takes and premise_denied(result.query, untyped_scores(), snapshot)
+    ):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     # "Why did Tokayev call Russia an enemy ...?" against "... having called Russia a strategic
     # partner and ally", unless a close sentence uses the question's word of the same thing ("Germany

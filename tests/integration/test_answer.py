@@ -1988,3 +1988,15 @@ def test_what_the_question_calls_something_is_read_against_the_words_shown_with_
         [("Why did Chancellor Olaf Scholz call Kazakhstan an enemy of Germany?", "(“partner”)")],
         [("Why did Scholz call Kazakhstan an important partner?", "important partner for us")],
     )
+
+
+def test_a_premise_is_read_against_the_sentence_joined_to_the_best_one(seed_index, real_embedder):
+    """ "Why did Shatskikh praise the five Central Asian countries?" was answered with "He dubbed the
+    matter “the five Central Asian Cats ...”", shown with the sentence its "He" points back to:
+    "Viktor Shatskikh's statements ... turned out to be just as tactless". A denial there counts."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did Shatskikh praise the five Central Asian countries?", "(“tactless”)")],
+        [("How did Shatskikh describe the five Central Asian leaders?", "Cats twitching their tails")],
+    )
