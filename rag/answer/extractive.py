@@ -1468,7 +1468,11 @@ def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReade
     if speaker & _author_tokens(hit, docs):
         return True
     after = _neighbour(hit, end, snapshot, after=True)
-    window = [n[4] for n in _preceding(hit, start, snapshot, QUOTE_LOOKBACK)] + [text] + ([after[4]] if after else [])
+    window = (
+        [n[4] for n in _following(hit, start, snapshot, QUOTE_LOOKBACK, after=False)]
+        + [text]
+        + ([after[4]] if after else [])
+    )
     return any(
         reports_words(s)
         and (speaker & sentence_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _SAID_THE.search(s))
@@ -1641,7 +1645,7 @@ def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapsho
     persons = _Asked.of(question).speakers
     if not persons or sentence_tokens(text) & persons:
         return None
-    back = _preceding(hit, start, snapshot, QUOTE_LOOKBACK)[::-1]
+    back = _following(hit, start, snapshot, QUOTE_LOOKBACK, after=False)[::-1]
     lead = quotation_lead_in(hit.chunk.text, [(n[2], n[4]) for n in back] + [(start, text)], len(back))
     return back[lead] if lead is not None and sentence_tokens(back[lead][4]) & persons else None
 
@@ -1809,21 +1813,13 @@ def _new_quantities(question: str, sentence: str) -> set[float]:
     return set(quantities(sentence)) - set(quantities(question))
 
 
-def _following(hit: Hit, pos: int, snapshot: StoreReader, n: int) -> list:
-    """Up to n sentences of the hit's passage that start at or after position `pos`."""
+def _following(hit: Hit, pos: int, snapshot: StoreReader, n: int, after: bool = True) -> list:
+    """Up to n sentences of the hit's passage that start at or after position `pos` (or, not
+    `after`, that end at or before it), nearest first."""
     out = []
-    while len(out) < n and (nxt := _neighbour(hit, pos, snapshot, after=True)):
+    while len(out) < n and (nxt := _neighbour(hit, pos, snapshot, after=after)):
         out.append(nxt)
-        pos = nxt[3]
-    return out
-
-
-def _preceding(hit: Hit, pos: int, snapshot: StoreReader, n: int) -> list:
-    """Up to n sentences of the hit's passage that end at or before position `pos`, nearest first."""
-    out = []
-    while len(out) < n and (prev := _neighbour(hit, pos, snapshot, after=False)):
-        out.append(prev)
-        pos = prev[2]
+        pos = nxt[3] if after else nxt[2]
     return out
 
 
