@@ -906,7 +906,7 @@ def premise_denied(question: str, scored: list, snapshot: StoreReader | None = N
     the best one is read too ("He dubbed the matter ..." is shown with "Viktor Shatskikh's
     statements ... turned out to be just as tactless")."""
     best = [c[4] for c in close_to_best(scored)]
-    asked = question
+    as_asked = question  # before `premise_question` keeps only what it takes for granted
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
     if undone:
@@ -934,7 +934,7 @@ def premise_denied(question: str, scored: list, snapshot: StoreReader | None = N
         return None
     # Only a denial is read in the joined sentence: what it says was done may be another act ("...
     # refused to cooperate with Sber ... | it was decided with NIT JSC to make a platform ...").
-    if snapshot is not None and (joined := _complement(asked, *scored[0][1:], snapshot)):
+    if snapshot is not None and (joined := _complement(as_asked, *scored[0][1:], snapshot)):
         best = [*best, joined[4]]
     return next(((s, d) for s in best if (d := contradicts(verbs, s, against))), None)
 

@@ -537,15 +537,17 @@ def mend_split_words(text: str) -> str:
     """
     if "-" not in text:
         return text
-    own = {w.casefold() for w in _WORD.findall(text)}
     english = english_words()
+    own: set[str] = set()  # the text's words, read at the first whole the dictionary lacks
 
     def mend(m: re.Match) -> str:
         first, second = m.group(1), m.group(2)
         whole = (first + second).casefold()
-        if not second[0].islower() or whole not in own | english:
+        if not second[0].islower() or first.casefold() in english and second.casefold() in english:
             return m.group(0)
-        return m.group(0) if first.casefold() in english and second in english else first + second
+        if whole not in english and not own:
+            own.update(w.casefold() for w in _WORD.findall(text))
+        return first + second if whole in english or whole in own else m.group(0)
 
     return _SPLIT_WORD.sub(mend, text)
 
