@@ -1337,13 +1337,16 @@ def extractive_answer(
         # of an article need not be named in it); such sentences are another's words ("What did
         # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
         picked = [p for p in picked if speaker & (sentence_tokens(p[1].chunk.text) | _author_tokens(p[1], docs))]
-        if not picked or not any(_gives_words_of(speaker, p, snapshot, docs) for p in picked):
+        # Whose words: the one the question has speak ("What did Recep Erdogan say about Russia at the
+        # Turkic summit?": Erdogan, not "Turkic"), else every person it names.
+        said_by = frozenset(t for n in premise_subject(result.query) for t in sentence_tokens(n)) or speaker
+        if not picked or not any(_gives_words_of(said_by, p, snapshot, docs) for p in picked):
             # A close runner-up may give them, by name: "What did Tokayev say about the DPR at SPIEF?" is
             # closest to Turchak's words on "Tokaev's words about the status of the DPR and LPR,
             # uttered the day before at SPIEF"; "... Tokayev ... said that his country would not
             # recognize ..." gives his.
             near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
-            theirs = next((c for c in near if speaker & sentence_tokens(c[4]) and reports_words(c[4])), None)
+            theirs = next((c for c in near if said_by & sentence_tokens(c[4]) and reports_words(c[4])), None)
             if theirs is None:
                 return WORDS_TEXT, (), True, None
             picked = _pick(result.query, [theirs], snapshot)
@@ -1474,10 +1477,15 @@ def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReade
         + ([after[4]] if after else [])
     )
     return any(
-        reports_words(s)
-        and (speaker & sentence_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _SAID_THE.search(s))
+        reports_words(s) and (speaker & sentence_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _said_the(s))
         for s in window
     )
+
+
+def _said_the(sentence: str) -> bool:
+    """A quotation its end gives to "the <title>": "“Kazakhstan is an important partner ...,” said
+    the Chancellor at the time." (not "... to “Anadoly”, announced the opening of a park")."""
+    return sentence.lstrip()[:1] in _OPENING_MARKS and bool(_SAID_THE.search(sentence))
 
 
 # "He recalled that ...": words given to the one named before.

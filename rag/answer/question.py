@@ -3308,15 +3308,20 @@ def reports_words(sentence: str) -> bool:
     False
     >>> reports_words("Fuel to the fire was added by the words of Tokaev, uttered by him in an interview.")
     False
+    >>> reports_words("At the call of Recep Erdogan, a single alphabet will be introduced.")  # a request, no words
+    False
     """
     ends = sentence.rstrip()[-1:] in _ENDS_SENTENCE or bool(_ENDS_SAID.search(sentence))
     # A name or term in quotation marks ("the triple “gas union”") is nobody's words, and a verb of
-    # saying in the passive says nothing of words ("Fuel to the fire was added by ...").
+    # saying in the passive ("Fuel to the fire was added by ...") or a call as a noun ("At the call of
+    # Recep Erdogan, ...") says nothing of words.
     plain = _PASSIVE_SAID.sub(" ", _QUOTED_TERM.sub(lambda m: m.group(1) or m.group(2), sentence))
     return ends and bool(_REPORTS_WORDS.search(plain))
 
 
-_PASSIVE_SAID = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:added|noted|continued|pointed)\b", re.I)
+_PASSIVE_SAID = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:added|noted|continued|pointed)\b|\b(?:at|on)\s+the\s+call\s+of\b", re.I
+)
 
 
 _QUOTED_TERM = re.compile(

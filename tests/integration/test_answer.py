@@ -2000,3 +2000,16 @@ def test_a_premise_is_read_against_the_sentence_joined_to_the_best_one(seed_inde
         [("Why did Shatskikh praise the five Central Asian countries?", "(“tactless”)")],
         [("How did Shatskikh describe the five Central Asian leaders?", "Cats twitching their tails")],
     )
+
+
+def test_a_call_as_a_noun_gives_no_words(seed_index, real_embedder):
+    """ "What did Recep Erdogan say at the Turkic summit in Astana?" was answered with the summit
+    and "At the call of Recep Erdogan, ... a single alphabet ... will be introduced": a request, not
+    his words, and "Turkic" (of the summit) is nobody who speaks. Asked what he called for, the
+    articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did Recep Erdogan say at the Turkic summit in Astana?", "None of the sentences found reports")],
+        [("What did Recep Erdogan call for at the Turkic summit?", "single alphabet")],
+    )
