@@ -3560,7 +3560,7 @@ def days_late(question: str, newest: str, passages: Iterable[str]) -> list[str]:
 _ASKS_OUTCOME = re.compile(
     r"\b(outcome|(?<!as a )results?|verdict|sentences|finally|eventually|in the end|ended|turn(?:ed)? out|"
     r"won(?!['’])|acquit\w*|convict\w*|sentenced|found guilty)\b|"
-    r"\bdid\b.*\bend up\b|"
+    r"\bdid\b.*\bend up\b|\bwhat\s+(?:prison\s+)?sentence\s+did\b|"
     r"^\s*how\s+did\b.*\b(decide|vote|end)\b",
     re.I,
 )
@@ -3580,8 +3580,8 @@ def asks_outcome(question: str) -> bool:
     (True, False)
     >>> asks_outcome("Did the referendum end up passing?"), asks_outcome("How many countries might we end up with?")
     (True, False)
-    >>> asks_outcome("What sentences did the members receive?")
-    True
+    >>> asks_outcome("What sentences did the members receive?"), asks_outcome("What sentence did the court give them?")
+    (True, True)
     >>> asks_outcome("Why were the members of the Workers' Council acquitted?")  # a verdict
     True
     >>> asks_outcome("Who won the contract?"), asks_outcome("Who said Kazakhstan won't risk it?")
