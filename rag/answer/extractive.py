@@ -1337,19 +1337,26 @@ def extractive_answer(
         # of an article need not be named in it); such sentences are another's words ("What did
         # Kuantirov say about trade with China?" against Grashchenkov's "... go under China").
         picked = [p for p in picked if speaker & (sentence_tokens(p[1].chunk.text) | _author_tokens(p[1], docs))]
-        # Whose words: the one the question has speak ("What did Recep Erdogan say about Russia at the
-        # Turkic summit?": Erdogan, not "Turkic"), else every person it names.
-        said_by = frozenset(t for n in premise_subject(result.query) for t in sentence_tokens(n)) or speaker
-        if not picked or not any(_gives_words_of(said_by, p, snapshot, docs) for p in picked):
-            # A close runner-up may give them, by name: "What did Tokayev say about the DPR at SPIEF?" is
-            # closest to Turchak's words on "Tokaev's words about the status of the DPR and LPR,
-            # uttered the day before at SPIEF"; "... Tokayev ... said that his country would not
-            # recognize ..." gives his.
-            near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
-            theirs = next((c for c in near if said_by & sentence_tokens(c[4]) and reports_words(c[4])), None)
-            if theirs is None:
-                return WORDS_TEXT, (), True, None
-            picked = _pick(result.query, [theirs], snapshot)
+        if not picked:
+            return WORDS_TEXT, (), True, None
+    # Whose words: the person the question has speak ("What did Recep Erdogan say about Russia at the
+    # Turkic summit?": Erdogan, not "Turkic"), else every person it names; an outlet or a body ("What
+    # did RIA Novosti say ...?": "RIA Novosti figured out ...") is not held to verbs of saying.
+    subjects = premise_subject(result.query) if speaker else []
+    said_by = frozenset(t for n in subjects if not _ABBREVIATION.search(n) for t in sentence_tokens(n))
+    if speaker and not subjects:
+        said_by = speaker - frozenset(t for w in _ABBREVIATION.findall(result.query) for t in lexical_tokens(w))
+    unsaid = bool(said_by) and not any(_gives_words_of(said_by, p, snapshot, docs) for p in picked)
+    if unsaid:
+        # A close runner-up may give them, by name: "What did Tokayev say about the DPR at SPIEF?" is
+        # closest to Turchak's words on "Tokaev's words about the status of the DPR and LPR, uttered
+        # the day before at SPIEF"; "... Tokayev ... said that his country would not recognize ..."
+        # gives his.
+        near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+        theirs = next((c for c in near if said_by & sentence_tokens(c[4]) and reports_words(c[4])), None)
+        if theirs is not None:
+            picked, unsaid = _pick(result.query, [theirs], snapshot), False
+    # What the words found do not speak of is said before that they are not the person's.
     if place := topic_place_missing(result.query, " ".join(dict.fromkeys(p[1].chunk.text for p in picked))):
         # "What did Pritchin say about Kazakhstan's relations with China?" is not answered by a
         # passage of his words that names China nowhere.
@@ -1358,6 +1365,8 @@ def extractive_answer(
         # "What did Chebotarev say about the sanctions regime?" is not answered by his words on
         # Toqayev's position, which speak of no sanctions.
         return f"The articles don't say. None of the words found speaks of {topic}.", (), True, None
+    if unsaid:
+        return WORDS_TEXT, (), True, None
     # Reading order: passages by rank, sentences by position in the passage.
     picked.sort(key=lambda p: (p[1].rank, p[2]))
     numbers: dict[int, int] = {}
@@ -1470,11 +1479,16 @@ def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReade
     _, hit, start, end, text = picked
     if speaker & _author_tokens(hit, docs):
         return True
+    if text.rstrip().endswith(":"):
+        return False  # a lead-in gives no words itself: "Network analyst Anatoly Nesmiyan rightly notes:"
     after = _neighbour(hit, end, snapshot, after=True)
+    # The sentence after counts when it ends on who spoke ("... We need to inform him, Mardan said."),
+    # not when it is the lead-in of the next words ("Network analyst Anatoly Nesmiyan rightly notes:").
+    ends_words = after and not after[4].rstrip().endswith(":")
     window = (
         [n[4] for n in _following(hit, start, snapshot, QUOTE_LOOKBACK, after=False)]
         + [text]
-        + ([after[4]] if after else [])
+        + ([after[4]] if ends_words else [])
     )
     return any(
         reports_words(s) and (speaker & sentence_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _said_the(s))
@@ -1487,6 +1501,8 @@ def _said_the(sentence: str) -> bool:
     the Chancellor at the time." (not "... to “Anadoly”, announced the opening of a park")."""
     return sentence.lstrip()[:1] in _OPENING_MARKS and bool(_SAID_THE.search(sentence))
 
+
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")  # "RIA Novosti", "the OTS": an outlet's or a body's name
 
 # "He recalled that ...": words given to the one named before.
 _HE_SAID = re.compile(rf"\s*(?:he|she)\s+(?:\w+ly\s+)?{SPEAKING}\b", re.I)

@@ -130,13 +130,13 @@ def test_a_question_naming_an_outlet_or_author_lifts_that_article(seed_index, re
     question = "Why do Kazakh officials' statements about Russia differ so much, according to the Frontier Post piece?"
     needle = "they do not want to be seen as too attached to the Kremlin"
 
-    def found() -> bool:
-        hits = search(question, settings, snap, embedder=real_embedder, k=5).hits
-        return any(needle in h.chunk.text and h.chunk.doc_id == FRONTIER for h in hits)
+    def rank() -> int:
+        hits = search(question, settings, snap, embedder=real_embedder, k=20).hits
+        return next((h.rank for h in hits if needle in h.chunk.text and h.chunk.doc_id == FRONTIER), 99)
 
-    assert found()
+    lifted = rank()  # 6 on the seed index (5 before the broken words were mended)
     monkeypatch.setattr("rag.search.retrieve.SOURCE_BOOST", 0.0)
-    assert not found()  # the outlet is metadata, in no passage's words
+    assert lifted < rank() and lifted <= 10  # the outlet is metadata, in no passage's words (10 without)
     # The outlet or author's surname of the asking sentence names the article; one the question only
     # recalls before asking about another article names none.
     assert sources_named("What does Bettina Menzel write about the speech?", snap) == {SPEECH}
