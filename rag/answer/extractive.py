@@ -845,6 +845,7 @@ def score_sentences(
         texts = [c.text[a:b] for a, b in zip(starts, ends)]
         vectors = np.asarray(table.vectors[rows])  # one read for the passage's sentences
         fitting = [fits(t) for t in texts]
+        spans = list(zip(starts, texts))
         for i, row in enumerate(rows.tolist()):
             if row in seen:
                 continue
@@ -862,7 +863,7 @@ def score_sentences(
             if asked_vector is not None:
                 cos = max(cos, float(vectors[i] @ asked_vector))
             held = read_tokens(texts, i)
-            lead = quotation_lead_in(c.text, list(zip(starts, texts)), i) if asked.speakers else None
+            lead = quotation_lead_in(c.text, spans, i) if asked.speakers else None
             if lead is not None:
                 # "What does Pritchin say about Tokayev's statements?": "Pritchin explained: “... Therefore,
                 # his statements are always or almost always neutral.”" are his words to the last.
@@ -907,20 +908,17 @@ def premise_denied(question: str, scored: list, snapshot: StoreReader | None = N
     statements ... turned out to be just as tactless")."""
     best = [c[4] for c in close_to_best(scored)]
     as_asked = question  # before `premise_question` keeps only what it takes for granted
+    # Saying it was done, or done in part, is plain enough to be read twice as far below the best
+    # sentence: "... never switched to Russian?" against "Tokayev switched back to Russian." (0.09 below).
+    farther = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
-    if undone:
-        # Saying it was done is plain enough to be read twice as far below the best sentence: "...
-        # never switched to Russian?" against "Tokayev switched back to Russian." (0.09 below).
-        near = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
-        if done := next(((s, w) for s in near if (w := does(undone, s))), None):
-            return done
-    if takes_whole(question):
-        # "Why did Tokayev deliver his entire address in Kazakh?" against "... initially decided to
-        # speak Kazakh instead of Russian": what was done in part was not done whole.
-        near = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
-        if part := next(((s, w) for s in near if (w := done_in_part(s))), None):
-            return part
+    if undone and (done := next(((s, w) for s in farther if (w := does(undone, s))), None)):
+        return done
+    # "Why did Tokayev deliver his entire address in Kazakh?" against "... initially decided to speak
+    # Kazakh instead of Russian": what was done in part was not done whole.
+    if takes_whole(question) and (part := next(((s, w) for s in farther if (w := done_in_part(s))), None)):
+        return part
     question = premise_question(question)  # "Since X signed it, when ...?" takes "X signed it"
     verbs = premise_verbs(question)
     against = favoured(question, verbs)
@@ -1352,8 +1350,9 @@ def extractive_answer(
         # closest to Turchak's words on "Tokaev's words about the status of the DPR and LPR, uttered
         # the day before at SPIEF"; "... Tokayev ... said that his country would not recognize ..."
         # gives his.
-        near = [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
-        theirs = next((c for c in near if said_by & sentence_tokens(c[4]) and reports_words(c[4])), None)
+        theirs = next(
+            (c for c in close_to_best(scored) if said_by & sentence_tokens(c[4]) and reports_words(c[4])), None
+        )
         if theirs is not None:
             picked, unsaid = _pick(result.query, [theirs], snapshot), False
     # What the words found do not speak of is said before that they are not the person's.
