@@ -3482,7 +3482,7 @@ def moved_year(question: str, sentence: str) -> tuple[str, str] | None:
 _ANY_MONTH = rf"(?:{MONTH_WORD})\b\.?"
 _DATE_IN_TEXT = re.compile(
     rf"\b(?:({_ANY_MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s+|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ANY_MONTH}),?\s+|"
-    rf"({_ANY_MONTH}),?\s+|in\s+)((?:19|20)\d\d)\b",
+    rf"({_ANY_MONTH}),?\s+|(?:the\s+)?(end)\s+of\s+|in\s+)((?:19|20)\d\d)\b",
     re.I,
 )
 _PLANS = re.compile(
@@ -3494,24 +3494,27 @@ _PLANS = re.compile(
 
 def dates_in(text: str) -> list[tuple[date, str]]:
     """(earliest day it can mean, as written) for each date with a year: "November 23, 2023",
-    "23 November 2023", "July 2024" (from the 1st), "in 2024" (from January 1st).
+    "23 November 2023", "July 2024" (from the 1st), "in 2024" (from January 1st), "the end of 2023"
+    (from December 21st).
 
     >>> dates_in("the summit in Minsk on November 23, 2023 and the one in July 2024")
     [(datetime.date(2023, 11, 23), 'November 23, 2023'), (datetime.date(2024, 7, 1), 'July 2024')]
     >>> dates_in("in late November 2023"), dates_in("by mid-July 2024")  # from the 21st, from the 11th
     ([(datetime.date(2023, 11, 21), 'late November 2023')], [(datetime.date(2024, 7, 11), 'mid-July 2024')])
+    >>> dates_in("by the end of 2023")  # from December 21st
+    [(datetime.date(2023, 12, 21), 'the end of 2023')]
     >>> dates_in("what happened on Nov. 23, 2023?"), dates_in("in sept 2024")  # months cut short
     ([(datetime.date(2023, 11, 23), 'Nov. 23, 2023')], [(datetime.date(2024, 9, 1), 'sept 2024')])
     """
     out = []
     for m in _DATE_IN_TEXT.finditer(text):
-        month = month_number(m.group(1) or m.group(4) or m.group(5) or "january")
-        day = int(m.group(2) or m.group(3) or 1)
+        month = month_number(m.group(1) or m.group(4) or m.group(5) or ("december" if m.group(6) else "january"))
+        day = int(m.group(2) or m.group(3) or (21 if m.group(6) else 1))  # "the end of 2023": its last days
         part = _PART_OF_MONTH.search(text, 0, m.start()) if m.group(5) else None
         if part:  # "late November 2023" begins on the 21st, "mid-July" on the 11th
             day = 11 if part.group(1).lower().startswith("mid") else 21
         try:
-            when = date(int(m.group(6)), month, day)
+            when = date(int(m.group(7)), month, day)
         except ValueError:  # "February 30"
             continue
         written = m.group(0)[3:] if m.group(0).lower().startswith("in ") else m.group(0)

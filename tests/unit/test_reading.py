@@ -184,7 +184,10 @@ def _found(*dated_ids: str):
      ("What did they agree on at the summit?", ("a",), None),
      # No year: the articles' last year; the passage speaks of November 23 only as planned.
      ("What did they sign in Minsk on November 23?", ("a", "b"), ("November 23", "2023-11-10")),
-     ("What did they sign in Minsk on November 3?", ("a", "b"), None)],
+     ("What did they sign in Minsk on November 3?", ("a", "b"), None),
+     # The end of a year: its last days, after articles of November; not after those of June 2022.
+     ("How many signatures did the petition have by the end of 2023?", ("a",), ("the end of 2023", "2023-11-10")),
+     ("How many signatures did the petition have by the end of 2022?", ("a",), None)],
 )  # fmt: skip
 def test_questions_about_days_after_the_articles(question, ids, late):
     assert after_the_articles(question, *_found(*ids)) == late
