@@ -63,6 +63,7 @@ from rag.answer.question import (
     key_names,
     kind_phrase,
     left_unnamed,
+    lone_subject,
     ministries,
     moved_city,
     moved_country,
@@ -1350,7 +1351,7 @@ def extractive_answer(
     # Whose words: the person the question has speak ("What did Recep Erdogan say about Russia at the
     # Turkic summit?": Erdogan, not "Turkic"), else every person it names; an outlet or a body ("What
     # did RIA Novosti say ...?": "RIA Novosti figured out ...") is not held to verbs of saying.
-    subjects = premise_subject(result.query) if speaker else []
+    subjects = (premise_subject(result.query) or lone_subject(result.query)) if speaker else []
     said_by = frozenset(t for n in subjects if not _ABBREVIATION.search(n) for t in sentence_tokens(n))
     if speaker and not subjects:
         said_by = speaker - frozenset(t for w in _ABBREVIATION.findall(result.query) for t in lexical_tokens(w))

@@ -691,6 +691,26 @@ def premise_subject(question: str) -> list[str]:
     return names
 
 
+def lone_subject(question: str) -> list[str]:
+    """The one-word name right after a question's auxiliary, before its lowercase verb: "What did
+    *Turchak* say about Zatulin?" has Turchak speak, not Zatulin. Not a place, a language or an
+    abbreviation ("What did Kazakhstan say ...?", "What did NATO say ...?").
+
+    >>> lone_subject("What did Turchak say about Zatulin?"), lone_subject("What did Kazakhstan say?")
+    (['Turchak'], [])
+    >>> lone_subject("What did Andrey Turchak say?"), lone_subject("What did the Kremlin say?")
+    ([], [])
+    """
+    m = _PREMISE.match(question)
+    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
+        return []
+    words = m.group("rest").split()
+    if len(words) < 2 or not re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", words[0]) or not words[1].islower():
+        return []
+    name = words[0]
+    return [] if place_aliases(name) or is_city(name) or is_language(name) or name.isupper() else [name]
+
+
 # Verbs of saying and judging, and a colon opening a quotation ("... sounds quite mild: “..."):
 # who did them is who a premise of saying names.
 _ACTS = re.compile(

@@ -91,8 +91,9 @@ _LOWER_RUN = re.compile(r"(?<![\w’'-])[a-z]{3,}(?:\s+[a-z]{3,})*(?:\s+[a-z]{3,
 def unknown_names(question: str, snapshot) -> list[str]:
     """Names typed without capitals that no article uses: two or more lowercase words in a row
     that no passage holds, one at least in no English dictionary and none common English
-    (`COMMON_COUNT`): "murat nurtleu", "josep borrell". One word alone is not read so: "railcars"
-    and "digitalisation" are English words the dictionary lacks; "railcars loaded" holds a common
+    (`COMMON_COUNT`): "murat nurtleu", "josep borrell". One word alone is read so only where the
+    question's subject stands ("what did lukashenko say"): "railcars" and "digitalisation" are
+    English words the dictionary lacks; "railcars loaded" holds a common
     word, and "lawmaker hinted" only English ones.
 
     >>> class Index:  # an index whose passages hold only these words
@@ -104,20 +105,33 @@ def unknown_names(question: str, snapshot) -> list[str]:
     ([], [])
     >>> unknown_names("a lawmaker hinted", Index()), unknown_names("what was josep borrell's reaction", Index())
     ([], ['josep borrell'])
+    >>> unknown_names("what did lukashenko say about the visit", Index())  # where the subject stands
+    ['lukashenko']
+    >>> unknown_names("how many railcars did minister say", Index()), unknown_names("what did visit mean for lukashenko", Index())
+    ([], [])
     """
     out = []
     for m in _LOWER_RUN.finditer(question):
         run: list[str] = []
-        for word in [*(re.sub(r"['’]s$", "", w) for w in m.group(0).split()), ""]:
+        words = [re.sub(r"['’]s$", "", w) for w in m.group(0).split()]
+        for i, word in enumerate([*words, ""]):
             tokens = lexical_tokens(word)
             unknown = word not in STOPWORDS and len(tokens) == 1 and not snapshot.passages_with(tokens[0])
             if word and unknown:
                 run.append(word)
                 continue
-            if len(run) > 1 and not all(is_english(w) for w in run) and not any(is_common(w) for w in run):
+            # One word alone is a name where a question's subject stands, after its auxiliary and
+            # before its verb: "what did lukashenko say".
+            subject = len(run) == 1 and i >= 2 and words[i - 2] in _AUXILIARIES and i < len(words)
+            if (len(run) > 1 or subject) and not all(is_english(w) for w in run) and not any(is_common(w) for w in run):
                 out.append(" ".join(run))
             run = []
     return out
+
+
+_AUXILIARIES = frozenset(
+    ["did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "will", "would", "can", "could"]
+)
 
 
 def is_english(word: str) -> bool:

@@ -907,6 +907,22 @@ def test_a_sentence_opening_with_then_reads_back_to_the_one_before(seed_index, r
         assert not a.abstained and "Minsk" in a.text and "Then at a summit" in a.text, a.text
 
 
+def test_a_name_typed_lowercase_where_the_subject_stands_is_named_as_not_mentioned(seed_index, real_embedder):
+    """ "what did lukashenko say ...": one lowercase word no article holds and no English dictionary
+    knows, between the auxiliary and the verb, is a name the articles do not mention (it was answered
+    with Tokayev's words on the DPR); a lowercase question about names the articles use is answered,
+    with the words of the one it has speak (`lone_subject`: Turchak's, not Zatulin's words quoted
+    before them)."""
+    settings, snap = seed_index
+    a = answer_question(
+        "what did lukashenko say about tokayev refusing to recognise the DPR", settings, snap, embedder=real_embedder
+    )
+    assert a.abstained and a.text.startswith("The articles don't mention lukashenko.") and not a.citations, a.text
+    for q in ("what did turchak say about zatulin", "What did Turchak say about Zatulin?"):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not b.abstained and "sharply criticized" in b.text and "They know only too well" not in b.text, b.text
+
+
 def test_an_ordinal_the_articles_do_not_use_is_named_as_not_mentioned(seed_index, real_embedder):
     """The articles speak of the EU's "12th package of sanctions"; a question about the 13th was
     answered, since a passage found has "13 million" (tonnes of oil). An ordinal counts only as an
