@@ -78,6 +78,7 @@ from rag.answer.question import (
     only_asked_for,
     only_to_come,
     other_contents,
+    other_language,
     other_mode,
     other_pair,
     other_parties,
@@ -1255,6 +1256,7 @@ def extractive_answer(
         substituted_name(result.query, best_text)
         or other_place_of(result.query, best_text)
         or other_people(result.query, best_text)
+        or other_language(result.query, best_text)
     ):
         return someone_else_text(best_text, *substituted), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):

@@ -3175,6 +3175,40 @@ def other_people(question: str, sentence: str) -> tuple[str, str] | None:
     return next(((c, asked) for c in people if c not in question), None)
 
 
+# A language a text speaks of as one: "in Kazakh" (before no noun: not "in Russian media"),
+# "Russian-language", "Kazakh-speaking".
+_SPOKEN_IN = re.compile(
+    r"\bin\s+((?-i:[A-Z])[a-z]+)\b(?=\s*(?:[.,;:?!)]|$|\s+(?:on|at|in|under|for|by|from|with|to|during|since|"
+    r"and|or|but|is|was|are|were|only|instead|today|now)\b))|\b((?-i:[A-Z])[a-z]+)-(?:language|speaking)\b",
+    re.I,
+)
+
+
+def other_language(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's language, the question's) when a question asks a quantity of one language
+    ("What share of TV broadcasting is in Russian today?") and the sentence gives it of another and
+    speaks of the one asked about in no such words ("... increasing broadcasting in Kazakh on
+    television up to a critical 85%").
+
+    >>> q = "What share of TV broadcasting is in Russian today?"
+    >>> other_language(q, "We are talking about increasing broadcasting in Kazakh on television up to 85%.")
+    ('Kazakh', 'Russian')
+    >>> other_language(q, "Broadcasting in Russian fell to 15%, in Kazakh it rose to 85%.") is None
+    True
+    >>> other_language("What share of schools are Kazakh-speaking?", "About a quarter of schools are Russian-speaking.")
+    ('Russian', 'Kazakh')
+    >>> other_language("How many people read Russian media?", "Most people read in Kazakh.") is None  # no language asked
+    True
+    """
+    if not asks_quantity(question):
+        return None
+    asked = {w for m in _SPOKEN_IN.finditer(question) for w in m.groups() if w and is_language(w)}
+    told = [w for m in _SPOKEN_IN.finditer(sentence) for w in m.groups() if w and is_language(w)]
+    if len(asked) != 1 or not told or asked & set(told):
+        return None
+    return told[0], asked.pop()
+
+
 _OWNER = re.compile(
     r"\b(?:of|in)\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+)\W*$|\b((?-i:[A-Z])[\w-]+)['’]s\s+(?-i:[a-z])", re.I
 )

@@ -1907,6 +1907,25 @@ def test_a_count_of_one_people_is_not_answered_by_anothers(seed_index, real_embe
     )
 
 
+def test_a_share_of_one_language_is_not_answered_by_anothers(seed_index, real_embedder):
+    """ "What share of TV broadcasting is in Russian today?" was answered with the language policy's
+    "increasing broadcasting in Kazakh on television up to a critical 85%", and "What share of
+    schools are Kazakh-speaking?" with "about a quarter of schools are Russian-speaking"; asked of
+    the language the sentence names, they answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("What share of TV broadcasting is in Russian today?", "of Kazakh, not Russian"),
+            ("What share of Kazakhstan's schools are Kazakh-speaking?", "of Russian, not Kazakh"),
+        ],
+        [
+            ("What share of TV broadcasting will be in Kazakh?", "85%"),
+            ("What share of schools are Russian-speaking?", "a quarter"),
+        ],
+    )
+
+
 def test_a_language_is_not_given_by_the_name_of_its_country(seed_index, real_embedder):
     """ "Which language can be used on a par with Russian in Kazakhstan?" was answered with a
     sentence on the language policy or the Turkish alphabet: the question's "Kazakhstan" was read
