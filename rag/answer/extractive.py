@@ -575,6 +575,34 @@ _WHO_WAS_IT = re.compile(r"\s*who\s+(?:is|was|were|are)\s+(?:it|he|she|they|this
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*)", re.I)
 
 
+# Whose view a question asks for, other than by "according to X": "in Bezpalko's view", or "in his
+# view" of someone its telling part names ("Bogdan Bezpalko argues ... Why, in his view?").
+_IN_VIEW = re.compile(
+    r"\bin\s+(?:((?-i:[A-Z])[\w’'-]*)['’]s|his|her|their)\s+(?:view|opinion|words|estimate)\b"
+    r"|\baccording\s+to\s+(?:him|her|them)\b",
+    re.I,
+)
+
+
+def source_asked(question: str) -> frozenset[str]:
+    """The tokens of whose account a question asks for: "according to X", "in X's view", or "in his
+    view" of the people the part before the asking sentence names.
+
+    >>> sorted(source_asked("Bogdan Bezpalko argues the oil can only leave via one port. Why, in his view?"))
+    ['bezpalko']
+    >>> sorted(source_asked("Why, in Bezpalko's view, is it so?")), sorted(source_asked("Why, according to Kommersant?"))
+    (['bezpalko'], ['komers'])
+    """
+    if m := _ACCORDING_TO.search(question):
+        return frozenset(lexical_tokens(m.group(1)))
+    if not (m := _IN_VIEW.search(question)):
+        return frozenset()
+    if m.group(1):
+        return frozenset(lexical_tokens(m.group(1)))
+    told = told_and_asked(question)[0]
+    return frozenset(lexical_tokens(" ".join(n for n in key_names(told) if not place_aliases(n))))
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What a question asks, worked out once per question."""
@@ -630,7 +658,7 @@ class _Asked:
             persons,
             asks_reason(question),
             asks_who_said(question),
-            frozenset(lexical_tokens(m.group(1))) if (m := _ACCORDING_TO.search(question)) else frozenset(),
+            source_asked(question),
             asked_kind(question),
             frozenset(lexical_tokens(question)),
             kind_phrase(question),

@@ -1345,6 +1345,13 @@ def test_according_to_someone_prefers_their_account(seed_index, real_embedder):
         embedder=real_embedder,
     )
     assert not a.abstained and "locked in by Russia" in a.text and "Kommersant" not in a.text, a.text
+    # "in his view" of the one its first sentence names, and "in X's view", ask for X's account too.
+    for q in (
+        "Bogdan Bezpalko argues Kazakhstan's oil can only leave via one Russian port. Why, in his view?",
+        "Why, in Bezpalko's view, can Kazakhstan send its oil abroad only via Novorossiysk?",
+    ):
+        b = answer_question(q, *seed_index, embedder=real_embedder)
+        assert not b.abstained and b.text.startswith("But due to geography"), b.text
 
 
 def test_stopped_doing_is_denied_by_doing(seed_index, real_embedder):
