@@ -884,6 +884,17 @@ def test_a_term_in_quotation_marks_is_not_someone_s_words(seed_index, real_embed
     assert not b.abstained and "tanks" in b.text, b.text
 
 
+def test_a_name_in_a_quoted_title_speaks_no_words(seed_index, real_embedder):
+    """ "Sergei Mardan during “Soloviev Live", ... called Toqayev's behavior “indecent"" gives Mardan's
+    words: "What did Soloviev say about Toqayev?" was answered with them."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("What did Soloviev say about Toqayev?", WORDS_TEXT)],
+        [("What did Mardan say about Toqayev?", "indecent")],
+    )
+
+
 def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_done(seed_index, real_embedder):
     """Lavrov, Peskov and Putin "tried to find the headphones": no sentence says anyone refused them,
     so why they refused abstains; why Kazakhstan refuses to recognise breakaway territories is
