@@ -19,7 +19,6 @@ import numpy as np
 from rag.answer.question import (
     NAME_AFTER_COMMA,
     SPEAKING,
-    act_untold,
     actor_of,
     addresses_assistant,
     adds_another,
@@ -1087,11 +1086,6 @@ def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
     return "Read " + ", ".join(f"“{w}” in the articles as {a}" for a, w in pairs) + "."
 
 
-def untold_act_text(act: str) -> str:
-    """The abstention for a question taking for granted an act of speech no sentence found names."""
-    return f"The articles don't say. None of the sentences found tells of {act}."
-
-
 def unnamed_text(sentence: str, words: str) -> str:
     """The abstention for "which X ...?" when the closest sentence speaks of "an X" without naming it."""
     return (
@@ -1338,10 +1332,6 @@ def extractive_answer(
         # "Why did Putin skip the opening of the forum?" is not answered by sentences that speak
         # neither of Putin nor of skipping ("... opening of the forum by the presidents ...").
         return NOT_TOLD_TEXT, (), True, None
-    if act := act_untold(result.query, " ".join(_with_quoted(p, snapshot) for p in picked)):
-        # "Why did Bezpalko praise Toqayev's words?" is not answered by "Bogdan Bezpalko ... labeled
-        # Toqayev's words “a desire to please the West.”", which tells of no praise.
-        return untold_act_text(act), (), True, None
     if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
         # Alma-Ata ...", which names no one.

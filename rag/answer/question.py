@@ -302,44 +302,6 @@ SAME_AS: dict[str, str] = {
 _SAME_STEMS = {lexical_tokens(k)[0]: tuple(lexical_tokens(v)) for k, v in SAME_AS.items()}
 
 
-# Acts of speech that a report names when it tells of them: praising, criticising, apologising,
-# opposing. A question taking one for granted ("Why did Bezpalko praise Toqayev's words?") is not
-# answered by sentences that tell of no such act ("Bezpalko ... labeled Toqayev's words “a desire to
-# please the West.”"). Warnings are left out: a report gives them as what may come ("separatist
-# sentiments may arise"), seldom by name. Each act's noun, and the words that name it (as stems).
-SPEECH_ACTS: dict[str, tuple[str, str]] = {
-    "praise": ("praise", "praise commend applaud hail laud compliment admire welcome approve appreciate"),
-    "criticize": ("criticism", f"{_CRITICISM} criticism denounce attack reproach"),
-    "apologize": ("an apology", "apologize apologise apology sorry regret"),
-    # A denial opposes too: "would not recognize".
-    "oppose": ("opposition", "oppose opposition against object reject resist refuse decline"),
-}
-_SPEECH_ACT_STEMS = [
-    (tuple(dict.fromkeys(lexical_tokens(f"{k} {k.replace('ize', 'ise')}"))), noun, tuple(lexical_tokens(v)))
-    for k, (noun, v) in SPEECH_ACTS.items()
-]
-
-
-def act_untold(question: str, text: str) -> str | None:
-    """The noun of an act of speech (`SPEECH_ACTS`) a question takes for granted that `text` names by
-    none of its words ("praise"), or None.
-
-    >>> act_untold("Why did Bezpalko praise Toqayev's words?", "Bezpalko labeled them “a desire to please the West.”")
-    'praise'
-    >>> act_untold("Why did Turchak criticise Zatulin?", "Turchak sharply criticized his fellow party member.") is None
-    True
-    >>> act_untold("Why did Turchak go after Zatulin?", "Turchak spoke.") is None  # no act of speech asked
-    True
-    """
-    verbs = premise_verbs(premise_question(question))
-    held = set(lexical_tokens(text))
-    for asked, noun, words in _SPEECH_ACT_STEMS:
-        told = any(t.startswith(words) for t in held) or (noun == "opposition" and _DENIES.search(text))
-        if not told and any(_same_stem(v, a) for v in verbs for a in asked):
-            return noun
-    return None
-
-
 def same_verbs(verbs: tuple[str, ...]) -> tuple[str, ...]:
     """The verbs' stems and those of the verbs `SAME_AS` gives for them ("quit": "leave" ...).
 

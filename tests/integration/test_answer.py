@@ -22,15 +22,11 @@ from rag.answer.extractive import (
     clean_question,
     needs_context,
     retrieval_query,
-    untold_act_text,
 )
-from rag.answer.question import SPEECH_ACTS
 from rag.index.chunk import sentence_spans
 from rag.search.names import truecased
 from tests.conftest import ROOT
 from tests.premises import ANSWERABLE_OR_DISPUTED, FALSE_PREMISES
-
-UNTOLD_ACTS = {untold_act_text(noun) for noun, _ in SPEECH_ACTS.values()}
 
 QUESTIONS = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if line.strip()]
 OFF_TOPIC = ["u01", "u02", "u03"]
@@ -117,20 +113,15 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                 )
                 if denied:
                     assert any(denied.group(1) in " ".join(h.chunk.text.split()) for h in a.hits), a.text
-                elif (
-                    a.text
-                    not in (
-                        ABSTAIN_TEXT,
-                        WORDS_TEXT,
-                        HOLDER_TEXT,
-                        PHOTO_TEXT,
-                        UNDONE_TEXT,
-                        NOT_TOLD_TEXT,
-                        ADVICE_TEXT,
-                    )
-                    and not a.text.startswith("The articles were published by ")
-                    and a.text not in UNTOLD_ACTS
-                ):
+                elif a.text not in (
+                    ABSTAIN_TEXT,
+                    WORDS_TEXT,
+                    HOLDER_TEXT,
+                    PHOTO_TEXT,
+                    UNDONE_TEXT,
+                    NOT_TOLD_TEXT,
+                    ADVICE_TEXT,
+                ) and not a.text.startswith("The articles were published by "):
                     named = re.fullmatch(
                         r"The articles don't mention (.+)\. None of the passages found answers this question\.", a.text
                     ) or re.fullmatch(r"The articles don't say\. None of the words found speaks of (.+)\.", a.text)
@@ -1026,28 +1017,6 @@ def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_no
         [
             ("Why did Kazakhstan refuse to cooperate with Sber?", "Due to the geopolitical situation"),
             ("Why did Mardan criticize Toqayev?", "indecent"),
-        ],
-    )
-
-
-def test_a_why_question_taking_an_act_of_speech_for_granted_needs_a_sentence_telling_of_it(seed_index, real_embedder):
-    """ "Bogdan Bezpalko ... labeled Toqayev's words “a desire to please the West.”" is no praise, and
-    no sentence tells of Zatulin apologising; words that condemn are criticism ("called Toqayev's
-    behavior “indecent”"), and a denial is opposition ("does not recognize the LPR and the DPR")."""
-    settings, snap = seed_index
-    for q, noun in (
-        ("Why did Bogdan Bezpalko praise Toqayev's words?", "praise"),
-        ("Why did Zatulin apologise to Kazakhstan for his remarks?", "an apology"),
-    ):
-        a = answer_question(q, settings, snap, embedder=real_embedder)
-        assert a.abstained and a.text == untold_act_text(noun) and not a.citations, a.text
-    _answers_with(
-        seed_index,
-        real_embedder,
-        [
-            ("Why did Turchak criticize Zatulin?", "sharply criticized"),
-            ("Why did Mardan criticize Toqayev?", "indecent"),
-            ("Why did Kazakhstan oppose the recognition of the DPR?", "not recognize"),
         ],
     )
 
