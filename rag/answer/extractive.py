@@ -1684,6 +1684,10 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         return after
     if after and examples_wanted(question, text, after[4]):
         return after  # "What household appliances ...?": "... household appliances ... Devices such as washing machines ..."
+    if after and _IF_NOT_ASKED.search(question) and _IF.search(text) and _OTHERWISE.match(after[4]):
+        # "What happens if there is no friendship?": "... if we have friendship, ..., then no
+        # territorial issues are raised. And if not, then everything is possible."
+        return after
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
         ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]
@@ -1704,6 +1708,14 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
     if asks_quantity(question) and not _gives_quantity(question, text):
         return next((n for n in (after, before) if n and _gives_quantity(question, n[4])), None)
     return None
+
+
+# A question about what follows if something is not so ("if there is no friendship"), and the
+# sentence after one telling what follows if it is, opening on the other case: "And if not, ...",
+# "Otherwise ...".
+_IF_NOT_ASKED = re.compile(r"\b(?:if|unless)\b[^?]*\b(?:no|not|never|without)\b", re.I)
+_IF = re.compile(r"\bif\b", re.I)
+_OTHERWISE = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:if\s+not|otherwise|or\s+else|else)\b", re.I)
 
 
 def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapshot: StoreReader):

@@ -886,6 +886,21 @@ def test_a_name_in_a_quoted_title_speaks_no_words(seed_index, real_embedder):
     )
 
 
+def test_what_follows_if_not_is_read_on_to_the_other_case(seed_index, real_embedder):
+    """Zatulin: "... if we have friendship, cooperation and partnership, then no territorial issues
+    are raised. And if not, then everything is possible." Asked what happens if there is no
+    friendship, the answer reads on to "And if not"; asked what happens if there is, it need not."""
+    settings, snap = seed_index
+    a = answer_question(
+        "According to Zatulin, what happens if there is no friendship?", settings, snap, embedder=real_embedder
+    )
+    assert not a.abstained and "everything is possible" in a.text, a.text
+    b = answer_question(
+        "What does Zatulin say happens if there is friendship and partnership?", settings, snap, embedder=real_embedder
+    )
+    assert not b.abstained and "no territorial issues" in b.text and "everything is possible" not in b.text, b.text
+
+
 def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_done(seed_index, real_embedder):
     """Lavrov, Peskov and Putin "tried to find the headphones": no sentence says anyone refused them,
     so why they refused abstains; why Kazakhstan refuses to recognise breakaway territories is
