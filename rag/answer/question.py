@@ -2492,6 +2492,15 @@ _AT_PLACE = (
 )
 
 
+def asks_where(question: str) -> bool:
+    """A "where" question ("Where were the 50 mines found?"), not "which city".
+
+    >>> asks_where("Where were the mines found?"), asks_where("In which city did they meet?")
+    (True, False)
+    """
+    return bool(_ASKS_WHERE.search(question))
+
+
 def asks_place(question: str) -> bool:
     """A question whose answer is a place: "Where is he due to meet Putin?", "In which city ...?".
 

@@ -901,6 +901,21 @@ def test_what_follows_if_not_is_read_on_to_the_other_case(seed_index, real_embed
     assert not b.abstained and "no territorial issues" in b.text and "everything is possible" not in b.text, b.text
 
 
+def test_an_answer_holds_the_kind_of_thing_asked(seed_index, real_embedder):
+    """ "Which Kazakh city will host the next Interregional Cooperation Forum?" was answered with a
+    sentence on "an action plan ... for the next three years", which names no city: it is scored for
+    the sentence after it, which the answer did not join. Where a city is named, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        ["Which Kazakh city will host the next Interregional Cooperation Forum?"],
+        [
+            ("Which city will host the CSTO summit?", "Minsk"),
+            ("In which city did the presidents open the forum?", "Kostanay"),
+        ],
+    )
+
+
 def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_done(seed_index, real_embedder):
     """Lavrov, Peskov and Putin "tried to find the headphones": no sentence says anyone refused them,
     so why they refused abstains; why Kazakhstan refuses to recognise breakaway territories is
