@@ -44,6 +44,7 @@ FALSE_PREMISES = [
     "Which Astana streets were renamed in honour of Russian figures?",
     "Why did Peskov state that Putin wanted to give Tokayev a Russian order?",
     "Why did Peskov claim Putin wished to award Tokayev an order?",
+    "Why did Chebotarev say Toqayev wants to join the conflict?",  # "unwillingness to be involved"
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -91,4 +92,5 @@ ANSWERABLE_OR_DISPUTED = [
     "What did Tokayev call on Western countries to do?",
     "Why has Kazakhstan become more important for Russia?",
     "How did TASS describe the meeting between Putin and Tokayev?",
+    "Why is Toqayev unwilling to be involved in any conflicts?",
 ]

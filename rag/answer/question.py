@@ -226,7 +226,7 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|none\s+of\s+(?:[\w’'-]+\s+){1,4}?(?:are|were|is|was|has|have|had|will|would|can|could|did|do|does)|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|unwilling\w*|none\s+of\s+(?:[\w’'-]+\s+){1,4}?(?:are|were|is|was|has|have|had|will|would|can|could|did|do|does)|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
 # Denies what a question says was favoured or chosen (`favoured`): "against", "instead of".
@@ -285,8 +285,8 @@ OPPOSITES: dict[str, str] = {
 # Verbs an article may deny instead of the question's: "Why did Kazakhstan join the parallel
 # import?" against "Kazakhstan ... does not participate in the so-called parallel import".
 SAME_AS: dict[str, str] = {
-    "join": "participate enter",
-    "participate": "join",
+    "join": "participate enter involve",
+    "participate": "join involve",
     "award": "present grant",
     "give": "present award grant",
     "pin": "award present give grant",  # "pin an order on him"
