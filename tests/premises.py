@@ -45,6 +45,7 @@ FALSE_PREMISES = [
     "Why did Peskov state that Putin wanted to give Tokayev a Russian order?",
     "Why did Peskov claim Putin wished to award Tokayev an order?",
     "Why did Chebotarev say Toqayev wants to join the conflict?",  # "unwillingness to be involved"
+    "Why did Putin pronounce Tokayev's name perfectly?",  # "appears to have difficulty pronouncing"
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -93,4 +94,5 @@ ANSWERABLE_OR_DISPUTED = [
     "Why has Kazakhstan become more important for Russia?",
     "How did TASS describe the meeting between Putin and Tokayev?",
     "Why is Toqayev unwilling to be involved in any conflicts?",
+    "Why does Putin have difficulty pronouncing Tokayev's name?",
 ]

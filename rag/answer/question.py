@@ -161,7 +161,7 @@ _ASKS_WHO = re.compile(
 _NEGATION = r"not|never|n't|denied|denies|refused|refuses|rejected|rejects|rather than|instead of"
 # "did he deny ...?", "was he unwilling to accept ...?", "which award did he turn down?"
 _NEGATED_Q = re.compile(
-    rf"\b(deny|denying|refuse|refusing|reject|rejecting|unwilling|reluctant|declin(?:e|es|ed|ing)\s+to|"
+    rf"\b(deny|denying|refuse|refusing|reject|rejecting|unwilling|reluctant|unable|fail(?:s|ed|ing)?\s+to|difficult(?:y|ies)|declin(?:e|es|ed|ing)\s+to|"
     rf"turn(?:s|ed|ing)?\s+(?:\w+\s+)?down|snub(?:s|bed|bing)?|{_NEGATION})\b|n’t",
     re.I,
 )
@@ -226,7 +226,7 @@ _PREMISE = re.compile(
 # Words that deny what follows them ("would not recognize", "refused to be awarded"); "not only"
 # and "not just" add rather than deny.
 _DENIES = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|unwilling\w*|none\s+of\s+(?:[\w’'-]+\s+){1,4}?(?:are|were|is|was|has|have|had|will|would|can|could|did|do|does)|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
+    r"\b(?:not(?!\s+(?:only|just|least|to\s+mention))|never|unwilling\w*|unable|fail(?:s|ed)?\s+to|difficulty|none\s+of\s+(?:[\w’'-]+\s+){1,4}?(?:are|were|is|was|has|have|had|will|would|can|could|did|do|does)|no\s+longer|without|refus\w*|declin\w*|reject\w*)\b|n[’']t\b",
     re.I,
 )
 # Denies what a question says was favoured or chosen (`favoured`): "against", "instead of".
