@@ -1613,6 +1613,9 @@ _LEADS_BACK = re.compile(
 _TALKS_OF = re.compile(r"^\W*(?:we\s+are\s+talking\s+about|that\s+is\s+to\s+say)\b", re.I)
 
 
+QUOTE_READ = 4  # sentences of a quotation read for the one that answers
+
+
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
     """The sentence next to a picked one that carries what the question asks and it lacks: the
     sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
@@ -1622,7 +1625,14 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     "... the EAEU before the end of the year. Islam Kuraev believes ...")."""
     after = _neighbour(hit, end, snapshot, after=True)
     if text.rstrip().endswith(":"):
-        return after
+        # The sentence of the quotation it opens that holds most of the question (by the words'
+        # weights): "Pritchin explained: “... a very experienced diplomat. ... Therefore, his
+        # statements are always or almost always neutral.”" for "What does Pritchin say about
+        # Tokayev's statements?".
+        quoted = [n for n in _following(hit, end, snapshot, QUOTE_READ) if in_quotation(hit.chunk.text, n[2])]
+        asked = set(lexical_tokens(question)) - _SAYING_TOKENS  # "What did Zatulin say?": the first
+        idf = snapshot.idf(asked)
+        return max(quoted, key=lambda n: _lexical_overlap(asked, sentence_tokens(n[4]), idf), default=after)
     found = _asked_neighbour(question, hit, start, end, text, snapshot)
     if found:
         return found

@@ -917,6 +917,20 @@ def test_an_answer_holds_the_kind_of_thing_asked(seed_index, real_embedder):
     )
 
 
+def test_a_lead_in_is_shown_with_the_sentence_of_its_quotation_that_answers(seed_index, real_embedder):
+    """ "Stanislav Pritchin ... explained: “... a very experienced diplomat. He takes into account ...
+    Therefore, his statements are always or almost always neutral. ...”": asked about Tokayev's
+    statements, the answer is the lead-in with the sentence on them, not the quotation's first;
+    asked only what someone said, the first."""
+    settings, snap = seed_index
+    a = answer_question(
+        "What does Stanislav Pritchin say about Tokayev's statements?", settings, snap, embedder=real_embedder
+    )
+    assert not a.abstained and "always or almost always neutral" in a.text and "explained:" in a.text, a.text
+    b = answer_question("What did Zatulin say?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "They know only too well" in b.text, b.text
+
+
 def test_why_someone_refused_is_answered_only_by_a_sentence_saying_it_was_not_done(seed_index, real_embedder):
     """Lavrov, Peskov and Putin "tried to find the headphones": no sentence says anyone refused them,
     so why they refused abstains; why Kazakhstan refuses to recognise breakaway territories is
