@@ -1247,7 +1247,12 @@ def extractive_answer(
     read = (_with_quoted(c, snapshot) for c in near)
     if denied := next(((t, w) for t in read if (w := said_is_denied(result.query, t))), None):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
-    if other := someone_else_did(result.query, assumed, scored, snapshot):
+    # "Did Putin speak Kazakh in Astana?" is read as "Why did Putin ...?" for who did it.
+    asked_done = whether_done(result.query)
+    done_verbs = premise_verbs(asked_done) if asked_done != result.query else ()
+    if other := someone_else_did(result.query, assumed, scored, snapshot) or (
+        done_verbs and someone_else_did(asked_done, done_verbs, scored, snapshot)
+    ):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
     best_text = scored[0][4]
     if swapped := (

@@ -1678,6 +1678,22 @@ def test_an_articles_title_does_not_tell_who_did_it(seed_index, real_embedder):
     )
 
 
+def test_did_someone_do_it_is_read_for_who_did_it(seed_index, real_embedder):
+    """ "Did Putin speak Kazakh in Astana?" was answered with "Before Vladimir Putin’s visit to
+    Astana, an unprecedented information campaign took place ...": read as "Why did Putin ...?" is,
+    the sentence telling the act says it of Tokayev. Asked of Tokayev, or of Turchak's criticism,
+    the articles answer."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Did Putin speak Kazakh in Astana?", "says it of Tokayev, not Putin")],
+        [
+            ("Did Tokayev speak Kazakh in Astana?", "decided to speak Kazakh"),
+            ("Did Turchak criticize Zatulin?", "sharply criticized"),
+        ],
+    )
+
+
 def test_a_word_with_a_negative_prefix_is_denied_by_the_word_without(seed_index, real_embedder):
     """ "Why does Pritchin consider Tokayev an inexperienced diplomat?" against Pritchin's "Tokayev is
     a very experienced diplomat", in the quotation his lead-in ("..., explained:") opens. Asked
