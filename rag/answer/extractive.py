@@ -1303,8 +1303,12 @@ def extractive_answer(
     if not asks_where(result.query) and not any(answer_type_fits(result.query, p[4]) for p in picked):
         # "Which Kazakh city will host the next forum?": a sentence kept for the one after it,
         # which the answer did not join, names no city. ("Where ...?" may be answered by a place
-        # without a name: "found in the water area".)
-        return ABSTAIN_TEXT, (), True, None
+        # without a name: "found in the water area".) The best sentence that has it answers when
+        # it is close to the best ("When did Putin visit Astana?": "... met on Thursday.").
+        fitting = [c for c in close_to_best(scored) if answer_type_fits(result.query, c[4])]
+        if not fitting:
+            return ABSTAIN_TEXT, (), True, None
+        picked = _pick(result.query, fitting, snapshot)
     if year := moved_year(result.query, " ".join(p[4] for p in picked)):
         # "How many tons went through the seaports in 2022?" is not answered by "In 2021, more than
         # 81 million tons were delivered this way. Through seaports – a little more than 13 million."

@@ -905,7 +905,9 @@ def test_what_follows_if_not_is_read_on_to_the_other_case(seed_index, real_embed
 def test_an_answer_holds_the_kind_of_thing_asked(seed_index, real_embedder):
     """ "Which Kazakh city will host the next Interregional Cooperation Forum?" was answered with a
     sentence on "an action plan ... for the next three years", which names no city: it is scored for
-    the sentence after it, which the answer did not join. Where a city is named, it answers."""
+    the sentence after it, which the answer did not join. Where a city is named, it answers; and a
+    close sentence that has the kind asked answers in place of the best ("When did Putin visit
+    Astana?" was answered with "... constantly demonstrated in recent years.")."""
     _abstains_then_answers(
         seed_index,
         real_embedder,
@@ -913,6 +915,7 @@ def test_an_answer_holds_the_kind_of_thing_asked(seed_index, real_embedder):
         [
             ("Which city will host the CSTO summit?", "Minsk"),
             ("In which city did the presidents open the forum?", "Kostanay"),
+            ("When did Putin visit Astana?", "met on Thursday"),
         ],
     )
 
