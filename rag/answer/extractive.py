@@ -531,10 +531,12 @@ OWN_WORDS_LOOKAHEAD = 5  # ... and for the end of a quotation by whom the questi
 QUESTION_WORDS_ADDED = 0.05  # share of the question's words the next sentence must add to join the picked one
 RUNNER_UP_MARGIN = 0.08  # a runner-up of the best sentence's passage scores at most this much less
 OTHER_PASSAGE_MARGIN = 0.015  # ... and one of another passage (it costs a citation of its own)
+START_TOLD = 0.08  # the question asks how something began, and the sentence tells its start (or a later moment: less)
 NEGATED = 0.06  # the question asks what was denied or not done, and the sentence negates ("does not ...")
 PHOTO_CREDIT = 0.20  # the question asks about a photo, and the sentence is a caption with its credit
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
+PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
@@ -603,6 +605,17 @@ def source_asked(question: str) -> frozenset[str]:
     return frozenset(lexical_tokens(" ".join(n for n in key_names(told) if not place_aliases(n))))
 
 
+# A question about how something began, and sentences telling its start or a later moment.
+_ASKS_START = re.compile(
+    r"\b(?:at\s+(?:the\s+)?(?:start|beginning|outset)|at\s+first|initially|begin|began|open(?:ed)?\s+(?:his|her|its|the)\b)",
+    re.I,
+)
+_TELLS_START = re.compile(
+    r"\b(?:initially|at\s+first|at\s+the\s+(?:start|beginning|outset)|began|begins|opened)\b", re.I
+)
+_TELLS_LATER = re.compile(r"\b(?:afterwards|later|shortly\s+after|switched\s+back|back\s+to)\b", re.I)
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What a question asks, worked out once per question."""
@@ -625,6 +638,7 @@ class _Asked:
     # for "who" or "why" (a lead-in naming them tells neither another's act nor a reason).
     speakers: frozenset[str] = frozenset()
     photo: bool = False  # asks about a photo: its caption and credit answer, not headings to pass over
+    start: bool = False  # asks about how something began ("at the start of his speech")
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -664,6 +678,7 @@ class _Asked:
             kind_phrase(question),
             frozenset() if who or asks_reason(question) else persons & set(lexical_tokens(asked_part)),
             bool(_ASKS_PHOTO.search(question)),
+            bool(_ASKS_START.search(question)),
         )
 
 
@@ -694,6 +709,10 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += TYPED_ANSWER
     if asked.negated and says_not(sentence):
         out += NEGATED
+    if asked.start:
+        # "What language did Tokayev use at the start of his speech?": "... initially decided to
+        # speak Kazakh", not "Shortly afterwards, Tokayev switched back to Russian."
+        out += START_TOLD if _TELLS_START.search(sentence) else -START_TOLD if _TELLS_LATER.search(sentence) else 0.0
     if asked.other and adds_another(sentence):
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):
@@ -1049,7 +1068,10 @@ def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = 
         # "... at the CSTO summit in Minsk?" against "... will meet again in ... Minsk on November
         # 23rd.", unless a sentence says it was done there: one that says it was done elsewhere
         # ("Tokayev's decision to address the Russian guests in his native language") does not count.
-        for s in (_with_lead(c, snapshot) for c in near) if snapshot else best:
+        # Read past `PREMISE_READ`, within the margin: the best may tell the act and the next ones
+        # its setting ("... initially decided to speak Kazakh", "the head of government ...").
+        within = [c for c in scored[:PLACE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+        for s in (_with_lead(c, snapshot) for c in within) if snapshot else best:
             if (where := planned_at(taken, s)) and not any(where[1] in d for d in done):
                 return s, where[0]
     if not asks_outcome(question):

@@ -1697,6 +1697,26 @@ def test_did_someone_do_it_is_read_for_who_did_it(seed_index, real_embedder):
     )
 
 
+def test_a_question_about_how_something_began_prefers_the_sentence_telling_the_start(seed_index, real_embedder):
+    """ "What language did Tokayev use at the start of his speech?" was answered with "Shortly
+    afterwards, Tokayev switched back to Russian."; the start is told by "... initially decided to
+    speak Kazakh instead of Russian". Asked what came afterwards, the later sentence answers. The
+    start's sentence scoring higher must not hide the one telling the Minsk summit as planned."""
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("What language did Tokayev use at the start of his speech?", "initially decided to speak Kazakh"),
+            ("What language did Tokayev switch to afterwards?", "switched back to Russian"),
+        ],
+    )
+    settings, snap = seed_index
+    a = answer_question(
+        "Why did Tokayev open his speech in Kazakh at the CSTO summit in Minsk?", settings, snap, embedder=real_embedder
+    )
+    assert a.abstained and a.text.startswith("The articles speak of this only as planned"), a.text
+
+
 def test_a_word_with_a_negative_prefix_is_denied_by_the_word_without(seed_index, real_embedder):
     """ "Why does Pritchin consider Tokayev an inexperienced diplomat?" against Pritchin's "Tokayev is
     a very experienced diplomat", in the quotation his lead-in ("..., explained:") opens. Asked
