@@ -948,6 +948,8 @@ def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
     True
     >>> other_place_of("What is the population of Kazakhstan?", "Almost 20% of the population.") is None
     True
+    >>> other_place_of("What is the capital of Kazakhstan?", "They will meet in the Belarusian capital Minsk.")
+    ('“Belarusian capital”', '“capital of Kazakhstan”')
     """
     for m in _OF_PLACE.finditer(question):
         word, place = m.group(1).lower(), m.group(2)
@@ -955,6 +957,10 @@ def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
             continue
         for t in _OF_PLACE.finditer(sentence):
             if t.group(1).lower() == word and place_aliases(t.group(2)) and not _kin(t.group(2), place):
+                return f"“{t.group(0)}”", f"“{m.group(0)}”"
+        # "the Belarusian capital Minsk" for "the capital of Kazakhstan": the place's adjective first.
+        for t in re.finditer(rf"\b((?-i:[A-Z])[a-z]+)\s+({re.escape(word)})\b", sentence, re.I):
+            if _country_words(t.group(1)) and not _kin(t.group(1), place):
                 return f"“{t.group(0)}”", f"“{m.group(0)}”"
     return None
 

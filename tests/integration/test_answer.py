@@ -1830,6 +1830,10 @@ def test_what_a_place_has_must_be_spoken_of(seed_index, real_embedder):
         ABSTAIN_TEXT,
     )
     _answers_with(seed_index, real_embedder, [("What is the official language of Kazakhstan?", "Russian")])
+    # "the Belarusian capital Minsk" is no capital of Kazakhstan (it was the answer).
+    _abstains_then_answers(
+        seed_index, real_embedder, [("What is the capital of Kazakhstan?", "of “Belarusian capital”")], []
+    )
 
 
 def test_disregarding_is_denied_by_complying(seed_index, real_embedder):
