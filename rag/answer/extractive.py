@@ -1749,7 +1749,7 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         found = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _RESPONDS.match(n[4])), None)
         if found:
             return found
-    if asks_who(question) and not _names_someone_else(question, text):
+    if asks_who(question) and not _WHO_IS_NAME.match(question) and not _names_someone_else(question, text):
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
         return found or _speaker(question, hit, start, end, text, snapshot)
     if asks_quantity(question) and not _gives_quantity(question, text):
@@ -1763,6 +1763,10 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
 _IF_NOT_ASKED = re.compile(r"\b(?:if|unless)\b[^?]*\b(?:no|not|never|without)\b", re.I)
 _IF = re.compile(r"\bif\b", re.I)
 _OTHERWISE = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:if\s+not|otherwise|or\s+else|else)\b", re.I)
+
+
+# "Who is Kassym-Jomart Tokayev?": who a named person is, which another's name does not tell.
+_WHO_IS_NAME = re.compile(r"^\W*who\s+(?:is|was)\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}\s*\?\s*$", re.I)
 
 
 def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapshot: StoreReader):
