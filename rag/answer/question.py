@@ -2783,6 +2783,9 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
             return True
         if span_only:
             return bool(_TIME_SPAN.search(text))
+        if duration:
+            # "How long is the border?": a span of time or a length, not "70 % of all goods".
+            return bool(_LENGTH.search(text) or _TIME_SPAN.search(sentence))
         if not (_DIGITS.search(text) or _QUANTITY.search(text)):
             return False
         return not counts or _counts_near(text, counts)

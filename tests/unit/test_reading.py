@@ -45,6 +45,8 @@ from rag.search.retrieve import search
      ("What figure did Toqayev give for trade with Russia?", "He is a product of 35 years of propaganda.", False),
      ("How long did the talks last?", "They lasted three days.", True),
      ("How long is the border?", "On the one hand, he praised the border.", False),
+     ("How long is the border?", "Since 70 % of all goods go through Russia.", False),  # no length or span
+     ("How long is the border?", "The border is 7,644 km long.", True),
      ("How many members are on trial?", "Three days before the visit, a trial began.", False),
      ("How many members are on trial?", "Twelve members and three lawyers are on trial.", True),
      ("How many days did the blockade last?", "It lasted three days.", True),
