@@ -1735,6 +1735,11 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         # "What happens if there is no friendship?": "... if we have friendship, ..., then no
         # territorial issues are raised. And if not, then everything is possible."
         return after
+    if asks_reason(question) and before and _RESPONDS.match(text):
+        # "Why did Kazakhstan block Russian coal wagons?": "In response, ... Kazakhstan blocked 1,700
+        # wagons ..." answers what the sentence before tells ("... the shipment of oil ... has already
+        # been limited").
+        return before
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
         ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]

@@ -442,6 +442,10 @@ def test_what_was_done_in_response_is_read_after_the_act_it_answers(seed_index, 
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and "blocked 1,700 wagons" in a.text and a.citations, a.text
+    # Asked why, the act "in response" is read with what it answers, the sentence before it (it was
+    # answered with the act alone).
+    b = answer_question("Why did Kazakhstan block Russian coal wagons?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "the shipment of oil" in b.text and "In response" in b.text, b.text
 
 
 def test_a_name_typed_without_capitals_that_no_article_uses_abstains(seed_index, real_embedder):
