@@ -46,6 +46,7 @@ FALSE_PREMISES = [
     "Why did Peskov claim Putin wished to award Tokayev an order?",
     "Why did Chebotarev say Toqayev wants to join the conflict?",  # "unwillingness to be involved"
     "Why did Putin pronounce Tokayev's name perfectly?",  # "appears to have difficulty pronouncing"
+    "Why did Kazakhstan permit drivers to put Z stickers on their cars?",  # "you can get a fine"
 ]
 
 ANSWERABLE_OR_DISPUTED = [
@@ -95,4 +96,5 @@ ANSWERABLE_OR_DISPUTED = [
     "How did TASS describe the meeting between Putin and Tokayev?",
     "Why is Toqayev unwilling to be involved in any conflicts?",
     "Why does Putin have difficulty pronouncing Tokayev's name?",
+    "What can drivers get for Z and V stickers?",
 ]

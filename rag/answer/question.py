@@ -260,8 +260,8 @@ OPPOSITES: dict[str, str] = {
     "applaud": _CRITICISM,
     "win": "lost lose defeat",
     "won": "lost lose defeat",
-    "allow": "ban forbid forbade prohibit",
-    "permit": "ban forbid forbade prohibit",
+    "allow": "ban forbid forbade prohibit fine",  # "for stickers “Z” and “V” you can get a fine"
+    "permit": "ban forbid forbade prohibit fine",
     "lift": "impose extend limit restrict",
     "ignore": "comply adhere follow observe respect",
     "disregard": "comply adhere follow observe respect",
