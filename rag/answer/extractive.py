@@ -709,10 +709,12 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += TYPED_ANSWER
     if asked.negated and says_not(sentence):
         out += NEGATED
-    if asked.start:
+    if asked.start and _TELLS_START.search(sentence):
         # "What language did Tokayev use at the start of his speech?": "... initially decided to
         # speak Kazakh", not "Shortly afterwards, Tokayev switched back to Russian."
-        out += START_TOLD if _TELLS_START.search(sentence) else -START_TOLD if _TELLS_LATER.search(sentence) else 0.0
+        out += START_TOLD
+    elif asked.start and _TELLS_LATER.search(sentence):
+        out -= START_TOLD
     if asked.other and adds_another(sentence):
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):
@@ -1648,8 +1650,9 @@ QUOTE_READ = 4  # sentences of a quotation read for the one that answers
 
 
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):
-    """The sentence next to a picked one that carries what the question asks and it lacks: the
-    sentence after a lead-in ending in ':'; the reason, person or quantity the question asks for
+    """The sentence next to a picked one that carries what the question asks and it lacks: for a
+    lead-in ending in ':', the sentence of the quotation it opens that holds most of the question
+    (the first, if none holds more); the reason, person or quantity the question asks for
     (`_asked_neighbour`); what a sentence opening with "He", "This" or "Therefore" refers back to;
     the next sentence, when it refers back to a short one (`SHORT_LEAD_WORDS`); or else the next
     sentence when it holds much of the question that the picked one does not (`_adds_question_words`:

@@ -93,8 +93,8 @@ def unknown_names(question: str, snapshot) -> list[str]:
     that no passage holds, one at least in no English dictionary and none common English
     (`COMMON_COUNT`): "murat nurtleu", "josep borrell". One word alone is read so only where the
     question's subject stands ("what did lukashenko say"): "railcars" and "digitalisation" are
-    English words the dictionary lacks; "railcars loaded" holds a common
-    word, and "lawmaker hinted" only English ones.
+    English words the dictionary lacks; "railcars loaded" holds a common word, and "lawmaker
+    hinted" only English ones.
 
     >>> class Index:  # an index whose passages hold only these words
     ...     def passages_with(self, token):
