@@ -944,10 +944,10 @@ def score_sentences(
 _SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
 
 
-def close_to_best(scored: list) -> list:
-    """The `PREMISE_READ` best sentences within `RUNNER_UP_MARGIN` of the best: those read for what
-    the question takes for granted."""
-    return [c for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+def close_to_best(scored: list, n: int = PREMISE_READ, margin: float = RUNNER_UP_MARGIN) -> list:
+    """The `n` best sentences within `margin` of the best: by default those read for what the
+    question takes for granted."""
+    return [c for c in scored[:n] if c[0] >= scored[0][0] - margin]
 
 
 def premise_denied(question: str, scored: list, snapshot: StoreReader | None = None) -> tuple[str, str] | None:
@@ -962,7 +962,7 @@ def premise_denied(question: str, scored: list, snapshot: StoreReader | None = N
     as_asked = question  # before `premise_question` keeps only what it takes for granted
     # Saying it was done, or done in part, is plain enough to be read twice as far below the best
     # sentence: "... never switched to Russian?" against "Tokayev switched back to Russian." (0.09 below).
-    farther = [c[4] for c in scored[:PREMISE_READ] if c[0] >= scored[0][0] - 2 * RUNNER_UP_MARGIN]
+    farther = [c[4] for c in close_to_best(scored, margin=2 * RUNNER_UP_MARGIN)]
     # "... without switching to Russian?" against "Tokayev switched back to Russian."
     undone = taken_as_undone(question)
     if undone and (done := next(((s, w) for s in farther if (w := does(undone, s))), None)):
@@ -1072,7 +1072,7 @@ def outcome_pending(question: str, scored: list, snapshot: StoreReader | None = 
         # ("Tokayev's decision to address the Russian guests in his native language") does not count.
         # Read past `PREMISE_READ`, within the margin: the best may tell the act and the next ones
         # its setting ("... initially decided to speak Kazakh", "the head of government ...").
-        within = [c for c in scored[:PLACE_READ] if c[0] >= scored[0][0] - RUNNER_UP_MARGIN]
+        within = close_to_best(scored, n=PLACE_READ)
         for s in (_with_lead(c, snapshot) for c in within) if snapshot else best:
             if (where := planned_at(taken, s)) and not any(where[1] in d for d in done):
                 return s, where[0]

@@ -625,6 +625,15 @@ _REPORTED = re.compile(
 )
 
 
+def _after_doing_auxiliary(question: str) -> str | None:
+    """The words of a why/what question after its auxiliary of doing or having ("did", "has" ...),
+    where its subject stands, or None."""
+    m = _PREMISE.match(question)
+    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
+        return None
+    return m.group("rest")
+
+
 def premise_subject(question: str) -> list[str]:
     """The people a why/what question says did something: names of two or more words among the
     first six words after its auxiliary ("Why did *Andrey Turchak* say ...?", "Why did Kazakh
@@ -641,10 +650,10 @@ def premise_subject(question: str) -> list[str]:
     >>> premise_subject("What did Askar Zhambakin say about Russian IT companies?")
     ['Askar Zhambakin']
     """
-    m = _PREMISE.match(question)
-    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
+    rest = _after_doing_auxiliary(question)
+    if rest is None:
         return []
-    start = " ".join(m.group("rest").split()[:6])
+    start = " ".join(rest.split()[:6])
     # Not a people's word and an abbreviation: "What did Zhambakin say about Russian IT companies?"
     names = [n for n in names_in(start) if " " in n and not all(w.isupper() or place_aliases(w) for w in n.split())]
     if not names and re.match(r"\s*why\b", question, re.I):
@@ -663,10 +672,7 @@ def lone_subject(question: str) -> list[str]:
     >>> lone_subject("What did Andrey Turchak say?"), lone_subject("What did the Kremlin say?")
     ([], [])
     """
-    m = _PREMISE.match(question)
-    if not m or m.group("rest") is None or m.group("aux").lower() not in ("did", "does", "do", "has", "have", "had"):
-        return []
-    words = m.group("rest").split()
+    words = (_after_doing_auxiliary(question) or "").split()
     if len(words) < 2 or not re.fullmatch(r"(?-i:[A-Z])[\w’'-]+", words[0]) or not words[1].islower():
         return []
     name = words[0]
@@ -2517,7 +2523,7 @@ def asks_place(question: str) -> bool:
     >>> asks_place("Where does Tokayev stand on the war?")  # a stance, not a place
     False
     """
-    return bool(_ASKS_WHERE.search(question) or _ASKS_PLACE.search(question))
+    return asks_where(question) or bool(_ASKS_PLACE.search(question))
 
 
 def names_a_place(sentence: str, asked: frozenset[str], known: bool | str = True) -> bool:

@@ -325,8 +325,8 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     denies calling it "a failure"; 31 of 37 since "none of the officials are renaming anything in
     honor of Russian figures" does not give a street to Russians; 33 of 39 since what someone is
     said to have wanted to do is taken for granted, and giving is presenting; 35 of 41 since
-    "unwillingness to be involved" denies joining and "difficulty pronouncing" pronouncing; 36 of 42
-    since a fine denies allowing)."""
+    "unwillingness to be involved" denies joining and "difficulty pronouncing" pronouncing; 38 of 42
+    since a fine denies allowing, which also catches the two on the Z symbol and stickers)."""
     settings, snap = seed_index
 
     def refused(question: str) -> bool:
@@ -336,7 +336,7 @@ def test_the_premise_check_on_questions_outside_the_eval_set(seed_index, real_em
     wrongly = [q for q in ANSWERABLE_OR_DISPUTED if refused(q)]
     assert wrongly == []
     caught = [q for q in FALSE_PREMISES if refused(q)]
-    assert len(caught) >= 36, caught
+    assert len(caught) >= 38, caught
 
 
 def test_a_slip_in_a_lowercase_word_is_read_as_the_word_the_articles_use(seed_index, real_embedder):
