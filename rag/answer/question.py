@@ -2609,8 +2609,10 @@ _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|big|large|high|deep|wide|tall)\b|"
     rf"{_WHAT_IS}(?:the\s+)?(?:(?:total|exact|overall|approximate|rough|estimated)\s+)?"
     r"(share|percentage|percent|number|amount|proportion|figure|sum|total|volume|value|cost|price|size|population)\b|"
-    # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person)
-    r"\bwhat\s+(?:[a-z-]+\s+){1,3}?(share|percentage|number|amount|proportion|figure|sum|total|volume|value|capacity|turnover|output)\b",
+    # "What trade turnover figure ...?" (not "Which United Russia figure ...?", a person; nor "What did
+    # Gerashchenko share?", a verb after its auxiliary)
+    r"\bwhat\s+(?:(?!(?:did|does|do|has|have|had|will|would|can|could|may|might|must|should|shall)\b)[a-z-]+\s+){1,3}?"
+    r"(share|percentage|number|amount|proportion|figure|sum|total|volume|value|capacity|turnover|output)\b",
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -2666,6 +2668,8 @@ def asks_quantity(question: str) -> bool:
     (True, False)
     >>> asks_quantity("What's the estimated cost of the plants?")
     True
+    >>> asks_quantity("What video did Gerashchenko share?"), asks_quantity("What was the capacity of the pipeline?")
+    (False, True)
     """
     return bool(_ASKS_NUMBER.search(question) or _IN_UNIT.search(question))
 

@@ -2167,3 +2167,15 @@ def test_a_call_as_a_noun_gives_no_words(seed_index, real_embedder):
         [("What did Recep Erdogan say at the Turkic summit in Astana?", "None of the sentences found reports")],
         [("What did Recep Erdogan call for at the Turkic summit?", "single alphabet")],
     )
+
+
+def test_share_as_a_verb_asks_for_no_quantity(seed_index, real_embedder):
+    """ "What did Gerashchenko share?" was read as "what share" and answered only from sentences
+    holding a number, none of them his: the articles say he "had previously shared a corresponding
+    video". "What share of ...?" still asks for a quantity."""
+    settings, snap = seed_index
+    for q in ("What did Gerashchenko share?", "What video did Anton Gerashchenko share?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "shared a corresponding video" in a.text, a.text
+    b = answer_question("What share of Kazakhstan's population are Russians?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "20" in b.text, b.text
