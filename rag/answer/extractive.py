@@ -1302,7 +1302,12 @@ def extractive_answer(
     if renamed := renamed_otherwise(result.query, " ".join(c[4] for c in undenied)):
         told = next(c[4] for c in undenied if renamed_otherwise(result.query, c[4]))
         return someone_else_text(told, *renamed), (), True, SAYS_OTHERWISE
-    if month := moved_month(result.query, best_text) or other_contents(result.query, best_text):
+    # "What was Kazakhstan's response to the oil restrictions?": "In response, ... Kazakhstan blocked
+    # 1,700 wagons with coal" answers the act told before it, whose goods are the question's.
+    responded = _IN_RESPONSE_TO.search(result.query) and _RESPONDS.match(best_text)
+    before = _neighbour(scored[0][1], scored[0][2], snapshot, after=False) if responded else None
+    held = f"{before[4]} {best_text}" if before else best_text
+    if month := moved_month(result.query, best_text) or other_contents(result.query, held):
         return month_text(best_text, *month), (), True, SAYS_OTHERWISE
     if substituted := (
         substituted_name(result.query, best_text)
@@ -1790,8 +1795,13 @@ def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapsho
     return back[lead] if lead is not None and sentence_tokens(back[lead][4]) & persons else None
 
 
-# "... in response to the limit?", "... in retaliation for ...": asks what answered an act.
-_IN_RESPONSE_TO = re.compile(r"\bin\s+(?:response|reply|retaliation|return)\s+(?:to|for)\b", re.I)
+# "... in response to the limit?", "... in retaliation for ...", "How did Kazakhstan respond to the
+# limit?", "What was its reaction to ...?": asks what answered an act.
+_IN_RESPONSE_TO = re.compile(
+    r"\bin\s+(?:response|reply|retaliation|return)\s+(?:to|for)\b|"
+    r"\b(?:respond(?:ed|s)?|react(?:ed|s)?|retaliat(?:e|ed|es)|repl(?:y|ied|ies)|response|reaction)\s+(?:to|for|against)\b",
+    re.I,
+)
 # A sentence telling what answered the act told before it.
 _RESPONDS = re.compile(r"^\W*(?:in\s+(?:response|reply|retaliation|return)\b|in\s+turn\b)", re.I)
 

@@ -2179,3 +2179,22 @@ def test_share_as_a_verb_asks_for_no_quantity(seed_index, real_embedder):
         assert not a.abstained and "shared a corresponding video" in a.text, a.text
     b = answer_question("What share of Kazakhstan's population are Russians?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "20" in b.text, b.text
+
+
+def test_how_someone_responded_is_read_on_to_the_response(seed_index, real_embedder):
+    """ "How did Kazakhstan respond to the oil shipment limits?" was answered with the limits alone;
+    the response is told after them ("In response, ... Kazakhstan blocked 1,700 wagons with coal"),
+    as for "What did Kazakhstan do in response to ...?". That sentence's coal answers a question
+    about the oil limits, not one about limits on gas."""
+    settings, snap = seed_index
+    for q in (
+        "How did Kazakhstan respond to the oil shipment limits?",
+        "How did Kazakhstan react to the limit on oil shipments through Novorossiysk?",
+        "What was Kazakhstan's response to the oil restrictions?",
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "blocked 1,700 wagons" in a.text, (q, a.text)
+    b = answer_question(
+        "How did Kazakhstan respond to the limit on gas shipments?", settings, snap, embedder=real_embedder
+    )
+    assert b.abstained and "not gas" in b.text, b.text
