@@ -537,6 +537,7 @@ PHOTO_CREDIT = 0.20  # the question asks about a photo, and the sentence is a ca
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
+DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that day ("on November 3, the ...")
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
@@ -639,6 +640,7 @@ class _Asked:
     speakers: frozenset[str] = frozenset()
     photo: bool = False  # asks about a photo: its caption and credit answer, not headings to pass over
     start: bool = False  # asks about how something began ("at the start of his speech")
+    day: re.Pattern | None = None  # of the day a question asks what happened on (`day_asked`)
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -679,7 +681,37 @@ class _Asked:
             frozenset() if who or asks_reason(question) else persons & set(lexical_tokens(asked_part)),
             bool(_ASKS_PHOTO.search(question)),
             bool(_ASKS_START.search(question)),
+            day_asked(question),
         )
+
+
+# "What happened on November 3?", "What took place on 9 November?": a day and nothing else asked.
+_WHAT_HAPPENED_ON = re.compile(
+    r"^\W*what\s+(?:happened|took\s+place|occurred|went\s+on)\s+on\s+(?:the\s+)?"
+    rf"(?:(?P<month>{MONTH_WORD})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|"
+    rf"(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{MONTH_WORD}))\s*\?*\s*$",
+    re.I,
+)
+
+
+def day_asked(question: str) -> re.Pattern | None:
+    """For a question asking what happened on a day and nothing else, a pattern finding that day
+    in a sentence, in either order, with or without "th"; else None.
+
+    >>> day = day_asked("What happened on November 9?")
+    >>> bool(day.search("On Thursday (November 9th), a statement caused a stir.")), bool(day.search("on 9 Nov"))
+    (True, True)
+    >>> bool(day.search("on November 19")), day_asked("What happened to the pipeline on March 6?")
+    (False, None)
+    """
+    m = _WHAT_HAPPENED_ON.match(question)
+    if not m:
+        return None
+    month = (m.group("month") or m.group("month2"))[:3]
+    day = int(m.group("day") or m.group("day2"))
+    return re.compile(
+        rf"\b{month}[a-z]*\.?\s+{day}(?:st|nd|rd|th)?\b|\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}", re.I
+    )
 
 
 def _articles_naming(names: tuple[str, ...], snapshot: StoreReader) -> set[str]:
@@ -715,6 +747,9 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
         out += START_TOLD
     elif asked.start and _TELLS_LATER.search(sentence):
         out -= START_TOLD
+    if asked.day and asked.day.search(sentence):
+        # "What happened on November 3?" has nothing but the day for a long sentence's cosine to meet.
+        out += DAY_TOLD
     if asked.other and adds_another(sentence):
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):

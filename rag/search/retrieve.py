@@ -122,7 +122,14 @@ def _named_below_floor(query: str, below: list[int], snapshot: StoreReader) -> s
 WORDED_CANDIDATES = 10
 
 
-_HEDGES = re.compile(r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b", re.I)
+_HEDGES = re.compile(
+    r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b|\bhappen(?:ed|s|ing)?\b|\btook\s+place\b|\boccurred\b", re.I
+)
+_ORDINAL_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "November 23rd" is the question's "November 23"
+
+
+def _day_tokens(text: str) -> set[str]:
+    return {_ORDINAL_DAY.sub(r"\1", t) for t in lexical_tokens(text)}
 
 
 def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> set[int]:
@@ -130,7 +137,8 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     those of the two sentences before it): of its n words at most (n - 1) // 3 missing (none of two
     or three words, one of four to six), and none of those a word of its names. "How many" and
     adverbs in -ly ("supposedly", "roughly") are the question's asking and hedging, no words the
-    evidence need hold.
+    evidence need hold; nor are "happened" and "took place" ("What happened on March 6?" asks what
+    the sentence with "On March 6" tells), and a day's "23rd" is its "23".
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
@@ -139,8 +147,8 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     "Where were the 50 mines from the Crimean War found?" is not that sentence's question.
     """
     table = snapshot.sentences
-    # "How many" asks, "supposedly" hedges: neither is a word the evidence need hold.
-    words = set(lexical_tokens(_HEDGES.sub(" ", query)))
+    # "How many" and "happened" ask, "supposedly" hedges: none is a word the evidence need hold.
+    words = _day_tokens(_HEDGES.sub(" ", query))
     if table is None or len(words) < 2 or not below:
         return set()
     named = set(lexical_tokens(" ".join(key_names(query))))
@@ -151,7 +159,7 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
         before: set[str] = set()
         last: set[str] = set()
         for start, end in zip(table.starts[rows].tolist(), table.ends[rows].tolist()):
-            tokens = set(lexical_tokens(c.text[start - c.char_start : end - c.char_start]))
+            tokens = _day_tokens(c.text[start - c.char_start : end - c.char_start])
             # A sentence read with the one before it, whose words it may give to someone: "In his
             # opinion, the problem is how the statements of officials are broadcast in the media.
             # “As the question is posed, so it is answered,” the expert says."

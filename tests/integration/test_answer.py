@@ -2198,3 +2198,20 @@ def test_how_someone_responded_is_read_on_to_the_response(seed_index, real_embed
         "How did Kazakhstan respond to the limit on gas shipments?", settings, snap, embedder=real_embedder
     )
     assert b.abstained and "not gas" in b.text, b.text
+
+
+def test_what_happened_on_a_day_is_answered_by_the_sentence_telling_that_day(seed_index, real_embedder):
+    """ "What happened on March 6?" found no passage relevant enough (its cosine to the passage on
+    the rallies is low, and "happened" is no word of that sentence), and "What happened on November
+    3?" passed the floor but its sentence's cosine was far under the answer floor: a day and
+    nothing else is all such a question has. A day no article tells is still not answered."""
+    settings, snap = seed_index
+    for q, told in (
+        ("What happened on March 6?", "rallies were held in Alma-Ata"),
+        ("What took place on 6 March?", "rallies were held in Alma-Ata"),
+        ("What happened on November 3?", "10th summit of the Organization of Turkic States"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and told in a.text, (q, a.text)
+    b = answer_question("What happened on March 8?", settings, snap, embedder=real_embedder)
+    assert b.abstained and not b.citations, b.text
