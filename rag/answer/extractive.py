@@ -1554,7 +1554,11 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
             return not complete and c[0] >= best - OTHER_PASSAGE_MARGIN
         return c[0] >= best - RUNNER_UP_MARGIN
 
-    candidates = [c for c in scored if close(c)][:MAX_SENTENCES]
+    # A heading does not join as a runner-up ("When did Putin and Tokayev meet?": "... met on
+    # Thursday." is not followed by "Meeting between Putin and Tokayev: Prime Minister begins ..."),
+    # unless it names someone in full: a lead-in without its full stop ("Kazakhstani political
+    # scientist Marat Shibutov in his Telegram channel reflected on the propagandists' logic").
+    candidates = [scored[0], *(c for c in scored[1:] if close(c) and not _plain_heading(c[4]))][:MAX_SENTENCES]
     if asks_comparison(question):
         # "Which figure is higher?", "Do the two articles agree?": the best sentence of another
         # article within the margin answers with it, before other runners-up.
@@ -1571,6 +1575,11 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
             extra = _carries_asked(question, neighbour[4]) or _reason_before(question, cand[4], cand[2], neighbour[2])
             add((cand[0], cand[1], *neighbour[2:]), MAX_SENTENCES + extra)
     return picked
+
+
+def _plain_heading(sentence: str) -> bool:
+    """A heading (`is_heading`) naming no one by a name of two or more words."""
+    return is_heading(sentence) and not any(" " in n and not place_aliases(n) for n in names_in(sentence))
 
 
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which

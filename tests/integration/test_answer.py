@@ -2215,3 +2215,16 @@ def test_what_happened_on_a_day_is_answered_by_the_sentence_telling_that_day(see
         assert not a.abstained and told in a.text, (q, a.text)
     b = answer_question("What happened on March 8?", settings, snap, embedder=real_embedder)
     assert b.abstained and not b.citations, b.text
+
+
+def test_a_heading_does_not_join_an_answer_as_a_runner_up(seed_index, real_embedder):
+    """ "When did Putin and Tokayev meet?" was answered "... met on Thursday. [1] ... Meeting between
+    Putin and Tokayev: Prime Minister begins speech in Kazakh [1]": the article's heading, close in
+    score, joined as a runner-up and told nothing. A line without a full stop that names someone in
+    full still joins: it is a lead-in ("... Marat Shibutov in his Telegram channel reflected on the
+    propagandists' logic")."""
+    settings, snap = seed_index
+    a = answer_question("When did Putin and Tokayev meet?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "met on Thursday" in a.text and "Prime Minister begins" not in a.text, a.text
+    b = answer_question("What did Marat Shibutov write?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "reflected on the propagandists' logic" in b.text and "masochism" in b.text, b.text
