@@ -943,7 +943,7 @@ def score_sentences(
             if (
                 not fitting[i]
                 and not (reads_on and i + 1 < len(texts) and fitting[i + 1] and counts_asked(question, texts[i + 1]))
-                and not (i > 0 and fitting[i - 1] and (_LEADS_BACK.match(text) or _TALKS_OF.match(text)))
+                and not (i > 0 and fitting[i - 1] and (_leads_back(text) or _TALKS_OF.match(text)))
             ):
                 continue  # neither it nor the next sentence (which `_complement` would join) has it
             cos = float(vectors[i] @ qv)
@@ -1124,7 +1124,7 @@ def _with_lead(candidate, snapshot: StoreReader, also: re.Pattern | None = None)
     """A candidate sentence's text, after the sentence before it when it refers back to that one
     ("Then at a summit ...", "This ...": `_LEADS_BACK`; or as `also` says)."""
     _, hit, start, _, text = candidate
-    leads = _LEADS_BACK.match(text) or (also is not None and also.match(text))
+    leads = _leads_back(text) or (also is not None and also.match(text))
     before = _neighbour(hit, start, snapshot, after=False) if leads else None
     return f"{before[4]} {text}" if before else text
 
@@ -1688,6 +1688,23 @@ _LEADS_BACK = re.compile(
     r"^\W*(he|she|they|it|this|these|those|his|her|their|therefore|thus|hence|so|that is why|this is why|under it|then)\b",
     re.I,
 )
+# An "it" that points ahead, not back: "It is also no coincidence that ...", "It should be recalled
+# here that ...", "It would have been easy for ... to ...".
+_IT_AHEAD = re.compile(
+    r"^\W*it\s+(?:is|was|would|should|could|might|may|must|will|seems|seemed|appears)\b(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:clear|possible|interesting|coincidence|doubtful|decent|easy|recalled|noted|known|important|necessary|"
+    r"likely|unlikely|obvious|true|worth|noteworthy|hard|difficult|said|reported|believed)\b",
+    re.I,
+)
+
+
+def _leads_back(sentence: str) -> bool:
+    """Whether a sentence opens by referring to the one before (`_LEADS_BACK`), not ahead (`_IT_AHEAD`).
+
+    >>> _leads_back("Under it six thousand signatures."), _leads_back("It is also no coincidence that it began.")
+    (True, False)
+    """
+    return bool(_LEADS_BACK.match(sentence)) and not _IT_AHEAD.match(sentence)
 
 
 # "We are talking about creating a transport corridor ...": what the sentence before named (“On the
@@ -1719,7 +1736,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     found = _asked_neighbour(question, hit, start, end, text, snapshot)
     if found:
         return found
-    if _LEADS_BACK.match(text) or (_TALKS_OF.match(text) and asks_name(question)):
+    if _leads_back(text) or (_TALKS_OF.match(text) and asks_name(question)):
         return _neighbour(hit, start, snapshot, after=False)
     if lead := _quoted_persons_lead(question, hit, start, text, snapshot):
         return lead
@@ -1728,7 +1745,7 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
         # Scholz ..., the two countries emphasized ..." is followed by his words: "“Kazakhstan is an
         # important partner for us ...,” said the Chancellor at the time."
         return after
-    if after and _LEADS_BACK.match(after[4]) and len(text.split()) <= SHORT_LEAD_WORDS:
+    if after and _leads_back(after[4]) and len(text.split()) <= SHORT_LEAD_WORDS:
         # "Russian political scientists and journalists have put forward new accusations against
         # Kazakhstan. This time around they expressed dissatisfaction with ...": a short sentence
         # whose next one refers back to it announces what that one tells.
@@ -1799,7 +1816,7 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         # it is locked in ... Obviously, such statements are made in order to ...").
         asked = set(lexical_tokens(question))
         reason = max(ahead, key=lambda n: len(asked & sentence_tokens(n[4])), default=None)
-        return reason or (before if _LEADS_BACK.match(text) else None) or _own_words(question, hit, end, snapshot)
+        return reason or (before if _leads_back(text) else None) or _own_words(question, hit, end, snapshot)
     if _IN_RESPONSE_TO.search(question) and not _RESPONDS.match(text):
         # "What did Kazakhstan do in response to the limit on oil shipments?": the sentence on the
         # limit scores best; the response is told after it ("In response, ... Kazakhstan blocked ...").

@@ -2228,3 +2228,17 @@ def test_a_heading_does_not_join_an_answer_as_a_runner_up(seed_index, real_embed
     assert not a.abstained and "met on Thursday" in a.text and "Prime Minister begins" not in a.text, a.text
     b = answer_question("What did Marat Shibutov write?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "reflected on the propagandists' logic" in b.text and "masochism" in b.text, b.text
+
+
+def test_an_it_that_points_ahead_does_not_read_back(seed_index, real_embedder):
+    """A sentence opening "It is also no coincidence that ..." or "It should be recalled here
+    that ..." was read as referring back, like "It was signed ...", and shown after the sentence
+    before it, which told something else ("... a banal displacement of Pushkin's language ...",
+    "... Peskov said that the Russian president was not going to present any orders ...")."""
+    settings, snap = seed_index
+    for q, told, unrelated in (
+        ("Who was arrested for separatism?", "Petropavlovsk Workers’ Council", "Pushkin"),
+        ("Who is Nazarbayev?", "previous president of Kazakhstan", "Peskov"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and told in a.text and unrelated not in a.text, (q, a.text)
