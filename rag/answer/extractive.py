@@ -410,6 +410,9 @@ def _mentioned(name: str, snapshot: StoreReader, docs: Mapping[str, Mapping[str,
     said = head if head[:1].isupper() and not head.isupper() else name
     if chunks_mentioning(said, snapshot) or _in_metadata(said, docs):
         return True
+    # "Central Asia" is mentioned by "the five Central Asian Cats": a place's head word by its adjective.
+    if said is head and head[-1:] in ("a", "e") and any(chunks_mentioning(head + end, snapshot) for end in ("n", "an")):
+        return True
     return any(chunks_mentioning(alias, snapshot, every_word=True) for alias in place_aliases(name))
 
 

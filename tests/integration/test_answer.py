@@ -2242,3 +2242,14 @@ def test_an_it_that_points_ahead_does_not_read_back(seed_index, real_embedder):
     ):
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and told in a.text and unrelated not in a.text, (q, a.text)
+
+
+def test_a_place_is_mentioned_by_its_adjective(seed_index, real_embedder):
+    """ "What did Shatskikh say about Central Asia?" was refused with "The articles don't mention
+    Central Asia.", though he dubbed the matter "the five Central Asian Cats twitching their tails".
+    A place the articles never name, nor by its adjective, is still said to be unmentioned."""
+    settings, snap = seed_index
+    a = answer_question("What did Shatskikh say about Central Asia?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Central Asian Cats" in a.text, a.text
+    b = answer_question("What is the population of Mongolia?", settings, snap, embedder=real_embedder)
+    assert b.abstained and b.text.startswith("The articles don't mention Mongolia."), b.text
