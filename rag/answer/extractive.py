@@ -1607,13 +1607,24 @@ def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReade
     # not when it is the lead-in of the next words ("Network analyst Anatoly Nesmiyan rightly notes:").
     ends_words = after and not after[4].rstrip().endswith(":")
     window = (
-        [n[4] for n in _following(hit, start, snapshot, QUOTE_LOOKBACK, after=False)]
-        + [text]
-        + ([after[4]] if ends_words else [])
+        [(n[2], n[4]) for n in _following(hit, start, snapshot, QUOTE_LOOKBACK, after=False)]
+        + [(start, text)]
+        + ([(after[2], after[4])] if ends_words else [])
     )
+
+    def theirs(at: int) -> bool:
+        # "He recalled that ..." gives the words of the last person named in full before it in its
+        # article ("Marat Shibutov ... reflected on ..."), not of another its passage names ("...
+        # with Putin to hug").
+        doc = snapshot.document(hit.chunk.doc_id)
+        told = doc.text[: hit.chunk.char_start + at] if doc else hit.chunk.text[:at]
+        before = [n for n in names_in(told[-SPEAKER_READ:]) if " " in n and not place_aliases(n)]
+        return not before or bool(speaker & sentence_tokens(before[-1]))
+
     return any(
-        reports_words(s) and (speaker & speaker_tokens(s) or unnamed_speaker(s) or _HE_SAID.match(s) or _said_the(s))
-        for s in window
+        reports_words(s)
+        and (speaker & speaker_tokens(s) or (unnamed_speaker(s) or _HE_SAID.match(s) or _said_the(s)) and theirs(at))
+        for at, s in window
     )
 
 
@@ -1716,6 +1727,7 @@ _TALKS_OF = re.compile(r"^\W*(?:we\s+are\s+talking\s+about|that\s+is\s+to\s+say)
 
 
 QUOTE_READ = 4  # sentences of a quotation read for the one that answers
+SPEAKER_READ = 2000  # characters read back for the last person named before "he said"
 
 
 def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapshot: StoreReader):

@@ -2253,3 +2253,17 @@ def test_a_place_is_mentioned_by_its_adjective(seed_index, real_embedder):
     assert not a.abstained and "Central Asian Cats" in a.text, a.text
     b = answer_question("What is the population of Mongolia?", settings, snap, embedder=real_embedder)
     assert b.abstained and b.text.startswith("The articles don't mention Mongolia."), b.text
+
+
+def test_he_said_gives_the_words_of_the_last_person_named(seed_index, real_embedder):
+    """ "What did Putin say about Europe?" was answered with Shibutov's words ("Kazakhstan has also
+    subsequently become a platform for dialogue between the Kremlin, Europe and the United
+    States."): "He recalled that ..." before it was taken for Putin's, since its passage names
+    Putin ("... with Putin to hug"). The last person its article names in full is Shibutov."""
+    settings, snap = seed_index
+    a = answer_question("What did Putin say about Europe?", settings, snap, embedder=real_embedder)
+    assert "platform for dialogue" not in a.text, a.text
+    b = answer_question(
+        "What does Shibutov say Kazakhstan has become a platform for?", settings, snap, embedder=real_embedder
+    )
+    assert not b.abstained and "platform for dialogue" in b.text, b.text
