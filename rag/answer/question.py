@@ -975,6 +975,10 @@ def other_place_of(question: str, sentence: str) -> tuple[str, str] | None:
 _ABOUT = re.compile(r"\b(?:about|(?:opinion|views?|stance|position)\s+(?:of|on))\s+([^?.;]+)", re.I)
 
 
+# Parts of the world, which no gazetteer of countries and cities holds.
+_REGIONS = frozenset({"Europe", "Asia", "Africa", "America", "Americas", "Eurasia", "Caucasus", "Balkans", "Arctic"})
+
+
 def topic_place_missing(question: str, text: str) -> str | None:
     """For "What did X say about <a place's ...>?": the place (or an organisation named by its
     acronym: "the CSTO"), when `text` (the words found) names it nowhere, by none of its names
@@ -992,12 +996,14 @@ def topic_place_missing(question: str, text: str) -> str | None:
     'CSTO'
     >>> topic_place_missing("What was Kuraev's opinion of trade with China?", "We want to be friends with everyone.")
     'China'
+    >>> topic_place_missing("What did Putin say about Europe?", "It was about military cooperation.")
+    'Europe'
     """
     m = _ABOUT.search(question) if asks_words(question) else None
     named = names_in(text) if m else []
     # Each side of "Kyrgyz-Russian relations" is a place asked about.
     for place in (part for name in names_in(m.group(1)) for part in name.split("-")) if m else ():
-        if (place_aliases(place) or _country_words(place) or place.isupper()) and not any(
+        if (place_aliases(place) or _country_words(place) or place.isupper() or place in _REGIONS) and not any(
             _kin(n, place) for n in named
         ):
             return place
@@ -1019,7 +1025,8 @@ def topic_missing(question: str, text: str) -> str | None:
     m = _ABOUT.search(question) if asks_words(question) else None
     if not m or not (words := set(lexical_tokens(m.group(1)))):
         return None
-    if _PERSON_ONLY.fullmatch(m.group(1).strip()) and not place_aliases(m.group(1).strip()):
+    topic = m.group(1).strip()
+    if _PERSON_ONLY.fullmatch(topic) and not place_aliases(topic) and topic not in _REGIONS:
         return None  # words about a person may call him "he" ("We need to inform him, Mardan said.")
     return None if words & set(lexical_tokens(text)) else m.group(1).strip()
 

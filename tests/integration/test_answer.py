@@ -2267,3 +2267,15 @@ def test_he_said_gives_the_words_of_the_last_person_named(seed_index, real_embed
         "What does Shibutov say Kazakhstan has become a platform for?", settings, snap, embedder=real_embedder
     )
     assert not b.abstained and "platform for dialogue" in b.text, b.text
+
+
+def test_a_part_of_the_world_is_a_topic_the_words_must_speak_of(seed_index, real_embedder):
+    """ "What did Putin say about Europe?" was answered with his words on military cooperation:
+    "Europe", one capitalized word, was taken for a person, whom words may call "he". A part of the
+    world is a place, which the words must name; "What did Pritchin say about Tokayev?" still
+    finds words that call him "President of Kazakhstan ... a very experienced diplomat"."""
+    settings, snap = seed_index
+    a = answer_question("What did Putin say about Europe?", settings, snap, embedder=real_embedder)
+    assert a.abstained and "speaks of Europe" in a.text and not a.citations, a.text
+    b = answer_question("What did Pritchin say about Tokayev?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "experienced diplomat" in b.text, b.text
