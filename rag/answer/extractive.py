@@ -1752,7 +1752,9 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     if found:
         return found
     if _leads_back(text) or (_TALKS_OF.match(text) and asks_name(question)):
-        return _neighbour(hit, start, snapshot, after=False)
+        # What it refers back to is said, not an editor's aside cut short ("– Approx. Ed.).").
+        back = _following(hit, start, snapshot, 2, after=False)
+        return next((b for b in back if len(b[4].split()) >= 4), back[0] if back else None)
     if lead := _quoted_persons_lead(question, hit, start, text, snapshot):
         return lead
     if after and asks_words(question) and _their_quotation_next(question, text, after[4]):

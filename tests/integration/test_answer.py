@@ -2279,3 +2279,13 @@ def test_a_part_of_the_world_is_a_topic_the_words_must_speak_of(seed_index, real
     assert a.abstained and "speaks of Europe" in a.text and not a.citations, a.text
     b = answer_question("What did Pritchin say about Tokayev?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "experienced diplomat" in b.text, b.text
+
+
+def test_reading_back_passes_over_an_editors_aside(seed_index, real_embedder):
+    """ "They are trying to organize something of their own ..." refers back, and was shown after
+    "– Approx. Ed.).", the end of an editor's aside cut off as a sentence of its own. What it
+    refers to is the sentence before that: "“Moreover, I don't think that they decided to
+    completely go under China ..."."""
+    settings, snap = seed_index
+    a = answer_question("What is Kazakhstan trying to build with Uzbekistan?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Approx. Ed." not in a.text and "go under China" in a.text, a.text
