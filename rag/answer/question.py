@@ -1697,6 +1697,8 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
     'called on Western countries to lift'
     >>> only_to_come(premise_verbs("Why did Kazakhstan leave the EAEU?"), "But leaving the Eurasian Union will play a cruel joke.")
     'leaving the Eurasian Union will'
+    >>> only_to_come(premise_verbs("Did Tokayev recognize the DPR?"), "He said his country would not recognize the DPR.") is None
+    True
     """
     words = re.findall(r"[\w’'-]+", sentence)
     found = None
@@ -1715,8 +1717,14 @@ def only_to_come(verbs: tuple[str, ...], sentence: str) -> str | None:
                 return None
             found = found or " ".join(asked.group(0).split() + [word])
             continue
+        if _NOT_AFTER_MODAL.search(before[marks[-1].start() :]):
+            # "said that his country would not recognize ...": a denial, not an act to come.
+            return None
         found = found or " ".join(before[marks[-1].start() :].split() + [word])
     return found
+
+
+_NOT_AFTER_MODAL = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
 
 
 # A verb in -ing that is the subject of a modal a few words on: "leaving the Eurasian Union will play".

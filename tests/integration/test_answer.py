@@ -2289,3 +2289,15 @@ def test_reading_back_passes_over_an_editors_aside(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("What is Kazakhstan trying to build with Uzbekistan?", settings, snap, embedder=real_embedder)
     assert not a.abstained and "Approx. Ed." not in a.text and "go under China" in a.text, a.text
+
+
+def test_a_denial_with_a_modal_answers_whether_it_was_done(seed_index, real_embedder):
+    """ "Did Tokayev recognize the DPR?" was refused as spoken of "only as planned or under way
+    (“would not recognize”)": the modal of reported speech with "not" is a denial, and a denial
+    answers whether it was done. "Did Kazakhstan leave the EAEU?" ("... will leave the EAEU before
+    the end of the year") is still spoken of only as to come."""
+    settings, snap = seed_index
+    a = answer_question("Did Tokayev recognize the DPR?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "would not recognize" in a.text, a.text
+    b = answer_question("Did Kazakhstan leave the EAEU?", settings, snap, embedder=real_embedder)
+    assert b.abstained and "only as planned" in b.text, b.text
