@@ -86,6 +86,7 @@ from rag.answer.question import (
     other_place_of,
     owner_before,
     owner_place,
+    possessive_actor,
     place_attribute,
     place_names,
     planned_at,
@@ -1059,7 +1060,7 @@ def someone_else_did(
     # Nesmiyan call Tokayev anti-Russian?" against "..., Tokayev even called on Western countries".
     asked = frozenset(theirs)
     _, hit, start, end, text = told
-    actor = actor_of(text, asked)
+    actor = actor_of(text, asked) or possessive_actor(text, verbs, asked)
     if actor is None and (lead := _speaker(question, hit, start, end, text, snapshot)):
         if theirs & sentence_tokens(lead[4]):
             return None  # "Stanislav Pritchin, senior researcher at the Center for ..., explained:"

@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -735,6 +735,24 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     return None
 
 
+def possessive_actor(sentence: str, verbs: tuple[str, ...], asked: frozenset[str]) -> str | None:
+    """Who the sentence gives the question's act to as theirs, by a noun of its verb: "Vladimir
+    Putin’s visit to Astana" for "Why did Scholz visit Astana?"; a person, not a place, and not one
+    of the question's names (`asked`, surname tokens), or None.
+
+    >>> verbs = premise_verbs("Why did Scholz visit Astana?")
+    >>> possessive_actor("Before Vladimir Putin’s visit to Astana, a campaign took place.", verbs, frozenset(["scholz"]))
+    'Vladimir Putin'
+    >>> possessive_actor("Before Scholz's visit to Astana, nothing.", verbs, frozenset(["scholz"])) is None
+    True
+    """
+    for m in _POSSESSIVE_ACT.finditer(sentence):
+        name, noun = (names_in(m.group(1)) or [m.group(1)])[-1], _stem(m.group(2)) or ""  # not "Before ..."
+        if any(_same_stem(noun, v) for v in verbs) and not (place_aliases(name) or _country_words(name)):
+            return None if surname_tokens(name) & asked else name
+    return None
+
+
 # Acts one person does to another, which the two cannot swap: "Zatulin criticized Turchak" is
 # not "Turchak criticized Zatulin". ("Met", "talked with" go both ways.)
 _ONE_WAY = re.compile(
@@ -775,6 +793,10 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
 
 
 _NAME_RUN = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*"
+# "Vladimir Putin’s visit", "Tokayev's recent visit": a name and a noun of what they did.
+_POSSESSIVE_ACT = re.compile(
+    rf"({_NAME_RUN})[’']s\s+(?:(?:recent|first|latest|last|official|state)\s+)?((?-i:[a-z])+)\b"
+)
 # "the Kazakh delegation" (and the word after it: "the Kazakh language policy" is no language)
 _OF_NAME = re.compile(rf"(?<![.?!:;]\s)(?<!^)\b({_NAME_RUN})\s+((?-i:[a-z]){{3,}})\b(?:\s+((?-i:[a-z])+)\b)?")
 _NAME_NEXT = re.compile(r"\s+((?-i:[A-Z])[\w-]+)")
