@@ -1253,6 +1253,8 @@ def extractive_answer(
     named = article_named(result.query, snapshot) if asks_author(result.query) else None
     if named and (byline := byline_answer(named, result, snapshot)):
         return byline  # "Who wrote the Frontier Post piece?"
+    if written := _author_asked(result, snapshot):
+        return written  # "Who is Ainur Kurmanov?": the author of an article, named nowhere in the passages
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
@@ -1506,6 +1508,44 @@ def article_named(question: str, snapshot: StoreReader) -> str | None:
     }
     ranked = sorted(shared.values(), reverse=True) + [0, 0]
     return max(shared, key=shared.__getitem__) if ranked[0] >= 2 and ranked[0] > ranked[1] else None
+
+
+def _author_asked(
+    result: SearchResult, snapshot: StoreReader
+) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
+    """The answer to "Who is <name>?" when the name is an article's author's (by surname) and no
+    passage names them: what they wrote, by the articles' bylines (cleaned out of the passages),
+    cited with the first passage found of each. None otherwise, or when none of those articles'
+    passages was found to cite."""
+    question = result.query
+    if not _WHO_IS_NAME.match(question):
+        return None
+    docs = snapshot.manifest.documents
+    asked = set(lexical_tokens(question))
+    surnames = [t for t in asked if t in docs_by_surname(docs)]
+    if len(surnames) != 1 or chunks_mentioning(surnames[0], snapshot):
+        return None
+    # "Who is Kurmanov?" and "Who is Ainur Kurmanov?", not "Who is Marat Kurmanov?"
+    name = asked - set(lexical_tokens("who is was"))
+    ids = sorted(
+        d for d in docs_by_surname(docs)[surnames[0]] if name <= set(lexical_tokens(docs[d].get("author") or ""))
+    )
+    found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id in ids]
+    firsts = {d: min((h for h in found if h.chunk.doc_id == d), key=lambda h: h.chunk.char_start) for d in ids
+              if any(h.chunk.doc_id == d for h in found)}  # fmt: skip
+    if not firsts:
+        return None
+    author = docs[next(iter(firsts))]["author"]
+    parts, citations = [], []
+    for n, (d, hit) in enumerate(firsts.items(), 1):
+        meta = docs[d]
+        outlet = f", {meta['source']}" if meta.get("source") else ""
+        dated = f", {meta['date']}" if meta.get("date") else ""
+        parts.append(f"“{meta.get('title') or d}” ({(outlet + dated)[2:] or 'no outlet given'}) [{n}]")
+        citations.append(Citation(n=n, hit=hit, quote=hit.chunk.text.strip().splitlines()[0]))
+    by = "by its byline" if len(parts) == 1 else "by their bylines"
+    text = f"{author} is the author of {' and '.join(parts)}, {by}; the articles say nothing else about {author}."
+    return text, tuple(citations), False, BYLINE
 
 
 def byline_answer(

@@ -2313,3 +2313,16 @@ def test_an_act_given_to_someone_by_a_possessive_is_theirs(seed_index, real_embe
         assert a.abstained and "of Vladimir Putin, not Scholz" in a.text and not a.citations, (q, a.text)
     b = answer_question("Did Macron visit Astana?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "Macron recently visited Astana" in b.text, b.text
+
+
+def test_who_an_author_is_is_answered_by_the_bylines(seed_index, real_embedder):
+    """ "Who is Ainur Kurmanov?" abstained: bylines are cleaned out of the passages, and no passage
+    names him. The article's record says he wrote one of them, which answers, cited with that
+    article's passage. Another person of his surname is not him."""
+    settings, snap = seed_index
+    for q in ("Who is Ainur Kurmanov?", "Who is Kurmanov?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and a.text.startswith("Ainur Kurmanov is the author of “Putin in Kazakhstan"), a.text
+        assert [c.hit.chunk.doc_id for c in a.citations] == ["politnavigator-putin-in-kazakhstan.txt"], a.citations
+    b = answer_question("Who is Marat Kurmanov?", settings, snap, embedder=real_embedder)
+    assert b.abstained and "author" not in b.text, b.text
