@@ -447,12 +447,15 @@ def test_a_name_question_reads_only_sentences_that_name_something_it_does_not(ti
 def test_runners_up_of_other_passages_must_come_closer(monkeypatch):
     monkeypatch.setattr(extractive, "_complement", lambda *args: None)
     one, two = (SimpleNamespace(chunk=SimpleNamespace(chunk_id=i)) for i in (1, 2))
-    scored = [(0.50, one, 0, 9, "best"), (0.48, two, 0, 9, "other, 0.02 below"),
-              (0.47, one, 20, 29, "same, 0.03 below"), (0.45, one, 40, 49, "same, 0.05 below")]  # fmt: skip
+    # Sentences with their full stops: a line without one is a heading, which joins no answer as a runner-up.
+    scored = [(0.50, one, 0, 9, "Best."), (0.48, two, 0, 9, "Other, 0.02 below."),
+              (0.47, one, 20, 29, "Same, 0.03 below."), (0.45, one, 40, 49, "Same, 0.05 below.")]  # fmt: skip
     picked = [p[4] for p in extractive._pick("What?", scored, snapshot=None)]
-    assert picked == ["best", "same, 0.03 below", "same, 0.05 below"]
-    scored[1] = (0.495, two, 0, 9, "other, 0.005 below")
-    assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["best", "other, 0.005 below"]
+    assert picked == ["Best.", "Same, 0.03 below.", "Same, 0.05 below."]
+    scored[1] = (0.495, two, 0, 9, "Other, 0.005 below.")
+    assert [p[4] for p in extractive._pick("What?", scored, snapshot=None)][:2] == ["Best.", "Other, 0.005 below."]
+    scored[2] = (0.47, one, 20, 29, "A heading 0.03 below")
+    assert "A heading 0.03 below" not in [p[4] for p in extractive._pick("What?", scored, snapshot=None)]
 
 
 def test_no_runner_up_of_another_passage_joins_a_sentence_that_gives_the_person_asked_for(monkeypatch):

@@ -160,6 +160,7 @@ def best_rank(hits, doc: str) -> int:
 
 
 QUESTION = "What did Putin and Tokayev say about Kazakhstan and Russia"
+ABOUT = "What happened between Putin, Tokayev, Kazakhstan and Russia"
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
@@ -222,12 +223,13 @@ def cli_env(settings, fake_embedder, monkeypatch):
 def test_cli_citations_show_their_articles_date(cli_env, capsys, monkeypatch):
     monkeypatch.setenv("RAG_TIME_BOOST", "1")  # the fake embedder's ranking is arbitrary: make 2022 win
     monkeypatch.setenv("RAG_ANSWER_FLOOR", "-1")  # and its sentence scores low: answer all the same
-    assert main(["ask", f"{QUESTION} in 2022?", "--json"]) == 0
+    # Not a question for someone's words: with the fake embedder's sentences, whose words they are is arbitrary.
+    assert main(["ask", f"{ABOUT} in 2022?", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["citations"] and all(c["date"] in ("2022-06-20", "2023-11-10", None) for c in out["citations"])
     assert out["citations"][0]["doc_id"] == ASTANA and out["citations"][0]["date"] == "2022-06-20"
     assert "Passages from articles published in 2022 were preferred." in out["notes"]
-    assert main(["ask", f"{QUESTION} in 2022?"]) == 0
+    assert main(["ask", f"{ABOUT} in 2022?"]) == 0
     text = capsys.readouterr().out
     assert "note: Passages from articles published in 2022 were preferred." in text
     assert "[1] Astana is staying apart: why Russian-Kazakhstani disagreements have escalated, 2022-06-20  (" in text
