@@ -412,7 +412,7 @@ def _mentioned(name: str, snapshot: StoreReader, docs: Mapping[str, Mapping[str,
     if chunks_mentioning(said, snapshot) or _in_metadata(said, docs):
         return True
     # "Central Asia" is mentioned by "the five Central Asian Cats": a place's head word by its adjective.
-    if said is head and head[-1:] in ("a", "e") and any(chunks_mentioning(head + end, snapshot) for end in ("n", "an")):
+    if said == head and head[-1:] in ("a", "e") and any(chunks_mentioning(head + end, snapshot) for end in ("n", "an")):
         return True
     return any(chunks_mentioning(alias, snapshot, every_word=True) for alias in place_aliases(name))
 
@@ -1521,18 +1521,18 @@ def _author_asked(
     if not _WHO_IS_NAME.match(question):
         return None
     docs = snapshot.manifest.documents
+    by_surname = docs_by_surname(docs)
     asked = set(lexical_tokens(question))
-    surnames = [t for t in asked if t in docs_by_surname(docs)]
+    surnames = [t for t in asked if t in by_surname]
     if len(surnames) != 1 or chunks_mentioning(surnames[0], snapshot):
         return None
     # "Who is Kurmanov?" and "Who is Ainur Kurmanov?", not "Who is Marat Kurmanov?"
     name = asked - set(lexical_tokens("who is was"))
-    ids = sorted(
-        d for d in docs_by_surname(docs)[surnames[0]] if name <= set(lexical_tokens(docs[d].get("author") or ""))
-    )
-    found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id in ids]
-    firsts = {d: min((h for h in found if h.chunk.doc_id == d), key=lambda h: h.chunk.char_start) for d in ids
-              if any(h.chunk.doc_id == d for h in found)}  # fmt: skip
+    ids = {d for d in by_surname[surnames[0]] if name <= set(lexical_tokens(docs[d].get("author") or ""))}
+    firsts: dict = {}  # each article's first passage found, by article id
+    for h in sorted((*result.hits, *result.nearest), key=lambda h: (h.chunk.doc_id, h.chunk.char_start)):
+        if h.chunk.doc_id in ids:
+            firsts.setdefault(h.chunk.doc_id, h)
     if not firsts:
         return None
     author = docs[next(iter(firsts))]["author"]
@@ -1623,7 +1623,7 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
 
 def _plain_heading(sentence: str) -> bool:
     """A heading (`is_heading`) naming no one by a name of two or more words."""
-    return is_heading(sentence) and not any(" " in n and not place_aliases(n) for n in names_in(sentence))
+    return is_heading(sentence) and not _people_named(sentence)
 
 
 # "Therefore, his statements are always neutral.": the sentence before says why. Not "Thus", which
@@ -1653,13 +1653,17 @@ def _gives_words_of(speaker: frozenset[str], picked: tuple, snapshot: StoreReade
         + ([(after[2], after[4])] if ends_words else [])
     )
 
+    article: list = []
+
     def theirs(at: int) -> bool:
         # "He recalled that ..." gives the words of the last person named in full before it in its
         # article ("Marat Shibutov ... reflected on ..."), not of another its passage names ("...
-        # with Putin to hug").
-        doc = snapshot.document(hit.chunk.doc_id)
+        # with Putin to hug"). The article is read once, and only for such a sentence.
+        if not article:
+            article.append(snapshot.document(hit.chunk.doc_id))
+        doc = article[0]
         told = doc.text[: hit.chunk.char_start + at] if doc else hit.chunk.text[:at]
-        before = [n for n in names_in(told[-SPEAKER_READ:]) if " " in n and not place_aliases(n)]
+        before = _people_named(told[-SPEAKER_READ:])
         return not before or bool(speaker & sentence_tokens(before[-1]))
 
     return any(
@@ -2064,11 +2068,16 @@ def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot:
     return gain >= QUESTION_WORDS_ADDED
 
 
+def _people_named(text: str) -> list[str]:
+    """The names of two or more words in `text` that are not a place's ("the Russian Federation"):
+    people named in full, in order."""
+    return [n for n in names_in(text) if " " in n and not place_aliases(n)]
+
+
 def _names_someone_else(question: str, sentence: str) -> bool:
-    """Whether the sentence names a person (a name of two or more words, not a place's: "the
-    Russian Federation") the question does not."""
+    """Whether the sentence names a person (`_people_named`) the question does not."""
     asked = set(lexical_tokens(question))
-    return any(" " in n and not set(lexical_tokens(n)) & asked and not place_aliases(n) for n in names_in(sentence))
+    return any(not set(lexical_tokens(n)) & asked for n in _people_named(sentence))
 
 
 def _gives_quantity(question: str, sentence: str) -> bool:
