@@ -28,7 +28,6 @@ from rag.answer.question import (
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asked_kind,
     asks_advice,
-    asks_author,
     asks_comparison,
     asks_date,
     asks_else,
@@ -39,6 +38,7 @@ from rag.answer.question import (
     asks_past_act,
     asks_quantity,
     asks_reason,
+    asks_record,
     asks_where,
     asks_which_kind,
     asks_who,
@@ -1212,7 +1212,7 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
-BYLINE = "the article's byline answers it, and the passages do not hold bylines"
+BYLINE = "the article's header (byline, outlet, date) answers it, and the passages do not hold it"
 
 
 def bridging_names(question: str, result: SearchResult, snapshot: StoreReader, settings: Settings) -> list[str]:
@@ -1246,19 +1246,24 @@ def extractive_answer(
 ) -> tuple[str, tuple[Citation, ...], bool, str | None]:
     """(text, citations, abstained, refused) from the best one to three sentences of the top
     passages. `refused` says why no other writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`;
-    `BYLINE`: answered from the article's byline), None when it answered from the passages or only
+    `BYLINE`: answered from the article's header), None when it answered from the passages or only
     found nothing close enough (an LLM may still read the passages).
     `cities`: the question's `cities_written_otherwise`, when the caller has them already;
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
-    named = article_named(result.query, snapshot) if asks_author(result.query) else None
-    if named and (byline := byline_answer(named, result, snapshot)):
-        return byline  # "Who wrote the Frontier Post piece?"
+    record = asks_record(result.query)
+    named = (article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))) if record else None
+    if named and (byline := byline_answer(named, result, snapshot, record)):
+        return byline  # "Who wrote the Frontier Post piece?", "When was the Orda article published?"
     if written := _author_asked(result, snapshot):
         return written  # "Who is Ainur Kurmanov?": the author of an article, named nowhere in the passages
     if not result.hits or result.query_vector is None:
         return ABSTAIN_TEXT, (), True, None
     if refusal := not_covered(result, snapshot):
         return refusal, (), True, NOT_COVERED
+    if record and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot, record)):
+        # the article of the best passage: "Who wrote the article about Sber?" asks who, not about
+        # Sber, so its sentences need not come close to the question
+        return byline
     scored = score_sentences(
         result.query, result.query_vector, result.hits, snapshot, cities=cities, asked_vector=asked_vector
     )
@@ -1277,8 +1282,6 @@ def extractive_answer(
             ))  # fmt: skip
         return untyped
 
-    if asks_author(result.query) and (byline := byline_answer(result.hits[0].chunk.doc_id, result, snapshot)):
-        return byline  # the article of the best passage
     # Scored again only for a question that takes something for granted.
     assumed = premise_verbs(premise_question(result.query))
     takes = taken_as_undone(result.query) or assumed
@@ -1497,6 +1500,11 @@ def extractive_answer(
     return " ".join(parts), citations, False, None
 
 
+def _only(ids: frozenset[str]) -> str | None:
+    """The one id of `ids`, or None when there are none or several."""
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
 def article_named(question: str, snapshot: StoreReader) -> str | None:
     """The article a question names by its title's or outlet's words: two or more of them, more
     than any other article has ("the Frontier Post piece", "the article on Putin in Kazakhstan and
@@ -1513,12 +1521,13 @@ def article_named(question: str, snapshot: StoreReader) -> str | None:
 def _author_asked(
     result: SearchResult, snapshot: StoreReader
 ) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
-    """The answer to "Who is <name>?" when the name is an article's author's (by surname) and no
-    passage names them: what they wrote, by the articles' bylines (cleaned out of the passages),
+    """The answer to "Who is <name>?" or "What did <name> write about?" when the name is an article's
+    author's (by surname) and no passage names them: what they wrote, by the articles' bylines (cleaned out of the passages),
     cited with the first passage found of each. None otherwise, or when none of those articles'
     passages was found to cite."""
     question = result.query
-    if not _WHO_IS_NAME.match(question):
+    wrote = bool(_WHAT_NAME_WROTE.match(question))
+    if not wrote and not _WHO_IS_NAME.match(question):
         return None
     docs = snapshot.manifest.documents
     by_surname = docs_by_surname(docs)
@@ -1527,7 +1536,9 @@ def _author_asked(
     if len(surnames) != 1 or chunks_mentioning(surnames[0], snapshot):
         return None
     # "Who is Kurmanov?" and "Who is Ainur Kurmanov?", not "Who is Marat Kurmanov?"
-    name = asked - set(lexical_tokens("who is was"))
+    name = asked - set(
+        lexical_tokens("who is was what which article articles piece pieces stories did has have write written about")
+    )
     ids = {d for d in by_surname[surnames[0]] if name <= set(lexical_tokens(docs[d].get("author") or ""))}
     firsts: dict = {}  # each article's first passage found, by article id
     for h in sorted((*result.hits, *result.nearest), key=lambda h: (h.chunk.doc_id, h.chunk.char_start)):
@@ -1544,28 +1555,40 @@ def _author_asked(
         parts.append(f"“{meta.get('title') or d}” ({(outlet + dated)[2:] or 'no outlet given'}) [{n}]")
         citations.append(Citation(n=n, hit=hit, quote=hit.chunk.text.strip().splitlines()[0]))
     by = "by its byline" if len(parts) == 1 else "by their bylines"
-    text = f"{author} is the author of {' and '.join(parts)}, {by}; the articles say nothing else about {author}."
+    text = (
+        f"{author} wrote {' and '.join(parts)}, {by}."
+        if wrote
+        else f"{author} is the author of {' and '.join(parts)}, {by}; the articles say nothing else about {author}."
+    )
     return text, tuple(citations), False, BYLINE
 
 
 def byline_answer(
-    doc_id: str, result: SearchResult, snapshot: StoreReader
+    doc_id: str, result: SearchResult, snapshot: StoreReader, asked: str = "author"
 ) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
-    """The answer to "Who wrote the article about ...?" (`asks_author`): the article's byline.
-    Bylines are cleaned out of the passages, so it comes from the article's record, cited with the
-    article's first passage among those found or nearest; an abstention when it has no byline; None
-    when the search brought none of its passages to cite."""
+    """The answer to a question about an article's own record (`asks_record`): who wrote it
+    ("Who wrote the article about ...?"), when it was published or which outlet published it.
+    Headers are cleaned out of the passages, so it comes from the article's record, cited with the
+    article's first passage among those found or nearest; an abstention when the record has no
+    such entry; None when the search brought none of its passages to cite."""
     meta = snapshot.manifest.documents.get(doc_id, {})
     title = meta.get("title") or doc_id
     found = [h for h in (*result.hits, *result.nearest) if h.chunk.doc_id == doc_id]
     if not found:
         return None
-    if not meta.get("author"):
-        return f"The article “{title}” gives no author.", (), True, NOT_COVERED
+    key, missing = {"date": ("date", "no date"), "outlet": ("source", "no outlet")}.get(asked, ("author", "no author"))
+    if not meta.get(key):
+        return f"The article “{title}” gives {missing}.", (), True, NOT_COVERED
     hit = min(found, key=lambda h: h.chunk.char_start)
     outlet = f" ({meta['source']})" if meta.get("source") else ""
     quote = hit.chunk.text.strip().splitlines()[0]
-    text = f"“{title}”{outlet} is by {meta['author']}, by its byline. [1]"
+    if asked == "date":
+        text = f"“{title}”{outlet} is dated {meta['date']}, by its header. [1]"
+    elif asked == "outlet":
+        dated = f" ({meta['date']})" if meta.get("date") else ""
+        text = f"“{title}”{dated} was published by {meta['source']}, by its header. [1]"
+    else:
+        text = f"“{title}”{outlet} is by {meta['author']}, by its byline. [1]"
     return text, (Citation(n=1, hit=hit, quote=quote),), False, BYLINE
 
 
@@ -1903,6 +1926,13 @@ _OTHERWISE = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:if\s+not|otherwise|or\s+else
 
 # "Who is Kassym-Jomart Tokayev?": who a named person is, which another's name does not tell.
 _WHO_IS_NAME = re.compile(r"^\W*who\s+(?:is|was)\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}\s*\?\s*$", re.I)
+_NAME = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}"
+# "What did Ivan Zubov write about?", "Which articles has Zubov written?"
+_WHAT_NAME_WROTE = re.compile(
+    rf"^\W*(?:what|which\s+(?:articles?|pieces?|stories))\s+(?:did|has|have)\s+{_NAME}\s+(?:write|written)"
+    r"(?:\s+about)?\s*\?\s*$",
+    re.I,
+)
 
 
 def _quoted_persons_lead(question: str, hit: Hit, start: int, text: str, snapshot: StoreReader):

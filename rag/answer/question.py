@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2217,6 +2217,48 @@ def asks_author(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_AUTHOR.search(question))
+
+
+_ARTICLE = r"\b(?:articles?|pieces?|story|stories|reports?|columns?|op-ed)\b"
+_PUBLISHED = r"\b(?:published|written|dated|posted|released|printed|(?:come|came)\s+out|appeared?|run)\b"
+# "When was the Politnavigator article published?", "What is the date of the piece on Sber?";
+# not "What date did the article give for the rallies?" (a date the article tells).
+_ASKS_DATE_OF = re.compile(
+    rf"^\W*(?:when\s+(?:was|were|is|did)\b.*{_ARTICLE}.*{_PUBLISHED}"
+    rf"|(?:what|which)\s+(?:date|day|year)\s+(?:was|were|is|did)\b.*{_ARTICLE}.*{_PUBLISHED}"
+    rf"|what(?:\s+is|'s|’s)\s+the\s+(?:publication\s+)?date\s+of\s+(?:the|that|this)\b.*{_ARTICLE}"
+    rf"|how\s+old\s+is\s+(?:the|that|this)\b.*{_ARTICLE})",
+    re.I,
+)
+# "Which outlet published Bettina Menzel's article?", "Where was the article on the speech published?"
+_ASKS_OUTLET = re.compile(
+    r"^\W*(?:(?:which|what)\s+(?:media\s+|news\s+)?(?:outlets?|newspapers?|papers?|publications?|sites?|websites?"
+    rf"|magazines?|agency)\s+(?:published|ran|carried|printed|posted)\b.*{_ARTICLE}"
+    rf"|where\s+(?:was|were|is|did)\b.*{_ARTICLE}.*{_PUBLISHED}"
+    rf"|what(?:\s+is|'s|’s)\s+the\s+(?:source|outlet)\s+of\s+(?:the|that|this)\b.*{_ARTICLE})",
+    re.I,
+)
+
+
+def asks_record(question: str) -> str | None:
+    """What of an article's own record a question asks, which its header answers, not its
+    passages: "author" (`asks_author`), "date" (when it was published) or "outlet" (who published
+    it); None for any other question.
+
+    >>> [asks_record(q) for q in ("When was the Politnavigator article published?",
+    ...     "Which outlet published Bettina Menzel's article?", "Where was the piece on the speech in Kazakh published?",
+    ...     "Who wrote the Orda article?")]
+    ['date', 'outlet', 'outlet', 'author']
+    >>> asks_record("What date did the article give for the rallies?"), asks_record("When was the spy arrested?")
+    (None, None)
+    >>> asks_record("Which outlet did Suleimenov give the interview to?"), asks_record("Where was the report of the spy published?")
+    (None, 'outlet')
+    """
+    if asks_author(question):
+        return "author"
+    if _ASKS_DATE_OF.search(question):
+        return "date"
+    return "outlet" if _ASKS_OUTLET.search(question) else None
 
 
 # After the "who" phrase, an act of saying: "Which MP hinted that ...?", "Who publicly claimed ...?".

@@ -2326,3 +2326,33 @@ def test_who_an_author_is_is_answered_by_the_bylines(seed_index, real_embedder):
         assert [c.hit.chunk.doc_id for c in a.citations] == ["politnavigator-putin-in-kazakhstan.txt"], a.citations
     b = answer_question("Who is Marat Kurmanov?", settings, snap, embedder=real_embedder)
     assert b.abstained and "author" not in b.text, b.text
+
+
+def test_an_articles_date_outlet_and_author_are_answered_from_its_header(seed_index, real_embedder):
+    """ "When was the Politnavigator article published?", "Which outlet published Bettina Menzel's
+    article?" and "Who wrote the Orda article?" abstained: headers are cleaned out of the passages,
+    and an outlet of one word ("Orda" of "Orda.kz") or an author did not name the article. "Who wrote
+    the article about Sber?" abstained too: its sentences come nowhere near the question's words.
+    The article's header answers, or says it has no such entry; "What did Ivan Zubov write about?"
+    is answered from the bylines as "Who is Ivan Zubov?" is."""
+    settings, snap = seed_index
+    cases = [
+        ("When was the Politnavigator article published?", "is dated 2023-11-10, by its header", "politnavigator"),
+        ("Who wrote the Orda article?", "is by Maksim Skopin, by its byline", "orda"),
+        ("Which outlet published the article about Sber?", "was published by The Frontier Post", "frontier-post"),
+        ("Who wrote the article about Sber?", "is by Alena Kazakova", "frontier-post"),
+        ("What did Ivan Zubov write about?", "Ivan Zubov wrote “Astana is staying apart", "astana-is-staying"),
+    ]
+    for q, told, doc in cases:
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and told in a.text, (q, a.text)
+        assert [c.hit.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], (q, a.citations)
+    for q, said in (
+        ("Which outlet published Bettina Menzel's article?", "gives no outlet"),
+        ("When was the Frontier Post article published?", "gives no date"),
+    ):
+        b = answer_question(q, settings, snap, embedder=real_embedder)
+        assert b.abstained and said in b.text and not b.citations, (q, b.text)
+    # a date the article tells is no record of it
+    c = answer_question("What date did the article give for the rallies?", settings, snap, embedder=real_embedder)
+    assert not c.abstained and "March 6" in c.text, c.text
