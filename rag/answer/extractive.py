@@ -53,6 +53,7 @@ from rag.answer.question import (
     day_in_year,
     days_late,
     described_otherwise,
+    describes_asked,
     describes_kind,
     does,
     done_in_part,
@@ -109,6 +110,7 @@ from rag.answer.question import (
     substituted_name,
     surname_tokens,
     swapped_parties,
+    swapped_places,
     swapped_roles,
     taken_as_undone,
     takes_whole,
@@ -542,6 +544,8 @@ HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo c
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
 DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that day ("on November 3, the ...")
+SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
+DESCRIBED = 0.10  # "Who is Islam Kuraev?", and the sentence gives his role ("political scientist Islam Kuraev")
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
@@ -975,6 +979,10 @@ def score_sentences(
                 score += WORDS_OF_ANOTHER
             if asked.who and _quoted_unnamed(question, hit, start, end, text, snapshot):
                 score += QUOTED_PERSON
+            if swapped_places(question, text):
+                score += SWAPPED_PLACES
+            if describes_asked(question, text):
+                score += DESCRIBED
             out.append((score, hit, start, end, text))
     out.sort(key=lambda x: -x[0])
     return out
@@ -1625,7 +1633,11 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
     # Thursday." is not followed by "Meeting between Putin and Tokayev: Prime Minister begins ..."),
     # unless it names someone in full: a lead-in without its full stop ("Kazakhstani political
     # scientist Marat Shibutov in his Telegram channel reflected on the propagandists' logic").
-    candidates = [scored[0], *(c for c in scored[1:] if close(c) and not _plain_heading(c[4]))][:MAX_SENTENCES]
+    # Nor does a sentence telling of the question's peoples and places swapped (`swapped_places`).
+    candidates = [
+        scored[0],
+        *(c for c in scored[1:] if close(c) and not _plain_heading(c[4]) and not swapped_places(question, c[4])),
+    ][:MAX_SENTENCES]
     if asks_comparison(question):
         # "Which figure is higher?", "Do the two articles agree?": the best sentence of another
         # article within the margin answers with it, before other runners-up.

@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "describes_asked", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -823,6 +823,32 @@ def _kin(a: str, b: str) -> bool:
     "Kazakhstani", "Astana" and "Kazakhstan"."""
     ta, tb = lexical_tokens(a), lexical_tokens(b)
     return any(_same_stem(x, y) for x in ta for y in tb) or bool(set(place_aliases(a)) & ({b} | set(place_aliases(b))))
+
+
+# A people and the place it is told of: "Kazakhs live in Russia", "the number of Kazakhs in Russia",
+# "Russians living in Kazakhstan": a capitalized plural, up to three words, "in" and a name.
+_PEOPLE_IN = re.compile(r"\b((?-i:[A-Z])[a-z]+s)\s+(?:[\w’'-]+\s+){0,3}?in\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+)")
+
+
+def swapped_places(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's words, the question's) when the question asks of one people in another's
+    country and the sentence tells of the other people in the first one's country: "How many Kazakhs
+    live in Russia?" against "Three and a half million Russians live in Kazakhstan". The two are
+    lexically almost the same sentence.
+
+    >>> swapped_places("How many Kazakhs live in Russia?", "Three and a half million Russians live in Kazakhstan.")
+    ('“Russians live in Kazakhstan”', '“Kazakhs live in Russia”')
+    >>> swapped_places("How many Kazakhs live in Russia?", "The number of Kazakhs in Russia is 647,732 people.")
+    >>> swapped_places("How many Russians live in Russia?", "Russians live in Kazakhstan.")
+    """
+    for asked in _PEOPLE_IN.finditer(question):
+        people, place = asked.group(1), asked.group(2)
+        if _kin(people, place):
+            continue  # "Russians in Russia" swaps into nothing else
+        for told in _PEOPLE_IN.finditer(sentence):
+            if _kin(told.group(1), place) and _kin(told.group(2), people) and not _kin(told.group(1), people):
+                return f"“{told.group(0)}”", f"“{asked.group(0)}”"
+    return None
 
 
 # A name that does what its verb says: "Kazakhstan blocked ...", not "... was blocked by Kazakhstan".
@@ -2374,6 +2400,35 @@ def owner_before(sentence: str, before: str, asked: frozenset[str]) -> str | Non
             if not set(lexical_tokens(found.group(1))) & asked:
                 return found.group(1)
     return None
+
+
+# "Who is Islam Kuraev?": the name asked about.
+_WHO_IS_NAMED = re.compile(
+    r"^\W*who\s+(?:is|was)\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3})\s*\?\s*$", re.I
+)
+
+
+def describes_asked(question: str, sentence: str) -> bool:
+    """Whether the sentence says what the person of "Who is <name>?" is: a role right before their
+    surname ("explains Kazakh political scientist Islam Kuraev") or set beside it after a comma
+    ("Timur Suleimenov, deputy head of the presidential administration", "Bogdan Bezpalko, a member
+    of the Council"), not only what they did ("Islam Kuraev believes that ...").
+
+    >>> q = "Who is Islam Kuraev?"
+    >>> describes_asked(q, "“We want to be friends with everyone,” explains Kazakh political scientist Islam Kuraev.")
+    True
+    >>> describes_asked(q, "Islam Kuraev believes that this is hardly possible."), describes_asked(q, "Kuraev, he said, is wrong.")
+    (False, False)
+    >>> describes_asked("Who is Suleimenov?", "“...,” Timur Suleimenov, deputy head of the presidential administration, said.")
+    True
+    """
+    m = _WHO_IS_NAMED.match(question)
+    if not m:
+        return False
+    surname = re.escape(m.group(1).split()[-1])
+    before = rf"\b(?:{_PERSON_NOUNS})\s+(?:(?-i:[A-Z])[\w’'-]*\s+)*{surname}\b"
+    after = rf"\b{surname}\b[’']?s?,\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){{0,2}}(?:{_PERSON_NOUNS})\b"
+    return bool(re.search(before, sentence, re.I) or re.search(after, sentence, re.I))
 
 
 # A person described by a country's adjective and a role: "Kazakhstani political scientist".

@@ -2356,3 +2356,32 @@ def test_an_articles_date_outlet_and_author_are_answered_from_its_header(seed_in
     # a date the article tells is no record of it
     c = answer_question("What date did the article give for the rallies?", settings, snap, embedder=real_embedder)
     assert not c.abstained and "March 6" in c.text, c.text
+
+
+def test_a_people_in_another_country_is_not_answered_with_the_pair_swapped(seed_index, real_embedder):
+    """ "How many Kazakhs live in Russia?" was answered with "Three and a half million Russians live
+    in Kazakhstan" first (its words are nearly the question's); that sentence now scores lower and
+    does not join as a runner-up, so the census figure of Kazakhs in Russia answers alone."""
+    settings, snap = seed_index
+    a = answer_question("How many Kazakhs live in Russia?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and a.text.startswith("At the same time, according to the All-Russian"), a.text
+    assert "647,732" in a.text and "Three and a half million" not in a.text, a.text
+    b = answer_question("How many Russians live in Kazakhstan?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "Three and a half million Russians" in b.text and "647,732" not in b.text, b.text
+
+
+def test_who_is_someone_is_answered_with_the_sentence_giving_their_role(seed_index, real_embedder):
+    """ "Who is Islam Kuraev?" was answered with "Islam Kuraev believes that this is hardly
+    possible.", which names him but says nothing of who he is; the sentence calling him "Kazakh
+    political scientist Islam Kuraev" now comes first."""
+    settings, snap = seed_index
+    for q in ("Who is Islam Kuraev?", "Who is Kuraev?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and a.text.split(" [1]")[0].endswith(
+            "explains Kazakh political scientist Islam Kuraev."
+        ), (
+            q,
+            a.text,
+        )
+    b = answer_question("Who is Timur Suleimenov?", settings, snap, embedder=real_embedder)
+    assert "deputy head of the presidential administration" in b.text, b.text
