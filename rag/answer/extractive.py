@@ -71,6 +71,7 @@ from rag.answer.question import (
     moved_month,
     moved_route,
     moved_year,
+    named_by_role,
     names_anyone,
     names_in,
     names_of_kind,
@@ -2117,9 +2118,10 @@ def _people_named(text: str) -> list[str]:
 
 
 def _names_someone_else(question: str, sentence: str) -> bool:
-    """Whether the sentence names a person (`_people_named`) the question does not."""
+    """Whether the sentence names a person (`_people_named`, or by one word after their role:
+    `named_by_role`) the question does not."""
     asked = set(lexical_tokens(question))
-    return any(not set(lexical_tokens(n)) & asked for n in _people_named(sentence))
+    return any(not set(lexical_tokens(n)) & asked for n in (*_people_named(sentence), *named_by_role(sentence)))
 
 
 def _gives_quantity(question: str, sentence: str) -> bool:

@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "describes_asked", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2400,6 +2400,26 @@ def owner_before(sentence: str, before: str, asked: frozenset[str]) -> str | Non
             if not set(lexical_tokens(found.group(1))) & asked:
                 return found.group(1)
     return None
+
+
+# A person named by one word, set off after their role: "the previous president of Kazakhstan,
+# Nazarbayev, ...", "the Kremlin's spokesman, Peskov."
+_ROLE_THEN_NAME = re.compile(
+    rf"\b(?:{_PERSON_NOUNS})(?:\s+(?:of|to|at)\s+(?:the\s+)?(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)*)?"
+    r",\s+(?P<name>(?-i:[A-Z])[\w’'-]+)(?=\s*[,.;])",
+    re.I,
+)
+
+
+def named_by_role(sentence: str) -> list[str]:
+    """Names of one word the sentence sets off after a role, not a place's.
+
+    >>> named_by_role("It should be recalled that even under the previous president of Kazakhstan, Nazarbayev, this country did not.")
+    ['Nazarbayev']
+    >>> named_by_role("The president of Kazakhstan, Russia, and China met."), named_by_role("The president, however, said.")
+    ([], [])
+    """
+    return [n for m in _ROLE_THEN_NAME.finditer(sentence) if not place_aliases(n := m.group("name"))]
 
 
 # "Who is Islam Kuraev?": the name asked about.
