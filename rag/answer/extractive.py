@@ -2015,7 +2015,9 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     or, for "who said ...?", the last sentence of the paragraph before this one's, when it names
     someone the question does not and says what he said: translations drop the quotation marks of a
     paragraph of someone's words ("Bogdan Bezpalko ... labeled Toqayev's words ... | Kazakhstan
-    obviously wants ... But due to geography, it is locked in by Russia ...")."""
+    obviously wants ... But due to geography, it is locked in by Russia ..."); or, for a sentence
+    giving the words of "he" ("He recalled that ..."), the nearest sentence back that names someone
+    in full, when the question does not name them."""
     unnamed: bool | None = None  # read the quotation's end only when a sentence back names someone
     lead = _paragraph_lead(hit, start, snapshot, QUOTE_LOOKBACK) if asks_who_said(question) else None
     if lead and _names_someone_else(question, lead[4]):
@@ -2034,6 +2036,13 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         if names and unnamed:
             return before
         pos = before[2]
+    if _HE_SAID.match(text):
+        # "He recalled that ..." is the words of the last person the passage names in full before it
+        # ("Kazakhstani political scientist Marat Shibutov ... reflected on ..."), when the question
+        # does not name them.
+        for before in _following(hit, start, snapshot, PARAGRAPH_LOOKBACK, after=False):
+            if _people_named(before[4]):
+                return before if _names_someone_else(question, before[4]) else None
     return None
 
 

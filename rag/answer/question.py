@@ -2289,7 +2289,9 @@ def asks_record(question: str) -> str | None:
 
 # After the "who" phrase, an act of saying: "Which MP hinted that ...?", "Who publicly claimed ...?".
 _SAYING_ACT = re.compile(
-    r"\s*(?:\w+ly\s+)?(?:hint|said|say|claim|suggest|state|declar|argu|assert|propos|spoke|talk|raise|warn)", re.I
+    r"\s*(?:\w+ly\s+)?(?:hint|said|say|claim|suggest|state|declar|argu|assert|propos|spoke|talk|raise|warn"
+    r"|call(?:s|ed)?\s+(?!on\b|for\b|up\b|back\b)\S+(?:\s+\S+){0,3}\s+(?:an?|the)\s|dubb?|label|describ)",
+    re.I,
 )
 
 
@@ -2300,6 +2302,8 @@ def asks_who_said(question: str) -> bool:
     True
     >>> asks_who_said("Which party figure slapped down Zatulin for hinting at territorial claims?")
     False
+    >>> asks_who_said("Who called Kazakhstan a window for Russia?"), asks_who_said("Who called on Kazakhstan to act?")
+    (True, False)
     """
     return asks_who(question) and bool(_SAYING_ACT.match(after_wh_phrase(question)))
 

@@ -2397,3 +2397,14 @@ def test_a_person_named_by_one_word_after_their_role_answers_who(seed_index, rea
     assert not a.abstained and "previous president of Kazakhstan, Nazarbayev," in a.text, a.text
     b = answer_question("Who is the editor-in-chief of Orda.kz?", settings, snap, embedder=real_embedder)
     assert b.abstained, b.text
+
+
+def test_who_said_what_he_said_names_the_one_he_is(seed_index, real_embedder):
+    """ "Who called Kazakhstan a window for Russia?" was answered with "... the political scientist
+    writes. He recalled that ... Kazakhstan has remained a "window" ...", which names no one:
+    "called ... a" is an act of saying, and "He recalled" is the words of the last person named in
+    full before it, whose lead-in now answers with it."""
+    settings, snap = seed_index
+    for q in ("Who called Kazakhstan a window for Russia?", "Who said Kazakhstan is a window to the world for Russia?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Marat Shibutov" in a.text and "He recalled" in a.text, (q, a.text)
