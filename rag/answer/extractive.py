@@ -80,6 +80,7 @@ from rag.answer.question import (
     only_asked_for,
     only_to_come,
     other_contents,
+    other_destination,
     other_language,
     other_mode,
     other_pair,
@@ -546,6 +547,9 @@ TOLD = 0.75  # weight in the word overlap of the words only a question's earlier
 PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
 DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that day ("on November 3, the ...")
 SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
+OTHER_DESTINATION = (
+    -0.15
+)  # "What does Kazakhstan send to Russia?", and the sentence sends only elsewhere ("oil to Europe")
 DESCRIBED = 0.10  # "Who is Islam Kuraev?", and the sentence gives his role ("political scientist Islam Kuraev")
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
@@ -982,6 +986,8 @@ def score_sentences(
                 score += QUOTED_PERSON
             if swapped_places(question, text):
                 score += SWAPPED_PLACES
+            if other_destination(question, text):
+                score += OTHER_DESTINATION
             if describes_asked(question, text):
                 score += DESCRIBED
             out.append((score, hit, start, end, text))

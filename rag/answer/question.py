@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -949,6 +949,37 @@ def moved_route(question: str, sentence: str) -> tuple[str, str] | None:
         return None
     theirs = places(sentence)
     return (theirs[0], asked[0]) if theirs else None
+
+
+# Sending something somewhere: "send oil to Europe", "sending household appliances to Russia".
+_SENT_TO = re.compile(
+    r"\b(?:send|sends|sent|sending|ship|ships|shipped|shipping|deliver\w*|export\w*|sell|sells|sold|selling|"
+    r"supply|supplies|supplied|supplying)\b(?:\s+[\w’'-]+){0,5}?\s+to\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+)",
+    re.I,
+)
+
+
+def other_destination(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the sentence's destination, the question's) when the question asks of something sent to one
+    place ("What does Kazakhstan send to Russia?") and the sentence sends only to others ("...
+    Kazakhstan also needs Russia, for example as a transit country to send oil to Europe").
+
+    >>> q = "What does Kazakhstan send to Russia?"
+    >>> other_destination(q, "Kazakhstan also needs Russia, for example as a transit country to send oil to Europe.")
+    ('Europe', 'Russia')
+    >>> other_destination(q, "Kazakhstan is reportedly sending household appliances to Russia on a large scale.")
+    >>> other_destination(q, "It sends oil to Europe and appliances to Moscow."), other_destination("What does it send?", "It sends oil to Europe.")
+    (None, None)
+    """
+    asked = [p for p in _SENT_TO.findall(question) if place_aliases(p) or is_city(p) or p in _REGIONS]
+    if not asked:
+        return None
+    sent = [p for p in _SENT_TO.findall(sentence) if place_aliases(p) or is_city(p) or p in _REGIONS]
+    if not sent or any(
+        _kin(n, a) or same_city(n, a) for n in re.findall(r"\bto\s+(?:the\s+)?([\w’'-]+)", sentence) for a in asked
+    ):
+        return None
+    return sent[0], asked[0]
 
 
 # Ways goods travel, each by its words: a question sending cargo by air is not answered by the
