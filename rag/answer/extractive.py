@@ -1928,6 +1928,10 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         if found:
             return found
     if asks_who(question) and not _WHO_IS_NAME.match(question) and not _names_someone_else(question, text):
+        if _HE_SAID.match(text) or unnamed_speaker(text):
+            # "..., the expert believes.": who that is is told before it, not by the next sentence's
+            # name ("Political scientist Andrey Chebotarev notes that ...").
+            return _speaker(question, hit, start, end, text, snapshot)
         found = next((n for n in (before, after) if n and _names_someone_else(question, n[4])), None)
         return found or _speaker(question, hit, start, end, text, snapshot)
     if asks_quantity(question) and not _gives_quantity(question, text):
@@ -2042,10 +2046,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         if names and unnamed:
             return before
         pos = before[2]
-    if _HE_SAID.match(text):
-        # "He recalled that ..." is the words of the last person the passage names in full before it
-        # ("Kazakhstani political scientist Marat Shibutov ... reflected on ..."), when the question
-        # does not name them.
+    if _HE_SAID.match(text) or unnamed_speaker(text):
+        # "He recalled that ...", "..., the expert believes." are the words of the last person the
+        # passage names in full before them ("Kazakhstani political scientist Marat Shibutov ...
+        # reflected on ..."), when the question does not name them.
         for before in _following(hit, start, snapshot, PARAGRAPH_LOOKBACK, after=False):
             if _people_named(before[4]):
                 return before if _names_someone_else(question, before[4]) else None

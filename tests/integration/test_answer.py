@@ -2419,3 +2419,14 @@ def test_what_is_sent_somewhere_is_not_answered_with_what_is_sent_elsewhere(seed
     assert not a.abstained and "sending household appliances to Russia" in a.text and "to Europe" not in a.text, a.text
     b = answer_question("What does Kazakhstan send to Europe?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "to send oil to Europe" in b.text, b.text
+
+
+def test_words_of_the_expert_are_not_given_to_the_next_person_named(seed_index, real_embedder):
+    """ "Who said that Kazakhstan's good relations with European countries can help establish
+    relations between Russia and the EU?" was answered with those words ("..., the expert believes.")
+    and the next sentence, "Political scientist Andrey Chebotarev notes that ...": the expert is the
+    one named before the words (Marat Shibutov, in the passage before), never the next one."""
+    settings, snap = seed_index
+    q = "Who said that Kazakhstan's good relations with European countries can help establish relations between Russia and the EU?"
+    a = answer_question(q, settings, snap, embedder=real_embedder)
+    assert "the expert believes" in a.text and "Chebotarev" not in a.text, a.text
