@@ -1500,8 +1500,9 @@ def extractive_answer(
         return f"The articles don't say. None of the words found speaks of {topic}.", (), True, None
     if unsaid:
         return WORDS_TEXT, (), True, None
-    # Reading order: passages by rank, sentences by position in the passage.
-    picked.sort(key=lambda p: (p[1].rank, p[2]))
+    # Reading order: passages by rank, sentences by position in the article (a lead-in read from the
+    # passage before comes first).
+    picked.sort(key=lambda p: (p[1].rank, p[1].chunk.char_start + p[2]))
     numbers: dict[int, int] = {}
     quotes: dict[int, tuple[float, str]] = {}
     parts = []
@@ -1510,7 +1511,7 @@ def extractive_answer(
         if hit.chunk.chunk_id not in quotes or score > quotes[hit.chunk.chunk_id][0]:
             quotes[hit.chunk.chunk_id] = (score, text)
         parts.append(f"{text} [{n}]")
-    hits_by_id = {h.chunk.chunk_id: h for h in result.hits}
+    hits_by_id = {p[1].chunk.chunk_id: p[1] for p in picked} | {h.chunk.chunk_id: h for h in result.hits}
     citations = tuple(Citation(n=n, hit=hits_by_id[cid], quote=quotes[cid][1]) for cid, n in numbers.items())
     return " ".join(parts), citations, False, None
 
@@ -1659,7 +1660,7 @@ def _pick(question: str, scored: list, snapshot: StoreReader) -> list:
             # The reason, person or quantity asked for joins its sentence even one past the limit:
             # a runner-up's "In any case, relations will need to be rebuilt." needs its "based on ...".
             extra = _carries_asked(question, neighbour[4]) or _reason_before(question, cand[4], cand[2], neighbour[2])
-            add((cand[0], cand[1], *neighbour[2:]), MAX_SENTENCES + extra)
+            add((cand[0], *neighbour[1:]), MAX_SENTENCES + extra)  # its hit: maybe the passage before
     return picked
 
 
@@ -2036,7 +2037,7 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     for _ in range(QUOTE_LOOKBACK):
         before = _neighbour(hit, pos, snapshot, after=False)
         if before is None:
-            return None
+            break
         names = _names_someone_else(question, before[4])
         if before[4].rstrip().endswith(":"):
             return before if names else None
@@ -2047,13 +2048,39 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
             return before
         pos = before[2]
     if _HE_SAID.match(text) or unnamed_speaker(text):
-        # "He recalled that ...", "..., the expert believes." are the words of the last person the
-        # passage names in full before them ("Kazakhstani political scientist Marat Shibutov ...
-        # reflected on ..."), when the question does not name them.
-        for before in _following(hit, start, snapshot, PARAGRAPH_LOOKBACK, after=False):
+        # "He recalled that ...", "..., the expert believes." are the words of the last person named
+        # in full before them ("Kazakhstani political scientist Marat Shibutov ... reflected on
+        # ..."), in their passage or the one before it, when the question does not name them.
+        back = _following(hit, start, snapshot, PARAGRAPH_LOOKBACK, after=False)
+        surnames: set[str] = set()
+        for before in [*back, *_passage_before(hit, snapshot, PARAGRAPH_LOOKBACK - len(back))]:
             if _people_named(before[4]):
                 return before if _names_someone_else(question, before[4]) else None
+            if not surnames:
+                doc = snapshot.document(hit.chunk.doc_id)
+                surnames = {lexical_tokens(n)[-1] for n in _people_named(doc.text if doc else hit.chunk.text)} | {""}
+            if surnames & set(lexical_tokens(" ".join(names_in(before[4])))):
+                return None  # "Fuel to the fire was added by the words of Tokaev": "he" is him
     return None
+
+
+def _passage_before(hit: Hit, snapshot: StoreReader, n: int) -> list:
+    """Up to n sentences of the article's passage before the hit's that lie before the hit's
+    passage, nearest first, each as a neighbour of that passage (a hit of the same rank, scored 0)."""
+    c = hit.chunk
+    prev = snapshot.chunks([c.chunk_id - 1]).get(c.chunk_id - 1) if n > 0 and c.chunk_id > 0 else None
+    if prev is None or prev.doc_id != c.doc_id:
+        return []
+    table = snapshot.sentences
+    rows = table.rows_in(c.doc_id, prev.char_start, min(prev.char_end, c.char_start))
+    shown = Hit(
+        chunk=prev, score=0.0, rank=hit.rank, doc_title=hit.doc_title, doc_path=hit.doc_path, doc_date=hit.doc_date
+    )
+    out = []
+    for r in reversed(rows.tolist()[-n:]):
+        a, b = int(table.starts[r]) - prev.char_start, int(table.ends[r]) - prev.char_start
+        out.append((0.0, shown, a, b, prev.text[a:b]))
+    return out
 
 
 # A sentence that names whose words follow: "... labeled Toqayev's words ...", "..., he said in an interview".

@@ -2425,8 +2425,13 @@ def test_words_of_the_expert_are_not_given_to_the_next_person_named(seed_index, 
     """ "Who said that Kazakhstan's good relations with European countries can help establish
     relations between Russia and the EU?" was answered with those words ("..., the expert believes.")
     and the next sentence, "Political scientist Andrey Chebotarev notes that ...": the expert is the
-    one named before the words (Marat Shibutov, in the passage before), never the next one."""
+    one named before the words (Marat Shibutov, in the passage before), never the next one. (Dev
+    question hu22 asks this.)"""
     settings, snap = seed_index
     q = "Who said that Kazakhstan's good relations with European countries can help establish relations between Russia and the EU?"
     a = answer_question(q, settings, snap, embedder=real_embedder)
     assert "the expert believes" in a.text and "Chebotarev" not in a.text, a.text
+    # The lead-in naming him is in the passage before the words', and is cited with it, first.
+    assert a.text.startswith("Kazakhstani political scientist Marat Shibutov"), a.text
+    assert [c.n for c in a.citations] == [1, 2] and "Marat Shibutov" in a.citations[0].quote, a.citations
+    assert a.citations[0].hit.chunk.chunk_id != a.citations[1].hit.chunk.chunk_id
