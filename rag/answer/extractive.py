@@ -1428,8 +1428,15 @@ def extractive_answer(
     if owner and not any(_of_place(p[1], owner, snapshot) for p in picked):
         # "What is the official language of Uzbekistan?" is not answered by "Russian is the official
         # language in the republic" of a passage that does not name Uzbekistan, in an article about
-        # Kazakhstan that names Uzbekistan once.
-        return ABSTAIN_TEXT, (), True, None
+        # Kazakhstan that names Uzbekistan once. A close sentence of a passage that speaks of the
+        # place answers instead ("How did Russian experts react to Toqayev's words in Berlin?": not
+        # his words at SPIEF, but Mardan's on "a press conference in Berlin").
+        placed = [
+            c for c in close_to_best(scored) if _of_place(c[1], owner, snapshot) and attribute <= sentence_tokens(c[4])
+        ]
+        if not placed:
+            return ABSTAIN_TEXT, (), True, None
+        picked = _pick(result.query, placed, snapshot)
     who, verbs = why_subject(result.query)
     if who and not any(_tells_of(p, who, verbs, snapshot) for p in picked):
         # "Why did Putin skip the opening of the forum?" is not answered by sentences that speak
@@ -1855,7 +1862,12 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
         # Kazakhstan. This time around they expressed dissatisfaction with ...": a short sentence
         # whose next one refers back to it announces what that one tells.
         return after
-    return after if after and _adds_question_words(question, text, after[4], snapshot) else None
+    # A photo's caption with its credit is no part of what the sentence before tells.
+    return (
+        after
+        if after and not _CREDIT.search(after[4]) and _adds_question_words(question, text, after[4], snapshot)
+        else None
+    )
 
 
 # The end of a quotation given to someone by a title, the verb first: "...,” said the Chancellor."

@@ -2435,3 +2435,18 @@ def test_words_of_the_expert_are_not_given_to_the_next_person_named(seed_index, 
     assert a.text.startswith("Kazakhstani political scientist Marat Shibutov"), a.text
     assert [c.n for c in a.citations] == [1, 2] and "Marat Shibutov" in a.citations[0].quote, a.citations
     assert a.citations[0].hit.chunk.chunk_id != a.citations[1].hit.chunk.chunk_id
+
+
+def test_a_question_about_words_in_a_place_is_answered_from_a_passage_of_that_place(seed_index, real_embedder):
+    """ "How did Russian experts react to Toqayev's words in Berlin?" abstained: the best sentence
+    (his words at SPIEF "caused a strong reaction in the Russian expert community") is from a passage
+    that does not speak of Berlin. A close sentence of a passage that does answers; the photo caption
+    after it ("..., photo: Akorda") does not join. A place no close passage speaks of still abstains."""
+    settings, snap = seed_index
+    a = answer_question(
+        "How did Russian experts react to Toqayev's words in Berlin?", settings, snap, embedder=real_embedder
+    )
+    assert not a.abstained and a.text.startswith("Russian experts latched onto these very words"), a.text
+    assert "photo" not in a.text, a.text
+    b = answer_question("What is the official language of Uzbekistan?", settings, snap, embedder=real_embedder)
+    assert b.abstained, b.text
