@@ -19,6 +19,7 @@ import numpy as np
 from rag.answer.question import (
     NAME_AFTER_COMMA,
     SPEAKING,
+    WHO_IS_NAME,
     actor_of,
     addresses_assistant,
     adds_another,
@@ -547,9 +548,7 @@ TOLD = 0.75  # weight in the word overlap of the words only a question's earlier
 PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
 DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that day ("on November 3, the ...")
 SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
-OTHER_DESTINATION = (
-    -0.15
-)  # "What does Kazakhstan send to Russia?", and the sentence sends only elsewhere ("oil to Europe")
+OTHER_DESTINATION = -0.15  # "What does Kazakhstan send to Russia?", and the sentence sends oil only to Europe
 DESCRIBED = 0.10  # "Who is Islam Kuraev?", and the sentence gives his role ("political scientist Islam Kuraev")
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
@@ -1544,13 +1543,13 @@ def article_named(question: str, snapshot: StoreReader) -> str | None:
 def _author_asked(
     result: SearchResult, snapshot: StoreReader
 ) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
-    """The answer to "Who is <name>?" or "What did <name> write about?" when the name is an article's
-    author's (by surname) and no passage names them: what they wrote, by the articles' bylines (cleaned out of the passages),
-    cited with the first passage found of each. None otherwise, or when none of those articles'
-    passages was found to cite."""
+    """The answer to "Who is <name>?" or "What did <name> write about?" when the name is an
+    article's author's (by surname) and no passage names them: what they wrote, by the articles'
+    bylines (cleaned out of the passages), cited with the first passage found of each. None
+    otherwise, or when none of those articles' passages was found to cite."""
     question = result.query
     wrote = bool(_WHAT_NAME_WROTE.match(question))
-    if not wrote and not _WHO_IS_NAME.match(question):
+    if not wrote and not WHO_IS_NAME.match(question):
         return None
     docs = snapshot.manifest.documents
     by_surname = docs_by_surname(docs)
@@ -1940,7 +1939,7 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         found = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _RESPONDS.match(n[4])), None)
         if found:
             return found
-    if asks_who(question) and not _WHO_IS_NAME.match(question) and not _names_someone_else(question, text):
+    if asks_who(question) and not WHO_IS_NAME.match(question) and not _names_someone_else(question, text):
         if _HE_SAID.match(text) or unnamed_speaker(text):
             # "..., the expert believes.": who that is is told before it, not by the next sentence's
             # name ("Political scientist Andrey Chebotarev notes that ...").
@@ -1960,8 +1959,6 @@ _IF = re.compile(r"\bif\b", re.I)
 _OTHERWISE = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:if\s+not|otherwise|or\s+else|else)\b", re.I)
 
 
-# "Who is Kassym-Jomart Tokayev?": who a named person is, which another's name does not tell.
-_WHO_IS_NAME = re.compile(r"^\W*who\s+(?:is|was)\s+(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}\s*\?\s*$", re.I)
 _NAME = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}"
 # "What did Ivan Zubov write about?", "Which articles has Zubov written?"
 _WHAT_NAME_WROTE = re.compile(
@@ -2039,8 +2036,10 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
     someone the question does not and says what he said: translations drop the quotation marks of a
     paragraph of someone's words ("Bogdan Bezpalko ... labeled Toqayev's words ... | Kazakhstan
     obviously wants ... But due to geography, it is locked in by Russia ..."); or, for a sentence
-    giving the words of "he" ("He recalled that ..."), the nearest sentence back that names someone
-    in full, when the question does not name them."""
+    giving the words of "he" or "the expert" ("He recalled that ...", "..., the expert believes."),
+    the nearest sentence back that names someone in full, in its passage or the passage before
+    (`_passage_before`), when the question does not name them; none when a sentence on the way
+    names by one word someone the article names in full ("... the words of Tokaev")."""
     unnamed: bool | None = None  # read the quotation's end only when a sentence back names someone
     lead = _paragraph_lead(hit, start, snapshot, QUOTE_LOOKBACK) if asks_who_said(question) else None
     if lead and _names_someone_else(question, lead[4]):
@@ -2064,25 +2063,26 @@ def _speaker(question: str, hit: Hit, start: int, end: int, text: str, snapshot:
         # in full before them ("Kazakhstani political scientist Marat Shibutov ... reflected on
         # ..."), in their passage or the one before it, when the question does not name them.
         back = _following(hit, start, snapshot, PARAGRAPH_LOOKBACK, after=False)
-        surnames: set[str] = set()
+        surnames: set[str] | None = None  # of the people the article names in full, read once
         for before in [*back, *_passage_before(hit, snapshot, PARAGRAPH_LOOKBACK - len(back))]:
             if _people_named(before[4]):
                 return before if _names_someone_else(question, before[4]) else None
-            if not surnames:
+            if surnames is None:
                 doc = snapshot.document(hit.chunk.doc_id)
-                surnames = {lexical_tokens(n)[-1] for n in _people_named(doc.text if doc else hit.chunk.text)} | {""}
+                surnames = {lexical_tokens(n)[-1] for n in _people_named(doc.text if doc else hit.chunk.text)}
             if surnames & set(lexical_tokens(" ".join(names_in(before[4])))):
                 return None  # "Fuel to the fire was added by the words of Tokaev": "he" is him
     return None
 
 
 def _passage_before(hit: Hit, snapshot: StoreReader, n: int) -> list:
-    """Up to n sentences of the article's passage before the hit's that lie before the hit's
-    passage, nearest first, each as a neighbour of that passage (a hit of the same rank, scored 0)."""
+    """Up to n sentences of the article's passage right before the hit's (the one ending where the
+    hit's starts, or overlapping it) that lie before the hit's passage, nearest first, each as a
+    neighbour of that passage (a hit of the same rank, scored 0)."""
     c = hit.chunk
     prev = snapshot.chunks([c.chunk_id - 1]).get(c.chunk_id - 1) if n > 0 and c.chunk_id > 0 else None
-    if prev is None or prev.doc_id != c.doc_id:
-        return []
+    if prev is None or prev.doc_id != c.doc_id or not prev.char_start < c.char_start <= prev.char_end + 4:
+        return []  # chunk ids need not follow an article's order after an update
     table = snapshot.sentences
     rows = table.rows_in(c.doc_id, prev.char_start, min(prev.char_end, c.char_start))
     shown = Hit(

@@ -59,7 +59,7 @@ def addresses_assistant(sentence: str) -> bool:
 
 
 __all__ = [
-    "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA",
+    "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
     "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
@@ -2457,10 +2457,9 @@ def named_by_role(sentence: str) -> list[str]:
     return [n for m in _ROLE_THEN_NAME.finditer(sentence) if not place_aliases(n := m.group("name"))]
 
 
-# "Who is Islam Kuraev?": the name asked about.
-_WHO_IS_NAMED = re.compile(
-    r"^\W*who\s+(?:is|was)\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3})\s*\?\s*$", re.I
-)
+# "Who is Kassym-Jomart Tokayev?": who a named person is (group 1: the name), which another's name
+# does not tell.
+WHO_IS_NAME = re.compile(r"^\W*who\s+(?:is|was)\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3})\s*\?\s*$", re.I)
 
 
 def describes_asked(question: str, sentence: str) -> bool:
@@ -2477,7 +2476,7 @@ def describes_asked(question: str, sentence: str) -> bool:
     >>> describes_asked("Who is Suleimenov?", "“...,” Timur Suleimenov, deputy head of the presidential administration, said.")
     True
     """
-    m = _WHO_IS_NAMED.match(question)
+    m = WHO_IS_NAME.match(question)
     if not m:
         return False
     surname = re.escape(m.group(1).split()[-1])
