@@ -912,6 +912,8 @@ def score_sentences(
     if table is None:
         raise RagError("this index has no sentence vectors; run `rag ingest --rebuild`")
     q_tokens = set(lexical_tokens(question))
+    if said := _source_said(question, snapshot):
+        q_tokens -= set(lexical_tokens(f"{said[0]} say says said write wrote written report reported"))
     asked = _Asked.of(question)
     naming = _articles_naming(asked.names, snapshot) if asked.names else set()
     # "..., according to Menzel?", "What did Orda report ...?": the article it names is its source.
@@ -1522,6 +1524,31 @@ def extractive_answer(
     return " ".join(parts), citations, False, None
 
 
+# "What does the Frontier Post say about sanctions?": who is asked (group 1) and about what (group 2).
+_SOURCE_SAYS = re.compile(
+    r"^\W*what\s+(?:does|did|do|has|have)\s+(?:the\s+)?(.+?)\s+(?:say|said|write|written|report|reported|tell|told)"
+    r"\s+(?:us\s+)?(?:about|on|of)\s+(.+?)\W*$",
+    re.I,
+)
+
+
+def _source_said(question: str, snapshot: StoreReader) -> tuple[str, str] | None:
+    """(outlet or author, topic) of "What does <outlet or author> say about <topic>?" when the
+    outlet or author names one article."""
+    m = _SOURCE_SAYS.match(question)
+    return (m.group(1), m.group(2)) if m and len(sources_named(m.group(1), snapshot)) == 1 else None
+
+
+def source_topic(question: str, snapshot: StoreReader) -> str | None:
+    """ "What about <Y>?" for "What does <outlet or author> say about <Y>?" (`_source_said`): the
+    article's sentences on Y answer, and the question's other words are the outlet's ("Orda.kz
+    looked into the matter." came closest to "What does Orda.kz say about sanctions?"). Sentences
+    are compared with this part too (`score_sentences`, `asked_vector`), and the outlet's words are
+    no words a sentence need hold."""
+    said = _source_said(question, snapshot)
+    return f"What about {said[1]}?" if said else None
+
+
 def _only(ids: frozenset[str]) -> str | None:
     """The one id of `ids`, or None when there are none or several."""
     return next(iter(ids)) if len(ids) == 1 else None
@@ -1750,8 +1777,11 @@ _HE_SAID = re.compile(rf"\s*(?:he|she)\s+(?:\w+ly\s+)?{SPEAKING}\b", re.I)
 
 
 def _author_tokens(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
-    """The tokens of the name of a passage's article's author."""
-    return sentence_tokens(str(docs.get(hit.chunk.doc_id, {}).get("author", "")))
+    """The tokens of the name of a passage's article's author, and of its outlet's words longer
+    than two letters ("What does Orda.kz say about sanctions?": the article is the outlet's words)."""
+    meta = docs.get(hit.chunk.doc_id, {})
+    outlet = frozenset(t for t in sentence_tokens(str(meta.get("source") or "")) if len(t) > 2)
+    return sentence_tokens(str(meta.get("author", ""))) | outlet
 
 
 def _of_place(hit: Hit, place: str, snapshot: StoreReader) -> bool:
@@ -2261,7 +2291,7 @@ def stream_answer(
     t = time.perf_counter()
     # "Macron visited Astana before Putin. Which minister hunted for headphones?": sentences are
     # also compared with the asking part alone, else the one on Putin's visit wins.
-    asked_alone = standalone_ask(query) if result.hits else None
+    asked_alone = (standalone_ask(query) or source_topic(query, snapshot)) if result.hits else None
     asked_vector = embedder.embed_query(asked_alone) if asked_alone else None
     extract_text, citations, abstained, refused = extractive_answer(
         query, result, snapshot, settings, cities, asked_vector

@@ -2450,3 +2450,19 @@ def test_a_question_about_words_in_a_place_is_answered_from_a_passage_of_that_pl
     assert "photo" not in a.text, a.text
     b = answer_question("What is the official language of Uzbekistan?", settings, snap, embedder=real_embedder)
     assert b.abstained, b.text
+
+
+def test_what_an_outlet_says_about_something_is_its_articles_sentences_on_it(seed_index, real_embedder):
+    """ "What does Orda.kz say about sanctions?" was refused ("None of the words found speaks of
+    sanctions"): "Orda.kz looked into the matter." came closest, by the outlet's own name. "What
+    does the Frontier Post say about sanctions?" abstained under the answer floor. An outlet (or
+    author) naming one article says what its sentences say; its name is no word they need hold, and
+    sentences are compared with "What about sanctions?" too."""
+    settings, snap = seed_index
+    for q, doc in (
+        ("What does Orda.kz say about sanctions?", "orda"),
+        ("What does the Frontier Post say about sanctions?", "frontier-post"),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "sanctions" in a.text and "looked into the matter" not in a.text, (q, a.text)
+        assert {c.hit.chunk.doc_id[: len(doc)] for c in a.citations} == {doc}, (q, a.citations)
