@@ -936,6 +936,8 @@ def score_sentences(
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
     reads_on = not asks_name(question)
+    told_to_m = _TOLD_TO.search(question) if asks_words(question) else None
+    told_to = frozenset(lexical_tokens(told_to_m.group(1))) if told_to_m else frozenset()
     seen: set[int] = set()
     out = []
     for hit in hits[:passages]:
@@ -991,12 +993,22 @@ def score_sentences(
                 score += OTHER_DESTINATION
             if describes_asked(question, text):
                 score += DESCRIBED
+            if told_to and told_to <= held and (asked.speakers - told_to) & held:
+                score += TOLD_TO  # ... and the one whose words they are: not "the Kazakh president ... Izvestia"
             out.append((score, hit, start, end, text))
     out.sort(key=lambda x: -x[0])
     return out
 
 
 _SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
+# "What did Suleimenov tell Euractiv?", "... say to Izvestia?", "... in his interview with Kommersant?":
+# whom the words were given to (group 1).
+_TOLD_TO = re.compile(
+    r"\b(?:tell|told|(?:say|said|speak|spoke)\s+to|(?:in|during)\s+(?:an?|his|her|the|their)\s+interview\s+(?:with|to))"
+    r"\s+(?:the\s+)?((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*)*)",
+    re.I,
+)
+TOLD_TO = 0.08  # "What did Suleimenov tell Euractiv?", and the sentence names him and Euractiv ("in an interview with the Euractiv portal")
 
 
 def close_to_best(scored: list, n: int = PREMISE_READ, margin: float = RUNNER_UP_MARGIN) -> list:

@@ -2466,3 +2466,15 @@ def test_what_an_outlet_says_about_something_is_its_articles_sentences_on_it(see
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and "sanctions" in a.text and "looked into the matter" not in a.text, (q, a.text)
         assert {c.hit.chunk.doc_id[: len(doc)] for c in a.citations} == {doc}, (q, a.citations)
+
+
+def test_what_someone_told_an_outlet_is_the_sentence_naming_both(seed_index, real_embedder):
+    """ "What did Suleimenov tell Euractiv?" was answered with his other words ("We will comply with
+    the sanctions."): a sentence naming him and the outlet the words were given to ("said in an
+    interview with the Euractiv portal") now comes first. An outlet he gave no words to still
+    finds none."""
+    settings, snap = seed_index
+    a = answer_question("What did Suleimenov tell Euractiv?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and a.text.split(" [1]")[0].endswith("in an interview with the Euractiv portal."), a.text
+    b = answer_question("What did Timur Suleimenov tell Izvestia?", settings, snap, embedder=real_embedder)
+    assert b.abstained, b.text
