@@ -1444,8 +1444,13 @@ def extractive_answer(
         # Kazakhstan that names Uzbekistan once. A close sentence of a passage that speaks of the
         # place answers instead ("How did Russian experts react to Toqayev's words in Berlin?": not
         # his words at SPIEF, but Mardan's on "a press conference in Berlin").
+        # It must hold a word of the question besides the place's: "Kazakhstan, ..., Uzbekistan are
+        # former republics of the USSR" says nothing of "Uzbekistan's official language".
+        words = set(lexical_tokens(result.query)) - set(lexical_tokens(owner))
         placed = [
-            c for c in close_to_best(scored) if _of_place(c[1], owner, snapshot) and attribute <= sentence_tokens(c[4])
+            c
+            for c in close_to_best(scored)
+            if _of_place(c[1], owner, snapshot) and attribute <= sentence_tokens(c[4]) and words & sentence_tokens(c[4])
         ]
         if not placed:
             return ABSTAIN_TEXT, (), True, None
