@@ -123,7 +123,10 @@ WORDED_CANDIDATES = 10
 
 
 _HEDGES = re.compile(
-    r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b|\bhappen(?:ed|s|ing)?\b|\btook\s+place\b|\boccurred\b", re.I
+    r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b|\bhappen(?:ed|s|ing)?\b|\btook\s+place\b|\boccurred\b"
+    # the asking verb of "What did the minister of economy say?", "What does he think about China?"
+    r"|\b(?:say|think|believe)\b(?=\s*(?:about\b|of\b|\?|$))",
+    re.I,
 )
 _ORDINAL_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "November 23rd" is the question's "November 23"
 
