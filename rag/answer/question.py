@@ -613,7 +613,7 @@ _PLURAL = re.compile(r"[^suiy’']s$", re.I)  # "members", not "discuss", "focus
 _IN_NAME_PHRASE = re.compile(r"(?-i:[A-Z])[\w’'-]*|of|[\w-]+['’]s|[a-z]+ly", re.I)
 _DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their"])
 _SPEECH = re.compile(
-    r"say|said|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*|confirm\w*|report\w*",
+    r"say|said|think|thinks|thought|believes?|announc\w*|declar\w*|claim\w*|promis\w*|stat(?:e|ed|ing)|insist\w*|pledg\w*|vow\w*|confirm\w*|report\w*",
     re.I,
 )
 _REPORTED = re.compile(
@@ -1628,6 +1628,14 @@ def only_asked_for(question: str, verbs: tuple[str, ...], sentence: str) -> str 
 
 
 _WANTING = frozenset(["want", "wants", "wanted", "wish", "wishes", "wished", "intend", "intends", "intended"])
+# "I don't think that they decided to go under China" says what its speaker thinks: a denial of
+# these verbs is an opinion, not a denial of having one ("What does Grashchenkov think about China?").
+_OPINING = frozenset(["think", "thinks", "thought", "believe", "believes", "believed", "suppose", "supposes"])
+
+
+def _one_of(word: str, verbs: tuple[str, ...]) -> bool:
+    """Whether `word` is one of `verbs` (stems)."""
+    return any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs)
 
 
 def _reaches(m: re.Match, sentence: str, verbs: tuple[str, ...]) -> str | None:
@@ -1640,11 +1648,16 @@ def _reaches(m: re.Match, sentence: str, verbs: tuple[str, ...]) -> str | None:
     for i, word in enumerate(following):
         if word.lower() in _PASSED_OVER or word.lower().endswith("ly"):
             continue
-        if any(_same_stem(t, v) for t in lexical_tokens(word) for v in verbs):
+        if _one_of(word, verbs):
+            if word.lower() in _OPINING:
+                # "n't think that they decided to go" denies the going, if the question takes it
+                # for granted ("Why does he think they will go ...?"), and never the thinking
+                thought = next((j for j in range(i + 1, len(following)) if _one_of(following[j], verbs)), None)
+                return None if thought is None else " ".join([m.group(0).strip(), *following[: thought + 1]])
             # "do not want to be seen as ..." denies another wish than "want to leave room".
             wanted = following[i + 1 : i + 3]
             wish = word.lower() in _WANTING and len(wanted) == 2 and wanted[0].lower() == "to"
-            if wish and not any(_same_stem(t, v) for t in lexical_tokens(wanted[1]) for v in verbs):
+            if wish and not _one_of(wanted[1], verbs):
                 return None
             return " ".join([m.group(0).strip(), *following[: i + 1]])
         reached += 1
@@ -1682,6 +1695,10 @@ def contradicts(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] 
     True
     >>> contradicts(verbs, "They do not want to leave room for maneuver.")
     'not want'
+    >>> contradicts(premise_verbs("What does Grashchenkov think about China?"), "“I don’t think that they went.”") is None
+    True
+    >>> contradicts(premise_verbs("Why does he think they will go under China?"), "“I don’t think that they decided to go.”")
+    'n’t think that they decided to go'
     """
     if not verbs:
         return None

@@ -2491,3 +2491,15 @@ def test_what_a_role_said_finds_the_sentence_naming_the_role(seed_index, real_em
     b = answer_question("What did the minister of defence say?", settings, snap, embedder=real_embedder)
     assert b.abstained, b.text
 
+
+def test_a_thought_put_in_the_negative_is_still_what_someone_thinks(seed_index, real_embedder):
+    """ "What does Grashchenkov think about China?" was refused: “I don't think that they decided to
+    completely go under China” was read as denying that he thinks. "I don't think P" says what he
+    thinks; the denial reaches the verb of P, so a question taking P for granted is still refused."""
+    settings, snap = seed_index
+    a = answer_question("What does Grashchenkov think about China?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "go under China" in a.text, a.text
+    b = answer_question(
+        "Why does Grashchenkov think Kazakhstan will go under China?", settings, snap, embedder=real_embedder
+    )
+    assert b.abstained and "n’t think that they decided to completely go" in b.text, b.text
