@@ -1215,7 +1215,8 @@ _SAID_DOES = re.compile(
 )
 _SAID_THAT = re.compile(
     r"\b(?:did|does|do|has|have|had)\s+(?:the\s+[\w-]+\s+|(?-i:[A-Z])[\w’'.-]*\s+){1,4}?"
-    rf"(?:{_SAYS_IN_QUESTION}|state[sd]?)\s+(?:that\s+)?([^?]+)",
+    # "say about January 2022" names a topic, not a claim
+    rf"(?:{_SAYS_IN_QUESTION}|state[sd]?)\s+(?!about\b|of\b|on\b|regarding\b)(?:that\s+)?([^?]+)",
     re.I,
 )
 # A claim a sentence calls untrue (group 1 the claim, group 2 its verdict): "the reasoning that
@@ -1247,6 +1248,9 @@ def said_is_denied(question: str, sentence: str) -> str | None:
     >>> said_is_denied(q, "He said that the reasoning that Russia saved Kazakhstan in January 2022 by its troops is far from reality.")
     'far from reality'
     >>> said_is_denied(q, "He said that Russia saved Kazakhstan in January 2022.") is None
+    True
+    >>> said_is_denied("What did Tokayev say about January 2022?",  # a topic, not a claim
+    ...     "He said that the reasoning that Russia saved Kazakhstan in January 2022 is far from reality.") is None
     True
     >>> q = "Why did Turchak say Zatulin's statement stands up to scrutiny?"
     >>> said_is_denied(q, "“His statement about territorial issues does not stand up to scrutiny.")

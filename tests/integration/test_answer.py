@@ -2503,3 +2503,16 @@ def test_a_thought_put_in_the_negative_is_still_what_someone_thinks(seed_index, 
         "Why does Grashchenkov think Kazakhstan will go under China?", settings, snap, embedder=real_embedder
     )
     assert b.abstained and "n’t think that they decided to completely go" in b.text, b.text
+
+
+def test_what_someone_said_about_a_time_is_a_topic_not_a_claim(seed_index, real_embedder):
+    """ "What did Tokayev say about January 2022?" was refused: "about January 2022" was read as the
+    claim he is asked to have made, and "the reasoning that Russia saved Kazakhstan in January 2022
+    ... is far from reality" as calling it untrue. A claim put in the question is still refused."""
+    settings, snap = seed_index
+    a = answer_question("What did Tokayev say about January 2022?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "far from reality" in a.text, a.text
+    b = answer_question(
+        "Why did Tokayev say that Russia saved Kazakhstan in January 2022?", settings, snap, embedder=real_embedder
+    )
+    assert b.abstained and "far from reality" in b.text, b.text
