@@ -108,6 +108,7 @@ from rag.answer.question import (
     says_not,
     says_set_aside,
     speaks_of_plans,
+    spoken_by_another,
     standalone_ask,
     still_to_come,
     substituted_name,
@@ -550,6 +551,9 @@ DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that d
 SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
 OTHER_DESTINATION = -0.15  # "What does Kazakhstan send to Russia?", and the sentence sends oil only to Europe
 DESCRIBED = 0.10  # "Who is Islam Kuraev?", and the sentence gives his role ("political scientist Islam Kuraev")
+SAID_BY_ANOTHER = (
+    -0.10
+)  # "What did Tokayev say in Berlin?", and the sentence has someone else speak ("Sergei Mardan ... called")
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
@@ -936,6 +940,8 @@ def score_sentences(
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
     reads_on = not asks_name(question)
+    # whose words "What did Tokayev say in Berlin?" asks for (not the "Donbass" of "... say about the Donbass republics?")
+    wording = asked.speakers & set(lexical_tokens(m.group(1))) if (m := _SAYER.search(question)) else frozenset()
     told_to_m = _TOLD_TO.search(question) if asks_words(question) else None
     told_to = frozenset(lexical_tokens(told_to_m.group(1))) if told_to_m else frozenset()
     seen: set[int] = set()
@@ -993,6 +999,10 @@ def score_sentences(
                 score += OTHER_DESTINATION
             if describes_asked(question, text):
                 score += DESCRIBED
+            if wording and spoken_by_another(text, wording):
+                # "What did Tokayev say in Berlin?" is not answered by "Sergei Mardan, discussing the
+                # press conference in Berlin, called Toqayev's behavior “indecent”": words on him, another's.
+                score += SAID_BY_ANOTHER
             if told_to and told_to <= held and (asked.speakers - told_to) & held:
                 score += TOLD_TO  # ... and the one whose words they are: not "the Kazakh president ... Izvestia"
             out.append((score, hit, start, end, text))
@@ -1001,6 +1011,13 @@ def score_sentences(
 
 
 _SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
+# The one a question asks the words of (group 1): "What did *Tokayev* say in Berlin?".
+# A name, not "the Kazakh president".
+_SAYER = re.compile(
+    r"\b(?:did|does|do|has|have|had)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
+    r"(?:say|said|tell|told|write|wrote)\b",
+    re.I,
+)
 # "What did Suleimenov tell Euractiv?", "... say to Izvestia?", "... in his interview with Kommersant?":
 # whom the words were given to (group 1).
 _TOLD_TO = re.compile(

@@ -2516,3 +2516,17 @@ def test_what_someone_said_about_a_time_is_a_topic_not_a_claim(seed_index, real_
         "Why did Tokayev say that Russia saved Kazakhstan in January 2022?", settings, snap, embedder=real_embedder
     )
     assert b.abstained and "far from reality" in b.text, b.text
+
+
+def test_what_someone_said_is_not_another_speakers_words_on_them(seed_index, real_embedder):
+    """ "What did Tokayev say in Berlin?" was answered with "Russian political scientist Sergei
+    Mardan ..., discussing the participation of the President in a press conference in Berlin,
+    called Toqayev's behavior “indecent”": words on him, and Mardan's. A sentence naming the one
+    whose words are asked, spoken by someone else, scores 0.10 less; Mardan's words still answer
+    what Mardan said."""
+    settings, snap = seed_index
+    a = answer_question("What did Tokayev say in Berlin?", settings, snap, embedder=real_embedder)
+    assert "Mardan" not in a.text, a.text
+    b = answer_question("What did Mardan say about Tokayev?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and "“indecent" in b.text, b.text
+
