@@ -1909,8 +1909,10 @@ def _complement(question: str, hit: Hit, start: int, end: int, text: str, snapsh
     found = _asked_neighbour(question, hit, start, end, text, snapshot)
     if found:
         return found
-    if _leads_back(text) or (_TALKS_OF.match(text) and asks_name(question)):
+    if (_leads_back(text) and not describes_asked(question, text)) or (_TALKS_OF.match(text) and asks_name(question)):
         # What it refers back to is said, not an editor's aside cut short ("– Approx. Ed.).").
+        # Not for who someone is, when the sentence says it: "This was also noted by Russian
+        # political scientist Nikita Mendkovich, ..." answers "Who is Nikita Mendkovich?" alone.
         back = _following(hit, start, snapshot, 2, after=False)
         return next((b for b in back if len(b[4].split()) >= 4), back[0] if back else None)
     if lead := _quoted_persons_lead(question, hit, start, text, snapshot):

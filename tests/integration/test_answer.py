@@ -2530,3 +2530,14 @@ def test_what_someone_said_is_not_another_speakers_words_on_them(seed_index, rea
     b = answer_question("What did Mardan say about Tokayev?", settings, snap, embedder=real_embedder)
     assert not b.abstained and "“indecent" in b.text, b.text
 
+
+def test_who_someone_is_needs_not_the_sentence_before_when_theirs_says_it(seed_index, real_embedder):
+    """ "Who is Nikita Mendkovich?" was answered with "Naturally, despite the pressure from the US
+    and the EU, the Kazakh elite do not want to give up on it, ..." first: "This was also noted by
+    Russian political scientist Nikita Mendkovich, ..." refers back to it. The sentence says who he
+    is on its own; what he noted still reads it."""
+    settings, snap = seed_index
+    a = answer_question("Who is Nikita Mendkovich?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and a.text.startswith("This was also noted by Russian political scientist"), a.text
+    b = answer_question("What did Mendkovich say?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and b.text.startswith("Naturally, despite the pressure"), b.text
