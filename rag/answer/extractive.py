@@ -1993,7 +1993,18 @@ def _asked_neighbour(question: str, hit: Hit, start: int, end: int, text: str, s
         return before
     if asks_reason(question) and not _GIVES_REASON.search(text):
         # "... limited. And this is the main route. The pretext chosen for this step ...: since 50 mines ..."
-        ahead = [n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if _GIVES_REASON.search(n[4])]
+        # Of the same paragraph: "... semiconductors that Russia urgently needs for weapons
+        # production." gives no reason by these words, and the next paragraph's "in order to make us
+        # more independent of Russian energy supplies" is Scholz's, on another matter. Unless the
+        # sentence introduces someone's words, which a translation gives as the next paragraph
+        # ("Bogdan Bezpalko ... labeled Toqayev's words ... | ... Obviously, such statements are made
+        # in order to demonstrate loyalty to the West.").
+        introduces = bool(_WORDS_NAMED.search(text) and names_in(text))
+        ahead = [
+            n
+            for n in _following(hit, end, snapshot, REASON_LOOKAHEAD)
+            if _GIVES_REASON.search(n[4]) and (introduces or "\n" not in hit.chunk.text[end : n[2]])
+        ]
         # The nearest, unless a later one holds more of the question's words ("... due to geography,
         # it is locked in ... Obviously, such statements are made in order to ...").
         asked = set(lexical_tokens(question))

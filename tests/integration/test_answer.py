@@ -2541,3 +2541,20 @@ def test_who_someone_is_needs_not_the_sentence_before_when_theirs_says_it(seed_i
     assert not a.abstained and a.text.startswith("This was also noted by Russian political scientist"), a.text
     b = answer_question("What did Mendkovich say?", settings, snap, embedder=real_embedder)
     assert not b.abstained and b.text.startswith("Naturally, despite the pressure"), b.text
+
+
+def test_a_reason_is_read_on_in_its_own_paragraph(seed_index, real_embedder):
+    """ "Why does Russia need semiconductors?" was answered with "... the EU-sanctioned semiconductors
+    that Russia urgently needs for weapons production." and, two sentences on in the next paragraph,
+    Scholz's words "... in order to make us more independent of Russian energy supplies": the
+    reason read ahead is one of the same paragraph (21 eval answers lost that sentence). A sentence
+    introducing someone's words still reads their paragraph: Bezpalko's reason is "in order to
+    demonstrate loyalty to the West"."""
+    settings, snap = seed_index
+    a = answer_question("Why does Russia need semiconductors?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "weapons production" in a.text and "Chancellor" not in a.text, a.text
+    b = answer_question(
+        "In Bogdan Bezpalko's view, what's the real reason Kazakhstan makes statements like Toqayev's in Berlin?",
+        settings, snap, embedder=real_embedder,
+    )  # fmt: skip
+    assert not b.abstained and "in order to demonstrate loyalty to the West" in b.text, b.text
