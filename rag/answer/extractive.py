@@ -72,6 +72,7 @@ from rag.answer.question import (
     moved_month,
     moved_route,
     moved_year,
+    named_before_saying,
     named_by_role,
     names_anyone,
     names_in,
@@ -1502,9 +1503,16 @@ def extractive_answer(
             picked = [(scored[0][0], hit, *lead[2:]), scored[0]]
         else:
             words = next((n for n in _following(hit, end, snapshot, REASON_LOOKAHEAD) if reports_words(n[4])), None)
-            if words is None:
+            # Or a close runner-up gives the words of the one asked about, by name: "What did Putin
+            # say the meeting was about?" is closest to "At the meeting with Russian President
+            # Vladimir Putin on Thursday, a statement from the Kazakh head of government caused a
+            # stir"; "Kremlin chief Putin explained that it was about ..." answers.
+            theirs = next(
+                (c for c in close_to_best(scored) if named_before_saying(_TITLE_QUOTED.sub(" ", c[4]), speaker)), None
+            )
+            if words is None and theirs is None:
                 return WORDS_TEXT, (), True, None
-            picked = [scored[0], (scored[0][0], hit, *words[2:])]
+            picked = [scored[0], (scored[0][0], hit, *words[2:])] if words else _pick(result.query, [theirs], snapshot)
     if speaker:
         # "What did Bezpalko say about Kazakhstan's gas exports?" is not answered by "..., according to
         # US war experts at the think tank ...", in a passage that names Bezpalko nowhere (the author

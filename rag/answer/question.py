@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -735,6 +735,20 @@ def actor_of(sentence: str, asked: frozenset[str]) -> str | None:
     return None
 
 
+def named_before_saying(sentence: str, speaker: frozenset[str]) -> bool:
+    """Whether the sentence names one of `speaker` (tokens) before its first verb of saying, as
+    the one who speaks: "Kremlin chief Putin explained that ...", not "Tokayev called the visit of
+    first Macron and then Putin “historic”".
+
+    >>> named_before_saying("Kremlin chief Putin explained that it was about cooperation.", frozenset(["putin"]))
+    True
+    >>> named_before_saying("Tokayev called the visit of Macron “historic”.", frozenset(["macron"]))
+    False
+    """
+    act = _ACTS.search(sentence)
+    return act is not None and bool(speaker & set(lexical_tokens(sentence[: act.start()])))
+
+
 def spoken_by_another(sentence: str, speaker: frozenset[str]) -> str | None:
     """Who else the sentence has speak or judge (`actor_of`), when it names the one whose words a
     question asks for (`speaker`, tokens) only after its first verb of saying: "Sergei Mardan ...
@@ -748,12 +762,7 @@ def spoken_by_another(sentence: str, speaker: frozenset[str]) -> str | None:
     >>> spoken_by_another("“But Kazakhstan will not risk it,” Timur Suleimenov said.", frozenset(["suleimenov"])) is None
     True
     """
-    act = _ACTS.search(sentence)
-    if (
-        act is None
-        or speaker & set(lexical_tokens(sentence[: act.start()]))
-        or not speaker & set(lexical_tokens(sentence))
-    ):
+    if named_before_saying(sentence, speaker) or not speaker & set(lexical_tokens(sentence)):
         return None
     actor = actor_of(sentence, speaker)
     return actor if actor and not any(place_aliases(w) or _country_words(w) for w in actor.split()) else None

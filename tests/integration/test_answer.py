@@ -2558,3 +2558,17 @@ def test_a_reason_is_read_on_in_its_own_paragraph(seed_index, real_embedder):
         settings, snap, embedder=real_embedder,
     )  # fmt: skip
     assert not b.abstained and "in order to demonstrate loyalty to the West" in b.text, b.text
+
+
+def test_what_someone_said_is_found_in_a_close_runner_up_naming_them_as_speaker(seed_index, real_embedder):
+    """ "What did Putin say the meeting was about?" abstained: the closest sentence ("At the meeting
+    with Russian President Vladimir Putin on Thursday ..., a statement from the Kazakh head of
+    government caused a stir") reports no words of his, nor do the three after it. A close runner-up
+    naming him before its verb of saying ("Kremlin chief Putin explained that ...") answers; one in
+    which he is only spoken of ("Tokayev called the visit of first Macron and then Putin
+    “historic”") does not answer what Macron said."""
+    settings, snap = seed_index
+    a = answer_question("What did Putin say the meeting was about?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and a.text.startswith("Kremlin chief Putin explained that it was about"), a.text
+    b = answer_question("What did Macron say during his visit to Astana?", settings, snap, embedder=real_embedder)
+    assert b.abstained, b.text
