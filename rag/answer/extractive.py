@@ -1011,6 +1011,25 @@ def score_sentences(
     return out
 
 
+# "What did Kommersant report?", "What has Mendkovich said?": the words of one named, nothing else.
+_ONLY_SAYER = re.compile(
+    r"^\W*what\s+(?:did|does|do|has|have)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
+    r"(?:say|said|report|reported|write|wrote|claim|claimed|tell|told)\s*\?*\s*$",
+    re.I,
+)
+
+
+def _their_words_only(question: str, scored: list):
+    """For a question asking only for the words of one named (`_ONLY_SAYER`), the best-scored
+    sentence that gives them: the name before its verb of saying, or after "according to"; or None."""
+    m = _ONLY_SAYER.match(question)
+    if not m:
+        return None
+    name = frozenset(lexical_tokens(m.group(1)))
+    according = re.compile(rf"\baccording\s+to\s+(?:the\s+)?{re.escape(m.group(1))}\b", re.I)
+    return next((c for c in scored if named_before_saying(c[4], name) or according.search(c[4])), None)
+
+
 _SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
 # The one a question asks the words of (group 1): "What did *Tokayev* say in Berlin?".
 # A name, not "the Kazakh president".
@@ -1313,7 +1332,12 @@ def extractive_answer(
     scored = score_sentences(
         result.query, result.query_vector, result.hits, snapshot, cities=cities, asked_vector=asked_vector
     )
-    if not scored or scored[0][0] < settings.answer_floor:
+    # "What did Kommersant report?" asks for nothing but the words of one named: a sentence giving
+    # them ("So, according to Kommersant, the shipment of oil ... has already been limited.")
+    # answers, however little else of the question it holds.
+    theirs = _their_words_only(result.query, scored) if scored and scored[0][0] < settings.answer_floor else None
+    scored = [theirs] if theirs else scored
+    if not scored or (scored[0][0] < settings.answer_floor and not theirs):
         return ABSTAIN_TEXT, (), True, None
 
     untyped: list = []
