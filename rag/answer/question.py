@@ -684,7 +684,7 @@ def lone_subject(question: str) -> list[str]:
 _ACTS = re.compile(
     r"\b(said|says|stated|states|called|calls|claimed|claims|noted|notes|told|tells|argued|argues|wrote|writes|"
     r"warned|warns|added|adds|emphasi[sz]ed|stressed|explained|declared|proposed|labell?ed|dubbed|criticized|"
-    r"criticised|believes|suggested|insisted|accused|demanded|announced|replied|answered)\b|:\s*[“\"«]",
+    r"criticised|believes|suggested|insisted|accused|demanded|announced|replied|answered|reflected\s+on)\b|:\s*[“\"«]",
     re.I,
 )
 

@@ -2585,3 +2585,11 @@ def test_what_a_named_source_said_needs_only_a_sentence_giving_its_words(seed_in
     assert not a.abstained and "according to Kommersant, the shipment of oil" in a.text, a.text
     b = answer_question("What did Macron say?", settings, snap, embedder=real_embedder)
     assert b.abstained, b.text
+
+
+def test_reflecting_on_something_is_a_verb_of_saying(seed_index, real_embedder):
+    """ "What did Shibutov write?" abstained: "Kazakhstani political scientist Marat Shibutov in his
+    Telegram channel reflected on the propagandists' logic" named him before no verb of saying."""
+    settings, snap = seed_index
+    a = answer_question("What did Shibutov write?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "the political scientist writes" in a.text, a.text
