@@ -2492,30 +2492,31 @@ def test_what_a_role_said_finds_the_sentence_naming_the_role(seed_index, real_em
     assert b.abstained, b.text
 
 
-def test_a_thought_put_in_the_negative_is_still_what_someone_thinks(seed_index, real_embedder):
-    """ "What does Grashchenkov think about China?" was refused: “I don't think that they decided to
-    completely go under China” was read as denying that he thinks. "I don't think P" says what he
-    thinks; the denial reaches the verb of P, so a question taking P for granted is still refused."""
+@pytest.mark.parametrize(
+    ("asked", "answer", "premised", "refusal"),
+    [
+        # "I don't think that they decided to completely go under China" was read as denying that he
+        # thinks. "I don't think P" says what he thinks; the denial reaches the verb of P.
+        ("What does Grashchenkov think about China?", "go under China",
+         "Why does Grashchenkov think Kazakhstan will go under China?", "n’t think that they decided to completely go"),
+        # "about January 2022" was read as the claim he is asked to have made, and "the reasoning
+        # that Russia saved Kazakhstan in January 2022 ... is far from reality" as calling it untrue.
+        ("What did Tokayev say about January 2022?", "far from reality",
+         "Why did Tokayev say that Russia saved Kazakhstan in January 2022?", "far from reality"),
+    ],
+    ids=["a-thought-put-in-the-negative", "say-about-a-time-is-a-topic"],
+)  # fmt: skip
+def test_what_someone_thinks_or_says_about_something_is_no_premise(
+    seed_index, real_embedder, asked, answer, premised, refusal
+):
+    """Both questions were refused as taking for granted what the closest sentence denies. What
+    someone thinks or says about a topic takes nothing for granted; the same sentence still refuses
+    a question that puts a claim in their mouth."""
     settings, snap = seed_index
-    a = answer_question("What does Grashchenkov think about China?", settings, snap, embedder=real_embedder)
-    assert not a.abstained and "go under China" in a.text, a.text
-    b = answer_question(
-        "Why does Grashchenkov think Kazakhstan will go under China?", settings, snap, embedder=real_embedder
-    )
-    assert b.abstained and "n’t think that they decided to completely go" in b.text, b.text
-
-
-def test_what_someone_said_about_a_time_is_a_topic_not_a_claim(seed_index, real_embedder):
-    """ "What did Tokayev say about January 2022?" was refused: "about January 2022" was read as the
-    claim he is asked to have made, and "the reasoning that Russia saved Kazakhstan in January 2022
-    ... is far from reality" as calling it untrue. A claim put in the question is still refused."""
-    settings, snap = seed_index
-    a = answer_question("What did Tokayev say about January 2022?", settings, snap, embedder=real_embedder)
-    assert not a.abstained and "far from reality" in a.text, a.text
-    b = answer_question(
-        "Why did Tokayev say that Russia saved Kazakhstan in January 2022?", settings, snap, embedder=real_embedder
-    )
-    assert b.abstained and "far from reality" in b.text, b.text
+    a = answer_question(asked, settings, snap, embedder=real_embedder)
+    assert not a.abstained and answer in a.text, a.text
+    b = answer_question(premised, settings, snap, embedder=real_embedder)
+    assert b.abstained and refusal in b.text, b.text
 
 
 def test_what_someone_said_is_not_another_speakers_words_on_them(seed_index, real_embedder):
