@@ -552,9 +552,8 @@ DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that d
 SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
 OTHER_DESTINATION = -0.15  # "What does Kazakhstan send to Russia?", and the sentence sends oil only to Europe
 DESCRIBED = 0.10  # "Who is Islam Kuraev?", and the sentence gives his role ("political scientist Islam Kuraev")
-SAID_BY_ANOTHER = (
-    -0.10
-)  # "What did Tokayev say in Berlin?", and the sentence has someone else speak ("Sergei Mardan ... called")
+# "What did Tokayev say in Berlin?", and the sentence has someone else speak ("Sergei Mardan ... called")
+SAID_BY_ANOTHER = -0.10
 PREMISE_READ = 3  # the best sentences (within RUNNER_UP_MARGIN) read for a denial of the question's premise
 SHORT_LEAD_WORDS = 15  # a sentence this short, followed by one referring back to it, is read on
 OWNER_MENTIONS = 3  # an article naming a country this often may speak of it unnamed ("the republic")
@@ -941,7 +940,8 @@ def score_sentences(
     # A quantity can come in the next sentence ("On March 6, rallies were held. ... five thousand
     # people came."); a name cannot: "the arrest of an agent" answers no "what is his name?".
     reads_on = not asks_name(question)
-    # whose words "What did Tokayev say in Berlin?" asks for (not the "Donbass" of "... say about the Donbass republics?")
+    # Whose words "What did Tokayev say in Berlin?" asks for (not the "Donbass" of "... say about
+    # the Donbass republics?").
     wording = asked.speakers & set(lexical_tokens(m.group(1))) if (m := _SAYER.search(question)) else frozenset()
     told_to_m = _TOLD_TO.search(question) if asks_words(question) else None
     told_to = frozenset(lexical_tokens(told_to_m.group(1))) if told_to_m else frozenset()
