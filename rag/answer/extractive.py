@@ -942,7 +942,7 @@ def score_sentences(
     reads_on = not asks_name(question)
     # Whose words "What did Tokayev say in Berlin?" asks for (not the "Donbass" of "... say about
     # the Donbass republics?").
-    wording = asked.speakers & set(lexical_tokens(m.group(1))) if (m := _SAYER.search(question)) else frozenset()
+    wording = sayer_tokens(question) & asked.speakers
     told_to_m = _TOLD_TO.search(question) if asks_words(question) else None
     told_to = frozenset(lexical_tokens(told_to_m.group(1))) if told_to_m else frozenset()
     seen: set[int] = set()
@@ -1038,6 +1038,18 @@ _SAYER = re.compile(
     r"(?:say|said|tell|told|write|wrote)\b",
     re.I,
 )
+
+
+def sayer_tokens(question: str) -> frozenset[str]:
+    """The tokens of the name a question asks the words of (`_SAYER`), if it names one there.
+
+    >>> sorted(sayer_tokens("What did Putin say the meeting was about?")), sayer_tokens("What did the Kremlin spokesman say?")
+    (['putin'], frozenset())
+    """
+    m = _SAYER.search(question)
+    return frozenset(lexical_tokens(m.group(1))) if m else frozenset()
+
+
 # "What did Suleimenov tell Euractiv?", "... say to Izvestia?", "... in his interview with Kommersant?":
 # whom the words were given to (group 1).
 _TOLD_TO = re.compile(
@@ -1530,9 +1542,11 @@ def extractive_answer(
             # Or a close runner-up gives the words of the one asked about, by name: "What did Putin
             # say the meeting was about?" is closest to "At the meeting with Russian President
             # Vladimir Putin on Thursday, a statement from the Kazakh head of government caused a
-            # stir"; "Kremlin chief Putin explained that it was about ..." answers.
+            # stir"; "Kremlin chief Putin explained that it was about ..." answers. By the name
+            # before "say" only: "What did the Kremlin spokesman say?" asks no words of "Kremlin".
+            sayer = sayer_tokens(result.query) & speaker
             theirs = next(
-                (c for c in close_to_best(scored) if named_before_saying(_TITLE_QUOTED.sub(" ", c[4]), speaker)), None
+                (c for c in close_to_best(scored) if named_before_saying(_TITLE_QUOTED.sub(" ", c[4]), sayer)), None
             )
             if words is None and theirs is None:
                 return WORDS_TEXT, (), True, None
