@@ -1011,14 +1011,6 @@ def score_sentences(
     return out
 
 
-# "What did Kommersant report?", "What has Mendkovich said?": the words of one named, nothing else.
-_ONLY_SAYER = re.compile(
-    r"^\W*what\s+(?:did|does|do|has|have)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
-    r"(?:say|said|report|reported|write|wrote|claim|claimed|tell|told)\s*\?*\s*$",
-    re.I,
-)
-
-
 def _their_words_only(question: str, scored: list):
     """For a question asking only for the words of one named (`_ONLY_SAYER`), the best-scored
     sentence that gives them: the name before its verb of saying, or after "according to"; or None."""
@@ -1031,12 +1023,13 @@ def _their_words_only(question: str, scored: list):
 
 
 _SAYING_TOKENS = frozenset(lexical_tokens("say said says tell told write wrote"))
+# A name a question asks the words of, after its auxiliary: "Tokayev", "Orda.kz"; not "the Kazakh president".
+_SPEAKER_NAME = r"(?:did|does|do|has|have|had)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
 # The one a question asks the words of (group 1): "What did *Tokayev* say in Berlin?".
-# A name, not "the Kazakh president".
-_SAYER = re.compile(
-    r"\b(?:did|does|do|has|have|had)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
-    r"(?:say|said|tell|told|write|wrote)\b",
-    re.I,
+_SAYER = re.compile(rf"\b{_SPEAKER_NAME}(?:say|said|tell|told|write|wrote)\b", re.I)
+# "What did Kommersant report?", "What has Mendkovich said?": the words of one named, nothing else.
+_ONLY_SAYER = re.compile(
+    rf"^\W*what\s+{_SPEAKER_NAME}(?:say|said|report|reported|write|wrote|claim|claimed|tell|told)\s*\?*\s*$", re.I
 )
 
 
