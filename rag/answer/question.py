@@ -3058,7 +3058,8 @@ _MONEY = re.compile(
 _CODED = re.compile(r"\b[^\W\d_]+-?\d[\w+-]*")
 COUNT_REACH = 4  # words between a number and what it counts: "1,700 wagons", "Kazakhs in Russia is 647,732"
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(.*)", re.I)
-_NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|%|\$", re.I)
+# A fraction counts too: "about a quarter of schools are Russian-speaking" answers how many schools.
+_NUMBER_WORD = re.compile(rf"\d[\d,.]*|{'|'.join(_UNITS)}|{'|'.join(_SCALES)}s?|half|halves|quarters?|%|\$", re.I)
 
 
 # What sets something apart from the counted thing: "How many countries *besides* Russia are ...?"
@@ -3258,6 +3259,8 @@ def _counts_near(text: str, counts: tuple[str, ...]) -> bool:
     >>> _counts_near("They signed a memorandum of the two countries on several power plants.", ("power", "plant"))
     False
     >>> _counts_near("Kazakhstan blocked 1,700 wagons with coal.", _counted_words("How many coal wagons?"))
+    True
+    >>> _counts_near("About a quarter of schools are Russian-speaking.", _counted_words("How many schools?"))
     True
     """
     words = re.findall(r"\d[\d,.]*|[^\W\d_]+|%|\$", text)

@@ -2487,8 +2487,12 @@ def test_what_someone_told_an_outlet_is_the_sentence_naming_both(seed_index, rea
         # (the name before its verb of saying, or after "according to"); one only spoken of
         # ("Tokayev called the visit of first Macron ... “historic”") still abstains.
         ("What did Kommersant report?", "according to Kommersant, the shipment of oil", "What did Macron say?"),
+        # "about a quarter of schools are Russian-speaking" held no number that counts schools: a
+        # fraction counts too.
+        ("How many schools are Russian-speaking?", "about a quarter of schools are Russian-speaking",
+         "How many schools are Kazakh-speaking?"),
     ],
-    ids=["one-word-name-after-a-role", "a-role-said", "a-named-source-said"],
+    ids=["one-word-name-after-a-role", "a-role-said", "a-named-source-said", "a-fraction-counts"],
 )  # fmt: skip
 def test_answered_now_while_its_twin_the_articles_lack_abstains(seed_index, real_embedder, asked, answer, twin):
     """Each question abstained before; its twin, asking the same of someone or something the
