@@ -1322,6 +1322,8 @@ def extractive_answer(
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
     record = asks_record(result.query)
     named = (article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))) if record else None
+    if not record and (titled := title_as_article(result.query, snapshot)) and (record := asks_record(titled[0])):
+        named = titled[1]  # "Who wrote Diplomatic confusion?"
     if named and (byline := byline_answer(named, result, snapshot, record)):
         return byline  # "Who wrote the Frontier Post piece?", "When was the Orda article published?"
     if written := _author_asked(result, snapshot):
@@ -1638,6 +1640,20 @@ def article_named(question: str, snapshot: StoreReader) -> str | None:
     }
     ranked = sorted(shared.values(), reverse=True) + [0, 0]
     return max(shared, key=shared.__getitem__) if ranked[0] >= 2 and ranked[0] > ranked[1] else None
+
+
+def title_as_article(question: str, snapshot: StoreReader) -> tuple[str, str] | None:
+    """(the question with "the article" for it, the article's id) when a question names an
+    article by its whole title of two or more words, quoted or not: "Who wrote Diplomatic
+    confusion?" asks what "Who wrote the article?" asks (`asks_record`). None otherwise."""
+    for doc_id, meta in snapshot.manifest.documents.items():
+        words = re.findall(r"[^\W_]+", meta.get("title") or "")
+        if len(words) < 2:
+            continue
+        title = re.compile(r"[“\"«‘']?\b" + r"[\W_]+".join(map(re.escape, words)) + r"\b[”\"»’']?", re.I)
+        if title.search(question):
+            return title.sub("the article", question, count=1), doc_id
+    return None
 
 
 def _author_asked(

@@ -2343,8 +2343,8 @@ _ASKS_DATE_OF = re.compile(
 )
 # "Which outlet published Bettina Menzel's article?", "Where was the article on the speech published?"
 _ASKS_OUTLET = re.compile(
-    r"^\W*(?:(?:which|what)\s+(?:media\s+|news\s+)?(?:outlets?|newspapers?|papers?|publications?|sites?|websites?"
-    rf"|magazines?|agency)\s+(?:published|ran|carried|printed|posted)\b.*{_ARTICLE}"
+    r"^\W*(?:(?:who|(?:which|what)\s+(?:media\s+|news\s+)?(?:outlets?|newspapers?|papers?|publications?|sites?"
+    rf"|websites?|magazines?|agency))\s+(?:published|ran|carried|printed|posted)\b.*{_ARTICLE}"
     rf"|where\s+(?:was|were|is|did)\b.*{_ARTICLE}.*{_PUBLISHED}"
     rf"|what(?:\s+is|'s|’s)\s+the\s+(?:source|outlet)\s+of\s+(?:the|that|this)\b.*{_ARTICLE})",
     re.I,
@@ -2364,6 +2364,8 @@ def asks_record(question: str) -> str | None:
     (None, None)
     >>> asks_record("Which outlet did Suleimenov give the interview to?"), asks_record("Where was the report of the spy published?")
     (None, 'outlet')
+    >>> asks_record("Who published the article on Sber?"), asks_record("Who published materials on social networks?")
+    ('outlet', None)
     """
     if asks_author(question):
         return "author"

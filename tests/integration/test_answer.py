@@ -2358,6 +2358,28 @@ def test_an_articles_date_outlet_and_author_are_answered_from_its_header(seed_in
     assert not c.abstained and "March 6" in c.text, c.text
 
 
+@pytest.mark.parametrize(
+    ("asked", "told", "doc"),
+    [
+        ("Who wrote Diplomatic confusion?", "is by Alena Kazakova, by its byline", "frontier-post"),
+        ("Who is the author of “Putin in Kazakhstan: What Russian TV is silent about”?", "is by Ainur Kurmanov",
+         "politnavigator"),
+        ("When was Putin in Kazakhstan: What Russian TV is silent about published?", "is dated 2023-11-10",
+         "politnavigator"),
+        ("Who published Diplomatic confusion?", "was published by The Frontier Post", "frontier-post"),
+    ],
+    ids=["author-by-title", "author-by-quoted-title", "date-by-title", "who-published"],
+)  # fmt: skip
+def test_an_article_named_by_its_title_is_answered_from_its_header(seed_index, real_embedder, asked, told, doc):
+    """ "Who wrote Diplomatic confusion?" abstained: only "the article", "the piece" ... made a
+    question one about an article's record, not its whole title. "Who published ...?" answered with
+    the spy's "publishing relevant materials": it asks for the outlet."""
+    settings, snap = seed_index
+    a = answer_question(asked, settings, snap, embedder=real_embedder)
+    assert not a.abstained and told in a.text, a.text
+    assert [c.hit.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
+
+
 def test_a_people_in_another_country_is_not_answered_with_the_pair_swapped(seed_index, real_embedder):
     """ "How many Kazakhs live in Russia?" was answered with "Three and a half million Russians live
     in Kazakhstan" first (its words are nearly the question's); that sentence now scores lower and
