@@ -32,6 +32,7 @@ from rag.answer.question import (
     asks_comparison,
     asks_date,
     asks_else,
+    asks_gist,
     asks_holder,
     asks_name,
     asks_negated,
@@ -1283,6 +1284,7 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
 BYLINE = "the article's header (byline, outlet, date) answers it, and the passages do not hold it"
+LEAD = "the article's opening paragraph answers what it is about"
 
 
 def bridging_names(question: str, result: SearchResult, snapshot: StoreReader, settings: Settings) -> list[str]:
@@ -1322,8 +1324,18 @@ def extractive_answer(
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
     record = asks_record(result.query)
     named = (article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))) if record else None
-    if not record and (titled := title_as_article(result.query, snapshot)) and (record := asks_record(titled[0])):
+    titled = title_as_article(result.query, snapshot)
+    if not record and titled and (record := asks_record(titled[0])):
         named = titled[1]  # "Who wrote Diplomatic confusion?"
+    if asks_gist(titled[0] if titled else result.query) and result.query_vector is not None:
+        # "What is the Frontier Post article about?", "Summarize Diplomatic confusion."
+        doc = (
+            titled[1]
+            if titled
+            else article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))
+        )
+        if doc and (gist := lead_answer(doc, result, snapshot)):
+            return gist
     if named and (byline := byline_answer(named, result, snapshot, record)):
         return byline  # "Who wrote the Frontier Post piece?", "When was the Orda article published?"
     if written := _author_asked(result, snapshot):
@@ -1607,11 +1619,25 @@ _SOURCE_SAYS = re.compile(
 )
 
 
+# "What do the articles say about Sber?": no one source but the articles themselves.
+_THE_ARTICLES = re.compile(
+    r"(?:(?:these|this|those|that|my|our|your)\s+)?(?:news\s+)?(?:articles?|pieces?|stories|story|texts?|documents?|news)",
+    re.I,
+)
+
+
 def _source_said(question: str, snapshot: StoreReader) -> tuple[str, str] | None:
     """(outlet or author, topic) of "What does <outlet or author> say about <topic>?" when the
-    outlet or author names one article."""
+    outlet or author names one article, or when it is the articles themselves ("What do the
+    articles say about Sber?")."""
     m = _SOURCE_SAYS.match(question)
-    return (m.group(1), m.group(2)) if m and len(sources_named(m.group(1), snapshot)) == 1 else None
+    if not m:
+        return None
+    return (
+        (m.group(1), m.group(2))
+        if _THE_ARTICLES.fullmatch(m.group(1)) or len(sources_named(m.group(1), snapshot)) == 1
+        else None
+    )
 
 
 def source_topic(question: str, snapshot: StoreReader) -> str | None:
@@ -1654,6 +1680,42 @@ def title_as_article(question: str, snapshot: StoreReader) -> tuple[str, str] | 
         if title.search(question):
             return title.sub("the article", question, count=1), doc_id
     return None
+
+
+def lead_answer(
+    doc_id: str, result: SearchResult, snapshot: StoreReader
+) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
+    """The answer to what an article as a whole is about (`asks_gist`): the sentences of its opening
+    paragraph (headings passed over, at most `MAX_SENTENCES`), cited with its first passage,
+    whether the search found it or not. None when the article has no passage or sentence."""
+    meta = snapshot.manifest.documents.get(doc_id, {})
+    table = snapshot.sentences
+    n = int(meta.get("chunks") or 0)
+    ids = snapshot.search_dense(result.query_vector, n, docs=[doc_id])[0] if table is not None and n else []
+    chunks = snapshot.chunks([int(i) for i in ids])
+    if not chunks:
+        return None
+    first = min(chunks.values(), key=lambda c: c.char_start)
+    lead: list[str] = []
+    end = 0
+    for r in table.rows_in(doc_id, first.char_start, first.char_end).tolist():
+        a, b = int(table.starts[r]) - first.char_start, int(table.ends[r]) - first.char_start
+        text = first.text[a:b]
+        if lead and ("\n" in first.text[end:a] or is_heading(text)):
+            break  # the opening paragraph ends
+        end = b
+        if not is_heading(text) and len(text.split()) >= 4:
+            lead.append(" ".join(text.split()))
+        if len(lead) == MAX_SENTENCES:
+            break
+    if not lead:
+        return None
+    title = meta.get("title") or doc_id
+    hit = Hit(chunk=first, score=0.0, rank=1, doc_title=title, doc_path=meta.get("path", ""),
+              doc_date=str(meta.get("date") or ""))  # fmt: skip
+    about = ", ".join(str(meta[k]) for k in ("source", "date") if meta.get(k))
+    text = f"“{title}”{f' ({about})' if about else ''} opens: {' '.join(lead)} [1]"
+    return text, (Citation(n=1, hit=hit, quote=" ".join(lead)),), False, LEAD
 
 
 def _author_asked(

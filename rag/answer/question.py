@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2351,6 +2351,34 @@ _ASKS_OUTLET = re.compile(
 )
 
 
+# "What is the Frontier Post article about?", "Summarize the Orda piece", "What is the main point of
+# the article by Ivan Zubov?", "What does the Politnavigator article say?": the article's gist, which
+# its opening paragraph gives; not "What does the article say about Sber?", a topic within it.
+_THE_ARTICLE = rf"(?:the|this|that)\b.*{_ARTICLE}"
+_ASKS_GIST = re.compile(
+    rf"^\W*(?:what(?:\s+is|\s+was|['’]s)\s+{_THE_ARTICLE}.*\babout"
+    rf"|(?:please\s+)?(?:summari[sz]e|sum\s+up|give\s+(?:me\s+)?(?:an?\s+)?(?:short\s+|brief\s+)?(?:summary|overview)\s+of)"
+    rf"\s+{_THE_ARTICLE}.*"
+    r"|what(?:\s+is|\s+was|['’]s)\s+the\s+(?:main\s+(?:point|idea|argument|topic|subject)|gist|summary|thrust|subject"
+    rf"|topic)\s+of\s+{_THE_ARTICLE}.*"
+    rf"|what\s+(?:does|did)\s+{_THE_ARTICLE}(?:\s+(?:by|from|in|of)\s+[^?]+?)?\s+(?:say|argue|claim|report|tell\s+us))\W*$",
+    re.I,
+)
+
+
+def asks_gist(question: str) -> bool:
+    """A question for what an article as a whole is about, which its opening paragraph answers.
+
+    >>> [asks_gist(q) for q in ("What is the Frontier Post article about?", "Summarize the Orda piece.",
+    ...     "What's the main point of the article by Ivan Zubov?", "What does the Politnavigator article say?",
+    ...     "What is the article about Sber about?", "What does the article by Bettina Menzel say?")]
+    [True, True, True, True, True, True]
+    >>> asks_gist("What does the article say about Sber?"), asks_gist("What is the article about Sber?")
+    (False, False)
+    """
+    return bool(_ASKS_GIST.match(question))
+
+
 def asks_record(question: str) -> str | None:
     """What of an article's own record a question asks, which its header answers, not its
     passages: "author" (`asks_author`), "date" (when it was published) or "outlet" (who published
@@ -3604,6 +3632,8 @@ def asks_words(question: str) -> bool:
     (True, False)
     >>> asks_words("What does the new language policy say about the status of Russian?")  # a text's words
     False
+    >>> asks_words("What do the articles say about Sber?"), asks_words("What did Tokayev say in the article?")
+    (False, True)
     >>> asks_words("What was Nikita Mendkovich's view on the plant?"), asks_words("What is the policy's view?")
     (True, False)
     """
@@ -3614,7 +3644,7 @@ def asks_words(question: str) -> bool:
 # What a document "says" is its text, not someone's words: "What does the language policy say ...?"
 _DOCUMENT = re.compile(
     r"\b(?:polic(?:y|ies)|concept|law|laws|decree|report|document|declaration|charter|resolution|memorandum|"
-    r"agreement|plan|petition|constitution|treaty|census)\b",
+    r"agreement|plan|petition|constitution|treaty|census|articles?|pieces?|story|stories|texts?)\b",
     re.I,
 )
 

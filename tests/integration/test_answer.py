@@ -2380,6 +2380,42 @@ def test_an_article_named_by_its_title_is_answered_from_its_header(seed_index, r
     assert [c.hit.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
 
 
+@pytest.mark.parametrize(
+    ("asked", "opens", "doc"),
+    [
+        ("What is the Frontier Post article about?", "“Diplomatic confusion” (The Frontier Post) opens: In Kazakhstan, "
+         "there are anti-Russian rallies", "frontier-post"),
+        ("Summarize Diplomatic confusion.", "RIA Novosti figured out what the future holds", "frontier-post"),
+        ("What does the article by Bettina Menzel say?", "opens: Russian President Putin and his Kazakh counterpart "
+         "met on Thursday. Tokayev’s speech left room for interpretation. [1]", "putin-and-tokayev"),
+        ("What's the main point of the Orda article?", "opens: Russian political scientists and journalists have put "
+         "forward new accusations against Kazakhstan.", "orda"),
+    ],
+    ids=["about-by-outlet", "summarize-by-title", "say-by-author", "main-point"],
+)  # fmt: skip
+def test_what_an_article_is_about_is_answered_by_its_opening_paragraph(seed_index, real_embedder, asked, opens, doc):
+    """ "What is the Frontier Post article about?" and "Summarize Diplomatic confusion." abstained:
+    no sentence comes close to "about" or "summarize". The article's opening paragraph answers,
+    its headings passed over, cited with its first passage."""
+    settings, snap = seed_index
+    a = answer_question(asked, settings, snap, embedder=real_embedder)
+    assert not a.abstained and opens in a.text, a.text
+    assert [c.hit.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
+    assert a.citations[0].hit.chunk.char_start == 0 and a.citations[0].quote in a.text, a.citations
+
+
+def test_what_the_articles_say_about_something_is_their_sentences_on_it(seed_index, real_embedder):
+    """ "What do the articles say about Sber?" abstained: it was read as asking for someone's words.
+    The articles are no speaker; their sentences on Sber answer, not the opening of the article."""
+    settings, snap = seed_index
+    for q in ("What do the articles say about Sber?", "What does the article say about Sber?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "Kazakhstan refused to cooperate with the Russian company Sber" in a.text, a.text
+        assert "opens:" not in a.text, a.text
+    b = answer_question("What do the articles say about Mongolia?", settings, snap, embedder=real_embedder)
+    assert b.abstained and "Mongolia" in b.text, b.text
+
+
 def test_a_people_in_another_country_is_not_answered_with_the_pair_swapped(seed_index, real_embedder):
     """ "How many Kazakhs live in Russia?" was answered with "Three and a half million Russians live
     in Kazakhstan" first (its words are nearly the question's); that sentence now scores lower and
