@@ -657,7 +657,7 @@ class _Asked:
     speakers: frozenset[str] = frozenset()
     photo: bool = False  # asks about a photo: its caption and credit answer, not headings to pass over
     start: bool = False  # asks about how something began ("at the start of his speech")
-    day: re.Pattern | None = None  # of the day a question asks what happened on (`day_asked`)
+    day: re.Pattern | None = None  # of the day, place or event a question asks what happened on (`day_asked`)
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -711,16 +711,30 @@ _WHAT_HAPPENED_ON = re.compile(
 )
 
 
+# "What happened at SPIEF?", "What took place in Kostanay?": a named place or event and nothing else.
+_WHAT_HAPPENED_AT = re.compile(
+    r"^\W*(?i:what\s+(?:happened|took\s+place|occurred|went\s+on)\s+(?:at|in|during)\s+(?:the\s+)?)"
+    r"(?P<name>[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,4})\s*\?*\s*$"
+)
+
+
 def day_asked(question: str) -> re.Pattern | None:
     """For a question asking what happened on a day and nothing else, a pattern finding that day
-    in a sentence, in either order, with or without "th"; else None.
+    in a sentence, in either order, with or without "th"; for one asking what happened at a named
+    place or event, a pattern finding that name; else None.
 
     >>> day = day_asked("What happened on November 9?")
     >>> bool(day.search("On Thursday (November 9th), a statement caused a stir.")), bool(day.search("on 9 Nov"))
     (True, True)
     >>> bool(day.search("on November 19")), day_asked("What happened to the pipeline on March 6?")
     (False, None)
+    >>> bool(day_asked("What happened at the SPIEF?").search("Recall that at the SPIEF, Tokayev said ..."))
+    True
+    >>> day_asked("What happened in the end?"), day_asked("What happened in Kostanay to the forum?")
+    (None, None)
     """
+    if at := _WHAT_HAPPENED_AT.match(question):
+        return re.compile(r"\b" + r"\s+".join(map(re.escape, at.group("name").split())) + r"\b")
     m = _WHAT_HAPPENED_ON.match(question)
     if not m:
         return None

@@ -125,7 +125,9 @@ WORDED_CANDIDATES = 10
 _HEDGES = re.compile(
     r"\bhow\s+(?:many|much)\b|\b[a-z]{3,}ly\b|\bhappen(?:ed|s|ing)?\b|\btook\s+place\b|\boccurred\b"
     # the asking verb of "What did the minister of economy say?", "What does he think about China?"
-    r"|\b(?:say|think|believe)\b(?=\s*(?:about\b|of\b|\?|$))",
+    r"|\b(?:say|think|believe)\b(?=\s*(?:about\b|of\b|\?|$))"
+    # a denial frames what is asked ("Who couldn't find the headphones?": "... tried to find the headphones")
+    r"|\b[a-z]+n['’]t\b|\bnot\b",
     re.I,
 )
 _ORDINAL_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "November 23rd" is the question's "November 23"
@@ -141,7 +143,8 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     or three words, one of four to six), and none of those a word of its names. "How many" and
     adverbs in -ly ("supposedly", "roughly") are the question's asking and hedging, no words the
     evidence need hold; nor are "happened" and "took place" ("What happened on March 6?" asks what
-    the sentence with "On March 6" tells), and a day's "23rd" is its "23".
+    the sentence with "On March 6" tells), and a day's "23rd" is its "23". Nor is a denial: "Who
+    couldn't find the headphones?" is told by "... tried to find the headphones".
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
