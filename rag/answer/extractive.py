@@ -139,6 +139,7 @@ from rag.search.names import (
     chunks_mentioning,
     cities_written_otherwise,
     docs_by_surname,
+    is_city,
     per_manifest,
     place_aliases,
     place_codes,
@@ -2378,16 +2379,21 @@ def _adds_question_words(question: str, sentence: str, neighbour: str, snapshot:
 
 
 def _people_named(text: str) -> list[str]:
-    """The names of two or more words in `text` that are not a place's ("the Russian Federation"):
-    people named in full, in order."""
-    return [n for n in names_in(text) if " " in n and not place_aliases(n)]
+    """The names of two or more words in `text` that are not a place's ("the Russian Federation",
+    "New York"): people named in full, in order."""
+    return [n for n in names_in(text) if " " in n and not place_aliases(n) and not is_city(n)]
 
 
 def _names_someone_else(question: str, sentence: str) -> bool:
     """Whether the sentence names a person (`_people_named`, or by one word after their role:
-    `named_by_role`) the question does not."""
+    `named_by_role`) the question does not. A place run into the name is not the person's:
+    "President of Kazakhstan Kassym-Jomart Tokayev" names someone "Who is the president of
+    Kazakhstan?" does not."""
     asked = set(lexical_tokens(question))
-    return any(not set(lexical_tokens(n)) & asked for n in (*_people_named(sentence), *named_by_role(sentence)))
+    return any(
+        not set(lexical_tokens(" ".join(w for w in n.split() if not place_aliases(w)) or n)) & asked
+        for n in (*_people_named(sentence), *named_by_role(sentence))
+    )
 
 
 def _gives_quantity(question: str, sentence: str) -> bool:

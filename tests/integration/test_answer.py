@@ -2563,8 +2563,13 @@ def test_what_someone_told_an_outlet_is_the_sentence_naming_both(seed_index, rea
         # fraction counts too.
         ("How many schools are Russian-speaking?", "about a quarter of schools are Russian-speaking",
          "How many schools are Kazakh-speaking?"),
+        # "President of Kazakhstan Kassym-Jomart Tokayev" was read as one name sharing "Kazakhstan"
+        # with the question, so as no one else; and "New York" was read as a person, so "... signed
+        # with the President of France on November 1" answered who France's president is.
+        ("Who is the president of Kazakhstan?", "President of Kazakhstan Kassym-Jomart Tokayev",
+         "Who is the president of France?"),
     ],
-    ids=["one-word-name-after-a-role", "a-role-said", "a-named-source-said", "a-fraction-counts"],
+    ids=["one-word-name-after-a-role", "a-role-said", "a-named-source-said", "a-fraction-counts", "a-place-before-a-name"],
 )  # fmt: skip
 def test_answered_now_while_its_twin_the_articles_lack_abstains(seed_index, real_embedder, asked, answer, twin):
     """Each question abstained before; its twin, asking the same of someone or something the
