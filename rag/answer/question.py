@@ -2888,6 +2888,14 @@ _ASKS_NUMBER = re.compile(
     re.I,
 )
 _ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
+# "How old is Tokayev?" is answered by an age or when someone was born or something made, not by
+# "five languages".
+_ASKS_AGE = re.compile(r"\bhow old\b", re.I)
+_AGE = re.compile(
+    r"\b[\w.]+[\s-]+years?[\s-]+old\b|\baged\s+\d|\bage\s+of\s+\d|\b(?:born|founded|built|established|anniversary)\b"
+    r"|\bsince\s+(?:1[89]|20)\d\d\b",
+    re.I,
+)
 _HOW_LONG_DID = re.compile(r"\bhow long\s+(?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 # Units a question can ask a quantity in, each with the ways an article writes it.
 UNITS: dict[str, str] = {
@@ -3000,6 +3008,9 @@ def has_quantity(sentence: str, question: str = "") -> bool:
     >>> q = "What is the population of Kostanay?"
     >>> has_quantity("In Kostanay the two countries opened a forum.", q), has_quantity("It has 250,000 people.", q)
     (False, True)
+    >>> q = "How old is Tokayev?"
+    >>> has_quantity("He is said to speak five languages.", q), has_quantity("Tokayev, 70, was born in 1953.", q)
+    (False, True)
     """
     return _quantity_test(question)(sentence)
 
@@ -3035,6 +3046,7 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
     elif unit is None and _ASKS_POPULATION.search(question):
         unit = _PEOPLE_COUNT
     duration = bool(_ASKS_DURATION.search(question))
+    age = bool(_ASKS_AGE.search(question))
     # "How long did he speak?" asks for a span of time, which "five languages" is not ("How long,
     # in kilometres, is the border?" names its unit).
     span_only = unit is None and bool(_HOW_LONG_DID.search(question))
@@ -3060,6 +3072,8 @@ def _quantity_test(question: str) -> Callable[[str], bool]:
         if spans_of_time:
             text = _TIME_SPAN.sub(" ", text)
         if unit is not None and not unit.search(text):
+            return False
+        if age and not _AGE.search(sentence):
             return False
         if duration and _DURATION.search(text):
             return True

@@ -2221,6 +2221,14 @@ def test_what_happened_on_a_day_or_at_a_place_is_answered_by_the_sentence_tellin
         assert b.abstained and not b.citations, (q, b.text)
 
 
+def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
+    """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
+    languages": any number fitted. The articles give no one's age."""
+    settings, snap = seed_index
+    a = answer_question("How old is Tokayev?", settings, snap, embedder=real_embedder)
+    assert a.abstained and "languages" not in a.text, a.text
+
+
 def test_a_denial_in_the_question_is_no_word_the_evidence_must_hold(seed_index, real_embedder):
     """ "Who couldn't find the headphones?" found no passage relevant enough: "couldn't" is in no
     sentence, and the floor's worded rescue wanted all three words of "... tried to find the
