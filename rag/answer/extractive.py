@@ -143,6 +143,8 @@ from rag.search.names import (
     per_manifest,
     place_aliases,
     place_codes,
+    post_holder,
+    post_note,
     truecased,
 )
 from rag.search.retrieve import SearchResult, search, sources_named
@@ -2467,6 +2469,11 @@ def stream_answer(
     # "What position does Askar Zhambakin hold?" asks who he is; "position" and "hold" are the
     # articles' words for other things ("Kazakhstan's position").
     query = role_asked(query) or query
+    if asks_words(query) and (held := post_holder(query, snapshot)):
+        # "What did the German chancellor say?" asks for the words of the one the articles call so
+        # ("German Chancellor Olaf Scholz"), not for those of whoever spoke beside him.
+        query = re.sub(rf"\bthe\s+{re.escape(held[0])}", held[1], query, count=1)
+        notes += (post_note(*held),)
     # A city the articles call otherwise is read in their name too ("Almaty": "Alma-Ata").
     cities = cities_written_otherwise(query, snapshot)
     result = search(query, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)

@@ -439,3 +439,64 @@ def truecased(question: str, snapshot) -> str:
         return word
 
     return question[:1] + _WORD_TYPED.sub(written, question[1:]) if question else question
+
+
+# "the German chancellor", "the Kremlin spokesman", "the president of Kazakhstan": a post, with up
+# to three words that say whose, which the articles may give before or after a name.
+_POSTS = (
+    r"chancellor|president|prime\s+minister|premier|minister|spokes(?:man|woman|person)|press\s+secretary|"
+    r"ambassador|chairman|chairwoman|mayor|governor|king|queen|director|editor-in-chief|editor"
+)
+_POST_ASKED = re.compile(
+    rf"\bthe\s+((?:[A-Za-z][\w-]*\s+){{0,3}}?(?:{_POSTS})(?:\s+of\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*))?)\b",
+    re.I,
+)
+_PERSON = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}"
+# Words before a post that make it another's: its holder before or after, or one of several.
+_BEFORE_ANOTHER = re.compile(r"previous|former|late|first|then|next|future|acting|interim|new|ex|vice", re.I)
+
+
+def post_holder(question: str, snapshot) -> tuple[str, str] | None:
+    """(the post as the question writes it, the one name the articles give its holder) when a
+    question speaks of someone by a post with words that say whose ("What did the German chancellor
+    say?") and the articles write that post next to one person's name ("German Chancellor Olaf
+    Scholz", "Timur Suleimenov, deputy head of ..."). None when the question names no such post, or
+    the articles give it to no one or to several ("the president" alone: Putin, Tokayev, Macron),
+    or the question names its holder already.
+    """
+    m = _POST_ASKED.search(question)
+    if not m or " " not in m.group(1).strip():
+        return None
+    post = m.group(1)
+    said = r"\s+".join(map(re.escape, post.split()))
+    # Not "the previous president of Kazakhstan, Nazarbayev" for the president of Kazakhstan; nor
+    # the name before a post that goes on to its own holder ("Sergei Lavrov, Kremlin spokesman
+    # Dmitry Peskov", "at the SPIEF, the President of Kazakhstan, Kassym-Jomart Tokayev").
+    before = re.compile(rf"(?:\b(?P<pre>[\w-]+)\s+)?(?i:\b{said}),?\s+(?P<name>{_PERSON})")
+    after = re.compile(rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?i:{said})\b(?!,?\s+[A-Z])")
+    chunks = snapshot.chunks(sorted(chunks_mentioning(post, snapshot, every_word=True)))
+    found: dict[str, str] = {}  # the longest way each surname is written
+    for c in chunks.values():
+        for pattern in (before, after):
+            for hit in pattern.finditer(c.text):
+                if pattern is before and hit.group("pre") and _BEFORE_ANOTHER.fullmatch(hit.group("pre")):
+                    continue
+                name = " ".join(re.sub(r"[’']s$", "", w) for w in hit.group("name").split())
+                name = " ".join(w for w in name.split() if w.lower() not in _NOT_NAMES)
+                if not name or place_aliases(name) or is_city(name) or name.lower() in post.lower():
+                    continue
+                surname = lexical_tokens(name.split()[-1])
+                if surname and len(name) > len(found.get(surname[0], "")):
+                    found[surname[0]] = name
+    if len(found) != 1 or set(found) & set(lexical_tokens(question)):
+        return None  # "Why did the Russian foreign minister Lavrov ...?" names him already
+    return post, next(iter(found.values()))
+
+
+def post_note(post: str, name: str) -> str:
+    """The note on a question read with the name of the one holding the post it asks about.
+
+    >>> post_note("German chancellor", "Olaf Scholz")
+    'Read “the German chancellor” as Olaf Scholz, whom the articles name with that post.'
+    """
+    return f"Read “the {post}” as {name}, whom the articles name with that post."

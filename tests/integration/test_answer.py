@@ -2221,6 +2221,25 @@ def test_what_happened_on_a_day_or_at_a_place_is_answered_by_the_sentence_tellin
         assert b.abstained and not b.citations, (q, b.text)
 
 
+def test_someone_spoken_of_by_post_is_read_as_the_one_the_articles_name_so(seed_index, real_embedder):
+    """ "What did the German chancellor say?" was answered with Toqayev's words "at a joint press
+    conference with German Chancellor Olaf Scholz", and "What did the Kazakh president say about
+    sanctions?" abstained: a post was no speaker. The articles write "German Chancellor Olaf
+    Scholz" and "Kazakh President Kassym-Jomart Tokayev", so each question is read with that name,
+    and says so. "The president" alone is several people, and is read as written."""
+    settings, snap = seed_index
+    for q, told, holder in (
+        ("What did the German chancellor say?", "said the Chancellor at the time", "Olaf Scholz"),
+        ("What did the Kazakh president say about sanctions?", "assured his European colleagues that Kazakhstan "
+         "would adhere to said sanctions", "Kassym-Jomart Tokayev"),
+    ):  # fmt: skip
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and told in a.text, (q, a.text)
+        assert any(n.startswith("Read “the ") and holder in n for n in a.notes), a.notes
+    b = answer_question("What did the president say?", settings, snap, embedder=real_embedder)
+    assert not any(n.startswith("Read “the ") for n in b.notes), b.notes
+
+
 def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
     """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
     languages": any number fitted. The articles give no one's age."""
