@@ -1052,13 +1052,16 @@ _ONLY_SAYER = re.compile(
 
 
 def sayer_tokens(question: str) -> frozenset[str]:
-    """The tokens of the name a question asks the words of (`_SAYER`), if it names one there.
+    """The tokens of the surname of the one a question asks the words of (`_SAYER`), if it names
+    one there: "What did Sergei Lavrov say?" asks no words of Sergei Mardan (`surname_tokens`).
 
     >>> sorted(sayer_tokens("What did Putin say the meeting was about?")), sayer_tokens("What did the Kremlin spokesman say?")
     (['putin'], frozenset())
+    >>> sorted(sayer_tokens("What did Sergei Lavrov say?"))
+    ['lavrov']
     """
     m = _SAYER.search(question)
-    return frozenset(lexical_tokens(m.group(1))) if m else frozenset()
+    return frozenset(surname_tokens(m.group(1))) if m else frozenset()
 
 
 # "What did Suleimenov tell Euractiv?", "... say to Izvestia?", "... in his interview with Kommersant?":
@@ -1569,8 +1572,16 @@ def extractive_answer(
             # stir"; "Kremlin chief Putin explained that it was about ..." answers. By the name
             # before "say" only: "What did the Kremlin spokesman say?" asks no words of "Kremlin".
             sayer = sayer_tokens(result.query) & speaker
+            # Farther than a runner-up, over the answer floor, when the best sentence gives no one's
+            # words: "What did Dmitry Peskov say?" is closest to "... Kremlin spokesman Dmitry Peskov
+            # ... tried to find the headphones"; "Putin's press secretary Peskov said that ..." answers.
             theirs = next(
-                (c for c in close_to_best(scored) if named_before_saying(_TITLE_QUOTED.sub(" ", c[4]), sayer)), None
+                (
+                    c
+                    for c in (close_to_best(scored) if reports_words(scored[0][4]) else scored[:PREMISE_READ])
+                    if c[0] >= settings.answer_floor and named_before_saying(_TITLE_QUOTED.sub(" ", c[4]), sayer)
+                ),
+                None,
             )
             if words is None and theirs is None:
                 return WORDS_TEXT, (), True, None
