@@ -1952,7 +1952,8 @@ def _said_the(sentence: str) -> bool:
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")  # "RIA Novosti", "the OTS": an outlet's or a body's name
 
 # "He recalled that ...": words given to the one named before.
-_HE_SAID = re.compile(rf"\s*(?:he|she)\s+(?:\w+ly\s+)?{SPEAKING}\b", re.I)
+# "He said ...", and "He dubbed the matter “...”": naming something in quotes is saying it.
+_HE_SAID = re.compile(rf"\s*(?:he|she)\s+(?:\w+ly\s+)?(?:{SPEAKING}|dubbed|labell?ed|called|described)\b", re.I)
 
 
 def _author_tokens(hit: Hit, docs: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
@@ -2095,11 +2096,22 @@ def _their_quotation_next(question: str, text: str, after: str) -> bool:
     True
     >>> _their_quotation_next(q, text, "“Kazakhstan is an important partner,” said the minister.")
     False
+
+    Or `after` gives "he" or "she" words, and the last person `text` names is the one asked about:
+    "Viktor Shatskikh’s statements ... were just as tactless. He dubbed the matter “...”".
+
+    >>> text = "Viktor Shatskikh’s statements in relation to Kazakhstan turned out to be just as tactless."
+    >>> after = "He dubbed the matter “the five Central Asian Cats twitching their tails.”"
+    >>> _their_quotation_next("What did Shatskikh say?", text, after), _their_quotation_next("What did Mardan say?", text, after)
+    (True, False)
     """
+    asked = set(lexical_tokens(question))
+    if _HE_SAID.match(after) and reports_words(after):
+        named = _people_named(text)
+        return bool(named) and bool(surname_tokens(named[-1]) & asked)
     said = _SAID_THE.search(after)
     if not said or not after.lstrip().startswith(("“", '"')):
         return False
-    asked = set(lexical_tokens(question))
     title = re.escape(said.group(1))
     return any(
         surname_tokens(name) & asked and re.search(rf"\b{title}\s+{re.escape(name)}", text, re.I)

@@ -465,6 +465,8 @@ def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, 
     ('rusian',)
     >>> favoured("Why did Tokayev open his speech in Russian?"), favoured("Why did he open it in Astana?")
     (('rusian',), ())
+    >>> favoured("What do Russian propagandists accuse Kazakhstan of?")  # "accusations against Kazakhstan" agree
+    ()
     """
     out = [s for m in _FAVOUR.finditer(question) if (s := _stem(m.group(1)))]
     # "... open his speech in Russian?": the language chosen ("speak Kazakh instead of Russian").
@@ -472,13 +474,18 @@ def favoured(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, 
     verbs = premise_verbs(question) if verbs is None else verbs
     words = re.findall(r"[\w’'-]+", question)
     for i, word in enumerate(words[:-1]):
-        if verbs and _same_stem(_stem(word) or "", verbs[0]):
+        if verbs and _same_stem(_stem(word) or "", verbs[0]) and not _HOSTILE.match(word):
             if (then := _stem(words[i + 1])) and words[i + 1].lower() not in _NOT_OBJECTS:
                 out.append(then)
             break
     return tuple(dict.fromkeys(out))
 
 
+# Verbs that are themselves against their object: "accusations against Kazakhstan" says what "What
+# do they accuse Kazakhstan of?" takes for granted.
+_HOSTILE = re.compile(
+    r"(?:accus|critici[sz]|attack|blam|condemn|oppos|denounc|reproach|protest|sanction|fight|fought|threat)", re.I
+)
 _IN_LANGUAGE = re.compile(r"\bin\s+((?-i:[A-Z])[a-z]+)\b(?!\s+(?-i:[A-Z]))")
 _NOT_OBJECTS = frozenset(["in", "on", "at", "to", "for", "with", "from", "of", "by", "about", "out", "up", "that"])
 

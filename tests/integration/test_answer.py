@@ -2240,6 +2240,15 @@ def test_someone_spoken_of_by_post_is_read_as_the_one_the_articles_name_so(seed_
     assert not any(n.startswith("Read “the ") for n in b.notes), b.notes
 
 
+def test_words_given_to_he_after_the_sentence_naming_him_are_his(seed_index, real_embedder):
+    """ "What did Shatskikh say about Kazakhstan?" abstained: "Viktor Shatskikh’s statements in
+    relation to Kazakhstan turned out to be just as tactless." reports no words, and "He dubbed the
+    matter “...”" after it was not read as his: naming something in quotes is saying it."""
+    settings, snap = seed_index
+    a = answer_question("What did Shatskikh say about Kazakhstan?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "He dubbed the matter “the five Central Asian Cats" in a.text, a.text
+
+
 def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
     """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
     languages": any number fitted. The articles give no one's age."""
@@ -2619,8 +2628,12 @@ def test_answered_now_while_its_twin_the_articles_lack_abstains(seed_index, real
         # that Russia saved Kazakhstan in January 2022 ... is far from reality" as calling it untrue.
         ("What did Tokayev say about January 2022?", "far from reality",
          "Why did Tokayev say that Russia saved Kazakhstan in January 2022?", "far from reality"),
+        # "accusations against Kazakhstan" was read as "against" what the question has them accuse;
+        # an accusation is itself against its object. Voting for something still is not.
+        ("What do Russian propagandists accuse Kazakhstan of?", "new accusations against Kazakhstan",
+         "Why did Kazakhstan vote for suspending Russia from the Human Rights Council?", "against the suspension"),
     ],
-    ids=["a-thought-put-in-the-negative", "say-about-a-time-is-a-topic"],
+    ids=["a-thought-put-in-the-negative", "say-about-a-time-is-a-topic", "an-accusation-is-against"],
 )  # fmt: skip
 def test_what_someone_thinks_or_says_about_something_is_no_premise(
     seed_index, real_embedder, asked, answer, premised, refusal
