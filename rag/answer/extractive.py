@@ -235,6 +235,33 @@ def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str
     return f"{question} ({', '.join(names)})" if names else f"{question} {last_q}"
 
 
+# An answer about one article's header or opening begins with its title: "“Diplomatic confusion”
+# (The Frontier Post) opens: ...", "The article “Diplomatic confusion” gives no date." (`lead_answer`,
+# `byline_answer`).
+_TITLED_ANSWER = re.compile(r"^(?:The article )?“(?P<title>[^”]+)”")
+_IT = re.compile(r"\b(?:it|this|that)(?:\s+(?:article|piece|story|text))?\b", re.I)
+
+
+def article_followup(question: str, history: list[tuple[str, str]] | None, snapshot: StoreReader) -> str | None:
+    """The question with its "it" read as the article the last answer was about, when that answer
+    was one article's header or opening ("Who wrote it?" after "What is the Frontier Post article
+    about?": "Who wrote the The Frontier Post article?"), by its outlet or author when only it has
+    them, else by its title; None otherwise."""
+    m = _TITLED_ANSWER.match(history[-1][1] or "") if history and needs_context(question) else None
+    docs = snapshot.manifest.documents.values()
+    meta = next((d for d in docs if m and d.get("title") == m.group("title")), None)
+    if meta is None or not _IT.search(question):
+        return None
+    outlet, author = meta.get("source"), meta.get("author")
+    if outlet and sum(d.get("source") == outlet for d in docs) == 1:
+        article = f"the {outlet} article"
+    elif author and sum(d.get("author") == author for d in docs) == 1:
+        article = f"the article by {author}"
+    else:
+        article = f"“{meta['title']}”"
+    return _IT.sub(lambda _: article, question, count=1)
+
+
 # ---------------------------------------------------------------- extractive answers
 
 
@@ -1661,11 +1688,9 @@ def _source_said(question: str, snapshot: StoreReader) -> tuple[str, str] | None
     m = _SOURCE_SAYS.match(question)
     if not m:
         return None
-    return (
-        (m.group(1), m.group(2))
-        if _THE_ARTICLES.fullmatch(m.group(1)) or len(sources_named(m.group(1), snapshot)) == 1
-        else None
-    )
+    # ... or one article by its title: "What does “Diplomatic confusion” say about Sber?"
+    named = _THE_ARTICLES.fullmatch(m.group(1)) or title_as_article(m.group(1), snapshot)
+    return (m.group(1), m.group(2)) if named or len(sources_named(m.group(1), snapshot)) == 1 else None
 
 
 def source_topic(question: str, snapshot: StoreReader) -> str | None:
@@ -2485,7 +2510,7 @@ def stream_answer(
     text, notes = clean_question(question, settings.max_question_chars)
     # A slip in a lowercase word is read as the word the articles use ("langauges": "languages"),
     # and a question typed without capitals with the articles' capitals ("tokayev", "Tokayev").
-    query, slips = respelled(retrieval_query(text, history), snapshot)
+    query, slips = respelled(article_followup(text, history, snapshot) or retrieval_query(text, history), snapshot)
     if slips:
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)

@@ -127,7 +127,9 @@ _HEDGES = re.compile(
     # the asking verb of "What did the minister of economy say?", "What does he think about China?"
     r"|\b(?:say|think|believe)\b(?=\s*(?:about\b|of\b|\?|$))"
     # a denial frames what is asked ("Who couldn't find the headphones?": "... tried to find the headphones")
-    r"|\b[a-z]+n['’]t\b|\bnot\b",
+    r"|\b[a-z]+n['’]t\b|\bnot\b"
+    # nor are the articles themselves, nor the asking of "Tell me about ..."
+    r"|\b(?:articles?|pieces?|texts?|stories)\b|^\W*tell\s+me\b",
     re.I,
 )
 _ORDINAL_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "November 23rd" is the question's "November 23"
@@ -144,7 +146,8 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     adverbs in -ly ("supposedly", "roughly") are the question's asking and hedging, no words the
     evidence need hold; nor are "happened" and "took place" ("What happened on March 6?" asks what
     the sentence with "On March 6" tells), and a day's "23rd" is its "23". Nor is a denial: "Who
-    couldn't find the headphones?" is told by "... tried to find the headphones".
+    couldn't find the headphones?" is told by "... tried to find the headphones"; nor "the articles"
+    of "What do the articles say about headphones?", whose one word is enough.
 
     A passage that says much else has a low cosine to a question about one of its sentences ("Where
     were the 50 mines found?": 0.158 for the passage on the oil pipeline, whose one sentence says
@@ -155,7 +158,7 @@ def _worded_below_floor(query: str, below: list[int], snapshot: StoreReader) -> 
     table = snapshot.sentences
     # "How many" and "happened" ask, "supposedly" hedges: none is a word the evidence need hold.
     words = _day_tokens(_HEDGES.sub(" ", query))
-    if table is None or len(words) < 2 or not below:
+    if table is None or not words or not below:
         return set()
     named = set(lexical_tokens(" ".join(key_names(query))))
     allowed = (len(words) - 1) // 3

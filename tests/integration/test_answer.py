@@ -2249,6 +2249,40 @@ def test_words_given_to_he_after_the_sentence_naming_him_are_his(seed_index, rea
     assert not a.abstained and "He dubbed the matter “the five Central Asian Cats" in a.text, a.text
 
 
+def test_it_after_an_answer_about_an_article_is_that_article(seed_index, real_embedder):
+    """ "Who wrote it?" after "What is the Frontier Post article about?" abstained: "it" took the
+    last question's names ("Frontier Post"), but without "the article" no question about an
+    article's header was seen. After an answer about one article's header or opening, "it" is
+    that article, by its outlet or author when only it has them."""
+    settings, snap = seed_index
+    history: list[tuple[str, str]] = []
+    for q, told in (
+        ("What is the Orda article about?", "opens: Russian political scientists and journalists"),
+        ("Who wrote it?", "is by Maksim Skopin, by its byline"),
+        ("When was it published?", "gives no date"),
+        (
+            "What does it say about Scholz?",
+            "Toqayev said at a joint press conference with German Chancellor Olaf Scholz",
+        ),
+    ):
+        a = answer_question(q, settings, snap, embedder=real_embedder, history=history)
+        assert told in a.text, (q, a.text)
+        assert all(c.hit.chunk.doc_id.startswith("orda") for c in a.citations), (q, a.citations)
+        history.append((q, a.text))
+
+
+def test_a_topic_of_one_word_finds_the_sentence_holding_it(seed_index, real_embedder):
+    """ "What do the articles say about headphones?" and "Tell me about the headphones" found no
+    passage relevant enough: one word has a low cosine to a whole passage, and the floor's worded
+    rescue wanted two words or more ("articles" and "tell" counted as the evidence's)."""
+    settings, snap = seed_index
+    for q in ("What do the articles say about headphones?", "Tell me about the headphones", "What about headphones?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and "tried to find the headphones" in a.text, (q, a.text)
+    b = answer_question("Tell me about football", settings, snap, embedder=real_embedder)
+    assert b.abstained and not b.citations, b.text
+
+
 def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
     """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
     languages": any number fitted. The articles give no one's age."""
