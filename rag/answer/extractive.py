@@ -29,6 +29,8 @@ from rag.answer.question import (
     answer_type_fits,  # noqa: F401  (imported from here by callers)
     asked_kind,
     asks_advice,
+    asks_articles_mentioning,
+    asks_collection,
     asks_comparison,
     asks_date,
     asks_else,
@@ -1332,6 +1334,7 @@ NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
 BYLINE = "the article's header (byline, outlet, date) answers it, and the passages do not hold it"
 LEAD = "the article's opening paragraph answers what it is about"
+COLLECTION = "the list of the articles answers it"
 
 
 def bridging_names(question: str, result: SearchResult, snapshot: StoreReader, settings: Settings) -> list[str]:
@@ -1371,6 +1374,10 @@ def extractive_answer(
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
     record = asks_record(result.query)
     named = (article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))) if record else None
+    if asks_collection(result.query):
+        return collection_answer(result, snapshot)  # "What are the articles about?"
+    if (topic := asks_articles_mentioning(result.query)) and (listed := mentioning_answer(topic, snapshot)):
+        return listed  # "Which articles mention Sber?"
     titled = title_as_article(result.query, snapshot)
     if not record and titled and (record := asks_record(titled[0])):
         named = titled[1]  # "Who wrote Diplomatic confusion?"
@@ -1743,12 +1750,9 @@ def lead_answer(
     whether the search found it or not. None when the article has no passage or sentence."""
     meta = snapshot.manifest.documents.get(doc_id, {})
     table = snapshot.sentences
-    n = int(meta.get("chunks") or 0)
-    ids = snapshot.search_dense(result.query_vector, n, docs=[doc_id])[0] if table is not None and n else []
-    chunks = snapshot.chunks([int(i) for i in ids])
-    if not chunks:
+    first = _first_chunk(doc_id, result, snapshot)
+    if first is None or table is None:
         return None
-    first = min(chunks.values(), key=lambda c: c.char_start)
     lead: list[str] = []
     end = 0
     for r in table.rows_in(doc_id, first.char_start, first.char_end).tolist():
@@ -1763,12 +1767,82 @@ def lead_answer(
             break
     if not lead:
         return None
-    title = meta.get("title") or doc_id
-    hit = Hit(chunk=first, score=0.0, rank=1, doc_title=title, doc_path=meta.get("path", ""),
-              doc_date=str(meta.get("date") or ""))  # fmt: skip
+    text = f"{_titled(meta, doc_id)} opens: {' '.join(lead)} [1]"
+    return text, (Citation(n=1, hit=_as_hit(first, meta), quote=" ".join(lead)),), False, LEAD
+
+
+def _first_chunk(doc_id: str, result: SearchResult, snapshot: StoreReader):
+    """The article's first passage, found or not (all its passages are listed by a search among
+    them), or None when it has none or the search has no vector."""
+    n = int(snapshot.manifest.documents.get(doc_id, {}).get("chunks") or 0)
+    if not n or result.query_vector is None:
+        return None
+    chunks = snapshot.chunks([int(i) for i in snapshot.search_dense(result.query_vector, n, docs=[doc_id])[0]])
+    return min(chunks.values(), key=lambda c: c.char_start) if chunks else None
+
+
+def _as_hit(chunk, meta: Mapping[str, Any]) -> Hit:
+    """A passage cited without being found by the search (scored 0)."""
+    return Hit(chunk=chunk, score=0.0, rank=1, doc_title=meta.get("title") or chunk.doc_id,
+               doc_path=meta.get("path", ""), doc_date=str(meta.get("date") or ""))  # fmt: skip
+
+
+def _titled(meta: Mapping[str, Any], doc_id: str) -> str:
+    """An article as an answer names it: “title” (outlet, date)."""
     about = ", ".join(str(meta[k]) for k in ("source", "date") if meta.get(k))
-    text = f"“{title}”{f' ({about})' if about else ''} opens: {' '.join(lead)} [1]"
-    return text, (Citation(n=1, hit=hit, quote=" ".join(lead)),), False, LEAD
+    return f"“{meta.get('title') or doc_id}”{f' ({about})' if about else ''}"
+
+
+COLLECTION_LISTED = 10  # articles an answer about the collection lists, newest first
+
+
+def collection_answer(
+    result: SearchResult, snapshot: StoreReader
+) -> tuple[str, tuple[Citation, ...], bool, str | None]:
+    """The answer to a question about the collection itself (`asks_collection`): how many
+    articles there are and, newest first, up to `COLLECTION_LISTED` of them, each cited with its
+    first passage."""
+    docs = snapshot.manifest.documents
+    order = sorted(docs, key=lambda d: (str(docs[d].get("date") or ""), d), reverse=True)
+    parts, citations = [], []
+    for doc_id in order[:COLLECTION_LISTED]:
+        if (first := _first_chunk(doc_id, result, snapshot)) is not None:
+            n = len(citations) + 1
+            parts.append(f"{_titled(docs[doc_id], doc_id)} [{n}]")
+            citations.append(Citation(n=n, hit=_as_hit(first, docs[doc_id]), quote=first.text.strip().splitlines()[0]))
+    more = f"; and {len(order) - len(parts)} more" if len(order) > len(parts) else ""
+    kind = "article" if len(order) == 1 else "articles"
+    return f"There are {len(order)} {kind}: {'; '.join(parts)}{more}.", tuple(citations), False, COLLECTION
+
+
+def mentioning_answer(topic: str, snapshot: StoreReader) -> tuple[str, tuple[Citation, ...], bool, str | None] | None:
+    """The answer to "Which articles mention <topic>?" (`asks_articles_mentioning`): the articles
+    with a sentence holding every word of the topic, each cited with the first such sentence;
+    None when no passage holds them all (the question is then answered as any other)."""
+    table = snapshot.sentences
+    words = set(lexical_tokens(topic))
+    chunks = snapshot.chunks(sorted(chunks_mentioning(topic, snapshot, every_word=True))) if words else {}
+    docs = snapshot.manifest.documents
+    firsts: dict[str, tuple] = {}  # each article's first sentence holding the topic, as (chunk, sentence)
+    for c in sorted(chunks.values(), key=lambda c: (c.doc_id, c.char_start)):
+        if c.doc_id in firsts or table is None:
+            continue
+        for r in table.rows_in(c.doc_id, c.char_start, c.char_end).tolist():
+            sentence = c.text[int(table.starts[r]) - c.char_start : int(table.ends[r]) - c.char_start]
+            if words <= sentence_tokens(sentence):
+                firsts[c.doc_id] = (c, " ".join(sentence.split()))
+                break
+    if not firsts:
+        return None
+    listed = list(firsts.items())[:COLLECTION_LISTED]
+    parts = [f"{_titled(docs.get(d, {}), d)} [{n}]" for n, (d, _) in enumerate(listed, 1)]
+    if len(firsts) > len(listed):
+        parts.append(f"{len(firsts) - len(listed)} more")
+    citations = tuple(
+        Citation(n=n, hit=_as_hit(c, docs.get(d, {})), quote=q) for n, (d, (c, q)) in enumerate(listed, 1)
+    )
+    named = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"{named} {'mentions' if len(firsts) == 1 else 'mention'} {topic}.", citations, False, COLLECTION
 
 
 def _author_asked(

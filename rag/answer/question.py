@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -2384,6 +2384,48 @@ def asks_gist(question: str) -> bool:
     (False, False)
     """
     return bool(_ASKS_GIST.match(question))
+
+
+# "What are the articles about?", "Which articles are there?", "How many articles do you have?":
+# the collection itself, which its list answers.
+_ASKS_COLLECTION = re.compile(
+    r"^\W*(?:what\s+(?:are|is)\s+(?:the|these|those|your|my|all\s+the)\s+(?:news\s+)?articles\s+(?:all\s+)?about"
+    r"|(?:which|what)\s+articles\s+(?:are\s+there|do\s+(?:you|we|i)\s+have|are\s+(?:in|on)\s+(?:the|this|my)\s+\w+)"
+    r"|(?:list|show)\s+(?:me\s+)?(?:the|all|your|all\s+the)\s+articles"
+    r"|how\s+many\s+articles\s+(?:are\s+there|do\s+(?:you|we|i)\s+have|are\s+(?:in|on)\s+(?:the|this|my)\s+\w+))\W*$",
+    re.I,
+)
+# "Which articles mention Sber?", "What article talks about the headphones?": the topic (group 1).
+_ASKS_MENTIONING = re.compile(
+    r"^\W*(?:which|what)\s+articles?\s+(?:mentions?|covers?|talks?\s+about|speaks?\s+(?:of|about)|names?"
+    r"|discuss(?:es)?|(?:is|are)\s+about|write\s+about|writes\s+about)\s+(?:the\s+)?(.+?)\W*$",
+    re.I,
+)
+
+
+def asks_collection(question: str) -> bool:
+    """A question about the collection of articles itself, which its list answers.
+
+    >>> [asks_collection(q) for q in ("What are the articles about?", "How many articles are there?",
+    ...     "List all the articles", "Which articles do you have?")]
+    [True, True, True, True]
+    >>> asks_collection("What are the articles about Sber about?"), asks_collection("What do the articles say about Sber?")
+    (False, False)
+    """
+    return bool(_ASKS_COLLECTION.match(question))
+
+
+def asks_articles_mentioning(question: str) -> str | None:
+    """The topic of "Which articles mention <topic>?", which the articles that use its words
+    answer; None for any other question.
+
+    >>> asks_articles_mentioning("Which articles mention Sber?"), asks_articles_mentioning("What article talks about the headphones?")
+    ('Sber', 'headphones')
+    >>> asks_articles_mentioning("Which article did Tokayev mention?") is None
+    True
+    """
+    m = _ASKS_MENTIONING.match(question)
+    return m.group(1) if m else None
 
 
 def asks_record(question: str) -> str | None:

@@ -2283,6 +2283,26 @@ def test_a_topic_of_one_word_finds_the_sentence_holding_it(seed_index, real_embe
     assert b.abstained and not b.citations, b.text
 
 
+def test_the_collection_and_the_articles_mentioning_something_are_listed(seed_index, real_embedder):
+    """ "What are the articles about?", "How many articles are there?" and "Which articles mention
+    Sber?" abstained: no sentence answers them, the collection's list does. Each article listed is
+    cited with a passage of it; one the articles never mention is still refused."""
+    settings, snap = seed_index
+    docs = snap.manifest.documents
+    for q in ("What are the articles about?", "How many articles are there?"):
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert not a.abstained and a.text.startswith(f"There are {len(docs)} articles: "), (q, a.text)
+        assert sorted(c.hit.chunk.doc_id for c in a.citations) == sorted(docs), a.citations
+        assert a.text.index("“Meeting between Putin") < a.text.index("“Astana is staying apart"), a.text  # newest first
+    b = answer_question("Which articles mention Sber?", settings, snap, embedder=real_embedder)
+    assert not b.abstained and b.text == "“Diplomatic confusion” (The Frontier Post) [1] mentions Sber.", b.text
+    assert "Sber" in b.citations[0].quote and b.citations[0].quote in b.citations[0].hit.chunk.text, b.citations
+    c = answer_question("Which articles mention Putin?", settings, snap, embedder=real_embedder)
+    assert len(c.citations) == len(docs) and all("Putin" in x.quote for x in c.citations), c.citations
+    d = answer_question("Which articles mention Mongolia?", settings, snap, embedder=real_embedder)
+    assert d.abstained and "Mongolia" in d.text, d.text
+
+
 def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
     """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
     languages": any number fitted. The articles give no one's age."""
