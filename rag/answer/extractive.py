@@ -581,6 +581,7 @@ PHOTO_CREDIT = 0.20  # the question asks about a photo, and the sentence is a ca
 HEADING = -0.10  # a line without a full stop: a heading, a caption or a photo credit, seldom an answer
 TOLD = 0.75  # weight in the word overlap of the words only a question's earlier sentences hold
 PLACE_READ = 6  # sentences read for where a question's act is said to be planned (`outcome_pending`)
+DOER_MISSING = -0.15  # "What did X do ...?", and the sentence names no X
 DAY_TOLD = 0.20  # "What happened on November 3?", and the sentence tells that day ("on November 3, the ...")
 SWAPPED_PLACES = -0.15  # "How many Kazakhs live in Russia?", and the sentence tells of "Russians ... in Kazakhstan"
 OTHER_DESTINATION = -0.15  # "What does Kazakhstan send to Russia?", and the sentence sends oil only to Europe
@@ -690,6 +691,7 @@ class _Asked:
     photo: bool = False  # asks about a photo: its caption and credit answer, not headings to pass over
     start: bool = False  # asks about how something began ("at the start of his speech")
     day: re.Pattern | None = None  # of the day, place or event a question asks what happened on (`day_asked`)
+    doer: frozenset[str] = frozenset()  # of the surname of X in "What did X do ...?"
 
     @classmethod
     @functools.lru_cache(maxsize=256)  # sentence scoring and the checks after it read the same question
@@ -731,7 +733,16 @@ class _Asked:
             bool(_ASKS_PHOTO.search(question)),
             bool(_ASKS_START.search(question)),
             day_asked(question),
+            frozenset(surname_tokens(m.group(1))) if (m := _WHAT_DID_DO.match(question)) else frozenset(),
         )
+
+
+# "What did Lavrov do during Tokayev's speech?": what the one named did (group 1).
+_WHAT_DID_DO = re.compile(
+    r"^\W*what\s+(?:did|does|do|has|have|had|will|would)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*)*)"
+    r"\s+(?:do|done|doing)\b",
+    re.I,
+)
 
 
 # "What happened on November 3?", "What took place on 9 November?": a day and nothing else asked.
@@ -813,6 +824,10 @@ def _adjust(asked: _Asked, sentence: str, on_topic: bool) -> float:
     if asked.day and asked.day.search(sentence):
         # "What happened on November 3?" has nothing but the day for a long sentence's cosine to meet.
         out += DAY_TOLD
+    if asked.doer and not asked.doer & sentence_tokens(sentence):
+        # "What did Lavrov do during Tokayev's speech?" is not answered by "Tokayev’s speech during
+        # Putin’s recent visit should also be seen against this background."
+        out += DOER_MISSING
     if asked.other and adds_another(sentence):
         out += ADDED
     if asked.reason and _GIVES_REASON.search(sentence):

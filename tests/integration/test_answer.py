@@ -2303,6 +2303,14 @@ def test_the_collection_and_the_articles_mentioning_something_are_listed(seed_in
     assert d.abstained and "Mongolia" in d.text, d.text
 
 
+def test_what_someone_did_is_answered_by_a_sentence_naming_them(seed_index, real_embedder):
+    """ "What did Lavrov do during Tokayev's speech?" was answered with "Tokayev’s speech during
+    Putin’s recent visit should also be seen against this background.", which names no Lavrov."""
+    settings, snap = seed_index
+    a = answer_question("What did Lavrov do during Tokayev's speech?", settings, snap, embedder=real_embedder)
+    assert not a.abstained and "Sergei Lavrov, Kremlin spokesman Dmitry Peskov" in a.text, a.text
+
+
 def test_how_old_someone_is_is_not_answered_by_another_number(seed_index, real_embedder):
     """ "How old is Tokayev?" was answered with "... who is supposed to speak a total of five
     languages": any number fitted. The articles give no one's age."""
