@@ -209,6 +209,38 @@ _PERSONAL = {"he", "him", "his", "she", "her", "hers"}
 _SAYING = frozenset(lexical_tokens("say said tell told think thought mean meant else also more add added"))
 
 
+# "And Kuantirov?", "What about Grashchenkov?": the last question again, of another person (group 1).
+_AND_SOMEONE = re.compile(
+    r"^\W*(?:and|what\s+about|how\s+about)\s+((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\W*$", re.I
+)
+_HE_SHE = re.compile(r"\b(?:he|she|him|her|his)\b", re.I)
+
+
+def elliptic_followup(question: str, history: list[tuple[str, str]] | None) -> str | None:
+    """The last question asked again of another person, for "And <name>?" or "What about
+    <name>?": the person it named, or its "he" or "she", becomes the one named now. None when the
+    follow-up names a place or no person, or the last question has no one to replace.
+
+    >>> history = [("Who is Timur Suleimenov?", "..."), ("What did he say about sanctions?", "... [1]")]
+    >>> elliptic_followup("And Kuantirov?", history)
+    'What did Kuantirov say about sanctions?'
+    >>> elliptic_followup("What about Grashchenkov?", [*history, ("And Kuantirov?", "... [1]")])
+    'What did Grashchenkov say about sanctions?'
+    >>> elliptic_followup("What about Uzbekistan?", history) is None  # a place: the last names are added instead
+    True
+    """
+    m = _AND_SOMEONE.match(question) if history else None
+    if not m or place_aliases(m.group(1)) or is_city(m.group(1)):
+        return None
+    last = history[-1][0]
+    last = elliptic_followup(last, history[:-1]) or last
+    if said := _HE_SHE.search(last):
+        name = f"{m.group(1)}’s" if said.group(0).lower() == "his" else m.group(1)
+        return f"{last[: said.start()]}{name}{last[said.end() :]}"
+    person = next((n for n in names_in(last) if not place_aliases(n) and not is_city(n)), None)
+    return last.replace(person, m.group(1), 1) if person and person != m.group(1) else None
+
+
 def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str:
     """The text to search with: the question, plus the names of the last turn if it depends on it.
 
@@ -2599,7 +2631,10 @@ def stream_answer(
     text, notes = clean_question(question, settings.max_question_chars)
     # A slip in a lowercase word is read as the word the articles use ("langauges": "languages"),
     # and a question typed without capitals with the articles' capitals ("tokayev", "Tokayev").
-    query, slips = respelled(article_followup(text, history, snapshot) or retrieval_query(text, history), snapshot)
+    asked = article_followup(text, history, snapshot) or elliptic_followup(text, history)
+    query, slips = respelled(asked or retrieval_query(text, history), snapshot)
+    if asked:
+        notes += (f"Read as “{asked}”, after the last turn.",)  # "Who wrote it?", "And Kuantirov?"
     if slips:
         notes += (respelled_note(slips),)
     query = truecased(query, snapshot)

@@ -2271,6 +2271,18 @@ def test_it_after_an_answer_about_an_article_is_that_article(seed_index, real_em
         history.append((q, a.text))
 
 
+def test_and_someone_asks_the_last_question_of_them(seed_index, real_embedder):
+    """ "And Kuantirov?" after "What did he say about sanctions?" (of Suleimenov) was answered with
+    Suleimenov's words again: the follow-up only added the last turn's names to the search. It is
+    now the last question asked of Kuantirov, and says so."""
+    settings, snap = seed_index
+    history = [("Who is Timur Suleimenov?", "... Timur Suleimenov, deputy head ... [1]"),
+               ("What did he say about sanctions?", "However, Suleimenov answers more categorically: ... [1]")]  # fmt: skip
+    a = answer_question("And Kuantirov?", settings, snap, embedder=real_embedder, history=history)
+    assert not a.abstained and "Alibek Kuantirov, sounds quite mild" in a.text, a.text
+    assert "Read as “What did Kuantirov say about sanctions?”, after the last turn." in a.notes, a.notes
+
+
 def test_a_topic_of_one_word_finds_the_sentence_holding_it(seed_index, real_embedder):
     """ "What do the articles say about headphones?" and "Tell me about the headphones" found no
     passage relevant enough: one word has a low cosine to a whole passage, and the floor's worded
