@@ -452,8 +452,9 @@ _POST_ASKED = re.compile(
     re.I,
 )
 _PERSON = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}"
-# Words before a post that make it another's: its holder before or after, or one of several.
+# Words before a post that make its holder another than the one asked about: "the previous president".
 _BEFORE_ANOTHER = re.compile(r"previous|former|late|first|then|next|future|acting|interim|new|ex|vice", re.I)
+POST_PASSAGES_READ = 500  # passages read for a post's holder, at most (a large archive has thousands)
 
 
 def post_holder(question: str, snapshot) -> tuple[str, str] | None:
@@ -474,7 +475,7 @@ def post_holder(question: str, snapshot) -> tuple[str, str] | None:
     # Dmitry Peskov", "at the SPIEF, the President of Kazakhstan, Kassym-Jomart Tokayev").
     before = re.compile(rf"(?:\b(?P<pre>[\w-]+)\s+)?(?i:\b{said}),?\s+(?P<name>{_PERSON})")
     after = re.compile(rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?i:{said})\b(?!,?\s+[A-Z])")
-    chunks = snapshot.chunks(sorted(chunks_mentioning(post, snapshot, every_word=True)))
+    chunks = snapshot.chunks(sorted(chunks_mentioning(post, snapshot, every_word=True))[:POST_PASSAGES_READ])
     found: dict[str, str] = {}  # the longest way each surname is written
     for c in chunks.values():
         for pattern in (before, after):
