@@ -274,12 +274,13 @@ def retrieval_query(question: str, history: list[tuple[str, str]] | None) -> str
 # `byline_answer`).
 _TITLED_ANSWER = re.compile(r"^(?:The article )?“(?P<title>[^”]+)”")
 _IT = re.compile(r"\b(?:it|this|that)(?:\s+(?:article|piece|story|text))?\b", re.I)
+_THE = re.compile(r"^the\s+", re.I)
 
 
 def article_followup(question: str, history: list[tuple[str, str]] | None, snapshot: StoreReader) -> str | None:
     """The question with its "it" read as the article the last answer was about, when that answer
     was one article's header or opening ("Who wrote it?" after "What is the Frontier Post article
-    about?": "Who wrote the The Frontier Post article?"), by its outlet or author when only it has
+    about?": "Who wrote the Frontier Post article?"), by its outlet or author when only it has
     them, else by its title; None otherwise."""
     m = _TITLED_ANSWER.match(history[-1][1] or "") if history and needs_context(question) else None
     docs = snapshot.manifest.documents.values()
@@ -288,7 +289,7 @@ def article_followup(question: str, history: list[tuple[str, str]] | None, snaps
         return None
     outlet, author = meta.get("source"), meta.get("author")
     if outlet and sum(d.get("source") == outlet for d in docs) == 1:
-        article = f"the {outlet} article"
+        article = f"the {_THE.sub('', outlet)} article"  # "The Frontier Post": "the Frontier Post article"
     elif author and sum(d.get("author") == author for d in docs) == 1:
         article = f"the article by {author}"
     else:
