@@ -1780,14 +1780,26 @@ def title_as_article(question: str, snapshot: StoreReader) -> tuple[str, str] | 
     """(the question with "the article" for it, the article's id) when a question names an
     article by its whole title of two or more words, quoted or not: "Who wrote Diplomatic
     confusion?" asks what "Who wrote the article?" asks (`asks_record`). None otherwise."""
-    for doc_id, meta in snapshot.manifest.documents.items():
-        words = re.findall(r"[^\W_]+", meta.get("title") or "")
-        if len(words) < 2:
-            continue
-        title = re.compile(r"[“\"«‘']?\b" + r"[\W_]+".join(map(re.escape, words)) + r"\b[”\"»’']?", re.I)
-        if title.search(question):
-            return title.sub("the article", question, count=1), doc_id
+    docs = snapshot.manifest.documents
+    by_first = per_manifest("title patterns", docs, lambda: _title_patterns(docs))
+    for word in dict.fromkeys(re.findall(r"[^\W_]+", question.lower())):
+        for doc_id, title in by_first.get(word, ()):
+            if title.search(question):
+                return title.sub("the article", question, count=1), doc_id
     return None
+
+
+def _title_patterns(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, list[tuple[str, re.Pattern]]]:
+    """Each title of two or more words as a pattern (quoted or not, any punctuation between its
+    words), keyed by its first word lowercased: a question is read against the titles its words
+    begin, not against every article of an archive."""
+    out: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for doc_id, meta in docs.items():
+        words = re.findall(r"[^\W_]+", meta.get("title") or "")
+        if len(words) >= 2:
+            title = re.compile(r"[“\"«‘']?\b" + r"[\W_]+".join(map(re.escape, words)) + r"\b[”\"»’']?", re.I)
+            out.setdefault(words[0].lower(), []).append((doc_id, title))
+    return out
 
 
 def lead_answer(
