@@ -2466,7 +2466,17 @@ def test_an_articles_date_outlet_and_author_are_answered_from_its_header(seed_in
         ("Which outlet published the article about Sber?", "was published by The Frontier Post", "frontier-post"),
         ("Who wrote the article about Sber?", "is by Alena Kazakova", "frontier-post"),
         ("What did Ivan Zubov write about?", "Ivan Zubov wrote “Astana is staying apart", "astana-is-staying"),
-    ]
+        # An article named by its whole title, quoted or not ("Who wrote Diplomatic confusion?"
+        # abstained: only "the article", "the piece" ... made a question one about its record), and
+        # "Who published ...?", which asks for the outlet (it was answered with the spy's
+        # "publishing relevant materials").
+        ("Who wrote Diplomatic confusion?", "is by Alena Kazakova, by its byline", "frontier-post"),
+        ("Who is the author of “Putin in Kazakhstan: What Russian TV is silent about”?", "is by Ainur Kurmanov",
+         "politnavigator"),
+        ("When was Putin in Kazakhstan: What Russian TV is silent about published?", "is dated 2023-11-10",
+         "politnavigator"),
+        ("Who published Diplomatic confusion?", "was published by The Frontier Post", "frontier-post"),
+    ]  # fmt: skip
     for q, told, doc in cases:
         a = answer_question(q, settings, snap, embedder=real_embedder)
         assert not a.abstained and told in a.text, (q, a.text)
@@ -2480,28 +2490,6 @@ def test_an_articles_date_outlet_and_author_are_answered_from_its_header(seed_in
     # a date the article tells is no record of it
     c = answer_question("What date did the article give for the rallies?", settings, snap, embedder=real_embedder)
     assert not c.abstained and "March 6" in c.text, c.text
-
-
-@pytest.mark.parametrize(
-    ("asked", "told", "doc"),
-    [
-        ("Who wrote Diplomatic confusion?", "is by Alena Kazakova, by its byline", "frontier-post"),
-        ("Who is the author of “Putin in Kazakhstan: What Russian TV is silent about”?", "is by Ainur Kurmanov",
-         "politnavigator"),
-        ("When was Putin in Kazakhstan: What Russian TV is silent about published?", "is dated 2023-11-10",
-         "politnavigator"),
-        ("Who published Diplomatic confusion?", "was published by The Frontier Post", "frontier-post"),
-    ],
-    ids=["author-by-title", "author-by-quoted-title", "date-by-title", "who-published"],
-)  # fmt: skip
-def test_an_article_named_by_its_title_is_answered_from_its_header(seed_index, real_embedder, asked, told, doc):
-    """ "Who wrote Diplomatic confusion?" abstained: only "the article", "the piece" ... made a
-    question one about an article's record, not its whole title. "Who published ...?" answered with
-    the spy's "publishing relevant materials": it asks for the outlet."""
-    settings, snap = seed_index
-    a = answer_question(asked, settings, snap, embedder=real_embedder)
-    assert not a.abstained and told in a.text, a.text
-    assert [c.hit.chunk.doc_id[: len(doc)] for c in a.citations] == [doc], a.citations
 
 
 @pytest.mark.parametrize(
