@@ -1420,25 +1420,24 @@ def extractive_answer(
     found nothing close enough (an LLM may still read the passages).
     `cities`: the question's `cities_written_otherwise`, when the caller has them already;
     `asked_vector`: that of its `standalone_ask` (see `score_sentences`)."""
-    record = asks_record(result.query)
-    named = (article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))) if record else None
     if asks_collection(result.query):
         return collection_answer(result, snapshot)  # "What are the articles about?"
     if (topic := asks_articles_mentioning(result.query)) and (listed := mentioning_answer(topic, snapshot)):
         return listed  # "Which articles mention Sber?"
+    # An article named by its whole title is read as "the article": "Who wrote Diplomatic confusion?"
     titled = title_as_article(result.query, snapshot)
-    if not record and titled and (record := asks_record(titled[0])):
-        named = titled[1]  # "Who wrote Diplomatic confusion?"
-    if asks_gist(titled[0] if titled else result.query) and result.query_vector is not None:
-        # "What is the Frontier Post article about?", "Summarize Diplomatic confusion."
-        doc = (
+    asked = titled[0] if titled else result.query
+    record, gist = asks_record(asked), asks_gist(asked)
+    named = None
+    if record or gist:
+        named = (
             titled[1]
             if titled
             else article_named(result.query, snapshot) or _only(sources_named(result.query, snapshot))
         )
-        if doc and (gist := lead_answer(doc, result, snapshot)):
-            return gist
-    if named and (byline := byline_answer(named, result, snapshot, record)):
+    if gist and named and (lead := lead_answer(named, result, snapshot)):
+        return lead  # "What is the Frontier Post article about?", "Summarize Diplomatic confusion."
+    if record and named and (byline := byline_answer(named, result, snapshot, record)):
         return byline  # "Who wrote the Frontier Post piece?", "When was the Orda article published?"
     if written := _author_asked(result, snapshot):
         return written  # "Who is Ainur Kurmanov?": the author of an article, named nowhere in the passages
