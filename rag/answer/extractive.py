@@ -20,6 +20,7 @@ from rag.answer.question import (
     NAME_AFTER_COMMA,
     SPEAKING,
     WHO_IS_NAME,
+    act_taken,
     actor_of,
     addresses_assistant,
     adds_another,
@@ -122,6 +123,7 @@ from rag.answer.question import (
     swapped_roles,
     taken_as_undone,
     takes_whole,
+    tells_act,
     tells_of,
     told_and_asked,
     topic_missing,
@@ -166,6 +168,7 @@ ADVICE_TEXT = (
 NOT_TOLD_TEXT = (
     "The articles don't say. None of the sentences found tells of the one the question names, or of that act."
 )
+ACT_UNTOLD_TEXT = "The articles don't say. None of the passages found tells of what the question takes as done."
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -1622,6 +1625,12 @@ def extractive_answer(
         # "Why did Putin skip the opening of the forum?" is not answered by sentences that speak
         # neither of Putin nor of skipping ("... opening of the forum by the presidents ...").
         return NOT_TOLD_TEXT, (), True, None
+    act = act_taken(result.query)
+    if act and not any(tells_act(act, p[1].chunk.text) for p in picked):
+        # "Why did Bezpalko praise Toqayev's words?" is not answered by a passage that tells of no
+        # praise ("... labeled Toqayev's words 'a desire to please the West'"): what it takes as done
+        # is not in it.
+        return ACT_UNTOLD_TEXT, (), True, None
     if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
         # Alma-Ata ...", which names no one.

@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "act_taken", "tells_act", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -341,6 +341,62 @@ def _act_tokens(word: str) -> list[str]:
     """
     base = _IRREGULAR.get(word.lower())
     return lexical_tokens(word) + (lexical_tokens(base) if base else [])
+
+
+# Verbs of a stance taken: a news report tells them in so many words ("sharply criticized"), and a
+# false premise often turns one into another ("praise" for "criticize"). Acts like "drop" or "limit"
+# are left out, as reports tell them in other words ("refused to cooperate"), and so are verbs of
+# saying ("say", "call"): quoted words are the saying itself.
+_STANCES = frozenset(
+    lexical_tokens(
+        "praise criticise criticize condemn apologise apologize protest oppose support welcome thank blame accuse "
+        "warn threaten deny admit promise mock insult attack defend endorse "
+        "approve reject complain"
+    )
+)
+_PAST_WHY = re.compile(r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|was|were|had)\b", re.I)
+
+
+# Stances a report may give only as what was called what ("called Toqayev's behavior “indecent”"):
+# the words quoted carry the praise or the blame, which is not read here.
+_JUDGING = frozenset(
+    lexical_tokens("praise criticise criticize condemn welcome blame accuse attack mock insult defend endorse approve")
+)
+_CALLED = re.compile(r"\b(?:called|calls|calling|label+ed|labels|dubbed|described|describes|branded|termed)\b", re.I)
+
+
+def act_taken(question: str) -> tuple[str, ...]:
+    """The stems of the stance a "why did ...?" question takes as done (`_STANCES`), with
+    those of the verbs `SAME_AS` gives for them; empty for any other act ("Why did Kazakhstan drop
+    Sber?") and a question not in the past ("Why would Russia criticize it?").
+
+    >>> act_taken("Why did Bezpalko praise Toqayev's words?"), act_taken("Why did Scholz call it safe?")
+    (('prais',), ())
+    >>> act_taken("Why did Kazakhstan drop Sber?"), act_taken("Why would Russia criticize it?")
+    ((), ())
+    >>> act_taken("Why was Zatulin criticized?")
+    ('critic',)
+    """
+    if not _PAST_WHY.match(question):
+        return ()
+    verbs = premise_verbs(premise_question(question))
+    if not any(_same_stem(v, s) for v in verbs for s in _STANCES):
+        return ()
+    return same_verbs(verbs)
+
+
+def tells_act(verbs: tuple[str, ...], text: str) -> bool:
+    """Whether `text` has a word of one of `verbs` (stems; "held" for "hold"), said or denied; for
+    praise or blame (`_JUDGING`), a verb of calling will do ("called Toqayev's behavior “indecent”").
+
+    >>> tells_act(("hold",), "The summit was held in Astana."), tells_act(("prais",), "He criticized it.")
+    (True, False)
+    >>> tells_act(("critic",), "He called it “indecent”."), tells_act(("critic",), "At the call of Erdogan, ...")
+    (True, False)
+    """
+    if any(_same_stem(v, s) for v in verbs for s in _JUDGING) and _CALLED.search(text):
+        return True
+    return any(_same_stem(t, v) for w in re.findall(r"[\w’'-]+", text) for t in _act_tokens(w) for v in verbs)
 
 
 def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from rag.answer.extractive import (
     ABSTAIN_TEXT,
+    ACT_UNTOLD_TEXT,
     ADVICE_TEXT,
     HOLDER_TEXT,
     NOT_TOLD_TEXT,
@@ -120,6 +121,7 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                     PHOTO_TEXT,
                     UNDONE_TEXT,
                     NOT_TOLD_TEXT,
+                    ACT_UNTOLD_TEXT,
                     ADVICE_TEXT,
                 ) and not a.text.startswith("The articles were published by "):
                     named = re.fullmatch(
@@ -1075,6 +1077,32 @@ def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_no
         real_embedder,
         [
             ("Why did Kazakhstan refuse to cooperate with Sber?", "Due to the geopolitical situation"),
+            ("Why did Mardan criticize Toqayev?", "indecent"),
+        ],
+    )
+
+
+def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_stance(seed_index, real_embedder):
+    """No passage found tells of Zatulin or Turchak apologising, of Scholz criticising Kazakhstan
+    (he calls it "an important partner") or of Shibutov welcoming the coverage, so asking why
+    abstains. A stance the passage does tell ("sharply criticized"), or gives as what was called
+    what ("called Toqayev's behavior “indecent”"), still answers."""
+    _abstains_with(
+        seed_index,
+        real_embedder,
+        [
+            "Why did Zatulin apologise to Kazakhstan?",
+            "Why did Turchak apologise to Kazakhstan?",
+            "Why did Scholz criticise Kazakhstan?",
+            "Why did Shibutov welcome the Russian media's coverage?",
+        ],
+        ACT_UNTOLD_TEXT,
+    )
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("Why did Turchak criticize Zatulin?", "sharply criticized"),
             ("Why did Mardan criticize Toqayev?", "indecent"),
         ],
     )
