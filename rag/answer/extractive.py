@@ -1627,9 +1627,8 @@ def extractive_answer(
         return NOT_TOLD_TEXT, (), True, None
     act = act_taken(result.query)
     if act and not any(tells_act(act, p[1].chunk.text) for p in picked):
-        # "Why did Bezpalko praise Toqayev's words?" is not answered by a passage that tells of no
-        # praise ("... labeled Toqayev's words 'a desire to please the West'"): what it takes as done
-        # is not in it.
+        # "Why did Zatulin apologise to Kazakhstan?" is not answered by a passage that tells of no
+        # apology (his words "They know only too well that ..."): what it takes as done is not in it.
         return ACT_UNTOLD_TEXT, (), True, None
     if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in

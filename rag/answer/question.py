@@ -350,8 +350,7 @@ def _act_tokens(word: str) -> list[str]:
 _STANCES = frozenset(
     lexical_tokens(
         "praise criticise criticize condemn apologise apologize protest oppose support welcome thank blame accuse "
-        "warn threaten deny admit promise mock insult attack defend endorse "
-        "approve reject complain"
+        "warn threaten deny admit promise mock insult attack defend endorse approve reject complain"
     )
 )
 _PAST_WHY = re.compile(r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|was|were|had)\b", re.I)
