@@ -346,11 +346,12 @@ def _act_tokens(word: str) -> list[str]:
 # Verbs of a stance taken: a news report tells them in so many words ("sharply criticized"), and a
 # false premise often turns one into another ("praise" for "criticize"). Acts like "drop" or "limit"
 # are left out, as reports tell them in other words ("refused to cooperate"), and so are verbs of
-# saying ("say", "call"): quoted words are the saying itself.
+# saying ("say", "call"): quoted words are the saying itself. So is mockery, which a report quotes
+# rather than names ("developed some interesting masochism").
 _STANCES = frozenset(
     lexical_tokens(
         "praise criticise criticize condemn apologise apologize protest oppose support welcome thank blame accuse "
-        "warn threaten deny admit promise mock insult attack defend endorse approve reject complain"
+        "warn threaten deny admit promise attack defend endorse approve reject complain"
     )
 )
 _PAST_WHY = re.compile(r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|was|were|had)\b", re.I)
@@ -359,7 +360,7 @@ _PAST_WHY = re.compile(r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|was|were|had)\
 # Stances a report may give only as what was called what ("called Toqayev's behavior “indecent”"):
 # the words quoted carry the praise or the blame, which is not read here.
 _JUDGING = frozenset(
-    lexical_tokens("praise criticise criticize condemn welcome blame accuse attack mock insult defend endorse approve")
+    lexical_tokens("praise criticise criticize condemn welcome blame accuse attack defend endorse approve")
 )
 _CALLED = re.compile(r"\b(?:called|calls|calling|label+ed|labels|dubbed|described|describes|branded|termed)\b", re.I)
 

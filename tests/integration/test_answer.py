@@ -1086,7 +1086,8 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
     """No passage found tells of Zatulin or Turchak apologising, of Scholz criticising Kazakhstan
     (he calls it "an important partner") or of Shibutov welcoming the coverage, so asking why
     abstains. A stance the passage does tell ("sharply criticized"), or gives as what was called
-    what ("called Toqayev's behavior “indecent”"), still answers."""
+    what ("called Toqayev's behavior “indecent”"), still answers, and so does mockery, which the
+    report quotes rather than names ("developed some interesting masochism")."""
     _abstains_with(
         seed_index,
         real_embedder,
@@ -1104,6 +1105,7 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
         [
             ("Why did Turchak criticize Zatulin?", "sharply criticized"),
             ("Why did Mardan criticize Toqayev?", "indecent"),
+            ("Why did Shibutov mock the Russian journalists?", "masochism"),
         ],
     )
 
