@@ -365,10 +365,11 @@ _JUDGING = frozenset(
 _CALLED = re.compile(r"\b(?:called|calls|calling|label+ed|labels|dubbed|described|describes|branded|termed)\b", re.I)
 
 
-def act_taken(question: str) -> tuple[str, ...]:
+def act_taken(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The stems of the stance a "why did ...?" question takes as done (`_STANCES`), with
     those of the verbs `SAME_AS` gives for them; empty for any other act ("Why did Kazakhstan drop
-    Sber?") and a question not in the past ("Why would Russia criticize it?").
+    Sber?") and a question not in the past ("Why would Russia criticize it?"). `verbs` are the
+    question's premise verbs (`premise_verbs` of its `premise_question`), when already read.
 
     >>> act_taken("Why did Bezpalko praise Toqayev's words?"), act_taken("Why did Scholz call it safe?")
     (('prais',), ())
@@ -379,7 +380,7 @@ def act_taken(question: str) -> tuple[str, ...]:
     """
     if not _PAST_WHY.match(question):
         return ()
-    verbs = premise_verbs(premise_question(question))
+    verbs = premise_verbs(premise_question(question)) if verbs is None else verbs
     if not any(_same_stem(v, s) for v in verbs for s in _STANCES):
         return ()
     return same_verbs(verbs)
@@ -396,6 +397,11 @@ def tells_act(verbs: tuple[str, ...], text: str) -> bool:
     """
     if any(_same_stem(v, s) for v in verbs for s in _JUDGING) and _CALLED.search(text):
         return True
+    return _uses(verbs, text)
+
+
+def _uses(verbs: tuple[str, ...], text: str) -> bool:
+    """Whether `text` has a word of one of `verbs` (stems), its irregular past forms read as theirs."""
     return any(_same_stem(t, v) for w in re.findall(r"[\w’'-]+", text) for t in _act_tokens(w) for v in verbs)
 
 
@@ -407,8 +413,7 @@ def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()
     >>> affirms(verbs, "It is presumably helping Russia."), affirms(verbs, "It does not intend to help.")
     (True, False)
     """
-    uses = any(_same_stem(t, v) for w in re.findall(r"[\w’'-]+", sentence) for t in _act_tokens(w) for v in verbs)
-    return uses and contradicts(verbs, sentence, against) is None
+    return _uses(verbs, sentence) and contradicts(verbs, sentence, against) is None
 
 
 _WITHOUT = re.compile(r"\b(?:without|never)\s+(?:ever\s+|even\s+|once\s+)?([a-z]+ing|[a-z]{3,}ed)\b", re.I)
