@@ -109,6 +109,7 @@ from rag.answer.question import (
     reports_words,
     role_asked,
     said_is_denied,
+    said_taken,
     same_verbs,
     says_not,
     says_set_aside,
@@ -129,6 +130,7 @@ from rag.answer.question import (
     topic_missing,
     topic_place_missing,
     unnamed_speaker,
+    unsaid_words,
     whether_done,
     why_subject,
 )
@@ -169,6 +171,18 @@ NOT_TOLD_TEXT = (
     "The articles don't say. None of the sentences found tells of the one the question names, or of that act."
 )
 ACT_UNTOLD_TEXT = "The articles don't say. None of the passages found tells of what the question takes as done."
+
+
+def said_untold_text(words: list[str]) -> str:
+    """The abstention for a question whose words taken as said (`said_taken`) no passage found has.
+
+    >>> said_untold_text(["untrustworthy"])
+    "The articles don't say. None of the passages found says “untrustworthy”, as the question has it."
+    """
+    listed = " or ".join(f"“{w}”" for w in words)
+    return f"The articles don't say. None of the passages found says {listed}, as the question has it."
+
+
 MAX_SENTENCES = 3
 PASSAGES_FOR_SENTENCES = 7
 
@@ -1630,6 +1644,10 @@ def extractive_answer(
         # "Why did Zatulin apologise to Kazakhstan?" is not answered by a passage that tells of no
         # apology (his words "They know only too well that ..."): what it takes as done is not in it.
         return ACT_UNTOLD_TEXT, (), True, None
+    if unheard := unsaid_words(said_taken(result.query), [p[1].chunk.text for p in picked]):
+        # "Why did Scholz describe Kazakhstan as an untrustworthy partner?" is not answered by his
+        # words "Kazakhstan is an important partner for us": what it takes as said is not in them.
+        return said_untold_text(unheard), (), True, None
     if asks_who_did(result.query) and not any(names_anyone(p[4]) for p in picked):
         # "Who organized the rallies in Alma-Ata?" is not answered by "On March 6, rallies were held in
         # Alma-Ata ...", which names no one.

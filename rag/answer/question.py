@@ -61,7 +61,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "act_taken", "tells_act", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "act_taken", "tells_act", "said_taken", "unsaid_words", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -398,6 +398,56 @@ def tells_act(verbs: tuple[str, ...], text: str) -> bool:
     if any(_same_stem(v, s) for v in verbs for s in _JUDGING) and _CALLED.search(text):
         return True
     return _uses(verbs, text)
+
+
+# A past "why" question about what someone said: "Why did Scholz describe Kazakhstan as an
+# untrustworthy partner?" takes the words after the verb of saying as said. What follows "at",
+# "during", "when" ... tells when or where, not what ("... an enemy at the Kostanay forum?").
+_SAID_WHY = re.compile(
+    r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|had)\s+(?P<who>.+?)\s+"
+    r"(?:say|call|describe|label|term|dub|brand|claim|state|declare|argue|insist|suggest|predict|write|tell)\b"
+    r"(?P<said>[^?]*)",
+    re.I,
+)
+_SAID_END = re.compile(r"\s(?:at|during|when|after|before|while)\s", re.I)
+
+
+def said_taken(question: str) -> tuple[str, ...]:
+    """The words a "why did X say ...?" question takes as said, as written: not names (capitalised:
+    "Kazakhstan is an important partner *for us*" answers "... partner for Germany?"), numbers, stop
+    words or the speaker's; empty for any other question. Present-tense questions are left out:
+    "Why do officials seem to say such different things?" reports nothing said.
+
+    >>> said_taken("Why did Olaf Scholz describe Kazakhstan as an untrustworthy partner?")
+    ('untrustworthy', 'partner')
+    >>> said_taken("Why did Tokayev call Russia an enemy at the Kostanay forum?")
+    ('enemy',)
+    >>> said_taken("Why did Turchak criticize Zatulin?"), said_taken("Why does Shibutov say so?")
+    ((), ())
+    """
+    m = _SAID_WHY.match(question)
+    if not m:
+        return ()
+    speaker = set(lexical_tokens(m.group("who")))
+    said = _SAID_END.split(m.group("said"))[0]
+    kept = []
+    for word in (w.strip("'’") for w in re.findall(r"[\w’'-]+", said)):
+        tokens = set(lexical_tokens(word))  # none for a stop word
+        if tokens and not tokens <= speaker and not word[0].isupper() and not word[0].isdigit():
+            kept.append(word)
+    return tuple(kept)
+
+
+def unsaid_words(words: tuple[str, ...], texts: list[str]) -> list[str]:
+    """Those of `words` (`said_taken`) that no text of `texts` has in any form ("stopped" for
+    "stop"; a hyphened word by any part).
+
+    >>> unsaid_words(("untrustworthy", "partner"), ["“Kazakhstan is an important partner for us.”"])
+    ['untrustworthy']
+    >>> unsaid_words(("schemes", "stop"), ["The schemes were stopped."])
+    []
+    """
+    return [w for w in words if not any(_uses(tuple(lexical_tokens(w)), t) for t in texts)]
 
 
 def _uses(verbs: tuple[str, ...], text: str) -> bool:

@@ -23,6 +23,7 @@ from rag.answer.extractive import (
     clean_question,
     needs_context,
     retrieval_query,
+    said_untold_text,
 )
 from rag.index.chunk import sentence_spans
 from rag.search.names import truecased
@@ -106,7 +107,8 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                 # The plain abstention, one saying the articles predate the day asked about, one quoting
                 # the passage shown that denies the question's premise, speaks of its outcome as still
                 # to come or of "an X" it does not name, or one naming what no article mentions or what
-                # the words found do not speak of (all of which is in the question).
+                # the words found do not speak of, or what it takes as said that no passage has (all of
+                # which is in the question).
                 denied = re.fullmatch(
                     r"The articles (?:don't say that;|don't say which:|don't say when;|speak of this only as planned or under way) .*?: “(.+)” "
                     r"None of the passages .*",
@@ -124,12 +126,21 @@ def test_extractive_answers_on_the_eval_set(seed_index, real_embedder):
                     ACT_UNTOLD_TEXT,
                     ADVICE_TEXT,
                 ) and not a.text.startswith("The articles were published by "):
+                    unheard = re.fullmatch(
+                        r"The articles don't say\. None of the passages found says (“.+”), as the question has it\.",
+                        a.text,
+                    )
                     named = re.fullmatch(
                         r"The articles don't mention (.+)\. None of the passages found answers this question\.", a.text
                     ) or re.fullmatch(r"The articles don't say\. None of the words found speaks of (.+)\.", a.text)
-                    assert named, a.text
-                    # "a minister of finance": a ministry the question names, with an article before it
-                    names = [n.removeprefix("a ") for n in re.split(r", | or ", named.group(1))]
+                    assert unheard or named, a.text
+                    # "a minister of finance": a ministry the question names, with an article before it;
+                    # “minor”: a word the question takes as said
+                    names = (
+                        re.findall(r"“([^”]+)”", unheard.group(1))
+                        if unheard
+                        else [n.removeprefix("a ") for n in re.split(r", | or ", named.group(1))]
+                    )
                     assert all(n in q["question"] for n in names), (q["id"], a.text)
         elif _norm(q["answer"]) in _norm(a.text):
             correct += 1
@@ -1106,6 +1117,28 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
             ("Why did Turchak criticize Zatulin?", "sharply criticized"),
             ("Why did Mardan criticize Toqayev?", "indecent"),
             ("Why did Shibutov mock the Russian journalists?", "masochism"),
+        ],
+    )
+
+
+def test_why_someone_said_what_no_passage_has_is_not_answered(seed_index, real_embedder):
+    """Scholz calls Kazakhstan "an important partner", Mardan calls Toqayev's behaviour "indecent"
+    and Shibutov speaks of the journalists' "masochism": asking why they said "a minor partner",
+    "admirable" or "wise" abstains, naming the word no passage found has. Asked in the passages'
+    own words, they answer."""
+    for question, word in [
+        ("Why did Scholz describe Kazakhstan as a minor partner?", "minor"),
+        ("Why did Mardan call Toqayev's behaviour admirable?", "admirable"),
+        ("Why did Shibutov say the Russian journalists were wise?", "wise"),
+    ]:
+        _abstains_with(seed_index, real_embedder, [question], said_untold_text([word]))
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("Why did Scholz call Kazakhstan an important partner?", "important partner for us"),
+            ("Why did Mardan call Toqayev's behaviour indecent?", "indecent"),
+            ("Why did Perla say relations with Kazakhstan should be reassessed?", "reassess"),
         ],
     )
 
