@@ -1640,7 +1640,7 @@ def extractive_answer(
         # neither of Putin nor of skipping ("... opening of the forum by the presidents ...").
         return NOT_TOLD_TEXT, (), True, None
     act = act_taken(result.query, assumed)
-    if act and not any(tells_act(act, p[1].chunk.text) for p in picked):
+    if act and not any(tells_act(act, p[1].chunk.text, who) for p in picked):
         # "Why did Zatulin apologise to Kazakhstan?" is not answered by a passage that tells of no
         # apology (his words "They know only too well that ..."): what it takes as done is not in it.
         return ACT_UNTOLD_TEXT, (), True, None

@@ -214,6 +214,19 @@ _SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set 
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
+# A stance named by its noun after a light verb is the stance's verb: "Why did the Kremlin lodge a
+# formal protest?" takes for granted that it protested.
+_LIGHT_STANCE = re.compile(
+    r"\b(?:lodg|fil|issu|mak|offer|express|voic|register)\w*\s+(?:an?\s+|the\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:\w+ly\s+)?(?:formal|official|strong|public|sharp|open|firm|written)?\s*"
+    r"(protest|complaint|apology|warning|threat|promise|objection|denial|criticism|condemnation)s?\b",
+    re.I,
+)
+_LIGHT_VERBS = {
+    "protest": "protested", "complaint": "complained", "apology": "apologised", "warning": "warned",
+    "threat": "threatened", "promise": "promised", "objection": "objected", "denial": "denied",
+    "criticism": "criticised", "condemnation": "condemned",
+}  # fmt: skip
 # A question that asks why, when or how something happened, or which thing did it, takes the
 # happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
 # its auxiliary ("did", "was" ...) or its "which N" phrase state that premise.
@@ -375,8 +388,8 @@ def act_taken(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str,
     (('prais',), ())
     >>> act_taken("Why did Kazakhstan drop Sber?"), act_taken("Why would Russia criticize it?")
     ((), ())
-    >>> act_taken("Why was Zatulin criticized?")
-    ('critic',)
+    >>> act_taken("Why was Zatulin criticized?"), act_taken("Why did the Kremlin lodge a formal protest?")
+    (('critic',), ('protest',))
     """
     if not _PAST_WHY.match(question):
         return ()
@@ -386,17 +399,26 @@ def act_taken(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str,
     return same_verbs(verbs)
 
 
-def tells_act(verbs: tuple[str, ...], text: str) -> bool:
+def tells_act(verbs: tuple[str, ...], text: str, by: frozenset[str] = frozenset()) -> bool:
     """Whether `text` has a word of one of `verbs` (stems; "held" for "hold"), said or denied; for
-    praise or blame (`_JUDGING`), a verb of calling will do ("called Toqayev's behavior “indecent”").
+    praise or blame (`_JUDGING`), a verb of calling will do ("called Toqayev's behavior “indecent”"),
+    after a name of `by` (tokens) when given: the one who judged is the one the question asks about,
+    not the one judged ("Why did Tokayev praise ...?" against "Bezpalko labeled Toqayev's words").
 
     >>> tells_act(("hold",), "The summit was held in Astana."), tells_act(("prais",), "He criticized it.")
     (True, False)
     >>> tells_act(("critic",), "He called it “indecent”."), tells_act(("critic",), "At the call of Erdogan, ...")
     (True, False)
+    >>> mardan = frozenset({"mardan"})
+    >>> tells_act(("critic",), "Mardan called it “indecent”.", mardan), tells_act(("critic",), "He called Mardan rude.", mardan)
+    (True, False)
     """
-    if any(_same_stem(v, s) for v in verbs for s in _JUDGING) and _CALLED.search(text):
-        return True
+    if any(_same_stem(v, s) for v in verbs for s in _JUDGING):
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):  # a heading or caption is a line of its own
+            if (called := _CALLED.search(sentence)) and (
+                not by or by & set(lexical_tokens(sentence[: called.start()]))
+            ):
+                return True
     return _uses(verbs, text)
 
 
@@ -405,23 +427,28 @@ def tells_act(verbs: tuple[str, ...], text: str) -> bool:
 # "during", "when" ... tells when or where, not what ("... an enemy at the Kostanay forum?").
 _SAID_WHY = re.compile(
     r"^\W*(?:why|for\s+what\s+reason)\s+(?:did|had)\s+(?P<who>.+?)\s+"
-    r"(?:say|call|describe|label|term|dub|brand|claim|state|declare|argue|insist|suggest|predict|write|tell)\b"
+    r"(?:say|call|describe|label|term|dub|brand|claim|state|declare|argue|insist|suggest|predict|write|tell"
+    r"|announce|report|confirm|note|stress|emphasi[sz]e|mention|explain|reply|admit|promise|warn|complain|hint)\b"
     r"(?P<said>[^?]*)",
     re.I,
 )
 _SAID_END = re.compile(r"\s(?:at|during|when|after|before|while)\s", re.I)
+# A negation is no word of what was said: whether the words found deny it is read elsewhere.
+_NOT_SAID = frozenset({"not", "no", "never"})
 
 
 def said_taken(question: str) -> tuple[str, ...]:
     """The words a "why did X say ...?" question takes as said, as written: not names (capitalised:
-    "Kazakhstan is an important partner *for us*" answers "... partner for Germany?"), numbers, stop
-    words or the speaker's; empty for any other question. Present-tense questions are left out:
-    "Why do officials seem to say such different things?" reports nothing said.
+    "Kazakhstan is an important partner *for us*" answers "... partner for Germany?"), numbers,
+    negations, stop words or the speaker's; empty for any other question. Present-tense questions
+    are left out: "Why do officials seem to say such different things?" reports nothing said.
 
     >>> said_taken("Why did Olaf Scholz describe Kazakhstan as an untrustworthy partner?")
     ('untrustworthy', 'partner')
     >>> said_taken("Why did Tokayev call Russia an enemy at the Kostanay forum?")
     ('enemy',)
+    >>> said_taken("Why did Suleimenov announce that Kazakhstan would not observe the sanctions?")
+    ('observe', 'sanctions')
     >>> said_taken("Why did Turchak criticize Zatulin?"), said_taken("Why does Shibutov say so?")
     ((), ())
     """
@@ -433,7 +460,7 @@ def said_taken(question: str) -> tuple[str, ...]:
     kept = []
     for word in (w.strip("'’") for w in re.findall(r"[\w’'-]+", said)):
         tokens = set(lexical_tokens(word))  # none for a stop word
-        if tokens and not tokens <= speaker and not word[0].isupper() and not word[0].isdigit():
+        if tokens and not tokens <= speaker and word[0].islower() and word.lower() not in _NOT_SAID:
             kept.append(word)
     return tuple(kept)
 
@@ -667,6 +694,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         _participate, _SET_FREE.sub("released", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question)))
     )
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
+    read = _LIGHT_STANCE.sub(lambda m: _LIGHT_VERBS[m.group(1).lower()], read)
     m = _PREMISE.match(read)
     if not m:
         return ()

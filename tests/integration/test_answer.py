@@ -1094,11 +1094,12 @@ def test_why_did_someone_is_not_answered_by_sentences_telling_neither_of_them_no
 
 
 def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_stance(seed_index, real_embedder):
-    """No passage found tells of Zatulin or Turchak apologising, of Scholz criticising Kazakhstan
-    (he calls it "an important partner") or of Shibutov welcoming the coverage, so asking why
-    abstains. A stance the passage does tell ("sharply criticized"), or gives as what was called
-    what ("called Toqayev's behavior “indecent”"), still answers, and so does mockery, which the
-    report quotes rather than names ("developed some interesting masochism")."""
+    """No passage found tells of Zatulin or Turchak apologising (or "issuing an apology"), of Scholz
+    criticising Kazakhstan (he calls it "an important partner"), of Shibutov welcoming the coverage
+    or of Toqayev criticising Mardan (Mardan is the one who called Toqayev's behaviour "indecent"),
+    so asking why abstains. A stance the passage does tell ("sharply criticized"), or gives as what
+    its judge called what ("called Toqayev's behavior “indecent”"), still answers, and so does
+    mockery, which the report quotes rather than names ("developed some interesting masochism")."""
     _abstains_with(
         seed_index,
         real_embedder,
@@ -1107,6 +1108,10 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
             "Why did Turchak apologise to Kazakhstan?",
             "Why did Scholz criticise Kazakhstan?",
             "Why did Shibutov welcome the Russian media's coverage?",
+            # a stance by its noun: "issue an apology" is to apologise
+            "Why did Turchak issue a formal apology to Kazakhstan?",
+            # Mardan called Toqayev's behaviour "indecent": Toqayev is the one judged, not the judge
+            "Why did Toqayev criticize Mardan?",
         ],
         ACT_UNTOLD_TEXT,
     )
@@ -1115,6 +1120,7 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
         real_embedder,
         [
             ("Why did Turchak criticize Zatulin?", "sharply criticized"),
+            ("Why did Turchak voice sharp criticism of Zatulin?", "sharply criticized"),
             ("Why did Mardan criticize Toqayev?", "indecent"),
             ("Why did Shibutov mock the Russian journalists?", "masochism"),
         ],
