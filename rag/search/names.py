@@ -438,7 +438,46 @@ def truecased(question: str, snapshot) -> str:
             return word[0].upper() + word[1:]
         return word
 
-    return question[:1] + _WORD_TYPED.sub(written, question[1:]) if question else question
+    if not question:
+        return question
+    return _bodies_named(question[:1] + _WORD_TYPED.sub(written, question[1:]), snapshot)
+
+
+# A body a question typed without capitals names by a few words and its kind ("the shanghai
+# cooperation organisation", "the eurasian development bank") is read as a name, as if typed so,
+# when one of the words is a name: one the articles capitalise ("Eurasian") or use nowhere
+# ("shanghai"). Then a body the articles never name is reported as not mentioned, as it is when
+# typed with capitals. Generic words ("the foreign ministry", "the ruling party") stay as typed.
+_BODIES = (
+    r"bank|organi[sz]ation|union|council|committee|agency|fund|ministry|corporation|company|party|institute|"
+    r"court|parliament|commission|alliance|association|consortium|assembly|bureau|foundation|university"
+)
+_BODY_TYPED = re.compile(rf"(?<![\w’'-])((?:[A-Za-z][\w-]*\s+){{1,3}})((?i:{_BODIES}))(?![\w’'-])")
+
+
+def _bodies_named(question: str, snapshot) -> str:
+    """`question` (truecased word by word) with the bodies it names by lowercase words written as
+    names: as the articles write them where they do ("Eurasian Economic Union"), else capitalised."""
+
+    def named(m: re.Match) -> str:
+        # The words after the last stop word: "did the shanghai cooperation organisation"
+        words = list(re.finditer(r"\S+", m.group(1)))
+        while any(w.group(0).lower() in STOPWORDS for w in words):
+            words = words[1:]
+        if not words or not any(
+            w.group(0)[0].isupper() or not any(snapshot.passages_with(t) for t in lexical_tokens(w.group(0)))
+            for w in words
+        ):
+            return m.group(0)
+        phrase = [w.group(0) for w in words] + [m.group(2)]
+        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(re.escape, phrase)) + r"(?![\w’'-])", re.I)
+        tokens = lexical_tokens(m.group(2))
+        ids = sorted(snapshot.passages_with(tokens[0]))[:POST_PASSAGES_READ] if tokens else []
+        written = next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
+        body = written or " ".join(w[0].upper() + w[1:] for w in phrase)
+        return m.group(1)[: words[0].start()] + body
+
+    return _BODY_TYPED.sub(named, question)
 
 
 # "the German chancellor", "the Kremlin spokesman", "the president of Kazakhstan": a post, with up
