@@ -1153,13 +1153,14 @@ def test_why_someone_took_a_stance_is_not_answered_by_passages_telling_no_such_s
 
 def test_why_someone_said_what_no_passage_has_is_not_answered(seed_index, real_embedder):
     """Scholz calls Kazakhstan "an important partner", Mardan calls Toqayev's behaviour "indecent"
-    and Shibutov speaks of the journalists' "masochism": asking why they said "a minor partner",
-    "admirable" or "wise" abstains, naming the word no passage found has. Asked in the passages'
-    own words, they answer."""
+    and Shibutov speaks of the journalists' "masochism": asking why they called them "a minor
+    partner", "admirable" or "wise" abstains, naming the word no passage found has. Asked in the
+    passages' own words, they answer; so does a question of what was said, in other words than the
+    article's (Turchak: "does not stand up to scrutiny")."""
     for question, word in [
         ("Why did Scholz describe Kazakhstan as a minor partner?", "minor"),
         ("Why did Mardan call Toqayev's behaviour admirable?", "admirable"),
-        ("Why did Shibutov say the Russian journalists were wise?", "wise"),
+        ("Why did Shibutov describe the Russian journalists as wise?", "wise"),
     ]:
         _abstains_with(seed_index, real_embedder, [question], said_untold_text([word]))
     _answers_with(
@@ -1168,7 +1169,7 @@ def test_why_someone_said_what_no_passage_has_is_not_answered(seed_index, real_e
         [
             ("Why did Scholz call Kazakhstan an important partner?", "important partner for us"),
             ("Why did Mardan call Toqayev's behaviour indecent?", "indecent"),
-            ("Why did Perla say relations with Kazakhstan should be reassessed?", "reassess"),
+            ("Why did Turchak say Zatulin's statement was wrong?", "scrutiny"),
         ],
     )
 
