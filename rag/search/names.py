@@ -455,6 +455,16 @@ _BODIES = (
 _BODY_TYPED = re.compile(rf"(?<![\w’'-])((?:[A-Za-z][\w-]*\s+){{1,3}})((?i:{_BODIES}))(?![\w’'-])")
 
 
+def _either_spelling(word: str) -> str:
+    """A pattern for `word` in British or American spelling: "organisation" finds "Organization",
+    "labour" finds "labor".
+
+    >>> bool(re.fullmatch(_either_spelling("organisation"), "organization"))
+    True
+    """
+    return re.sub(r"ou?r\b", "ou?r", re.sub(r"i[sz]", "i[sz]", re.escape(word)))
+
+
 def _bodies_named(question: str, snapshot) -> str:
     """`question` (truecased word by word) with the bodies it names by lowercase words written as
     names: as the articles write them where they do ("Eurasian Economic Union"), else capitalised."""
@@ -470,8 +480,8 @@ def _bodies_named(question: str, snapshot) -> str:
         ):
             return m.group(0)
         phrase = [w.group(0) for w in words] + [m.group(2)]
-        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(re.escape, phrase)) + r"(?![\w’'-])", re.I)
-        tokens = lexical_tokens(m.group(2))
+        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, phrase)) + r"(?![\w’'-])", re.I)
+        tokens = lexical_tokens(phrase[0])  # not the kind's: "organisation" finds no "Organization"
         ids = sorted(snapshot.passages_with(tokens[0]))[:POST_PASSAGES_READ] if tokens else []
         written = next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
         body = written or " ".join(w[0].upper() + w[1:] for w in phrase)

@@ -297,11 +297,14 @@ def test_a_question_typed_without_capitals_is_read_with_the_articles_capitals(se
 
 def test_a_body_named_without_capitals_is_read_as_a_name(seed_index, real_embedder):
     """A body typed in lowercase words with one of them a name ("eurasian", which the articles
-    capitalise; "shanghai", which they never use) is read as a name: written as the articles write it,
-    or capitalised and then reported as not mentioned, as it is when typed with capitals. Generic
-    words ("the ruling party") stay as typed."""
+    capitalise; "shanghai", which they never use) is read as a name: written as the articles write it
+    (in either spelling), or capitalised and then reported as not mentioned, as it is when typed with
+    capitals. Generic words ("the ruling party") stay as typed."""
     settings, snap = seed_index
     assert truecased("why would kazakhstan leave the eurasian economic union", snap).endswith("Eurasian Economic Union")
+    # in British spelling too, as the articles write it
+    typed = "when did the collective security treaty organisation meet"
+    assert truecased(typed, snap) == "when did the Collective Security Treaty Organization meet"
     assert truecased("what did the ruling party say", snap) == "what did the ruling party say"
     for typed, body in [
         ("what does the eurasian development bank say about kazakh russian trade", "Eurasian Development Bank"),
