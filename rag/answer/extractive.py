@@ -151,6 +151,7 @@ from rag.search.names import (
     place_codes,
     post_holder,
     post_note,
+    spelled_as_written,
     truecased,
 )
 from rag.search.retrieve import SearchResult, search, sources_named
@@ -2675,7 +2676,7 @@ def stream_answer(
         notes += (f"Read as “{asked}”, after the last turn.",)  # "Who wrote it?", "And Kuantirov?"
     if slips:
         notes += (respelled_note(slips),)
-    query = truecased(query, snapshot)
+    query = spelled_as_written(truecased(query, snapshot), snapshot)
     # "What position does Askar Zhambakin hold?" asks who he is; "position" and "hold" are the
     # articles' words for other things ("Kazakhstan's position").
     query = role_asked(query) or query

@@ -465,6 +465,14 @@ def _either_spelling(word: str) -> str:
     return re.sub(r"ou?r\b", "ou?r", re.sub(r"i[sz]", "i[sz]", re.escape(word)))
 
 
+def _written(pattern: re.Pattern, first: str, snapshot) -> str | None:
+    """The first text `pattern` finds in the passages that have `first` (a word) in either spelling."""
+    spellings = {first, re.sub(r"i[sz]", lambda m: "iz" if m.group(0) == "is" else "is", first)}
+    tokens = {t for w in spellings for t in lexical_tokens(w)[:1]}
+    ids = sorted(set().union(*(snapshot.passages_with(t) for t in tokens)))[:POST_PASSAGES_READ]
+    return next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
+
+
 def _bodies_named(question: str, snapshot) -> str:
     """`question` (truecased word by word) with the bodies it names by lowercase words written as
     names: as the articles write them where they do ("Eurasian Economic Union"), else capitalised."""
@@ -481,13 +489,25 @@ def _bodies_named(question: str, snapshot) -> str:
             return m.group(0)
         phrase = [w.group(0) for w in words] + [m.group(2)]
         pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, phrase)) + r"(?![\w’'-])", re.I)
-        tokens = lexical_tokens(phrase[0])  # not the kind's: "organisation" finds no "Organization"
-        ids = sorted(snapshot.passages_with(tokens[0]))[:POST_PASSAGES_READ] if tokens else []
-        written = next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
+        written = _written(pattern, phrase[0], snapshot)
         body = written or " ".join(w[0].upper() + w[1:] for w in phrase)
         return m.group(1)[: words[0].start()] + body
 
     return _BODY_TYPED.sub(named, question)
+
+
+def spelled_as_written(question: str, snapshot) -> str:
+    """`question` with the names it writes in the other spelling than the articles ("Collective
+    Security Treaty Organisation": "... Organization") written as the articles write them, so a name
+    is not read as another's for a letter."""
+    for name in dict.fromkeys(key_names(question)):
+        if not re.search(r"i[sz]|our|or\b", name, re.I):
+            continue
+        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, name.split())) + r"(?![\w’'-])")
+        written = _written(pattern, name.split()[0], snapshot)
+        if written and written != name:
+            question = re.sub(rf"(?<![\w’'-]){re.escape(name)}(?![\w’'-])", written, question)
+    return question
 
 
 # "the German chancellor", "the Kremlin spokesman", "the president of Kazakhstan": a post, with up

@@ -321,6 +321,21 @@ def test_a_body_named_without_capitals_is_read_as_a_name(seed_index, real_embedd
     assert "don't mention" not in b.text, b.text
 
 
+def test_a_name_in_british_spelling_is_the_articles_name(seed_index, real_embedder):
+    """The articles write "Organization": asked with "Organisation", the body is the same one, not
+    one they never mention nor another than the one they speak of (the CSTO's summit in Minsk is
+    still to come)."""
+    settings, snap = seed_index
+    a = answer_question(
+        "Why did the Organisation of Turkic States meet in Astana?", settings, snap, embedder=real_embedder
+    )
+    assert not a.abstained and "Organization of Turkic States" in a.text, a.text
+    b = answer_question(
+        "Did the Collective Security Treaty Organisation meet in Minsk?", settings, snap, embedder=real_embedder
+    )
+    assert "only as planned" in b.text and "Organisation" not in b.text, b.text
+
+
 def test_a_premise_stated_in_an_opening_clause_is_checked(seed_index, real_embedder):
     settings, snap = seed_index
     # The articles leave the contract to a referendum: "... will certainly be signed" is no signing.
