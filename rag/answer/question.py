@@ -217,15 +217,17 @@ _STANCE = re.compile(
 # A stance named by its noun after a light verb is the stance's verb: "Why did the Kremlin lodge a
 # formal protest?" takes for granted that it protested.
 _LIGHT_STANCE = re.compile(
-    r"\b(?:lodg|fil|issu|mak|offer|express|voic|register)\w*\s+(?:an?\s+|the\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"\b(?:(?:lodg|fil|issu|voic)(?:e|es|ed|ing)|mak(?:e|es|ing)|made|(?:offer|register)(?:s|ed|ing)?|express(?:es|ed|ing)?)"
+    r"\s+(?:an?\s+|the\s+|its\s+|their\s+|his\s+|her\s+)?"
     r"(?:\w+ly\s+)?(?:formal|official|strong|public|sharp|open|firm|written)?\s*"
-    r"(protest|complaint|apology|warning|threat|promise|objection|denial|criticism|condemnation)s?\b",
+    r"(protest|complaint|apology|warning|threat|promise|objection|denial|criticism|condemnation|support|praise|thank)s?\b",
     re.I,
 )
 _LIGHT_VERBS = {
     "protest": "protested", "complaint": "complained", "apology": "apologised", "warning": "warned",
     "threat": "threatened", "promise": "promised", "objection": "objected", "denial": "denied",
-    "criticism": "criticised", "condemnation": "condemned",
+    "criticism": "criticised", "condemnation": "condemned", "support": "supported", "praise": "praised",
+    "thank": "thanked",
 }  # fmt: skip
 # A question that asks why, when or how something happened, or which thing did it, takes the
 # happening for granted: "Why did Tokayev recognise the DPR?" assumes that he did. The words after
@@ -437,6 +439,8 @@ _SAID_WHY = re.compile(
 _SAID_END = re.compile(r"\s(?:at|during|when|after|before|while)\s", re.I)
 # A negation is no word of what was said: whether the words found deny it is read elsewhere.
 _NOT_SAID = frozenset({"not", "no", "never"})
+# "Why did the call ...?", "Why did Putin's call with Tokayev ...?": a call, not someone calling.
+_NOT_SPEAKER = re.compile(r"(?:\b(?:the|a|an|this|that|his|her|its|their)|['’]s)$", re.I)
 
 
 def said_taken(question: str) -> tuple[str, ...]:
@@ -455,9 +459,11 @@ def said_taken(question: str) -> tuple[str, ...]:
     ((), ())
     >>> said_taken("Why did Tokayev call for lifting the sanctions?")  # a request, not a name
     ()
+    >>> said_taken("Why did Putin's call with Tokayev go badly?"), said_taken("Why did the label change?")
+    ((), ())
     """
     m = _SAID_WHY.match(question)
-    if not m:
+    if not m or _NOT_SPEAKER.search(m.group("who")):
         return ()
     speaker = set(lexical_tokens(m.group("who")))
     said = _SAID_END.split(m.group("said"))[0]

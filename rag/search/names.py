@@ -467,7 +467,8 @@ def _either_spelling(word: str) -> str:
 
 def _written(pattern: re.Pattern, first: str, snapshot) -> str | None:
     """The first text `pattern` finds in the passages that have `first` (a word) in either spelling."""
-    spellings = {first, re.sub(r"i[sz]", lambda m: "iz" if m.group(0) == "is" else "is", first)}
+    other = re.sub(r"i[sz]", lambda m: "iz" if m.group(0) == "is" else "is", first)
+    spellings = {first, other, re.sub(r"ou?r$", lambda m: "or" if m.group(0) == "our" else "our", other)}
     tokens = {t for w in spellings for t in lexical_tokens(w)[:1]}
     ids = sorted(set().union(*(snapshot.passages_with(t) for t in tokens)))[:POST_PASSAGES_READ]
     return next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
