@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from rag.index.chunk import sentence_spans
 from rag.index.lexical import STOPWORDS, lexical_tokens
 from rag.search.names import (
     city_country,
@@ -416,7 +417,8 @@ def tells_act(verbs: tuple[str, ...], text: str, by: frozenset[str] = frozenset(
     (True, False)
     """
     if any(_same_stem(v, s) for v in verbs for s in _JUDGING):
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):  # a heading or caption is a line of its own
+        for start, end in sentence_spans(text):  # a heading or caption is a sentence of its own
+            sentence = text[start:end]
             if (called := _CALLED.search(sentence)) and (
                 not by or by & set(lexical_tokens(sentence[: called.start()]))
             ):

@@ -465,10 +465,12 @@ def _either_spelling(word: str) -> str:
     return re.sub(r"ou?r\b", "ou?r", re.sub(r"i[sz]", "i[sz]", re.escape(word)))
 
 
-def _written(pattern: re.Pattern, first: str, snapshot) -> str | None:
-    """The first text `pattern` finds in the passages that have `first` (a word) in either spelling."""
-    other = re.sub(r"i[sz]", lambda m: "iz" if m.group(0) == "is" else "is", first)
-    spellings = {first, other, re.sub(r"ou?r$", lambda m: "or" if m.group(0) == "our" else "our", other)}
+def _written(words: list[str], snapshot, flags: int = 0) -> str | None:
+    """How the articles write `words` (a name or phrase, in either spelling, `flags` for the match):
+    the first such text in the passages that have its first word, or None."""
+    pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, words)) + r"(?![\w’'-])", flags)
+    other = re.sub(r"i[sz]", lambda m: "iz" if m.group(0) == "is" else "is", words[0])
+    spellings = {words[0], other, re.sub(r"ou?r$", lambda m: "or" if m.group(0) == "our" else "our", other)}
     tokens = {t for w in spellings for t in lexical_tokens(w)[:1]}
     ids = sorted(set().union(*(snapshot.passages_with(t) for t in tokens)))[:POST_PASSAGES_READ]
     return next((f.group(0) for c in snapshot.chunks(ids).values() for f in pattern.finditer(c.text)), None)
@@ -489,8 +491,7 @@ def _bodies_named(question: str, snapshot) -> str:
         ):
             return m.group(0)
         phrase = [w.group(0) for w in words] + [m.group(2)]
-        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, phrase)) + r"(?![\w’'-])", re.I)
-        written = _written(pattern, phrase[0], snapshot)
+        written = _written(phrase, snapshot, re.I)
         body = written or " ".join(w[0].upper() + w[1:] for w in phrase)
         return m.group(1)[: words[0].start()] + body
 
@@ -504,8 +505,7 @@ def spelled_as_written(question: str, snapshot) -> str:
     for name in dict.fromkeys(key_names(question)):
         if not re.search(r"i[sz]|our|or\b", name, re.I):
             continue
-        pattern = re.compile(r"(?<![\w’'-])" + r"\s+".join(map(_either_spelling, name.split())) + r"(?![\w’'-])")
-        written = _written(pattern, name.split()[0], snapshot)
+        written = _written(name.split(), snapshot)
         if written and written != name:
             question = re.sub(rf"(?<![\w’'-]){re.escape(name)}(?![\w’'-])", written, question)
     return question
