@@ -3688,6 +3688,45 @@ def other_language(question: str, sentence: str) -> tuple[str, str] | None:
     return told[0], asked.pop()
 
 
+# A question taking something as said in a language: "What did Tokayev say in German ...?",
+# "... addressed the delegation in English", "spoke in Kazakh" (group 1).
+_SAID_IN = re.compile(
+    r"\b(?:say|says|said|speak|speaks|spoke|spoken|talk(?:s|ed)?|address(?:es|ed)?|deliver(?:s|ed)?)\b"
+    r"[^,.;?]{0,40}?\bin\s+((?-i:[A-Z])[a-z]+)\b",
+    re.I,
+)
+
+
+def _spoken_at(name: str, sentence: str) -> int:
+    """Where `sentence` names the language as spoken ("speak Kazakh"), else where it names it at all."""
+    m = re.search(rf"{_AS_LANGUAGE}{re.escape(name)}\b", sentence)
+    return m.start() if m else len(sentence) + sentence.find(name)
+
+
+def spoken_otherwise(question: str, sentences: list[str], passages: str) -> tuple[str, str, str] | None:
+    """(sentence, its language, the question's) when a question takes something as said in one
+    language ("What did Tokayev say in German ...?"), the passages found (`passages`, their text)
+    name that language as spoken nowhere, and one of `sentences` (the best found) names another:
+    "... decided to speak Kazakh instead of Russian."
+
+    >>> q = "What did Tokayev say in German when he opened his address?"
+    >>> best = ["His decision to address the guests in his native language.", "To the Russian guests he spoke Kazakh instead of Russian."]
+    >>> spoken_otherwise(q, best, " ".join(best))
+    ('To the Russian guests he spoke Kazakh instead of Russian.', 'Kazakh', 'German')
+    >>> spoken_otherwise(q, best, " ".join(best) + " Later he said in German that ...") is None
+    True
+    >>> spoken_otherwise("What did Tokayev say in his speech in Astana?", best, " ".join(best)) is None
+    True
+    """
+    asked = {m.group(1) for m in _SAID_IN.finditer(question) if is_language(m.group(1))}
+    if len(asked) != 1 or asked & set(spoken_languages(passages, frozenset())):
+        return None
+    for sentence in sentences:
+        if told := sorted(spoken_languages(sentence, frozenset()), key=lambda name: _spoken_at(name, sentence)):
+            return sentence, told[0], asked.pop()
+    return None
+
+
 _OWNER = re.compile(
     r"\b(?:of|in)\s+(?:the\s+)?((?-i:[A-Z])[\w’'-]+)\W*$|\b((?-i:[A-Z])[\w-]+)['’]s\s+(?-i:[a-z])", re.I
 )

@@ -2206,13 +2206,40 @@ def test_a_question_of_what_someone_said_is_answered_by_any_verb_of_saying(seed_
 
 def test_an_act_taken_as_done_whole_is_denied_by_one_done_in_part(seed_index, real_embedder):
     """ "Why did Tokayev make his entire speech to the Russian delegation in Kazakh?" was answered
-    with "... initially decided to speak Kazakh instead of Russian": he switched back. Asked without
-    "entire", the articles answer."""
+    with "... initially decided to speak Kazakh instead of Russian": he switched back. Asked of "the
+    Russian guests", the best sentence is "Tokayev's decision to address the Russian guests in his
+    native language ..."; "Shortly afterwards, Tokayev switched back to Russian." scores far below it,
+    and still denies the "entire" address. Asked without "entire", the articles answer."""
     _abstains_then_answers(
         seed_index,
         real_embedder,
-        [("Why did Tokayev make his entire speech to the Russian delegation in Kazakh?", "(“initially”)")],
-        [("Why did Tokayev speak Kazakh to the Russian delegation?", "initially decided to speak Kazakh")],
+        [
+            ("Why did Tokayev make his entire speech to the Russian delegation in Kazakh?", "(“initially”)"),
+            ("Why did Tokayev deliver his entire address to the Russian guests in Kazakh?", "(“switched back”)"),
+        ],
+        [
+            ("Why did Tokayev speak Kazakh to the Russian delegation?", "initially decided to speak Kazakh"),
+            ("Why did Tokayev address the Russian guests in Kazakh?", "native language"),
+        ],
+    )
+
+
+def test_words_taken_as_said_in_a_language_no_passage_speaks_are_not_answered(seed_index, real_embedder):
+    """The articles tell Tokayev's speech in Kazakh, then Russian; "What did Tokayev say in German
+    ...?" had been answered with "... his native language was seen as a provocation". It now says
+    which language the passages speak of. Asked of a language they tell him speaking, it is not
+    read so (the question of Kazakh abstains for its own reason: no sentence gives his words)."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            (
+                "What did Tokayev say in German when he opened his address to Putin's delegation in Astana?",
+                "speaks of Kazakh, not German",
+            ),
+            ("What did Tokayev say in Chinese?", "not Chinese"),
+        ],
+        [("Why did Tokayev speak in Kazakh?", "initially decided to speak Kazakh")],
     )
 
 
