@@ -212,6 +212,24 @@ _END_UP_WITH = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+with\b"
 _SIGN_UP = re.compile(r"\bsign(?:s|ed|ing)?\s+up\s+(?:to|for|with)\b", re.I)
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\s+in\b", re.I)  # "participate in"
 _SET_FREE = re.compile(r"\bset\s+(?:free|loose)\b", re.I)  # "was the agent set free": released
+# Attacks in words told by a phrase: "Why did Zatulin go after Turchak?" takes it that he attacked him.
+_ATTACKED = re.compile(
+    r"\b(?:(go|goes|going|went|gone)\s+after|(lash|lashes|lashing|lashed|hit|hits|hitting)\s+out\s+at|"
+    r"(take|takes|taking|took|taken)\s+aim\s+at|(lay|lays|laying|laid)\s+into)\b",
+    re.I,
+)
+_ATTACK_TENSE = {"goes": "attacks", "lashes": "attacks", "hits": "attacks", "takes": "attacks", "lays": "attacks",
+                 "going": "attacking", "lashing": "attacking", "hitting": "attacking", "taking": "attacking",
+                 "laying": "attacking", "went": "attacked", "gone": "attacked", "lashed": "attacked",
+                 "took": "attacked", "taken": "attacked", "laid": "attacked"}  # fmt: skip
+
+
+def _attack(m: re.Match) -> str:
+    """ "went after" as "attacked", in its tense ("hit out at" is "hit" in the past as well)."""
+    word = next(g for g in m.groups() if g).lower()
+    return _ATTACK_TENSE.get(word, "attack")
+
+
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -314,6 +332,12 @@ SAME_AS: dict[str, str] = {
     "exit": "leave quit withdraw",
     "support": "back endorse",
     "back": "support endorse",
+    # An attack in words is criticism: "Why did Turchak attack Zatulin?" against "Turchak ... sharply
+    # criticized his fellow party member".
+    "attack": "criticize criticise condemn slam rebuke",
+    "slam": "criticize criticise condemn attack rebuke",
+    "criticize": "attack slam condemn rebuke",
+    "criticise": "attack slam condemn rebuke",
 }
 _SAME_STEMS = {lexical_tokens(k)[0]: tuple(lexical_tokens(v)) for k, v in SAME_AS.items()}
 
@@ -392,7 +416,7 @@ def act_taken(question: str, verbs: tuple[str, ...] | None = None) -> tuple[str,
     >>> act_taken("Why did Kazakhstan drop Sber?"), act_taken("Why would Russia criticize it?")
     ((), ())
     >>> act_taken("Why was Zatulin criticized?"), act_taken("Why did the Kremlin lodge a formal protest?")
-    (('critic',), ('protest',))
+    (('critic', 'atack', 'slam', 'condemn', 'rebuk'), ('protest',))
     """
     if not _PAST_WHY.match(question):
         return ()
@@ -675,6 +699,8 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     (('decid', 'recognis'), ('go',))
     >>> premise_verbs("Why did Turchak come out in support of Zatulin?")  # contradicted by "criticized" (OPPOSITES)
     ('suport',)
+    >>> premise_verbs("Why did Zatulin go after Turchak in the media?")  # an attack, told as "criticized" (SAME_AS)
+    ('atack',)
     >>> premise_verbs("How did Kazakhs end up voting in the referendum?"), premise_verbs("Which firm ended up with it?")
     (('vote',), ('receiv',))
     >>> premise_verbs("What made Kazakhstan vote in favour of suspending Russia?"), premise_verbs("What caused the storm?")
@@ -706,7 +732,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
         _participate, _SET_FREE.sub("released", _SIGN_UP.sub("join", _CAUSED.sub("Why did ", question)))
     )
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
-    read = _LIGHT_STANCE.sub(lambda m: _LIGHT_VERBS[m.group(1).lower()], read)
+    read = _ATTACKED.sub(_attack, _LIGHT_STANCE.sub(lambda m: _LIGHT_VERBS[m.group(1).lower()], read))
     m = _PREMISE.match(read)
     if not m:
         return ()
@@ -961,23 +987,28 @@ def swapped_roles(question: str, sentence: str) -> tuple[str, str] | None:
     >>> q = "Why did Konstantin Zatulin criticise Andrey Turchak over his remarks?"
     >>> swapped_roles(q, "True, Andrey Turchak, a vice speaker, sharply criticized his fellow party member:")
     ('Andrey Turchak', 'Konstantin Zatulin')
+    >>> swapped_roles("Why did Zatulin go after Turchak?", "True, Turchak sharply criticized his fellow party member:")
+    ('Turchak', 'Zatulin')
     >>> swapped_roles(q, "Thus, Konstantin Zatulin sharply criticized Andrey Turchak."), swapped_roles(
     ...     q, "Konstantin Zatulin was criticized by Andrey Turchak.")
     (None, None)
     """
-    people = [n for n in names_in(question) if " " in n]
+    question = _ATTACKED.sub(_attack, question)  # "Why did Zatulin go after Turchak?": attack
+    people = [n for n in names_in(question) if " " in n or _surname(n)]
     for a, b in zip(people, people[1:]):
+        if re.match(r"['’]s\b", question[question.find(b) + len(b) :]):
+            continue  # "What does Kurmanov call Tokayev's call ...?": the act is not done to Tokayev
         between = question[question.find(a) + len(a) : question.find(b)].split()
         acts = [w for w in between if _ONE_WAY.match(w)] if len(between) <= 3 else []
         theirs, yours = surname_tokens(b), surname_tokens(a)
         for act in acts:
-            stem = _stem(act)
+            stems = same_verbs((stem,)) if (stem := _stem(act)) else ()  # an attack is told as criticism
             for m in re.finditer(r"[A-Za-z]+", sentence):
-                if not (_ONE_WAY.match(m.group(0)) and stem and _same_stem(_stem(m.group(0)) or "", stem)):
+                if not (_ONE_WAY.match(m.group(0)) and any(_same_stem(_stem(m.group(0)) or "", t) for t in stems)):
                     continue
                 if re.match(r"\s+by\b", sentence[m.end() :]):
                     continue  # "... was criticized by B": B is no actor before the act
-                actors = [surname_tokens(n) for n in names_in(sentence[: m.start()]) if " " in n]
+                actors = [surname_tokens(n) for n in names_in(sentence[: m.start()]) if " " in n or _surname(n)]
                 if any(t & theirs for t in actors) and not any(t & yours for t in actors):
                     return b, a
     return None

@@ -413,6 +413,28 @@ def test_besides_what_a_question_sets_aside_the_answer_reads_on_to_what_the_arti
     assert not a.abstained and "difficulty pronouncing" in a.text, a.text
 
 
+def test_who_attacked_whom_is_read_from_surnames_and_the_phrases_of_an_attack(seed_index, real_embedder):
+    """Turchak "sharply criticized his fellow party member" Zatulin. Asked the other way round by
+    surnames alone, or as "go after" / "slam", the question had been answered with that sentence;
+    it now says the article gives the act to Turchak. "Why did Turchak attack Zatulin?" had
+    abstained, no passage saying "attack": an attack in words is criticism, so it answers."""
+    turchak = "says it of Turchak, not Zatulin"
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("Why did Zatulin criticize Turchak over his talk of territorial issues?", turchak),
+            ("Why did Zatulin go after Turchak in the media?", turchak),
+            ("Why did Zatulin slam Turchak?", turchak),
+        ],
+        [
+            ("Why did Turchak attack Zatulin?", "sharply criticized"),
+            ("Why did Turchak go after Zatulin?", "sharply criticized"),
+            ("What does Kurmanov call Tokayev's call to lift sanctions?", ""),  # no act done to Tokayev
+        ],
+    )
+
+
 def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("Why did Russia block 1,700 wagons of Kazakh coal?", settings, snap, embedder=real_embedder)
