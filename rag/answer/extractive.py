@@ -327,6 +327,9 @@ def sentence_tokens(text: str) -> frozenset[str]:
     return frozenset(lexical_tokens(text))
 
 
+_WHAT_REASON = re.compile(r"^\W*for\s+what\s+reasons?\b", re.I)
+
+
 def _lexical_overlap(q_tokens: set[str], s_tokens: set[str], idf: dict[str, float]) -> float:
     total = sum(idf.get(t, 1.0) for t in q_tokens)
     return sum(idf.get(t, 1.0) for t in q_tokens & s_tokens) / total if total else 0.0
@@ -1031,6 +1034,10 @@ def score_sentences(
     if table is None:
         raise RagError("this index has no sentence vectors; run `rag ingest --rebuild`")
     q_tokens = set(lexical_tokens(question))
+    if _WHAT_REASON.match(question):
+        # "For what reason did ...?" is "why": its "reason" is no word to find ("For some reason,
+        # the Russian media decided ..." had outscored the sentence that answers by 0.10).
+        q_tokens -= set(lexical_tokens("reason"))
     if said := _source_said(question, snapshot):
         q_tokens -= set(lexical_tokens(f"{said[0]} say says said write wrote written report reported"))
     asked = _Asked.of(question)

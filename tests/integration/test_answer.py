@@ -435,6 +435,18 @@ def test_who_attacked_whom_is_read_from_surnames_and_the_phrases_of_an_attack(se
     )
 
 
+def test_for_what_reason_is_read_as_why(seed_index, real_embedder):
+    """ "For what reason ...?" asks why: its "reason" had made "For some reason, the Russian media
+    decided ..." the best sentence, 0.10 above "Kazakhstan has not officially joined the
+    anti-Russian sanctions", which denies the premise. Asked of what the articles tell, it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("For what reason did Kazakhstan formally sign up to the sanctions against Russia?", "not officially joined")],
+        [("For what reason did Kazakhstan refuse to cooperate with Sber?", "geopolitical situation")],
+    )
+
+
 def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("Why did Russia block 1,700 wagons of Kazakh coal?", settings, snap, embedder=real_embedder)
