@@ -2708,6 +2708,54 @@ SPEAKING = (
     r"insists|answers|answered|suspects|suspected|told|tells|thinks|thought|argues|argued|claims|claimed|"
     r"recalled|pointed|warned)"
 )
+# "How did Tokayev react when Putin started his speech in Kazakh?": an act told after "when",
+# done by one named (group 1), in the past, closing the question.
+_WHEN_DONE = re.compile(
+    rf"\bwhen\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$"
+)
+
+
+# Verbs of saying: who said something is read from quotations and their lead-ins, which name the
+# one who answered it as readily ("When Zatulin talked about territorial issues, ...": Turchak
+# "sharply criticized his fellow party member: “His statement about ... territorial issues ...”").
+_WORDS_GIVEN = re.compile(rf"{SPEAKING}|talked|spoke|commented|remarked|asked|replied|responded", re.I)
+
+
+def when_premise(question: str) -> str | None:
+    """For a question that tells, after "when", something a person or body named did, the "why"
+    question that takes it as done, whose premise the articles may deny; else None. A pronoun
+    ("when he pledged ...") or a question that opens with "when" tells nothing.
+
+    >>> when_premise("How did Tokayev react when Putin started his speech in Kazakh?")
+    'Why did Putin start his speech in Kazakh?'
+    >>> when_premise("Which minister hunted for headphones when Toqayev opened his speech in Kazakh?")
+    'Why did Toqayev open his speech in Kazakh?'
+    >>> when_premise("What did Tokayev pledge when he met Scholz?"), when_premise("When did Putin visit Astana?")
+    (None, None)
+    >>> when_premise("How did Turchak respond when Zatulin talked about territorial issues?") is None  # words
+    True
+    """
+    m = _WHEN_DONE.search(question)
+    if not m or m.start() == 0 or not names_in(m.group(1)) or _WORDS_GIVEN.fullmatch(m.group(2)):
+        return None
+    verb = m.group(2)
+    base = _IRREGULAR.get(verb.lower()) or _stem_word(verb)
+    return f"Why did {m.group(1)} {base}{m.group(3).rstrip()}?"
+
+
+def _stem_word(past: str) -> str:
+    """A regular past form's verb: "started" -> "start", "opened" -> "open", "used" -> "use",
+    "stopped" -> "stop", "carried" -> "carry"."""
+    word = past[:-2]
+    if word.endswith("i"):
+        return word[:-1] + "y"
+    if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "ls":
+        return word[:-1]
+    if is_english(word) or not is_english(word + "e"):
+        return word
+    return word + "e"
+
+
 # The end of a quotation said by someone it does not name: "...,” the expert emphasized."
 _SPOKEN_BY_UNNAMED = rf"(?:he|she|the\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS}))\s+{SPEAKING}"
 # Translations may drop the quotation marks: "..., the political scientist writes."
@@ -3737,8 +3785,8 @@ def _spoken_at(name: str, sentence: str) -> int:
 def spoken_otherwise(question: str, sentences: list[str], passages: str) -> tuple[str, str, str] | None:
     """(sentence, its language, the question's) when a question takes something as said in one
     language ("What did Tokayev say in German ...?"), the passages found (`passages`, their text)
-    name that language as spoken nowhere, and one of `sentences` (the best found) names another:
-    "... decided to speak Kazakh instead of Russian."
+    name that language as spoken nowhere (or the question says "only in" it), and one of
+    `sentences` (the best found) names another: "... decided to speak Kazakh instead of Russian."
 
     >>> q = "What did Tokayev say in German when he opened his address?"
     >>> best = ["His decision to address the guests in his native language.", "To the Russian guests he spoke Kazakh instead of Russian."]
@@ -3748,12 +3796,20 @@ def spoken_otherwise(question: str, sentences: list[str], passages: str) -> tupl
     True
     >>> spoken_otherwise("What did Tokayev say in his speech in Astana?", best, " ".join(best)) is None
     True
+    >>> spoken_otherwise("Why did he address the guests only in Russian?", best, " ".join(best))[1:]
+    ('Kazakh', 'Russian')
     """
     asked = {m.group(1) for m in _SAID_IN.finditer(question) if is_language(m.group(1))}
-    if len(asked) != 1 or asked & set(spoken_languages(passages, frozenset())):
+    if len(asked) != 1:
+        return None
+    # "... address the Russian delegation only in Russian?" is denied by another language spoken.
+    only = re.search(rf"\b(?:only|solely|exclusively|entirely)\s+in\s+{next(iter(asked))}\b", question, re.I)
+    if not only and asked & set(spoken_languages(passages, frozenset())):
         return None
     for sentence in sentences:
-        if told := sorted(spoken_languages(sentence, frozenset()), key=lambda name: _spoken_at(name, sentence)):
+        told = sorted(spoken_languages(sentence, frozenset()), key=lambda name: _spoken_at(name, sentence))
+        passed_over = {n for n in told if re.search(rf"\b(?:instead\s+of|rather\s+than)\s+{re.escape(n)}\b", sentence)}
+        if told := [name for name in told if name not in asked | passed_over]:
             return sentence, told[0], asked.pop()
     return None
 

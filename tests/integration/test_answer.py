@@ -447,6 +447,22 @@ def test_for_what_reason_is_read_as_why(seed_index, real_embedder):
     )
 
 
+def test_what_a_question_tells_after_when_is_read_as_its_premise(seed_index, real_embedder):
+    """ "How did Tokayev react when Putin started his speech in Kazakh?" had been answered with
+    Tokayev's speech: the act after "when" is taken as done, and the articles give it to Tokayev,
+    not Putin. An act after "when" the articles tell as asked leaves the question answered, and so
+    do words after "when" (who said something is read from quotations, which name its critics too)."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("How did Tokayev react when Putin started his speech in Kazakh?", "says it of Tokayev, not Putin")],
+        [
+            ("What were Lavrov and Peskov scrambling for when Tokayev started speaking Kazakh?", "headphones"),
+            ("How did Turchak respond when Zatulin talked about territorial issues?", "sharply criticized"),
+        ],
+    )
+
+
 def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("Why did Russia block 1,700 wagons of Kazakh coal?", settings, snap, embedder=real_embedder)
@@ -2262,7 +2278,9 @@ def test_words_taken_as_said_in_a_language_no_passage_speaks_are_not_answered(se
     """The articles tell Tokayev's speech in Kazakh, then Russian; "What did Tokayev say in German
     ...?" had been answered with "... his native language was seen as a provocation". It now says
     which language the passages speak of. Asked of a language they tell him speaking, it is not
-    read so (the question of Kazakh abstains for its own reason: no sentence gives his words)."""
+    read so (the question of Kazakh abstains for its own reason: no sentence gives his words). Said
+    "only" in one language, it is denied by another spoken ("... speak Kazakh instead of Russian",
+    "Shortly afterwards, Tokayev switched back to Russian.")."""
     _abstains_then_answers(
         seed_index,
         real_embedder,
@@ -2272,6 +2290,9 @@ def test_words_taken_as_said_in_a_language_no_passage_speaks_are_not_answered(se
                 "speaks of Kazakh, not German",
             ),
             ("What did Tokayev say in Chinese?", "not Chinese"),
+            # Russian is spoken too ("switched back to Russian"), but not only Russian, nor only Kazakh.
+            ("Why did Tokayev address the Russian delegation only in Russian?", "speaks of Kazakh, not Russian"),
+            ("Why did Tokayev speak only in Kazakh?", "speaks of Russian, not Kazakh"),
         ],
         [("Why did Tokayev speak in Kazakh?", "initially decided to speak Kazakh")],
     )
