@@ -133,6 +133,7 @@ from rag.answer.question import (
     unnamed_speaker,
     unsaid_words,
     when_premise,
+    whether_doer,
     whether_done,
     why_subject,
 )
@@ -1540,7 +1541,7 @@ def extractive_answer(
     if denied := next(((t, w) for t in read if (w := said_is_denied(result.query, t))), None):
         return premise_text(*denied), (), True, SAYS_OTHERWISE
     # "Did Putin speak Kazakh in Astana?" is read as "Why did Putin ...?" for who did it.
-    asked_done = whether_done(result.query)
+    asked_done = whether_doer(result.query)
     done_verbs = premise_verbs(asked_done) if asked_done != result.query else ()
     if other := someone_else_did(result.query, assumed, scored, snapshot) or (
         done_verbs and someone_else_did(asked_done, done_verbs, scored, snapshot)

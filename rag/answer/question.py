@@ -230,6 +230,11 @@ def _attack(m: re.Match) -> str:
     return _ATTACK_TENSE.get(word, "attack")
 
 
+# "Why did the video go unnoticed?" takes it that it was ignored.
+_UNNOTICED = re.compile(
+    r"\b(?:go|goes|going|went|gone|pass|passes|passing|passed)\s+(?:largely\s+|almost\s+|practically\s+)?unnoticed\b",
+    re.I,
+)
 _STANCE = re.compile(
     r"\b(?:came|come|comes|coming|spoke|speak|speaks|speaking)\s+out\s+(?:in\s+(?:support|favou?r)\s+of|for)\b", re.I
 )
@@ -297,7 +302,7 @@ OPPOSITES: dict[str, str] = {
     "allow": "ban forbid forbade prohibit fine",  # "for stickers “Z” and “V” you can get a fine"
     "permit": "ban forbid forbade prohibit fine",
     "lift": "impose extend limit restrict",
-    "ignore": "comply adhere follow observe respect",
+    "ignore": "comply adhere follow observe respect viral",  # "the video went viral"
     "disregard": "comply adhere follow observe respect",
     "violate": "comply adhere follow observe respect",
     "stop": "continue resume",
@@ -720,7 +725,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     >>> premise_verbs("Why did the Russian foreign minister Lavrov begin his speech?")
     ('begin',)
     >>> premise_verbs("Why did the video of Tokayev's speech go unnoticed?"), premise_verbs("Why did the elite give up?")
-    (('go',), ('give',))
+    (('ignor',), ('give',))
     >>> premise_verbs("What did Tokayev deny?"), premise_verbs("Who is Tokayev?")
     ((), ())
     >>> premise_verbs("How did the nuclear power plant referendum turn out?")  # takes only that it ended
@@ -733,6 +738,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     )
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
     read = _ATTACKED.sub(_attack, _LIGHT_STANCE.sub(lambda m: _LIGHT_VERBS[m.group(1).lower()], read))
+    read = _UNNOTICED.sub("ignore", read)
     m = _PREMISE.match(read)
     if not m:
         return ()
@@ -1995,6 +2001,37 @@ def whether_done(question: str) -> str:
     """
     stripped = question.strip()
     return f"Why {stripped[0].lower()}{stripped[1:]}" if _WHETHER_DONE.match(stripped) else question
+
+
+# "Is it true that Putin speaks Kazakh?": what it asks to have confirmed (group 1).
+_IS_IT_TRUE = re.compile(r"^\W*is\s+it\s+(?:true|so|right|correct)\s+(?:that\s+)?(.+?)[?.!]*\s*$", re.I)
+_DOES = re.compile(r"^\s*(?:does|do)\s+\S", re.I)
+
+
+def whether_doer(question: str) -> str:
+    """For a question whether someone did or does something ("Did Putin speak Kazakh?", "Does
+    Putin speak Kazakh?", "is it true putin speaks kazakh?"), the "why" question that takes it as
+    done, read for who the articles say did it; else the question itself.
+
+    >>> whether_doer("Does Putin speak Kazakh?"), whether_doer("Is it true that Putin spoke Kazakh in Astana?")
+    ('Why does Putin speak Kazakh?', 'Why did Putin speak Kazakh in Astana?')
+    >>> whether_doer("is it true Putin speaks Kazakh?"), whether_doer("Is it true that the talks failed?")
+    ('Why does Putin speak Kazakh?', 'Is it true that the talks failed?')
+    """
+    stripped = question.strip()
+    if _DOES.match(stripped):
+        return f"Why {stripped[0].lower()}{stripped[1:]}"
+    m = _IS_IT_TRUE.match(stripped)
+    said = re.match(rf"({_NAME_RUN})\s+((?-i:[a-z])+)\b(.*)$", m.group(1)) if m else None
+    if not said or not names_in(said.group(1)):
+        return whether_done(question)
+    name, verb, rest = said.groups()
+    if verb.lower() in _IRREGULAR or verb.lower().endswith("ed"):
+        return f"Why did {name} {_IRREGULAR.get(verb.lower()) or _stem_word(verb)}{rest}?"
+    if verb.endswith("s") and not verb.endswith("ss"):
+        base = verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-1]
+        return f"Why does {name} {base}{rest}?"
+    return question
 
 
 def asks_past_act(question: str) -> bool:

@@ -463,6 +463,39 @@ def test_what_a_question_tells_after_when_is_read_as_its_premise(seed_index, rea
     )
 
 
+def test_whether_someone_does_something_is_read_for_who_the_articles_say_does_it(seed_index, real_embedder):
+    """ "Did Putin speak Kazakh?" had abstained on whose speech it was (Tokayev's); "Does Putin speak
+    Kazakh?" and "is it true putin speaks kazakh?" were answered with Tokayev's speech. Asked of
+    Tokayev, or of what the articles give to the one asked about, they answer."""
+    tokayev = "says it of Tokayev, not Putin"
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Does Putin speak Kazakh?", tokayev), ("is it true putin speaks kazakh?", tokayev)],
+        [
+            ("Does Tokayev speak Kazakh?", "initially decided to speak Kazakh"),
+            ("Does Turchak agree with Zatulin?", "sharply criticized"),
+        ],
+    )
+
+
+def test_going_unnoticed_is_denied_by_going_viral(seed_index, real_embedder):
+    """ "The video of the speech went viral on social media": a question that takes it as having
+    gone unnoticed (ignored) abstains, naming the word that denies it. Asked of what the articles
+    say went unnoticed (the signing of the Trans-Caspian declaration), it answers."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [("Why did the video of Tokayev's speech go unnoticed on social media?", "(“viral”)")],
+        [
+            (
+                "Why did the signing of the Trans-Caspian declaration go unnoticed in Russia?",
+                "practically went unnoticed",
+            )
+        ],
+    )
+
+
 def test_a_question_that_swaps_which_country_did_it_abstains_with_who_did(seed_index, real_embedder):
     settings, snap = seed_index
     a = answer_question("Why did Russia block 1,700 wagons of Kazakh coal?", settings, snap, embedder=real_embedder)
