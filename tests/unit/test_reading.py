@@ -575,8 +575,14 @@ def test_a_premise_of_what_was_not_done_is_denied_by_a_close_sentence_that_says_
     # Said up to twice the margin below the best sentence, it still denies it; farther below, or
     # itself "without switching", it denies nothing.
     assert extractive.premise_denied(question, _scored(spoke, (0.70, switched[1]))) == (switched[1], "switched")
-    assert extractive.premise_denied(question, _scored(spoke, (0.60, switched[1]))) is None
     assert extractive.premise_denied(question, _scored(spoke, (0.78, "He spoke without switching."))) is None
+    # Farther below it denies "without switching" no more; it still tells the "whole" speech done
+    # only in part, as a sentence naming its doer ("Tokayev") among the best `WHOLE_READ`.
+    unwhole = "Why did Tokayev speak Kazakh without switching to Russian?"
+    assert extractive.premise_denied(unwhole, _scored(spoke, (0.60, switched[1]))) is None
+    assert extractive.premise_denied(question, _scored(spoke, (0.60, switched[1]))) == (switched[1], "switched back")
+    anyone = (0.60, "Shortly afterwards, the speaker switched back to Russian.")
+    assert extractive.premise_denied(question, _scored(spoke, anyone)) is None
 
 
 @pytest.mark.parametrize(
