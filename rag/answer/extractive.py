@@ -97,6 +97,7 @@ from rag.answer.question import (
     owner_place,
     place_attribute,
     place_names,
+    places_there,
     planned_at,
     possessive_actor,
     prefixed_opposite,
@@ -130,6 +131,7 @@ from rag.answer.question import (
     told_and_asked,
     topic_missing,
     topic_place_missing,
+    trip_taken,
     unnamed_speaker,
     unsaid_words,
     when_premise,
@@ -584,6 +586,15 @@ def premise_text(sentence: str, denial: str) -> str:
         f"The articles don't say that; the closest passage says otherwise (“{denial}”): {quote} "
         "None of the passages found answers the question as asked."
     )
+
+
+def trip_untold_text(who: str, where: str) -> str:
+    """The abstention for a trip no passage found tells of.
+
+    >>> trip_untold_text("Olaf Scholz", "Astana")
+    "The articles don't say. None of the passages found places Olaf Scholz in Astana."
+    """
+    return f"The articles don't say. None of the passages found places {who} in {where}."
 
 
 def someone_else_text(sentence: str, actor: str, subject: str) -> str:
@@ -1547,6 +1558,10 @@ def extractive_answer(
         done_verbs and someone_else_did(asked_done, done_verbs, scored, snapshot)
     ):
         return someone_else_text(*other), (), True, SAYS_OTHERWISE
+    if (trip := trip_taken(result.query)) and not places_there(*trip, (h.chunk.text for h in result.hits)):
+        # "Why did Olaf Scholz travel to Astana in September?": the passages found tell of his
+        # meeting with Tokayev in September, none of him in Astana (it was in Berlin).
+        return trip_untold_text(*trip), (), True, NOT_COVERED
     best_text = scored[0][4]
     if swapped := (
         swapped_roles(result.query, best_text)

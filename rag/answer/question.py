@@ -24,6 +24,7 @@ from rag.index.chunk import sentence_spans
 from rag.index.lexical import STOPWORDS, lexical_tokens
 from rag.search.names import (
     city_country,
+    city_names,
     country_names,
     is_city,
     is_country_code,
@@ -1342,6 +1343,63 @@ _PERSON_ONLY = re.compile(r"(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?")
 
 
 # "... signed it together with Moscow?": the partner the question gives to what was done.
+# "Why did Olaf Scholz travel to Astana?": a trip, and the place it went to (group 1).
+_TRAVEL_TO = re.compile(
+    r"\b(?:travel(?:l?ed)?|go|went|fly|flew|come|came|head(?:ed)?|journey(?:ed)?|visit(?:ed)?|arrived?\s+in|"
+    r"(?:get|got)\s+to)\s+(?:to\s+)?(?:the\s+)?((?-i:[A-Z])[\w’'-]+)",
+    re.I,
+)
+
+
+def trip_taken(question: str) -> tuple[str, str] | None:
+    """(who, where) when a "why" question takes a trip to a place as made ("Why did Olaf Scholz
+    travel to Astana in September?": Olaf Scholz, Astana), else None.
+
+    >>> trip_taken("Why did Olaf Scholz travel to Astana in September?"), trip_taken("Why did Macron visit Kazakhstan?")
+    (('Olaf Scholz', 'Astana'), ('Macron', 'Kazakhstan'))
+    >>> trip_taken("Why did Tokayev go to the trouble?"), trip_taken("When will Putin visit Astana?")
+    (None, None)
+    """
+    who = premise_subject(question) if _PAST_WHY.match(question) else []
+    m = _TRAVEL_TO.search(question)
+    if not who or not m or not (is_city(m.group(1)) or place_aliases(m.group(1))):
+        return None
+    return who[0], m.group(1)
+
+
+_EVENT = re.compile(r"\b(?:visit|trip|forum|summit|meeting|talks|conference|opening|ceremony|arriv\w*)", re.I)
+
+
+def places_there(who: str, where: str, texts: Iterable[str]) -> bool:
+    """Whether a sentence of `texts` names `who` (by surname) and `where` (or its other names):
+    "Emmanuel Macron recently visited Astana", "Vladimir Putin's visit to Astana".
+
+    >>> places_there("Olaf Scholz", "Astana", ["At a meeting between Tokayev and Chancellor Olaf Scholz in September.", "Astana supports sanctions."])
+    False
+    >>> places_there("Macron", "Astana", ["Emmanuel Macron recently visited Astana with his nuclear scientists."])
+    True
+    >>> places_there("Macron", "Kazakhstan", ["Emmanuel Macron recently visited Astana with his nuclear scientists."])
+    True
+    >>> places_there("Putin", "Kostanay", ["Before Putin's visit to Astana, ... The forum in Kostanay was opened by the presidents."])
+    True
+    """
+    person = surname_tokens(who)
+    place = {t for n in (where, *city_names(where), *place_aliases(where)) for t in lexical_tokens(n)}
+    for text in texts:
+        named = bool(person & set(lexical_tokens(text)))
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            tokens = set(lexical_tokens(sentence))
+            # A trip to a country is told by one to its city: "Putin's visit to Astana" for Kazakhstan.
+            there = place & tokens or any(where in city_country(n) for n in names_in(sentence) if is_city(n))
+            # ... and by an event there in a passage that names them: "During the opening of the
+            # Interregional Cooperation Forum in Kostanay by the presidents of the two countries".
+            if there and (person & tokens or (named and _EVENT.search(sentence))):
+                return True
+    return False
+
+
+_IN_TURN = re.compile(rf"\bfirst\s+(?:the\s+)?({_NAME_RUN})\s*,?\s+(?:and\s+)?then\s+(?:the\s+)?({_NAME_RUN})")
 _TOGETHER = re.compile(rf"\b(?:together|jointly|along)\s+with\s+(?:the\s+)?({_NAME_RUN})")
 # "the signing by Tbilisi, Baku, Ankara and Nur-Sultan": a list of three names or more.
 _NAME_LIST = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)+{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
@@ -1621,8 +1679,15 @@ def other_parties(question: str, sentence: str) -> tuple[str, str] | None:
     ('Tbilisi, Baku, Ankara and Nur-Sultan', 'Moscow')
     >>> other_parties(q, "It was signed by Tbilisi, Baku, Ankara and Russia."), other_parties(q, "Baku signed it.")
     (None, None)
+
+    One after the other is not together: "the visit of first Macron and then Putin".
+
+    >>> other_parties("Why did Macron visit Astana together with Putin?", "He called the visit of first Macron and then Putin historic.")
+    ('first Macron and then Putin', 'together with Putin')
     """
     m = _TOGETHER.search(question)
+    if m and (turn := _IN_TURN.search(sentence)) and any(_kin(n, m.group(1)) for n in turn.groups()):
+        return turn.group(0), f"together with {m.group(1)}"  # "the visit of first Macron and then Putin"
     listed = _NAME_LIST.search(sentence) if m else None
     if not m or not listed or any(_kin(n, m.group(1)) for n in names_in(listed.group(0))):
         return None
