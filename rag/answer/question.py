@@ -1342,7 +1342,6 @@ def topic_missing(question: str, text: str) -> str | None:
 _PERSON_ONLY = re.compile(r"(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?")
 
 
-# "... signed it together with Moscow?": the partner the question gives to what was done.
 # "Why did Olaf Scholz travel to Astana?": a trip, and the place it went to (group 1).
 _TRAVEL_TO = re.compile(
     r"\b(?:travel(?:l?ed)?|go|went|fly|flew|come|came|head(?:ed)?|journey(?:ed)?|visit(?:ed)?|arrived?\s+in|"
@@ -1399,7 +1398,9 @@ def places_there(who: str, where: str, texts: Iterable[str]) -> bool:
     return False
 
 
+# "the visit of first Macron and then Putin": two who did it one after the other (groups 1 and 2).
 _IN_TURN = re.compile(rf"\bfirst\s+(?:the\s+)?({_NAME_RUN})\s*,?\s+(?:and\s+)?then\s+(?:the\s+)?({_NAME_RUN})")
+# "... signed it together with Moscow?": the partner the question gives to what was done.
 _TOGETHER = re.compile(rf"\b(?:together|jointly|along)\s+with\s+(?:the\s+)?({_NAME_RUN})")
 # "the signing by Tbilisi, Baku, Ankara and Nur-Sultan": a list of three names or more.
 _NAME_LIST = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)+{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
