@@ -1601,7 +1601,7 @@ def extractive_answer(
     ):
         return someone_else_text(best_text, *substituted), (), True, SAYS_OTHERWISE
     # "What did Tokayev say in German ...?": the sentences found tell his speech in Kazakh and Russian.
-    found = " ".join(h.chunk.text for h in result.hits)
+    found = (h.chunk.text for h in result.hits)  # read only for a question of words said in a language
     if spoken := spoken_otherwise(result.query, [c[4] for c in scored[:WHOLE_READ]], found):
         return month_text(*spoken), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):

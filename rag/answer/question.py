@@ -219,21 +219,31 @@ _ATTACKED = re.compile(
     r"(take|takes|taking|took|taken)\s+aim\s+at|(lay|lays|laying|laid)\s+into)\b",
     re.I,
 )
-_ATTACK_TENSE = {"goes": "attacks", "lashes": "attacks", "hits": "attacks", "takes": "attacks", "lays": "attacks",
-                 "going": "attacking", "lashing": "attacking", "hitting": "attacking", "taking": "attacking",
-                 "laying": "attacking", "went": "attacked", "gone": "attacked", "lashed": "attacked",
-                 "took": "attacked", "taken": "attacked", "laid": "attacked"}  # fmt: skip
+
+
+def _in_tense(word: str, verb: str) -> str:
+    """`verb` in the tense of `word`, the verb of the phrase it stands for: "went after" is
+    "attacked", "goes after" "attacks", "going after" "attacking" ("hit out at" is "attack").
+
+    >>> _in_tense("went", "attack"), _in_tense("lays", "attack"), _in_tense("passing", "ignore"), _in_tense("go", "ignore")
+    ('attacked', 'attacks', 'ignoring', 'ignore')
+    """
+    word, stem = word.lower(), verb.removesuffix("e")
+    if word.endswith("ing"):
+        return f"{stem}ing"
+    if word in _IRREGULAR or word.endswith("ed"):
+        return f"{stem}ed"
+    return f"{verb}s" if word.endswith("s") else verb
 
 
 def _attack(m: re.Match) -> str:
-    """ "went after" as "attacked", in its tense ("hit out at" is "hit" in the past as well)."""
-    word = next(g for g in m.groups() if g).lower()
-    return _ATTACK_TENSE.get(word, "attack")
+    """ "went after" as "attacked", in its tense."""
+    return _in_tense(next(g for g in m.groups() if g), "attack")
 
 
 # "Why did the video go unnoticed?" takes it that it was ignored.
 _UNNOTICED = re.compile(
-    r"\b(?:go|goes|going|went|gone|pass|passes|passing|passed)\s+(?:largely\s+|almost\s+|practically\s+)?unnoticed\b",
+    r"\b(go|goes|going|went|gone|pass|passes|passing|passed)\s+(?:largely\s+|almost\s+|practically\s+)?unnoticed\b",
     re.I,
 )
 _STANCE = re.compile(
@@ -375,7 +385,7 @@ _IRREGULAR = {
     "stood": "stand", "sought": "seek", "caught": "catch", "fought": "fight", "shot": "shoot",
     "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "forbade": "forbid",
     "forbidden": "forbid", "drove": "drive", "driven": "drive", "built": "build", "spent": "spend",
-    "meant": "mean", "blown": "blow", "blew": "blow",
+    "meant": "mean", "blown": "blow", "blew": "blow", "laid": "lay",
 }  # fmt: skip
 
 
@@ -739,7 +749,7 @@ def premise_verbs(question: str) -> tuple[str, ...]:
     )
     read = _END_UP_WITH.sub("received", _END_UP.sub(r"\1", _STANCE.sub("support", read)))
     read = _ATTACKED.sub(_attack, _LIGHT_STANCE.sub(lambda m: _LIGHT_VERBS[m.group(1).lower()], read))
-    read = _UNNOTICED.sub("ignore", read)
+    read = _UNNOTICED.sub(lambda m: _in_tense(m.group(1), "ignore"), read)
     m = _PREMISE.match(read)
     if not m:
         return ()
@@ -3885,21 +3895,21 @@ def _spoken_at(name: str, sentence: str) -> int:
     return m.start() if m else len(sentence) + sentence.find(name)
 
 
-def spoken_otherwise(question: str, sentences: list[str], passages: str) -> tuple[str, str, str] | None:
+def spoken_otherwise(question: str, sentences: list[str], passages: Iterable[str]) -> tuple[str, str, str] | None:
     """(sentence, its language, the question's) when a question takes something as said in one
-    language ("What did Tokayev say in German ...?"), the passages found (`passages`, their text)
+    language ("What did Tokayev say in German ...?"), the passages found (`passages`, their texts)
     name that language as spoken nowhere (or the question says "only in" it), and one of
     `sentences` (the best found) names another: "... decided to speak Kazakh instead of Russian."
 
     >>> q = "What did Tokayev say in German when he opened his address?"
     >>> best = ["His decision to address the guests in his native language.", "To the Russian guests he spoke Kazakh instead of Russian."]
-    >>> spoken_otherwise(q, best, " ".join(best))
+    >>> spoken_otherwise(q, best, best)
     ('To the Russian guests he spoke Kazakh instead of Russian.', 'Kazakh', 'German')
-    >>> spoken_otherwise(q, best, " ".join(best) + " Later he said in German that ...") is None
+    >>> spoken_otherwise(q, best, [*best, "Later he said in German that ..."]) is None
     True
-    >>> spoken_otherwise("What did Tokayev say in his speech in Astana?", best, " ".join(best)) is None
+    >>> spoken_otherwise("What did Tokayev say in his speech in Astana?", best, best) is None
     True
-    >>> spoken_otherwise("Why did he address the guests only in Russian?", best, " ".join(best))[1:]
+    >>> spoken_otherwise("Why did he address the guests only in Russian?", best, best)[1:]
     ('Kazakh', 'Russian')
     """
     asked = {m.group(1) for m in _SAID_IN.finditer(question) if is_language(m.group(1))}
@@ -3907,7 +3917,7 @@ def spoken_otherwise(question: str, sentences: list[str], passages: str) -> tupl
         return None
     # "... address the Russian delegation only in Russian?" is denied by another language spoken.
     only = re.search(rf"\b(?:only|solely|exclusively|entirely)\s+in\s+{next(iter(asked))}\b", question, re.I)
-    if not only and asked & set(spoken_languages(passages, frozenset())):
+    if not only and asked & set(spoken_languages(" ".join(passages), frozenset())):
         return None
     for sentence in sentences:
         told = sorted(spoken_languages(sentence, frozenset()), key=lambda name: _spoken_at(name, sentence))
