@@ -60,6 +60,7 @@ from rag.answer.question import (
     described_otherwise,
     describes_asked,
     describes_kind,
+    direct_question,
     does,
     done_in_part,
     examples_wanted,
@@ -2703,7 +2704,10 @@ def stream_answer(
     """
     t0 = time.perf_counter()
     mode = _answer_mode(answer_mode, settings)
-    text, notes = clean_question(question, settings.max_question_chars)
+    cleaned, notes = clean_question(question, settings.max_question_chars)
+    text = cleaned
+    if direct := direct_question(text):  # "Can you tell me why X left?" takes it, as "Why did X leave?" does
+        text, notes = direct, notes + (f"Read as “{direct}”.",)
     # A slip in a lowercase word is read as the word the articles use ("langauges": "languages"),
     # and a question typed without capitals with the articles' capitals ("tokayev", "Tokayev").
     asked = article_followup(text, history, snapshot) or elliptic_followup(text, history)
@@ -2792,7 +2796,7 @@ def stream_answer(
     timings["total_ms"] = _ms(t0)
     hits = result.hits if not abstained or result.hits else result.nearest
     yield Answer(
-        question=text, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
+        question=cleaned, text=answer_text, citations=citations, abstained=abstained, timings_ms=timings,
         hits=hits, mode=written_by, notes=notes, unsupported=unsupported,
     )  # fmt: skip
 

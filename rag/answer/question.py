@@ -202,7 +202,8 @@ def says_not(sentence: str) -> bool:
 # "What made Kazakhstan vote ...?" and "What prompted Kazakhstan to withdraw ...?" ask why it did.
 _SUBJECT = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}"
 _CAUSED = re.compile(
-    rf"^\s*what\s+(?:made\s+(?={_SUBJECT}\s+[a-z]+)|(?:prompted|led|drove|caused|forced|pushed|persuaded|convinced)\s+"
+    rf"^\s*what\s+(?:made\s+(?={_SUBJECT}\s+[a-z]+)|(?:prompted|led|drove|caused|forced|pushed|persuaded|convinced|"
+    rf"motivated|compelled|inspired|spurred)\s+"
     rf"(?={_SUBJECT}\s+to\s+[a-z]+))",
     re.I,
 )
@@ -2059,7 +2060,24 @@ def premise_question(question: str) -> str:
     m = _STATED.match(question)
     # A clause with a verb done ("signed", "has quit"), not a noun ("After the November meeting, ...").
     done = m and re.search(r"^\S+\s.*\b(?:[a-z]{2,}ed|(?:has|have|had)\s+[a-z]+)\b", m.group("clause"))
-    return f"Why has {m.group('clause')}?" if done else question
+    return f"Why has {m.group('clause')}?" if done else _caused_why(question)
+
+
+def _caused_why(question: str) -> str:
+    """ "What prompted X to do Y?" and "What made X do Y?" as "Why did X do Y?"; else the question.
+
+    >>> _caused_why("What prompted Kazakhstan to formally withdraw from the EAEU at the end of 2022?")
+    'Why did Kazakhstan formally withdraw from the EAEU at the end of 2022?'
+    >>> _caused_why("What made Kazakhstan vote for it?"), _caused_why("What caused the storm?")
+    ('Why did Kazakhstan vote for it?', 'What caused the storm?')
+    """
+    m = _CAUSED.match(question)
+    if not m:
+        return question
+    rest = question[m.end() :]
+    subject = re.match(_SUBJECT, rest)
+    act = re.sub(r"^\s+to\s+", " ", rest[subject.end() :]) if subject else ""
+    return f"Why did {subject.group(0)}{act}" if subject else question
 
 
 _WHETHER_DONE = re.compile(r"^\s*(?:did|has|have|had)\s+\S", re.I)
@@ -3056,6 +3074,116 @@ _ASKS_ROLE = re.compile(
     rf"^\W*what\s+(?:is|was)\s+({_NAME_RUN})['’]s?\s+(?:{_ROLE})\b",
     re.I,
 )
+
+
+# A question asked indirectly: "Can you tell me why ...", "Do you know whether ...", "I'd like to
+# know when ...". What follows the wrapper is the question, in the order of a statement.
+_WRAPPED = re.compile(
+    r"^\W*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|explain\s+to|let)\s+(?:me|us)"
+    r"(?:\s+know)?|(?:can|could|would)\s+you\s+(?:please\s+)?explain|do\s+you\s+(?:happen\s+to\s+)?know|"
+    r"does\s+anyone\s+know|(?:please\s+)?(?:tell|show)\s+(?:me|us)|(?:please\s+)?explain(?:\s+to\s+me)?|"
+    r"i(?:['’]d|\s+would)\s+like\s+to\s+know|i\s+(?:want|need)\s+to\s+know|i(?:['’]m|\s+am)\s+wondering|"
+    r"i\s+was\s+wondering|i\s+wonder)\s*,?\s+(?P<wh>why|when|where|who|whom|whose|what|which|how|whether|if)\b"
+    r"(?P<rest>.*?)[\s?.!]*$",
+    re.I,
+)
+# "How come X left?", "Why is it that X left?", "What was the reason why X left?": "Why did X leave?"
+_WHY_STATED = re.compile(
+    r"^\W*(?:how\s+come|why\s+is\s+it\s+that|what\s+(?:was|is)\s+the\s+reasons?\s+(?:why|that))\s+"
+    r"(?P<rest>.*?)[\s?.!]*$",
+    re.I,
+)
+# "What was behind Kazakhstan's decision to leave ...?": "Why did Kazakhstan decide to leave ...?"
+_DECIDED = re.compile(
+    rf"^\W*what\s+(?:(?:was|is)\s+(?:behind|the\s+reasons?\s+(?:for|behind))|prompted|motivated|caused|drove|led\s+to)"
+    rf"\s+(?:the\s+)?(?P<subject>{_SUBJECT})(?:['’]s|['’])\s+(?P<noun>decision|choice|refusal|attempt|failure|offer|"
+    rf"promise|pledge|threat|plan)\s+to\s+(?P<rest>.+?)[\s?.!]*$",
+    re.I,
+)
+_DECIDED_VERBS = {
+    "decision": "decide",
+    "choice": "choose",
+    "refusal": "refuse",
+    "failure": "fail",
+    "threat": "threaten",
+}
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "you", "i"])
+_HOW_WORDS = frozenset(["many", "much", "long", "old", "often", "far", "big", "large", "soon"])
+
+
+def direct_question(question: str) -> str | None:
+    """The direct question an indirect one asks ("Can you tell me why Kazakhstan left the EAEU?",
+    "How come Kazakhstan left the EAEU?": "Why did Kazakhstan leave the EAEU?"; "What was behind
+    X's decision to ...?": "Why did X decide to ...?"), so that what it takes for granted is read as
+    in the direct form; None when it is not asked indirectly. A statement's verb in the past takes "did",
+    an auxiliary moves before the subject; a clause whose subject is the asked word stays as it is.
+
+    >>> direct_question("Can you tell me why Kazakhstan left the EAEU?")
+    'Why did Kazakhstan leave the EAEU?'
+    >>> direct_question("I'd like to know why Putin spoke Kazakh in Astana.")
+    'Why did Putin speak Kazakh in Astana?'
+    >>> direct_question("Do you know whether the summit was held in Minsk?")
+    'Was the summit held in Minsk?'
+    >>> direct_question("Tell me how many signatures the petition collected")
+    'How many signatures did the petition collect?'
+    >>> direct_question("Could you tell me which minister spoke about Sber?")  # the asked word is the subject
+    'Which minister spoke about Sber?'
+    >>> direct_question("How come Tokayev refused the order?"), direct_question("Why is it that Putin came?")
+    ('Why did Tokayev refuse the order?', 'Why did Putin come?')
+    >>> direct_question("What was behind Kazakhstan's decision to leave the EAEU?")
+    'Why did Kazakhstan decide to leave the EAEU?'
+    >>> direct_question("What was the reason for Tokayev's refusal to accept the order?")
+    'Why did Tokayev refuse to accept the order?'
+    >>> direct_question("do you know why kazakhstan left the eaeu")  # capitals are read later (`truecased`)
+    'Why did kazakhstan leave the eaeu?'
+    >>> direct_question("Please explain what the Kremlin thinks of it."), direct_question("Why did he go?")
+    ('What the Kremlin thinks of it?', None)
+    """
+    if decided := _DECIDED.match(question):
+        noun = decided.group("noun").lower()
+        verb = _DECIDED_VERBS.get(noun, noun)
+        return f"Why did {decided.group('subject')} {verb} to {decided.group('rest')}?"
+    m = _WRAPPED.match(question) or _WHY_STATED.match(question)
+    if not m or not m.group("rest").strip():
+        return None
+    wh = m.group("wh").lower() if "wh" in m.groupdict() else "why"
+    words = m.group("rest").split()
+    asked: list[str] = [] if wh in ("whether", "if") else [wh]
+    # The asked phrase: "how many signatures", "which minister", "what kind of policy".
+    if wh == "how" and words and words[0].lower() in _HOW_WORDS:
+        asked.append(words.pop(0))
+    if wh in ("which", "what", "whose", "how") and len(asked) == (2 if wh == "how" else 1):
+        while words and words[0].islower() and words[0] not in _DETERMINERS and not _verb_form(words[0]):
+            asked.append(words.pop(0))
+    # After "why", "when", "where" or "whether" a subject comes first, typed in capitals or not.
+    direct = _inverted(words, subject_first=len(asked) <= 1 and wh not in ("who", "whom", "what", "which", "whose"))
+    if direct is None:  # "which minister spoke about Sber": the asked phrase is the subject
+        direct = words
+    text = " ".join(asked + direct)
+    return f"{text[:1].upper()}{text[1:]}?"
+
+
+def _verb_form(word: str) -> bool:
+    """An auxiliary or a past form: where a statement's subject ends."""
+    w = word.lower()
+    return bool(re.fullmatch(_AUXILIARY, w)) or w in _IRREGULAR or (w.endswith("ed") and len(w) > 4)
+
+
+def _inverted(words: list[str], subject_first: bool = False) -> list[str] | None:
+    """A statement's words in a question's order: the auxiliary before the subject, or "did" and the
+    verb of a past form; None when no subject (a name, a pronoun, or words after "the", unless
+    `subject_first`) comes first."""
+    first = words[0] if words else ""
+    if not (subject_first or first[:1].isupper() or first.lower() in _DETERMINERS | _SUBJECT_PRONOUNS):
+        return None
+    for i, word in enumerate(words[1:7], start=1):
+        w = word.lower()
+        if re.fullmatch(_AUXILIARY, w):
+            return [word, *words[:i], *words[i + 1 :]]
+        if w in _IRREGULAR or (w.endswith("ed") and len(w) > 4 and word.islower()):
+            base = _IRREGULAR.get(w) or _stem_word(w)
+            return ["did", *words[:i], base, *words[i + 1 :]]
+    return None
 
 
 def role_asked(question: str) -> str | None:

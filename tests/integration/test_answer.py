@@ -1409,6 +1409,59 @@ def test_whether_something_was_done_is_not_answered_by_its_plan(seed_index, real
     )
 
 
+def test_what_prompted_an_act_takes_it_as_done(seed_index, real_embedder):
+    """ "What prompted Kazakhstan to formally withdraw from the Eurasian Economic Union ...?" asks why
+    it did, as "Why did Kazakhstan withdraw ...?" does; the articles tell the withdrawal only as to
+    come ("leaving the Eurasian Union will play a cruel joke"). It had been answered with that
+    sentence. Asked of what Kazakhstan did, the same form is answered with the reason."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            (
+                "What prompted Kazakhstan to formally withdraw from the Eurasian Economic Union at the end of 2022?",
+                "only as planned or under way",
+            ),
+            ("What made Kazakhstan withdraw from the Eurasian Union?", "only as planned or under way"),
+        ],
+        [("What prompted Kazakhstan to refuse to cooperate with Sber?", "geopolitical situation")],
+    )
+
+
+def test_a_question_asked_indirectly_is_read_as_asked_directly(seed_index, real_embedder):
+    """ "Can you tell me why ...", "Do you know ..." and "I'd like to know ..." wrap a question in
+    the order of a statement ("why Kazakhstan left the EAEU"), as "How come ...?" and "What was
+    behind X's decision to ...?" ask "why" in other words; their premises were not read: "Do you
+    know why Kazakhstan left the EAEU?" was answered with what "will leave" it, and "I'd like to know
+    why ..." abstained on "The articles don't mention I'd.". Read as the direct question, each
+    abstains or answers as that does, and the answer says how it was read."""
+    settings, snap = seed_index
+    refused = {
+        "Do you know why Kazakhstan left the EAEU?": "only as planned or under way",
+        "I'd like to know why Putin spoke Kazakh in Astana.": "of Tokayev, not Putin",
+        "Can you tell me why Tokayev recognised the DPR?": "says otherwise",
+        # statement-order "why": "how come", and the reason for someone's decision
+        "How come Tokayev accepted the Order of Alexander Nevsky?": "says otherwise (“refused”)",
+        "What was behind Kazakhstan's decision to leave the EAEU?": "only as planned or under way",
+    }
+    for q, reason in refused.items():
+        a = answer_question(q, settings, snap, embedder=real_embedder)
+        assert a.abstained and reason in a.text and not a.citations, (q, a.text)
+    a = answer_question("Could you tell me how many people came to the rallies in Alma-Ata?", settings, snap,
+                        embedder=real_embedder)  # fmt: skip
+    assert not a.abstained and "from three to five thousand people" in a.text and a.citations, a.text
+    assert "Read as “How many people came to the rallies in Alma-Ata?”." in a.notes, a.notes
+    assert a.question == "Could you tell me how many people came to the rallies in Alma-Ata?"  # as asked
+    _answers_with(
+        seed_index,
+        real_embedder,
+        [
+            ("How come Kazakhstan refused to cooperate with Sber?", "geopolitical situation"),
+            ("What was behind Kazakhstan's decision to refuse cooperation with Sber?", "geopolitical situation"),
+        ],
+    )
+
+
 def test_a_sentence_that_refers_back_is_read_with_the_plan_before_it(seed_index, real_embedder):
     """ "Then at a summit of the CSTO ..." is closest to "What was decided at the CSTO summit in
     Minsk?"; read with the sentence before it ("Putin and Tokayev will meet again in ... Minsk on
