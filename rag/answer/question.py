@@ -3107,6 +3107,15 @@ _DECIDED_VERBS = {
     "failure": "fail",
     "threat": "threaten",
 }
+# A statement asked for confirmation: "Kazakhstan left the EAEU, right?", "..., didn't it?", "So
+# Tokayev accepted the order?"; and a question asked in the negative ("Didn't Kazakhstan leave ...?").
+_TAGGED = re.compile(
+    r"^\W*(?:so\s*,?\s+)?(?P<rest>[^?]+?)\s*,\s*(?:right|correct|true|no|isn['’]t\s+it|"
+    r"(?:did|was|were|has|have|had|is|are|does|do)n['’]t\s+(?:he|she|it|they))\s*[?.!]*\s*$"
+    r"|^\W*so\s*,?\s+(?P<stated>[^?]+?)\s*\?\s*$",
+    re.I,
+)
+_ASKED_NOT = re.compile(r"^\W*(did|was|were|has|have|had|is|are|does|do)n['’]t\s+(?=\w)", re.I)
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "you", "i"])
 _HOW_WORDS = frozenset(["many", "much", "long", "old", "often", "far", "big", "large", "soon"])
 
@@ -3114,8 +3123,9 @@ _HOW_WORDS = frozenset(["many", "much", "long", "old", "often", "far", "big", "l
 def direct_question(question: str) -> str | None:
     """The direct question an indirect one asks ("Can you tell me why Kazakhstan left the EAEU?",
     "How come Kazakhstan left the EAEU?": "Why did Kazakhstan leave the EAEU?"; "What was behind
-    X's decision to ...?": "Why did X decide to ...?"), so that what it takes for granted is read as
-    in the direct form; None when it is not asked indirectly. A statement's verb in the past takes "did",
+    X's decision to ...?": "Why did X decide to ...?"; "Kazakhstan left the EAEU, right?" and "Didn't
+    Kazakhstan leave the EAEU?": "Did Kazakhstan leave the EAEU?"), so that what it takes for
+    granted is read as in the direct form; None when it is not asked indirectly. A statement's verb in the past takes "did",
     an auxiliary moves before the subject; a clause whose subject is the asked word stays as it is.
 
     >>> direct_question("Can you tell me why Kazakhstan left the EAEU?")
@@ -3134,6 +3144,10 @@ def direct_question(question: str) -> str | None:
     'Why did Kazakhstan decide to leave the EAEU?'
     >>> direct_question("What was the reason for Tokayev's refusal to accept the order?")
     'Why did Tokayev refuse to accept the order?'
+    >>> direct_question("Kazakhstan left the EAEU, right?"), direct_question("Didn't Kazakhstan leave the EAEU?")
+    ('Did Kazakhstan leave the EAEU?', 'Did Kazakhstan leave the EAEU?')
+    >>> direct_question("So Tokayev accepted the order?"), direct_question("So why did he go?")
+    ('Did Tokayev accept the order?', None)
     >>> direct_question("do you know why kazakhstan left the eaeu")  # capitals are read later (`truecased`)
     'Why did kazakhstan leave the eaeu?'
     >>> direct_question("Please explain what the Kremlin thinks of it."), direct_question("Why did he go?")
@@ -3143,6 +3157,12 @@ def direct_question(question: str) -> str | None:
         noun = decided.group("noun").lower()
         verb = _DECIDED_VERBS.get(noun, noun)
         return f"Why did {decided.group('subject')} {verb} to {decided.group('rest')}?"
+    if not_asked := _ASKED_NOT.match(question):
+        return f"{not_asked.group(1).capitalize()} {question[not_asked.end() :].rstrip(' ?.!')}?"
+    if tagged := _TAGGED.match(question):
+        stated = (tagged.group("rest") or tagged.group("stated")).split()
+        inverted = _inverted(stated, subject_first=tagged.group("rest") is not None)
+        return f"{inverted[0].capitalize()} {' '.join(inverted[1:])}?" if inverted else None
     m = _WRAPPED.match(question) or _WHY_STATED.match(question)
     if not m or not m.group("rest").strip():
         return None

@@ -1443,6 +1443,9 @@ def test_a_question_asked_indirectly_is_read_as_asked_directly(seed_index, real_
         # statement-order "why": "how come", and the reason for someone's decision
         "How come Tokayev accepted the Order of Alexander Nevsky?": "says otherwise (“refused”)",
         "What was behind Kazakhstan's decision to leave the EAEU?": "only as planned or under way",
+        # a statement to confirm, and a question in the negative: "Did Kazakhstan leave the EAEU?"
+        "Kazakhstan left the EAEU, right?": "only as planned or under way",
+        "Didn't Kazakhstan leave the EAEU?": "only as planned or under way",
     }
     for q, reason in refused.items():
         a = answer_question(q, settings, snap, embedder=real_embedder)
