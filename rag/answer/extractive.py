@@ -119,6 +119,7 @@ from rag.answer.question import (
     spoken_by_another,
     spoken_otherwise,
     standalone_ask,
+    stated_premise,
     still_to_come,
     substituted_name,
     surname_tokens,
@@ -2751,9 +2752,10 @@ def stream_answer(
             extract_text, citations, abstained, refused = answered
             result = wider
             notes += (bridged_note(bridge),)
-    if not abstained and (told := when_premise(query)):
+    if not abstained and (told := when_premise(query) or stated_premise(query)):
         # "How did Tokayev react when Putin started his speech in Kazakh?" takes it that Putin did:
         # asked as "Why did Putin start his speech in Kazakh?", the articles give it to Tokayev.
+        # So does "After Tokayev accepted the order, what did Peskov say?": "he refused ...".
         found = search(told, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
         denied = extractive_answer(told, found, snapshot, settings)
         if denied[3] == SAYS_OTHERWISE:

@@ -2057,10 +2057,22 @@ def premise_question(question: str) -> str:
     >>> premise_question("After the November meeting in Astana, what did Putin say?")  # no act stated
     'After the November meeting in Astana, what did Putin say?'
     """
+    return stated_premise(question) or _caused_why(question)
+
+
+def stated_premise(question: str) -> str | None:
+    """For a question that states its premise in an opening clause ("After Tokayev accepted the
+    order, what did Peskov say?"), the "why" question about that clause; else None.
+
+    >>> stated_premise("After Tokayev accepted the order, what did Peskov say?")
+    'Why has Tokayev accepted the order?'
+    >>> stated_premise("After the November meeting in Astana, what did Putin say?") is None  # no act stated
+    True
+    """
     m = _STATED.match(question)
     # A clause with a verb done ("signed", "has quit"), not a noun ("After the November meeting, ...").
     done = m and re.search(r"^\S+\s.*\b(?:[a-z]{2,}ed|(?:has|have|had)\s+[a-z]+)\b", m.group("clause"))
-    return f"Why has {m.group('clause')}?" if done else _caused_why(question)
+    return f"Why has {m.group('clause')}?" if done else None
 
 
 def _caused_why(question: str) -> str:
@@ -2846,6 +2858,10 @@ _WHEN_DONE = re.compile(
 )
 
 
+# "What did Tokayev say when he accepted the order?": the act of the one named before (`when_premise`).
+_WHEN_HE = re.compile(rf"\bwhen\s+(he|she)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$", re.I)
+
+
 # Verbs of saying: who said something is read from quotations and their lead-ins, which name the
 # one who answered it as readily ("When Zatulin talked about territorial issues, ...": Turchak
 # "sharply criticized his fellow party member: “His statement about ... territorial issues ...”").
@@ -2854,24 +2870,32 @@ _WORDS_GIVEN = re.compile(rf"{SPEAKING}|talked|spoke|commented|remarked|asked|re
 
 def when_premise(question: str) -> str | None:
     """For a question that tells, after "when", something a person or body named did, the "why"
-    question that takes it as done, whose premise the articles may deny; else None. A pronoun
-    ("when he pledged ...") or a question that opens with "when" tells nothing.
+    question that takes it as done, whose premise the articles may deny; else None. "he" or "she"
+    is the one person or body named before it; a question that opens with "when" tells nothing.
 
     >>> when_premise("How did Tokayev react when Putin started his speech in Kazakh?")
     'Why did Putin start his speech in Kazakh?'
     >>> when_premise("Which minister hunted for headphones when Toqayev opened his speech in Kazakh?")
     'Why did Toqayev open his speech in Kazakh?'
-    >>> when_premise("What did Tokayev pledge when he met Scholz?"), when_premise("When did Putin visit Astana?")
+    >>> when_premise("What did Tokayev say when he accepted the order?")  # the one named before "he"
+    'Why did Tokayev accept the order?'
+    >>> when_premise("What did Putin tell Tokayev when he met him?"), when_premise("When did Putin visit Astana?")
     (None, None)
     >>> when_premise("How did Turchak respond when Zatulin talked about territorial issues?") is None  # words
     True
     """
-    m = _WHEN_DONE.search(question)
-    if not m or m.start() == 0 or not names_in(m.group(1)) or _WORDS_GIVEN.fullmatch(m.group(2)):
+    m = _WHEN_DONE.search(question) or _WHEN_HE.search(question)
+    if not m or m.start() == 0 or _WORDS_GIVEN.fullmatch(m.group(2)):
+        return None
+    doer = m.group(1)
+    if doer.lower() in ("he", "she"):  # "What did Tokayev say when he accepted ...?": the one named before
+        named = [n for n in names_in(question[: m.start()]) if not is_language(n)]  # "the Russian commentator"
+        doer = named[0] if len(named) == 1 else ""
+    if not names_in(doer):
         return None
     verb = m.group(2)
     base = _IRREGULAR.get(verb.lower()) or _stem_word(verb)
-    return f"Why did {m.group(1)} {base}{m.group(3).rstrip()}?"
+    return f"Why did {doer} {base}{m.group(3).rstrip()}?"
 
 
 def _stem_word(past: str) -> str:

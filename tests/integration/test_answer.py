@@ -1465,6 +1465,26 @@ def test_a_question_asked_indirectly_is_read_as_asked_directly(seed_index, real_
     )
 
 
+def test_an_act_told_in_an_opening_clause_or_of_he_after_when_is_read_as_a_premise(seed_index, real_embedder):
+    """ "After Tokayev accepted the order, what did Peskov say?" and "What did Tokayev say when he
+    accepted the Order of Alexander Nevsky?" take it that he accepted it; both were answered (with
+    Peskov's words, and with "he refused to be awarded ..."). The clause is asked on its own, as
+    "Why has Tokayev accepted the order?" and "Why did Tokayev accept ...?" ("he" is the one named
+    before it), and the articles deny it. Told as the articles tell it, each is answered."""
+    _abstains_then_answers(
+        seed_index,
+        real_embedder,
+        [
+            ("After Tokayev accepted the order, what did Peskov say?", "says otherwise (“refused”)"),
+            ("What did Tokayev say when he accepted the Order of Alexander Nevsky?", "says otherwise (“refused”)"),
+        ],
+        [
+            ("After Tokayev refused the order, what did Peskov say?", "not going to present any orders"),
+            ("Who came with Macron when he visited Astana?", "nuclear scientists"),
+        ],
+    )
+
+
 def test_a_sentence_that_refers_back_is_read_with_the_plan_before_it(seed_index, real_embedder):
     """ "Then at a summit of the CSTO ..." is closest to "What was decided at the CSTO summit in
     Minsk?"; read with the sentence before it ("Putin and Tokayev will meet again in ... Minsk on
