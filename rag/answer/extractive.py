@@ -119,7 +119,6 @@ from rag.answer.question import (
     spoken_by_another,
     spoken_otherwise,
     standalone_ask,
-    stated_premise,
     still_to_come,
     substituted_name,
     surname_tokens,
@@ -131,12 +130,12 @@ from rag.answer.question import (
     tells_act,
     tells_of,
     told_and_asked,
+    told_premise,
     topic_missing,
     topic_place_missing,
     trip_taken,
     unnamed_speaker,
     unsaid_words,
-    when_premise,
     whether_doer,
     whether_done,
     why_subject,
@@ -1428,6 +1427,7 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
+TOLD_AS_TO_COME = "the passages found tell what the question takes as done only as planned or in doubt"
 BYLINE = "the article's header (byline, outlet, date) answers it, and the passages do not hold it"
 LEAD = "the article's opening paragraph answers what it is about"
 COLLECTION = "the list of the articles answers it"
@@ -1463,7 +1463,8 @@ def extractive_answer(
     asked_vector: np.ndarray | None = None,
 ) -> tuple[str, tuple[Citation, ...], bool, str | None]:
     """(text, citations, abstained, refused) from the best one to three sentences of the top
-    passages. `refused` says why no other writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`;
+    passages. `refused` says why no other writer should answer (`NOT_COVERED`, `SAYS_OTHERWISE`,
+    `TOLD_AS_TO_COME`;
     `BYLINE`: answered from the article's header), None when it answered from the passages or only
     found nothing close enough (an LLM may still read the passages).
     `cities`: the question's `cities_written_otherwise`, when the caller has them already;
@@ -1607,7 +1608,7 @@ def extractive_answer(
     if spoken := spoken_otherwise(result.query, [c[4] for c in scored[:WHOLE_READ]], found):
         return month_text(*spoken), (), True, SAYS_OTHERWISE
     if pending := outcome_pending(result.query, scored, snapshot):
-        return pending_text(*pending), (), True, NOT_COVERED
+        return pending_text(*pending), (), True, TOLD_AS_TO_COME
     if told := undated(result.query, scored, untyped_scores):
         return undated_text(told), (), True, NOT_COVERED
     # "Which elite school did he attend?": "After attending an elite school, ..." names none, and
@@ -2752,13 +2753,14 @@ def stream_answer(
             extract_text, citations, abstained, refused = answered
             result = wider
             notes += (bridged_note(bridge),)
-    if not abstained and (told := when_premise(query) or stated_premise(query)):
+    if not abstained and (told := told_premise(query)):
         # "How did Tokayev react when Putin started his speech in Kazakh?" takes it that Putin did:
         # asked as "Why did Putin start his speech in Kazakh?", the articles give it to Tokayev.
-        # So does "After Tokayev accepted the order, what did Peskov say?": "he refused ...".
+        # So do "After Tokayev accepted the order, what did Peskov say?" and "Who convinced Tokayev
+        # to recognise the DPR?" ("he refused ...", "would not recognize ...").
         found = search(told, settings, snapshot, embedder=embedder, k=k, mode=retrieval_mode, filters=filters)
         denied = extractive_answer(told, found, snapshot, settings)
-        if denied[3] == SAYS_OTHERWISE:
+        if denied[3] in (SAYS_OTHERWISE, TOLD_AS_TO_COME):
             extract_text, citations, abstained, refused = denied
     timings["answer_ms"] = _ms(t)
     unsupported: tuple[str, ...] = ()

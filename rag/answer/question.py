@@ -2854,18 +2854,49 @@ SPEAKING = (
 # "How did Tokayev react when Putin started his speech in Kazakh?": an act told after "when",
 # done by one named (group 1), in the past, closing the question.
 _WHEN_DONE = re.compile(
-    rf"\bwhen\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$"
+    rf"\b(?:when|after|once|because)\s+((?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*)*)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$"
 )
 
 
 # "What did Tokayev say when he accepted the order?": the act of the one named before (`when_premise`).
-_WHEN_HE = re.compile(rf"\bwhen\s+(he|she)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$", re.I)
+_WHEN_HE = re.compile(
+    rf"\b(?:when|after|once|because)\s+(he|she)\s+((?-i:[a-z])+ed|{'|'.join(_IRREGULAR)})\b([^?]*)\?*\s*$", re.I
+)
 
 
 # Verbs of saying: who said something is read from quotations and their lead-ins, which name the
 # one who answered it as readily ("When Zatulin talked about territorial issues, ...": Turchak
 # "sharply criticized his fellow party member: “His statement about ... territorial issues ...”").
 _WORDS_GIVEN = re.compile(rf"{SPEAKING}|talked|spoke|commented|remarked|asked|replied|responded", re.I)
+
+
+# "Who convinced Tokayev to recognise the DPR?" takes it that he did: a person or body named (group
+# 1) moved to an act (group 2, its verb; group 3, the rest).
+_MOVED_TO = re.compile(
+    rf"\b(?:(?:convinced|persuaded|forced|pushed|prompted|led|caused|compelled|motivated|inspired|drove)\s+"
+    rf"({_SUBJECT})\s+to|made\s+({_SUBJECT}))\s+((?-i:[a-z])+)\b([^?]*)\?*\s*$"
+)
+
+
+def told_premise(question: str) -> str | None:
+    """The act a question tells in a clause of its own and takes as done, as a "why" question to
+    ask apart (`when_premise`, `stated_premise`, and "Who convinced X to do Y?": "Why did X do Y?");
+    else None.
+
+    >>> told_premise("Who convinced Tokayev to recognise the DPR?")
+    'Why did Tokayev recognise the DPR?'
+    >>> told_premise("Which minister resigned after Tokayev accepted the order?")
+    'Why did Tokayev accept the order?'
+    >>> told_premise("Who convinced the Russian side to talk?"), told_premise("Who did Putin meet?")
+    (None, None)
+    """
+    if told := when_premise(question) or stated_premise(question):
+        return told
+    m = _MOVED_TO.search(question)
+    doer = m and (m.group(1) or m.group(2))
+    if not m or m.start() == 0 or not names_in(doer) or is_language(doer):
+        return None
+    return f"Why did {doer} {m.group(3)}{m.group(4).rstrip()}?"
 
 
 def when_premise(question: str) -> str | None:

@@ -1465,21 +1465,29 @@ def test_a_question_asked_indirectly_is_read_as_asked_directly(seed_index, real_
     )
 
 
-def test_an_act_told_in_an_opening_clause_or_of_he_after_when_is_read_as_a_premise(seed_index, real_embedder):
-    """ "After Tokayev accepted the order, what did Peskov say?" and "What did Tokayev say when he
-    accepted the Order of Alexander Nevsky?" take it that he accepted it; both were answered (with
-    Peskov's words, and with "he refused to be awarded ..."). The clause is asked on its own, as
-    "Why has Tokayev accepted the order?" and "Why did Tokayev accept ...?" ("he" is the one named
-    before it), and the articles deny it. Told as the articles tell it, each is answered."""
+def test_an_act_told_in_a_clause_of_its_own_is_read_as_a_premise(seed_index, real_embedder):
+    """ "After Tokayev accepted the order, what did Peskov say?", "What did Tokayev say when he
+    accepted the Order of Alexander Nevsky?", "Which minister resigned after Tokayev accepted the
+    order?" and "Who convinced Tokayev to recognise the DPR?" take an act as done; each was answered.
+    The clause is asked on its own ("Why did Tokayev accept ...?"; "he" is the one named before it),
+    and the articles deny it or tell it only as to come. Told as the articles tell it, each is
+    answered."""
     _abstains_then_answers(
         seed_index,
         real_embedder,
         [
             ("After Tokayev accepted the order, what did Peskov say?", "says otherwise (“refused”)"),
             ("What did Tokayev say when he accepted the Order of Alexander Nevsky?", "says otherwise (“refused”)"),
+            # after "after" in mid-question, and whom someone moved to act
+            ("Which minister resigned after Tokayev accepted the order?", "says otherwise (“refused”)"),
+            ("Who convinced Tokayev to recognise the DPR?", "says otherwise (“not recognize”)"),
+            # told only as to come: "the republic will leave the EAEU"
+            ("Who persuaded Kazakhstan to leave the EAEU?", "only as planned or under way (“will leave”)"),
+            ("How did Russia react after Kazakhstan left the EAEU?", "only as planned or under way (“will leave”)"),
         ],
         [
             ("After Tokayev refused the order, what did Peskov say?", "not going to present any orders"),
+            ("How did Peskov react after Tokayev refused the order?", "not going to present any orders"),
             ("Who came with Macron when he visited Astana?", "nuclear scientists"),
         ],
     )
