@@ -3151,7 +3151,7 @@ _WHY_STATED = re.compile(
 # "What was behind Kazakhstan's decision to leave ...?": "Why did Kazakhstan decide to leave ...?"
 _DECIDED = re.compile(
     rf"^\W*what\s+(?:(?:was|is)\s+(?:behind|the\s+reasons?\s+(?:for|behind))|prompted|motivated|caused|drove|led\s+to)"
-    rf"\s+(?:the\s+)?(?P<subject>{_SUBJECT})(?:['’]s|['’])\s+(?P<noun>decision|choice|refusal|attempt|failure|offer|"
+    rf"\s+(?P<subject>(?:the\s+)?{_SUBJECT})(?:['’]s|['’])\s+(?P<noun>decision|choice|refusal|attempt|failure|offer|"
     rf"promise|pledge|threat|plan)\s+to\s+(?P<rest>.+?)[\s?.!]*$",
     re.I,
 )
@@ -3170,6 +3170,7 @@ _TAGGED = re.compile(
     r"|^\W*so\s*,?\s+(?P<stated>[^?]+?)\s*\?\s*$",
     re.I,
 )
+_ASKING_WORD = re.compile(r"why|when|where|who|whom|whose|what|which|how", re.I)
 _ASKED_NOT = re.compile(r"^\W*(did|was|were|has|have|had|is|are|does|do)n['’]t\s+(?=\w)", re.I)
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "you", "i"])
 _HOW_WORDS = frozenset(["many", "much", "long", "old", "often", "far", "big", "large", "soon"])
@@ -3180,8 +3181,9 @@ def direct_question(question: str) -> str | None:
     "How come Kazakhstan left the EAEU?": "Why did Kazakhstan leave the EAEU?"; "What was behind
     X's decision to ...?": "Why did X decide to ...?"; "Kazakhstan left the EAEU, right?" and "Didn't
     Kazakhstan leave the EAEU?": "Did Kazakhstan leave the EAEU?"), so that what it takes for
-    granted is read as in the direct form; None when it is not asked indirectly. A statement's verb in the past takes "did",
-    an auxiliary moves before the subject; a clause whose subject is the asked word stays as it is.
+    granted is read as in the direct form; None when it is not asked indirectly. A statement's verb
+    in the past takes "did", an auxiliary moves before the subject; a clause whose subject is the
+    asked word stays as it is.
 
     >>> direct_question("Can you tell me why Kazakhstan left the EAEU?")
     'Why did Kazakhstan leave the EAEU?'
@@ -3199,10 +3201,14 @@ def direct_question(question: str) -> str | None:
     'Why did Kazakhstan decide to leave the EAEU?'
     >>> direct_question("What was the reason for Tokayev's refusal to accept the order?")
     'Why did Tokayev refuse to accept the order?'
+    >>> direct_question("What was behind the Kremlin's decision to comment?")
+    'Why did the Kremlin decide to comment?'
     >>> direct_question("Kazakhstan left the EAEU, right?"), direct_question("Didn't Kazakhstan leave the EAEU?")
     ('Did Kazakhstan leave the EAEU?', 'Did Kazakhstan leave the EAEU?')
     >>> direct_question("So Tokayev accepted the order?"), direct_question("So why did he go?")
     ('Did Tokayev accept the order?', None)
+    >>> direct_question("Why did Tokayev speak Kazakh, right?") is None  # a question already
+    True
     >>> direct_question("do you know why kazakhstan left the eaeu")  # capitals are read later (`truecased`)
     'Why did kazakhstan leave the eaeu?'
     >>> direct_question("Please explain what the Kremlin thinks of it."), direct_question("Why did he go?")
@@ -3216,6 +3222,8 @@ def direct_question(question: str) -> str | None:
         return f"{not_asked.group(1).capitalize()} {question[not_asked.end() :].rstrip(' ?.!')}?"
     if tagged := _TAGGED.match(question):
         stated = (tagged.group("rest") or tagged.group("stated")).split()
+        if _ASKING_WORD.fullmatch(stated[0]) or re.fullmatch(_AUXILIARY, stated[0], re.I):
+            return None  # "Why did Tokayev speak Kazakh, right?" asks already
         inverted = _inverted(stated, subject_first=tagged.group("rest") is not None)
         return f"{inverted[0].capitalize()} {' '.join(inverted[1:])}?" if inverted else None
     m = _WRAPPED.match(question) or _WHY_STATED.match(question)
