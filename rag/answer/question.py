@@ -201,10 +201,10 @@ def says_not(sentence: str) -> bool:
 # "come out in support of" takes for granted what "support" does; "end up voting" what "vote" does;
 # "What made Kazakhstan vote ...?" and "What prompted Kazakhstan to withdraw ...?" ask why it did.
 _SUBJECT = r"(?-i:[A-Z])[\w’'-]*(?:\s+(?-i:[A-Z])[\w’'-]*){0,3}"
+# What moves someone to an act: "What prompted X to withdraw?", "Who convinced X to recognise it?"
+_MOVED = r"prompted|led|drove|caused|forced|pushed|persuaded|convinced|motivated|compelled|inspired|spurred"
 _CAUSED = re.compile(
-    rf"^\s*what\s+(?:made\s+(?={_SUBJECT}\s+[a-z]+)|(?:prompted|led|drove|caused|forced|pushed|persuaded|convinced|"
-    rf"motivated|compelled|inspired|spurred)\s+"
-    rf"(?={_SUBJECT}\s+to\s+[a-z]+))",
+    rf"^\s*what\s+(?:made\s+(?={_SUBJECT}\s+[a-z]+)|(?:{_MOVED})\s+(?={_SUBJECT}\s+to\s+[a-z]+))",
     re.I,
 )
 _END_UP = re.compile(r"\b(?:end|ends|ended|wind|winds|wound)\s+up\s+(\w+ing)\b", re.I)
@@ -2872,10 +2872,7 @@ _WORDS_GIVEN = re.compile(rf"{SPEAKING}|talked|spoke|commented|remarked|asked|re
 
 # "Who convinced Tokayev to recognise the DPR?" takes it that he did: a person or body named (group
 # 1) moved to an act (group 2, its verb; group 3, the rest).
-_MOVED_TO = re.compile(
-    rf"\b(?:(?:convinced|persuaded|forced|pushed|prompted|led|caused|compelled|motivated|inspired|drove)\s+"
-    rf"({_SUBJECT})\s+to|made\s+({_SUBJECT}))\s+((?-i:[a-z])+)\b([^?]*)\?*\s*$"
-)
+_MOVED_TO = re.compile(rf"\b(?:(?:{_MOVED})\s+({_SUBJECT})\s+to|made\s+({_SUBJECT}))\s+((?-i:[a-z])+)\b([^?]*)\?*\s*$")
 
 
 def told_premise(question: str) -> str | None:
