@@ -3260,7 +3260,7 @@ def _inverted(words: list[str], subject_first: bool = False) -> list[str] | None
         w = word.lower()
         if re.fullmatch(_AUXILIARY, w):
             return [word, *words[:i], *words[i + 1 :]]
-        if w in _IRREGULAR or (w.endswith("ed") and len(w) > 4 and word.islower()):
+        if _verb_form(word) and word.islower():  # a past form ("left", "recognised")
             base = _IRREGULAR.get(w) or _stem_word(w)
             return ["did", *words[:i], base, *words[i + 1 :]]
     return None
