@@ -21,6 +21,7 @@ from rag.answer.question import (
     SPEAKING,
     WHO_IS_NAME,
     act_taken,
+    act_unfound,
     actor_of,
     addresses_assistant,
     adds_another,
@@ -1354,6 +1355,15 @@ def _with_quoted(candidate, snapshot: StoreReader) -> str:
     _, hit, _, end, text = candidate
     after = _neighbour(hit, end, snapshot, after=True) if text.rstrip().endswith(":") else None
     return f"{text} {after[4]}" if after else text
+
+
+def act_unfound_note(word: str) -> str:
+    """The note on an answer to a "why" question whose cited passages do not name its act (`act_unfound`).
+
+    >>> act_unfound_note("blown")
+    'No passage cited says “blown” or a word read as the same: check that it tells what the question takes as done.'
+    """
+    return f"No passage cited says “{word}” or a word read as the same: check that it tells what the question takes as done."
 
 
 def cities_note(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -2797,6 +2807,10 @@ def stream_answer(
         notes += (cities_note(spelled),)  # said where the answer quotes the articles' name
     if not abstained and (spread := spread_note(c.hit.doc_date for c in citations)):
         notes += (spread,)  # an answer drawn from articles years apart says when each was written
+    if not abstained and (act := act_unfound(query, (c.chunk.text for c in citations))):
+        # "Why was the CPC pipeline blown up?" answered with "... damaged by a storm": the reader is
+        # told that no passage cited says "blown", which may be the same act in other words or not.
+        notes += (act_unfound_note(act),)
     timings["total_ms"] = _ms(t0)
     hits = result.hits if not abstained or result.hits else result.nearest
     yield Answer(

@@ -63,7 +63,7 @@ def addresses_assistant(sentence: str) -> bool:
 __all__ = [
     "SPEAKING", "INSTRUCTION", "NAME_AFTER_COMMA", "WHO_IS_NAME",
     "addresses_assistant",
-    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "act_taken", "tells_act", "said_taken", "unsaid_words", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
+    "after_wh_phrase", "described_otherwise", "owner_before", "moved_city", "moved_country", "renamed_otherwise", "moved_route", "moved_month", "foreign_city", "left_unnamed", "examples_wanted", "asks_comparison", "says_set_aside", "swapped_parties", "swapped_places", "other_destination", "describes_asked", "named_by_role", "called_otherwise", "called_thing", "other_pair", "other_people", "topic_place_missing", "topic_missing", "other_place_of", "other_parties", "surname_tokens", "told_and_asked", "swapped_roles", "possessive_actor", "pronoun_persons", "standalone_ask", "premise_subject", "actor_of", "spoken_by_another", "named_before_saying", "asks_else", "adds_another", "unnamed_speaker", "taken_as_undone", "only_asked_for", "does", "answer_type_check", "affirms", "contradicts", "favoured", "premise_verbs", "same_verbs", "act_taken", "tells_act", "act_unfound", "said_taken", "unsaid_words", "answer_type_fits", "dates_in", "days_late", "speaks_of_plans", "asks_date", "asks_name", "asks_outcome", "still_to_come", "asks_past_act", "moved_year", "day_in_year", "whether_done", "only_to_come", "asks_quantity", "asks_reason", "asks_author", "asks_record", "asks_gist", "asks_collection", "asks_articles_mentioning", "names_post", "place_attribute", "said_is_denied", "prefixed_opposite", "asks_advice", "ministries", "asked_kind", "names_of_kind", "kind_phrase", "describes_kind", "asks_who", "asks_who_said", "asks_words", "reports_words", "names_anyone", "asks_who_did", "why_subject", "tells_of", "owner_place", "place_names", "key_names",
     "mentioned", "names_in", "quantities",
 ]  # fmt: skip
 
@@ -465,6 +465,48 @@ def tells_act(verbs: tuple[str, ...], text: str, by: frozenset[str] = frozenset(
             ):
                 return True
     return _uses(verbs, text)
+
+
+# Verbs too general to look for in a passage ("Why did Tokayev make ...?"), and verbs of saying,
+# whose words are told in other words as often as not (`said_taken`).
+_LOOSE_ACTS = frozenset(
+    lexical_tokens(
+        "be have do make get go take give come put set see want mean think say tell talk speak call describe label "
+        "term dub brand comment state announce claim write note remark reply respond answer ask"
+    )
+)
+
+
+def act_unfound(question: str, texts: Iterable[str]) -> str | None:
+    """The word by which a past "why" question names the act it takes as done ("blown" in "Why was
+    the pipeline blown up?") when no text of `texts` has it in any form, nor a verb `SAME_AS` gives
+    for it; None when one does, and for a general verb or one of saying (`_LOOSE_ACTS`). The texts
+    may still tell the act in other words ("refused to cooperate with Sber" for "Why did Kazakhstan
+    drop Sber?"), which no word list here tells from another act ("damaged by a storm"): the answer
+    says so rather than abstain.
+
+    >>> act_unfound("Why was the pipeline blown up in March?", ["In March the pipeline was damaged by a storm."])
+    'blown'
+    >>> act_unfound("Why did Kazakhstan quit the EAEU?", ["The republic will leave the EAEU."]) is None
+    True
+    >>> act_unfound("Why did Peskov say it?", ["Peskov noted ..."]), act_unfound("How did it go?", ["..."])
+    (None, None)
+    >>> act_unfound("Why did Putin and the rest of the delegation scramble for headphones?", ["They tried to find them."])
+    """
+    question = premise_question(question)
+    if not _PAST_WHY.match(question):
+        return None
+    verbs = premise_verbs(question)
+    if not verbs or any(_same_stem(v, s) for v in verbs for s in _LOOSE_ACTS):
+        return None
+    if any(_uses(same_verbs(verbs), text) for text in texts):
+        return None
+    words = re.findall(r"[\w’'-]+", question)
+    at = next((i for i, w in enumerate(words) if any(_same_stem(t, v) for t in _act_tokens(w) for v in verbs)), None)
+    # A noun taken for the verb ("Why did Putin and the rest of the delegation scramble ...?") is no act.
+    if at is None or (at > 0 and words[at - 1].lower() in _DETERMINERS):
+        return None
+    return words[at]
 
 
 # A past "why" question about what someone called something: "Why did Scholz describe Kazakhstan

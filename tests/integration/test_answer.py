@@ -1428,6 +1428,36 @@ def test_what_prompted_an_act_takes_it_as_done(seed_index, real_embedder):
     )
 
 
+def test_an_answer_whose_passages_never_name_the_act_asked_about_says_so(seed_index, real_embedder):
+    """ "Why was the CPC pipeline blown up in March?" is answered with "... in March the pipeline was
+    damaged by a storm", which may or may not be the act asked about: no word list tells "blown up"
+    from "damaged" when it must also read "drop" as "refused to cooperate". The answer is given, and
+    a note says no passage cited names the act; an answer whose passage names it has no such note."""
+    settings, snap = seed_index
+
+    def ask(question):
+        return answer_question(question, settings, snap, embedder=real_embedder)
+
+    def flagged(answer):
+        return [n for n in answer.notes if n.startswith("No passage cited says")]
+
+    blown = ask("Why was the Caspian Pipeline Consortium pipeline blown up in March?")
+    assert not blown.abstained and "damaged by a storm" in blown.text, blown.text
+    assert flagged(blown) == [
+        "No passage cited says “blown” or a word read as the same: check that it tells what the question takes as done."
+    ], blown.notes
+    dropped = ask("Why did Kazakhstan drop Sber from its digitalization plans?")  # the same act, in other words
+    assert not dropped.abstained and "geopolitical situation" in dropped.text, dropped.text
+    assert any("“drop”" in n for n in flagged(dropped)), dropped.notes
+    for question in (
+        "Why was the Caspian Pipeline Consortium pipeline damaged in March?",
+        "Why did Kazakhstan refuse to cooperate with Sber?",
+        "Why did Kazakhstan quit the EAEU?",  # answered or not, "leave" is read as the same act
+    ):
+        a = ask(question)
+        assert flagged(a) == [], (question, a.notes)
+
+
 def test_a_question_asked_indirectly_is_read_as_asked_directly(seed_index, real_embedder):
     """ "Can you tell me why ...", "Do you know ..." and "I'd like to know ..." wrap a question in
     the order of a statement ("why Kazakhstan left the EAEU"), as "How come ...?" and "What was
