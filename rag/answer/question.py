@@ -491,7 +491,8 @@ def act_unfound(question: str, texts: Iterable[str]) -> str | None:
     True
     >>> act_unfound("Why did Peskov say it?", ["Peskov noted ..."]), act_unfound("How did it go?", ["..."])
     (None, None)
-    >>> act_unfound("Why did Putin and the rest of the delegation scramble for headphones?", ["They tried to find them."])
+    >>> act_unfound("Why did Putin and the rest of the delegation scramble for headphones?", ["They tried."]) is None
+    True
     """
     question = premise_question(question)
     if not _PAST_WHY.match(question):
@@ -502,7 +503,7 @@ def act_unfound(question: str, texts: Iterable[str]) -> str | None:
     if any(_uses(same_verbs(verbs), text) for text in texts):
         return None
     words = re.findall(r"[\w’'-]+", question)
-    at = next((i for i, w in enumerate(words) if any(_same_stem(t, v) for t in _act_tokens(w) for v in verbs)), None)
+    at = next((i for i, w in enumerate(words) if _is_act(w, verbs)), None)
     # A noun taken for the verb ("Why did Putin and the rest of the delegation scramble ...?") is no act.
     if at is None or (at > 0 and words[at - 1].lower() in _DETERMINERS):
         return None
@@ -574,7 +575,12 @@ def unsaid_words(words: tuple[str, ...], texts: list[str]) -> list[str]:
 
 def _uses(verbs: tuple[str, ...], text: str) -> bool:
     """Whether `text` has a word of one of `verbs` (stems), its irregular past forms read as theirs."""
-    return any(_same_stem(t, v) for w in re.findall(r"[\w’'-]+", text) for t in _act_tokens(w) for v in verbs)
+    return any(_is_act(w, verbs) for w in re.findall(r"[\w’'-]+", text))
+
+
+def _is_act(word: str, verbs: tuple[str, ...]) -> bool:
+    """Whether `word` is a form of one of `verbs` (stems): "held" of "hold", "limited" of "limit"."""
+    return any(_same_stem(t, v) for t in _act_tokens(word) for v in verbs)
 
 
 def affirms(verbs: tuple[str, ...], sentence: str, against: tuple[str, ...] = ()) -> bool:
