@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 
@@ -29,8 +28,7 @@ import numpy as np
 
 from rag.answer.question import premise_question
 from rag.errors import ConfigError
-
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime is imported (rag/index/embed/onnx.py)
+from rag.index.embed.onnx import cpu_session  # which also keeps ONNX Runtime's telemetry off
 
 _DO = re.compile(r"(?:[Ww]hy|[Ff]or what reason)\s+(?:did|does|do)\s+(.+?)[?.!\s]*$")
 _BE = re.compile(r"(?:[Ww]hy|[Ff]or what reason)\s+(was|were|is|are|has|have|had)\s+(.+?)[?.!\s]*$")
@@ -95,18 +93,14 @@ class PremiseModel:
 
     def __init__(self, folder: Path):
         import onnx
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model_file = _only(folder, "*.onnx")
         proto = onnx.load(str(model_file))
         if any(n.op_type == "MatMulInteger" for n in proto.graph.node):
             proto = float_weights(proto)
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1  # one question is one short pair; requests run side by side
-        opts.inter_op_num_threads = 1
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(proto.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+        # One thread, as for the embedder's questions: one pair is short; requests run side by side.
+        self.session = cpu_session(proto.SerializeToString())
         self.inputs = {i.name for i in self.session.get_inputs()}
         if not {"input_ids", "attention_mask"} <= self.inputs:
             raise ConfigError(f"{model_file} does not take input_ids and attention_mask; it is no NLI cross-encoder")

@@ -268,17 +268,9 @@ class OnnxSession:
             return self._workers
 
     def _new_session(self, threads: int | None):
-        import onnxruntime as ort
-
-        path = self.onnx_file or exported_model(self.model_dir, self.cache_dir, self.quantize)
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = threads or 1
-        opts.inter_op_num_threads = 1  # operators run in sequence: no second pool
-        # Idle pool threads spin for a while before sleeping, burning a core other requests want.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        return cpu_session(
+            str(self.onnx_file or exported_model(self.model_dir, self.cache_dir, self.quantize)), threads
+        )
 
     def count_tokens(self, text: str) -> int:
         return len(self.counter.encode(text, add_special_tokens=True).ids)
@@ -305,6 +297,21 @@ class OnnxSession:
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         wanted = {i.name for i in session.get_inputs()}
         return session.run(None, {k: v for k, v in feed.items() if k in wanted})[0]
+
+
+def cpu_session(model: str | bytes, threads: int | None = None):
+    """An ONNX Runtime CPU session for a model file's path or a serialized model, on `threads`
+    cores (default one), whose idle threads sleep instead of spinning."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads or 1
+    opts.inter_op_num_threads = 1  # operators run in sequence: no second pool
+    # Idle pool threads spin for a while before sleeping, burning a core other requests want.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
 
 
 def span_pool(
